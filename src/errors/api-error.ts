@@ -1,0 +1,164 @@
+import type { components } from '../../generated/schema.js';
+import { CovetonError } from './base.js';
+import type { RateLimitInfo } from '../rate-limit-headers.js';
+
+type ErrorEnvelope = components['schemas']['Error']['error'];
+/** The stable error codes of the API. */
+export type ErrorCode = components['schemas']['ErrorCode'];
+/** The finer cause of a 401 or 403. */
+export type ErrorReason = components['schemas']['ErrorReason'];
+/** One failing field of a `VALIDATION` error. */
+export type ValidationIssue = components['schemas']['ValidationIssue'];
+
+export interface APIErrorInit {
+  status: number;
+  code: ErrorCode | undefined;
+  message: string;
+  headers: Headers;
+  requestId: string | undefined;
+  reason: ErrorReason | undefined;
+  details: ValidationIssue[] | undefined;
+  rateLimit: RateLimitInfo | undefined;
+  retryAfterMs: number | undefined;
+  /** `METHOD /path`, without host or query string. */
+  endpoint: string;
+}
+
+/**
+ * The server answered with a 4xx or 5xx. Subclasses name the code; `status`, `code`,
+ * `requestId`, `headers` and `rateLimit` are on every one.
+ */
+export class APIError extends CovetonError {
+  override name = 'APIError';
+  readonly status: number;
+  /** The API's error code, or undefined when the body was not the error envelope (e.g. a proxy page). */
+  readonly code: ErrorCode | undefined;
+  readonly requestId: string | undefined;
+  readonly headers: Headers;
+  /** Rate-limit figures of the failed response, when it carried them. */
+  readonly rateLimit: RateLimitInfo | undefined;
+  readonly endpoint: string;
+
+  constructor(init: APIErrorInit) {
+    super(`${init.status}${init.code ? ` ${init.code}` : ''} on ${init.endpoint}: ${init.message}`);
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.headers = init.headers;
+    this.rateLimit = init.rateLimit;
+    this.endpoint = init.endpoint;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      status: this.status,
+      code: this.code,
+      requestId: this.requestId,
+      endpoint: this.endpoint,
+      rateLimit: this.rateLimit,
+    };
+  }
+}
+
+/** 400 `BAD_REQUEST`: malformed request or unsupported parameters. */
+export class BadRequestError extends APIError {
+  override name = 'BadRequestError';
+}
+
+/** 401 `UNAUTHORIZED`: missing, expired or invalid credential; `reason` says which. */
+export class UnauthorizedError extends APIError {
+  override name = 'UnauthorizedError';
+  readonly reason: ErrorReason | undefined;
+  constructor(init: APIErrorInit) {
+    super(init);
+    this.reason = init.reason;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason };
+  }
+}
+
+/** 403 `FORBIDDEN`: authenticated but not allowed; `reason` (e.g. `insufficient_scope`, `ip_not_allowed`) says why. */
+export class ForbiddenError extends APIError {
+  override name = 'ForbiddenError';
+  readonly reason: ErrorReason | undefined;
+  constructor(init: APIErrorInit) {
+    super(init);
+    this.reason = init.reason;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason };
+  }
+}
+
+/** 404 `NOT_FOUND`: no such resource, or another organization's. */
+export class NotFoundError extends APIError {
+  override name = 'NotFoundError';
+}
+
+/** 409 `CONFLICT`: a state conflict (duplicate, stale write, final state). Never retried. */
+export class ConflictError extends APIError {
+  override name = 'ConflictError';
+}
+
+/** 422 `VALIDATION`: `details` lists each failing field. */
+export class ValidationError extends APIError {
+  override name = 'ValidationError';
+  readonly details: ValidationIssue[];
+  constructor(init: APIErrorInit) {
+    super(init);
+    this.details = init.details ?? [];
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), details: this.details };
+  }
+}
+
+/** 429 `RATE_LIMITED`: `retryAfter` (seconds) says how long to wait; `rateLimit` has the figures. */
+export class RateLimitedError extends APIError {
+  override name = 'RateLimitedError';
+  /** Seconds the server asked to wait, when it said. */
+  readonly retryAfter: number | undefined;
+  constructor(init: APIErrorInit) {
+    super(init);
+    this.retryAfter = init.retryAfterMs === undefined ? undefined : init.retryAfterMs / 1000;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  }
+}
+
+/** 5xx `INTERNAL` (or a gateway's 502/503/504): retried when the request is safe to repeat. */
+export class InternalServerError extends APIError {
+  override name = 'InternalServerError';
+}
+
+const BY_CODE: Record<ErrorCode, typeof APIError> = {
+  BAD_REQUEST: BadRequestError,
+  UNAUTHORIZED: UnauthorizedError,
+  FORBIDDEN: ForbiddenError,
+  NOT_FOUND: NotFoundError,
+  CONFLICT: ConflictError,
+  VALIDATION: ValidationError,
+  RATE_LIMITED: RateLimitedError,
+  INTERNAL: InternalServerError,
+};
+
+const BY_STATUS: Record<number, typeof APIError> = {
+  400: BadRequestError,
+  401: UnauthorizedError,
+  403: ForbiddenError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: ValidationError,
+  429: RateLimitedError,
+};
+
+/** Picks the class: the envelope's code when it is one we know, else the status. */
+export function errorClassFor(status: number, code: string | undefined): typeof APIError {
+  if (code && code in BY_CODE) return BY_CODE[code as ErrorCode];
+  return BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);
+}
+
+export type { ErrorEnvelope };

@@ -1,0 +1,17 @@
+export { CovetonError, CovetonInputError } from './base.js';
+export {
+  APIError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  ValidationError,
+  RateLimitedError,
+  InternalServerError,
+  type ErrorCode,
+  type ErrorReason,
+  type ValidationIssue,
+} from './api-error.js';
+export { APIConnectionError, APITimeoutError, APIUserAbortError } from './transport.js';
+export { errorFromResponse, errorFromFetchResponse } from './from-response.js';

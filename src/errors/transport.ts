@@ -1,0 +1,39 @@
+import { CovetonError } from './base.js';
+
+/** The request never got an HTTP response: connection refused or reset, DNS, TLS. Retried when safe. */
+export class APIConnectionError extends CovetonError {
+  override name = 'APIConnectionError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * An attempt ran past `timeout` (retried when safe), or the whole call ran past `deadline`
+ * (never retried). `kind` says which.
+ */
+export class APITimeoutError extends APIConnectionError {
+  override name = 'APITimeoutError';
+  constructor(
+    readonly kind: 'attempt' | 'deadline',
+    readonly ms: number,
+  ) {
+    super(
+      kind === 'attempt'
+        ? `Request timed out after ${ms} ms (the per-attempt timeout).`
+        : `Request exceeded its deadline of ${ms} ms across all attempts.`,
+    );
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), kind: this.kind, ms: this.ms };
+  }
+}
+
+/** The caller's `signal` aborted the call. Never retried. */
+export class APIUserAbortError extends CovetonError {
+  override name = 'APIUserAbortError';
+  constructor(options?: { cause?: unknown }) {
+    super('Request was aborted by the caller.', options);
+  }
+}

@@ -1,0 +1,28 @@
+/** Log levels, from the most to the least verbose. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+
+/** Anything with these four methods: `console`, pino, winston, ... */
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
+
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === 'string' && value in RANK;
+}
+
+const noop = () => {};
+
+/**
+ * A logger that drops lines under `level`. Callers pass only redacted data: method, path
+ * without query string, status, attempt, timing.
+ */
+export function leveled(logger: Logger, level: LogLevel): Logger {
+  const at = (l: Exclude<LogLevel, 'off'>) =>
+    RANK[l] >= RANK[level] ? (message: string, data?: Record<string, unknown>) => logger[l](`[coveton] ${message}`, data) : noop;
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

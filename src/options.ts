@@ -1,0 +1,195 @@
+import { CovetonInputError } from './errors/base.js';
+import { isLogLevel, type Logger, type LogLevel } from './logger.js';
+import type { RetryEvent } from './retry.js';
+import type { BackoffOptions } from './retry-timing.js';
+
+/** The API's hosts (API brief: Base URLs). */
+export const ENVIRONMENTS = {
+  production: 'https://api.coveton.com/v1',
+  sandbox: 'https://sandbox.api.coveton.com/v1',
+} as const;
+
+export type Environment = keyof typeof ENVIRONMENTS;
+
+/** Options of {@link createCoveton}. Every one is optional. */
+export interface CovetonOptions {
+  /**
+   * Where requests go. Wins over `environment`.
+   * @default process.env.COVETON_BASE_URL, else the URL of `environment`
+   * @example createCoveton({ baseUrl: 'http://127.0.0.1:4010' }) // a local mock
+   */
+  baseUrl?: string;
+  /**
+   * Which Coveton host to call when `baseUrl` is not set.
+   * @default 'production'
+   * @example createCoveton({ environment: 'sandbox' })
+   */
+  environment?: Environment;
+  /**
+   * An API key secret (`ak_live_...` or `ak_test_...`). Never logged, never in an error message.
+   * @default process.env.COVETON_API_KEY
+   * @example createCoveton({ apiKey: process.env.MY_COVETON_KEY })
+   */
+  apiKey?: string;
+  /**
+   * How the key is sent: `Authorization: Bearer <key>`, or the `X-API-Key` header.
+   * @default 'bearer'
+   * @example createCoveton({ apiKey, apiKeyHeader: 'x-api-key' })
+   */
+  apiKeyHeader?: 'bearer' | 'x-api-key';
+  /**
+   * The fetch to send requests with (a proxy agent, a test double, an instrumented fetch).
+   * @default globalThis.fetch
+   * @example createCoveton({ fetch: (request) => myFetch(request) })
+   */
+  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Retries after a transient failure (connection error, attempt timeout, 408, 429, 500,
+   * 502, 503, 504), for requests that are safe to repeat: idempotent methods, or any request
+   * carrying an `Idempotency-Key`. `0` turns retries off.
+   * @default 2
+   * @example createCoveton({ maxRetries: 5 })
+   */
+  maxRetries?: number;
+  /**
+   * Milliseconds one attempt may take, response body included. A timed-out attempt is retried
+   * when safe.
+   * @default 60000
+   * @example createCoveton({ timeout: 10_000 })
+   */
+  timeout?: number;
+  /**
+   * Milliseconds the whole call may take, every attempt and every wait included. Without it,
+   * `timeout` and the retries bound the call.
+   * @default undefined (no overall deadline)
+   * @example createCoveton({ timeout: 5_000, deadline: 12_000 })
+   */
+  deadline?: number;
+  /**
+   * The longest `Retry-After` the SDK will wait for; a longer one fails the call at once with
+   * the `RateLimitedError` (or the server's error) instead of hanging.
+   * @default 60000
+   * @example createCoveton({ maxRetryAfter: 5_000 })
+   */
+  maxRetryAfter?: number;
+  /**
+   * The backoff schedule: base = min(initialDelay * 2^(retry - 1), maxDelay), less up to
+   * `jitter` of it at random.
+   * @default { initialDelay: 500, maxDelay: 8000, jitter: 0.25 }
+   * @example createCoveton({ backoff: { initialDelay: 100, maxDelay: 2000 } })
+   */
+  backoff?: BackoffOptions;
+  /**
+   * Called before every retry with the attempt number, the delay and the cause.
+   * @default undefined
+   * @example createCoveton({ onRetry: ({ attempt, delay, cause }) => metrics.count('retry', { attempt }) })
+   */
+  onRetry?: (event: RetryEvent) => void;
+  /**
+   * Where log lines go. Lines never contain credentials, bodies or query strings.
+   * @default console
+   * @example createCoveton({ logger: pino(), logLevel: 'debug' })
+   */
+  logger?: Logger;
+  /**
+   * The least severe level written.
+   * @default process.env.COVETON_LOG, else 'warn'
+   * @example createCoveton({ logLevel: 'debug' })
+   */
+  logLevel?: LogLevel;
+  /**
+   * Headers added to every request.
+   * @default {}
+   * @example createCoveton({ headers: { 'X-Trace-Id': traceId } })
+   */
+  headers?: Record<string, string>;
+  /**
+   * Prepended to the SDK's own `User-Agent` (not sent from browsers, which forbid it).
+   * @default undefined
+   * @example createCoveton({ userAgent: 'acme-sync/2.1' })
+   */
+  userAgent?: string;
+}
+
+export interface ResolvedOptions {
+  baseUrl: string;
+  apiKey: string | undefined;
+  apiKeyHeader: 'bearer' | 'x-api-key';
+  fetch: (request: Request) => Promise<Response>;
+  maxRetries: number;
+  timeout: number;
+  deadline: number;
+  maxRetryAfter: number;
+  backoff: BackoffOptions;
+  onRetry: ((event: RetryEvent) => void) | undefined;
+  logger: Logger;
+  logLevel: LogLevel;
+  headers: Record<string, string>;
+  userAgent: string | undefined;
+}
+
+/** Environment variables, read only where a `process` exists (Node, Bun, Deno's node compat). */
+function env(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const value = proc?.env?.[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function count(field: string, value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new CovetonInputError(field, `must be a whole number from 0 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function millis(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw new CovetonInputError(field, `must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: CovetonOptions): ResolvedOptions {
+  if (options.environment !== undefined && !(options.environment in ENVIRONMENTS)) {
+    throw new CovetonInputError('environment', `must be 'production' or 'sandbox', got ${JSON.stringify(options.environment)}`);
+  }
+  const baseUrl = options.baseUrl ?? env('COVETON_BASE_URL') ?? ENVIRONMENTS[options.environment ?? 'production'];
+  try {
+    const parsed = new URL(baseUrl);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    throw new CovetonInputError('baseUrl', 'must be an absolute http(s) URL');
+  }
+  const apiKeyHeader = options.apiKeyHeader ?? 'bearer';
+  if (apiKeyHeader !== 'bearer' && apiKeyHeader !== 'x-api-key') {
+    throw new CovetonInputError('apiKeyHeader', "must be 'bearer' or 'x-api-key'");
+  }
+  const apiKey = options.apiKey ?? env('COVETON_API_KEY');
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() !== apiKey || apiKey === '')) {
+    // Say what is wrong without echoing the key.
+    throw new CovetonInputError('apiKey', 'must be a non-empty string without surrounding whitespace');
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (typeof fetchImpl !== 'function') throw new CovetonInputError('fetch', 'no fetch in this runtime: pass one');
+  const logLevel = options.logLevel ?? env('COVETON_LOG') ?? 'warn';
+  if (!isLogLevel(logLevel)) throw new CovetonInputError('logLevel', "must be 'debug', 'info', 'warn', 'error' or 'off'");
+
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey,
+    apiKeyHeader,
+    fetch: fetchImpl,
+    maxRetries: count('maxRetries', options.maxRetries, 2, 10),
+    timeout: millis('timeout', options.timeout, 60_000),
+    deadline: millis('deadline', options.deadline, Number.POSITIVE_INFINITY),
+    maxRetryAfter: millis('maxRetryAfter', options.maxRetryAfter, 60_000),
+    backoff: options.backoff ?? {},
+    onRetry: options.onRetry,
+    logger: options.logger ?? console,
+    logLevel,
+    headers: { ...options.headers },
+    userAgent: options.userAgent,
+  };
+}

@@ -1,0 +1,156 @@
+// The one retry loop of the SDK. It runs inside the custom fetch that openapi-fetch calls, so
+// the raw client and the resource methods share it, and the request body (buffered once) is
+// re-sent intact on every attempt. Rate-limit waits belong to the rate limiter, not here.
+import { CovetonError } from './errors/base.js';
+import { APIConnectionError, APITimeoutError, APIUserAbortError } from './errors/transport.js';
+import { errorFromResponse } from './errors/from-response.js';
+import type { Logger } from './logger.js';
+import { parseRetryAfter } from './rate-limit-headers.js';
+import { safeUrl } from './redact.js';
+import { isSafeToRepeat, RETRYABLE_STATUSES } from './retry-policy.js';
+import { backoffDelay, type BackoffOptions } from './retry-timing.js';
+import { attemptSignal, sleep } from './timeout.js';
+
+/** What `onRetry` is told before each retry. */
+export interface RetryEvent {
+  /** The number of the attempt about to be made: 2 for the first retry. */
+  attempt: number;
+  /** Milliseconds the SDK waits before it. */
+  delay: number;
+  /** Why: the API error of the failed response, or the connection or timeout error. */
+  cause: CovetonError;
+  method: string;
+  /** The URL without its query string. */
+  url: string;
+}
+
+export type Send = (request: Request) => Promise<Response>;
+
+export interface RetrySettings {
+  maxRetries: number;
+  timeout: number;
+  deadline: number;
+  maxRetryAfter: number;
+  backoff: BackoffOptions;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+  logger: Logger;
+  secrets: () => readonly (string | undefined)[];
+  /** Leave the response body unread (downloads); the timeout then covers the headers only. */
+  stream?: boolean;
+  /** The caller's signal (openapi-fetch puts it on the Request). */
+  signal?: AbortSignal | undefined;
+}
+
+type Outcome = { response: Response; error?: undefined } | { response?: undefined; error: CovetonError };
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+function classify(error: unknown, why: ReturnType<ReturnType<typeof attemptSignal>['reason']>, settings: RetrySettings): CovetonError {
+  if (why === 'caller') return new APIUserAbortError({ cause: error });
+  if (why === 'deadline') return new APITimeoutError('deadline', settings.deadline);
+  if (why === 'attempt') return new APITimeoutError('attempt', settings.timeout);
+  if (error instanceof CovetonError) return error;
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  const detail = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+  return new APIConnectionError(`Connection failed (${detail}).`, { cause: error });
+}
+
+async function attemptOnce(
+  send: Send,
+  template: Request,
+  body: ArrayBuffer | undefined,
+  settings: RetrySettings,
+  deadlineLeft: number,
+): Promise<Outcome> {
+  const guard = attemptSignal(settings.signal, settings.timeout, deadlineLeft);
+  try {
+    const request = new Request(template.url, {
+      method: template.method,
+      headers: template.headers,
+      body: body ?? null,
+      redirect: template.redirect,
+      signal: guard.signal,
+    });
+    const response = await send(request);
+    if (settings.stream || NULL_BODY_STATUSES.has(response.status) || template.method === 'HEAD') {
+      return { response };
+    }
+    // Read the body under the same timer: a stall or a reset mid-body is this attempt's failure.
+    const buffered = await response.arrayBuffer();
+    return {
+      response: new Response(buffered, { status: response.status, statusText: response.statusText, headers: response.headers }),
+    };
+  } catch (error) {
+    return { error: classify(error, guard.reason(), settings) };
+  } finally {
+    guard.dispose();
+  }
+}
+
+function isRetryableError(error: CovetonError): boolean {
+  return error instanceof APIConnectionError && !(error instanceof APITimeoutError && error.kind === 'deadline');
+}
+
+export async function sendWithRetries(request: Request, send: Send, settings: RetrySettings): Promise<Response> {
+  const started = Date.now();
+  const body = request.body === null ? undefined : await request.arrayBuffer();
+  const safe = isSafeToRepeat(request.method, request.headers);
+  const url = safeUrl(request.url);
+
+  for (let attempt = 1; ; attempt++) {
+    const left = settings.deadline - (Date.now() - started);
+    if (left <= 0) throw new APITimeoutError('deadline', settings.deadline);
+    if (settings.signal?.aborted) throw new APIUserAbortError({ cause: settings.signal.reason });
+
+    const outcome = await attemptOnce(send, request, body, settings, left);
+    const { response, error } = outcome;
+    settings.logger.debug('response', {
+      method: request.method,
+      url,
+      attempt,
+      status: response?.status,
+      error: error?.name,
+      ms: Date.now() - started,
+    });
+
+    const transient = response ? RETRYABLE_STATUSES.has(response.status) : isRetryableError(error);
+    if (!transient || !safe || attempt > settings.maxRetries) {
+      if (error) throw error;
+      return response;
+    }
+
+    let delay = backoffDelay(attempt, settings.backoff);
+    if (response) {
+      const retryAfter = parseRetryAfter(response.headers, Date.now());
+      // A huge Retry-After is a reason to stop, not to hang: the caller gets the error now.
+      if (retryAfter !== undefined && retryAfter > settings.maxRetryAfter) return response;
+      if (retryAfter !== undefined) delay = retryAfter;
+    }
+    const leftAfterWait = settings.deadline - (Date.now() - started) - delay;
+    if (leftAfterWait <= 0) {
+      // Waiting would outlive the deadline: fail now with what we have (a 429 becomes RateLimitedError).
+      if (error) throw error;
+      return response;
+    }
+
+    const cause =
+      error ??
+      errorFromResponse(response.status, response.statusText, response.headers, await readJson(response.clone()), {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        secrets: settings.secrets(),
+      });
+    settings.logger.info('retrying', { method: request.method, url, attempt: attempt + 1, delay, cause: cause.message });
+    settings.onRetry?.({ attempt: attempt + 1, delay, cause, method: request.method, url });
+    await sleep(delay, settings.signal);
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,45 @@
+// The fetch that openapi-fetch calls: retry loop outside, per-attempt layers inside, so the
+// raw client and the resource methods go through exactly the same path.
+import { apiKeyAuth, defaultHeaders, type Layer } from './auth.js';
+import { leveled } from './logger.js';
+import type { ResolvedOptions } from './options.js';
+import { sendWithRetries, type Send } from './retry.js';
+
+/** Per-call settings of a resource method (or of a raw call through `coveton.withOptions`). */
+export interface CallOptions {
+  /** Aborts the call, including any wait between retries. */
+  signal?: AbortSignal;
+  /** Overrides the client's per-attempt `timeout` for this call. */
+  timeout?: number;
+  /** Overrides the client's `deadline` for this call. */
+  deadline?: number;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number;
+  /** The `Idempotency-Key` to send, where the operation takes one. @default a random UUID per call */
+  idempotencyKey?: string;
+  /** Extra headers for this call. */
+  headers?: Record<string, string>;
+}
+
+export type Transport = (request: Request, call?: CallOptions & { stream?: boolean }) => Promise<Response>;
+
+export function createTransport(options: ResolvedOptions, extraLayers: Layer[] = []): Transport {
+  const logger = leveled(options.logger, options.logLevel);
+  const layers: Layer[] = [defaultHeaders(options), apiKeyAuth(options), ...extraLayers];
+  const send: Send = layers.reduceRight<Send>((next, layer) => layer(next), (request) => options.fetch(request));
+  const secrets = () => [options.apiKey];
+
+  return (request, call = {}) =>
+    sendWithRetries(request, send, {
+      maxRetries: call.maxRetries ?? options.maxRetries,
+      timeout: call.timeout ?? options.timeout,
+      deadline: call.deadline ?? options.deadline,
+      maxRetryAfter: options.maxRetryAfter,
+      backoff: options.backoff,
+      onRetry: options.onRetry,
+      logger,
+      secrets,
+      stream: call.stream,
+      signal: call.signal ?? request.signal,
+    });
+}
