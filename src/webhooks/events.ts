@@ -1,0 +1,76 @@
+// The event types, derived from the contract rather than written by hand: every entry of the
+// OpenAPI `webhooks` section contributes its request body, so a new event in the spec becomes a
+// new member of the union at the next `npm run generate`, with nothing here to update.
+import type { webhooks } from '../../generated/schema.js';
+import { WebhookSignatureError } from './errors.js';
+
+type RequestBodyOf<T> = T extends { post: { requestBody: { content: { 'application/json': infer Body } } } }
+  ? Body
+  : never;
+
+/**
+ * Every event Coveton sends to a webhook endpoint, discriminated by `type`. Narrow on `type` to
+ * reach the event's `data`.
+ *
+ * Coveton may add event types in later API versions: keep a `default` branch that acknowledges
+ * (2xx) events your code does not know, or they will be retried.
+ *
+ * @example
+ * ```ts
+ * switch (event.type) {
+ *   case 'message.created':
+ *     store(event.data.id, event.data.ciphertext); // event.data is a Message
+ *     break;
+ *   case 'api_key.revoked':
+ *     audit(event.data.id);
+ *     break;
+ *   default:
+ *     break; // acknowledge unknown events
+ * }
+ * ```
+ */
+export type CovetonWebhookEvent = { [K in keyof webhooks]: RequestBodyOf<webhooks[K]> }[keyof webhooks];
+
+/** The `type` of every event Coveton sends, e.g. `'message.created'`. */
+export type CovetonWebhookEventType = CovetonWebhookEvent['type'];
+
+/** The event of one type, e.g. `CovetonWebhookEventOf<'invoice.paid'>`. */
+export type CovetonWebhookEventOf<T extends CovetonWebhookEventType> = Extract<CovetonWebhookEvent, { type: T }>;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses a verified body into an event. Checks the envelope every event shares (an object with
+ * string `id` and `type`, and an object `data`), not the full schema: an event type added after
+ * this SDK was built must still parse, so the caller can acknowledge it.
+ */
+export function parseEvent(body: string | Uint8Array): CovetonWebhookEvent {
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : decoder.decode(body);
+  } catch {
+    throw invalid('the verified body is not valid UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's own message quotes the body; it is not repeated here, so logs stay clean.
+    throw invalid('the verified body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalid('the verified body is JSON but not an object');
+  }
+  const event = parsed as Record<string, unknown>;
+  if (typeof event.id !== 'string' || typeof event.type !== 'string') {
+    throw invalid('the verified body has no string "id" and "type", so it is not a Coveton event');
+  }
+  if (typeof event.data !== 'object' || event.data === null) {
+    throw invalid('the verified body has no "data" object, so it is not a Coveton event');
+  }
+  return event as unknown as CovetonWebhookEvent;
+}
+
+function invalid(why: string): WebhookSignatureError {
+  return new WebhookSignatureError('invalid_payload', `Webhook payload is invalid: ${why}.`);
+}

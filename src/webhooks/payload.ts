@@ -1,0 +1,92 @@
+// Input checks shared by verify and sign: the raw body and the signing secrets. Both fail with a
+// WebhookSignatureError whose reason names the caller's mistake (`body_not_raw`, `no_secret`),
+// distinct from a bad delivery, so the caller can tell a bug in their code from an attack.
+import { WebhookSignatureError } from './errors.js';
+
+/**
+ * The raw request body, exactly as received: a string, or bytes. A Node `Buffer` is a
+ * `Uint8Array` and is accepted as is.
+ */
+export type WebhookPayload = string | Uint8Array | ArrayBuffer;
+
+/** One signing secret, or several while a secret is being rotated (any one may match). */
+export type WebhookSecrets = string | readonly string[];
+
+const encoder = new TextEncoder();
+
+/**
+ * The body's bytes. Signatures cover bytes (API brief: HMAC of `"{t}.{rawBody}"`), so a body
+ * that was parsed and re-serialized no longer matches; we refuse a parsed object outright
+ * instead of guessing its serialization (Stripe's `constructEvent` does the same).
+ *
+ * The checks read the engine's internal slots (brand checks), not `instanceof`, so bytes made in
+ * another realm (a worker, an iframe, a vm context) are still recognized, and an object merely
+ * claiming to be bytes (a forged `Symbol.toStringTag`) is not.
+ */
+export function payloadBytes(payload: unknown): Uint8Array {
+  if (typeof payload === 'string') return encoder.encode(payload);
+  if (typedArrayName(payload) === 'Uint8Array') return payload as Uint8Array;
+  if (isArrayBuffer(payload)) return new Uint8Array(payload);
+  throw new WebhookSignatureError('body_not_raw', `The payload must be the raw request body, ${describe(payload)}.`);
+}
+
+/**
+ * The usable secrets. Empty strings and non-strings in a list are skipped, so a rotation list
+ * built from environment variables (`[process.env.NEW, process.env.OLD]`) keeps working once the
+ * old one is unset; if nothing usable remains, `no_secret`. Web Crypto refuses zero-length HMAC
+ * keys anyway, and an empty key would be a guessable one.
+ */
+export function usableSecrets(secrets: unknown): string[] {
+  const list: unknown[] = Array.isArray(secrets) ? secrets : [secrets];
+  const usable = list.filter((s): s is string => typeof s === 'string' && s !== '');
+  if (usable.length === 0) {
+    throw new WebhookSignatureError(
+      'no_secret',
+      'No webhook signing secret was given (expected a non-empty string, or a non-empty list of them). ' +
+        "Use the endpoint's signing secret from the Coveton dashboard.",
+    );
+  }
+  return usable;
+}
+
+// %TypedArray%.prototype[Symbol.toStringTag] is a getter that returns the internal type name of a
+// real typed array (any realm) and undefined for anything else.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)
+  ?.get as ((this: unknown) => string | undefined) | undefined;
+
+function typedArrayName(value: unknown): string | undefined {
+  return typedArrayTag?.call(value);
+}
+
+// The ArrayBuffer.prototype.byteLength getter throws unless `value` is a real (non-shared) ArrayBuffer.
+const byteLengthOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')?.get;
+
+function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  if (typeof value !== 'object' || value === null || !byteLengthOf) return false;
+  try {
+    byteLengthOf.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tagOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+/** Says what was passed instead, without echoing the value itself (it may hold anything). */
+function describe(value: unknown): string {
+  const rawTypes = 'a string, Uint8Array (a Node Buffer is one) or ArrayBuffer';
+  if (value === null || value === undefined) return `${rawTypes}, but got ${String(value)}`;
+  if (typeof value !== 'object') return `${rawTypes}, but got a ${typeof value}`;
+  const tag = tagOf(value);
+  if (tag === 'Object' || tag === 'Array') {
+    return (
+      `${rawTypes}, but got a parsed ${tag === 'Array' ? 'array' : 'object'}: a JSON body parser already ran. ` +
+      'Read the raw body instead (for example express.raw({ type: "application/json" }) or `await request.text()`)'
+    );
+  }
+  return `${rawTypes}, but got a ${tag ?? 'value'}`;
+}

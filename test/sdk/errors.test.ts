@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  APIError,
+  BadRequestError,
+  ConflictError,
+  CovetonError,
+  ForbiddenError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+  type Logger,
+} from '../../src/index.js';
+import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { TEST_KEY, testClient } from '../support/client.js';
+
+let server: FaultServer;
+afterEach(() => server?.close());
+
+const cases = [
+  [400, 'BAD_REQUEST', BadRequestError],
+  [401, 'UNAUTHORIZED', UnauthorizedError],
+  [403, 'FORBIDDEN', ForbiddenError],
+  [404, 'NOT_FOUND', NotFoundError],
+  [409, 'CONFLICT', ConflictError],
+  [422, 'VALIDATION', ValidationError],
+  [429, 'RATE_LIMITED', RateLimitedError],
+  [500, 'INTERNAL', InternalServerError],
+] as const;
+
+describe('typed errors', () => {
+  for (const [status, code, Class] of cases) {
+    it(`${status} ${code} is a ${Class.name} with status, code, message, request id and headers`, async () => {
+      server = await startFaultServer((req, res) =>
+        apiError(res, status, code, 'what happened', {
+          ...(status === 403 ? { reason: 'ip_not_allowed' } : {}),
+          ...(status === 401 ? { reason: 'token_expired' } : {}),
+          ...(status === 422 ? { details: [{ path: 'name', message: 'must be between 1 and 200 characters' }] } : {}),
+        }, status === 429 ? { 'Retry-After': '7' } : {}),
+      );
+      const coveton = testClient(server.url, { maxRetries: 0 });
+      const error = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as APIError;
+      expect(error).toBeInstanceOf(Class);
+      expect(error).toBeInstanceOf(APIError);
+      expect(error).toBeInstanceOf(CovetonError);
+      expect(error.name).toBe(Class.name);
+      expect(error.status).toBe(status);
+      expect(error.code).toBe(code);
+      expect(error.requestId).toBe(`req_${status}`);
+      expect(error.message).toBe(`${status} ${code} on GET /api-keys/{id}: what happened`);
+      expect(error.headers.get('x-ratelimit-limit')).toBe('120');
+      expect(error.rateLimit?.limit).toBe(120);
+      if (error instanceof ForbiddenError) expect(error.reason).toBe('ip_not_allowed');
+      if (error instanceof UnauthorizedError) expect(error.reason).toBe('token_expired');
+      if (error instanceof ValidationError) expect(error.details).toEqual([{ path: 'name', message: 'must be between 1 and 200 characters' }]);
+      if (error instanceof RateLimitedError) expect(error.retryAfter).toBe(7);
+    });
+  }
+
+  it('an HTML page from a proxy is still the right class, with a message that says so', async () => {
+    server = await startFaultServer((req, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+    });
+    const error = (await testClient(server.url, { maxRetries: 0 }).apiKeys.get('key_1').catch((e: unknown) => e)) as APIError;
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toContain('HTTP 502 Bad Gateway');
+    expect(error.message).toContain('an HTML page (text/html)');
+  });
+
+  it('an empty body and broken JSON still give the class of the status', async () => {
+    server = await startFaultServer((req, res, i) => {
+      res.writeHead(i === 0 ? 404 : 400, { 'Content-Type': 'application/json' });
+      res.end(i === 0 ? '' : '{"error": {"code": ');
+    });
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    const empty = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as APIError;
+    expect(empty).toBeInstanceOf(NotFoundError);
+    expect(empty.message).toContain('empty body');
+    const broken = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as APIError;
+    expect(broken).toBeInstanceOf(BadRequestError);
+    expect(broken.message).toContain('malformed JSON');
+  });
+
+  it('an unknown status is a plain APIError', async () => {
+    server = await startFaultServer((req, res) => json(res, 418, { teapot: true }));
+    const error = (await testClient(server.url).apiKeys.get('key_1').catch((e: unknown) => e)) as APIError;
+    expect(error.constructor).toBe(APIError);
+    expect(error.status).toBe(418);
+  });
+
+  it('never shows a secret: not in the message, toJSON, or a log line, even when the server echoes one', async () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMSJ9.c2lnbmF0dXJlLXNlY3JldA';
+    server = await startFaultServer((req, res) =>
+      apiError(res, 401, 'UNAUTHORIZED', `key ${TEST_KEY} rejected; token ${jwt}; header Bearer ${TEST_KEY}`),
+    );
+    const lines: string[] = [];
+    const logger: Logger = {
+      debug: (m, d) => lines.push(m + JSON.stringify(d)),
+      info: (m, d) => lines.push(m + JSON.stringify(d)),
+      warn: (m, d) => lines.push(m + JSON.stringify(d)),
+      error: (m, d) => lines.push(m + JSON.stringify(d)),
+    };
+    const coveton = testClient(server.url, { logger, logLevel: 'debug' });
+    const error = (await coveton.apiKeys
+      .list({ filter: `secret=${TEST_KEY}` })
+      .then((p) => p)
+      .catch((e: unknown) => e)) as APIError;
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    const everything = [error.message, JSON.stringify(error), JSON.stringify(error.toJSON()), String(error.stack), ...lines].join('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(everything).not.toContain(TEST_KEY);
+    expect(everything).not.toContain('SECRETsecret');
+    expect(everything).not.toContain(jwt);
+    expect(everything).not.toContain('filter=');
+    expect(error.message).toContain('[REDACTED]');
+  });
+});

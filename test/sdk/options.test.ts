@@ -1,0 +1,94 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCoveton, CovetonInputError, VERSION } from '../../src/index.js';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { TEST_KEY } from '../support/client.js';
+
+let server: FaultServer;
+afterEach(() => {
+  vi.unstubAllEnvs();
+  return server?.close();
+});
+
+describe('client options', () => {
+  it('sends the key as a bearer token by default, or as X-API-Key when asked; with User-Agent and extra headers', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, { msg: 'Auth successful' }));
+    await createCoveton({ baseUrl: server.url, apiKey: TEST_KEY, userAgent: 'acme/1.0', headers: { 'X-Trace': 't1' } }).utils.testAuth();
+    await createCoveton({ baseUrl: server.url, apiKey: TEST_KEY, apiKeyHeader: 'x-api-key' }).utils.testAuth();
+    const [a, b] = server.requests;
+    expect(a!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
+    expect(a!.headers['x-api-key']).toBeUndefined();
+    expect(a!.headers['user-agent']).toBe(`acme/1.0 coveton-sdk-ts/${VERSION}`);
+    expect(a!.headers['x-trace']).toBe('t1');
+    expect(b!.headers['x-api-key']).toBe(TEST_KEY);
+    expect(b!.headers.authorization).toBeUndefined();
+  });
+
+  it('reads COVETON_API_KEY and COVETON_BASE_URL in Node', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, { msg: 'Auth successful' }));
+    vi.stubEnv('COVETON_API_KEY', 'ak_test_fromenv123');
+    vi.stubEnv('COVETON_BASE_URL', server.url);
+    await expect(createCoveton().utils.testAuth()).resolves.toEqual({ msg: 'Auth successful' });
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer ak_test_fromenv123');
+  });
+
+  it('picks the environment\'s host when no base URL is given', async () => {
+    const urls: string[] = [];
+    const fetch = async (r: Request) => {
+      urls.push(r.url);
+      return new Response('{"msg":"Auth successful"}', { headers: { 'Content-Type': 'application/json' } });
+    };
+    await createCoveton({ environment: 'sandbox', fetch }).utils.testAuth();
+    await createCoveton({ fetch }).utils.testAuth();
+    expect(urls).toEqual(['https://sandbox.api.coveton.com/v1/utils/authtest', 'https://api.coveton.com/v1/utils/authtest']);
+  });
+
+  it('rejects bad options with a CovetonInputError naming the option, never echoing the key', () => {
+    const bad: [object, string][] = [
+      [{ maxRetries: -1 }, 'maxRetries'],
+      [{ maxRetries: 1.5 }, 'maxRetries'],
+      [{ timeout: 0 }, 'timeout'],
+      [{ deadline: Number.NaN }, 'deadline'],
+      [{ baseUrl: 'not a url' }, 'baseUrl'],
+      [{ environment: 'staging' }, 'environment'],
+      [{ apiKeyHeader: 'cookie' }, 'apiKeyHeader'],
+      [{ apiKey: ` ${TEST_KEY} ` }, 'apiKey'],
+      [{ logLevel: 'loud' }, 'logLevel'],
+    ];
+    for (const [options, field] of bad) {
+      const error = (() => {
+        try {
+          createCoveton(options as never);
+        } catch (e) {
+          return e as CovetonInputError;
+        }
+      })();
+      expect(error, field).toBeInstanceOf(CovetonInputError);
+      expect(error!.field).toBe(field);
+      expect(error!.message).not.toContain(TEST_KEY);
+    }
+  });
+
+  it('rejects a bad argument to a resource method before sending anything', async () => {
+    let sent = 0;
+    const coveton = createCoveton({ baseUrl: 'https://api.test', fetch: async () => (sent++, new Response('{}')) });
+    await expect(async () => coveton.apiKeys.get('' as string)).rejects.toThrow('apiKeys.get(id): must be a non-empty string');
+    await expect(async () => coveton.apiKeys.create(undefined as never)).rejects.toThrow('apiKeys.create(body): is required');
+    expect(sent).toBe(0);
+  });
+
+  it('keeps the core free of Node-only APIs, so it runs in browsers, Deno, Bun and workers', () => {
+    const src = fileURLToPath(new URL('../../src', import.meta.url));
+    const files = (function walk(dir: string): string[] {
+      return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+    })(src).filter((f) => f.endsWith('.ts') && !f.includes(`${'/'}cli${'/'}`) && !f.includes('node-'));
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      expect(text, file).not.toMatch(/from ['"](node:|fs|path|http|https|crypto|os|child_process)['"]/);
+      expect(text, file).not.toMatch(/\bBuffer\b|\brequire\(/);
+      expect(text.replace(/globalThis as \{ process\?/g, ''), file).not.toMatch(/\bprocess\./);
+    }
+  });
+});

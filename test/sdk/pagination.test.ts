@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CovetonError } from '../../src/index.js';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { testClient } from '../support/client.js';
+
+let server: FaultServer;
+afterEach(() => server?.close());
+
+/** 120 messages, newest first, served by limit/before like the API. */
+function history(total: number) {
+  const items = Array.from({ length: total }, (_, i) => ({ id: `msg_${String(total - i).padStart(4, '0')}` }));
+  return startFaultServer((req, res) => {
+    const url = new URL(req.path, 'http://x');
+    const limit = Number(url.searchParams.get('limit') ?? 50);
+    const before = url.searchParams.get('before');
+    const start = before ? items.findIndex((m) => m.id === before) + 1 : 0;
+    json(res, 200, items.slice(start, start + limit));
+  });
+}
+
+const queries = (s: FaultServer) => s.requests.map((r) => new URL(r.path, 'http://x').search);
+
+describe('pagination', () => {
+  it('iterates item by item across pages, with before = the oldest id seen, and stops on a short page', async () => {
+    server = await history(120);
+    const coveton = testClient(server.url);
+    const ids: string[] = [];
+    for await (const m of coveton.chats.listMessages('chat_1', { limit: 50 })) ids.push(m.id);
+    expect(ids).toHaveLength(120);
+    expect(new Set(ids).size).toBe(120);
+    expect(queries(server)).toEqual(['?limit=50', '?limit=50&before=msg_0071', '?limit=50&before=msg_0021']);
+  });
+
+  it('stops on an empty page when the total is a multiple of the page size', async () => {
+    server = await history(100);
+    const pages: number[] = [];
+    for await (const page of testClient(server.url).chats.listMessages('chat_1', { limit: 50 }).pages()) pages.push(page.length);
+    expect(pages).toEqual([50, 50]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('uses the spec\'s default page size (50) when no limit is given', async () => {
+    server = await history(60);
+    const all = await testClient(server.url).chats.listMessages('chat_1').toArray();
+    expect(all).toHaveLength(60);
+    expect(queries(server)).toEqual(['', '?before=msg_0011']);
+  });
+
+  it('await gives the first page only; breaking early fetches nothing more', async () => {
+    server = await history(120);
+    const coveton = testClient(server.url);
+    const first = await coveton.chats.listMessages('chat_1', { limit: 10 });
+    expect(first.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `msg_${String(120 - i).padStart(4, '0')}`));
+    let n = 0;
+    for await (const _ of coveton.chats.listMessages('chat_1', { limit: 10 })) if (++n === 5) break;
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('starts from the caller\'s before, and passes the other filters on every page', async () => {
+    server = await startFaultServer((req, res, i) => json(res, 200, i === 0 ? [{ id: 'key_3' }, { id: 'key_2' }] : [{ id: 'key_1' }]));
+    const keys = await testClient(server.url).apiKeys.list({ status: 'active', limit: 2, before: 'key_4' }).toArray();
+    expect(keys.map((k) => k.id)).toEqual(['key_3', 'key_2', 'key_1']);
+    expect(queries(server)).toEqual(['?status=active&limit=2&before=key_4', '?status=active&limit=2&before=key_2']);
+  });
+
+  it('refuses to loop when a server returns the same page again', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, [{ id: 'key_2' }, { id: 'key_1' }]));
+    const walk = testClient(server.url).apiKeys.list({ limit: 2 }).toArray();
+    await expect(walk).rejects.toBeInstanceOf(CovetonError);
+    expect(server.requests).toHaveLength(2);
+  });
+});
