@@ -35,7 +35,7 @@ describe('every operation through its resource method, against Prism', () => {
     it(`coveton.${resource}.${name}() = ${op.method} ${op.path}`, async () => {
       const operation = byId.get(op.operationId)!;
       const example = exampleRequest(operation);
-      const pathValues = op.pathParams.map(
+      const pathValues = (op.pathParams as readonly string[]).map(
         (param) => operation.parameters.find((p) => p.in === 'path' && p.name === param)!.example as string,
       );
       const query = Object.fromEntries(

@@ -1,0 +1,68 @@
+// Type-level tests: right calls compile with the right types, wrong paths, parameters and
+// bodies do not (each @ts-expect-error fails the run if the line compiles).
+import { describe, expectTypeOf, it } from 'vitest';
+import { createCoveton, PagePromise, type components, type paths } from '../../src/index.js';
+
+type Schemas = components['schemas'];
+const coveton = createCoveton({ baseUrl: 'http://127.0.0.1:1' });
+
+describe('generated types', () => {
+  it('describe paths, parameters and bodies', () => {
+    expectTypeOf<paths['/api-keys']['post']['requestBody']>().toEqualTypeOf<{ content: { 'application/json': Schemas['ApiKeyCreate'] } }>();
+    expectTypeOf<Schemas['ApiKeyCreate']['type']>().toEqualTypeOf<'service' | 'user'>();
+    expectTypeOf<Schemas['ApiKey']['lastUsedAt']>().toEqualTypeOf<string | null>();
+    expectTypeOf<NonNullable<paths['/chats/{id}/messages']['get']['parameters']['query']>['limit']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Schemas['NotificationsRead']>().toEqualTypeOf<{ ids: string[] } | { all: true }>();
+  });
+});
+
+describe('the raw openapi-fetch client', () => {
+  it('types data and error from the path', async () => {
+    const { data, error } = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } });
+    expectTypeOf(data).toEqualTypeOf<Schemas['ApiKey'] | undefined>();
+    expectTypeOf(error).toEqualTypeOf<Schemas['Error'] | undefined>();
+  });
+
+  it('rejects wrong paths, missing parameters and bad bodies', () => {
+    // @ts-expect-error: no such path
+    void coveton.GET('/api-key');
+    // @ts-expect-error: the path parameter is required
+    void coveton.GET('/api-keys/{id}', {});
+    // @ts-expect-error: DELETE is not defined on the collection
+    void coveton.DELETE('/api-keys');
+    // @ts-expect-error: 'robot' is not a key type
+    void coveton.POST('/api-keys', { body: { name: 'x', type: 'robot', environment: 'sandbox' } });
+  });
+});
+
+describe('resource methods', () => {
+  it('return the success body', () => {
+    expectTypeOf(coveton.apiKeys.create).returns.resolves.toEqualTypeOf<Schemas['ApiKeyWithSecret']>();
+    expectTypeOf(coveton.apiKeys.get).returns.resolves.toEqualTypeOf<Schemas['ApiKey']>();
+    expectTypeOf(coveton.apiKeys.delete).returns.resolves.toBeVoid();
+    expectTypeOf(coveton.messages.send).returns.resolves.toEqualTypeOf<Schemas['Message']>();
+    expectTypeOf(coveton.auth.startGoogleOAuth).returns.resolves.toEqualTypeOf<{ location: string }>();
+  });
+
+  it('page lists: await for a page, iterate for items', async () => {
+    const page = coveton.chats.listMessages('chat_1', { limit: 20 });
+    expectTypeOf(page).toEqualTypeOf<PagePromise<Schemas['Message']>>();
+    expectTypeOf(await page).toEqualTypeOf<Schemas['Message'][]>();
+    for await (const key of coveton.apiKeys.list({ status: 'active' })) expectTypeOf(key).toEqualTypeOf<Schemas['ApiKey']>();
+  });
+
+  it('reject wrong arguments', () => {
+    // @ts-expect-error: the body is required
+    void coveton.apiKeys.create();
+    // @ts-expect-error: unknown property in a closed request body
+    void coveton.apiKeys.create({ name: 'x', type: 'service', environment: 'sandbox', colour: 'red' });
+    // @ts-expect-error: 'archived' is not a status filter
+    void coveton.apiKeys.list({ status: 'archived' });
+    // @ts-expect-error: teams.list needs its organizationId query
+    void coveton.teams.list();
+    // @ts-expect-error: the id is a string
+    void coveton.apiKeys.get(42);
+    // @ts-expect-error: no such method
+    void coveton.apiKeys.rotate('key_1');
+  });
+});
