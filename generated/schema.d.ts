@@ -2829,7 +2829,7 @@ export interface components {
          * @description An IPv4 or IPv6 address, or a CIDR range of either.
          * @example 10.0.0.0/24
          */
-        IpRange: string | unknown | unknown | unknown | unknown;
+        IpRange: string;
         /** @description Email and password credentials. */
         LoginRequest: {
             /**
@@ -3592,7 +3592,7 @@ export interface components {
              * @description The IPv4 or IPv6 address of the last request.
              * @example 203.0.113.24
              */
-            ipAddress: string | unknown | unknown;
+            ipAddress: string;
             /** Format: date-time */
             lastSeenAt: string;
             /**
