@@ -14,4 +14,15 @@ export default defineConfig([
     platform: 'neutral',
     outDir: 'dist',
   },
+  {
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    outDir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);
