@@ -1,0 +1,94 @@
+// constructEvent: verified bodies become typed events (every example in the contract's `webhooks`
+// section round-trips), and a verified body that is not an event is `invalid_payload`.
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { components, webhooks } from '../../generated/schema.js';
+import {
+  constructEvent,
+  type CovetonWebhookEvent,
+  type CovetonWebhookEventOf,
+  type CovetonWebhookEventType,
+} from '../../src/webhooks/index.js';
+import { spec } from '../support/spec.js';
+import { at, expectReason, nodeHeader } from './helpers.js';
+
+const SECRET = 'whsec_events_51c0';
+const T = 1_780_306_200;
+const now = at(T);
+
+interface WebhookExample {
+  type: string;
+  value: unknown;
+}
+
+function contractExamples(): WebhookExample[] {
+  return Object.entries(spec.webhooks as Record<string, any>).flatMap(([type, item]) =>
+    Object.values(item.post.requestBody.content['application/json'].examples as Record<string, { value: unknown }>).map(
+      (example) => ({ type, value: example.value }),
+    ),
+  );
+}
+
+describe('constructEvent', () => {
+  const examples = contractExamples();
+
+  it('covers every event in the contract', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(Object.keys(spec.webhooks).length);
+  });
+
+  it.each(examples)('returns the $type example from the contract', async ({ type, value }) => {
+    const body = JSON.stringify(value);
+    const event = await constructEvent(Buffer.from(body), nodeHeader(SECRET, T, body), SECRET, { now });
+    expect(event).toEqual(value);
+    expect(event.type).toBe(type);
+  });
+
+  it('narrows on type: message.created carries data.ciphertext as a string', async () => {
+    const value = examples.find((e) => e.type === 'message.created')!.value;
+    const body = JSON.stringify(value);
+    const event = await constructEvent(body, nodeHeader(SECRET, T, body), SECRET, { now });
+    expectTypeOf(event).toEqualTypeOf<CovetonWebhookEvent>();
+    if (event.type === 'message.created') {
+      expectTypeOf(event.data.ciphertext).toEqualTypeOf<string>();
+      expectTypeOf(event.data).toEqualTypeOf<components['schemas']['Message']>();
+      expect(typeof event.data.ciphertext).toBe('string');
+    } else {
+      expect.unreachable('expected a message.created event');
+    }
+  });
+
+  it('derives its types from the contract: one member per webhook, keyed by type', () => {
+    expectTypeOf<CovetonWebhookEventType>().toEqualTypeOf<keyof webhooks>();
+    expectTypeOf<CovetonWebhookEventOf<'message.deleted'>>().toEqualTypeOf<components['schemas']['MessageDeletedEvent']>();
+    expectTypeOf<CovetonWebhookEventOf<'invoice.paid'>['type']>().toEqualTypeOf<'invoice.paid'>();
+  });
+
+  it('verifies before parsing: a tampered non-JSON body is no_matching_signature', async () => {
+    await expectReason(constructEvent('not json', nodeHeader(SECRET, T, '{}'), SECRET, { now }), 'no_matching_signature');
+  });
+
+  it('parses an event type this SDK does not know yet, so the caller can acknowledge it', async () => {
+    const body = '{"id":"evt_9","type":"chat.archived","createdAt":"2026-06-20T17:00:00Z","organizationId":null,"data":{}}';
+    const event = await constructEvent(body, nodeHeader(SECRET, T, body), SECRET, { now });
+    expect(event.type as string).toBe('chat.archived');
+  });
+
+  it.each([
+    ['not JSON', 'not json'],
+    ['truncated JSON', '{"id":"evt_1","type":'],
+    ['a JSON array', '[1,2,3]'],
+    ['a JSON string', '"message.created"'],
+    ['JSON null', 'null'],
+    ['an object without type', '{"id":"evt_1","data":{}}'],
+    ['an object without id', '{"type":"message.created","data":{}}'],
+    ['an object without data', '{"id":"evt_1","type":"message.created"}'],
+    ['a non-string type', '{"id":"evt_1","type":7,"data":{}}'],
+  ])('a verified body that is %s is invalid_payload', async (_name, body) => {
+    const err = await expectReason(constructEvent(body, nodeHeader(SECRET, T, body), SECRET, { now }), 'invalid_payload');
+    expect(err.message).not.toContain(body); // the body is described, never echoed
+  });
+
+  it('verified bytes that are not UTF-8 are invalid_payload', async () => {
+    const body = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]);
+    await expectReason(constructEvent(body, nodeHeader(SECRET, T, body), SECRET, { now }), 'invalid_payload');
+  });
+});
