@@ -1,12 +1,19 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { idempotentOperations, operations, type Resources } from '../generated/resources.js';
 import type { paths } from '../generated/schema.js';
-import type { Layer } from './auth.js';
+import { apiKeyAuth } from './auth.js';
+import { CovetonInputError } from './errors/base.js';
 import { errorFromResponse } from './errors/from-response.js';
 import { idempotencyMiddleware } from './idempotency.js';
 import { resolveOptions, type CovetonOptions } from './options.js';
-import { readRateLimit, type RateLimitInfo } from './rate-limit-headers.js';
+import type { RateLimitInfo } from './rate-limit-headers.js';
+import { RateLimiter } from './rate-limiter.js';
 import { bindResources, type Invoke } from './resources.js';
+import { sessionAuth } from './session/auth-layer.js';
+import { refreshExchange } from './session/exchange.js';
+import { sessionHelpers, type SessionHelpers } from './session/helpers.js';
+import { createRefresher } from './session/refresh.js';
+import { memoryTokenStore, type SessionTokens } from './session/tokens.js';
 import { createTransport } from './transport.js';
 
 /** The client: the typed openapi-fetch methods (`GET`, `POST`, ...) plus one object per resource. */
@@ -14,7 +21,17 @@ export type Coveton = Client<paths> &
   Resources & {
     /** The rate-limit figures of the last response, or undefined before the first. */
     readonly rateLimit: RateLimitInfo | undefined;
+    /** Sign in, out, and read the current token pair. */
+    readonly session: SessionHelpers;
   };
+
+function initialTokens(options: CovetonOptions): SessionTokens | undefined {
+  if (options.accessToken === undefined && options.refreshToken === undefined) return undefined;
+  if (!options.accessToken || !options.refreshToken) {
+    throw new CovetonInputError(options.accessToken ? 'refreshToken' : 'accessToken', 'accessToken and refreshToken go together');
+  }
+  return { accessToken: options.accessToken, refreshToken: options.refreshToken };
+}
 
 /**
  * Creates a Coveton client.
@@ -25,13 +42,33 @@ export type Coveton = Client<paths> &
  */
 export function createCoveton(options: CovetonOptions = {}): Coveton {
   const config = resolveOptions(options);
-  let rateLimit: RateLimitInfo | undefined;
-  const trackRateLimit: Layer = (next) => async (request) => {
-    const response = await next(request);
-    rateLimit = readRateLimit(response.headers) ?? rateLimit;
-    return response;
-  };
-  const transport = createTransport(config, [trackRateLimit]);
+  const origin = new URL(config.baseUrl).origin;
+  const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
+  const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
+  let known: SessionTokens | undefined;
+  const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
+
+  // The refresh goes through the same retries and rate limiter, but carries no credential.
+  const bare = createTransport(config, { layers: [], gate: limiter, secrets });
+  const refresher = createRefresher({
+    store: {
+      get: async () => (known = await store.get()),
+      set: async (tokens) => {
+        known = tokens;
+        await store.set(tokens);
+      },
+      ...(store.lock ? { lock: store.lock.bind(store) } : {}),
+    },
+    exchange: refreshExchange(bare, config.baseUrl, secrets),
+    onTokens: options.onTokens,
+    onSessionExpired: options.onSessionExpired,
+    margin: options.refreshMargin ?? 60_000,
+  });
+  const transport = createTransport(config, {
+    layers: [sessionAuth(refresher, origin), apiKeyAuth(config)],
+    gate: limiter,
+    secrets,
+  });
   const client = createClient<paths>({ baseUrl: config.baseUrl, fetch: (request) => transport(request) });
   client.use(idempotencyMiddleware(idempotentOperations));
 
@@ -59,14 +96,22 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
       throw errorFromResponse(response.status, response.statusText, response.headers, error, {
         method: op.method,
         path: op.path,
-        secrets: [config.apiKey],
+        secrets: secrets(),
       });
     }
     return redirected ? { location: response.headers.get('location') ?? '' } : data;
   };
 
-  const resources = bindResources(operations, invoke);
+  const resources = bindResources(operations, invoke) as unknown as Resources;
+  const session = sessionHelpers(resources.auth, {
+    get: () => store.get(),
+    set: async (tokens) => {
+      known = tokens;
+      await store.set(tokens);
+    },
+  }, options.onTokens);
   return Object.defineProperties(Object.assign(Object.create(null) as object, client, resources), {
-    rateLimit: { get: () => rateLimit, enumerable: true },
+    rateLimit: { get: () => limiter?.figures, enumerable: true },
+    session: { value: session, enumerable: true },
   }) as unknown as Coveton;
 }

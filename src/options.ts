@@ -2,6 +2,8 @@ import { CovetonInputError } from './errors/base.js';
 import { isLogLevel, type Logger, type LogLevel } from './logger.js';
 import type { RetryEvent } from './retry.js';
 import type { BackoffOptions } from './retry-timing.js';
+import type { RateLimitOptions } from './rate-limiter.js';
+import type { SessionOptions } from './session/options.js';
 
 /** The API's hosts (API brief: Base URLs). */
 export const ENVIRONMENTS = {
@@ -12,7 +14,7 @@ export const ENVIRONMENTS = {
 export type Environment = keyof typeof ENVIRONMENTS;
 
 /** Options of {@link createCoveton}. Every one is optional. */
-export interface CovetonOptions {
+export interface CovetonOptions extends SessionOptions {
   /**
    * Where requests go. Wins over `environment`.
    * @default process.env.COVETON_BASE_URL, else the URL of `environment`
@@ -109,6 +111,13 @@ export interface CovetonOptions {
    * @example createCoveton({ userAgent: 'acme-sync/2.1' })
    */
   userAgent?: string;
+  /**
+   * Client-side rate limiting: requests wait in an ordered queue while the server's budget is
+   * spent, and a 429 pauses the whole queue for its Retry-After. `false` turns it off.
+   * @default {} (on, following the server's X-RateLimit-* figures)
+   * @example createCoveton({ rateLimit: { maxConcurrent: 4, budget: { requests: 100, interval: 60_000 } } })
+   */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export interface ResolvedOptions {

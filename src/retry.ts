@@ -39,6 +39,19 @@ export interface RetrySettings {
   stream?: boolean;
   /** The caller's signal (openapi-fetch puts it on the Request). */
   signal?: AbortSignal | undefined;
+  /** The rate limiter: every attempt waits its turn there, and it alone waits out a 429. */
+  gate?: AttemptGate | undefined;
+  /**
+   * `'if-not-sent'` repeats even a POST without a key, but only when it never reached the
+   * server (refused connection) or the server answered a retryable status: the token refresh,
+   * whose refresh token must not be sent twice once the server may have spent it.
+   */
+  repeat?: 'if-safe' | 'if-not-sent';
+}
+
+export interface AttemptGate {
+  acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void>;
+  observe(status: number, headers: Headers): void;
 }
 
 type Outcome = { response: Response; error?: undefined } | { response?: undefined; error: CovetonError };
@@ -87,23 +100,33 @@ async function attemptOnce(
   }
 }
 
-function isRetryableError(error: CovetonError): boolean {
-  return error instanceof APIConnectionError && !(error instanceof APITimeoutError && error.kind === 'deadline');
+function isRetryableError(error: CovetonError, notSentOnly: boolean): boolean {
+  if (!(error instanceof APIConnectionError)) return false;
+  if (error instanceof APITimeoutError) return error.kind === 'attempt' && !notSentOnly;
+  if (!notSentOnly) return true;
+  const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
 export async function sendWithRetries(request: Request, send: Send, settings: RetrySettings): Promise<Response> {
   const started = Date.now();
   const body = request.body === null ? undefined : await request.arrayBuffer();
-  const safe = isSafeToRepeat(request.method, request.headers);
+  const notSentOnly = settings.repeat === 'if-not-sent';
+  const safe = notSentOnly || isSafeToRepeat(request.method, request.headers);
   const url = safeUrl(request.url);
 
   for (let attempt = 1; ; attempt++) {
-    const left = settings.deadline - (Date.now() - started);
-    if (left <= 0) throw new APITimeoutError('deadline', settings.deadline);
     if (settings.signal?.aborted) throw new APIUserAbortError({ cause: settings.signal.reason });
-
+    const release = await settings.gate?.acquire(settings.signal, started + settings.deadline);
+    const left = settings.deadline - (Date.now() - started);
+    if (left <= 0) {
+      release?.();
+      throw new APITimeoutError('deadline', settings.deadline);
+    }
     const outcome = await attemptOnce(send, request, body, settings, left);
     const { response, error } = outcome;
+    if (response) settings.gate?.observe(response.status, response.headers);
+    release?.();
     settings.logger.debug('response', {
       method: request.method,
       url,
@@ -113,20 +136,26 @@ export async function sendWithRetries(request: Request, send: Send, settings: Re
       ms: Date.now() - started,
     });
 
-    const transient = response ? RETRYABLE_STATUSES.has(response.status) : isRetryableError(error);
+    const transient = response ? RETRYABLE_STATUSES.has(response.status) : isRetryableError(error, notSentOnly);
     if (!transient || !safe || attempt > settings.maxRetries) {
       if (error) throw error;
       return response;
     }
 
     let delay = backoffDelay(attempt, settings.backoff);
+    let sleepFor: number | undefined;
     if (response) {
       const retryAfter = parseRetryAfter(response.headers, Date.now());
       // A huge Retry-After is a reason to stop, not to hang: the caller gets the error now.
       if (retryAfter !== undefined && retryAfter > settings.maxRetryAfter) return response;
       if (retryAfter !== undefined) delay = retryAfter;
+      // With a rate limiter the 429's wait happens once, in its queue, for every request alike.
+      if (response.status === 429 && settings.gate) {
+        if (delay >= settings.deadline - (Date.now() - started)) return response;
+        sleepFor = 0;
+      }
     }
-    const leftAfterWait = settings.deadline - (Date.now() - started) - delay;
+    const leftAfterWait = settings.deadline - (Date.now() - started) - (sleepFor ?? delay);
     if (leftAfterWait <= 0) {
       // Waiting would outlive the deadline: fail now with what we have (a 429 becomes RateLimitedError).
       if (error) throw error;
@@ -142,7 +171,7 @@ export async function sendWithRetries(request: Request, send: Send, settings: Re
       });
     settings.logger.info('retrying', { method: request.method, url, attempt: attempt + 1, delay, cause: cause.message });
     settings.onRetry?.({ attempt: attempt + 1, delay, cause, method: request.method, url });
-    await sleep(delay, settings.signal);
+    await sleep(sleepFor ?? delay, settings.signal);
   }
 }
 

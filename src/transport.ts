@@ -3,11 +3,11 @@
 import { apiKeyAuth, defaultHeaders, type Layer } from './auth.js';
 import { leveled } from './logger.js';
 import type { ResolvedOptions } from './options.js';
-import { sendWithRetries, type Send } from './retry.js';
+import { sendWithRetries, type AttemptGate, type RetrySettings, type Send } from './retry.js';
 
-/** Per-call settings of a resource method (or of a raw call through `coveton.withOptions`). */
+/** Per-call settings of a resource method. */
 export interface CallOptions {
-  /** Aborts the call, including any wait between retries. */
+  /** Aborts the call, including any wait between retries or in the rate-limit queue. */
   signal?: AbortSignal;
   /** Overrides the client's per-attempt `timeout` for this call. */
   timeout?: number;
@@ -21,13 +21,24 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export type Transport = (request: Request, call?: CallOptions & { stream?: boolean }) => Promise<Response>;
+export interface TransportCall extends CallOptions {
+  stream?: boolean;
+  repeat?: RetrySettings['repeat'];
+}
 
-export function createTransport(options: ResolvedOptions, extraLayers: Layer[] = []): Transport {
+export type Transport = (request: Request, call?: TransportCall) => Promise<Response>;
+
+export interface TransportParts {
+  /** Per-attempt layers after the default headers (auth of one kind or another). */
+  layers: Layer[];
+  gate?: AttemptGate | undefined;
+  secrets: () => readonly (string | undefined)[];
+}
+
+export function createTransport(options: ResolvedOptions, parts: TransportParts): Transport {
   const logger = leveled(options.logger, options.logLevel);
-  const layers: Layer[] = [defaultHeaders(options), apiKeyAuth(options), ...extraLayers];
+  const layers: Layer[] = [defaultHeaders(options), ...parts.layers];
   const send: Send = layers.reduceRight<Send>((next, layer) => layer(next), (request) => options.fetch(request));
-  const secrets = () => [options.apiKey];
 
   return (request, call = {}) =>
     sendWithRetries(request, send, {
@@ -38,8 +49,12 @@ export function createTransport(options: ResolvedOptions, extraLayers: Layer[] =
       backoff: options.backoff,
       onRetry: options.onRetry,
       logger,
-      secrets,
+      secrets: parts.secrets,
       stream: call.stream,
       signal: call.signal ?? request.signal,
+      gate: parts.gate,
+      repeat: call.repeat,
     });
 }
+
+export { apiKeyAuth };

@@ -15,3 +15,4 @@ export {
 } from './api-error.js';
 export { APIConnectionError, APITimeoutError, APIUserAbortError } from './transport.js';
 export { errorFromResponse, errorFromFetchResponse } from './from-response.js';
+export { SessionExpiredError } from './session.js';

@@ -18,7 +18,9 @@ const CODES: Record<number, string> = { 408: 'BAD_REQUEST', 429: 'RATE_LIMITED',
 describe('retries', () => {
   for (const status of [408, 429, 500, 502, 503, 504]) {
     it(`retries a GET after ${status}, twice by default, then succeeds`, async () => {
-      server = await startFaultServer((req, res, i) => (i < 2 ? apiError(res, status, CODES[status]!, 'transient') : json(res, 200, apiKeyRecord)));
+      server = await startFaultServer((req, res, i) =>
+        i < 2 ? apiError(res, status, CODES[status]!, 'transient', {}, status === 429 ? { 'Retry-After': '0' } : {}) : json(res, 200, apiKeyRecord),
+      );
       const events: RetryEvent[] = [];
       const coveton = testClient(server.url, { onRetry: (e) => events.push(e) });
       await expect(coveton.apiKeys.get('key_01HZX3K8W2Q9')).resolves.toMatchObject({ id: 'key_01HZX3K8W2Q9' });

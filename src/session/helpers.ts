@@ -1,0 +1,54 @@
+// Sign-in helpers that install the returned pair, and logout that spends it.
+import type { Resources } from '../../generated/resources.js';
+import type { SessionTokens, TokenStore } from './tokens.js';
+
+type Auth = Resources['auth'];
+type AuthSession = Awaited<ReturnType<Auth['login']>>;
+
+export interface SessionHelpers {
+  /** Creates an account and signs in with it. */
+  register(...args: Parameters<Auth['registerAccount']>): Promise<AuthSession>;
+  /** Signs in with email and password. */
+  login(...args: Parameters<Auth['login']>): Promise<AuthSession>;
+  /** Completes an OAuth sign-in with the provider's `code` and `state`. */
+  completeOAuth(...args: Parameters<Auth['completeOAuth']>): Promise<AuthSession>;
+  /** Revokes the current refresh token on the server and forgets the pair. */
+  logout(): Promise<void>;
+  /** The current pair, if signed in. */
+  tokens(): Promise<SessionTokens | undefined>;
+}
+
+export function toTokens(session: { accessToken: string; refreshToken: string; expiresIn?: number }): SessionTokens {
+  return {
+    accessToken: session.accessToken,
+    refreshToken: session.refreshToken,
+    ...(typeof session.expiresIn === 'number' ? { accessTokenExpiresAt: Date.now() + session.expiresIn * 1000 } : {}),
+  };
+}
+
+export function sessionHelpers(
+  auth: Auth,
+  store: TokenStore,
+  onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
+): SessionHelpers {
+  const install = async (session: AuthSession) => {
+    const tokens = toTokens(session);
+    await onTokens?.(tokens);
+    await store.set(tokens);
+    return session;
+  };
+  return {
+    register: (...args) => auth.registerAccount(...args).then(install),
+    login: (...args) => auth.login(...args).then(install),
+    completeOAuth: (...args) => auth.completeOAuth(...args).then(install),
+    async logout() {
+      const tokens = await store.get();
+      try {
+        if (tokens) await auth.logout({ refreshToken: tokens.refreshToken });
+      } finally {
+        await store.set(undefined);
+      }
+    },
+    tokens: async () => store.get(),
+  };
+}
