@@ -4,6 +4,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+// Captured at import, before any test fakes the clock: the guard below runs on real time.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
 export interface Recorded {
   method: string;
   path: string;
@@ -68,14 +72,14 @@ export async function startFaultServer(handler: Handler): Promise<FaultServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // Never outlive the test file, whatever happens to it.
-  const guard = setTimeout(() => server.close(), 120_000);
+  const guard = realSetTimeout(() => server.close(), 120_000);
   guard.unref();
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
-        clearTimeout(guard);
+        realClearTimeout(guard);
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
