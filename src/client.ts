@@ -4,6 +4,7 @@ import type { paths } from '../generated/schema.js';
 import { apiKeyAuth } from './auth.js';
 import { CovetonInputError } from './errors/base.js';
 import { errorFromResponse } from './errors/from-response.js';
+import { fileHelpers, type FileHelpers } from './files.js';
 import { idempotencyMiddleware } from './idempotency.js';
 import { resolveOptions, type CovetonOptions } from './options.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
@@ -18,7 +19,9 @@ import { createTransport } from './transport.js';
 
 /** The client: the typed openapi-fetch methods (`GET`, `POST`, ...) plus one object per resource. */
 export type Coveton = Client<paths> &
-  Resources & {
+  Omit<Resources, 'files'> & {
+    /** The files operations, plus `upload` and `download` that move the bytes to and from storage. */
+    readonly files: Resources['files'] & FileHelpers;
     /** The rate-limit figures of the last response, or undefined before the first. */
     readonly rateLimit: RateLimitInfo | undefined;
     /** Sign in, out, and read the current token pair. */
@@ -103,6 +106,9 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   };
 
   const resources = bindResources(operations, invoke) as unknown as Resources;
+  // Presigned storage URLs get the bytes and nothing else: no credential, no SDK header.
+  const storage = createTransport(config, { layers: [], gate: undefined, secrets, plain: true });
+  Object.assign(resources.files, fileHelpers(resources.files, storage, secrets));
   const session = sessionHelpers(resources.auth, {
     get: () => store.get(),
     set: async (tokens) => {

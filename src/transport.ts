@@ -33,11 +33,13 @@ export interface TransportParts {
   layers: Layer[];
   gate?: AttemptGate | undefined;
   secrets: () => readonly (string | undefined)[];
+  /** Send nothing of the SDK's own: no User-Agent, no configured headers (presigned storage URLs). */
+  plain?: boolean;
 }
 
 export function createTransport(options: ResolvedOptions, parts: TransportParts): Transport {
   const logger = leveled(options.logger, options.logLevel);
-  const layers: Layer[] = [defaultHeaders(options), ...parts.layers];
+  const layers: Layer[] = parts.plain ? parts.layers : [defaultHeaders(options), ...parts.layers];
   const send: Send = layers.reduceRight<Send>((next, layer) => layer(next), (request) => options.fetch(request));
 
   return (request, call = {}) =>

@@ -13,6 +13,8 @@ export interface Recorded {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes, for binary uploads. */
+  raw: Buffer;
   at: number;
 }
 
@@ -56,6 +58,7 @@ export async function startFaultServer(handler: Handler): Promise<FaultServer> {
       path: req.url ?? '',
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
+      raw: Buffer.concat(chunks),
       at: Date.now(),
     };
     requests.push(recorded);
