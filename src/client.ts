@@ -51,8 +51,10 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   let known: SessionTokens | undefined;
   const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
 
-  // The refresh goes through the same retries and rate limiter, but carries no credential.
-  const bare = createTransport(config, { layers: [], gate: limiter, secrets });
+  // The refresh goes through the same retry loop but carries no credential. It skips the
+  // rate-limit queue: it runs inside a request that already holds a turn, and with
+  // `maxConcurrent: 1` waiting for a second turn would never end.
+  const bare = createTransport(config, { layers: [], gate: undefined, secrets });
   const refresher = createRefresher({
     store: {
       get: async () => (known = await store.get()),

@@ -25,10 +25,13 @@ export function loudError(status: number, violations: Violation[]): unknown {
       },
     };
   }
-  const details = violations.map((v) => ({
-    path: (v.location[1] === 'body' ? v.location.slice(2) : v.location.slice(1)).join('.') || v.location.join('.'),
-    message: v.message,
-  }));
+  const details = violations.map((v) => {
+    // ["request", "body", "name"] -> "name"; ["request", "query", "status"] -> "query.status";
+    // a missing property is reported on its parent, so add its name.
+    const path = v.location[1] === 'body' ? v.location.slice(2) : v.location.slice(1);
+    const missing = /required property '([^']+)'/.exec(v.message)?.[1];
+    return { path: [...path, ...(missing ? [missing] : [])].join('.') || v.location.join('.'), message: v.message };
+  });
   return {
     error: {
       code: codeFor(status),
@@ -51,7 +54,7 @@ async function relay(req: IncomingMessage, res: ServerResponse, prismUrl: string
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const method = req.method ?? 'GET';
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+  const body = method === 'GET' || method === 'HEAD' ? undefined : new Uint8Array(await readBody(req));
   const upstream = await fetch(`${prismUrl}${req.url ?? '/'}`, { method, headers, body, redirect: 'manual' });
   let payload = Buffer.from(await upstream.arrayBuffer());
   const violations = parseViolations(upstream.headers.get('sl-violations'));
@@ -69,6 +72,7 @@ async function relay(req: IncomingMessage, res: ServerResponse, prismUrl: string
     const side = v.location[0] === 'response' ? "the spec's own example breaks its schema" : 'the request breaks the spec';
     out.info(`✖ mock: ${what}: ${side}: ${v.location.join('.')}: ${v.message}`);
   }
+  outHeaders['content-length'] = String(payload.length);
   res.writeHead(upstream.status, outHeaders);
   res.end(method === 'HEAD' ? undefined : payload);
 }

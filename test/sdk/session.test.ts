@@ -47,6 +47,14 @@ describe('sessions with rotating refresh tokens', () => {
     });
   }
 
+  it('refreshes inside a request that holds the only rate-limit turn without deadlocking', async () => {
+    server = await startAuthServer();
+    const coveton = client({ ...server.issue({ expired: true }), rateLimit: { maxConcurrent: 1 } });
+    const results = await Promise.all(Array.from({ length: 5 }, () => coveton.users.getCurrent()));
+    expect(results).toHaveLength(5);
+    expect(server.refreshes).toHaveLength(1);
+  });
+
   it('hands the new pair to onTokens before any request uses it', async () => {
     server = await startAuthServer();
     const order: string[] = server.events;
