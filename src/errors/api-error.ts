@@ -38,6 +38,8 @@ export class APIError extends CovetonError {
   /** Rate-limit figures of the failed response, when it carried them. */
   readonly rateLimit: RateLimitInfo | undefined;
   readonly endpoint: string;
+  /** The finer cause the API gave, on 401s and 403s (e.g. `token_expired`, `ip_not_allowed`). */
+  readonly reason: ErrorReason | undefined;
 
   constructor(init: APIErrorInit) {
     super(`${init.status}${init.code ? ` ${init.code}` : ''} on ${init.endpoint}: ${init.message}`);
@@ -47,6 +49,7 @@ export class APIError extends CovetonError {
     this.headers = init.headers;
     this.rateLimit = init.rateLimit;
     this.endpoint = init.endpoint;
+    this.reason = init.reason;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -56,6 +59,7 @@ export class APIError extends CovetonError {
       code: this.code,
       requestId: this.requestId,
       endpoint: this.endpoint,
+      reason: this.reason,
       rateLimit: this.rateLimit,
     };
   }
@@ -69,27 +73,11 @@ export class BadRequestError extends APIError {
 /** 401 `UNAUTHORIZED`: missing, expired or invalid credential; `reason` says which. */
 export class UnauthorizedError extends APIError {
   override name = 'UnauthorizedError';
-  readonly reason: ErrorReason | undefined;
-  constructor(init: APIErrorInit) {
-    super(init);
-    this.reason = init.reason;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), reason: this.reason };
-  }
 }
 
 /** 403 `FORBIDDEN`: authenticated but not allowed; `reason` (e.g. `insufficient_scope`, `ip_not_allowed`) says why. */
 export class ForbiddenError extends APIError {
   override name = 'ForbiddenError';
-  readonly reason: ErrorReason | undefined;
-  constructor(init: APIErrorInit) {
-    super(init);
-    this.reason = init.reason;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), reason: this.reason };
-  }
 }
 
 /** 404 `NOT_FOUND`: no such resource, or another organization's. */

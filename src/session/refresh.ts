@@ -48,7 +48,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       return next;
     } catch (error) {
       if (!isFinal(error)) throw error; // network, 5xx, 429: the session lives on
-      const reason = 'reason' in error ? (error as { reason?: string }).reason : undefined;
+      const reason = error.reason;
       const expired = new SessionExpiredError(
         `The session has ended (${reason ?? `HTTP ${error.status}`}): sign in again.`,
         reason,

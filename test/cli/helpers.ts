@@ -1,0 +1,132 @@
+// Runs `coveton` as a real child process, from the TypeScript sources through tsx (no build
+// step to go stale), with a clean environment: no COVETON_* variable leaks in from the shell.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { TEST_KEY } from '../support/client.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = ['--import', 'tsx', 'src/cli/index.ts'];
+export { TEST_KEY };
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('COVETON_') && name !== 'CI' && name !== 'NODE_OPTIONS') env[name] = value;
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+/** Starts the CLI and leaves it running (for `mock`); the caller stops it. */
+export function startCli(args: string[], options: RunOptions = {}): ChildProcess {
+  return spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: cliEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Runs the CLI to the end; stdin is closed at once (or after `input`), so it is never a TTY. */
+export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = startCli(args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin!.end(options.input ?? '');
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`coveton ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 25_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Resolves with the first stdout line of a running CLI (e.g. the mock's URL). */
+export function firstLine(child: ChildProcess, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    let errors = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (errors += d));
+    const timer = setTimeout(() => reject(new Error(`no output in time; stderr: ${errors}`)), timeoutMs);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buffer += d;
+      const end = buffer.indexOf('\n');
+      if (end >= 0) {
+        clearTimeout(timer);
+        resolve(buffer.slice(0, end));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before printing; stderr: ${errors}`));
+    });
+  });
+}
+
+/** Whether something listens on 127.0.0.1:port. */
+export async function listening(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `check` holds, polling. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+/** An API key record as the API returns it. */
+export function apiKey(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    name: `Key ${id}`,
+    description: null,
+    type: 'service',
+    environment: 'sandbox',
+    permissions: ['messages:read'],
+    allowedIps: [],
+    status: 'active',
+    statusReason: null,
+    keyPrefix: 'ak_test_Mdi9ewW3',
+    createdAt: '2026-06-01T09:30:00Z',
+    lastUsedAt: null,
+    expiresAt: null,
+    ...overrides,
+  };
+}
+
+/** A closed port: bound once, then released. */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
