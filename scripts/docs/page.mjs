@@ -24,10 +24,10 @@ export function redocOptions({ downloadUrl }) {
         fontSize: '15px',
         fontFamily: SYSTEM_SANS,
         headings: { fontFamily: SYSTEM_SANS, fontWeight: '600' },
-        code: { fontFamily: SYSTEM_MONO },
+        code: { fontFamily: SYSTEM_MONO, fontSize: '13px' },
       },
       sidebar: { width: '280px' },
-      rightPanel: { width: '45%' },
+      rightPanel: { width: '48%' },
     },
   };
 }

@@ -70,7 +70,7 @@ export function typescriptSample(spec, op) {
     bearer ? 'const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY });' : 'const coveton = createCoveton();',
     '',
   ];
-  if (op.idempotent) lines.push('// The SDK sends an Idempotency-Key and reuses it on every retry.');
+  if (op.idempotent) lines.push('// Sent with an Idempotency-Key, reused on retries.');
   if (op.paginated) {
     const item = singular(op.name.startsWith('list') && op.name.length > 4 ? lowerFirst(op.name.slice(4)) : op.resource);
     lines.push(`for await (const ${item} of ${call}) {`, `  console.log(${item}.id);`, '}');

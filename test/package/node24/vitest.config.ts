@@ -1,0 +1,15 @@
+// The SDK's own tests on a second Node major (test/package/node24.test.ts starts this with the
+// Node 24 binary of the npm package `node`). Unlike vitest.config.ts: no Prism mock (these tests
+// use in-process servers), no type checking (the types do not depend on the runtime), and one
+// extra file that proves which Node ran.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('../../..', import.meta.url)),
+  test: {
+    include: ['test/sdk/**/*.test.ts', 'test/webhooks/**/*.test.ts', 'test/package/node24/runtime.check.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,206 @@
+// The package as users get it: `npm pack`, checked by publint and @arethetypeswrong/cli, its file
+// list, then the tarball installed into a fresh project and used from `import`, `require` and two
+// TypeScript consumers (`node16` and `bundler` resolution), and its browser-bundle size held to
+// the budget in size-budget.json. One pack and one install serve every test.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binOf, manifest, must, packAndInstall, root, run, type Packed } from './support/packed.js';
+// @ts-expect-error: a plain .mjs module without types
+import { measureSize, overBudget, readBudget } from '../../scripts/size.mjs';
+
+/** What users need, and nothing else: code and types, the contract, the readme, changelog and licence. */
+const ALLOWED = [/^dist\/[^/]+\.(c?js|d\.c?ts|c?js\.map)$/, /^generated\/openapi\.(json|yaml)$/, /^package\.json$/, /^(README|CHANGELOG)\.md$/, /^LICEN[CS]E(\.md)?$/];
+const REQUIRED = [
+  'package.json',
+  'CHANGELOG.md',
+  'dist/index.js',
+  'dist/index.cjs',
+  'dist/index.d.ts',
+  'dist/index.d.cts',
+  'dist/webhooks.js',
+  'dist/webhooks.cjs',
+  'dist/webhooks.d.ts',
+  'dist/webhooks.d.cts',
+  'dist/cli.js',
+  'generated/openapi.json',
+  'generated/openapi.yaml',
+];
+
+// A fetch that answers like the API, so the installed SDK runs a real call without a network.
+const STUB_FETCH = `async (request) => {
+  seen.push(request.method + ' ' + request.url + ' ' + request.headers.get('authorization'));
+  return new Response(JSON.stringify({ id: 'key_1', name: 'CI' }), { status: 200, headers: { 'content-type': 'application/json' } });
+}`;
+const EVENT = JSON.stringify({ id: 'evt_1', type: 'api_key.created', createdAt: '2026-06-01T00:00:00Z', data: { id: 'key_1' } });
+
+const ESM_CHECK = `
+import { createCoveton, VERSION } from '@coveton/sdk';
+import { constructEvent, signPayload } from '@coveton/sdk/webhooks';
+import spec from '@coveton/sdk/openapi.json' with { type: 'json' };
+const seen = [];
+const coveton = createCoveton({ apiKey: 'ak_test_123', baseUrl: 'https://api.example.test/v1', maxRetries: 0, fetch: ${STUB_FETCH} });
+const key = await coveton.apiKeys.get('key_1');
+const body = ${JSON.stringify(EVENT)};
+const event = await constructEvent(body, await signPayload(body, 'whsec_test'), 'whsec_test');
+console.log(JSON.stringify({ VERSION, key, seen, event: event.type, openapi: spec.openapi, paths: Object.keys(spec.paths).length }));
+`;
+
+const CJS_CHECK = `
+const { createCoveton, VERSION } = require('@coveton/sdk');
+const { signPayload, verifySignature } = require('@coveton/sdk/webhooks');
+const spec = require('@coveton/sdk/openapi.json');
+const pkg = require('@coveton/sdk/package.json');
+const yaml = require('node:fs').readFileSync(require.resolve('@coveton/sdk/openapi.yaml'), 'utf8');
+const seen = [];
+(async () => {
+  const coveton = createCoveton({ apiKey: 'ak_test_123', baseUrl: 'https://api.example.test/v1', maxRetries: 0, fetch: ${STUB_FETCH} });
+  const key = await coveton.apiKeys.get('key_1');
+  const body = ${JSON.stringify(EVENT)};
+  const signedAt = await verifySignature(body, await signPayload(body, 'whsec_test'), 'whsec_test');
+  console.log(JSON.stringify({ VERSION, pkg: pkg.version, key, seen, signedAt: typeof signedAt, openapi: spec.openapi, yaml: yaml.startsWith('openapi: ') }));
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+// The TypeScript consumer: typed resource methods, a typed event, and one line the types must refuse.
+const CONSUMER = `
+import { createCoveton, CovetonError, type Coveton } from '@coveton/sdk';
+import { constructEvent, type CovetonWebhookEvent } from '@coveton/sdk/webhooks';
+
+const coveton: Coveton = createCoveton({ apiKey: 'ak_test_123', environment: 'sandbox' });
+
+export async function demo(body: string, header: string): Promise<string[]> {
+  const created = await coveton.apiKeys.create({ name: 'CI', type: 'service', environment: 'sandbox' });
+  const names: string[] = [created.name];
+  for await (const key of coveton.apiKeys.list({ status: 'active' })) names.push(key.name);
+  // @ts-expect-error: 'archived' is no key status; if the types were any, this line would not error
+  void coveton.apiKeys.list({ status: 'archived' });
+  const event: CovetonWebhookEvent = await constructEvent(body, header, 'whsec_test');
+  if (event.type === 'api_key.created') names.push(event.data.id);
+  return names;
+}
+
+export const isCovetonError = (error: unknown): boolean => error instanceof CovetonError;
+`;
+
+function tsconfig(module: string, moduleResolution: string, files: string[]) {
+  const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
+  return `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`;
+}
+
+describe('the packed package', () => {
+  let packed: Packed;
+
+  beforeAll(async () => {
+    packed = await packAndInstall();
+  }, 240_000);
+
+  afterAll(() => packed?.cleanup());
+
+  it('holds only what users need', () => {
+    const stray = packed.files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
+    expect(stray, 'files that should not ship').toEqual([]);
+    expect(REQUIRED.filter((file) => !packed.files.includes(file)), 'missing files').toEqual([]);
+  });
+
+  it('declares what it supports: engines, sideEffects, ESM and CJS exports with types first', () => {
+    expect(manifest.engines.node).toMatch(/^>=20/);
+    expect(manifest.sideEffects).toBe(false);
+    for (const subpath of ['.', './webhooks']) {
+      const entry = manifest.exports[subpath];
+      expect(Object.keys(entry)).toEqual(['import', 'require']);
+      expect(Object.keys(entry.import)).toEqual(['types', 'default']);
+      expect(Object.keys(entry.require)).toEqual(['types', 'default']);
+    }
+    expect(manifest.exports['./openapi.json']).toBe('./generated/openapi.json');
+    expect(manifest.exports['./openapi.yaml']).toBe('./generated/openapi.yaml');
+  });
+
+  it('passes publint with no error, warning or suggestion', async () => {
+    const { publint } = await import('publint');
+    const { formatMessage } = await import('publint/utils');
+    const bytes = readFileSync(packed.tarball);
+    const result = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, level: 'suggestion', strict: true });
+    expect(result.messages.map((m) => `${m.type}: ${formatMessage(m, result.pkg, { color: false })}`)).toEqual([]);
+  });
+
+  it('has types right for node16 (ESM and CJS) and bundlers (@arethetypeswrong/cli)', async () => {
+    // openapi.yaml is a data file for readers of the contract (require.resolve, fs), not a module:
+    // no TypeScript resolution applies to it.
+    const result = await run(process.execPath, [binOf('@arethetypeswrong/cli'), packed.tarball, '--profile', 'node16', '--exclude-entrypoints', './openapi.yaml', '--format', 'json'], { cwd: root });
+    const report = JSON.parse(result.stdout);
+    // The JSON report lists problems of every resolution; the node16 profile leaves out node10
+    // (TypeScript's pre-`exports` resolution, which cannot see subpaths such as ./webhooks).
+    type Problem = { kind: string; entrypoint?: string; resolutionKind?: string };
+    const problems = (Object.values(report.problems ?? {}) as Problem[][]).flat().filter((p) => p.resolutionKind !== 'node10');
+    expect(problems, result.stdout.slice(0, 4000)).toEqual([]);
+    expect(result.code, result.stderr).toBe(0);
+    const kinds = Object.fromEntries(Object.entries(report.analysis.entrypoints['.'].resolutions).map(([k, v]) => [k, (v as { resolution?: { fileName: string } }).resolution?.fileName]));
+    expect(kinds['node16-cjs']).toMatch(/index\.d\.cts$/);
+    expect(kinds['node16-esm']).toMatch(/index\.d\.ts$/);
+    expect(kinds.bundler).toMatch(/index\.d\.ts$/);
+  });
+
+  it('works from import', async () => {
+    const out = JSON.parse(await must(process.execPath, ['--input-type=module', '-e', ESM_CHECK], { cwd: packed.consumer }));
+    expect(out).toEqual({
+      VERSION: manifest.version,
+      key: { id: 'key_1', name: 'CI' },
+      seen: ['GET https://api.example.test/v1/api-keys/key_1 Bearer ak_test_123'],
+      event: 'api_key.created',
+      openapi: expect.stringMatching(/^3\.1\./),
+      paths: expect.any(Number),
+    });
+    expect(out.paths).toBeGreaterThan(40);
+  });
+
+  it('works from require', async () => {
+    const out = JSON.parse(await must(process.execPath, ['--input-type=commonjs', '-e', CJS_CHECK], { cwd: packed.consumer }));
+    expect(out).toEqual({
+      VERSION: manifest.version,
+      pkg: manifest.version,
+      key: { id: 'key_1', name: 'CI' },
+      seen: ['GET https://api.example.test/v1/api-keys/key_1 Bearer ak_test_123'],
+      signedAt: 'number',
+      openapi: expect.stringMatching(/^3\.1\./),
+      yaml: true,
+    });
+  });
+
+  it('installs the coveton command', async () => {
+    const out = await must(join(packed.consumer, 'node_modules', '.bin', 'coveton'), ['--help'], { cwd: packed.consumer });
+    expect(out).toMatch(/coveton/i);
+  });
+
+  it('type-checks a strict TypeScript consumer under node16 (ESM and CJS) and bundler resolution', async () => {
+    const src = join(packed.consumer, 'src');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'esm.ts'), CONSUMER);
+    writeFileSync(join(src, 'cjs.cts'), CONSUMER);
+    writeFileSync(join(src, 'bundler.ts'), `${CONSUMER}\nimport spec from '@coveton/sdk/openapi.json' with { type: 'json' };\nexport const title: string = spec.info.title;\n`);
+    writeFileSync(join(packed.consumer, 'tsconfig.node16.json'), tsconfig('node16', 'node16', ['src/esm.ts', 'src/cjs.cts']));
+    const bundler = JSON.parse(tsconfig('esnext', 'bundler', ['src/bundler.ts']));
+    bundler.compilerOptions.resolveJsonModule = true;
+    writeFileSync(join(packed.consumer, 'tsconfig.bundler.json'), JSON.stringify(bundler, null, 2));
+    const tsc = binOf('typescript', 'tsc');
+    const [node16, bundled] = await Promise.all([
+      run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], { cwd: packed.consumer }),
+      run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], { cwd: packed.consumer }),
+    ]);
+    expect(node16.stdout + node16.stderr).toBe('');
+    expect(node16.code).toBe(0);
+    expect(bundled.stdout + bundled.stderr).toBe('');
+    expect(bundled.code).toBe(0);
+  }, 60_000);
+
+  it('stays within its size budget in a browser bundle', async () => {
+    const results = await measureSize({ packageDir: packed.installed });
+    const budget = readBudget();
+    const figures = Object.fromEntries(results.map((r: { name: string; gzip: number }) => [r.name, r.gzip]));
+    console.log(`gzipped browser bundle: ${JSON.stringify(figures)} (budgets ${JSON.stringify(budget)})`);
+    expect(overBudget(results, budget)).toEqual([]);
+    // The webhook helpers stand alone: none of the client, and not openapi-fetch.
+    const webhooks = results.find((r: { name: string }) => r.name === 'webhooks');
+    expect(webhooks.inputs.filter((f: string) => /openapi-fetch|dist\/index\.js/.test(f))).toEqual([]);
+  });
+});
