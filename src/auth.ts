@@ -1,36 +1,37 @@
-// Credentials are set on each attempt, so that a retry (or, later, a refresh) always carries
-// the current one. They go only to the API's own origin: never to a presigned storage URL.
+// Credentials are set on each attempt, so that a retry (or a resend after a refresh) always
+// carries the current one. They go only to the API's own origin: never to a presigned URL.
 import type { ResolvedOptions } from './options.js';
-import type { Send } from './retry.js';
+import type { Layer } from './outgoing.js';
 import { VERSION } from './version.js';
 
 const isBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
 
-export type Layer = (next: Send) => Send;
+/** True when `url` is on the API's origin (a string test: this runs on every attempt). */
+export function onOrigin(url: string, origin: string): boolean {
+  return url.startsWith(origin) && (url.length === origin.length || url[origin.length] === '/');
+}
 
 /** Adds the SDK's identity and the configured headers, without overriding per-call ones. */
 export function defaultHeaders(options: ResolvedOptions): Layer {
   const agent = `${options.userAgent ? `${options.userAgent} ` : ''}coveton-sdk-ts/${VERSION}`;
-  return (next) => (request) => {
-    for (const [name, value] of Object.entries(options.headers)) {
-      if (!request.headers.has(name)) request.headers.set(name, value);
-    }
+  const extra = Object.entries(options.headers);
+  return (next) => (request, signal) => {
+    for (const [name, value] of extra) if (!request.headers.has(name)) request.headers.set(name, value);
     if (!isBrowser) request.headers.set('User-Agent', agent);
     request.headers.set('X-Coveton-Client', `typescript/${VERSION}`);
-    return next(request);
+    return next(request, signal);
   };
 }
 
 /** Sends the API key as a bearer token or as `X-API-Key`, unless the call set its own credential. */
 export function apiKeyAuth(options: ResolvedOptions): Layer {
   const origin = new URL(options.baseUrl).origin;
-  return (next) => (request) => {
+  return (next) => (request, signal) => {
     const key = options.apiKey;
-    const ours = new URL(request.url).origin === origin;
-    if (key && ours && !request.headers.has('authorization') && !request.headers.has('x-api-key')) {
+    if (key && onOrigin(request.url, origin) && !request.headers.has('authorization') && !request.headers.has('x-api-key')) {
       if (options.apiKeyHeader === 'x-api-key') request.headers.set('X-API-Key', key);
       else request.headers.set('Authorization', `Bearer ${key}`);
     }
-    return next(request);
+    return next(request, signal);
   };
 }

@@ -2,13 +2,14 @@ import createClient, { type Client } from 'openapi-fetch';
 import { idempotentOperations, operations, type Resources } from '../generated/resources.js';
 import type { paths } from '../generated/schema.js';
 import { apiKeyAuth } from './auth.js';
-import { CovetonInputError } from './errors/base.js';
+import { CovetonError, CovetonInputError } from './errors/base.js';
 import { errorFromResponse } from './errors/from-response.js';
 import { fileHelpers, type FileHelpers } from './files.js';
-import { idempotencyMiddleware } from './idempotency.js';
+import { idempotencyMiddleware, newIdempotencyKey } from './idempotency.js';
 import { resolveOptions, type CovetonOptions } from './options.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 import { RateLimiter } from './rate-limiter.js';
+import { parseBody } from './outgoing.js';
 import { bindResources, type Invoke } from './resources.js';
 import { sessionAuth } from './session/auth-layer.js';
 import { refreshExchange } from './session/exchange.js';
@@ -16,6 +17,7 @@ import { sessionHelpers, type SessionHelpers } from './session/helpers.js';
 import { createRefresher } from './session/refresh.js';
 import { memoryTokenStore, type SessionTokens } from './session/tokens.js';
 import { createTransport } from './transport.js';
+import { buildUrl } from './url.js';
 
 /** The client: the typed openapi-fetch methods (`GET`, `POST`, ...) plus one object per resource. */
 export type Coveton = Client<paths> &
@@ -74,37 +76,39 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
     gate: limiter,
     secrets,
   });
-  const client = createClient<paths>({ baseUrl: config.baseUrl, fetch: (request) => transport(request) });
+  const client = createClient<paths>({ baseUrl: config.baseUrl, fetch: transport.fetch });
   client.use(idempotencyMiddleware(idempotentOperations));
 
-  // openapi-fetch's generic `request`, typed loosely: the resource method's own signature is
-  // what callers see, generated from the same spec.
-  const send = client.request as unknown as (
-    method: string,
-    path: string,
-    init: Record<string, unknown>,
-  ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-
+  // Resource methods build their request directly and share the transport with the raw client.
   const invoke: Invoke = async ({ op, path, query, body, call }) => {
-    const headers: Record<string, string> = { ...call.headers };
-    if (op.idempotent && call.idempotencyKey !== undefined) headers['Idempotency-Key'] = call.idempotencyKey;
-    const { data, error, response } = await send(op.method.toLowerCase(), op.path, {
-      params: { path, query },
-      body,
-      headers,
-      signal: call.signal,
-      redirect: op.redirect ? 'manual' : 'follow',
-      fetch: (request: Request) => transport(request, call),
-    });
+    const headers = new Headers(call.headers);
+    if (body !== undefined) headers.set('Content-Type', 'application/json');
+    if (op.idempotent && !headers.has('idempotency-key')) headers.set('Idempotency-Key', call.idempotencyKey ?? newIdempotencyKey());
+    const { response, text } = await transport.send(
+      {
+        url: buildUrl(config.baseUrl, op.path, path, query),
+        method: op.method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        redirect: op.redirect ? 'manual' : 'follow',
+      },
+      call,
+    );
     const redirected = op.redirect && response.status >= 300 && response.status < 400;
-    if (!response.ok && !redirected) {
-      throw errorFromResponse(response.status, response.statusText, response.headers, error, {
+    if (redirected) return { location: response.headers.get('location') ?? '' };
+    if (!response.ok) {
+      throw errorFromResponse(response.status, response.statusText, response.headers, parseBody(text), {
         method: op.method,
         path: op.path,
         secrets: secrets(),
       });
     }
-    return redirected ? { location: response.headers.get('location') ?? '' } : data;
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new CovetonError(`${op.method} ${op.path} answered ${response.status} with a body that is not JSON.`, { cause: error });
+    }
   };
 
   const resources = bindResources(operations, invoke) as unknown as Resources;

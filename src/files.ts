@@ -6,6 +6,7 @@ import type { Resources } from '../generated/resources.js';
 import { APIError } from './errors/api-error.js';
 import { CovetonInputError } from './errors/base.js';
 import { errorFromFetchResponse } from './errors/from-response.js';
+import type { Outgoing } from './outgoing.js';
 import type { CallOptions, Transport } from './transport.js';
 
 /** What `files.upload` accepts: bytes, a Blob, or (in Node) a readable stream with its `size`. */
@@ -101,7 +102,8 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       const put = async (target: Awaited<ReturnType<typeof presign>>) => {
         const headers = new Headers(target.headers);
         headers.delete('content-length'); // fetch sets it from the body; some runtimes refuse it
-        return storage(new Request(target.uploadUrl, { method: 'PUT', headers, body: bytes as Uint8Array<ArrayBuffer> }), call);
+        const request: Outgoing = { url: target.uploadUrl, method: 'PUT', headers, body: bytes, redirect: 'follow' };
+        return (await storage.send(request, { ...call, stream: true })).response;
       };
       let target = await presign();
       let response = await put(target);
@@ -117,9 +119,11 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       const { signal, timeout, deadline, maxRetries } = options;
       const call = { signal, timeout, deadline, maxRetries } as CallOptions;
       const stream = options.as === 'stream';
+      // Streamed: the attempt's timeout covers the headers; the bytes arrive as the caller reads.
       const get = async () => {
         const link = await files.getDownloadUrl(fileId, call);
-        return storage(new Request(link.url, { method: 'GET' }), { ...call, stream });
+        const request: Outgoing = { url: link.url, method: 'GET', headers: new Headers(), body: null, redirect: 'follow' };
+        return (await storage.send(request, { ...call, stream: true })).response;
       };
       let response = await get();
       if (expired(response)) response = await get();

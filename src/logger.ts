@@ -21,8 +21,8 @@ const noop = () => {};
  * A logger that drops lines under `level`. Callers pass only redacted data: method, path
  * without query string, status, attempt, timing.
  */
-export function leveled(logger: Logger, level: LogLevel): Logger {
+export function leveled(logger: Logger, level: LogLevel): Logger & { debugEnabled: boolean } {
   const at = (l: Exclude<LogLevel, 'off'>) =>
     RANK[l] >= RANK[level] ? (message: string, data?: Record<string, unknown>) => logger[l](`[coveton] ${message}`, data) : noop;
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), debugEnabled: RANK.debug >= RANK[level] };
 }

@@ -125,6 +125,8 @@ export interface ResolvedOptions {
   apiKey: string | undefined;
   apiKeyHeader: 'bearer' | 'x-api-key';
   fetch: (request: Request) => Promise<Response>;
+  /** The caller gave `fetch`: hand it a Request rather than calling the global fetch directly. */
+  customFetch: boolean;
   maxRetries: number;
   timeout: number;
   deadline: number;
@@ -190,6 +192,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     apiKey,
     apiKeyHeader,
     fetch: fetchImpl,
+    customFetch: options.fetch !== undefined,
     maxRetries: count('maxRetries', options.maxRetries, 2, 10),
     timeout: millis('timeout', options.timeout, 60_000),
     deadline: millis('deadline', options.deadline, Number.POSITIVE_INFINITY),

@@ -6,6 +6,7 @@ import { APIConnectionError, APITimeoutError, APIUserAbortError } from './errors
 import { errorFromResponse } from './errors/from-response.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter } from './rate-limit-headers.js';
+import { parseBody, type Outgoing, type Received, type Send } from './outgoing.js';
 import { safeUrl } from './redact.js';
 import { isSafeToRepeat, RETRYABLE_STATUSES } from './retry-policy.js';
 import { backoffDelay, type BackoffOptions } from './retry-timing.js';
@@ -24,7 +25,6 @@ export interface RetryEvent {
   url: string;
 }
 
-export type Send = (request: Request) => Promise<Response>;
 
 export interface RetrySettings {
   maxRetries: number;
@@ -33,7 +33,7 @@ export interface RetrySettings {
   maxRetryAfter: number;
   backoff: BackoffOptions;
   onRetry?: ((event: RetryEvent) => void) | undefined;
-  logger: Logger;
+  logger: Logger & { debugEnabled?: boolean };
   secrets: () => readonly (string | undefined)[];
   /** Leave the response body unread (downloads); the timeout then covers the headers only. */
   stream?: boolean;
@@ -54,7 +54,7 @@ export interface AttemptGate {
   observe(status: number, headers: Headers): void;
 }
 
-type Outcome = { response: Response; error?: undefined } | { response?: undefined; error: CovetonError };
+type Outcome = (Received & { error?: undefined }) | { response?: undefined; text?: undefined; error: CovetonError };
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -68,31 +68,14 @@ function classify(error: unknown, why: ReturnType<ReturnType<typeof attemptSigna
   return new APIConnectionError(`Connection failed (${detail}).`, { cause: error });
 }
 
-async function attemptOnce(
-  send: Send,
-  template: Request,
-  body: ArrayBuffer | undefined,
-  settings: RetrySettings,
-  deadlineLeft: number,
-): Promise<Outcome> {
+async function attemptOnce(send: Send, request: Outgoing, settings: RetrySettings, deadlineLeft: number): Promise<Outcome> {
   const guard = attemptSignal(settings.signal, settings.timeout, deadlineLeft);
   try {
-    const request = new Request(template.url, {
-      method: template.method,
-      headers: template.headers,
-      body: body ?? null,
-      redirect: template.redirect,
-      signal: guard.signal,
-    });
-    const response = await send(request);
-    if (settings.stream || NULL_BODY_STATUSES.has(response.status) || template.method === 'HEAD') {
-      return { response };
-    }
+    // Each attempt gets its own headers, so that layers set credentials afresh every time.
+    const response = await send({ ...request, headers: new Headers(request.headers) }, guard.signal);
+    if (settings.stream || NULL_BODY_STATUSES.has(response.status) || request.method === 'HEAD') return { response };
     // Read the body under the same timer: a stall or a reset mid-body is this attempt's failure.
-    const buffered = await response.arrayBuffer();
-    return {
-      response: new Response(buffered, { status: response.status, statusText: response.statusText, headers: response.headers }),
-    };
+    return { response, text: await response.text() };
   } catch (error) {
     return { error: classify(error, guard.reason(), settings) };
   } finally {
@@ -108,12 +91,10 @@ function isRetryableError(error: CovetonError, notSentOnly: boolean): boolean {
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 
-export async function sendWithRetries(request: Request, send: Send, settings: RetrySettings): Promise<Response> {
+export async function sendWithRetries(request: Outgoing, send: Send, settings: RetrySettings): Promise<Received> {
   const started = Date.now();
-  const body = request.body === null ? undefined : await request.arrayBuffer();
   const notSentOnly = settings.repeat === 'if-not-sent';
   const safe = notSentOnly || isSafeToRepeat(request.method, request.headers);
-  const url = safeUrl(request.url);
 
   for (let attempt = 1; ; attempt++) {
     if (settings.signal?.aborted) throw new APIUserAbortError({ cause: settings.signal.reason });
@@ -123,23 +104,19 @@ export async function sendWithRetries(request: Request, send: Send, settings: Re
       release?.();
       throw new APITimeoutError('deadline', settings.deadline);
     }
-    const outcome = await attemptOnce(send, request, body, settings, left);
+    const outcome = await attemptOnce(send, request, settings, left);
     const { response, error } = outcome;
     if (response) settings.gate?.observe(response.status, response.headers);
     release?.();
-    settings.logger.debug('response', {
-      method: request.method,
-      url,
-      attempt,
-      status: response?.status,
-      error: error?.name,
-      ms: Date.now() - started,
-    });
+    if (settings.logger.debugEnabled) {
+      const ms = Date.now() - started;
+      settings.logger.debug('response', { method: request.method, url: safeUrl(request.url), attempt, status: response?.status, error: error?.name, ms });
+    }
 
     const transient = response ? RETRYABLE_STATUSES.has(response.status) : isRetryableError(error, notSentOnly);
     if (!transient || !safe || attempt > settings.maxRetries) {
       if (error) throw error;
-      return response;
+      return outcome;
     }
 
     let delay = backoffDelay(attempt, settings.backoff);
@@ -147,11 +124,11 @@ export async function sendWithRetries(request: Request, send: Send, settings: Re
     if (response) {
       const retryAfter = parseRetryAfter(response.headers, Date.now());
       // A huge Retry-After is a reason to stop, not to hang: the caller gets the error now.
-      if (retryAfter !== undefined && retryAfter > settings.maxRetryAfter) return response;
+      if (retryAfter !== undefined && retryAfter > settings.maxRetryAfter) return outcome;
       if (retryAfter !== undefined) delay = retryAfter;
       // With a rate limiter the 429's wait happens once, in its queue, for every request alike.
       if (response.status === 429 && settings.gate) {
-        if (delay >= settings.deadline - (Date.now() - started)) return response;
+        if (delay >= settings.deadline - (Date.now() - started)) return outcome;
         sleepFor = 0;
       }
     }
@@ -159,27 +136,20 @@ export async function sendWithRetries(request: Request, send: Send, settings: Re
     if (leftAfterWait <= 0) {
       // Waiting would outlive the deadline: fail now with what we have (a 429 becomes RateLimitedError).
       if (error) throw error;
-      return response;
+      return outcome;
     }
 
     const cause =
       error ??
-      errorFromResponse(response.status, response.statusText, response.headers, await readJson(response.clone()), {
+      errorFromResponse(response.status, response.statusText, response.headers, parseBody(outcome.text), {
         method: request.method,
         path: new URL(request.url).pathname,
         secrets: settings.secrets(),
       });
+    const url = safeUrl(request.url);
     settings.logger.info('retrying', { method: request.method, url, attempt: attempt + 1, delay, cause: cause.message });
     settings.onRetry?.({ attempt: attempt + 1, delay, cause, method: request.method, url });
+    if (outcome.text === undefined) await response?.body?.cancel().catch(() => {});
     await sleep(sleepFor ?? delay, settings.signal);
-  }
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return text;
   }
 }

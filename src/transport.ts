@@ -1,9 +1,11 @@
-// The fetch that openapi-fetch calls: retry loop outside, per-attempt layers inside, so the
-// raw client and the resource methods go through exactly the same path.
-import { apiKeyAuth, defaultHeaders, type Layer } from './auth.js';
+// The pipeline every request goes through, resource method or raw openapi-fetch call alike:
+// the rate-limit queue and the retry loop outside, per-attempt layers (headers, credentials,
+// refresh) inside, then fetch.
+import { defaultHeaders } from './auth.js';
 import { leveled } from './logger.js';
 import type { ResolvedOptions } from './options.js';
-import { sendWithRetries, type AttemptGate, type RetrySettings, type Send } from './retry.js';
+import { fromRequest, toResponse, type Layer, type Outgoing, type Received, type Send } from './outgoing.js';
+import { sendWithRetries, type AttemptGate, type RetrySettings } from './retry.js';
 
 /** Per-call settings of a resource method. */
 export interface CallOptions {
@@ -26,7 +28,11 @@ export interface TransportCall extends CallOptions {
   repeat?: RetrySettings['repeat'];
 }
 
-export type Transport = (request: Request, call?: TransportCall) => Promise<Response>;
+export interface Transport {
+  send(request: Outgoing, call?: TransportCall): Promise<Received>;
+  /** The same pipeline as a fetch function, for openapi-fetch. */
+  fetch(request: Request): Promise<Response>;
+}
 
 export interface TransportParts {
   /** Per-attempt layers after the default headers (auth of one kind or another). */
@@ -37,26 +43,41 @@ export interface TransportParts {
   plain?: boolean;
 }
 
+function baseSend(options: ResolvedOptions): Send {
+  const init = (request: Outgoing, signal: AbortSignal): RequestInit => ({
+    method: request.method,
+    headers: request.headers,
+    body: request.body as BodyInit | null,
+    redirect: request.redirect,
+    signal,
+  });
+  // A custom fetch gets a Request, as openapi-fetch hands it one; the default skips that step.
+  if (options.customFetch) return (request, signal) => options.fetch(new Request(request.url, init(request, signal)));
+  return (request, signal) => globalThis.fetch(request.url, init(request, signal));
+}
+
 export function createTransport(options: ResolvedOptions, parts: TransportParts): Transport {
   const logger = leveled(options.logger, options.logLevel);
   const layers: Layer[] = parts.plain ? parts.layers : [defaultHeaders(options), ...parts.layers];
-  const send: Send = layers.reduceRight<Send>((next, layer) => layer(next), (request) => options.fetch(request));
+  const send = layers.reduceRight<Send>((next, layer) => layer(next), baseSend(options));
 
-  return (request, call = {}) =>
-    sendWithRetries(request, send, {
-      maxRetries: call.maxRetries ?? options.maxRetries,
-      timeout: call.timeout ?? options.timeout,
-      deadline: call.deadline ?? options.deadline,
-      maxRetryAfter: options.maxRetryAfter,
-      backoff: options.backoff,
-      onRetry: options.onRetry,
-      logger,
-      secrets: parts.secrets,
-      stream: call.stream,
-      signal: call.signal ?? request.signal,
-      gate: parts.gate,
-      repeat: call.repeat,
-    });
+  const transport: Transport = {
+    send: (request, call = {}) =>
+      sendWithRetries(request, send, {
+        maxRetries: call.maxRetries ?? options.maxRetries,
+        timeout: call.timeout ?? options.timeout,
+        deadline: call.deadline ?? options.deadline,
+        maxRetryAfter: options.maxRetryAfter,
+        backoff: options.backoff,
+        onRetry: options.onRetry,
+        logger,
+        secrets: parts.secrets,
+        stream: call.stream,
+        signal: call.signal,
+        gate: parts.gate,
+        repeat: call.repeat,
+      }),
+    fetch: async (request) => toResponse(await transport.send(await fromRequest(request), { signal: request.signal })),
+  };
+  return transport;
 }
-
-export { apiKeyAuth };

@@ -51,11 +51,18 @@ const NETWORK_CODES: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
 };
 
+/** A socket error code in words, with the code: "connection refused: ... (ECONNREFUSED)". */
+export function networkReason(code: string): string {
+  return NETWORK_CODES[code] ? `${NETWORK_CODES[code]} (${code})` : code;
+}
+
 function networkWords(error: APIConnectionError): string {
   const code = /\(([A-Z_]+)\)/.exec(error.message)?.[1];
   if (code && NETWORK_CODES[code]) return NETWORK_CODES[code];
-  if (code === 'CERT_HAS_EXPIRED' || code?.includes('CERT') || code?.includes('TLS')) return `TLS failure (${code})`;
-  return error.message.replace(/\.$/, '');
+  if (code?.includes('CERT') || code?.includes('TLS')) return `TLS failure (${code})`;
+  // fetch's own TypeError ("fetch failed") hides the real cause one level down.
+  const inner = (error.cause as { cause?: { message?: unknown } } | undefined)?.cause?.message;
+  return typeof inner === 'string' && inner !== '' ? inner : error.message.replace(/\.$/, '');
 }
 
 const FLAG_OF_FIELD: Record<string, string> = {

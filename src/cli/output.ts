@@ -110,11 +110,18 @@ export class Output {
   spinner(text: string): Spinner {
     if (this.json || !this.interactive) return NO_SPINNER;
     const spinner = yoctoSpinner({ text, stream: this.stderr, handleSignals: false }).start();
+    // Ctrl-C while spinning: put the cursor back before leaving (130 = interrupted).
+    const interrupted = () => {
+      spinner.stop();
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted);
     return {
       update: (next) => {
         spinner.text = next;
       },
       stop: () => {
+        process.removeListener('SIGINT', interrupted);
         spinner.stop();
       },
     };

@@ -2,7 +2,9 @@
 // answers, and against scripted servers for what a static mock cannot show (pages, errors).
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { apiKey, runCli, TEST_KEY } from './helpers.js';
+import { apiKey, runCli, TEST_KEY, useBuiltCli } from './helpers.js';
+
+useBuiltCli();
 
 const mock = inject('mockUrl');
 const onMock = (...args: string[]) => runCli([...args, '--base-url', mock, '--api-key', TEST_KEY]);

@@ -4,9 +4,10 @@
 // Exit 0 only when none does (4 when some do, 3 when the target cannot be reached).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { contextFrom, type Context } from '../context.js';
-import { CommandFailure, safeUrl, UsageError } from '../errors.js';
+import { connect } from 'node:net';
+import { CommandFailure, networkReason, safeUrl, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { freePort, PRISM_VERSION, startPrism } from '../prism.js';
+import { freePort, PRISM_VERSION, resolvePrism, startPrism } from '../prism.js';
 import { bundledSpecPath, loadSpec } from '../spec-files.js';
 import { runProbe, type ProbeResult } from '../contract/check.js';
 import { planProbes, type Probe, type Skipped } from '../contract/probes.js';
@@ -78,10 +79,31 @@ async function runAll(probes: Probe[], concurrency: number, run: (p: Probe) => P
   return results;
 }
 
+/** Fails fast, before starting Prism, when nothing accepts a connection at the target. */
+function assertReachable(target: string, timeoutMs: number): Promise<void> {
+  const url = new URL(target);
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      socket.destroy();
+      reject(new CommandFailure(`could not reach ${safeUrl(target)}: ${why}`, EXIT.NETWORK));
+    };
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: Math.min(timeoutMs, 10_000) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => fail('the connection timed out'));
+    socket.once('error', (error: NodeJS.ErrnoException) => fail(networkReason(error.code ?? error.message)));
+  });
+}
+
 async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
   const target = checkTarget(opts.target);
   const { probes, skipped } = planProbes(loadSpec());
   const chosen = select(ctx, probes, skipped, opts);
+  resolvePrism(); // a missing Prism is a usage error, reported before anything else is tried
+  await assertReachable(target, opts.timeout);
   const spec = bundledSpecPath('openapi.yaml');
   const spinner = ctx.out.spinner('Starting the Prism proxy');
   const prism = await startPrism({
@@ -106,15 +128,14 @@ async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
     await prism.stop();
   }
   const report = reportJson(safeUrl(target), prism.version, results, skipped);
+  if (report.summary.unreachable === results.length && !ctx.json) {
+    // Nothing answered: one line says it better than a report of identical failures.
+    throw new CommandFailure(`could not reach ${safeUrl(target)}: ${results[0]?.unreachable ?? 'no answer'}`, EXIT.NETWORK);
+  }
   if (ctx.json) ctx.out.data(report);
   else printReport(ctx.out, report);
   if (report.summary.violations > 0) process.exitCode = EXIT.VIOLATIONS;
-  else if (report.summary.unreachable > 0) {
-    if (report.summary.unreachable === results.length) {
-      throw new CommandFailure(`could not reach ${safeUrl(target)}: ${results[0]?.unreachable ?? 'no answer'}`, EXIT.NETWORK);
-    }
-    process.exitCode = EXIT.NETWORK;
-  }
+  else if (report.summary.unreachable > 0) process.exitCode = EXIT.NETWORK;
 }
 
 export function contractCommand(): Command {

@@ -92,5 +92,15 @@ export async function runProbe(client: Coveton, probe: Probe): Promise<ProbeResu
   }
   // With --errors Prism hides the target's status behind its own 500; without, it is the target's.
   result.status = fromBody.length > 0 ? undefined : response.status;
+  result.violations = result.violations.map((v) => readable(v, result.status));
   return result;
+}
+
+const UNDOCUMENTED = /^Unable to match the returned status code with those defined in the document: (.*)$/;
+
+/** Prism's wording, made to name the status when it is about one. */
+function readable(v: Violation, status: number | undefined): Violation {
+  const documented = UNDOCUMENTED.exec(v.message)?.[1];
+  if (documented === undefined) return v;
+  return { ...v, message: `status ${status ?? '?'} is not documented for this operation (the spec lists ${documented.split(',').join(', ')})` };
 }

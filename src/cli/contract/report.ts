@@ -90,7 +90,7 @@ export function printReport(out: Output, report: ContractReport): void {
   }
   const s = report.summary;
   out.line(
-    `${report.ok ? 'OK' : 'FAILED'}: ${s.checked} operations checked, ${s.conforming} conform, ` +
+    `${report.ok ? 'OK' : 'FAILED'}: ${s.checked} operation${s.checked === 1 ? '' : 's'} checked, ${s.conforming} conform, ` +
       `${s.withViolations} with violations (${s.violations} violations), ${s.unreachable} unreachable, ${s.skipped} skipped.`,
   );
 }

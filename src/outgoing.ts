@@ -1,0 +1,50 @@
+// A request as the pipeline sees it. Unlike a `Request`, it can be sent again: its body is
+// already text or bytes, so every retry and the resend after a token refresh carry it intact,
+// and no stream is teed or copied on the way.
+
+export interface Outgoing {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string | Uint8Array | ArrayBuffer | null;
+  redirect: RequestRedirect;
+}
+
+/** A response, with its body already read under the attempt's timer (unless streaming). */
+export interface Received {
+  response: Response;
+  /** The body as text; undefined when streaming or when the status has no body. */
+  text?: string | undefined;
+}
+
+/** Sends one attempt; per-attempt layers wrap it. */
+export type Send = (request: Outgoing, signal: AbortSignal) => Promise<Response>;
+
+/** A per-attempt layer: sets credentials, headers, or re-sends once after a refresh. */
+export type Layer = (next: Send) => Send;
+
+export async function fromRequest(request: Request): Promise<Outgoing> {
+  return {
+    url: request.url,
+    method: request.method,
+    headers: new Headers(request.headers),
+    body: request.body === null ? null : await request.arrayBuffer(),
+    redirect: request.redirect,
+  };
+}
+
+/** Turns a received answer back into a Response, for callers that want one (openapi-fetch). */
+export function toResponse({ response, text }: Received): Response {
+  if (text === undefined) return response;
+  return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** JSON when it parses, else the raw text, else undefined: what an error body may be. */
+export function parseBody(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

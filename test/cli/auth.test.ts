@@ -1,0 +1,89 @@
+// `coveton auth test`: the key works (Prism), or the API's 401/403 reason in plain words
+// (scripted server, since Prism answers every refusal with the same canned example).
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { apiError, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { runCli, TEST_KEY, useBuiltCli } from './helpers.js';
+
+useBuiltCli();
+
+const mock = inject('mockUrl');
+let server: FaultServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A server that refuses every call with this status and reason. */
+async function refusing(status: 401 | 403, reason: string) {
+  server = await startFaultServer((_req, res) =>
+    apiError(res, status, status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', `Refused (${reason}).`, { reason }),
+  );
+  return server;
+}
+
+describe('auth test', () => {
+  it('says the key works (exit 0) against the mock, without showing the key', async () => {
+    const run = await runCli(['auth', 'test', '--base-url', mock, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`OK: a test (non-production) key from --api-key works against ${mock} (Auth successful).\n`);
+    const asJson = await runCli(['auth', 'test', '--json', '--base-url', mock], { env: { COVETON_API_KEY: TEST_KEY } });
+    expect(JSON.parse(asJson.stdout)).toEqual({ ok: true, baseUrl: mock, keySource: 'env', message: 'Auth successful' });
+  });
+
+  it('calls GET /utils/authtest with the key as a bearer token', async () => {
+    server = await startFaultServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"msg":"Auth successful"}');
+    });
+    const run = await runCli(['auth', 'test', '--base-url', server.url], { env: { COVETON_API_KEY: TEST_KEY } });
+    expect(run.code).toBe(0);
+    expect(server.requests[0]).toMatchObject({ method: 'GET', path: '/utils/authtest' });
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
+  });
+
+  it('missing key: says no key was sent and how to send one', async () => {
+    await refusing(401, 'credentials_missing');
+    const run = await runCli(['auth', 'test', '--base-url', server!.url]);
+    expect(server!.requests[0]!.headers.authorization).toBeUndefined();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no API key was sent: pass --api-key or set COVETON_API_KEY');
+  });
+
+  it.each([
+    [401, 'key_revoked', 'the API key has been revoked'],
+    [401, 'key_suspended', 'the API key is suspended'],
+    [401, 'wrong_environment', 'the API key belongs to another environment'],
+    [403, 'ip_not_allowed', "this machine's IP address is not in the key's allowed IPs"],
+  ] as const)('%i %s: explains it in words (exit 1), never echoing the key', async (status, reason, words) => {
+    await refusing(status, reason);
+    const run = await runCli(['auth', 'test', '--base-url', server!.url, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`error: authentication failed against ${server!.url}: ${words}`);
+    expect(run.stderr).toContain(`reason ${reason}`);
+    expect(run.stdout + run.stderr).not.toContain(TEST_KEY);
+  });
+
+  it('wrong environment: names the kind of key that was sent', async () => {
+    await refusing(401, 'wrong_environment');
+    const run = await runCli(['auth', 'test', '--base-url', server!.url, '--api-key', TEST_KEY]);
+    expect(run.stderr).toContain('(you sent a test (non-production) key)');
+  });
+
+  it('--json: the failure is the result, on stdout', async () => {
+    await refusing(401, 'key_revoked');
+    const run = await runCli(['auth', 'test', '--json', '--base-url', server!.url, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      ok: false,
+      baseUrl: server!.url,
+      keySource: 'flag',
+      status: 401,
+      code: 'UNAUTHORIZED',
+      reason: 'key_revoked',
+      message: expect.stringContaining('revoked'),
+      requestId: 'req_401',
+    });
+    expect(run.stderr).toBe('');
+  });
+});
