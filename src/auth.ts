@@ -14,11 +14,11 @@ export function onOrigin(url: string, origin: string): boolean {
 /** Adds the SDK's identity and the configured headers, without overriding per-call ones. */
 export function defaultHeaders(options: ResolvedOptions): Layer {
   const agent = `${options.userAgent ? `${options.userAgent} ` : ''}coveton-sdk-ts/${VERSION}`;
-  const extra = Object.entries(options.headers);
+  const extra = Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value] as const);
   return (next) => (request, signal) => {
-    for (const [name, value] of extra) if (!request.headers.has(name)) request.headers.set(name, value);
-    if (!isBrowser) request.headers.set('User-Agent', agent);
-    request.headers.set('X-Coveton-Client', `typescript/${VERSION}`);
+    const headers = request.headers;
+    for (const [name, value] of extra) if (!(name in headers)) headers[name] = value;
+    if (!isBrowser) headers['user-agent'] = agent;
     return next(request, signal);
   };
 }
@@ -28,9 +28,10 @@ export function apiKeyAuth(options: ResolvedOptions): Layer {
   const origin = new URL(options.baseUrl).origin;
   return (next) => (request, signal) => {
     const key = options.apiKey;
-    if (key && onOrigin(request.url, origin) && !request.headers.has('authorization') && !request.headers.has('x-api-key')) {
-      if (options.apiKeyHeader === 'x-api-key') request.headers.set('X-API-Key', key);
-      else request.headers.set('Authorization', `Bearer ${key}`);
+    const headers = request.headers;
+    if (key && !('authorization' in headers) && !('x-api-key' in headers) && onOrigin(request.url, origin)) {
+      if (options.apiKeyHeader === 'x-api-key') headers['x-api-key'] = key;
+      else headers.authorization = `Bearer ${key}`;
     }
     return next(request, signal);
   };

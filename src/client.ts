@@ -9,7 +9,7 @@ import { idempotencyMiddleware, newIdempotencyKey } from './idempotency.js';
 import { resolveOptions, type CovetonOptions } from './options.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 import { RateLimiter } from './rate-limiter.js';
-import { parseBody } from './outgoing.js';
+import { lowerCaseHeaders, parseBody } from './outgoing.js';
 import { bindResources, type Invoke } from './resources.js';
 import { sessionAuth } from './session/auth-layer.js';
 import { refreshExchange } from './session/exchange.js';
@@ -59,7 +59,11 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   const bare = createTransport(config, { layers: [], gate: undefined, secrets });
   const refresher = createRefresher({
     store: {
-      get: async () => (known = await store.get()),
+      get: () => {
+        const stored = store.get();
+        if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
+        return (known = stored);
+      },
       set: async (tokens) => {
         known = tokens;
         await store.set(tokens);
@@ -81,9 +85,9 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
 
   // Resource methods build their request directly and share the transport with the raw client.
   const invoke: Invoke = async ({ op, path, query, body, call }) => {
-    const headers = new Headers(call.headers);
-    if (body !== undefined) headers.set('Content-Type', 'application/json');
-    if (op.idempotent && !headers.has('idempotency-key')) headers.set('Idempotency-Key', call.idempotencyKey ?? newIdempotencyKey());
+    const headers = call.headers ? lowerCaseHeaders(call.headers) : {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = call.idempotencyKey ?? newIdempotencyKey();
     const { response, text } = await transport.send(
       {
         url: buildUrl(config.baseUrl, op.path, path, query),

@@ -6,7 +6,7 @@ import type { Resources } from '../generated/resources.js';
 import { APIError } from './errors/api-error.js';
 import { CovetonInputError } from './errors/base.js';
 import { errorFromFetchResponse } from './errors/from-response.js';
-import type { Outgoing } from './outgoing.js';
+import { lowerCaseHeaders, type Outgoing } from './outgoing.js';
 import type { CallOptions, Transport } from './transport.js';
 
 /** What `files.upload` accepts: bytes, a Blob, or (in Node) a readable stream with its `size`. */
@@ -100,8 +100,8 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       const presign = () =>
         files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call);
       const put = async (target: Awaited<ReturnType<typeof presign>>) => {
-        const headers = new Headers(target.headers);
-        headers.delete('content-length'); // fetch sets it from the body; some runtimes refuse it
+        const headers = lowerCaseHeaders(target.headers);
+        delete headers['content-length']; // fetch sets it from the body; some runtimes refuse it
         const request: Outgoing = { url: target.uploadUrl, method: 'PUT', headers, body: bytes, redirect: 'follow' };
         return (await storage.send(request, { ...call, stream: true })).response;
       };
@@ -122,7 +122,7 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       // Streamed: the attempt's timeout covers the headers; the bytes arrive as the caller reads.
       const get = async () => {
         const link = await files.getDownloadUrl(fileId, call);
-        const request: Outgoing = { url: link.url, method: 'GET', headers: new Headers(), body: null, redirect: 'follow' };
+        const request: Outgoing = { url: link.url, method: 'GET', headers: {}, body: null, redirect: 'follow' };
         return (await storage.send(request, { ...call, stream: true })).response;
       };
       let response = await get();

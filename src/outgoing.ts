@@ -5,7 +5,8 @@
 export interface Outgoing {
   url: string;
   method: string;
-  headers: Headers;
+  /** Header names in lower case. A plain object: copied per attempt, it costs less than a Headers. */
+  headers: Record<string, string>;
   body: string | Uint8Array | ArrayBuffer | null;
   redirect: RequestRedirect;
 }
@@ -27,10 +28,17 @@ export async function fromRequest(request: Request): Promise<Outgoing> {
   return {
     url: request.url,
     method: request.method,
-    headers: new Headers(request.headers),
+    headers: lowerCaseHeaders(request.headers),
     body: request.body === null ? null : await request.arrayBuffer(),
     redirect: request.redirect,
   };
+}
+
+/** Any headers as a plain object with lower-case names. */
+export function lowerCaseHeaders(headers: HeadersInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers) new Headers(headers).forEach((value, name) => (out[name] = value));
+  return out;
 }
 
 /** Turns a received answer back into a Response, for callers that want one (openapi-fetch). */

@@ -13,8 +13,9 @@ export interface RateLimitInfo {
 
 function int(headers: Headers, name: string): number | undefined {
   const raw = headers.get(name);
-  if (raw === null || !/^\s*\d+\s*$/.test(raw)) return undefined;
-  return Number(raw);
+  if (raw === null || raw === '') return undefined;
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 export function readRateLimit(headers: Headers): RateLimitInfo | undefined {

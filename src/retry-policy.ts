@@ -14,6 +14,6 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
  * method, or any request carrying an `Idempotency-Key` (the server replays the first result,
  * API brief: Idempotency). A POST or PATCH without a key is never repeated.
  */
-export function isSafeToRepeat(method: string, headers: Headers): boolean {
-  return IDEMPOTENT_METHODS.has(method.toUpperCase()) || headers.has('idempotency-key');
+export function isSafeToRepeat(method: string, headers: Record<string, string>): boolean {
+  return IDEMPOTENT_METHODS.has(method.toUpperCase()) || 'idempotency-key' in headers;
 }

@@ -72,7 +72,7 @@ async function attemptOnce(send: Send, request: Outgoing, settings: RetrySetting
   const guard = attemptSignal(settings.signal, settings.timeout, deadlineLeft);
   try {
     // Each attempt gets its own headers, so that layers set credentials afresh every time.
-    const response = await send({ ...request, headers: new Headers(request.headers) }, guard.signal);
+    const response = await send({ ...request, headers: { ...request.headers } }, guard.signal);
     if (settings.stream || NULL_BODY_STATUSES.has(response.status) || request.method === 'HEAD') return { response };
     // Read the body under the same timer: a stall or a reset mid-body is this attempt's failure.
     return { response, text: await response.text() };

@@ -15,15 +15,16 @@ async function saysExpired(response: Response): Promise<boolean> {
 
 export function sessionAuth(refresher: Refresher, apiOrigin: string): Layer {
   return (next) => async (request, signal) => {
-    if (!onOrigin(request.url, apiOrigin) || request.headers.has('authorization')) return next(request, signal);
-    const tokens = await refresher.current();
+    if (!onOrigin(request.url, apiOrigin) || 'authorization' in request.headers) return next(request, signal);
+    const pending = refresher.current();
+    const tokens = pending instanceof Promise ? await pending : pending;
     if (!tokens) return next(request, signal);
-    request.headers.set('Authorization', `Bearer ${tokens.accessToken}`);
+    request.headers.authorization = `Bearer ${tokens.accessToken}`;
     const response = await next(request, signal);
     if (response.status !== 401 || !(await saysExpired(response))) return response;
     const fresh = await refresher.refresh(tokens.accessToken);
     await response.body?.cancel().catch(() => {});
-    request.headers.set('Authorization', `Bearer ${fresh.accessToken}`);
+    request.headers.authorization = `Bearer ${fresh.accessToken}`;
     return next(request, signal); // at most once: a second 401 goes back to the caller
   };
 }

@@ -14,7 +14,7 @@ export function refreshExchange(transport: Transport, baseUrl: string, secrets: 
       {
         url: `${baseUrl}/auth/refresh`,
         method: 'POST',
-        headers: new Headers({ 'Content-Type': 'application/json' }),
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refreshToken }),
         redirect: 'follow',
       },

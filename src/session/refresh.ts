@@ -16,8 +16,8 @@ export interface RefresherOptions {
 }
 
 export interface Refresher {
-  /** A valid pair: the stored one, or a refreshed one when it is about to expire. */
-  current(): Promise<SessionTokens | undefined>;
+  /** A valid pair: the stored one, or a refreshed one when it is about to expire (sync when the store is). */
+  current(): SessionTokens | undefined | Promise<SessionTokens | undefined>;
   /** Refreshes unless someone already replaced `staleAccessToken`; one request at a time. */
   refresh(staleAccessToken: string): Promise<SessionTokens>;
 }
@@ -68,11 +68,12 @@ export function createRefresher(options: RefresherOptions): Refresher {
   }
 
   return {
-    async current() {
+    current() {
       if (inflight) return inflight;
-      const tokens = await store.get();
-      if (tokens && nearExpiry(tokens)) return refresh(tokens.accessToken);
-      return tokens;
+      const check = (tokens: SessionTokens | undefined) =>
+        tokens && nearExpiry(tokens) ? refresh(tokens.accessToken) : tokens;
+      const stored = store.get();
+      return stored instanceof Promise ? stored.then(check) : check(stored);
     },
     refresh,
   };
