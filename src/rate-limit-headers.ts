@@ -18,12 +18,19 @@ function int(headers: Headers, name: string): number | undefined {
   return Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
+let last: { key: string; info: RateLimitInfo } | undefined;
+
 export function readRateLimit(headers: Headers): RateLimitInfo | undefined {
+  // The same three strings come back on most responses of a window: reuse the parsed figures.
+  const key = `${headers.get('x-ratelimit-limit')},${headers.get('x-ratelimit-remaining')},${headers.get('x-ratelimit-reset')}`;
+  if (last?.key === key) return last.info;
   const limit = int(headers, 'x-ratelimit-limit');
   const remaining = int(headers, 'x-ratelimit-remaining');
   const reset = int(headers, 'x-ratelimit-reset');
   if (limit === undefined || remaining === undefined || reset === undefined) return undefined;
-  return { limit, remaining, resetAt: new Date(reset * 1000) };
+  const info = Object.freeze({ limit, remaining, resetAt: new Date(reset * 1000) });
+  last = { key, info };
+  return info;
 }
 
 /**

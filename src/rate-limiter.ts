@@ -47,6 +47,14 @@ export class RateLimiter {
     return this.#figures;
   }
 
+  /** A turn now, without queueing, when nobody waits and nothing holds us back; else undefined. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#queue.length > 0 || this.#timer !== undefined) return undefined;
+    const now = Date.now();
+    if (this.#waitFor(now) > 0 || this.#active >= (this.options.maxConcurrent ?? Number.POSITIVE_INFINITY)) return undefined;
+    return this.#take(now);
+  }
+
   /** Waits for a turn; resolves to the function that gives the turn back. */
   acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
@@ -127,16 +135,20 @@ export class RateLimiter {
       if (this.#active >= cap) return; // a release pumps again
       this.#queue.shift();
       head.cleanup();
-      this.#active++;
-      this.#left--;
-      if (this.options.budget) this.#sent.push(now);
-      let released = false;
-      head.resolve(() => {
-        if (released) return;
-        released = true;
-        this.#active--;
-        this.#pump();
-      });
+      head.resolve(this.#take(now));
     }
+  }
+
+  #take(now: number): () => void {
+    this.#active++;
+    this.#left--;
+    if (this.options.budget) this.#sent.push(now);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#active--;
+      if (this.#queue.length > 0) this.#pump();
+    };
   }
 }

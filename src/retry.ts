@@ -50,6 +50,7 @@ export interface RetrySettings {
 }
 
 export interface AttemptGate {
+  tryAcquire(): (() => void) | undefined;
   acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void>;
   observe(status: number, headers: Headers): void;
 }
@@ -98,7 +99,8 @@ export async function sendWithRetries(request: Outgoing, send: Send, settings: R
 
   for (let attempt = 1; ; attempt++) {
     if (settings.signal?.aborted) throw new APIUserAbortError({ cause: settings.signal.reason });
-    const release = await settings.gate?.acquire(settings.signal, started + settings.deadline);
+    const gate = settings.gate;
+    const release = gate ? (gate.tryAcquire() ?? (await gate.acquire(settings.signal, started + settings.deadline))) : undefined;
     const left = settings.deadline - (Date.now() - started);
     if (left <= 0) {
       release?.();

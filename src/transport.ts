@@ -61,22 +61,34 @@ export function createTransport(options: ResolvedOptions, parts: TransportParts)
   const layers: Layer[] = parts.plain ? parts.layers : [defaultHeaders(options), ...parts.layers];
   const send = layers.reduceRight<Send>((next, layer) => layer(next), baseSend(options));
 
+  // Built once: a call without overrides uses it as is (this object is on every call's path).
+  const defaults: RetrySettings = {
+    maxRetries: options.maxRetries,
+    timeout: options.timeout,
+    deadline: options.deadline,
+    maxRetryAfter: options.maxRetryAfter,
+    backoff: options.backoff,
+    onRetry: options.onRetry,
+    logger,
+    secrets: parts.secrets,
+    gate: parts.gate,
+  };
+  const settingsFor = (call: TransportCall): RetrySettings => {
+    const { maxRetries, timeout, deadline, signal, stream, repeat } = call;
+    if (maxRetries === undefined && timeout === undefined && deadline === undefined && !signal && !stream && !repeat) return defaults;
+    return {
+      ...defaults,
+      maxRetries: maxRetries ?? defaults.maxRetries,
+      timeout: timeout ?? defaults.timeout,
+      deadline: deadline ?? defaults.deadline,
+      signal,
+      stream,
+      repeat,
+    };
+  };
+
   const transport: Transport = {
-    send: (request, call = {}) =>
-      sendWithRetries(request, send, {
-        maxRetries: call.maxRetries ?? options.maxRetries,
-        timeout: call.timeout ?? options.timeout,
-        deadline: call.deadline ?? options.deadline,
-        maxRetryAfter: options.maxRetryAfter,
-        backoff: options.backoff,
-        onRetry: options.onRetry,
-        logger,
-        secrets: parts.secrets,
-        stream: call.stream,
-        signal: call.signal,
-        gate: parts.gate,
-        repeat: call.repeat,
-      }),
+    send: (request, call = {}) => sendWithRetries(request, send, settingsFor(call)),
     fetch: async (request) => toResponse(await transport.send(await fromRequest(request), { signal: request.signal })),
   };
   return transport;
