@@ -19,7 +19,7 @@ export interface Received {
 }
 
 /** Sends one attempt; per-attempt layers wrap it. */
-export type Send = (request: Outgoing, signal: AbortSignal) => Promise<Response>;
+export type Send = (request: Outgoing, signal: AbortSignal | undefined) => Promise<Response>;
 
 /** A per-attempt layer: sets credentials, headers, or re-sends once after a refresh. */
 export type Layer = (next: Send) => Send;

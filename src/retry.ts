@@ -70,17 +70,20 @@ function classify(error: unknown, why: ReturnType<ReturnType<typeof attemptSigna
 }
 
 async function attemptOnce(send: Send, request: Outgoing, settings: RetrySettings, deadlineLeft: number): Promise<Outcome> {
-  const guard = attemptSignal(settings.signal, settings.timeout, deadlineLeft);
+  // With no timeout, no deadline and no caller signal there is nothing to abort: skip the
+  // signal, whose cost inside fetch is most of what the SDK adds to a fast local call.
+  const bounded = settings.signal || Number.isFinite(settings.timeout) || Number.isFinite(deadlineLeft);
+  const guard = bounded ? attemptSignal(settings.signal, settings.timeout, deadlineLeft) : undefined;
   try {
     // Each attempt gets its own headers, so that layers set credentials afresh every time.
-    const response = await send({ ...request, headers: { ...request.headers } }, guard.signal);
+    const response = await send({ ...request, headers: { ...request.headers } }, guard?.signal);
     if (settings.stream || NULL_BODY_STATUSES.has(response.status) || request.method === 'HEAD') return { response };
     // Read the body under the same timer: a stall or a reset mid-body is this attempt's failure.
     return { response, text: await response.text() };
   } catch (error) {
-    return { error: classify(error, guard.reason(), settings) };
+    return { error: classify(error, guard?.reason(), settings) };
   } finally {
-    guard.dispose();
+    guard?.dispose();
   }
 }
 

@@ -44,7 +44,7 @@ export interface TransportParts {
 }
 
 function baseSend(options: ResolvedOptions): Send {
-  const init = (request: Outgoing, signal: AbortSignal): RequestInit => ({
+  const init = (request: Outgoing, signal: AbortSignal | undefined): RequestInit => ({
     method: request.method,
     headers: request.headers,
     body: request.body as BodyInit | null,
