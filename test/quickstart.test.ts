@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 describe('npm start', () => {
   it('runs the SDK quickstart against the bundled mock and prints every step', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
-    const out = execFileSync(process.execPath, ['scripts/start.mjs'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     for (const step of ['signed in', 'current user', 'API key created', 'API keys listed', 'message sent', 'file presigned', 'checkout started']) {
       expect(out).toMatch(new RegExp(`✓ ${step}`));
     }

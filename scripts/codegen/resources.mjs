@@ -4,14 +4,15 @@ import { methodName, resourceName } from './naming.mjs';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-function resolve(spec, node) {
+/** Follows `$ref`s within the bundled spec. */
+export function resolve(spec, node) {
   let current = node;
   while (current && current.$ref) {
     current = current.$ref
       .slice(2)
       .split('/')
       .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce((acc, key) => acc[key], spec);
+      .reduce((acc, key) => acc?.[key], spec);
   }
   return current;
 }

@@ -2,22 +2,10 @@
 // sample that calls the SDK's resource method (named by scripts/codegen, as the SDK binds it) and
 // a curl sample, both filled in from the spec's own examples. They go into `x-codeSamples`, the
 // extension Redoc renders next to each operation; nothing here is written per operation.
-import { collectOperations } from '../codegen/resources.mjs';
+import { collectOperations, resolve as deref } from '../codegen/resources.mjs';
 import { literal, shellQuote, singular, lowerFirst } from './literal.mjs';
 
 const PAGE_PARAMS = new Set(['limit', 'before']);
-
-function deref(spec, node) {
-  let current = node;
-  while (current && current.$ref) {
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce((acc, key) => acc?.[key], spec);
-  }
-  return current;
-}
 
 /** A parameter's example: its own, else its schema's, else a placeholder. */
 function paramExample(spec, param) {

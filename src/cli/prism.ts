@@ -1,7 +1,7 @@
 // Starts Stoplight Prism (an optional peer dependency) as a mock or a validating proxy, on
 // 127.0.0.1, and makes sure it never outlives `coveton`: Prism runs under a small watchdog
-// process that stops it as soon as our process is gone, however it ended (the approach of
-// scripts/lib/supervise.mjs, inlined because scripts/ is not shipped).
+// process that stops it as soon as our process is gone, however it ended. The test suite and
+// `npm start` start their mock through here too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -144,4 +144,12 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url: `http://127.0.0.1:${options.port}`, port: options.port, version: prism.version, stop, exited };
+}
+
+/**
+ * A validating mock of the bundled spec on a free port, quiet, for `npm start` and the test
+ * suite; it stops with its parent, or after `maxLifetimeMs`.
+ */
+export async function startBundledMock(specPath: string, maxLifetimeMs: number): Promise<RunningPrism> {
+  return startPrism({ mode: 'mock', spec: specPath, port: await freePort(), errors: true, log: 'ignore', maxLifetimeMs });
 }

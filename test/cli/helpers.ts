@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
 import { afterAll, beforeAll } from 'vitest';
 import config from '../../tsup.config.js';
-import { TEST_KEY } from '../support/client.js';
+import { apiKeyRecord, TEST_KEY } from '../support/client.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export { TEST_KEY };
@@ -141,22 +141,7 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000
 
 /** An API key record as the API returns it. */
 export function apiKey(id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    name: `Key ${id}`,
-    description: null,
-    type: 'service',
-    environment: 'sandbox',
-    permissions: ['messages:read'],
-    allowedIps: [],
-    status: 'active',
-    statusReason: null,
-    keyPrefix: 'ak_test_Mdi9ewW3',
-    createdAt: '2026-06-01T09:30:00Z',
-    lastUsedAt: null,
-    expiresAt: null,
-    ...overrides,
-  };
+  return { ...apiKeyRecord, id, name: `Key ${id}`, permissions: ['messages:read'], ...overrides };
 }
 
 /** A closed port: bound once, then released. */

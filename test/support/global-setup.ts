@@ -1,7 +1,8 @@
-// One Prism mock for the whole suite, on the bundled spec; its URL reaches tests through inject('mockUrl').
+// One Prism mock for the whole suite, on the bundled spec, started the way `coveton mock`
+// starts it (so it stops when the test run ends); its URL reaches tests through inject('mockUrl').
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error: a plain .mjs module without types
-import { startMock } from '../../scripts/lib/mock-server.mjs';
+import { startBundledMock } from '../../src/cli/prism.js';
+import { bundledSpecPath } from '../../src/cli/spec-files.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,9 +11,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const mock = await startMock({ errors: true });
+  const mock = await startBundledMock(bundledSpecPath('openapi.yaml'), 60 * 60 * 1000);
   project.provide('mockUrl', mock.url);
-  return async () => {
-    await mock.stop();
-  };
+  return () => mock.stop();
 }
