@@ -9,15 +9,6 @@ const SECRET_SHAPES: RegExp[] = [
   /(Bearer\s+)[^\s,;"']+/gi,
 ];
 
-const SENSITIVE_HEADERS = new Set([
-  'authorization',
-  'x-api-key',
-  'cookie',
-  'set-cookie',
-  'proxy-authorization',
-  'x-coveton-signature',
-]);
-
 const SENSITIVE_QUERY = /([?&](?:token|access_token|refresh_token|api_key|apikey|key|code|signature|x-signature|sig)=)[^&#\s]*/gi;
 
 export const REDACTED = '[REDACTED]';
@@ -44,13 +35,4 @@ export function safeUrl(url: string): string {
   } catch {
     return redact(url.split('?')[0] ?? '');
   }
-}
-
-/** Headers as a plain object with credentials masked. */
-export function redactHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name] = SENSITIVE_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
-  });
-  return out;
 }
