@@ -6,6 +6,7 @@ import { CovetonError, CovetonInputError } from './errors/base.js';
 import { errorFromResponse } from './errors/from-response.js';
 import { fileHelpers, type FileHelpers } from './files.js';
 import { idempotencyMiddleware, newIdempotencyKey } from './idempotency.js';
+import { leveled } from './logger.js';
 import { resolveOptions, type CovetonOptions } from './options.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -49,7 +50,7 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   const config = resolveOptions(options);
   const origin = new URL(config.baseUrl).origin;
   const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
-  const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit);
+  const limiter = options.rateLimit === false ? undefined : new RateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter });
   let known: SessionTokens | undefined;
   const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
 
@@ -74,6 +75,7 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
     onTokens: options.onTokens,
     onSessionExpired: options.onSessionExpired,
     margin: options.refreshMargin ?? 60_000,
+    logger: leveled(config.logger, config.logLevel),
   });
   const transport = createTransport(config, {
     layers: [sessionAuth(refresher, origin), apiKeyAuth(config)],
@@ -95,9 +97,16 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
         headers,
         body: body === undefined ? null : JSON.stringify(body),
         redirect: op.redirect ? 'manual' : 'follow',
+        anonymous: op.public,
       },
-      call,
+      op.repeat ? { ...call, repeat: op.repeat } : call,
     );
+    if (response.type === 'opaqueredirect') {
+      // Browsers hide a redirect's Location from scripts: send the browser to the URL instead.
+      throw new CovetonError(
+        `${op.operationId} answers with a redirect, which a browser does not let scripts read: navigate to ${config.baseUrl}${op.path} instead.`,
+      );
+    }
     const redirected = op.redirect && response.status >= 300 && response.status < 400;
     if (redirected) return { location: response.headers.get('location') ?? '' };
     if (!response.ok) {
@@ -120,7 +129,7 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   const storage = createTransport(config, { layers: [], gate: undefined, secrets, plain: true });
   Object.assign(resources.files, fileHelpers(resources.files, storage, secrets));
   const session = sessionHelpers(resources.auth, {
-    get: () => store.get(),
+    settled: () => refresher.settled(),
     set: async (tokens) => {
       known = tokens;
       await store.set(tokens);

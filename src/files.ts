@@ -3,10 +3,10 @@
 // Coveton credential. A PUT to a presigned URL is repeatable, so it retries like any safe
 // request; a URL that expired (storage answers 403) is presigned again, once.
 import type { Resources } from '../generated/resources.js';
-import { APIError } from './errors/api-error.js';
 import { CovetonInputError } from './errors/base.js';
-import { errorFromFetchResponse } from './errors/from-response.js';
-import { lowerCaseHeaders, type Outgoing } from './outgoing.js';
+import { errorFromResponse } from './errors/from-response.js';
+import { APITimeoutError } from './errors/transport.js';
+import { lowerCaseHeaders, parseBody, type Outgoing, type Received } from './outgoing.js';
 import type { CallOptions, Transport } from './transport.js';
 
 /** What `files.upload` accepts: bytes, a Blob, or (in Node) a readable stream with its `size`. */
@@ -85,9 +85,22 @@ async function toBytes(body: UploadBody, declared: number | undefined): Promise<
 const expired = (response: Response) => response.status === 403;
 
 export function fileHelpers(files: Resources['files'], storage: Transport, secrets: () => readonly (string | undefined)[]): FileHelpers {
-  const fail = async (response: Response, method: string) => {
-    const error: APIError = await errorFromFetchResponse(response, { method, path: '(presigned storage URL)', secrets: secrets() });
-    return error;
+  const fail = ({ response, text }: Received, method: string) =>
+    errorFromResponse(response.status, response.statusText, response.headers, parseBody(text), {
+      method,
+      path: '(presigned storage URL)',
+      secrets: secrets(),
+    });
+
+  /** One deadline for the whole upload or download, shared by its presign, transfer and retry steps. */
+  const budget = ({ signal, timeout, deadline, maxRetries }: DownloadOptions) => {
+    const started = Date.now();
+    return (): CallOptions => {
+      if (deadline === undefined) return { signal, timeout, maxRetries } as CallOptions;
+      const left = deadline - (Date.now() - started);
+      if (left <= 0) throw new APITimeoutError('deadline', deadline);
+      return { signal, timeout, maxRetries, deadline: left } as CallOptions;
+    };
   };
 
   return {
@@ -95,41 +108,44 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       if (!options?.filename) throw new CovetonInputError('files.upload(filename)', 'is required');
       if (!options.contentType) throw new CovetonInputError('files.upload(contentType)', 'is required');
       const bytes = await toBytes(body, options.size);
-      const { signal, timeout, deadline, maxRetries } = options;
-      const call = { signal, timeout, deadline, maxRetries } as CallOptions;
+      const call = budget(options);
       const presign = () =>
-        files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call);
-      const put = async (target: Awaited<ReturnType<typeof presign>>) => {
+        files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call());
+      const put = (target: Awaited<ReturnType<typeof presign>>) => {
         const headers = lowerCaseHeaders(target.headers);
         delete headers['content-length']; // fetch sets it from the body; some runtimes refuse it
         const request: Outgoing = { url: target.uploadUrl, method: 'PUT', headers, body: bytes, redirect: 'follow' };
-        return (await storage.send(request, { ...call, stream: true })).response;
+        return storage.send(request, call());
       };
       let target = await presign();
-      let response = await put(target);
-      if (expired(response)) {
+      let answer = await put(target);
+      if (expired(answer.response)) {
         target = await presign(); // once: a second 403 is not an expiry
-        response = await put(target);
+        answer = await put(target);
       }
-      if (!response.ok) throw await fail(response, 'PUT');
+      if (!answer.response.ok) throw fail(answer, 'PUT');
       return { fileId: target.fileId, size: bytes.byteLength };
     },
 
     async download(fileId: string, options: DownloadOptions = {}) {
-      const { signal, timeout, deadline, maxRetries } = options;
-      const call = { signal, timeout, deadline, maxRetries } as CallOptions;
-      const stream = options.as === 'stream';
-      // Streamed: the attempt's timeout covers the headers; the bytes arrive as the caller reads.
+      const call = budget(options);
+      const read = options.as === 'stream' ? 'stream' : 'bytes';
       const get = async () => {
-        const link = await files.getDownloadUrl(fileId, call);
+        const link = await files.getDownloadUrl(fileId, call());
         const request: Outgoing = { url: link.url, method: 'GET', headers: {}, body: null, redirect: 'follow' };
-        return (await storage.send(request, { ...call, stream: true })).response;
+        return storage.send(request, { ...call(), read });
       };
-      let response = await get();
-      if (expired(response)) response = await get();
-      if (!response.ok) throw await fail(response, 'GET');
-      if (stream) return response.body as ReadableStream<Uint8Array>;
-      return new Uint8Array(await response.arrayBuffer());
+      let answer = await get();
+      if (expired(answer.response)) {
+        await answer.response.body?.cancel().catch(() => {});
+        answer = await get();
+      }
+      if (!answer.response.ok) {
+        if (read === 'stream') answer = { response: answer.response, text: await answer.response.text().catch(() => undefined) };
+        throw fail(answer, 'GET');
+      }
+      if (read === 'stream') return answer.response.body as ReadableStream<Uint8Array>;
+      return answer.bytes ?? new Uint8Array(0);
     },
   } as FileHelpers;
 }

@@ -9,13 +9,17 @@ export interface Outgoing {
   headers: Record<string, string>;
   body: string | Uint8Array | ArrayBuffer | null;
   redirect: RequestRedirect;
+  /** A public operation (login, refresh, logout...): no session token goes with it. */
+  anonymous?: boolean;
 }
 
 /** A response, with its body already read under the attempt's timer (unless streaming). */
 export interface Received {
   response: Response;
-  /** The body as text; undefined when streaming or when the status has no body. */
+  /** The body as text (the default read); undefined for the other reads and bodiless statuses. */
   text?: string | undefined;
+  /** The body as bytes, with `read: 'bytes'`. */
+  bytes?: Uint8Array | undefined;
 }
 
 /** Sends one attempt; per-attempt layers wrap it. */

@@ -22,6 +22,11 @@ export interface RateLimitOptions {
   budget?: { requests: number; interval: number };
 }
 
+interface LimiterSettings extends RateLimitOptions {
+  /** The longest a 429 may pause the queue (the client's `maxRetryAfter`). */
+  maxPause?: number;
+}
+
 interface Waiter {
   resolve(release: () => void): void;
   reject(error: unknown): void;
@@ -40,7 +45,7 @@ export class RateLimiter {
   #queue: Waiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly options: RateLimitOptions = {}) {}
+  constructor(private readonly options: LimiterSettings = {}) {}
 
   /** The last figures the server reported. */
   get figures(): RateLimitInfo | undefined {
@@ -91,7 +96,9 @@ export class RateLimiter {
       this.#figures = figures;
     }
     if (status === 429) {
-      const wait = parseRetryAfter(headers, now) ?? Math.max(0, this.#windowEnd - now);
+      // Capped: a Retry-After of an hour must not freeze every caller for an hour; past the cap
+      // the next request meets the server's 429 again and fails at once in the retry loop.
+      const wait = Math.min(parseRetryAfter(headers, now) ?? Math.max(0, this.#windowEnd - now), this.options.maxPause ?? Number.POSITIVE_INFINITY);
       this.#pausedUntil = Math.max(this.#pausedUntil, now + wait);
       // The 429's own Retry-After is the server's last word on when to go on.
       this.#windowEnd = Math.min(this.#windowEnd, this.#pausedUntil);

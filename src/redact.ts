@@ -11,6 +11,8 @@ const SECRET_SHAPES: RegExp[] = [
 
 const SENSITIVE_QUERY = /([?&](?:token|access_token|refresh_token|api_key|apikey|key|code|signature|x-signature|sig)=)[^&#\s]*/gi;
 
+const FULL_URL_QUERY = /(https?:\/\/[^\s?#'"<>]+)\?[^\s'"<>]*/gi;
+
 export const REDACTED = '[REDACTED]';
 
 /** Replaces the given secrets and anything secret-shaped in `text`. */
@@ -24,7 +26,9 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
       typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED,
     );
   }
-  return out.replace(SENSITIVE_QUERY, `$1${REDACTED}`);
+  // Any full URL keeps its origin and path only: presigned URLs carry their credentials in the
+  // query string (X-Amz-Signature, X-Signature...), OAuth callbacks carry a one-time code.
+  return out.replace(FULL_URL_QUERY, `$1?${REDACTED}`).replace(SENSITIVE_QUERY, `$1${REDACTED}`);
 }
 
 /** A URL reduced to what is safe to show: origin and path, no query string or credentials. */

@@ -19,6 +19,10 @@ export interface OperationSpec {
   readonly defaultLimit: number;
   /** The success answer is a redirect: the method returns its `Location`. */
   readonly redirect: boolean;
+  /** `security: []` in the spec: no session token is sent. */
+  readonly public: boolean;
+  /** Repeat only when the request never reached the server (a one-time credential rides on it). */
+  readonly repeat?: 'if-not-sent';
 }
 
 export type OperationTable = Readonly<Record<string, Readonly<Record<string, OperationSpec>>>>;

@@ -7,7 +7,7 @@ import { errorFromResponse } from './errors/from-response.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter } from './rate-limit-headers.js';
 import { parseBody, type Outgoing, type Received, type Send } from './outgoing.js';
-import { safeUrl } from './redact.js';
+import { redact, safeUrl } from './redact.js';
 import { isSafeToRepeat, RETRYABLE_STATUSES } from './retry-policy.js';
 import { backoffDelay, type BackoffOptions } from './retry-timing.js';
 import { attemptSignal, sleep } from './timeout.js';
@@ -35,8 +35,12 @@ export interface RetrySettings {
   onRetry?: ((event: RetryEvent) => void) | undefined;
   logger: Logger & { debugEnabled?: boolean };
   secrets: () => readonly (string | undefined)[];
-  /** Leave the response body unread (downloads); the timeout then covers the headers only. */
-  stream?: boolean;
+  /**
+   * How to read the body, always under the attempt's timer and signal: as text (API calls), as
+   * bytes (downloads), or as a stream whose timer lasts until the stream ends.
+   * @default 'text'
+   */
+  read?: 'text' | 'bytes' | 'stream' | undefined;
   /** The caller's signal (openapi-fetch puts it on the Request). */
   signal?: AbortSignal | undefined;
   /** The rate limiter: every attempt waits its turn there, and it alone waits out a 429. */
@@ -55,7 +59,7 @@ export interface AttemptGate {
   observe(status: number, headers: Headers): void;
 }
 
-type Outcome = (Received & { error?: undefined }) | { response?: undefined; text?: undefined; error: CovetonError };
+type Outcome = (Received & { error?: undefined }) | { response?: undefined; text?: undefined; bytes?: undefined; error: CovetonError };
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -64,9 +68,16 @@ function classify(error: unknown, why: ReturnType<ReturnType<typeof attemptSigna
   if (why === 'deadline') return new APITimeoutError('deadline', settings.deadline);
   if (why === 'attempt') return new APITimeoutError('attempt', settings.timeout);
   if (error instanceof CovetonError) return error;
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-  const detail = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
-  return new APIConnectionError(`Connection failed (${detail}).`, { cause: error });
+  const e = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' ? e.code : undefined;
+  const message = redact(typeof e?.message === 'string' ? e.message : String(error), settings.secrets());
+  // fetch reports network failures as TypeError (undici adds the system error as `cause`);
+  // other fetches (node-fetch) set a `code`. Anything else came from code of ours or the
+  // caller's, and repeating the request will not mend it.
+  if (error instanceof TypeError || code !== undefined) {
+    return new APIConnectionError(`Connection failed (${code ?? message}).`, { cause: error });
+  }
+  return new CovetonError(`The request failed before an answer came: ${message}`, { cause: error });
 }
 
 async function attemptOnce(send: Send, request: Outgoing, settings: RetrySettings, deadlineLeft: number): Promise<Outcome> {
@@ -74,21 +85,40 @@ async function attemptOnce(send: Send, request: Outgoing, settings: RetrySetting
   // signal, whose cost inside fetch is most of what the SDK adds to a fast local call.
   const bounded = settings.signal || Number.isFinite(settings.timeout) || Number.isFinite(deadlineLeft);
   const guard = bounded ? attemptSignal(settings.signal, settings.timeout, deadlineLeft) : undefined;
+  let handedOver = false;
   try {
     // Each attempt gets its own headers, so that layers set credentials afresh every time.
     const response = await send({ ...request, headers: { ...request.headers } }, guard?.signal);
-    if (settings.stream || NULL_BODY_STATUSES.has(response.status) || request.method === 'HEAD') return { response };
+    if (NULL_BODY_STATUSES.has(response.status) || request.method === 'HEAD' || !response.body) return { response };
     // Read the body under the same timer: a stall or a reset mid-body is this attempt's failure.
+    if (settings.read === 'bytes') return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+    if (settings.read === 'stream') {
+      if (!guard) return { response };
+      // The timer and the caller's signal go on covering the body until it ends or is cancelled.
+      handedOver = true;
+      // (`cancel` is newer than TypeScript's DOM types; runtimes without it leave the timer to fire harmlessly.)
+      const transformer = { flush: () => guard.dispose(), cancel: () => guard.dispose() } as Transformer<Uint8Array, Uint8Array>;
+      const body = response.body.pipeThrough(new TransformStream(transformer));
+      return { response: new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }) };
+    }
     return { response, text: await response.text() };
   } catch (error) {
     return { error: classify(error, guard?.reason(), settings) };
   } finally {
-    guard?.dispose();
+    if (!handedOver) guard?.dispose();
   }
 }
 
+const final = new WeakSet<object>();
+
+/** Marks an error that a layer has already dealt with: the retry loop must not repeat the request. */
+export function doNotRetry<T>(error: T): T {
+  if (typeof error === 'object' && error !== null) final.add(error);
+  return error;
+}
+
 function isRetryableError(error: CovetonError, notSentOnly: boolean): boolean {
-  if (!(error instanceof APIConnectionError)) return false;
+  if (!(error instanceof APIConnectionError) || final.has(error)) return false;
   if (error instanceof APITimeoutError) return error.kind === 'attempt' && !notSentOnly;
   if (!notSentOnly) return true;
   const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
@@ -154,7 +184,7 @@ export async function sendWithRetries(request: Outgoing, send: Send, settings: R
     const url = safeUrl(request.url);
     settings.logger.info('retrying', { method: request.method, url, attempt: attempt + 1, delay, cause: cause.message });
     settings.onRetry?.({ attempt: attempt + 1, delay, cause, method: request.method, url });
-    if (outcome.text === undefined) await response?.body?.cancel().catch(() => {});
+    if (outcome.text === undefined && outcome.bytes === undefined) await response?.body?.cancel().catch(() => {});
     await sleep(sleepFor ?? delay, settings.signal);
   }
 }

@@ -24,7 +24,7 @@ export interface CallOptions {
 }
 
 export interface TransportCall extends CallOptions {
-  stream?: boolean;
+  read?: RetrySettings['read'];
   repeat?: RetrySettings['repeat'];
 }
 
@@ -74,15 +74,15 @@ export function createTransport(options: ResolvedOptions, parts: TransportParts)
     gate: parts.gate,
   };
   const settingsFor = (call: TransportCall): RetrySettings => {
-    const { maxRetries, timeout, deadline, signal, stream, repeat } = call;
-    if (maxRetries === undefined && timeout === undefined && deadline === undefined && !signal && !stream && !repeat) return defaults;
+    const { maxRetries, timeout, deadline, signal, read, repeat } = call;
+    if (maxRetries === undefined && timeout === undefined && deadline === undefined && !signal && !read && !repeat) return defaults;
     return {
       ...defaults,
       maxRetries: maxRetries ?? defaults.maxRetries,
       timeout: timeout ?? defaults.timeout,
       deadline: deadline ?? defaults.deadline,
       signal,
-      stream,
+      read,
       repeat,
     };
   };

@@ -60,6 +60,10 @@ export function collectOperations(spec) {
         paginated: !!limit && query.some((p) => p.name === 'before') && schema?.type === 'array',
         defaultLimit: resolve(spec, limit?.schema)?.default ?? 50,
         redirect: /^3/.test(success),
+        public: Array.isArray(op.security) && op.security.length === 0,
+        // `x-retry: if-not-sent`: a one-time credential rides on it (an OAuth code, a refresh
+        // token); repeat it only when it never reached the server.
+        repeat: op['x-retry'] === 'if-not-sent' ? 'if-not-sent' : undefined,
         success,
         hasContent: !!response?.content,
       });
@@ -136,6 +140,8 @@ export function renderResources(spec) {
         paginated: op.paginated,
         defaultLimit: op.defaultLimit,
         redirect: op.redirect,
+        public: op.public,
+        ...(op.repeat ? { repeat: op.repeat } : {}),
       };
       out.push(`    ${op.name}: ${JSON.stringify(entry)},`);
     }

@@ -28,7 +28,7 @@ export function toTokens(session: { accessToken: string; refreshToken: string; e
 
 export function sessionHelpers(
   auth: Auth,
-  store: TokenStore,
+  store: Pick<TokenStore, 'set'> & { settled(): Promise<SessionTokens | undefined> },
   onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
 ): SessionHelpers {
   const install = async (session: AuthSession) => {
@@ -42,13 +42,14 @@ export function sessionHelpers(
     login: (...args) => auth.login(...args).then(install),
     completeOAuth: (...args) => auth.completeOAuth(...args).then(install),
     async logout() {
-      const tokens = await store.get();
+      // After any refresh under way: logout must carry the newest refresh token, not a spent one.
+      const tokens = await store.settled();
       try {
         if (tokens) await auth.logout({ refreshToken: tokens.refreshToken });
       } finally {
         await store.set(undefined);
       }
     },
-    tokens: async () => store.get(),
+    tokens: () => store.settled(),
   };
 }

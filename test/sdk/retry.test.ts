@@ -78,11 +78,18 @@ describe('retries', () => {
       req.method === 'PATCH' && req.path.includes('key_409') ? apiError(res, 409, 'CONFLICT', 'revoked is final') : apiError(res, 503, 'INTERNAL', 'down'),
     );
     const coveton = testClient(server.url);
-    await expect(coveton.auth.refreshTokens({ refreshToken: 'rt_x' })).rejects.toBeInstanceOf(InternalServerError);
+    await expect(coveton.notifications.markRead({ all: true })).rejects.toBeInstanceOf(InternalServerError);
     await expect(coveton.apiKeys.update('key_1', { name: 'x' })).rejects.toBeInstanceOf(InternalServerError);
     await expect(coveton.apiKeys.update('key_409', { status: 'active' })).rejects.toBeInstanceOf(ConflictError);
     await expect(coveton.organizations.suspend('org_1', { reason: 'fraud' })).rejects.toBeInstanceOf(InternalServerError);
     expect(server.requests.map((r) => r.method)).toEqual(['POST', 'PATCH', 'PATCH', 'POST']);
+  });
+
+  it('repeats a one-time-credential call (x-retry: if-not-sent) after a 503, never after a reset', async () => {
+    server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : drop(res)));
+    const coveton = testClient(server.url);
+    await expect(coveton.auth.completeOAuth('google', { code: 'one-time', state: 'st' })).rejects.toBeInstanceOf(APIConnectionError);
+    expect(server.requests).toHaveLength(2); // the 503 is repeated; the reset is not: the code may be spent
   });
 
   it('never retries a 409 even on a GET or with an idempotency key', async () => {
