@@ -35,12 +35,13 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
     let cursor = this.start;
     for (;;) {
       if (page.length === 0) return;
+      const oldest = page[page.length - 1]!.id;
+      if (cursor !== undefined && page.some((item) => item.id === cursor)) {
+        // A server that ignores `before` would loop forever: stop before handing the page over.
+        throw new CovetonError(`Pagination did not advance: the page before "${cursor}" holds "${cursor}" itself.`);
+      }
       yield page;
       if (page.length < this.limit) return;
-      const oldest = page[page.length - 1]!.id;
-      if (oldest === cursor) {
-        throw new CovetonError(`Pagination did not advance: the page after "${oldest}" starts with it again.`);
-      }
       cursor = oldest;
       page = await this.fetchPage(cursor);
     }

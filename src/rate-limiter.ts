@@ -64,15 +64,24 @@ export class RateLimiter {
   acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
+      const leave = (error: unknown) => {
         this.#queue = this.#queue.filter((w) => w !== waiter);
-        reject(new APIUserAbortError({ cause: signal?.reason }));
+        waiter.cleanup();
+        reject(error);
       };
+      const onAbort = () => leave(new APIUserAbortError({ cause: signal?.reason }));
+      // A wait for a concurrency slot has no timer of its own: the deadline needs one.
+      const expiry = Number.isFinite(deadlineAt)
+        ? setTimeout(() => leave(new APITimeoutError('deadline', 0)), Math.max(0, deadlineAt - Date.now()))
+        : undefined;
       const waiter: Waiter = {
         resolve,
         reject,
         deadlineAt,
-        cleanup: () => signal?.removeEventListener('abort', onAbort),
+        cleanup: () => {
+          signal?.removeEventListener('abort', onAbort);
+          if (expiry !== undefined) clearTimeout(expiry);
+        },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(waiter);

@@ -45,6 +45,8 @@ function checkArgs(resource: string, name: string, op: OperationSpec, args: unkn
     if (typeof value !== 'string' || value === '') {
       throw new CovetonInputError(`${where}(${param})`, `must be a non-empty string, got ${value === '' ? 'an empty string' : typeof value}`);
     }
+    // `.` and `..` survive percent-encoding and would move the request to another endpoint.
+    if (value === '.' || value === '..') throw new CovetonInputError(`${where}(${param})`, `must not be "${value}"`);
     path[param] = value;
   });
   let next = op.pathParams.length;

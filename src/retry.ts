@@ -162,7 +162,7 @@ export async function sendWithRetries(request: Outgoing, send: Send, settings: R
       if (retryAfter !== undefined && retryAfter > settings.maxRetryAfter) return outcome;
       if (retryAfter !== undefined) delay = retryAfter;
       // With a rate limiter the 429's wait happens once, in its queue, for every request alike.
-      if (response.status === 429 && settings.gate) {
+      if (response.status === 429 && settings.gate && retryAfter !== undefined) {
         if (delay >= settings.deadline - (Date.now() - started)) return outcome;
         sleepFor = 0;
       }

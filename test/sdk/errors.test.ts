@@ -117,4 +117,31 @@ describe('typed errors', () => {
     expect(everything).not.toContain('filter=');
     expect(error.message).toContain('[REDACTED]');
   });
+
+  it('a connection error from a custom fetch never shows the URL\'s query string (one-time codes, presigned signatures)', async () => {
+    const coveton = testClient('https://api.test', {
+      maxRetries: 0,
+      fetch: async (request) => {
+        const error = new Error(`request to ${request.url}&X-Amz-Signature=abc123 failed, reason: socket hang up`) as Error & { code: string };
+        error.code = 'ECONNRESET';
+        throw error;
+      },
+    });
+    const error = (await coveton.auth.completeOAuth('google', { code: 'SECRETCODE123', state: 'st' }).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('APIConnectionError');
+    expect(error.message + JSON.stringify(error)).not.toMatch(/SECRETCODE123|abc123/);
+  });
+
+  it('an error thrown by the caller\'s own fetch code is not taken for a network failure and not retried', async () => {
+    let calls = 0;
+    const coveton = testClient('https://api.test', {
+      fetch: async () => {
+        calls++;
+        throw new Error('bug in my fetch wrapper');
+      },
+    });
+    const error = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('CovetonError');
+    expect(calls).toBe(1);
+  });
 });

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CovetonInputError } from '../../src/index.js';
+import { APITimeoutError, APIUserAbortError, CovetonInputError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer, type Recorded } from '../support/fault-server.js';
 import { TEST_KEY, testClient } from '../support/client.js';
 
@@ -125,5 +125,27 @@ describe('files.upload and files.download', () => {
     const gets = s.storageRequests.filter((r) => r.method === 'GET');
     expect(gets).toHaveLength(2);
     for (const g of gets) expect(g.headers.authorization).toBeUndefined();
+  });
+
+  it('a download that stalls mid-body times out, and an abort ends a stalled stream', async () => {
+    server = await startFaultServer(async (req, res) => {
+      if (req.path.startsWith('/files/')) {
+        return json(res, 200, { fileId: 'file_1', url: `${server.url}/storage/file_1?X-Signature=s`, expiresIn: 300, size: 100, contentType: 'application/octet-stream', filename: 'x' });
+      }
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '100' });
+      res.write(Buffer.alloc(1));
+      await new Promise((r) => setTimeout(r, 3_000)); // and never the rest
+    });
+    const coveton = testClient(server.url, { timeout: 300, maxRetries: 0 });
+    const t0 = Date.now();
+    await expect(coveton.files.download('file_1')).rejects.toBeInstanceOf(APITimeoutError);
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    const controller = new AbortController();
+    const stream = await testClient(server.url, { maxRetries: 0 }).files.download('file_1', { as: 'stream', signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    const reading = (async () => {
+      for await (const _ of stream as unknown as AsyncIterable<Uint8Array>) void _;
+    })();
+    await expect(reading).rejects.toBeInstanceOf(APIUserAbortError);
   });
 });

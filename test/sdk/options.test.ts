@@ -76,6 +76,8 @@ describe('client options', () => {
     const coveton = createCoveton({ baseUrl: 'https://api.test', fetch: async () => (sent++, new Response('{}')) });
     await expect(async () => coveton.apiKeys.get('' as string)).rejects.toThrow('apiKeys.get(id): must be a non-empty string');
     await expect(async () => coveton.apiKeys.create(undefined as never)).rejects.toThrow('apiKeys.create(body): is required');
+    await expect(async () => coveton.apiKeys.delete('..')).rejects.toThrow('apiKeys.delete(id): must not be ".."');
+    await expect(async () => coveton.apiKeys.delete('.')).rejects.toThrow('apiKeys.delete(id): must not be "."');
     expect(sent).toBe(0);
   });
 

@@ -154,3 +154,37 @@ describe('client-side rate limiting', () => {
     expect(seen.sends.map((t) => Math.floor((t - t0) / 1000))).toEqual([0, 0, 0, 1, 1, 1, 2]);
   });
 });
+
+describe('rate limiting, edge cases', () => {
+  it('caps a huge Retry-After at maxRetryAfter: the call that got it fails at once, the queue is not frozen for an hour', async () => {
+    await budgetServer(1000, 60_000, { forced429: (i) => (i === 0 ? 3600 : undefined) });
+    const { coveton, seen } = client({ maxRetryAfter: 1_000 });
+    await expect(drive(coveton.apiKeys.get('key_1'))).rejects.toMatchObject({ name: 'RateLimitedError', retryAfter: 3600 });
+    const t0 = Date.now();
+    await drive(coveton.apiKeys.get('key_2'));
+    expect(Date.now() - t0).toBeLessThanOrEqual(1_250);
+    expect(seen.sends).toHaveLength(2);
+  });
+
+  it('a 429 with no Retry-After and no window still waits the backoff before the retry', async () => {
+    server = await startFaultServer((req, res, i) =>
+      i === 0 ? res.writeHead(429, { 'Content-Type': 'application/json' }).end('{"error":{"code":"RATE_LIMITED","message":"x"}}') : json(res, 200, { id: 'key_1' }),
+    );
+    const { coveton, seen } = client({ backoff: { jitter: 0 } });
+    await drive(coveton.apiKeys.get('key_1'), 50);
+    expect(seen.sends[1]! - seen.sends[0]!).toBeGreaterThanOrEqual(500);
+  });
+
+  it('enforces the deadline while waiting for a concurrency slot', async () => {
+    server = await startFaultServer(async (req, res, i) => {
+      if (i === 0) await new Promise((r) => setTimeout(r, 2_000));
+      json(res, 200, { id: 'key_1' });
+    });
+    const { coveton } = client({ rateLimit: { maxConcurrent: 1 } });
+    const slow = coveton.apiKeys.get('key_1');
+    const t0 = Date.now();
+    await expect(drive(coveton.apiKeys.get('key_2', { deadline: 300 }), 50)).rejects.toBeInstanceOf(APITimeoutError);
+    expect(Date.now() - t0).toBeLessThan(600);
+    await drive(slow);
+  });
+});

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCoveton, InternalServerError, SessionExpiredError, UnauthorizedError, type CovetonOptions } from '../../src/index.js';
+import { APIUserAbortError, createCoveton, InternalServerError, SessionExpiredError, UnauthorizedError, type CovetonOptions } from '../../src/index.js';
 import type { SessionTokens, TokenStore } from '../../src/session/tokens.js';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
 
@@ -123,6 +123,56 @@ describe('sessions with rotating refresh tokens', () => {
     expect(onSessionExpired).not.toHaveBeenCalled();
     expect(await coveton.session.tokens()).toMatchObject(tokens);
     await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+  });
+
+  it('never re-sends a refresh token the server may have spent: a refresh whose answer is lost ends the session', async () => {
+    server = await startAuthServer();
+    server.failRefresh.push('drop');
+    const onSessionExpired = vi.fn();
+    const coveton = client({ ...server.issue({ expired: true }), onSessionExpired });
+    await expect(coveton.users.getCurrent()).rejects.toBeInstanceOf(SessionExpiredError);
+    // The session is gone: the next call goes out without a token and is refused, with no second refresh.
+    await expect(coveton.users.getCurrent()).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(await coveton.session.tokens()).toBeUndefined();
+    expect(server.refreshes).toHaveLength(1);
+    expect(server.reuses).toBe(0);
+    expect(onSessionExpired).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the new pair when onTokens throws, and does not refresh again', async () => {
+    server = await startAuthServer();
+    const coveton = client({ ...server.issue({ expired: true }), onTokens: () => { throw new Error('disk full'); } });
+    await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    expect(server.refreshes).toHaveLength(1);
+    expect(server.reuses).toBe(0);
+  });
+
+  it('a caller abort ends a call that waits for a slow refresh at once', async () => {
+    server = await startAuthServer();
+    server.refreshDelay.ms = 1500;
+    const coveton = client({ ...server.issue({ expired: true }) });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    await expect(coveton.users.getCurrent({ signal: controller.signal })).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(Date.now() - started).toBeLessThan(600);
+  });
+
+  it('logout during a refresh sends the new refresh token, never the spent one; public calls carry no session token', async () => {
+    server = await startAuthServer();
+    server.refreshDelay.ms = 200;
+    const tokens = server.issue({ expired: true });
+    const coveton = client({ ...tokens });
+    const pending = coveton.users.getCurrent();
+    await new Promise((r) => setTimeout(r, 50));
+    await coveton.session.logout();
+    await pending.catch(() => undefined);
+    const logout = server.requests.find((r) => r.path === '/auth/logout')!;
+    expect(JSON.parse(logout.body).refreshToken).not.toBe(tokens.refreshToken);
+    expect(logout.headers.authorization).toBeUndefined();
+    expect(server.refreshes).toHaveLength(1);
+    expect(server.reuses).toBe(0);
   });
 
   it('retries a request after a refresh at most once', async () => {

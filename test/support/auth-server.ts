@@ -1,6 +1,6 @@
 // A stateful auth server for session tests: rotating refresh tokens grouped in families, a
 // replayed refresh token revokes its family (seed 002), access tokens are JWT-shaped with `exp`.
-import { apiError, json, startFaultServer, type FaultServer, type Recorded } from './fault-server.js';
+import { apiError, drop, json, startFaultServer, type FaultServer, type Recorded } from './fault-server.js';
 
 export function jwt(exp: number | undefined, id: string): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -14,7 +14,10 @@ export interface AuthServer extends FaultServer {
   /** Makes a family, returns its first pair; `expired` gives an access token already past its exp. */
   issue(opts?: { expired?: boolean; opaque?: boolean }): { accessToken: string; refreshToken: string };
   revoke(refreshToken: string): void;
-  failRefresh: number[];
+  /** Scripted failures of the next refreshes: a status, or 'drop' (the connection is reset after the server spent the token). */
+  failRefresh: (number | 'drop')[];
+  /** Milliseconds the server takes to answer a refresh. */
+  refreshDelay: { ms: number };
 }
 
 export async function startAuthServer(options: { accessTtl?: number; opaque?: boolean } = {}): Promise<AuthServer> {
@@ -23,7 +26,7 @@ export async function startAuthServer(options: { accessTtl?: number; opaque?: bo
   const families = new Map<string, { revoked: boolean }>();
   const refreshTokens = new Map<string, { family: string; spent: boolean }>();
   const accessTokens = new Map<string, { family: string; exp: number }>();
-  const state = { reuses: 0, refreshes: [] as Recorded[], events: [] as string[], failRefresh: [] as number[] };
+  const state = { reuses: 0, refreshes: [] as Recorded[], events: [] as string[], failRefresh: [] as (number | 'drop')[], refreshDelay: { ms: 0 } };
 
   function pair(family: string, expired = false, opaque = options.opaque ?? false) {
     const id = String(++seq);
@@ -35,7 +38,7 @@ export async function startAuthServer(options: { accessTtl?: number; opaque?: bo
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: expired ? -10 : ttl };
   }
 
-  const server = await startFaultServer((req, res) => {
+  const server = await startFaultServer(async (req, res) => {
     const body = req.body ? JSON.parse(req.body) : {};
     if (req.path === '/auth/login') {
       const family = `fam_${++seq}`;
@@ -44,7 +47,13 @@ export async function startAuthServer(options: { accessTtl?: number; opaque?: bo
     }
     if (req.path === '/auth/refresh') {
       state.refreshes.push(req);
+      if (state.refreshDelay.ms) await new Promise((r) => setTimeout(r, state.refreshDelay.ms));
       const failure = state.failRefresh.shift();
+      if (failure === 'drop') {
+        const spentNow = refreshTokens.get(body.refreshToken);
+        if (spentNow) spentNow.spent = true; // rotated on the server; the answer never arrives
+        return drop(res);
+      }
       if (failure) return apiError(res, failure, 'INTERNAL', 'try later');
       const record = refreshTokens.get(body.refreshToken);
       if (!record) return apiError(res, 401, 'UNAUTHORIZED', 'unknown refresh token', { reason: 'token_invalid' });
@@ -81,6 +90,7 @@ export async function startAuthServer(options: { accessTtl?: number; opaque?: bo
     refreshes: state.refreshes,
     events: state.events,
     failRefresh: state.failRefresh,
+    refreshDelay: state.refreshDelay,
     get reuses() {
       return state.reuses;
     },
