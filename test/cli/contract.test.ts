@@ -125,6 +125,20 @@ describe.concurrent('coveton contract', () => {
       expect(upstream.requests.map((r) => r.path.split('?')[0]).sort()).toEqual(['/v1/api-keys/key_01HZX3K8W2Q9', '/v1/chats', '/v1/permissions']);
     }));
 
+  it('--param puts real ids in the paths: name=value for every operation, operationId.name=value for one', () =>
+    withUpstream(conforming, async (upstream) => {
+      const run = await runCli(
+        ['contract', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY, '--include', 'getApiKey,getChat,getTeam',
+          '--param', 'id=key_REAL1', '--param', 'getChat.id=chat_REAL2', '--param', 'getTeam.id=team_REAL3'],
+        { timeoutMs: 40_000 },
+      );
+      expect(run.code).toBe(0);
+      expect(upstream.requests.map((r) => r.path.split('?')[0]).sort()).toEqual(['/v1/api-keys/key_REAL1', '/v1/chats/chat_REAL2', '/v1/teams/team_REAL3']);
+      const bad = await runCli(['contract', '--target', `${upstream.url}/v1`, '--param', 'novalue'], { timeoutMs: 20_000 });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('must be name=value');
+    }));
+
   it('an unreachable target is a network error (exit 3), found before starting Prism', async () => {
     const port = await closedPort();
     const run = await runCli(['contract', '--target', `http://127.0.0.1:${port}/v1`, '--api-key', TEST_KEY]);

@@ -16,6 +16,7 @@ import { commaList } from './api-keys-values.js';
 
 interface ContractOptions {
   target: string;
+  param: Map<string, string>;
   include?: string[];
   exclude?: string[];
   timeout: number;
@@ -30,7 +31,15 @@ public operations are checked. The target is the API's base URL, /v1 included wh
 
 Examples:
   $ COVETON_API_KEY=ak_test_... coveton contract --target https://sandbox.partner.example/v1
-  $ coveton contract --target http://127.0.0.1:8080 --include listApiKeys,getApiKey --json > report.json`;
+  $ coveton contract --target http://127.0.0.1:8080 --include listApiKeys,getApiKey --json > report.json
+  $ coveton contract --target https://sandbox.partner.example/v1 --param id=key_8Hs2 --param getChat.id=chat_91Fa`;
+
+/** Collects repeated `--param name=value` (or `operationId.name=value`) into one map. */
+function collectParam(value: string, previous: Map<string, string>): Map<string, string> {
+  const at = value.indexOf('=');
+  if (at < 1 || at === value.length - 1) throw new InvalidArgumentError('must be name=value or operationId.name=value.');
+  return new Map(previous).set(value.slice(0, at), value.slice(at + 1));
+}
 
 function positive(value: string): number {
   const n = Number(value);
@@ -100,7 +109,7 @@ function assertReachable(target: string, timeoutMs: number): Promise<void> {
 
 async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
   const target = checkTarget(opts.target);
-  const { probes, skipped } = planProbes(loadSpec());
+  const { probes, skipped } = planProbes(loadSpec(), opts.param);
   const chosen = select(ctx, probes, skipped, opts);
   resolvePrism(); // a missing Prism is a usage error, reported before anything else is tried
   await assertReachable(target, opts.timeout);
@@ -144,6 +153,7 @@ export function contractCommand(): Command {
     .requiredOption('--target <url>', 'base URL of the server to check, e.g. https://sandbox.partner.example/v1')
     .option('--include <operationIds>', 'check only these operations (comma-separated)', commaList('--include'))
     .option('--exclude <operationIds>', 'skip these operations (comma-separated)', commaList('--exclude'))
+    .option('--param <name=value>', 'a parameter value instead of the spec example (repeatable; operationId.name=value for one operation)', collectParam, new Map<string, string>())
     .addOption(new Option('--timeout <ms>', 'how long one call may take').default(30_000).argParser(positive))
     .addOption(new Option('--concurrency <n>', 'calls in flight at once').default(4).argParser(positive))
     .addHelpText('after', HELP)

@@ -41,7 +41,18 @@ function isRedirect(op: SpecOperation): boolean {
   return Object.keys(op.responses).some((status) => /^3\d\d$/.test(status));
 }
 
-export function planProbes(spec: SpecDocument): { probes: Probe[]; skipped: Skipped[] } {
+/**
+ * Values given with `--param`: `name=value` for every operation with that parameter, or
+ * `operationId.name=value` for one; the scoped one wins. They replace the spec's examples, so
+ * that id paths reach real records on the target instead of answering 404.
+ */
+export type ParamOverrides = ReadonlyMap<string, string>;
+
+function overrideOf(overrides: ParamOverrides, operationId: string, name: string): string | undefined {
+  return overrides.get(`${operationId}.${name}`) ?? overrides.get(name);
+}
+
+export function planProbes(spec: SpecDocument, overrides: ParamOverrides = new Map()): { probes: Probe[]; skipped: Skipped[] } {
   const probes: Probe[] = [];
   const skipped: Skipped[] = [];
   for (const [template, item] of Object.entries(spec.paths)) {
@@ -64,7 +75,7 @@ export function planProbes(spec: SpecDocument): { probes: Probe[]; skipped: Skip
       let missing: string | undefined;
       for (const param of [...shared, ...(op.parameters ?? [])].map((p) => resolveParam(spec, p))) {
         if (param.in !== 'path' && !(param.in === 'query' && param.required)) continue;
-        const example = exampleOf(param);
+        const example = overrideOf(overrides, op.operationId, param.name) ?? exampleOf(param);
         if (example === undefined) missing = param.name;
         else if (param.in === 'path') pathParams[param.name] = String(example);
         else query[param.name] = example;
