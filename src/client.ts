@@ -16,7 +16,7 @@ import { sessionAuth } from './session/auth-layer.js';
 import { refreshExchange } from './session/exchange.js';
 import { sessionHelpers, type SessionHelpers } from './session/helpers.js';
 import { createRefresher } from './session/refresh.js';
-import { memoryTokenStore, type SessionTokens } from './session/tokens.js';
+import { memoryTokenStore, type SessionTokens, type TokenStore } from './session/tokens.js';
 import { createTransport } from './transport.js';
 import { buildUrl } from './url.js';
 
@@ -58,19 +58,21 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   // rate-limit queue: it runs inside a request that already holds a turn, and with
   // `maxConcurrent: 1` waiting for a second turn would never end.
   const bare = createTransport(config, { layers: [], gate: undefined, secrets });
-  const refresher = createRefresher({
-    store: {
-      get: () => {
-        const stored = store.get();
-        if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
-        return (known = stored);
-      },
-      set: async (tokens) => {
-        known = tokens;
-        await store.set(tokens);
-      },
-      ...(store.lock ? { lock: store.lock.bind(store) } : {}),
+  // The caller's store, watched so that the current tokens are known to the redaction.
+  const tracked: TokenStore = {
+    get: () => {
+      const stored = store.get();
+      if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
+      return (known = stored);
     },
+    set: async (tokens) => {
+      known = tokens;
+      await store.set(tokens);
+    },
+    ...(store.lock ? { lock: store.lock.bind(store) } : {}),
+  };
+  const refresher = createRefresher({
+    store: tracked,
     exchange: refreshExchange(bare, config.baseUrl, secrets),
     onTokens: options.onTokens,
     onSessionExpired: options.onSessionExpired,
@@ -128,13 +130,7 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   // Presigned storage URLs get the bytes and nothing else: no credential, no SDK header.
   const storage = createTransport(config, { layers: [], gate: undefined, secrets, plain: true });
   Object.assign(resources.files, fileHelpers(resources.files, storage, secrets));
-  const session = sessionHelpers(resources.auth, {
-    settled: () => refresher.settled(),
-    set: async (tokens) => {
-      known = tokens;
-      await store.set(tokens);
-    },
-  }, options.onTokens);
+  const session = sessionHelpers(resources.auth, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
   return Object.defineProperties(Object.assign(Object.create(null) as object, client, resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },
     session: { value: session, enumerable: true },

@@ -2,7 +2,7 @@
 // the raw client and the resource methods share it, and the request body (buffered once) is
 // re-sent intact on every attempt. Rate-limit waits belong to the rate limiter, not here.
 import { CovetonError } from './errors/base.js';
-import { APIConnectionError, APITimeoutError, APIUserAbortError } from './errors/transport.js';
+import { APIConnectionError, APITimeoutError, APIUserAbortError, neverReachedServer } from './errors/transport.js';
 import { errorFromResponse } from './errors/from-response.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter } from './rate-limit-headers.js';
@@ -119,10 +119,8 @@ export function doNotRetry<T>(error: T): T {
 
 function isRetryableError(error: CovetonError, notSentOnly: boolean): boolean {
   if (!(error instanceof APIConnectionError) || final.has(error)) return false;
-  if (error instanceof APITimeoutError) return error.kind === 'attempt' && !notSentOnly;
-  if (!notSentOnly) return true;
-  const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  if (notSentOnly) return neverReachedServer(error);
+  return !(error instanceof APITimeoutError) || error.kind === 'attempt';
 }
 
 export async function sendWithRetries(request: Outgoing, send: Send, settings: RetrySettings): Promise<Received> {
@@ -155,20 +153,16 @@ export async function sendWithRetries(request: Outgoing, send: Send, settings: R
     }
 
     let delay = backoffDelay(attempt, settings.backoff);
-    let sleepFor: number | undefined;
+    // With a rate limiter, a 429's Retry-After is waited once, in its queue, by every request alike.
+    let waitsInQueue = false;
     if (response) {
       const retryAfter = parseRetryAfter(response.headers, Date.now());
       // A huge Retry-After is a reason to stop, not to hang: the caller gets the error now.
       if (retryAfter !== undefined && retryAfter > settings.maxRetryAfter) return outcome;
       if (retryAfter !== undefined) delay = retryAfter;
-      // With a rate limiter the 429's wait happens once, in its queue, for every request alike.
-      if (response.status === 429 && settings.gate && retryAfter !== undefined) {
-        if (delay >= settings.deadline - (Date.now() - started)) return outcome;
-        sleepFor = 0;
-      }
+      waitsInQueue = response.status === 429 && !!settings.gate && retryAfter !== undefined;
     }
-    const leftAfterWait = settings.deadline - (Date.now() - started) - (sleepFor ?? delay);
-    if (leftAfterWait <= 0) {
+    if (settings.deadline - (Date.now() - started) - delay <= 0) {
       // Waiting would outlive the deadline: fail now with what we have (a 429 becomes RateLimitedError).
       if (error) throw error;
       return outcome;
@@ -185,6 +179,6 @@ export async function sendWithRetries(request: Outgoing, send: Send, settings: R
     settings.logger.info('retrying', { method: request.method, url, attempt: attempt + 1, delay, cause: cause.message });
     settings.onRetry?.({ attempt: attempt + 1, delay, cause, method: request.method, url });
     if (outcome.text === undefined && outcome.bytes === undefined) await response?.body?.cancel().catch(() => {});
-    await sleep(sleepFor ?? delay, settings.signal);
+    if (!waitsInQueue) await sleep(delay, settings.signal);
   }
 }

@@ -77,19 +77,3 @@ function codeForStatus(status: number): ErrorEnvelope['code'] | undefined {
     default: return status >= 500 ? 'INTERNAL' : undefined;
   }
 }
-
-/** Reads a failed response's body (JSON when it parses, else text) and builds its error. */
-export async function errorFromFetchResponse(response: Response, context: ErrorContext): Promise<APIError> {
-  let body: unknown = undefined;
-  try {
-    const text = await response.text();
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = text;
-    }
-  } catch {
-    body = undefined;
-  }
-  return errorFromResponse(response.status, response.statusText, response.headers, body, context);
-}

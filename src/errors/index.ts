@@ -14,5 +14,5 @@ export {
   type ValidationIssue,
 } from './api-error.js';
 export { APIConnectionError, APITimeoutError, APIUserAbortError } from './transport.js';
-export { errorFromResponse, errorFromFetchResponse } from './from-response.js';
+export { errorFromResponse } from './from-response.js';
 export { SessionExpiredError } from './session.js';

@@ -9,6 +9,16 @@ export class APIConnectionError extends CovetonError {
 }
 
 /**
+ * True when the request provably never reached the server (the connection was refused, or the
+ * host did not resolve): only then may a request carrying a one-time credential be sent again.
+ */
+export function neverReachedServer(error: unknown): boolean {
+  if (!(error instanceof APIConnectionError) || error instanceof APITimeoutError) return false;
+  const code = (error.cause as { cause?: { code?: unknown }; code?: unknown } | undefined)?.cause?.code ?? (error.cause as { code?: unknown })?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}
+
+/**
  * An attempt ran past `timeout` (retried when safe), or the whole call ran past `deadline`
  * (never retried). `kind` says which.
  */

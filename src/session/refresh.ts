@@ -3,7 +3,7 @@
 // it; a refresh token that was spent, or may have been, is never sent again by this client
 // (seed 002: a replayed refresh token revokes the whole family).
 import { APIError } from '../errors/api-error.js';
-import { APIConnectionError } from '../errors/transport.js';
+import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
 import { SessionExpiredError } from '../errors/session.js';
 import type { Logger } from '../logger.js';
 import { expiresAt, type SessionTokens, type TokenStore } from './tokens.js';
@@ -35,9 +35,7 @@ function isFinal(error: unknown): error is APIError {
 
 /** A failure after which the server may or may not have spent the token (the request left). */
 function outcomeUnknown(error: unknown): boolean {
-  if (!(error instanceof APIConnectionError)) return false;
-  const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return !(code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN');
+  return error instanceof APIConnectionError && !neverReachedServer(error);
 }
 
 export function createRefresher(options: RefresherOptions): Refresher {
