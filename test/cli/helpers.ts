@@ -1,23 +1,27 @@
-// Runs `coveton` as a real child process with a clean environment (no COVETON_* variable leaks
-// in from the shell). The CLI is built once per test file with the repo's own tsup settings for
-// the bin (about a second: no type declarations), into a temporary package directory laid out
-// as installed (dist/cli.js beside generated/ and node_modules/), so the tests run what ships
-// and each run starts in a fraction of what `node --import tsx` takes. COVETON_TEST_TSX=1 runs
-// the TypeScript sources through tsx instead.
+// Two ways to run `coveton`:
+// - in process (runProgram): the program (src/cli/program.ts) with fake streams, a pipe or a
+//   terminal of any width, and its own environment. Fast: most behaviour is tested this way.
+// - as a child process (runCli, startCli): the built bin, for what only a process shows (exit
+//   codes from the bin, signals, broken pipes, memory, the shebang). The bin is built once per
+//   test file with the repo's own tsup settings into a temporary package directory laid out as
+//   installed (dist/cli/ beside generated/ and node_modules/). COVETON_TEST_TSX=1 runs the
+//   TypeScript sources through tsx instead.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
 import { afterAll, beforeAll } from 'vitest';
+import { run } from '../../src/cli/program.js';
 import config from '../../tsup.config.js';
 import { apiKeyRecord, TEST_KEY } from '../support/client.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export { TEST_KEY };
 
-const TSX = ['--import', 'tsx', join(ROOT, 'src/cli/index.ts')];
+const TSX = ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts')];
 let argvPrefix: string[] = TSX;
 
 /** The node arguments that start the CLI: the built bin, or the sources through tsx. */
@@ -25,12 +29,12 @@ export function cliArgs(): string[] {
   return argvPrefix;
 }
 
-/** Builds dist/cli.js from the repo's tsup config into `dir`, linked to generated/ and node_modules/. */
+/** Builds dist/cli/ from the repo's tsup config into `dir`; returns the bin's path. */
 export async function buildCli(dir: string): Promise<string> {
   const { build } = await import('tsup');
-  const cli = (config as Options[]).find((c) => typeof c.entry === 'object' && !Array.isArray(c.entry) && 'cli' in c.entry)!;
-  await build({ ...cli, outDir: join(dir, 'dist'), clean: false, silent: true, config: false });
-  return join(dir, 'dist', 'cli.js');
+  const cli = (config as Options[]).find((c) => typeof c.entry === 'object' && !Array.isArray(c.entry) && 'bin' in c.entry)!;
+  await build({ ...cli, outDir: join(dir, 'dist', 'cli'), clean: false, silent: true, config: false });
+  return join(dir, 'dist', 'cli', 'bin.js');
 }
 
 /** Call at the top of a test file: builds the CLI before its tests, removes it after. */
@@ -63,7 +67,7 @@ export interface RunOptions {
 export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('COVETON_') && name !== 'CI' && name !== 'NODE_OPTIONS') env[name] = value;
+    if (!name.startsWith('COVETON_') && !['CI', 'NODE_OPTIONS', 'NO_COLOR', 'FORCE_COLOR'].includes(name)) env[name] = value;
   }
   for (const [name, value] of Object.entries(extra)) {
     if (value !== undefined) env[name] = value;
@@ -95,6 +99,46 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** A stream that keeps what is written, shaped like a terminal (`columns`) or like a pipe. */
+class Captured extends Writable {
+  text = '';
+  isTTY: boolean | undefined;
+  columns: number | undefined;
+  constructor(tty: boolean, columns?: number) {
+    super({ decodeStrings: false });
+    if (tty) {
+      this.isTTY = true;
+      this.columns = columns ?? 80;
+    }
+  }
+  override _write(chunk: string | Buffer, _encoding: string, done: () => void): void {
+    this.text += String(chunk);
+    done();
+  }
+  hasColors(): boolean {
+    return true;
+  }
+}
+
+export interface ProgramOptions {
+  env?: Record<string, string | undefined>;
+  /** stdout is a terminal this wide (default: a pipe). */
+  columns?: number;
+  /** stderr is a terminal (spinners and prompts need one). */
+  stderrTty?: boolean;
+}
+
+/** Runs the program in this process with fake streams; stdin is an empty pipe. */
+export async function runProgram(args: string[], options: ProgramOptions = {}): Promise<Run> {
+  const stdout = new Captured(options.columns !== undefined, options.columns);
+  const stderr = new Captured(Boolean(options.stderrTty));
+  const stdin = new PassThrough();
+  stdin.end();
+  const env: Record<string, string | undefined> = { TERM: 'xterm-256color', ...options.env };
+  const code = await run(args, { stdout, stderr, stdin, env });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 /** Resolves with the first stdout line of a running CLI (e.g. the mock's URL). */
@@ -154,4 +198,9 @@ export async function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The text without colour codes. */
+export function plain(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 }

@@ -1,0 +1,142 @@
+// The `coveton` program: every command registered on one commander program, run in process
+// against the streams and environment it is given (io.ts), and one path from any outcome to the
+// exit code (exit-codes.ts). The bin (bin.ts) only hands it the process. Commands load what they
+// need when they run, so `coveton --version` and any `--help` start without the SDK.
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { VERSION } from '../version.js';
+import { registerApiKeys } from './commands/api-keys.js';
+import { registerAuth } from './commands/auth.js';
+import { registerContract } from './commands/contract.js';
+import { mockCommand } from './commands/mock.js';
+import type { Context } from './context.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { Cancelled, Interrupted, Reported } from './failures.js';
+import { conventions, examples, helpHint } from './help.js';
+import type { Io } from './io.js';
+import type { Output } from './output.js';
+
+const MORE_HELP = `
+Environment:
+  COVETON_API_KEY   the API key, when --api-key is not given (preferred: flags land in shell history)
+  COVETON_BASE_URL  the API base URL (default https://api.coveton.com/v1; sandbox: https://sandbox.api.coveton.com/v1)
+  COVETON_LOG=debug the same as --verbose
+  NO_COLOR, FORCE_COLOR  turn colour off or on (colour is used on a terminal only)
+
+Output: a table on a terminal; tab-separated lines without a header in a pipe; JSON with --json.
+
+Exit codes:
+  0  success (a closed pipe too)     1  the API answered with an error    2  usage error
+  3  network error                   4  contract violations found         5  unexpected failure
+  6  cancelled (declined, Ctrl-D)    130  interrupted (Ctrl-C)`;
+
+const TOP_EXAMPLES = [
+  'export COVETON_API_KEY=ak_test_...',
+  'coveton auth test --base-url https://sandbox.api.coveton.com/v1',
+  'coveton api-keys list --status active',
+  'coveton api-keys get key_01HZX3K8W2Q9 --json',
+  'coveton api-keys create --name "CI Pipeline" --type service --environment sandbox',
+  'coveton mock --port 4010 --errors',
+  "coveton api-keys list --json | jq -r '.[].id'",
+];
+
+export function versionText(): string {
+  return `coveton ${VERSION} (@coveton/sdk ${VERSION}, Node ${process.versions.node})`;
+}
+
+/** What one run carries from the preAction hook to the exit code. */
+interface RunState {
+  ctx?: Context;
+  command?: Command<[], {}, {}> | undefined;
+}
+
+export function buildProgram(io: Io, secrets: readonly string[] = [], state: RunState = {}) {
+  const program = new Command('coveton')
+    .description('The Coveton command line: API keys, credential checks, a local API mock, and the API contract check.')
+    .version(versionText(), '-V, --version', 'print the versions of coveton, the SDK and Node')
+    .addOption(new Option('--json', 'print machine-readable JSON on stdout (errors as JSON on stderr)'))
+    .addHelpText('after', MORE_HELP);
+  examples(program, TOP_EXAMPLES);
+
+  // One registration per command group, each in its own file.
+  registerApiKeys(program);
+  registerAuth(program);
+  program.addCommand(mockCommand() as unknown as Command);
+  registerContract(program);
+
+  // The context (credentials, base URL, client) is built once, for the command about to run.
+  program.hook('preAction', async (root, command) => {
+    state.command = command as unknown as RunState['command'];
+    const { buildContext } = await import('./context-build.js');
+    state.ctx = buildContext(root, command, io);
+  });
+  conventions(program, io, secrets);
+  return program;
+}
+
+/** The key from argv or the environment, known before parsing so that no message can echo it. */
+function secretsIn(argv: readonly string[], env: Io['env']): string[] {
+  const secrets: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg === '--api-key' && argv[i + 1] !== undefined) secrets.push(argv[i + 1]!);
+    else if (arg.startsWith('--api-key=')) secrets.push(arg.slice('--api-key='.length));
+  });
+  if (env.COVETON_API_KEY) secrets.push(env.COVETON_API_KEY);
+  return secrets.filter((s) => s.length >= 4);
+}
+
+/** `help a b` is `a b --help`; a command group named alone shows its help, as `coveton` alone does. */
+function helpWanted(program: Command<[], {}, {}>, argv: readonly string[]): readonly string[] | 'help' {
+  if (argv[0] === 'help') return [...argv.slice(1), '--help'];
+  let at = program as unknown as Command<[], {}, {}>;
+  for (const word of argv) {
+    const next = at.commands.find((c) => c.name() === word) as Command<[], {}, {}> | undefined;
+    if (!next) return argv;
+    at = next;
+  }
+  return at.commands.length > 0 ? 'help' : argv;
+}
+
+/** Runs `coveton` with `argv` (the words after `coveton`) and returns the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const secrets = secretsIn(argv, io.env);
+  const state: RunState = {};
+  const program = buildProgram(io, secrets, state);
+  const json = argv.includes('--json');
+  try {
+    const words = helpWanted(program, argv);
+    if (words === 'help') {
+      // The group's own help, on stdout, exit 0.
+      const names = argv.filter((w) => w !== 'help');
+      let at: { commands: readonly unknown[]; outputHelp(): void } = program;
+      for (const name of names) at = (at.commands as Command[]).find((c) => c.name() === name)!;
+      at.outputHelp();
+      return EXIT.OK;
+    }
+    await program.parseAsync([...words], { from: 'user' });
+    state.ctx?.finish();
+    return EXIT.OK;
+  } catch (error) {
+    state.ctx?.finish();
+    // Commander has printed its own message (or the help, or the version) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    const out = state.ctx?.out ?? new (await import('./output.js')).Output(io, json, secrets);
+    return await report(error, out, state, json);
+  }
+}
+
+async function report(error: unknown, out: Output, state: RunState, json: boolean): Promise<ExitCode> {
+  if (error instanceof Interrupted) return EXIT.INTERRUPTED;
+  if (error instanceof Reported) return error.exitCode;
+  if (error instanceof Cancelled) {
+    out.info('Cancelled.');
+    return EXIT.CANCELLED;
+  }
+  const { describeError } = await import('./describe.js');
+  const described = describeError(error, state.ctx?.baseUrl);
+  if (json) out.errorData({ error: { ...described.json, exitCode: described.exitCode } });
+  else {
+    out.error(described.message);
+    if (described.exitCode === EXIT.USAGE && state.command) out.info(helpHint(state.command));
+  }
+  return described.exitCode;
+}
