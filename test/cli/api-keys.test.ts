@@ -57,7 +57,7 @@ describe('api-keys list', () => {
     expect(lines[0]).toContain('PERMIS…'); // a header word is cut too, never split across lines
     expect(lines[1]).toMatch(/^key_01HZX3K8W2Q9  Deploy\S*… /);
     expect(lines[1]).toContain('…');
-    expect(lines[2]).toMatch(/^key_01HZW1A4R7M2  Old laptop/);
+    expect(lines[2]).toMatch(/^key_01HZW1A4R7M2  Old la…  /);
   });
 
   it('colours the status words and the header on a terminal, and honours NO_COLOR', async () => {

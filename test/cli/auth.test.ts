@@ -1,10 +1,9 @@
-// `coveton auth test`: the key works (Prism), or the API's 401/403 reason in plain words
+// `coveton auth test`, run in process: the key works (Prism), or the API's 401/403 reason in plain words
 // (scripted server, since Prism answers every refusal with the same canned example).
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { apiError, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { runCli, TEST_KEY, useBuiltCli } from './helpers.js';
+import { runProgram as runCli, TEST_KEY } from './helpers.js';
 
-useBuiltCli();
 
 const mock = inject('mockUrl');
 let server: FaultServer | undefined;
