@@ -1,0 +1,120 @@
+// The built bin as a child process, for what only a process shows: its exit codes, a reader
+// that goes away (broken pipe), SIGINT, and the memory of listing 100,000 keys.
+import { spawn } from 'node:child_process';
+import type { ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/index.js';
+import { json, startFaultServer, type FaultServer, type Recorded } from '../support/fault-server.js';
+import { apiKey, cliArgs, cliEnv, ROOT, runCli, TEST_KEY, useBuiltCli } from './helpers.js';
+
+useBuiltCli();
+
+let server: FaultServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Runs `shell` in bash with $COVETON standing for the bin; prints the bin's exit code last. */
+function bash(shell: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const bin = [process.execPath, ...cliArgs()].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', shell.replaceAll('$COVETON', bin)], { cwd: ROOT, env: cliEnv({ COVETON_API_KEY: TEST_KEY, ...env }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A server with `total` keys, newest first, paged by `limit` and `before`. */
+async function manyKeys(total: number): Promise<FaultServer> {
+  const template = JSON.stringify(apiKey('key_0000000')).replace('key_0000000', '@@');
+  return startFaultServer((req: Recorded, res: ServerResponse) => {
+    const url = new URL(req.path, 'http://x');
+    const limit = Number(url.searchParams.get('limit'));
+    const before = url.searchParams.get('before');
+    const top = before ? Number(before.slice(4)) - 1 : total;
+    const ids = Array.from({ length: Math.max(0, Math.min(limit, top)) }, (_, i) => `key_${String(top - i).padStart(7, '0')}`);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(`[${ids.map((id) => template.replace('@@', id)).join(',')}]`);
+  });
+}
+
+describe('the bin', () => {
+  it('`coveton` alone prints the help on stdout and exits 0; --version names the versions', async () => {
+    const alone = await runCli([]);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(/^Usage: coveton/);
+    expect(alone.stderr).toBe('');
+    const version = await runCli(['--version']);
+    expect(version).toEqual({ code: 0, stdout: `coveton ${VERSION} (@coveton/sdk ${VERSION}, Node ${process.versions.node})\n`, stderr: '' });
+  });
+
+  it('exit codes reach the shell: usage error 2 with the pointer to --help', async () => {
+    const run = await runCli(['api-keys', 'create']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "error: missing required options '--name <name>', '--type <type>', '--environment <env>'\nRun 'coveton api-keys create --help' for usage.\n",
+    );
+  });
+
+  it('a reader that goes away ends the output silently with exit 0 (`| head -1`)', async () => {
+    const help = await bash('$COVETON help api-keys list | head -1; echo "exit=${PIPESTATUS[0]}"');
+    expect(help.stdout).toBe('Usage: coveton api-keys list [options]\nexit=0\n');
+    expect(help.stderr).toBe('');
+    server = await manyKeys(20_000);
+    const list = await bash(`$COVETON api-keys list --page-size 100 --base-url ${server.url} | head -1; echo "exit=\${PIPESTATUS[0]}"`);
+    expect(list.stdout).toBe(`key_0020000\tKey key_0000000\tservice\tsandbox\tactive\tmessages:read\tnever\nexit=0\n`);
+    expect(list.stderr).toBe('');
+    expect(server.requests.length).toBeLessThan(200); // it stopped fetching once nobody read
+  });
+
+  it('SIGINT (Ctrl-C) while waiting exits 130 without a word', async () => {
+    let arrived: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    server = await startFaultServer(() => {
+      arrived();
+      return new Promise(() => {});
+    });
+    const child = spawn(process.execPath, [...cliArgs(), 'api-keys', 'list', '--base-url', server.url], { cwd: ROOT, env: cliEnv({ COVETON_API_KEY: TEST_KEY }) });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    await waiting;
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(output).toBe('');
+  });
+
+  it('listing 100,000 keys streams them in bounded memory (peak RSS printed)', async () => {
+    // Peak RSS of the bin, reported by a preloaded module when the process exits.
+    const report = `data:text/javascript,${encodeURIComponent("import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'maxrss='+process.resourceUsage().maxRSS+'\\n'))")}`;
+    const peak = async (total: number) => {
+      server = await manyKeys(total);
+      const child = spawn(process.execPath, ['--import', report, ...cliArgs(), 'api-keys', 'list', '--page-size', '100', '--base-url', server.url], {
+        cwd: ROOT,
+        env: cliEnv({ COVETON_API_KEY: TEST_KEY }),
+      });
+      let lines = 0;
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        for (const byte of d) if (byte === 10) lines++;
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      await server.close();
+      server = undefined;
+      expect(code, stderr).toBe(0);
+      expect(lines).toBe(total);
+      return Number(/maxrss=(\d+)/.exec(stderr)![1]) / 1024;
+    };
+    const small = await peak(1_000);
+    const large = await peak(100_000);
+    console.log(`coveton api-keys list: peak RSS ${small.toFixed(0)} MB for 1,000 keys, ${large.toFixed(0)} MB for 100,000 keys`);
+    expect(large).toBeLessThan(small + 40); // a hundred times the keys, about the same memory
+    expect(large).toBeLessThan(200);
+  }, 60_000);
+});
