@@ -2,7 +2,7 @@
 // list, then the tarball installed into a fresh project and used from `import`, `require` and two
 // TypeScript consumers (`node16` and `bundler` resolution), and its browser-bundle size held to
 // the budget in size-budget.json. One pack and one install serve every test.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binOf, manifest, must, packAndInstall, root, run, type Packed } from './support/packed.js';
@@ -10,7 +10,7 @@ import { binOf, manifest, must, packAndInstall, root, run, type Packed } from '.
 import { measureSize, overBudget, readBudget } from '../../scripts/size.mjs';
 
 /** What users need, and nothing else: code and types, the contract, the readme, changelog and licence. */
-const ALLOWED = [/^dist\/[^/]+\.(c?js|d\.c?ts|c?js\.map)$/, /^generated\/openapi\.(json|yaml)$/, /^package\.json$/, /^(README|CHANGELOG)\.md$/, /^LICEN[CS]E(\.md)?$/];
+const ALLOWED = [/^dist\/[^/]+\.(c?js|d\.c?ts)$/, /^dist\/cli\/[^/]+\.js$/, /^generated\/openapi\.(json|yaml)$/, /^package\.json$/, /^(README|CHANGELOG)\.md$/, /^LICEN[CS]E(\.md)?$/];
 const REQUIRED = [
   'package.json',
   'CHANGELOG.md',
@@ -22,7 +22,7 @@ const REQUIRED = [
   'dist/webhooks.cjs',
   'dist/webhooks.d.ts',
   'dist/webhooks.d.cts',
-  'dist/cli.js',
+  'dist/cli/bin.js',
   'generated/openapi.json',
   'generated/openapi.yaml',
 ];
@@ -101,6 +101,23 @@ describe('the packed package', () => {
     const stray = packed.files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
     expect(stray, 'files that should not ship').toEqual([]);
     expect(REQUIRED.filter((file) => !packed.files.includes(file)), 'missing files').toEqual([]);
+  });
+
+  it('ships no source maps (their sources are not shipped) and packs under 300 kB', () => {
+    expect(packed.files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    const size = statSync(packed.tarball).size;
+    console.log(`tarball: ${(size / 1024).toFixed(1)} kB packed, ${packed.files.length} files`);
+    expect(size).toBeLessThan(300 * 1024);
+  });
+
+  it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
+    const installed = JSON.parse(readFileSync(join(packed.installed, 'package.json'), 'utf8'));
+    const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => installed.scripts?.[name] !== undefined);
+    expect(lifecycle).toEqual([]);
+    expect(packed.installLog).not.toMatch(/install-scripts|@coveton\/sdk@[^ ]* \((pre|post)?(install|prepare)/);
+    // npm 11 lists packages whose install scripts it would run; older npm has no such command.
+    const review = await run('npm', ['install-scripts', 'ls'], { cwd: packed.consumer });
+    if (review.code === 0) expect(review.stdout + review.stderr).not.toContain('@coveton/sdk');
   });
 
   it('declares what it supports: engines, sideEffects, ESM and CJS exports with types first', () => {
