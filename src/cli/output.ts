@@ -66,7 +66,8 @@ export class Output {
     return Boolean(this.io.stdout.isTTY);
   }
 
-  rowWriter(head: readonly string[], statusColumn?: number): RowWriter {
+  /** `flexible`: the free-text columns, cut first when the terminal is narrow. */
+  rowWriter(head: readonly string[], statusColumn?: number, flexible: readonly number[] = []): RowWriter {
     if (!this.stdoutIsTerminal) {
       return { rows: (batch) => batch.forEach((row) => this.io.stdout.write(`${tsvLine(row)}\n`)) };
     }
@@ -75,7 +76,7 @@ export class Output {
       const color = column === statusColumn ? statusColor(text) : undefined;
       return color ? paint(color, text) : text;
     };
-    return new StreamedTable(head, (line) => this.io.stdout.write(`${line}\n`), this.io.stdout.columns, (t) => paint('bold', t), cell);
+    return new StreamedTable(head, (line) => this.io.stdout.write(`${line}\n`), this.io.stdout.columns, (t) => paint('bold', t), cell, flexible);
   }
 
   /** All rows at once, with the same layout as rowWriter. */

@@ -12,6 +12,8 @@ const GAP = 2;
 const ELLIPSIS = '…';
 /** Below this a truncated column says nothing useful; the first column (the id) is never cut. */
 const MIN_WIDTH = 6;
+/** Free-text columns (names, lists) give way first, down to this. */
+const FLEX_MIN_WIDTH = 10;
 
 /**
  * Server text made harmless for a terminal: escape sequences (colours, cursor moves, title
@@ -30,21 +32,27 @@ export function tsvLine(row: readonly string[]): string {
   return row.map(tsvCell).join('\t');
 }
 
-/** Column widths that fit `total` columns: the widest shrinkable column gives way first. */
-export function fitWidths(natural: readonly number[], total: number | undefined): number[] {
+/**
+ * Column widths that fit `total` columns. Free-text columns (`flexible`) give way first, the
+ * widest first, down to a few characters; then the others, the widest first. The first column
+ * (the id) is never cut.
+ */
+export function fitWidths(natural: readonly number[], total: number | undefined, flexible: readonly number[] = []): number[] {
   const widths = [...natural];
   if (total === undefined || total <= 0) return widths;
   const sum = () => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
-  // Shrink one column at a time to the width of the next widest, so that cuts are shared fairly.
-  while (sum() > total) {
-    let widest = -1;
-    for (let i = 1; i < widths.length; i++) {
-      const floor = Math.min(MIN_WIDTH, natural[i]!);
-      if (widths[i]! > floor && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+  const shrink = (columns: readonly number[], floorOf: (i: number) => number) => {
+    while (sum() > total) {
+      let widest = -1;
+      for (const i of columns) {
+        if (i > 0 && widths[i]! > floorOf(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      }
+      if (widest < 0) return;
+      widths[widest] = widths[widest]! - 1;
     }
-    if (widest < 0) break; // nothing left to cut: the terminal is narrower than the ids themselves
-    widths[widest] = widths[widest]! - 1;
-  }
+  };
+  shrink(flexible, (i) => Math.min(natural[i]!, FLEX_MIN_WIDTH));
+  shrink(widths.map((_, i) => i), (i) => Math.min(natural[i]!, MIN_WIDTH));
   return widths;
 }
 
@@ -74,13 +82,14 @@ export class StreamedTable {
     private readonly columns: number | undefined,
     private readonly paintHead: (text: string) => string = (t) => t,
     private readonly paintCell: Decorate = (t) => t,
+    private readonly flexible: readonly number[] = [],
   ) {}
 
   rows(batch: readonly (readonly string[])[]): void {
     const cells = batch.map((row) => row.map(printable));
     if (!this.#widths) {
       const natural = this.head.map((h, i) => Math.max(stringWidth(h), ...cells.map((row) => stringWidth(row[i] ?? ''))));
-      this.#widths = fitWidths(natural, this.columns);
+      this.#widths = fitWidths(natural, this.columns, this.flexible);
       this.write(this.#line(this.head, (text) => this.paintHead(text)));
     }
     for (const row of cells) this.write(this.#line(row, this.paintCell));

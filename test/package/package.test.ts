@@ -4,7 +4,7 @@
 // the budget in size-budget.json. One pack and one install serve every test.
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { binOf, manifest, must, packAndInstall, root, run, type Packed } from './support/packed.js';
 // @ts-expect-error: a plain .mjs module without types
 import { measureSize, overBudget, readBudget } from '../../scripts/size.mjs';
@@ -183,6 +183,16 @@ describe('the packed package', () => {
       yaml: true,
     });
   });
+
+  it('runs the README quickstart as the README says: saved as quickstart.mts, through tsx, against the mock', async () => {
+    writeFileSync(join(packed.consumer, 'quickstart.mts'), readFileSync(join(root, 'examples', 'quickstart.ts'), 'utf8'));
+    const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const result = await run(process.execPath, [tsx, 'quickstart.mts'], { cwd: packed.consumer, env: { COVETON_BASE_URL: inject('mockUrl') } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ signed in');
+    expect(result.stdout).toContain('✓ API keys listed');
+  }, 60_000);
 
   it('installs the coveton command', async () => {
     const out = await must(join(packed.consumer, 'node_modules', '.bin', 'coveton'), ['--help'], { cwd: packed.consumer });

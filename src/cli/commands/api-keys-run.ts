@@ -21,6 +21,8 @@ void _exhaustive;
 
 export const KEY_COLUMNS = ['ID', 'NAME', 'TYPE', 'ENV', 'STATUS', 'PERMISSIONS', 'LAST USED'] as const;
 const STATUS_COLUMN = 4;
+/** NAME and PERMISSIONS give way first on a narrow terminal. */
+const FREE_TEXT = [1, 5];
 
 export function keyRow(key: ApiKey): string[] {
   return [key.id, key.name, key.type, key.environment, key.status, key.permissions.join(','), key.lastUsedAt ?? 'never'];
@@ -58,7 +60,7 @@ export async function list(ctx: Context, opts: ListOptions): Promise<void> {
     ...(opts.type !== undefined && { type: opts.type }),
   };
   const spinner = ctx.out.spinner('Fetching API keys');
-  const rows = ctx.json ? undefined : ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN);
+  const rows = ctx.json ? undefined : ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT);
   const array = ctx.json ? ctx.out.arrayWriter() : undefined;
   let count = 0;
   try {
@@ -89,7 +91,7 @@ export async function get(ctx: Context, id: string): Promise<void> {
   const spinner = ctx.out.spinner(`Fetching ${id}`);
   const key = await ctx.client().apiKeys.get(id).finally(() => spinner.stop());
   if (ctx.json) return ctx.out.data(key);
-  ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN).rows([keyRow(key)]);
+  ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT).rows([keyRow(key)]);
 }
 
 export interface CreateOptions {
