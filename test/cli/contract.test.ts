@@ -75,10 +75,11 @@ interface Report {
   skipped: { operationId: string }[];
 }
 
-describe.concurrent('coveton contract', () => {
+// Each run starts a Prism proxy: generous bounds, since a loaded machine slows its start.
+describe.concurrent('coveton contract', { timeout: 90_000 }, () => {
   it('a conforming upstream (the spec examples): no violation, exit 0, the key forwarded and never shown', () =>
     withUpstream(conforming, async (upstream) => {
-      const run = await runCli(['contract', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY], { timeoutMs: 40_000 });
+      const run = await runCli(['contract', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY], { timeoutMs: 80_000 });
       expect(run.stderr).not.toContain('error');
       expect(run.code).toBe(0);
       const checked = GETS.length - 3; // the two OAuth redirects and the OAuth callback are not safe to call
@@ -90,7 +91,7 @@ describe.concurrent('coveton contract', () => {
 
   it('a broken upstream: every planted violation reported with its operation and status, exit 4 (--json)', () =>
     withUpstream(broken, async (upstream) => {
-      const run = await runCli(['contract', '--json', '--target', `${upstream.url}/v1`], { env: { COVETON_API_KEY: TEST_KEY }, timeoutMs: 40_000 });
+      const run = await runCli(['contract', '--json', '--target', `${upstream.url}/v1`], { env: { COVETON_API_KEY: TEST_KEY }, timeoutMs: 80_000 });
       expect(run.code).toBe(4);
       const report = JSON.parse(run.stdout) as Report;
       expect(report.ok).toBe(false);
@@ -114,7 +115,7 @@ describe.concurrent('coveton contract', () => {
   it('a broken upstream, for people: one row per violation (operation, request, status, where, what), then the summary (in a pipe: tab-separated)', () =>
     withUpstream(broken, async (upstream) => {
       const run = await runCli(['contract', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY, '--include', 'getApiKey,listPermissions,listChats'], {
-        timeoutMs: 40_000,
+        timeoutMs: 80_000,
       });
       expect(run.code).toBe(4);
       const lines = run.stdout.trim().split('\n');
@@ -129,7 +130,7 @@ describe.concurrent('coveton contract', () => {
       const run = await runCli(
         ['contract', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY, '--include', 'getApiKey,getChat,getTeam',
           '--param', 'id=key_REAL1', '--param', 'getChat.id=chat_REAL2', '--param', 'getTeam.id=team_REAL3'],
-        { timeoutMs: 40_000 },
+        { timeoutMs: 80_000 },
       );
       expect(run.code).toBe(0);
       expect(upstream.requests.map((r) => r.path.split('?')[0]).sort()).toEqual(['/v1/api-keys/key_REAL1', '/v1/chats/chat_REAL2', '/v1/teams/team_REAL3']);
@@ -149,7 +150,7 @@ describe.concurrent('coveton contract', () => {
     withUpstream(
       (req, res) => (req.path.startsWith('/v1/chats') ? drop(res) : conforming(req, res)),
       async (upstream) => {
-        const run = await runCli(['contract', '--json', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY, '--include', 'listChats,testAuth']);
+        const run = await runCli(['contract', '--json', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY, '--include', 'listChats,testAuth'], { timeoutMs: 80_000 });
         expect(run.code).toBe(3);
         const report = JSON.parse(run.stdout) as Report & { results: { operationId: string; outcome: string; note?: string }[] };
         expect(report.results).toEqual([

@@ -7,13 +7,14 @@
 //   installed (dist/cli/ beside generated/ and node_modules/). COVETON_TEST_TSX=1 runs the
 //   TypeScript sources through tsx instead.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Options } from 'tsup';
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import { run } from '../../src/cli/program.js';
 import config from '../../tsup.config.js';
 import { apiKeyRecord, TEST_KEY } from '../support/client.js';
@@ -37,19 +38,77 @@ export async function buildCli(dir: string): Promise<string> {
   return join(dir, 'dist', 'cli', 'bin.js');
 }
 
-/** Call at the top of a test file: builds the CLI before its tests, removes it after. */
+/** A digest of what the bundle is made of: the sources, the generated code and the build settings. */
+function sourceDigest(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else hash.update(path).update(readFileSync(path));
+    }
+  };
+  walk(join(ROOT, 'src'));
+  for (const file of ['generated/resources.ts', 'tsup.config.ts', 'package.json']) {
+    if (existsSync(join(ROOT, file))) hash.update(readFileSync(join(ROOT, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const PREFIX = 'coveton-cli-build-';
+
+/**
+ * The bin built from the current sources, shared by every test file of a run (and the next run
+ * while nothing changed): the first file to get here builds it into a directory named after the
+ * sources' digest, the others wait for it. Older builds are removed.
+ */
+export async function sharedBuild(): Promise<string> {
+  const dir = join(tmpdir(), `${PREFIX}${sourceDigest()}`);
+  const bin = join(dir, 'dist', 'cli', 'bin.js');
+  const done = join(dir, 'done');
+  const owner = join(dir, 'pid');
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (;;) {
+    try {
+      mkdirSync(dir); // atomic: only one file of the run builds
+      writeFileSync(owner, String(process.pid));
+      break;
+    } catch {
+      for (let waited = 0; !existsSync(done); waited += 100) {
+        // A builder that died (or a build left half done by an earlier run): start again.
+        const pid = existsSync(owner) ? Number(readFileSync(owner, 'utf8')) : 0;
+        if (waited > 60_000 || (pid > 0 && !alive(pid)) || (pid === 0 && waited > 2_000)) {
+          rmSync(dir, { recursive: true, force: true });
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (existsSync(done)) return bin;
+    }
+  }
+  for (const old of readdirSync(tmpdir()).filter((name) => name.startsWith(PREFIX) && join(tmpdir(), name) !== dir)) {
+    rmSync(join(tmpdir(), old), { recursive: true, force: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(join(ROOT, 'generated'), join(dir, 'generated'));
+  await buildCli(dir);
+  writeFileSync(done, '');
+  return bin;
+}
+
+/** Call at the top of a test file: its tests run the bin built from the current sources. */
 export function useBuiltCli(): void {
   if (process.env.COVETON_TEST_TSX === '1') return;
-  let dir: string | undefined;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'coveton-cli-test-'));
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    symlinkSync(join(ROOT, 'generated'), join(dir, 'generated'));
-    argvPrefix = [await buildCli(dir)];
-  }, 60_000);
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    argvPrefix = [await sharedBuild()];
+  }, 90_000);
 }
 
 export interface Run {

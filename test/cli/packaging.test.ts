@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, closedPort, cliEnv, eventually, listening, ROOT, type Run } from './helpers.js';
+import { sharedBuild, closedPort, cliEnv, eventually, listening, ROOT, type Run } from './helpers.js';
 
 let dir: string;
 let withPrism: string;
@@ -37,7 +37,7 @@ function runBuilt(pkg: string, args: string[]): Promise<Run & { child: ReturnTyp
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'coveton-cli-'));
-  await buildCli(dir);
+  cpSync(join(dirname(await sharedBuild()), '..'), join(dir, 'dist'), { recursive: true });
   withPrism = packageDir('with-prism', true);
   withoutPrism = packageDir('without-prism', false);
 }, 60_000);
