@@ -60,6 +60,23 @@ describe('the bin', () => {
     );
   });
 
+  it('get, --verbose and colour through the bin: a tab-separated row, one line per attempt, FORCE_COLOR in a pipe', async () => {
+    server = await startFaultServer((req, res) =>
+      req.path === '/api-keys/key_1'
+        ? json(res, 200, apiKey('key_1', { name: 'Deploy \u001b[31mbot' }), { 'X-Request-Id': 'req_get' })
+        : json(res, 404, { error: { code: 'NOT_FOUND', message: 'No such key.' } }),
+    );
+    const get = await runCli(['api-keys', 'get', 'key_1', '--verbose', '--base-url', server.url], { env: { COVETON_API_KEY: TEST_KEY } });
+    expect(get.code).toBe(0);
+    expect(get.stdout).toBe('key_1\tDeploy bot\tservice\tsandbox\tactive\tmessages:read\tnever\n');
+    expect(get.stderr).toMatch(new RegExp(`^GET ${server.url}/api-keys/key_1 -> 200, request id req_get in \\d+ ms \\(attempt 1\\); done\n$`));
+    const forced = await runCli(['api-keys', 'get', 'key_2', '--base-url', server.url], { env: { COVETON_API_KEY: TEST_KEY, FORCE_COLOR: '1' } });
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toMatch(/^\u001b\[31merror:\u001b\[39m GET \/api-keys\/\{id\} failed with 404/);
+    const plainPipe = await runCli(['api-keys', 'get', 'key_2', '--base-url', server.url], { env: { COVETON_API_KEY: TEST_KEY } });
+    expect(plainPipe.stderr).toMatch(/^error: GET/);
+  });
+
   it('a reader that goes away ends the output silently with exit 0 (`| head -1`)', async () => {
     const help = await bash('$COVETON help api-keys list | head -1; echo "exit=${PIPESTATUS[0]}"');
     expect(help.stdout).toBe('Usage: coveton api-keys list [options]\nexit=0\n');
