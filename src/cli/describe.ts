@@ -101,7 +101,7 @@ export function describeError(error: unknown, baseUrl?: string): Described {
   if (error instanceof APIUserAbortError) {
     return { exitCode: EXIT.INTERNAL, message: 'interrupted', json: { type: 'interrupted', message: 'interrupted' } };
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = printable(error instanceof Error ? error.message : String(error));
   return {
     exitCode: EXIT.INTERNAL,
     message: `unexpected failure: ${text}`,

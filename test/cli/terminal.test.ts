@@ -24,6 +24,8 @@ interface TerminalOptions {
   when?: string;
   columns?: number;
   env?: Record<string, string>;
+  /** Called with all the output so far, after each chunk. */
+  onOutput?: (output: string) => void;
 }
 
 /** Runs the CLI on a pseudo-terminal; the output is what the terminal showed (stdout and stderr). */
@@ -44,6 +46,7 @@ function onTerminal(args: string[], options: TerminalOptions = {}): Promise<Run>
     };
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       output += d;
+      options.onOutput?.(output);
       typeNow();
     });
     typeNow();
@@ -127,15 +130,21 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   });
 
   it('a spinner shows while waiting, and never with --json', async () => {
+    // The answer waits until the spinner has shown (with --json, where none must, 300 ms).
+    let shown = () => {};
+    let wait = 10_000;
     server = await startFaultServer(async (_req, res) => {
-      await new Promise((r) => setTimeout(r, 400));
+      await Promise.race([new Promise<void>((r) => (shown = r)), new Promise((r) => setTimeout(r, wait))]);
       json(res, 200, [apiKey('key_1')]);
     });
-    const human = await onTerminal(['api-keys', 'list', '--base-url', server.url]);
+    const human = await onTerminal(['api-keys', 'list', '--base-url', server.url], {
+      onOutput: (output) => output.includes('Fetching API keys') && shown(),
+    });
     expect(human.code).toBe(0);
-    const shown = plain(human.stdout);
-    expect(shown).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Fetching API keys/);
-    expect(shown).toMatch(/\nkey_1 +Key key_1 +service/); // the spinner is gone before the table
+    const screen = plain(human.stdout);
+    expect(screen).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Fetching API keys/);
+    expect(screen).toMatch(/\nkey_1 +Key key_1 +service/); // the spinner is gone before the table
+    wait = 300;
     const machine = await onTerminal(['api-keys', 'list', '--json', '--base-url', server.url]);
     expect(machine.stdout).not.toMatch(/Fetching API keys/);
     expect(JSON.parse(machine.stdout)).toHaveLength(1);
