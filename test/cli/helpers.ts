@@ -49,7 +49,8 @@ function sourceDigest(): string {
     }
   };
   walk(join(ROOT, 'src'));
-  for (const file of ['generated/resources.ts', 'tsup.config.ts', 'package.json']) {
+  walk(join(ROOT, 'generated'));
+  for (const file of ['tsup.config.ts', 'package.json']) {
     if (existsSync(join(ROOT, file))) hash.update(readFileSync(join(ROOT, file)));
   }
   return hash.digest('hex').slice(0, 16);
