@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { drop, json, startFaultServer, type FaultServer, type Recorded } from '../support/fault-server.js';
 import { deref, firstExample, specOperations, type Json } from '../support/spec.js';
-import { closedPort, runCli, TEST_KEY, useBuiltCli } from './helpers.js';
+import { closedPort, runCli, runProgram, TEST_KEY, useBuiltCli } from './helpers.js';
 
 useBuiltCli();
 
@@ -58,7 +58,7 @@ function broken(req: Recorded, res: ServerResponse) {
   }
 }
 
-/** Runs `test` with its own upstream, closed afterwards: the tests run side by side. */
+/** Runs `test` with its own upstream, closed afterwards. */
 async function withUpstream(handler: typeof conforming, test: (upstream: FaultServer) => Promise<void>) {
   const upstream = await startFaultServer(handler);
   try {
@@ -75,8 +75,9 @@ interface Report {
   skipped: { operationId: string }[];
 }
 
-// Each run starts a Prism proxy: generous bounds, since a loaded machine slows its start.
-describe.concurrent('coveton contract', { timeout: 90_000 }, () => {
+// Each run starts a Prism proxy: one at a time (five starting at once on two busy cores outlast
+// Prism's start-up bound), with generous bounds, since a loaded machine slows each start.
+describe('coveton contract', { timeout: 90_000 }, () => {
   it('a conforming upstream (the spec examples): no violation, exit 0, the key forwarded and never shown', () =>
     withUpstream(conforming, async (upstream) => {
       const run = await runCli(['contract', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY], { timeoutMs: 80_000 });
@@ -141,7 +142,7 @@ describe.concurrent('coveton contract', { timeout: 90_000 }, () => {
 
   it('an unreachable target is a network error (exit 3), found before starting Prism', async () => {
     const port = await closedPort();
-    const run = await runCli(['contract', '--target', `http://127.0.0.1:${port}/v1`, '--api-key', TEST_KEY]);
+    const run = await runProgram(['contract', '--target', `http://127.0.0.1:${port}/v1`, '--api-key', TEST_KEY]);
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(`error: could not reach http://127.0.0.1:${port}/v1: connection refused: nothing is listening there (ECONNREFUSED)\n`);
   });
@@ -161,10 +162,10 @@ describe.concurrent('coveton contract', { timeout: 90_000 }, () => {
     ));
 
   it('without an API key there is nothing safe left to check: a usage error, before starting Prism', async () => {
-    const run = await runCli(['contract', '--target', 'http://127.0.0.1:9']);
+    const run = await runProgram(['contract', '--target', 'http://127.0.0.1:9']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no operation left to check');
-    const unknown = await runCli(['contract', '--target', 'http://127.0.0.1:9', '--include', 'nope', '--api-key', TEST_KEY]);
+    const unknown = await runProgram(['contract', '--target', 'http://127.0.0.1:9', '--include', 'nope', '--api-key', TEST_KEY]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown operationId: nope');
   });
