@@ -1,6 +1,7 @@
 // Builds the context (context.ts) of the command about to run: loaded by the program's preAction
 // hook, with the SDK, only when a command runs.
 import { createCoveton, ENVIRONMENTS, VERSION, type Coveton, type CovetonOptions } from '../index.js';
+import { UsageError } from './failures.js';
 import { registerContext, type Context, type GlobalOptions, type OptionSource } from './context.js';
 import type { Io } from './io.js';
 import { Output } from './output.js';
@@ -43,7 +44,13 @@ export function buildContext(root: object, command: OptionSource, io: Io): Conte
     baseUrl,
     apiKey,
     keySource: apiKey === undefined ? undefined : fromFlag ? 'flag' : 'env',
-    client: (overrides) => (overrides ? make(overrides) : (client ??= make())),
+    client: (overrides) => {
+      if (overrides) return make(overrides);
+      client ??= make(); // the options are checked first: a bad --base-url says so
+      // Before anything is sent, a missing key is named rather than relayed as the API's 401.
+      if (apiKey === undefined) throw new UsageError('no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)');
+      return client;
+    },
     finish: () => log?.flush(),
   };
   registerContext(root, ctx);

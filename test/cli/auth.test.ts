@@ -40,12 +40,14 @@ describe('auth test', () => {
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
   });
 
-  it('missing key: says no key was sent and how to send one', async () => {
+  it('missing key: says so before sending anything, and how to send one', async () => {
     await refusing(401, 'credentials_missing');
     const run = await runCli(['auth', 'test', '--base-url', server!.url]);
-    expect(server!.requests[0]!.headers.authorization).toBeUndefined();
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('no API key was sent: pass --api-key or set COVETON_API_KEY');
+    expect(server!.requests).toEqual([]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("error: no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)\nRun 'coveton auth test --help' for usage.\n");
+    const listing = await runCli(['api-keys', 'list', '--base-url', 'not a url']);
+    expect(listing.stderr).toContain('--base-url (or COVETON_BASE_URL) must be an absolute http(s) URL'); // options first
   });
 
   it.each([
