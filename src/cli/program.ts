@@ -7,7 +7,6 @@ import { VERSION } from '../version.js';
 import { registerApiKeys } from './commands/api-keys.js';
 import { registerAuth } from './commands/auth.js';
 import { registerContract } from './commands/contract.js';
-import { mockCommand } from './commands/mock.js';
 import type { Context } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { Cancelled, Interrupted, Reported } from './failures.js';
@@ -49,7 +48,34 @@ interface RunState {
   command?: Command<[], {}, {}> | undefined;
 }
 
-export function buildProgram(io: Io, secrets: readonly string[] = [], state: RunState = {}) {
+/**
+ * Commands whose modules are heavy to import (they start servers): loaded only when the command
+ * line names them. Otherwise a stand-in with the name and summary lists each in the top-level
+ * help, so that every other command starts without them. Keep a summary in step with its
+ * command's own description.
+ */
+const ON_DEMAND: Record<string, { summary: string; load: () => Promise<unknown> }> = {
+  mock: {
+    summary: 'serve the bundled API spec on a local Prism mock that validates requests',
+    load: async () => (await import('./commands/mock.js')).mockCommand(),
+  },
+};
+
+/** Loads the on-demand command the command line names, if any. */
+async function loadNamed(argv: readonly string[]): Promise<Map<string, Command>> {
+  const words = argv[0] === 'help' ? argv.slice(1) : argv;
+  const name = words.find((word) => !word.startsWith('-'));
+  const loaded = new Map<string, Command>();
+  const entry = name === undefined ? undefined : ON_DEMAND[name];
+  if (name !== undefined && entry) loaded.set(name, (await entry.load()) as Command);
+  return loaded;
+}
+
+function onDemand(program: Command<[], {}, {}>, name: string, loaded: ReadonlyMap<string, Command>): void {
+  program.addCommand(loaded.get(name) ?? new Command(name).description(ON_DEMAND[name]!.summary));
+}
+
+export function buildProgram(io: Io, secrets: readonly string[] = [], state: RunState = {}, loaded: ReadonlyMap<string, Command> = new Map()) {
   const program = new Command('coveton')
     .description('The Coveton command line: API keys, credential checks, a local API mock, and the API contract check.')
     .version(versionText(), '-V, --version', 'print the versions of coveton, the SDK and Node')
@@ -60,7 +86,7 @@ export function buildProgram(io: Io, secrets: readonly string[] = [], state: Run
   // One registration per command group, each in its own file.
   registerApiKeys(program);
   registerAuth(program);
-  program.addCommand(mockCommand() as unknown as Command);
+  onDemand(program, 'mock', loaded);
   registerContract(program);
 
   // The context (credentials, base URL, client) is built once, for the command about to run.
@@ -100,7 +126,7 @@ function helpWanted(program: Command<[], {}, {}>, argv: readonly string[]): read
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   const secrets = secretsIn(argv, io.env);
   const state: RunState = {};
-  const program = buildProgram(io, secrets, state);
+  const program = buildProgram(io, secrets, state, await loadNamed(argv));
   const json = argv.includes('--json');
   try {
     const words = helpWanted(program, argv);

@@ -1,6 +1,8 @@
 // The built bin as a child process, for what only a process shows: its exit codes, a reader
 // that goes away (broken pipe), SIGINT, and the memory of listing 100,000 keys.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/index.js';
@@ -50,6 +52,25 @@ describe('the bin', () => {
     expect(alone.stderr).toBe('');
     const version = await runCli(['--version']);
     expect(version).toEqual({ code: 0, stdout: `coveton ${VERSION} (@coveton/sdk ${VERSION}, Node ${process.versions.node})\n`, stderr: '' });
+  });
+
+  it('--version and --help load only the command definitions: no SDK, no table code, no mock (cold start)', async () => {
+    for (const args of [['--version'], ['api-keys', 'list', '--help'], ['--help']]) {
+      const child = spawn(process.execPath, [...cliArgs(), ...args], { cwd: ROOT, env: cliEnv({ NODE_DEBUG: 'esm' }) });
+      let trace = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (trace += d));
+      child.stdout.resume();
+      expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+      const urls = [...new Set(trace.match(/file:\/\/[^\s'"]+/g) ?? [])];
+      const loaded = urls.map((url) => url.replace(/^.*\/(node_modules|dist)\//, '$1/'));
+      // No file of the bundle that was loaded holds the SDK's client.
+      const bundle = urls.filter((url) => url.includes('/dist/cli/')).map((url) => readFileSync(fileURLToPath(url), 'utf8'));
+      expect(bundle.length).toBeGreaterThan(0);
+      expect(bundle.filter((code) => code.includes('function createCoveton('))).toEqual([]);
+      expect(loaded.filter((file) => file.startsWith('node_modules/')).every((file) => /^node_modules\/(commander|@commander-js\/extra-typings)\//.test(file)), loaded.join('\n')).toBe(true);
+      // The entries loaded on demand: the SDK (src-*), the context, output, errors, verbose lines, each command's work, the mock.
+      expect(loaded.filter((file) => /\/(src|context-build|output|describe|verbose|[a-z-]+-run|mock)-[A-Z0-9]+\.js$/.test(file)), loaded.join('\n')).toEqual([]);
+    }
   });
 
   it('exit codes reach the shell: usage error 2 with the pointer to --help', async () => {
