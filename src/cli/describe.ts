@@ -28,7 +28,9 @@ export interface Described {
 }
 
 function networkWords(error: APIConnectionError): string {
-  const code = /\(([A-Z_]+)\)/.exec(error.message)?.[1];
+  // The socket's error code: on the error itself where the SDK gives it, else in its message.
+  const own = (error as { code?: unknown }).code;
+  const code = typeof own === 'string' ? own : /\(([A-Z_]+)\)/.exec(error.message)?.[1];
   if (code && NETWORK_CODES[code]) return NETWORK_CODES[code];
   if (code?.includes('CERT') || code?.includes('TLS')) return `TLS failure (${code})`;
   // fetch's own TypeError ("fetch failed") hides the real cause one level down.
