@@ -1,16 +1,13 @@
 import { defineConfig } from 'tsup';
 
 // Three entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
-// pulled in), and the CLI (Node only). No source maps: the package ships no sources for them to
-// point at, and the tarball stays small. The CLI is split into chunks loaded when a command runs
-// (dist/cli/bin.js is the start), so `coveton --version` and `--help` load neither the SDK nor
-// the table code.
+// pulled in), and the CLI (Node only).
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: false,
+    sourcemap: false, // the package ships no sources for maps to point at
     clean: true,
     treeshake: true,
     target: 'es2022',
@@ -18,6 +15,8 @@ export default defineConfig([
     outDir: 'dist',
   },
   {
+    // The CLI in chunks, dist/cli/bin.js first: a command's code (and the SDK) loads when the
+    // command runs, so `coveton --version` and `--help` start with the definitions only.
     entry: { bin: 'src/cli/bin.ts' },
     format: ['esm'],
     dts: false,
