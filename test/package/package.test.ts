@@ -2,10 +2,12 @@
 // list, then the tarball installed into a fresh project and used from `import`, `require` and two
 // TypeScript consumers (`node16` and `bundler` resolution), and its browser-bundle size held to
 // the budget in size-budget.json. One pack and one install serve every test.
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binOf, manifest, must, packAndInstall, root, run, type Packed } from './support/packed.js';
+import { statSync } from 'node:fs';
+import { inject } from 'vitest';
 // @ts-expect-error: a plain .mjs module without types
 import { measureSize, overBudget, readBudget } from '../../scripts/size.mjs';
 
