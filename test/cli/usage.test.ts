@@ -84,7 +84,8 @@ describe('usage errors exit 2 and point to --help', () => {
   });
 });
 
-describe('network and API errors', () => {
+// Each of these waits out the SDK's real backoff between retries: side by side, with their own servers.
+describe.concurrent('network and API errors', () => {
   it('a closed port is a network error (exit 3) that names the cause', async () => {
     const port = await closedPort();
     const run = await runProgram(['api-keys', 'list', '--base-url', `http://127.0.0.1:${port}`, '--api-key', TEST_KEY]);
@@ -93,18 +94,26 @@ describe('network and API errors', () => {
   });
 
   it('a dropped connection is a network error too; --json puts the error as JSON on stderr', async () => {
-    server = await startFaultServer((_req, res) => drop(res));
-    const run = await runProgram(['auth', 'test', '--json', '--base-url', server.url, '--api-key', TEST_KEY]);
-    expect(run.code).toBe(3);
-    expect(run.stdout).toBe('');
-    expect(JSON.parse(run.stderr)).toEqual({ error: { type: 'network_error', message: expect.stringContaining('could not reach'), exitCode: 3 } });
+    const dropping = await startFaultServer((_req, res) => drop(res));
+    try {
+      const run = await runProgram(['auth', 'test', '--json', '--base-url', dropping.url, '--api-key', TEST_KEY]);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toBe('');
+      expect(JSON.parse(run.stderr)).toEqual({ error: { type: 'network_error', message: expect.stringContaining('could not reach'), exitCode: 3 } });
+    } finally {
+      await dropping.close();
+    }
   }, 15_000);
 
   it('a 5xx is an API error (exit 1); --json gives status, code and request id', async () => {
-    server = await startFaultServer((_req, res) => apiError(res, 500, 'INTERNAL', 'Something broke.'));
-    const run = await runProgram(['api-keys', 'list', '--json', '--base-url', server.url, '--api-key', TEST_KEY]);
-    expect(run.code).toBe(1);
-    expect(JSON.parse(run.stderr).error).toMatchObject({ type: 'api_error', status: 500, code: 'INTERNAL', requestId: 'req_500', exitCode: 1 });
+    const failing = await startFaultServer((_req, res) => apiError(res, 500, 'INTERNAL', 'Something broke.'));
+    try {
+      const run = await runProgram(['api-keys', 'list', '--json', '--base-url', failing.url, '--api-key', TEST_KEY]);
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stderr).error).toMatchObject({ type: 'api_error', status: 500, code: 'INTERNAL', requestId: 'req_500', exitCode: 1 });
+    } finally {
+      await failing.close();
+    }
   }, 15_000);
 });
 
