@@ -4,18 +4,24 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer, type Recorded } from '../support/fault-server.js';
 import { apiKey, cliArgs, cliEnv, ROOT, runCli, TEST_KEY, useBuiltCli } from './helpers.js';
 
 useBuiltCli();
 
-let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
+// The tests run side by side, each with its own servers, all closed at the end.
+const servers: FaultServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
 });
+
+async function serve(handler: Parameters<typeof startFaultServer>[0]): Promise<FaultServer> {
+  const server = await startFaultServer(handler);
+  servers.push(server);
+  return server;
+}
 
 /** Runs `shell` in bash with $COVETON standing for the bin; prints the bin's exit code last. */
 function bash(shell: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -33,7 +39,7 @@ function bash(shell: string, env: Record<string, string> = {}): Promise<{ code: 
 /** A server with `total` keys, newest first, paged by `limit` and `before`. */
 async function manyKeys(total: number): Promise<FaultServer> {
   const template = JSON.stringify(apiKey('key_0000000')).replace('key_0000000', '@@');
-  return startFaultServer((req: Recorded, res: ServerResponse) => {
+  return serve((req: Recorded, res: ServerResponse) => {
     const url = new URL(req.path, 'http://x');
     const limit = Number(url.searchParams.get('limit'));
     const before = url.searchParams.get('before');
@@ -44,7 +50,7 @@ async function manyKeys(total: number): Promise<FaultServer> {
   });
 }
 
-describe('the bin', () => {
+describe.concurrent('the bin', () => {
   it('`coveton` alone prints the help on stdout and exits 0; --version names the versions', async () => {
     const alone = await runCli([]);
     expect(alone.code).toBe(0);
@@ -82,7 +88,7 @@ describe('the bin', () => {
   });
 
   it('get, --verbose and colour through the bin: a tab-separated row, one line per attempt, FORCE_COLOR in a pipe', async () => {
-    server = await startFaultServer((req, res) =>
+    const server = await serve((req, res) =>
       req.path === '/api-keys/key_1'
         ? json(res, 200, apiKey('key_1', { name: 'Deploy \u001b[31mbot' }), { 'X-Request-Id': 'req_get' })
         : json(res, 404, { error: { code: 'NOT_FOUND', message: 'No such key.' } }),
@@ -102,7 +108,7 @@ describe('the bin', () => {
     const help = await bash('$COVETON help api-keys list | head -1; echo "exit=${PIPESTATUS[0]}"');
     expect(help.stdout).toBe('Usage: coveton api-keys list [options]\nexit=0\n');
     expect(help.stderr).toBe('');
-    server = await manyKeys(20_000);
+    const server = await manyKeys(20_000);
     const list = await bash(`$COVETON api-keys list --page-size 100 --base-url ${server.url} | head -1; echo "exit=\${PIPESTATUS[0]}"`);
     expect(list.stdout).toBe(`key_0020000\tKey key_0000000\tservice\tsandbox\tactive\tmessages:read\tnever\nexit=0\n`);
     expect(list.stderr).toBe('');
@@ -112,7 +118,7 @@ describe('the bin', () => {
   it('SIGINT (Ctrl-C) while waiting exits 130 without a word', async () => {
     let arrived: () => void = () => {};
     const waiting = new Promise<void>((resolve) => (arrived = resolve));
-    server = await startFaultServer(() => {
+    const server = await serve(() => {
       arrived();
       return new Promise(() => {});
     });
@@ -128,11 +134,13 @@ describe('the bin', () => {
   });
 
   it('listing 100,000 keys streams them in bounded memory (peak RSS printed)', async () => {
+    // The bin runs with its JavaScript heap capped at 32 MB: holding 100,000 keys (about 60 MB
+    // of objects) would end in an out-of-memory crash; printing them page by page fits.
     // Peak RSS of the bin, reported by a preloaded module when the process exits.
     const report = `data:text/javascript,${encodeURIComponent("import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'maxrss='+process.resourceUsage().maxRSS+'\\n'))")}`;
     const peak = async (total: number) => {
-      server = await manyKeys(total);
-      const child = spawn(process.execPath, ['--import', report, ...cliArgs(), 'api-keys', 'list', '--page-size', '100', '--base-url', server.url], {
+      const server = await manyKeys(total);
+      const child = spawn(process.execPath, ['--max-old-space-size=32', '--import', report, ...cliArgs(), 'api-keys', 'list', '--page-size', '100', '--base-url', server.url], {
         cwd: ROOT,
         env: cliEnv({ COVETON_API_KEY: TEST_KEY }),
       });
@@ -143,8 +151,6 @@ describe('the bin', () => {
       });
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const code = await new Promise((resolve) => child.on('close', resolve));
-      await server.close();
-      server = undefined;
       expect(code, stderr).toBe(0);
       expect(lines).toBe(total);
       return Number(/maxrss=(\d+)/.exec(stderr)![1]) / 1024;

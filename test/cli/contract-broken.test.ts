@@ -8,10 +8,9 @@ import { runCli, TEST_KEY, useBuiltCli } from './helpers.js';
 
 useBuiltCli();
 
-// Each run starts a Prism proxy: one at a time in a file (several starting at once on two busy
-// cores outlast Prism's start-up bound), with generous bounds, since a loaded machine slows each
-// start. The contract tests are split in two files so that two run side by side.
-describe('coveton contract', { timeout: 90_000 }, () => {
+// Each run starts a Prism proxy, two at a time (withUpstream), with generous bounds, since a
+// loaded machine slows each start.
+describe.concurrent('coveton contract', { timeout: 90_000 }, () => {
   it('a broken upstream: every planted violation reported with its operation and status, exit 4 (--json)', () =>
     withUpstream(broken, async (upstream) => {
       const run = await runCli(['contract', '--json', '--target', `${upstream.url}/v1`], { env: { COVETON_API_KEY: TEST_KEY }, timeoutMs: 80_000 });

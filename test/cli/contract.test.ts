@@ -7,10 +7,9 @@ import { closedPort, runCli, runProgram, TEST_KEY, useBuiltCli } from './helpers
 
 useBuiltCli();
 
-// Each run starts a Prism proxy: one at a time in a file (several starting at once on two busy
-// cores outlast Prism's start-up bound), with generous bounds, since a loaded machine slows each
-// start. The contract tests are split in two files so that two run side by side.
-describe('coveton contract', { timeout: 90_000 }, () => {
+// Each run starts a Prism proxy, two at a time (withUpstream), with generous bounds, since a
+// loaded machine slows each start.
+describe.concurrent('coveton contract', { timeout: 90_000 }, () => {
   it('a conforming upstream (the spec examples): no violation, exit 0, the key forwarded and never shown', () =>
     withUpstream(conforming, async (upstream) => {
       const run = await runCli(['contract', '--target', `${upstream.url}/v1`, '--api-key', TEST_KEY], { timeoutMs: 80_000 });

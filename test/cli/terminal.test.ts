@@ -2,7 +2,7 @@
 // delete confirmation (yes, no, Ctrl-D, Ctrl-C), Ctrl-C while waiting, colour, the table fitted
 // to the terminal's width, and the spinner. Off a terminal the other files show none happens.
 import { spawn, spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { apiKey, cliArgs, cliEnv, plain, ROOT, TEST_KEY, type Run, useBuiltCli } from './helpers.js';
 
@@ -10,11 +10,17 @@ useBuiltCli();
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
+// The tests run side by side, each with its own server, all closed at the end.
+const servers: FaultServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
 });
+
+async function serve(handler: Parameters<typeof startFaultServer>[0]): Promise<FaultServer> {
+  const server = await startFaultServer(handler);
+  servers.push(server);
+  return server;
+}
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -78,9 +84,9 @@ function onTerminal(args: string[], options: TerminalOptions = {}): Promise<Run 
 
 const PROMPT = 'Delete API key key_1? Systems using it lose access at once. [y/N] ';
 
-describe.skipIf(!hasScript)('on a terminal', () => {
+describe.skipIf(!hasScript)('on a terminal', { concurrent: true }, () => {
   it('delete asks first; "y" deletes', async () => {
-    server = await startFaultServer((_req, res) => json(res, 204, undefined));
+    const server = await serve((_req, res) => json(res, 204, undefined));
     const run = await onTerminal(['api-keys', 'delete', 'key_1', '--base-url', server.url], { type: 'y\r', when: PROMPT });
     expect(run.raw).toContain(PROMPT);
     expect(run.stdout).toContain('Deleted API key key_1.');
@@ -93,7 +99,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     ['Enter alone', '\r'],
     ['Ctrl-D', '\u0004'],
   ])('delete: %s cancels: "Cancelled.", exit 6, nothing sent', async (_name, keys) => {
-    server = await startFaultServer((_req, res) => json(res, 204, undefined));
+    const server = await serve((_req, res) => json(res, 204, undefined));
     const run = await onTerminal(['api-keys', 'delete', 'key_1', '--base-url', server.url], { type: keys, when: PROMPT });
     expect(plain(run.stdout)).toMatch(/Cancelled\.\n$/);
     expect(run.stdout).not.toContain('error');
@@ -102,7 +108,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   });
 
   it('delete: Ctrl-C at the question leaves quietly with 130', async () => {
-    server = await startFaultServer((_req, res) => json(res, 204, undefined));
+    const server = await serve((_req, res) => json(res, 204, undefined));
     const run = await onTerminal(['api-keys', 'delete', 'key_1', '--base-url', server.url], { type: '\u0003', when: PROMPT });
     expect(run.code).toBe(130);
     expect(run.stdout).not.toMatch(/error|Aborted|Cancelled/);
@@ -110,7 +116,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   });
 
   it('Ctrl-C while waiting for the API leaves quietly with 130 and gives the cursor back', async () => {
-    server = await startFaultServer(() => new Promise(() => {})); // never answers
+    const server = await serve(() => new Promise(() => {})); // never answers
     const run = await onTerminal(['api-keys', 'list', '--base-url', server.url], { type: '\u0003', when: 'Fetching API keys' });
     expect(run.code).toBe(130);
     expect(plain(run.stdout)).not.toMatch(/error/);
@@ -119,7 +125,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   });
 
   it('colour on a terminal (status words, header, errors); NO_COLOR turns it off', async () => {
-    server = await startFaultServer((req, res) =>
+    const server = await serve((req, res) =>
       req.path.startsWith('/api-keys?') ? json(res, 200, [apiKey('key_1'), apiKey('key_2', { status: 'revoked' })]) : apiError(res, 404, 'NOT_FOUND', 'No such key.'),
     );
     const list = await onTerminal(['api-keys', 'list', '--base-url', server.url]);
@@ -133,7 +139,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
   });
 
   it('at 70 columns the table fits the terminal: no line wraps, long cells end in an ellipsis', async () => {
-    server = await startFaultServer((_req, res) =>
+    const server = await serve((_req, res) =>
       json(res, 200, [apiKey('key_01HZX3K8W2Q9', { name: 'Deployment pipeline for the production cluster', permissions: ['messages:read', 'chats:read', 'files:write'] })]),
     );
     const run = await onTerminal(['api-keys', 'list', '--base-url', server.url], { columns: 70, env: { NO_COLOR: '1' } });
@@ -148,7 +154,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     // The answer waits until the spinner has shown (with --json, where none must, 300 ms).
     let shown = () => {};
     let wait = 10_000;
-    server = await startFaultServer(async (_req, res) => {
+    const server = await serve(async (_req, res) => {
       await Promise.race([new Promise<void>((r) => (shown = r)), new Promise((r) => setTimeout(r, wait))]);
       json(res, 200, [apiKey('key_1')]);
     });
