@@ -110,16 +110,14 @@ function secretsIn(argv: readonly string[], env: Io['env']): string[] {
   return secrets.filter((s) => s.length >= 4);
 }
 
-/** `help a b` is `a b --help`; a command group named alone shows its help, as `coveton` alone does. */
-function helpWanted(program: Command<[], {}, {}>, argv: readonly string[]): readonly string[] | 'help' {
-  if (argv[0] === 'help') return [...argv.slice(1), '--help'];
-  let at = program as unknown as Command<[], {}, {}>;
+/** The command group named alone (`coveton`, `coveton api-keys`), whose help is the answer. */
+function groupNamedAlone(program: Command<[], {}, {}>, argv: readonly string[]): Pick<Command, 'outputHelp'> | undefined {
+  let at: Command<[], {}, {}> | undefined = program;
   for (const word of argv) {
-    const next = at.commands.find((c) => c.name() === word) as Command<[], {}, {}> | undefined;
-    if (!next) return argv;
-    at = next;
+    at = at.commands.find((c) => c.name() === word) as Command<[], {}, {}> | undefined;
+    if (!at) return undefined;
   }
-  return at.commands.length > 0 ? 'help' : argv;
+  return at.commands.length > 0 ? at : undefined;
 }
 
 /** Runs `coveton` with `argv` (the words after `coveton`) and returns the exit code. */
@@ -129,15 +127,13 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   const program = buildProgram(io, secrets, state, await loadNamed(argv));
   const json = argv.includes('--json');
   try {
-    const words = helpWanted(program, argv);
-    if (words === 'help') {
-      // The group's own help, on stdout, exit 0.
-      const names = argv.filter((w) => w !== 'help');
-      let at: { commands: readonly unknown[]; outputHelp(): void } = program;
-      for (const name of names) at = (at.commands as Command[]).find((c) => c.name() === name)!;
-      at.outputHelp();
+    // A group named alone shows its help on stdout (exit 0), and `help a b` is `a b --help`.
+    const group = groupNamedAlone(program, argv);
+    if (group) {
+      group.outputHelp();
       return EXIT.OK;
     }
+    const words = argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
     await program.parseAsync([...words], { from: 'user' });
     state.ctx?.finish();
     return EXIT.OK;
