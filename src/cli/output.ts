@@ -6,7 +6,7 @@ import { redact } from '../redact.js';
 import { onInterrupt } from './interrupt.js';
 import type { Io } from './io.js';
 import { painter, statusColor, type Paint } from './style.js';
-import { printable, StreamedTable, tsvLine } from './table.js';
+import { StreamedTable, tsvLine } from './table.js';
 
 export interface Spinner {
   update(text: string): void;
@@ -61,14 +61,10 @@ export class Output {
     this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** Whether stdout is a terminal (a table) or a pipe or file (tab-separated lines). */
-  get stdoutIsTerminal(): boolean {
-    return Boolean(this.io.stdout.isTTY);
-  }
-
   /** `flexible`: the free-text columns, cut first when the terminal is narrow. */
   rowWriter(head: readonly string[], statusColumn?: number, flexible: readonly number[] = []): RowWriter {
-    if (!this.stdoutIsTerminal) {
+    // A terminal gets a table; a pipe or a file, tab-separated lines.
+    if (!this.io.stdout.isTTY) {
       return { rows: (batch) => batch.forEach((row) => this.io.stdout.write(`${tsvLine(row)}\n`)) };
     }
     const paint = this.paintOut;
@@ -123,11 +119,6 @@ export class Output {
   /** An error as one JSON document on stderr, for --json callers. */
   errorData(value: unknown): void {
     this.io.stderr.write(`${this.scrub(JSON.stringify(value))}\n`);
-  }
-
-  /** Server text for a message: escape sequences and control characters removed. */
-  server(text: string): string {
-    return printable(text);
   }
 
   /** Whether a person is watching stderr: the spinner and prompts need one. */
