@@ -2506,7 +2506,7 @@ export interface components {
              */
             deviceId: string;
             /**
-             * @description The sealed message key, base64. Opaque to the API.
+             * @description The sealed message key, base64 or base64url. Opaque to the API, stored verbatim.
              * @example U0VBTEVEX0tFWV9GT1JfREVWSUNFX0Iy
              */
             header: string;
@@ -2999,7 +2999,7 @@ export interface components {
             /** @example chat_8f2aK3mQ */
             chatId: string;
             /**
-             * @description The encrypted body, base64, stored and served verbatim.
+             * @description The encrypted body, base64 or base64url, stored and served verbatim.
              * @example QkFTRTY0X09QQVFVRV9DSVBIRVJURVhU
              */
             ciphertext: string;
@@ -3048,7 +3048,7 @@ export interface components {
              */
             chatId: string;
             /**
-             * @description The encrypted body, base64 (at most 1 MiB of base64 text).
+             * @description The encrypted body as base64 or base64url text (at most 1 MiB), stored verbatim.
              * @example QkFTRTY0X09QQVFVRV9DSVBIRVJURVhU
              */
             ciphertext: string;
@@ -3161,7 +3161,7 @@ export interface components {
          */
         MessageUpdate: {
             /**
-             * @description The new encrypted body, base64.
+             * @description The new encrypted body, base64 or base64url.
              * @example RURJVEVEX09QQVFVRV9DSVBIRVJURVhU
              */
             ciphertext: string;
