@@ -58,7 +58,12 @@ function parseJson(call: IncomingCall): unknown {
 }
 
 async function answer(p: Pipeline, op: Operation, params: Record<string, string>, incoming: IncomingCall): Promise<Reply> {
-  const principal = op.secured ? authenticate(incoming, p.env) : undefined;
+  // Inbound payment webhooks authenticate by the provider's signature header, not a Coveton credential.
+  const bySignature = op.signatureHeaders.length > 0;
+  if (bySignature && !op.signatureHeaders.some((h) => incoming.headers[h] !== undefined)) {
+    throw new MockHttpError(401, `Missing the provider signature header (${op.signatureHeaders.join(' or ')}).`, { reason: 'credentials_missing' });
+  }
+  const principal = op.secured && !bySignature ? authenticate(incoming, p.env) : undefined;
   const body = parseJson(incoming);
   const found = p.contract.validateRequest(op.method, op.path, { method: op.method, path: incoming.path, query: incoming.query, headers: incoming.headers, body });
   if (found.length > 0) throw requestError(op, found);

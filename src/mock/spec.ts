@@ -17,6 +17,8 @@ export interface Operation {
   tags: string[];
   /** False for the operations marked `security: []`. */
   secured: boolean;
+  /** Header names of the provider-signature schemes (`stripe-signature`) when those are the only way in. */
+  signatureHeaders: string[];
   /** Whether the operation takes an `Idempotency-Key` header. */
   idempotent: boolean;
   /** The status codes the operation documents. */
@@ -50,6 +52,12 @@ export function loadSpecModel(path = bundledSpecPath('openapi.json')): SpecModel
     }
     return s;
   };
+  const schemes = (doc.components?.securitySchemes ?? {}) as Record<string, Schema>;
+  const signatureHeaders = (security: Schema[]) => {
+    const names = security.flatMap((req) => Object.keys(req));
+    if (names.some((n) => n === 'bearerAuth' || n === 'apiKeyHeader')) return [];
+    return names.map((n) => String(schemes[n]?.name ?? '').toLowerCase()).filter(Boolean);
+  };
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths as Record<string, Schema>)) {
     const shared = (item.parameters ?? []) as Schema[];
@@ -67,6 +75,7 @@ export function loadSpecModel(path = bundledSpecPath('openapi.json')): SpecModel
         segments: path.split('/').filter(Boolean),
         tags: raw.tags ?? [],
         secured: !(Array.isArray(raw.security) && raw.security.length === 0),
+        signatureHeaders: signatureHeaders((raw.security ?? doc.security ?? []) as Schema[]),
         idempotent: params.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key'),
         statuses,
         successStatus: Number(success),
