@@ -94,6 +94,10 @@ export async function loadContract(specPath: string): Promise<Contract> {
 /** `body.ciphertext: must match pattern "..." (rule pattern)` */
 export function describeViolation(v: Violation): string {
   const where = v.path.length > 0 ? v.path.join('.') : 'request';
-  const text = v.message.replace(/^(Request|Response) (body )?(property |parameter |header )?/i, '');
+  // Prism says "Request path parameter id must match ..." or "Response body property user must
+  // have ...": keep what follows the name, since `where` names it already.
+  let text = v.message.replace(/^(Request|Response)\s+(?:(?:body|path|query|header|headers)\s+)?(?:(?:property|parameter|params|param)\s+)?/i, '');
+  const last = v.path[v.path.length - 1];
+  if (last !== undefined && text.startsWith(`${last} `)) text = text.slice(last.length + 1);
   return `${where}: ${text} (rule: ${v.rule})`;
 }

@@ -35,8 +35,8 @@ export function defaultSeed(): SeedDocument {
     organizations: [
       {
         id: SEED.organizationId,
-        name: 'Analytical Engine Co',
-        slug: 'analytical-engine',
+        name: "Ada's Workshop",
+        slug: 'ada-workshop',
         status: 'active',
         ownerId: SEED.userId,
         plan: 'team_annual',

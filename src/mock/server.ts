@@ -56,6 +56,9 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
     const id = requestId();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://mock.invalid');
+    // The API's paths live under /v1; the mock serves them at the root, and accepts the prefix
+    // too so that the seeds' curl examples work with only the host changed.
+    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) url.pathname = url.pathname.slice(3) || '/';
     applyCors(req, res);
     res.setHeader('x-request-id', id);
     if (answerPreflight(req, res)) return 204;

@@ -38,7 +38,7 @@ export interface Tokens {
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
 export function createTokens(now: () => number, accessSeconds = ACCESS_TOKEN_SECONDS): Tokens {
-  const secret = randomBytes(32);
+  let secret = randomBytes(32);
   const refresh = new Map<string, RefreshRecord>();
   const revoked = new Set<string>();
   let refreshCount = 0;
@@ -87,6 +87,8 @@ export function createTokens(now: () => number, accessSeconds = ACCESS_TOKEN_SEC
       return refreshCount;
     },
     clear() {
+      // A new signing key: tokens issued before a reset stop verifying, like the rest of the state.
+      secret = randomBytes(32);
       refresh.clear();
       revoked.clear();
       refreshCount = 0;
