@@ -76,7 +76,7 @@ describe('the stateful mock: a scenario per tag with writes', () => {
     const [owner] = await all(c.organizations.listMembers(created.id));
     expect(owner).toMatchObject({ userId: SEED.userId, role: 'owner' });
     expect(await c.organizations.updateMember(created.id, SEED.userId, { roleIds: [] })).toMatchObject({ roleIds: [] });
-    expect(await c.invites.create(created.id, { email: 'grace@example.com', role: 'member' })).toMatchObject({ status: 'pending', invitedBy: SEED.userId });
+    expect(await c.invites.create(created.id, { email: 'grace@example.com', role: 'member', expiresInDays: 7 })).toMatchObject({ status: 'pending', invitedBy: SEED.userId });
     expect(await c.billing.getSubscription(created.id)).toMatchObject({ organizationId: created.id, plan: 'free' });
     expect(await c.organizations.suspend(created.id, { reason: 'Closing down' })).toMatchObject({ status: 'suspended' });
     await expect(c.organizations.create({ name: 'Again', slug: 'difference-engine' })).rejects.toMatchObject({ status: 409 });
