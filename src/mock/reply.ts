@@ -37,8 +37,10 @@ export function errorReply(
   requestId: string,
   extra: MockHttpError['extra'] = {},
 ): Reply {
-  const error: Record<string, unknown> = { code: CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'), message };
-  if (extra.details) error.details = extra.details;
+  // The contract bounds messages (Error.message 4000, ValidationIssue.message 1000 characters).
+  const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+  const error: Record<string, unknown> = { code: CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'), message: clip(message, 4000) };
+  if (extra.details) error.details = extra.details.slice(0, 100).map((d) => ({ path: clip(d.path, 1000), message: clip(d.message, 1000) }));
   if (extra.reason) error.reason = extra.reason;
   error.requestId = requestId;
   return { status, body: { error }, headers: extra.headers };
