@@ -1,12 +1,15 @@
 // The mock and the webhook commands as users run them, as child processes of the built CLI:
 // `coveton mock` prints one line (its URL) and serves state; `coveton webhooks listen` verifies
 // and prints what the mock and `coveton webhooks trigger` send; the CLI names the violation the
-// mock reports, and says "no credential" before sending anything.
+// mock reports, and says "no credential" before sending anything; `coveton contract --write`
+// runs its write flows on real ids against the stateful mock and leaves nothing behind.
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closedPort, runCli, startCli, useBuiltCli } from '../cli/helpers.js';
+import { useMock } from './support.js';
 
 useBuiltCli();
+const mock = useMock({ rateLimit: false });
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -94,4 +97,25 @@ describe('coveton mock and coveton webhooks', () => {
     await new Promise((r) => server.once('exit', r));
     expect(server.exitCode).toBe(0);
   }, 40_000);
+});
+
+describe('coveton contract --write', () => {
+  it('creates, reads back, updates, lists and deletes on real ids, all conforming, and cleans up', async () => {
+    const key = 'ak_test_contractWriteFlows';
+    const state = async () => (await (await fetch(`${mock().url}/__mock/state`)).json()) as Record<string, number>;
+    const before = await state();
+    const run = await runCli(['contract', '--target', mock().url, '--include', 'testAuth', '--write', '--json'], { env: { COVETON_API_KEY: key }, timeoutMs: 40_000 });
+    const report = JSON.parse(run.stdout) as { ok: boolean; violations: unknown[]; results: { operationId: string; method: string; status: number; outcome: string }[] };
+    expect(report.violations).toEqual([]);
+    expect(run.code, run.stderr).toBe(0);
+    const done = report.results.map((r) => `${r.method} ${r.operationId} ${r.status}`);
+    for (const expected of [
+      'POST createApiKey 201', 'GET getApiKey 200', 'PATCH updateApiKey 200', 'GET listApiKeys 200', 'DELETE deleteApiKey 204', 'GET getApiKey 404',
+      'POST createTeam 201', 'DELETE deleteTeam 204', 'POST createDepartment 201', 'POST createRole 201', 'DELETE deleteRole 204',
+      'POST registerDevice 201', 'DELETE deleteDevice 404', 'POST createChat 201', 'POST sendMessage 201', 'PATCH updateMessage 200', 'DELETE deleteMessage 404',
+    ]) expect(done).toContain(expected);
+    expect(report.results.every((r) => r.outcome === 'conforms')).toBe(true);
+    const after = await state();
+    for (const collection of ['api-keys', 'teams', 'departments', 'roles', 'devices', 'messages']) expect(after[collection] ?? 0, collection).toBe(before[collection] ?? 0);
+  }, 60_000);
 });
