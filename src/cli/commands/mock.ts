@@ -75,7 +75,7 @@ function untilStopped(stop: () => Promise<void>, crashed?: Promise<number | null
 
 async function stateful(opts: MockOptions, ctx: Context): Promise<void> {
   if (opts.errors || opts.dynamic) throw new UsageError('--errors and --dynamic apply to --stateless only: the stateful mock always names violations');
-  if (Boolean(opts.webhookUrl) !== Boolean(opts.webhookSecret)) throw new UsageError('--webhook-url and --webhook-secret go together');
+  if (opts.webhookUrl && !opts.webhookSecret) throw new UsageError('--webhook-url needs --webhook-secret (or COVETON_WEBHOOK_SECRET) to sign the deliveries');
   resolvePrism();
   await assertPortFree(opts.port);
   let mock;
