@@ -51,11 +51,7 @@ export function contextFrom(command: Command): Context {
     apiKey,
     keySource: apiKey === undefined ? undefined : fromFlag ? 'flag' : 'env',
     client: (overrides) => {
-      // Say so before anything is sent, rather than relay the API's 401.
-      if (overrides === undefined && apiKey === undefined) {
-        throw new UsageError('no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)');
-      }
-      return createCoveton({
+      const client = createCoveton({
         baseUrl,
         apiKey,
         userAgent: `coveton-cli/${VERSION}`,
@@ -68,6 +64,12 @@ export function contextFrom(command: Command): Context {
         logLevel: (process.env.COVETON_LOG as CovetonOptions['logLevel']) || 'error',
         ...overrides,
       });
+      // Options are checked first (a bad --base-url says so); then, before anything is sent,
+      // a missing key is named rather than relayed as the API's 401.
+      if (overrides === undefined && apiKey === undefined) {
+        throw new UsageError('no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)');
+      }
+      return client;
     },
   };
 }
