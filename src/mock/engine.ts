@@ -31,6 +31,8 @@ export interface MockEnv {
   origin(): string;
   /** Queues an outbound webhook event (signed and delivered when `--webhook-url` is set). */
   emit(type: string, organizationId: string | null, data: unknown): void;
+  /** Records an email the API would send (invite and password-reset tokens): `GET /__mock/outbox`. */
+  mail(to: string, subject: string, token: string): void;
 }
 
 export interface Call {

@@ -105,6 +105,8 @@ export interface RunningMock {
   requests: RequestRecord[];
   /** Every event the state changes produced, and each webhook delivery. */
   events: unknown[];
+  /** The emails the API would have sent (invites, password resets), with their tokens. */
+  outbox: { to: string; subject: string; token: string; sentAt: string }[];
   deliveries: DeliveryRecord[];
   /** How many refreshes the mock answered. */
   refreshCount(): number;
@@ -128,6 +130,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const deliveries = createDeliveries(options.webhooks ?? {}, log);
   const seed = typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed;
   let origin = '';
+  const outbox: { to: string; subject: string; token: string; sentAt: string }[] = [];
   const env: MockEnv = {
     spec,
     store,
@@ -136,6 +139,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     now,
     origin: () => origin,
     emit: (type, organizationId, data) => deliveries.emit(type, organizationId, data, now()),
+    mail: (to, subject, token) => {
+      outbox.push({ to, subject, token, sentAt: new Date(now()).toISOString() });
+      if (outbox.length > 1000) outbox.shift();
+    },
   };
   const handlers = new Map<string, Handler>();
   const handlerFor = (op: (typeof spec.operations)[number]) => {
@@ -154,6 +161,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     idempotency.clear();
     limiter.clear();
     deliveries.clear();
+    outbox.length = 0;
     violations.length = 0;
     applySeed(store, spec, seed, now());
   };
@@ -169,6 +177,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         if (method !== 'GET') return undefined;
         if (path === '/health') return { status: 200, body: { ok: true } };
         if (path === '/events') return { status: 200, body: deliveries.events };
+        if (path === '/outbox') return { status: 200, body: outbox };
         if (path === '/violations') return { status: 200, body: violations };
         if (path === '/state') return { status: 200, body: store.counts() };
         return undefined;
@@ -191,6 +200,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     violations,
     requests,
     events: deliveries.events,
+    outbox,
     deliveries: deliveries.records,
     refreshCount: () => tokens.refreshCount,
     webhooksIdle: () => deliveries.idle(),

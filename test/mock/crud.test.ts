@@ -3,10 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/index.js';
 import { SEED } from '../../src/mock/index.js';
-import { all, KEY_B64, signedIn, useMock } from './support.js';
+import { loadSpecModel } from '../../src/mock/spec.js';
+import { all, client, KEY_B64, signedIn, useMock } from './support.js';
 
 const mock = useMock({ rateLimit: false });
 const org = SEED.organizationId;
+const stripeEvent = (() => {
+  const op = loadSpecModel().operations.find((o) => o.id === 'receiveStripeWebhook')!;
+  const media = op.raw.requestBody?.content?.['application/json'];
+  return media?.example ?? (Object.values(media?.examples ?? {})[0] as { value?: unknown } | undefined)?.value;
+})();
 
 describe('the stateful mock: a scenario per tag with writes', () => {
   it('api-keys: create (secret once), read back, list, update, revoke is final, delete, 404', async () => {
@@ -98,5 +104,39 @@ describe('the stateful mock: a scenario per tag with writes', () => {
     expect(unread.length).toBeGreaterThan(0);
     expect(await c.notifications.markRead({ all: true })).toEqual({ updated: unread.length });
     expect(await all(c.notifications.list({ unread: true }))).toEqual([]);
+  });
+});
+
+describe('the stateful mock: flows that go through email and payment providers', () => {
+  it('invites: an invite emailed to a new user is accepted by them and makes them a member', async () => {
+    const ada = await signedIn(mock());
+    const grace = client(mock());
+    await grace.session.register({ email: 'grace@example.com', password: 'another-passphrase', displayName: 'Grace Hopper' });
+    await ada.invites.create(org, { email: 'grace@example.com', role: 'member', expiresInDays: 7 });
+    const mail = mock().outbox.filter((m) => m.to === 'grace@example.com').at(-1)!;
+    const member = await grace.invites.accept({ token: mail.token });
+    expect(member).toMatchObject({ organizationId: org, email: 'grace@example.com', role: 'member', status: 'active' });
+    expect((await all(ada.organizations.listMembers(org))).map((m) => m.email)).toContain('grace@example.com');
+    await expect(grace.invites.accept({ token: mail.token })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('password reset: the emailed token sets a new password once and ends every session', async () => {
+    const c = client(mock());
+    await c.session.register({ email: 'alan@example.com', password: 'first-passphrase', displayName: 'Alan Turing' });
+    await c.auth.requestPasswordReset({ email: 'alan@example.com' });
+    const { token } = mock().outbox.find((m) => m.to === 'alan@example.com')!;
+    await c.auth.resetPassword({ token, password: 'second-passphrase' });
+    await expect(c.users.getCurrent()).rejects.toMatchObject({ status: 401, reason: 'session_revoked' });
+    await expect(c.auth.resetPassword({ token, password: 'third-passphrase' })).rejects.toMatchObject({ status: 422 });
+    await expect(client(mock()).session.login({ email: 'alan@example.com', password: 'first-passphrase' })).rejects.toMatchObject({ reason: 'invalid_credentials' });
+    await client(mock()).session.login({ email: 'alan@example.com', password: 'second-passphrase' });
+  });
+
+  it('payment webhooks: a provider-signed event is received; one without the signature header is a 401', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${mock().url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(stripeEvent) });
+    expect((await post({ 'stripe-signature': 't=1,v1=abc' })).status).toBe(200);
+    const unsigned = await post({});
+    expect(unsigned.status).toBe(401);
   });
 });

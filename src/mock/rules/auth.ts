@@ -5,7 +5,7 @@ import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../e
 import { fill, visible } from '../fill.js';
 import { conflict, MockHttpError, notFound, unauthorized } from '../reply.js';
 import { itemSchema, mine } from '../resources.js';
-import { newId } from '../ids.js';
+import { base62, newId } from '../ids.js';
 
 function openSession(userId: string, call: Call, env: MockEnv) {
   const sessionId = newId('sess_');
@@ -107,8 +107,33 @@ const completeOAuth: Handler = (call, env) => {
   return { status: 200, body: { ...openSession(user.id, call, env), user: visible(user) } };
 };
 
-const resetPassword: Handler = (call) => {
-  throw new MockHttpError(400, `The reset token ${String(call.body.token).slice(0, 4)}… is unknown or expired (the mock sends no emails).`);
+// The reset link's token goes to the outbox (`GET /__mock/outbox`); the answer is a 202 whether
+// or not the address has an account, so it cannot be used to find accounts.
+const forgotPassword: Handler = (call, env) => {
+  const user = env.store.find('users', (u) => u.email === String(call.body.email).toLowerCase());
+  if (user) {
+    const token = `rst_${base62(32)}`;
+    // Kept in the store (not a schema'd collection) so that a reset forgets it too.
+    env.store.put('_reset-tokens', { id: token, userId: user.id, expiresAt: env.now() + 3_600_000 });
+    env.mail(user.email, 'Reset your Coveton password', token);
+  }
+  return { status: 202 };
+};
+
+const resetPassword: Handler = (call, env) => {
+  const entry = env.store.get('_reset-tokens', call.body.token);
+  if (!entry || entry.expiresAt <= env.now()) {
+    throw new MockHttpError(422, 'The reset token is unknown, used or expired: ask for a new one.', { details: [{ path: 'token', message: 'is unknown, used or expired' }] });
+  }
+  env.store.remove('_reset-tokens', call.body.token);
+  const user = env.store.get('users', entry.userId);
+  if (user) Object.assign(user, { _password: call.body.password, updatedAt: isoNow(env) });
+  // A new password ends every session of the account (every refresh-token family).
+  for (const session of env.store.all('sessions').filter((s) => s._userId === entry.userId)) {
+    env.tokens.revokeFamily(session.id);
+    env.store.remove('sessions', session.id);
+  }
+  return { status: 204 };
 };
 
 export const authRules: Record<string, Handler> = {
@@ -123,7 +148,7 @@ export const authRules: Record<string, Handler> = {
   listSessions,
   revokeSession,
   completeOAuth,
-  requestPasswordReset: () => ({ status: 202 }),
+  requestPasswordReset: forgotPassword,
   resetPassword,
   testAuth: () => ({ status: 200, body: { msg: 'Auth successful' } }),
 };

@@ -104,6 +104,7 @@ const createInvite: Handler = (call, env) => {
     fillContext(env, call.principal),
   );
   env.store.put('invites', invite);
+  env.mail(invite.email, `Join ${org.name} on Coveton`, invite._token);
   return { status: 201, body: visible(invite) };
 };
 
