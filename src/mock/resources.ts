@@ -58,9 +58,24 @@ export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | und
   return { status: 200, body: out.slice(0, limit).map(visible) };
 }
 
-/** Rows the caller may see: records marked with an owner are the owner's only. */
-export function mine(rows: Row[], call: Call): Row[] {
-  return rows.filter((r) => r._userId === undefined || r._userId === call.principal?.userId);
+/** Whether the caller belongs to `organizationId` (an API key belongs to its own organization). */
+export function inOrganization(call: Call, env: MockEnv, organizationId: string): boolean {
+  const p = call.principal;
+  if (!p) return false;
+  if (p.kind === 'key') return p.organizationId === organizationId;
+  return env.store.find('members', (m) => m.organizationId === organizationId && m.userId === p.userId && m.status === 'active') !== undefined;
+}
+
+/**
+ * Rows the caller may see: a record marked with an owner is the owner's only, and a record of an
+ * organization is its members' only (another organization's resource is a 404, never a 403).
+ */
+export function mine(rows: Row[], call: Call, env: MockEnv): Row[] {
+  return rows.filter((r) => {
+    if (r._userId !== undefined && r._userId !== call.principal?.userId) return false;
+    const org = typeof r.organizationId === 'string' ? r.organizationId : r._organizationId;
+    return typeof org !== 'string' || inOrganization(call, env, org);
+  });
 }
 
 export function genericHandler(op: Operation, spec: SpecModel): Handler | undefined {
@@ -70,19 +85,21 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
   const returnsArray = spec.resolve(op.successSchema)?.type === 'array';
   if (op.segments.length === 1 && op.method === 'post' && op.successStatus === 201) {
     return (call, env) => {
+      const org = call.body?.organizationId;
+      if (typeof org === 'string' && !inOrganization(call, env, org)) throw notFound('organization', org);
       const row = fill(op.successSchema, { ...call.body, _userId: call.principal?.userId }, fillContext(env, call.principal));
       env.store.put(collection, row);
       return { status: 201, body: visible(row) };
     };
   }
   if (op.segments.length === 1 && op.method === 'get' && returnsArray) {
-    return (call, env) => page(mine(env.store.all(collection), call), call, env, op.successSchema);
+    return (call, env) => page(mine(env.store.all(collection), call, env), call, env, op.successSchema);
   }
   if (op.segments.length === 2 && isParam(second)) {
     const param = second!.slice(1, -1);
     const load = (call: Call, env: MockEnv) => {
       const row = env.store.get(collection, call.params[param]!);
-      if (!row || !mine([row], call).length) throw notFound(singular(collection), call.params[param]!);
+      if (!row || !mine([row], call, env).length) throw notFound(singular(collection), call.params[param]!);
       return row;
     };
     if (op.method === 'get') return (call, env) => ({ status: 200, body: visible(load(call, env)) });
@@ -107,8 +124,10 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
     const parentField = param === 'id' ? `${singular(collection)}Id` : param;
     return (call, env) => {
       const parentId = call.params[param]!;
-      if (env.store.all(collection).length > 0 && !env.store.get(collection, parentId)) throw notFound(singular(collection), parentId);
-      return page(env.store.all(third!).filter((r) => r[parentField] === parentId), call, env, op.successSchema);
+      const parent = env.store.get(collection, parentId);
+      if (env.store.all(collection).length > 0 && (!parent || !mine([parent], call, env).length)) throw notFound(singular(collection), parentId);
+      if (parentField === 'organizationId' && !inOrganization(call, env, parentId)) throw notFound('organization', parentId);
+      return page(mine(env.store.all(third!).filter((r) => r[parentField] === parentId), call, env), call, env, op.successSchema);
     };
   }
   return undefined;

@@ -140,3 +140,16 @@ describe('the stateful mock: flows that go through email and payment providers',
     expect(unsigned.status).toBe(401);
   });
 });
+
+describe('the stateful mock: organizations keep their records to themselves', () => {
+  it("another organization's team is a 404, never listed, and cannot be created into", async () => {
+    const ada = await signedIn(mock());
+    const team = await ada.teams.create({ organizationId: org, name: 'Private' });
+    const outsider = client(mock());
+    await outsider.session.register({ email: 'mallory@example.com', password: 'outsider-passphrase', displayName: 'Mallory' });
+    await expect(outsider.teams.get(team.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await all(outsider.teams.list({ organizationId: org }))).toEqual([]);
+    await expect(outsider.teams.create({ organizationId: org, name: 'Intruders' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(outsider.organizations.listMembers(org).then(all)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

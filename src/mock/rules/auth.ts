@@ -87,14 +87,14 @@ const searchUsers: Handler = (call, env) => {
 };
 
 const listSessions: Handler = (call, env) => {
-  const rows = mine(env.store.all('sessions'), call).filter((s) => !env.tokens.isRevoked(s.id));
+  const rows = mine(env.store.all('sessions'), call, env).filter((s) => !env.tokens.isRevoked(s.id));
   const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
   return { status: 200, body: rows.slice(0, Number(call.query.limit ?? 50)).map((s) => visible({ ...s, current: s.id === sessionId })) };
 };
 
 const revokeSession: Handler = (call, env) => {
   const row = env.store.get('sessions', call.params.id!);
-  if (!row || !mine([row], call).length) throw notFound('session', call.params.id!);
+  if (!row || !mine([row], call, env).length) throw notFound('session', call.params.id!);
   env.tokens.revokeFamily(row.id);
   env.store.remove('sessions', row.id);
   env.emit('session.revoked', call.principal?.organizationId ?? null, visible({ ...row, current: false }));

@@ -127,7 +127,7 @@ const acceptInvite: Handler = (call, env) => {
 };
 
 const markRead: Handler = (call, env) => {
-  const rows = mine(env.store.all('notifications'), call).filter((n) => !n.read && (call.body.all || call.body.ids.includes(n.id)));
+  const rows = mine(env.store.all('notifications'), call, env).filter((n) => !n.read && (call.body.all || call.body.ids.includes(n.id)));
   for (const n of rows) n.read = true;
   return { status: 200, body: { updated: rows.length } };
 };
