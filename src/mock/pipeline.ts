@@ -79,7 +79,8 @@ async function answer(p: Pipeline, op: Operation, params: Record<string, string>
   };
   const key = incoming.headers['idempotency-key'];
   if (!op.idempotent || key === undefined) return run();
-  const scope = rawCredential(incoming.headers) ?? incoming.ip;
+  // Keys belong to who is calling, not to one access token: a retry after a refresh still replays.
+  const scope = principal?.kind === 'user' ? `user:${principal.userId}` : principal?.kind === 'key' ? `key:${principal.keyId ?? rawCredential(incoming.headers)}` : `ip:${incoming.ip}`;
   const outcome = await p.idempotency.run(scope, key, [op.method, incoming.path, body], run);
   if ('mismatch' in outcome) {
     throw new MockHttpError(422, `The Idempotency-Key ${key} was already used with a different request; use a new key for a new request.`, {

@@ -150,6 +150,6 @@ describe('the stateful mock: organizations keep their records to themselves', ()
     await expect(outsider.teams.get(team.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await all(outsider.teams.list({ organizationId: org }))).toEqual([]);
     await expect(outsider.teams.create({ organizationId: org, name: 'Intruders' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(outsider.organizations.listMembers(org).then(all)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(all(outsider.organizations.listMembers(org))).rejects.toBeInstanceOf(NotFoundError);
   });
 });
