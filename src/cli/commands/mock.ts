@@ -74,7 +74,8 @@ function untilStopped(stop: () => Promise<void>, crashed?: Promise<number | null
 }
 
 async function stateful(opts: MockOptions, ctx: Context): Promise<void> {
-  if (opts.errors || opts.dynamic) throw new UsageError('--errors and --dynamic apply to --stateless only: the stateful mock always names violations');
+  // --errors is what the stateful mock always does (it names every violation): accepted, so older scripts keep working.
+  if (opts.dynamic) throw new UsageError('--dynamic applies to --stateless only: the stateful mock answers from its state');
   if (opts.webhookUrl && !opts.webhookSecret) throw new UsageError('--webhook-url needs --webhook-secret (or COVETON_WEBHOOK_SECRET) to sign the deliveries');
   resolvePrism();
   await assertPortFree(opts.port);
@@ -135,7 +136,7 @@ export function mockCommand(): Command {
     .addOption(new Option('--webhook-url <url>', 'POST signed events (message.created, api_key.revoked, ...) here').argParser(urlOption))
     .addOption(new Option('--webhook-secret <secret>', 'the signing secret for --webhook-url').env('COVETON_WEBHOOK_SECRET'))
     .option('--stateless', "plain Prism on the spec's examples, no state (the behaviour of earlier versions)")
-    .option('--errors', 'with --stateless: make a request that breaks the spec fail loudly (message, details, stderr)')
+    .option('--errors', 'with --stateless: make a request that breaks the spec fail loudly (the stateful mock always does)')
     .option('--dynamic', "with --stateless: generate responses from the schemas instead of the spec's examples")
     .option('--verbose', 'log one line per request on stderr')
     .option('--quiet', 'print only the URL (the default; kept for scripts)')
