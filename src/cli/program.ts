@@ -56,8 +56,12 @@ interface RunState {
  */
 const ON_DEMAND: Record<string, { summary: string; load: () => Promise<unknown> }> = {
   mock: {
-    summary: 'serve the bundled API spec on a local Prism mock that validates requests',
+    summary: 'run a local, stateful Coveton API that checks every request and answer against the spec',
     load: async () => (await import('./commands/mock.js')).mockCommand(),
+  },
+  webhooks: {
+    summary: 'send and receive signed test webhooks',
+    load: async () => (await import('./commands/webhooks.js')).webhooksCommand(),
   },
 };
 
@@ -88,6 +92,7 @@ export function buildProgram(io: Io, secrets: readonly string[] = [], state: Run
   registerAuth(program);
   onDemand(program, 'mock', loaded);
   registerContract(program);
+  onDemand(program, 'webhooks', loaded);
 
   // The context (credentials, base URL, client) is built once, for the command about to run.
   program.hook('preAction', async (root, command) => {

@@ -56,6 +56,15 @@ describe('help', () => {
     expect(mock).toContain('--json');
   });
 
+  it('the top-level help lists mock and webhooks (loaded only when named) with their own descriptions', async () => {
+    const top = (await runProgram(['--help'])).stdout.replace(/\s+/g, ' ');
+    for (const name of ['mock', 'webhooks']) {
+      const own = (await runProgram([name, '--help'])).stdout.split('\n')[2]!;
+      expect(own.length).toBeGreaterThan(10);
+      expect(top).toContain(`${name} ${own}`.replace(/\s+/g, ' '));
+    }
+  });
+
   it('--version names coveton, the SDK and Node', async () => {
     expect(await runProgram(['--version'])).toMatchObject({ code: 0, stdout: `coveton ${VERSION} (@coveton/sdk ${VERSION}, Node ${process.versions.node})\n` });
   });

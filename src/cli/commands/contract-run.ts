@@ -11,6 +11,7 @@ import { bundledSpecPath, loadSpec } from '../spec-files.js';
 import { runProbe, type ProbeResult } from '../contract/check.js';
 import { planProbes, type Probe, type Skipped } from '../contract/probes.js';
 import { printReport, reportJson } from '../contract/report.js';
+import { runWriteFlows } from '../contract/write-flows.js';
 
 export interface ContractOptions {
   target: string;
@@ -19,6 +20,7 @@ export interface ContractOptions {
   exclude?: string[];
   timeout: number;
   concurrency: number;
+  write?: true | undefined;
 }
 
 
@@ -85,6 +87,7 @@ function assertReachable(target: string, timeoutMs: number): Promise<void> {
 export async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
   const target = checkTarget(opts.target);
   const { probes, skipped } = planProbes(loadSpec(), opts.param);
+  if (opts.write && ctx.apiKey === undefined) throw new UsageError('--write needs an API key of the target: pass --api-key or set COVETON_API_KEY');
   const chosen = select(ctx, probes, skipped, opts);
   resolvePrism(); // a missing Prism is a usage error, reported before anything else is tried
   await assertReachable(target, opts.timeout);
@@ -107,6 +110,7 @@ export async function contract(ctx: Context, opts: ContractOptions): Promise<voi
     results = await runAll(chosen, opts.concurrency, (p) => runProbe(client, p), (done) =>
       spinner.update(`Checking operations against ${safeUrl(target)} (${done}/${chosen.length})`),
     );
+    if (opts.write) results.push(...(await runWriteFlows(client)));
   } finally {
     spinner.stop();
     await prism.stop();

@@ -37,6 +37,7 @@ export function registerContract(program: Command<[], {}, {}>): void {
       .option('--param <name=value>', 'a parameter value instead of the spec example (repeatable; operationId.name=value for one operation)', collectParam, new Map<string, string>())
       .addOption(new Option('--timeout <ms>', 'how long one call may take').default(30_000).argParser(positive))
       .addOption(new Option('--concurrency <n>', 'calls in flight at once').default(4).argParser(positive))
+      .option('--write', 'also run write flows (create, read back, update, list, delete) on real ids, cleaning up after')
       .addHelpText('after', HELP),
     { baseUrl: false },
   );
@@ -44,6 +45,7 @@ export function registerContract(program: Command<[], {}, {}>): void {
     'COVETON_API_KEY=ak_test_... coveton contract --target https://sandbox.partner.example/v1',
     'coveton contract --target http://127.0.0.1:8080 --include listApiKeys,getApiKey --json > report.json',
     'coveton contract --target https://sandbox.partner.example/v1 --param id=key_8Hs2 --param getChat.id=chat_91Fa',
+    'COVETON_API_KEY=ak_test_... coveton contract --target https://sandbox.partner.example/v1 --write',
   ]);
   contract.action(async (opts, cmd) => (await import('./contract-run.js')).contract(contextFrom(cmd), opts));
 }
