@@ -13,7 +13,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const COMMANDS = [[], ['api-keys'], ['api-keys', 'list'], ['api-keys', 'get'], ['api-keys', 'create'], ['api-keys', 'update'], ['api-keys', 'delete'], ['auth'], ['auth', 'test'], ['mock'], ['contract']];
+const COMMANDS = [[], ['api-keys'], ['api-keys', 'list'], ['api-keys', 'get'], ['api-keys', 'create'], ['api-keys', 'update'], ['api-keys', 'delete'], ['auth'], ['auth', 'test'], ['mock'], ['contract'], ['webhooks', 'trigger'], ['webhooks', 'listen']];
 
 describe('help', () => {
   it.each(COMMANDS)('coveton %j --help: examples, one wording for the help option, exit 0', async (...words) => {
@@ -51,9 +51,12 @@ describe('help', () => {
       const help = (await runProgram([...words, '--help'])).stdout;
       for (const flag of ['--api-key <key>', '--base-url <url>', '--verbose']) expect(help).toContain(flag);
     }
-    const mock = (await runProgram(['mock', '--help'])).stdout;
-    for (const flag of ['--api-key', '--base-url', '--verbose', '--version']) expect(mock).not.toContain(flag);
-    expect(mock).toContain('--json');
+    // mock and webhooks call no API: no credential or base URL options (mock's own --verbose is its request log).
+    for (const words of [['mock'], ['webhooks', 'listen']]) {
+      const help = (await runProgram([...words, '--help'])).stdout;
+      for (const flag of ['--api-key', '--base-url', '--version']) expect(help).not.toContain(flag);
+      expect(help).toContain('--json');
+    }
   });
 
   it('the top-level help lists mock and webhooks (loaded only when named) with their own descriptions', async () => {
