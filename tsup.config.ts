@@ -1,4 +1,22 @@
-import { defineConfig } from 'tsup';
+import { relative, resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The CLI is a user of the package: it imports the SDK and the mock from the package's own builds
+ * (dist/index.js, dist/mock.js) instead of carrying second copies of them (one SDK, so one set of
+ * error classes; and a smaller tarball).
+ */
+const OWN_BUILDS: Record<string, string> = { 'src/index.ts': '../index.js', 'src/mock/index.ts': '../mock.js' };
+const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'own-builds',
+  setup(build) {
+    build.onResolve({ filter: /\/index\.js$/ }, (args) => {
+      const source = relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+      const built = OWN_BUILDS[source.split('\\').join('/')];
+      return built ? { path: built, external: true } : undefined;
+    });
+  },
+};
 
 // Four entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
 // pulled in), the stateful mock for tests (`@coveton/sdk/mock`, Node only) and the CLI (Node only).
@@ -38,6 +56,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     outDir: 'dist/cli',
+    esbuildPlugins: [ownBuilds],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -69,7 +69,8 @@ describe.concurrent('the bin', () => {
       expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
       const urls = [...new Set(trace.match(/file:\/\/[^\s'"]+/g) ?? [])];
       const loaded = urls.map((url) => url.replace(/^.*\/(node_modules|dist)\//, '$1/'));
-      // No file of the bundle that was loaded holds the SDK's client.
+      // Neither the SDK's build nor the mock's was loaded, and no file of the CLI holds the SDK's client.
+      expect(urls.filter((url) => /\/dist\/(index|mock)\.js$/.test(url))).toEqual([]);
       const bundle = urls.filter((url) => url.includes('/dist/cli/')).map((url) => readFileSync(fileURLToPath(url), 'utf8'));
       expect(bundle.length).toBeGreaterThan(0);
       expect(bundle.filter((code) => code.includes('function createCoveton('))).toEqual([]);
