@@ -38,7 +38,14 @@ export type Send = (request: Outgoing, signal: AbortSignal | undefined) => Promi
 /** Any headers as a plain object with lower-case names. */
 export function lowerCaseHeaders(headers: HeadersInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (headers) new Headers(headers).forEach((value, name) => (out[name] = value));
+  if (!headers) return out;
+  // A plain record is copied as is, so that a bad value reaches the pipeline's check (a typed
+  // error naming the header) instead of failing inside `new Headers()`.
+  if (typeof headers === 'object' && !Array.isArray(headers) && !(typeof Headers !== 'undefined' && headers instanceof Headers)) {
+    for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+    return out;
+  }
+  new Headers(headers).forEach((value, name) => (out[name] = value));
   return out;
 }
 
