@@ -1,17 +1,27 @@
-// The typed openapi-fetch client (`coveton.GET('/api-keys/{id}', ...)`) on the same pipeline as
-// the resource methods: its fetch is the pipeline, its path parameters pass the same guard,
-// and each request is matched to its row of the operation table, so that the same rules apply
-// (idempotency key, public operations without a session token, one-time credentials).
-// It keeps openapi-fetch's contract: an HTTP error comes back as `{ error }`, not thrown.
-import createClient, { type Client } from 'openapi-fetch';
+// The typed raw client (`coveton.GET('/api-keys/{id}', { params: { path: { id } } })`): the
+// types are openapi-fetch's, the runtime is this file, on the same pipeline as the resource
+// methods. Each request is matched to its row of the operation table so that the same rules
+// apply (path-parameter guard, idempotency key, public operations without a session token,
+// one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown.
+import type { Client } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
 import { lowerCaseHeaders, type Reply } from './http/outgoing.js';
+import { allOperations } from './operations.js';
 import type { Pipeline } from './pipeline/index.js';
 import { checkPathParam, newIdempotencyKey } from './resources.js';
 import type { OperationSpec, OperationTable } from './types.js';
+import { buildUrl } from './url.js';
 
-/** The raw client without `use`/`eject`: middleware would run for it alone, not for resource methods. */
-export type RawClient = Omit<Client<paths>, 'use' | 'eject'>;
+/** openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this client alone. */
+export type RawClient = Pick<Client<paths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;
+
+interface RawInit {
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
+  headers?: HeadersInit;
+  body?: unknown;
+  signal?: AbortSignal;
+  parseAs?: 'json' | 'text';
+}
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -23,43 +33,46 @@ function toResponse(reply: Reply, text: string | undefined): Response {
 
 export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable): RawClient {
   const byRoute = new Map<string, OperationSpec>();
-  for (const ops of Object.values(table)) for (const op of Object.values(ops)) byRoute.set(`${op.method} ${op.path}`, op);
-  const routed = new WeakMap<Request, OperationSpec>();
+  for (const { op } of allOperations(table)) byRoute.set(`${op.method} ${op.path}`, op);
 
-  const client = createClient<paths>({
-    baseUrl,
-    pathSerializer: (template: string, params: Record<string, unknown>) =>
-      template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(checkPathParam(`path parameter ${name}`, params[name]))),
-    fetch: async (request: Request) => {
-      const op = routed.get(request);
-      const answer = await pipeline(
-        {
-          url: request.url,
-          method: request.method,
-          headers: lowerCaseHeaders(request.headers),
-          body: request.body === null ? null : await request.arrayBuffer(),
-        },
-        {
-          endpoint: op ? `${op.method} ${op.path}` : `${request.method} ${new URL(request.url).pathname}`,
-          signal: request.signal,
-          returnErrors: true,
-          anonymous: op?.public ?? false,
-          manualRedirect: op?.redirect ?? false,
-          ...(op?.repeat ? { repeat: op.repeat } : {}),
-        },
-      );
-      return toResponse(answer.reply, answer.text);
-    },
-  } as Parameters<typeof createClient<paths>>[0]);
-  client.use({
-    onRequest({ request, schemaPath }) {
-      const op = byRoute.get(`${request.method} ${schemaPath}`);
-      if (!op) return undefined;
-      routed.set(request, op);
-      if (op.idempotent && !request.headers.has('idempotency-key')) request.headers.set('Idempotency-Key', newIdempotencyKey());
-      return undefined;
-    },
-  });
-  const { use: _use, eject: _eject, ...methods } = client;
-  return methods;
+  const method = (verb: OperationSpec['method']) => async (template: string, init: RawInit = {}) => {
+    const op = byRoute.get(`${verb} ${template}`);
+    const path: Record<string, string> = {};
+    for (const [name, value] of Object.entries(init.params?.path ?? {})) path[name] = checkPathParam(`path parameter ${name}`, value);
+    const headers = lowerCaseHeaders(init.headers);
+    for (const [name, value] of Object.entries(init.params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+    let body: string | Uint8Array | null = null;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (op?.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = newIdempotencyKey();
+    const answer = await pipeline(
+      { url: buildUrl(baseUrl, template, path, init.params?.query), method: verb, headers, body },
+      {
+        endpoint: `${verb} ${template}`,
+        signal: init.signal,
+        returnErrors: true,
+        anonymous: op?.public ?? false,
+        manualRedirect: op?.redirect ?? false,
+        ...(op?.repeat ? { repeat: op.repeat } : {}),
+      },
+    );
+    const { reply, text } = answer;
+    const response = toResponse(reply, text);
+    const ok = reply.status >= 200 && reply.status < 300;
+    if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
+    if (!ok) {
+      let error: unknown = text;
+      try {
+        error = JSON.parse(text);
+      } catch {
+        // not JSON: the text as is, as openapi-fetch does
+      }
+      return { error, response };
+    }
+    return { data: init.parseAs === 'text' ? text : JSON.parse(text), response };
+  };
+
+  return { GET: method('GET'), PUT: method('PUT'), POST: method('POST'), DELETE: method('DELETE'), PATCH: method('PATCH') } as unknown as RawClient;
 }

@@ -4,6 +4,7 @@
 import { CovetonError, CovetonInputError } from './errors/base.js';
 import { UnexpectedResponseError } from './errors/transport.js';
 import { lowerCaseHeaders } from './http/outgoing.js';
+import { decodeOperation } from './operations.js';
 import { PagePromise } from './pagination.js';
 import type { Answer, Pipeline } from './pipeline/index.js';
 import type { CallOptions, OperationSpec, OperationTable } from './types.js';
@@ -65,7 +66,8 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
   const resources: Record<string, Record<string, (...args: unknown[]) => unknown>> = {};
   for (const [resource, operations] of Object.entries(table)) {
     const methods: Record<string, (...args: unknown[]) => unknown> = {};
-    for (const [name, op] of Object.entries(operations)) {
+    for (const [name, row] of Object.entries(operations)) {
+      const op = decodeOperation(row);
       const where = `${resource}.${name}`;
       methods[name] = (...args: unknown[]) => {
         const invocation = checkArgs(where, op, args);

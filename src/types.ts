@@ -19,7 +19,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** How to call one operation: a row of the table codegen writes into generated/resources.ts. */
+/** How to call one operation: a row of generated/resources.ts, decoded by src/operations.ts. */
 export interface OperationSpec {
   readonly operationId: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,4 +43,5 @@ export interface OperationSpec {
   readonly returns: 'nothing' | 'array' | 'object' | 'value';
 }
 
-export type OperationTable = Readonly<Record<string, Readonly<Record<string, OperationSpec>>>>;
+/** The generated table: resource, then method name, then the operation's compact row. */
+export type OperationTable = Readonly<Record<string, Readonly<Record<string, string>>>>;

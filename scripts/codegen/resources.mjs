@@ -73,6 +73,20 @@ export function collectOperations(spec) {
   return out;
 }
 
+/** One operation as a row of the table; the decoder is src/operations.ts. */
+export function encodeRow(op) {
+  const flags = [];
+  if (op.body !== 'none') flags.push(op.body === 'required' ? 'B' : 'b');
+  if (op.query !== 'none') flags.push(op.query === 'required' ? 'Q' : 'q');
+  if (op.idempotent) flags.push('I');
+  if (op.paginated) flags.push(`P${op.defaultLimit}`);
+  if (op.redirect) flags.push('R');
+  if (op.public) flags.push('U');
+  if (op.repeat === 'if-not-sent') flags.push('O');
+  const returns = { nothing: '', array: '>a', object: '>o', value: '>v' }[op.returns];
+  return [op.operationId, op.method, op.path, ...flags, ...(returns ? [returns] : [])].join(' ');
+}
+
 function signature(op) {
   const P = `'${op.path}'`;
   const M = `'${op.method.toLowerCase()}'`;
@@ -123,28 +137,14 @@ export function renderResources(spec) {
   for (const resource of byResource.keys()) out.push(`  ${resource}: ${iface(resource)};`);
   out.push('}');
   out.push('');
-  out.push('/** How to call each operation; bound into methods by src/resources.ts. */');
+  out.push('/**');
+  out.push(' * How to call each operation, one compact row each (decoded by src/operations.ts, which');
+  out.push(' * documents the flags): `operationId METHOD /path flags... >returns`.');
+  out.push(' */');
   out.push('export const operations = {');
   for (const [resource, list] of byResource) {
     out.push(`  ${resource}: {`);
-    for (const op of list) {
-      const entry = {
-        operationId: op.operationId,
-        method: op.method,
-        path: op.path,
-        pathParams: op.pathParams,
-        body: op.body,
-        query: op.query,
-        idempotent: op.idempotent,
-        paginated: op.paginated,
-        defaultLimit: op.defaultLimit,
-        redirect: op.redirect,
-        public: op.public,
-        ...(op.repeat ? { repeat: op.repeat } : {}),
-        returns: op.returns,
-      };
-      out.push(`    ${op.name}: ${JSON.stringify(entry)},`);
-    }
+    for (const op of list) out.push(`    ${op.name}: '${encodeRow(op)}',`);
     out.push('  },');
   }
   out.push('} as const satisfies OperationTable;');
