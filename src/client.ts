@@ -1,5 +1,4 @@
-import type { Resources } from '../generated/resources.js';
-import { operations } from '../generated/resources.js';
+import { operations, sessionOperations, type Resources, type SessionOperations } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
 import { fileHelpers, type FileHelpers } from './files.js';
 import { fetchSend } from './http/fetch.js';
@@ -87,10 +86,11 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   // Presigned storage URLs get the bytes and nothing else: no credential, no SDK header.
   const storage = createPipeline(config, { send, target: 'storage', secrets, logger });
 
-  const bound = bindResources(operations, createInvoke(pipeline, config.baseUrl));
-  const resources = bound as unknown as Resources;
+  const invoke = createInvoke(pipeline, config.baseUrl);
+  const resources = bindResources(operations, invoke) as unknown as Resources;
   Object.assign(resources.files, fileHelpers(resources.files, storage));
-  const session = sessionHelpers(resources.auth, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
+  const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
+  const session = sessionHelpers(signIn, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
   return Object.defineProperties(Object.assign(Object.create(null) as object, rawClient(pipeline, config.baseUrl, operations), resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },
     session: { value: session, enumerable: true },

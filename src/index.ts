@@ -17,3 +17,4 @@ export { VERSION } from './version.js';
 export * from './errors/index.js';
 export type { paths, components, operations, webhooks } from '../generated/schema.js';
 export type { Resources } from '../generated/resources.js';
+export type * from '../generated/models.js';

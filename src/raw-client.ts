@@ -4,7 +4,8 @@
 // apply (path-parameter guard, idempotency key, public operations without a session token,
 // one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown.
 import type { Client } from 'openapi-fetch';
-import type { paths } from '../generated/schema.js';
+import type { ClientPaths } from '../generated/resources.js';
+import { CovetonInputError } from './errors/base.js';
 import { lowerCaseHeaders, type Reply } from './http/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from './pipeline/index.js';
@@ -13,7 +14,7 @@ import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
 
 /** openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this client alone. */
-export type RawClient = Pick<Client<paths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;
+export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;
 
 interface RawInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
@@ -37,6 +38,9 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
 
   const method = (verb: OperationSpec['method']) => async (template: string, init: RawInit = {}) => {
     const op = byRoute.get(`${verb} ${template}`);
+    // Session-only operations (coveton.session.*) and the payment processors' webhooks are not
+    // in the table: an untyped call to them is refused, as the types refuse a typed one.
+    if (!op) throw new CovetonInputError(`${verb} ${template}`, 'is not an operation of this client (sign-in and sign-out are coveton.session.*)');
     const path: Record<string, string> = {};
     for (const [name, value] of Object.entries(init.params?.path ?? {})) path[name] = checkPathParam(`path parameter ${name}`, value);
     const headers = lowerCaseHeaders(init.headers);
@@ -46,16 +50,16 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
       body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    if (op?.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = newIdempotencyKey();
+    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = newIdempotencyKey();
     const answer = await pipeline(
       { url: buildUrl(baseUrl, template, path, init.params?.query), method: verb, headers, body },
       {
         endpoint: `${verb} ${template}`,
         signal: init.signal,
         returnErrors: true,
-        anonymous: op?.public ?? false,
-        manualRedirect: op?.redirect ?? false,
-        ...(op?.repeat ? { repeat: op.repeat } : {}),
+        anonymous: op.public,
+        manualRedirect: op.redirect,
+        ...(op.repeat ? { repeat: op.repeat } : {}),
       },
     );
     const { reply, text } = answer;

@@ -82,7 +82,7 @@ export class RedirectError extends CovetonError {
 export class BodyTooLargeError extends CovetonError {
   override name = 'BodyTooLargeError';
   constructor(readonly limit: number) {
-    super(`The response body is larger than maxResponseBytes (${limit} bytes); it was not read further.`);
+    super(`Response body over maxResponseBytes (${limit}).`);
   }
 
   override toJSON(): Record<string, unknown> {
@@ -98,7 +98,7 @@ export class UnexpectedResponseError extends CovetonError {
     readonly status: number,
     what: string,
   ) {
-    super(`${operation} answered ${status} with ${what}, not what the API contract promises.`);
+    super(`${operation} answered ${status} with ${what}, against the API contract.`);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -40,7 +40,7 @@ export function credentials(options: ResolvedOptions, refresher: Refresher, logg
     if (keyValue) headers[keyHeader] = keyValue;
     else if (!warned) {
       warned = true;
-      logger.warn('no credential: pass apiKey (or set COVETON_API_KEY), or sign in with session.login(); this call goes out unauthenticated');
+      logger.warn('no credential: pass apiKey or sign in with session.login()');
     }
     return undefined;
   };

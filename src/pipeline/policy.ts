@@ -86,14 +86,14 @@ function isRetryableError(error: CovetonError | undefined, notSentOnly: boolean)
 }
 
 function redirect(policy: CallPolicy, state: AttemptState): Decision {
-  if (state.status === 0) return { do: 'refuse', location: '', why: 'the runtime hides its target from scripts' };
-  if (state.redirects >= MAX_REDIRECTS) return { do: 'refuse', location: '', why: `more than ${MAX_REDIRECTS} redirects` };
-  if (!state.location) return { do: 'refuse', location: '', why: 'it has no Location' };
+  if (state.status === 0) return { do: 'refuse', location: '', why: 'the runtime hides its target' };
+  if (state.redirects >= MAX_REDIRECTS) return { do: 'refuse', location: '', why: 'too many redirects' };
+  if (!state.location) return { do: 'refuse', location: '', why: 'no Location' };
   let target: URL;
   try {
     target = new URL(state.location, policy.url);
   } catch {
-    return { do: 'refuse', location: '', why: 'its Location is not a URL' };
+    return { do: 'refuse', location: '', why: 'bad Location' };
   }
   const shown = `${target.origin}${target.pathname}${target.search ? '?[REDACTED]' : ''}`;
   const toGet = state.status === 303 || ((state.status === 301 || state.status === 302) && policy.method === 'POST');
@@ -102,9 +102,9 @@ function redirect(policy: CallPolicy, state: AttemptState): Decision {
     if (target.protocol !== 'https:') return { do: 'refuse', location: shown, why: 'storage redirects are followed only to https' };
     return { do: 'follow', url: target.href, method, keepBody: method === policy.method };
   }
-  if (target.origin !== new URL(policy.url).origin) return { do: 'refuse', location: shown, why: 'it leads to another origin, which never gets an API request' };
-  if (policy.repeat === 'if-not-sent') return { do: 'refuse', location: shown, why: 'the request carries a one-time credential' };
-  if (policy.method !== 'GET' && policy.method !== 'HEAD') return { do: 'refuse', location: shown, why: `a ${policy.method} is never re-sent to a redirect` };
+  if (target.origin !== new URL(policy.url).origin) return { do: 'refuse', location: shown, why: 'another origin never gets an API request' };
+  if (policy.repeat === 'if-not-sent') return { do: 'refuse', location: shown, why: 'it carries a one-time credential' };
+  if (policy.method !== 'GET' && policy.method !== 'HEAD') return { do: 'refuse', location: shown, why: `${policy.method} is never re-sent` };
   return { do: 'follow', url: target.href, method, keepBody: false };
 }
 
