@@ -3,13 +3,14 @@
 // spent-or-not question cannot arise (refused connection, or a retryable status), never
 // redirected. A failure is the pipeline's typed error, with the refresh token redacted.
 import type { components } from '../../generated/schema.js';
+import { UnexpectedResponseError } from '../errors/transport.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { toTokens } from './helpers.js';
 import type { SessionTokens } from './tokens.js';
 
 export function refreshExchange(pipeline: Pipeline, baseUrl: string) {
   return async (refreshToken: string): Promise<SessionTokens> => {
-    const { text } = await pipeline(
+    const { text, reply } = await pipeline(
       {
         url: `${baseUrl}/auth/refresh`,
         method: 'POST',
@@ -18,6 +19,12 @@ export function refreshExchange(pipeline: Pipeline, baseUrl: string) {
       },
       { endpoint: 'POST /auth/refresh', repeat: 'if-not-sent', anonymous: true, secrets: [refreshToken] },
     );
-    return toTokens(JSON.parse(text ?? '') as components['schemas']['AuthTokens']);
+    let body: unknown;
+    try {
+      body = JSON.parse(text ?? '');
+    } catch {
+      throw new UnexpectedResponseError('POST /auth/refresh', reply.status, 'a body that is not JSON');
+    }
+    return toTokens(body as components['schemas']['AuthTokens']);
   };
 }
