@@ -80,7 +80,9 @@ export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
   return async (request, signal) => {
     const [origin, path] = split(request.url);
     const body = request.body instanceof ArrayBuffer ? new Uint8Array(request.body) : request.body;
-    const headers = 'accept-encoding' in request.headers ? request.headers : { ...request.headers, 'accept-encoding': 'gzip, deflate, br' };
+    // The headers are this attempt's own copy: set the encodings fetch would ask for, in place.
+    const headers = request.headers;
+    headers['accept-encoding'] ??= 'gzip, deflate, br';
     return fromUndici(await dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body, signal }));
   };
 }
