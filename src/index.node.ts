@@ -8,6 +8,15 @@ import type { CovetonOptions } from './options.js';
 export * from './index.js';
 
 /**
+ * Node itself, not a runtime that also answers to the `node` export condition (Bun, Deno):
+ * those keep their own fetch, which their undici look-alikes do not replace.
+ */
+const isNode = (() => {
+  const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: { versions?: { node?: string } } };
+  return g.Bun === undefined && g.Deno === undefined && typeof g.process?.versions?.node === 'string';
+})();
+
+/**
  * Creates a Coveton client.
  * @example
  * const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY, environment: 'sandbox' });
@@ -15,5 +24,5 @@ export * from './index.js';
  * for await (const k of coveton.apiKeys.list({ status: 'active' })) console.log(k.name);
  */
 export function createCoveton(options: CovetonOptions = {}): Coveton {
-  return buildClient(options, undiciSend);
+  return buildClient(options, isNode ? undiciSend : undefined);
 }

@@ -58,8 +58,8 @@ export function parseRetryAfter(headers: HeaderReader, now: number): number | un
 
 /** What the pipeline, the rate limiter and the error builder read from one response's headers. */
 export interface ResponseFacts {
-  rateLimit: RateLimitInfo | undefined;
-  retryAfterMs: number | undefined;
+  readonly rateLimit: RateLimitInfo | undefined;
+  readonly retryAfterMs: number | undefined;
 }
 
 const parsed = new WeakMap<HeaderReader, ResponseFacts>();
@@ -67,6 +67,17 @@ const parsed = new WeakMap<HeaderReader, ResponseFacts>();
 /** The headers of one response, parsed once however many parts of the SDK ask. */
 export function readFacts(headers: HeaderReader): ResponseFacts {
   let facts = parsed.get(headers);
-  if (!facts) parsed.set(headers, (facts = { rateLimit: readRateLimit(headers), retryAfterMs: parseRetryAfter(headers, Date.now()) }));
+  if (!facts) {
+    // Retry-After is read when asked for (a failed answer), not on every success.
+    let retryAfter: { ms: number | undefined } | undefined;
+    const at = Date.now();
+    facts = {
+      rateLimit: readRateLimit(headers),
+      get retryAfterMs() {
+        return (retryAfter ??= { ms: parseRetryAfter(headers, at) }).ms;
+      },
+    };
+    parsed.set(headers, facts);
+  }
   return facts;
 }

@@ -119,9 +119,9 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       const { status } = reply;
       const answer: Answer = { reply, facts };
       try {
-        if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD' || isRedirect(status)) {
-          if (!(isRedirect(status) && call.manualRedirect)) reply.discard();
-        } else if (status < 200 || status >= 300) answer.errorBody = parseBody((answer.text = await reply.text(cap)));
+        // A redirect is read from its headers only, followed or not: its body goes unread.
+        if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD' || isRedirect(status)) reply.discard();
+        else if (status < 200 || status >= 300) answer.errorBody = parseBody((answer.text = await reply.text(cap)));
         else if (!call.read || call.read === 'text') answer.text = await reply.text(cap);
         else if (call.read === 'bytes') answer.bytes = await reply.bytes(cap);
         else if (!guard) answer.stream = reply.stream();

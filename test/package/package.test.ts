@@ -114,9 +114,10 @@ describe('the packed package', () => {
     expect(manifest.sideEffects).toBe(false);
     for (const subpath of ['.', './webhooks']) {
       const entry = manifest.exports[subpath];
-      // '.' has a Node build first (the undici transport); every other runtime takes import/require.
-      expect(Object.keys(entry)).toEqual(subpath === '.' ? ['node', 'import', 'require'] : ['import', 'require']);
-      for (const build of subpath === '.' ? [entry, entry.node] : [entry]) {
+      // '.' has a Node build (the undici transport); Bun and Deno, which also answer to `node`,
+      // are sent to the fetch build first, like every other runtime.
+      expect(Object.keys(entry)).toEqual(subpath === '.' ? ['bun', 'deno', 'node', 'import', 'require'] : ['import', 'require']);
+      for (const build of subpath === '.' ? [entry, entry.node, entry.bun, entry.deno] : [entry]) {
         expect(Object.keys(build.import)).toEqual(['types', 'default']);
         expect(Object.keys(build.require)).toEqual(['types', 'default']);
       }
