@@ -216,7 +216,14 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         if (next.what === 'session') {
           state.renewedSession = true;
           // The resend carries the fresh token as is: asking the store again could refresh twice.
-          const fresh = await credentials!.renew(sessionToken!, call.signal);
+          // The wait for the shared refresh counts against the deadline and ends with the caller's signal.
+          const wait = attemptSignal(call.signal, Number.POSITIVE_INFINITY, deadline - (Date.now() - started));
+          let fresh: string;
+          try {
+            fresh = await credentials!.renew(sessionToken!, wait.signal);
+          } finally {
+            wait.dispose();
+          }
           request = { ...request, headers: { ...request.headers, authorization: `Bearer ${fresh}` } };
         } else {
           state.renewedTarget = true;
