@@ -1,5 +1,5 @@
 // The generated operation table (generated/resources.ts) holds one compact row per operation,
-// `operationId METHOD /path flags... >returns`, so that the browser bundle carries a few bytes
+// `METHOD /path flags... >returns`, so that the browser bundle carries a few bytes
 // per operation instead of an object. Every derived fact is read from the row, here:
 //   B / b   a request body, required / optional       Q / q   query parameters, required / optional
 //   I       takes an Idempotency-Key                  P<n>    a page list, default limit n
@@ -11,12 +11,11 @@ import type { OperationSpec, OperationTable } from './types.js';
 const RETURNS = { a: 'array', o: 'object', v: 'value' } as const;
 
 export function decodeOperation(row: string): OperationSpec {
-  const [operationId, method, path, ...flags] = row.split(' ') as [string, OperationSpec['method'], string, ...string[]];
+  const [method, path, ...flags] = row.split(' ') as [OperationSpec['method'], string, ...string[]];
   const has = (flag: string) => flags.includes(flag);
   const page = flags.find((f) => f[0] === 'P');
   const returns = flags.find((f) => f[0] === '>');
   return {
-    operationId,
     method,
     path,
     pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),

@@ -21,7 +21,7 @@ function int(headers: HeaderReader, name: string): number | undefined {
 
 let last: { key: string; info: RateLimitInfo } | undefined;
 
-export function readRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
+function parseRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
   // The same three strings come back on most responses of a window: reuse the parsed figures.
   const key = `${headers.get('x-ratelimit-limit')},${headers.get('x-ratelimit-remaining')},${headers.get('x-ratelimit-reset')}`;
   if (last?.key === key) return last.info;
@@ -32,6 +32,11 @@ export function readRateLimit(headers: HeaderReader): RateLimitInfo | undefined 
   const info = Object.freeze({ limit, remaining, resetAt: new Date(reset * 1000) });
   last = { key, info };
   return info;
+}
+
+/** The rate-limit figures of a response (parsed once per response, however many callers ask). */
+export function readRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
+  return readFacts(headers).rateLimit;
 }
 
 /** HTTP-date forms of RFC 9110 section 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
@@ -72,7 +77,7 @@ export function readFacts(headers: HeaderReader): ResponseFacts {
     let retryAfter: { ms: number | undefined } | undefined;
     const at = Date.now();
     facts = {
-      rateLimit: readRateLimit(headers),
+      rateLimit: parseRateLimit(headers),
       get retryAfterMs() {
         return (retryAfter ??= { ms: parseRetryAfter(headers, at) }).ms;
       },

@@ -131,7 +131,7 @@ export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
     if (op.redirect) {
       if (answer.reply.status === 0) {
         // Browsers hide a redirect's Location from scripts: send the browser to the URL instead.
-        throw new CovetonError(`${op.operationId} answers with a redirect, which a browser does not let scripts read: navigate to ${baseUrl}${op.path} instead.`);
+        throw new CovetonError(`${where} answers a redirect that a browser hides from scripts: navigate to ${baseUrl}${op.path}.`);
       }
       if (answer.reply.status >= 300 && answer.reply.status < 400) return { location: answer.reply.headers.get('location') ?? '' };
     }

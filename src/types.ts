@@ -21,7 +21,6 @@ export interface CallOptions {
 
 /** How to call one operation: a row of generated/resources.ts, decoded by src/operations.ts. */
 export interface OperationSpec {
-  readonly operationId: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   /** Path parameters, in path order; they are the method's first arguments. */

@@ -70,7 +70,7 @@ export class RedirectError extends CovetonError {
     readonly endpoint: string,
     why: string,
   ) {
-    super(`${endpoint} answered ${status} with a redirect to ${location || '(a target the runtime hides)'}; not followed: ${why}.`);
+    super(`${endpoint} answered ${status} with a redirect to ${location || '(hidden)'}; not followed: ${why}.`);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -2,7 +2,7 @@
 // generated operation table (a GET with no one-time credential and no redirect away from the
 // target), with its parameters filled from the spec's examples (generated/probes.ts, written by
 // the same codegen walk as the table). Operations it cannot call safely are listed with the reason.
-import { parameterExamples } from '../../../generated/probes.js';
+import { getOperations } from '../../../generated/probes.js';
 import { operations, sessionOperations } from '../../../generated/resources.js';
 import { allOperations } from '../../operations.js';
 
@@ -40,7 +40,8 @@ export function planProbes(overrides: ParamOverrides = new Map()): { probes: Pro
   const skipped: Skipped[] = [];
   for (const { op } of [...allOperations(operations), ...allOperations(sessionOperations)]) {
     if (op.method !== 'GET') continue; // only safe methods: the contract check never changes data
-    const base = { operationId: op.operationId, method: 'GET', template: op.path };
+    const { operationId, examples } = getOperations[`GET ${op.path}`]!;
+    const base = { operationId, method: 'GET', template: op.path };
     if (op.repeat === 'if-not-sent') {
       skipped.push({ ...base, reason: 'not safe: it exchanges a one-time OAuth code for tokens' });
       continue;
@@ -52,8 +53,8 @@ export function planProbes(overrides: ParamOverrides = new Map()): { probes: Pro
     const pathParams: Record<string, string> = {};
     const query: Record<string, string | number | boolean> = {};
     let missing: string | undefined;
-    for (const [name, example] of Object.entries(parameterExamples[op.operationId] ?? {})) {
-      const value = overrideOf(overrides, op.operationId, name) ?? example;
+    for (const [name, example] of Object.entries(examples)) {
+      const value = overrideOf(overrides, operationId, name) ?? example;
       if (value === null) missing = name;
       else if (op.pathParams.includes(name)) pathParams[name] = String(value);
       else query[name] = value;
