@@ -210,6 +210,9 @@ describe('the packed package', () => {
     console.log(`gzipped browser bundle: ${JSON.stringify(figures)} (budgets ${JSON.stringify(budget)})`);
     expect(overBudget(results, budget)).toEqual([]);
     // The webhook helpers stand alone: none of the client, and not openapi-fetch.
+    // The browser bundle never pulls in the Node transport.
+    const client = results.find((r: { name: string }) => r.name === 'createCoveton');
+    expect(client.inputs.filter((f: string) => /undici|index\.node/.test(f))).toEqual([]);
     const webhooks = results.find((r: { name: string }) => r.name === 'webhooks');
     expect(webhooks.inputs.filter((f: string) => /openapi-fetch|dist\/index\.js/.test(f))).toEqual([]);
   });
