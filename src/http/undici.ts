@@ -65,6 +65,10 @@ function fromUndici({ statusCode, headers, body }: Dispatcher.ResponseData): Rep
 function dispatcherFor(proxy: string | false | undefined): Dispatcher {
   if (proxy === false) return new Agent();
   if (proxy) return new ProxyAgent(proxy);
+  // No proxy in the environment (the usual case): a plain agent, which skips the NO_PROXY
+  // matching EnvHttpProxyAgent does on every request.
+  const env = process.env;
+  if (!env.HTTPS_PROXY && !env.https_proxy && !env.HTTP_PROXY && !env.http_proxy) return new Agent();
   return new EnvHttpProxyAgent();
 }
 
