@@ -1,8 +1,8 @@
 // The Node entry of `@coveton/sdk` (the `node` export condition): the same surface as
-// ./index.ts, but `createCoveton` sends through undici's dispatcher (src/http/undici.ts), with
+// ./index.ts, but `createCoveton` sends through undici's dispatcher (src/http/node-undici.ts), with
 // proxy support, instead of `fetch`. A `fetch` passed in the options still wins.
 import { buildClient, type Coveton } from './client.js';
-import { undiciSend } from './http/undici.js';
+import { undiciSend } from './http/node-undici.js';
 import type { CovetonOptions } from './options.js';
 
 export * from './index.js';
