@@ -2,15 +2,19 @@ import { relative, resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 /**
- * The CLI is a user of the package: it imports the SDK and the mock from the package's own builds
- * (dist/index.js, dist/mock.js) instead of carrying second copies of them (one SDK, so one set of
- * error classes; and a smaller tarball).
+ * The CLI is a user of the package: it imports the SDK (its Node build) and the mock from the
+ * package's own builds (dist/index.node.js, dist/mock.js) instead of carrying second copies of
+ * them (one SDK, so one set of error classes; and a smaller tarball).
  */
-const OWN_BUILDS: Record<string, string> = { 'src/index.ts': '../index.js', 'src/mock/index.ts': '../mock.js' };
+const OWN_BUILDS: Record<string, string> = {
+  'src/index.ts': '../index.node.js',
+  'src/index.node.ts': '../index.node.js',
+  'src/mock/index.ts': '../mock.js',
+};
 const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'own-builds',
   setup(build) {
-    build.onResolve({ filter: /\/index\.js$/ }, (args) => {
+    build.onResolve({ filter: /\/index(\.node)?\.js$/ }, (args) => {
       const source = relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
       const built = OWN_BUILDS[source.split('\\').join('/')];
       return built ? { path: built, external: true } : undefined;
@@ -18,11 +22,13 @@ const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-// Four entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
-// pulled in), the stateful mock for tests (`@coveton/sdk/mock`, Node only) and the CLI (Node only).
+// Five entry points, each importable alone: the SDK (fetch; every runtime), its Node build
+// (the `node` export condition: undici transport, proxies), the webhook helpers (no SDK
+// runtime pulled in), the stateful mock for tests (`@coveton/sdk/mock`, Node only) and the
+// CLI (Node only).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts' },
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: false, // the package ships no sources for maps to point at

@@ -1,6 +1,7 @@
 // Builds the context (context.ts) of the command about to run: loaded by the program's preAction
 // hook, with the SDK, only when a command runs.
-import { createCoveton, ENVIRONMENTS, VERSION, type Coveton, type CovetonOptions } from '../index.js';
+// The Node entry: undici's transport, and HTTPS_PROXY / HTTP_PROXY / NO_PROXY honoured.
+import { createCoveton, ENVIRONMENTS, VERSION, type Coveton, type CovetonOptions } from '../index.node.js';
 import { UsageError } from './failures.js';
 import { registerContext, type Context, type GlobalOptions, type OptionSource } from './context.js';
 import type { Io } from './io.js';

@@ -70,7 +70,7 @@ describe.concurrent('the bin', () => {
       const urls = [...new Set(trace.match(/file:\/\/[^\s'"]+/g) ?? [])];
       const loaded = urls.map((url) => url.replace(/^.*\/(node_modules|dist)\//, '$1/'));
       // Neither the SDK's build nor the mock's was loaded, and no file of the CLI holds the SDK's client.
-      expect(urls.filter((url) => /\/dist\/(index|mock)\.js$/.test(url))).toEqual([]);
+      expect(urls.filter((url) => /\/dist\/(index|index\.node|mock)\.js$/.test(url))).toEqual([]);
       const bundle = urls.filter((url) => url.includes('/dist/cli/')).map((url) => readFileSync(fileURLToPath(url), 'utf8'));
       expect(bundle.length).toBeGreaterThan(0);
       expect(bundle.filter((code) => code.includes('function createCoveton('))).toEqual([]);
