@@ -54,13 +54,18 @@ interface RunState {
  * help, so that every other command starts without them. Keep a summary in step with its
  * command's own description.
  */
-const ON_DEMAND: Record<string, { summary: string; load: () => Promise<unknown> }> = {
+const ON_DEMAND: Record<string, { summary: string; examples?: string[]; load: () => Promise<unknown> }> = {
   mock: {
     summary: 'run a local, stateful Coveton API that checks every request and answer against the spec',
     load: async () => (await import('./commands/mock.js')).mockCommand(),
   },
   webhooks: {
     summary: 'send and receive signed test webhooks',
+    // The group's own examples (its subcommands carry theirs).
+    examples: [
+      'coveton webhooks listen --port 4242 --secret whsec_test',
+      'coveton webhooks trigger message.created --to http://127.0.0.1:4242 --secret whsec_test',
+    ],
     load: async () => (await import('./commands/webhooks.js')).webhooksCommand(),
   },
 };
@@ -71,7 +76,11 @@ async function loadNamed(argv: readonly string[]): Promise<Map<string, Command>>
   const name = words.find((word) => !word.startsWith('-'));
   const loaded = new Map<string, Command>();
   const entry = name === undefined ? undefined : ON_DEMAND[name];
-  if (name !== undefined && entry) loaded.set(name, (await entry.load()) as Command);
+  if (name !== undefined && entry) {
+    const command = (await entry.load()) as Command;
+    if (entry.examples) examples(command, entry.examples);
+    loaded.set(name, command);
+  }
   return loaded;
 }
 

@@ -13,7 +13,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const COMMANDS = [[], ['api-keys'], ['api-keys', 'list'], ['api-keys', 'get'], ['api-keys', 'create'], ['api-keys', 'update'], ['api-keys', 'delete'], ['auth'], ['auth', 'test'], ['mock'], ['contract'], ['webhooks', 'trigger'], ['webhooks', 'listen']];
+const COMMANDS = [[], ['api-keys'], ['api-keys', 'list'], ['api-keys', 'get'], ['api-keys', 'create'], ['api-keys', 'update'], ['api-keys', 'delete'], ['auth'], ['auth', 'test'], ['mock'], ['contract'], ['webhooks'], ['webhooks', 'trigger'], ['webhooks', 'listen']];
 
 describe('help', () => {
   it.each(COMMANDS)('coveton %j --help: examples, one wording for the help option, exit 0', async (...words) => {
