@@ -6,11 +6,11 @@ import type { Resources } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
 import { errorFromResponse } from './errors/from-response.js';
 import { APITimeoutError } from './errors/transport.js';
+import { readUploadBody, type UploadBody } from './files/upload-body.js';
 import { lowerCaseHeaders, parseBody, type Outgoing, type Received } from './outgoing.js';
 import type { CallOptions, Transport } from './transport.js';
 
-/** What `files.upload` accepts: bytes, a Blob, or (in Node) a readable stream with its `size`. */
-export type UploadBody = Uint8Array | ArrayBuffer | Blob | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+export type { UploadBody } from './files/upload-body.js';
 
 export interface UploadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 'deadline' | 'maxRetries'> {
   filename: string;
@@ -31,55 +31,6 @@ export interface FileHelpers {
   /** Gets a short-lived URL for the file and downloads its bytes. */
   download(fileId: string, options?: DownloadOptions & { as?: 'bytes' }): Promise<Uint8Array>;
   download(fileId: string, options: DownloadOptions & { as: 'stream' }): Promise<ReadableStream<Uint8Array>>;
-}
-
-async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of chunks) {
-    parts.push(chunk);
-    total += chunk.byteLength;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
-
-async function streamChunks(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  return collect({
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    },
-  });
-}
-
-/** The bytes to send, read once so that every retry re-sends them intact. */
-async function toBytes(body: UploadBody, declared: number | undefined): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  if (body instanceof Uint8Array) bytes = body;
-  else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
-  else if (typeof Blob !== 'undefined' && body instanceof Blob) bytes = new Uint8Array(await body.arrayBuffer());
-  else if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) bytes = await streamChunks(body);
-  else if (body && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
-    if (declared === undefined) throw new CovetonInputError('files.upload(size)', 'is required with a stream');
-    bytes = await collect(body as AsyncIterable<Uint8Array>);
-  } else {
-    throw new CovetonInputError('files.upload(body)', 'must be a Uint8Array, ArrayBuffer, Blob or readable stream');
-  }
-  if (declared !== undefined && declared !== bytes.byteLength) {
-    throw new CovetonInputError('files.upload(size)', `says ${declared} bytes but the body has ${bytes.byteLength}`);
-  }
-  if (bytes.byteLength === 0) throw new CovetonInputError('files.upload(body)', 'is empty');
-  return bytes;
 }
 
 const expired = (response: Response) => response.status === 403;
@@ -107,8 +58,9 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
     async upload(body, options) {
       if (!options?.filename) throw new CovetonInputError('files.upload(filename)', 'is required');
       if (!options.contentType) throw new CovetonInputError('files.upload(contentType)', 'is required');
-      const bytes = await toBytes(body, options.size);
       const call = budget(options);
+      // Read under the upload's deadline and signal, and never past the declared size.
+      const bytes = await readUploadBody(body, { size: options.size, ...call() });
       const presign = () =>
         files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call());
       const put = (target: Awaited<ReturnType<typeof presign>>) => {
