@@ -129,7 +129,7 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   const resources = bindResources(operations, invoke) as unknown as Resources;
   // Presigned storage URLs get the bytes and nothing else: no credential, no SDK header.
   const storage = createTransport(config, { layers: [], gate: undefined, secrets, plain: true });
-  Object.assign(resources.files, fileHelpers(resources.files, storage, secrets));
+  Object.assign(resources.files, fileHelpers(resources.files, storage, secrets, config.baseUrl));
   const session = sessionHelpers(resources.auth, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
   return Object.defineProperties(Object.assign(Object.create(null) as object, client, resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },

@@ -9,6 +9,7 @@ import { APITimeoutError } from './errors/transport.js';
 import { readUploadBody, type UploadBody } from './files/upload-body.js';
 import { lowerCaseHeaders, parseBody, type Outgoing, type Received } from './outgoing.js';
 import type { CallOptions, Transport } from './transport.js';
+import { checkStorageUrl } from './url-policy.js';
 
 export type { UploadBody } from './files/upload-body.js';
 
@@ -35,7 +36,13 @@ export interface FileHelpers {
 
 const expired = (response: Response) => response.status === 403;
 
-export function fileHelpers(files: Resources['files'], storage: Transport, secrets: () => readonly (string | undefined)[]): FileHelpers {
+export function fileHelpers(
+  files: Resources['files'],
+  storage: Transport,
+  secrets: () => readonly (string | undefined)[],
+  /** The API's base URL: a storage URL is held to its scheme (see url-policy.ts). */
+  apiBaseUrl: string,
+): FileHelpers {
   const fail = ({ response, text }: Received, method: string) =>
     errorFromResponse(response.status, response.statusText, response.headers, parseBody(text), {
       method,
@@ -66,6 +73,7 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       const put = (target: Awaited<ReturnType<typeof presign>>) => {
         const headers = lowerCaseHeaders(target.headers);
         delete headers['content-length']; // fetch sets it from the body; some runtimes refuse it
+        checkStorageUrl('files.upload(uploadUrl)', target.uploadUrl, apiBaseUrl);
         const request: Outgoing = { url: target.uploadUrl, method: 'PUT', headers, body: bytes, redirect: 'follow' };
         return storage.send(request, call());
       };
@@ -84,6 +92,7 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       const read = options.as === 'stream' ? 'stream' : 'bytes';
       const get = async () => {
         const link = await files.getDownloadUrl(fileId, call());
+        checkStorageUrl('files.download(url)', link.url, apiBaseUrl);
         const request: Outgoing = { url: link.url, method: 'GET', headers: {}, body: null, redirect: 'follow' };
         return storage.send(request, { ...call(), read });
       };

@@ -1,9 +1,12 @@
+import { readEnv } from './env.js';
 import { CovetonInputError } from './errors/base.js';
 import { isLogLevel, type Logger, type LogLevel } from './logger.js';
 import type { RetryEvent } from './retry.js';
 import type { BackoffOptions } from './retry-timing.js';
 import type { RateLimitOptions } from './rate-limiter.js';
+import { isBrowserPage } from './runtime.js';
 import type { SessionOptions } from './session/options.js';
+import { checkBaseUrl } from './url-policy.js';
 
 /** The API's hosts (API brief: Base URLs). */
 export const ENVIRONMENTS = {
@@ -118,6 +121,15 @@ export interface CovetonOptions extends SessionOptions {
    * @example createCoveton({ rateLimit: { maxConcurrent: 4, budget: { requests: 100, interval: 60_000 } } })
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Lets an API key secret be used in a browser page. Off, `createCoveton` refuses an `apiKey` in
+   * a browser, because every visitor of the page can read it; browser apps sign their users in
+   * (sessions) instead. Turn it on only for a page used by the key's owner alone (an internal
+   * tool on a trusted machine). Has no effect outside browser pages (Node, Deno, Bun, workers).
+   * @default false
+   * @example createCoveton({ apiKey: ownKey, dangerouslyAllowBrowser: true }) // a personal admin page
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -139,12 +151,7 @@ export interface ResolvedOptions {
   userAgent: string | undefined;
 }
 
-/** Environment variables, read only where a `process` exists (Node, Bun, Deno's node compat). */
-function env(name: string): string | undefined {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  const value = proc?.env?.[name];
-  return value === undefined || value === '' ? undefined : value;
-}
+const env = readEnv; // never throws (Deno without --allow-env), see env.ts
 
 function count(field: string, value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -167,12 +174,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     throw new CovetonInputError('environment', `must be 'production' or 'sandbox', got ${JSON.stringify(options.environment)}`);
   }
   const baseUrl = options.baseUrl ?? env('COVETON_BASE_URL') ?? ENVIRONMENTS[options.environment ?? 'production'];
-  try {
-    const parsed = new URL(baseUrl);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('protocol');
-  } catch {
-    throw new CovetonInputError('baseUrl', 'must be an absolute http(s) URL');
-  }
+  checkBaseUrl(baseUrl);
   const apiKeyHeader = options.apiKeyHeader ?? 'bearer';
   if (apiKeyHeader !== 'bearer' && apiKeyHeader !== 'x-api-key') {
     throw new CovetonInputError('apiKeyHeader', "must be 'bearer' or 'x-api-key'");
@@ -181,6 +183,15 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() !== apiKey || apiKey === '')) {
     // Say what is wrong without echoing the key.
     throw new CovetonInputError('apiKey', 'must be a non-empty string without surrounding whitespace');
+  }
+  if (apiKey !== undefined && options.dangerouslyAllowBrowser !== true && isBrowserPage()) {
+    // Anyone who opens the page can read the key: the same refusal as the openai and anthropic SDKs.
+    throw new CovetonInputError(
+      'apiKey',
+      'an API key secret in a browser page is readable by every visitor of the page. Sign the user in instead ' +
+        '(coveton.session.login, or accessToken/refreshToken from your server), and keep API keys on a server. ' +
+        'If the page is only ever used by the key\'s owner, pass dangerouslyAllowBrowser: true.',
+    );
   }
   const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchImpl !== 'function') throw new CovetonInputError('fetch', 'no fetch in this runtime: pass one');
