@@ -1,0 +1,56 @@
+// Builds what the runtimes run: the package's ESM build (the `index` and `webhooks` entries of
+// tsup.config.ts, made by tsup into a temporary folder so the repo's dist/ is never raced), then
+// one bundle per entry of this folder with `@coveton/sdk` resolved to that build. Every runtime
+// gets plain ES modules with nothing left to resolve.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild, type Plugin } from 'esbuild';
+import { build as tsup } from 'tsup';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export interface Bundles {
+  /** node-main.js (Node, Bun, Deno), worker.js (workerd), browser.js (Chromium). */
+  dir: string;
+}
+
+export async function buildBundles(into: string): Promise<Bundles> {
+  const dist = join(into, 'dist');
+  const bundles = join(into, 'bundles');
+  mkdirSync(bundles, { recursive: true });
+  // The same settings as the package's first tsup entry, ESM only and without declarations.
+  await tsup({
+    config: false,
+    entry: { index: join(root, 'src/index.ts'), webhooks: join(root, 'src/webhooks/index.ts') },
+    format: ['esm'],
+    dts: false,
+    treeshake: true,
+    target: 'es2022',
+    platform: 'neutral',
+    outDir: dist,
+    silent: true,
+  });
+  const sdk: Plugin = {
+    name: 'coveton-sdk-build',
+    setup(b) {
+      b.onResolve({ filter: /^@coveton\/sdk(\/webhooks)?$/ }, (args) => ({
+        path: join(dist, args.path.endsWith('/webhooks') ? 'webhooks.js' : 'index.js'),
+      }));
+    },
+  };
+  await esbuild({
+    entryPoints: { 'node-main': join(here, 'node-main.ts'), worker: join(here, 'worker.ts'), browser: join(here, 'browser.ts') },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    target: 'es2022',
+    outdir: bundles,
+    nodePaths: [join(root, 'node_modules')],
+    plugins: [sdk],
+    logLevel: 'silent',
+  });
+  return { dir: bundles };
+}
