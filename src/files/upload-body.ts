@@ -68,7 +68,9 @@ async function readStream(source: Source, size: number, limits: ReadLimits): Pro
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await Promise.race([source.next(), stopped]);
+      const pending = source.next();
+      pending.catch(() => {}); // a read left behind by an abort may still fail later: not unhandled
+      const { done, value } = await Promise.race([pending, stopped]);
       if (done) break;
       if (!(value instanceof Uint8Array)) {
         throw new CovetonInputError(field('body'), `a stream must yield bytes (Uint8Array or Buffer), got ${typeof value}`);
