@@ -3,7 +3,7 @@
 // (node24.ts), or from Debian (chromium); nothing is downloaded here. Each launcher resolves with
 // the program's report, and stops what it started by its process id.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -119,6 +119,9 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 
 /** Headless Chromium on a page of the test's server (same origin as the API), importing browser.js from it. */
 export async function runChromium(pageUrl: string, moduleUrl: string, api: string): Promise<Report> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (Debian's package; .ci/run installs it).`);
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
