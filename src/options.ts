@@ -188,9 +188,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     // Anyone who opens the page can read the key: the same refusal as the openai and anthropic SDKs.
     throw new CovetonInputError(
       'apiKey',
-      'an API key secret in a browser page is readable by every visitor of the page. Sign the user in instead ' +
-        '(coveton.session.login, or accessToken/refreshToken from your server), and keep API keys on a server. ' +
-        'If the page is only ever used by the key\'s owner, pass dangerouslyAllowBrowser: true.',
+      "an API key secret in a browser page is readable by anyone who opens it: sign users in with coveton.session.login instead, or pass dangerouslyAllowBrowser: true for a page only the key's owner uses",
     );
   }
   const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
