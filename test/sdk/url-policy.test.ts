@@ -108,6 +108,10 @@ describe('storage URLs from the API', () => {
     const coveton = createCoveton({ baseUrl: 'https://api.coveton.test/v1', apiKey: TEST_KEY, fetch: api.fetch, logLevel: 'off' });
     await coveton.files.upload(new Uint8Array(4), upload);
     expect(api.urls).toEqual(['https://api.coveton.test/v1/files/presign', 'https://bucket.storage.example/f?X-Signature=s']);
+    // Self-hosted storage on a private address is allowed.
+    const privateApi = fakeApi('https://10.0.0.5/bucket/f');
+    await createCoveton({ baseUrl: 'https://api.coveton.test/v1', apiKey: TEST_KEY, fetch: privateApi.fetch, logLevel: 'off' }).files.upload(new Uint8Array(4), upload);
+    expect(privateApi.urls[1]).toBe('https://10.0.0.5/bucket/f');
 
     let server: FaultServer | undefined;
     server = await startFaultServer((req, res) => {
