@@ -26,8 +26,8 @@ export class PaginationError extends CovetonError {
   }
 }
 
-/** `"..."`, shortened: a cursor comes from the server and may be anything. */
-const show = (cursor: string) => JSON.stringify(cursor.length > 64 ? `${cursor.slice(0, 64)}...` : cursor);
+/** `"..."`, at most 64 characters of it: a cursor comes from the server and may be anything. */
+const show = (cursor: string) => JSON.stringify(cursor.slice(0, 64));
 
 export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, AsyncIterable<T> {
   #first: Promise<T[]> | undefined;
@@ -60,21 +60,20 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
     const used = new Set<string>();
     if (this.start !== undefined) used.add(this.start);
     for (;;) {
-      if (!Array.isArray(page)) throw new PaginationError(this.operation, 'the server answered a list with something that is not an array.');
       if (page.length === 0) return;
       const full = page.length >= this.limit;
       let next: string | undefined;
       if (full) {
         const id = (page[page.length - 1] as { id?: unknown } | null)?.id;
         if (typeof id !== 'string' || id === '') {
-          throw new PaginationError(this.operation, 'the last item of a full page has no id, so the next page cannot be asked for.');
+          throw new PaginationError(this.operation, 'a full page ends with an item without an id');
         }
         next = id;
       }
       for (const item of page) {
         const id = (item as { id?: unknown } | null)?.id;
         if (typeof id === 'string' && used.has(id)) {
-          throw new PaginationError(this.operation, `pagination did not advance: a page holds ${show(id)}, a cursor already sent.`);
+          throw new PaginationError(this.operation, `pages do not advance: ${show(id)} was already sent as a cursor`);
         }
       }
       yield page;

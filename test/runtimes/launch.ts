@@ -42,11 +42,11 @@ function runScript(command: string, args: string[], env: Record<string, string> 
 
 export const runNode = (node: string, bundles: string, api: string) => runScript(node, [join(bundles, 'node-main.js'), api]);
 
-export const runBun = (bundles: string, api: string) => runScript(bin('bun'), [join(bundles, 'node-main.js'), api], { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' });
+export const runBun = (bundles: string, api: string) => runScript(bin('bun'), [join(bundles, 'main.js'), api], { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' });
 
 /** Deno 2 with its default permissions plus network access: no --allow-env, no --allow-read. */
 export const runDeno = (bundles: string, api: string, denoDir: string) =>
-  runScript(bin('deno'), ['run', '--allow-net', '--no-prompt', '--no-config', '--no-lock', join(bundles, 'node-main.js'), api], {
+  runScript(bin('deno'), ['run', '--allow-net', '--no-prompt', '--no-config', '--no-lock', join(bundles, 'main.js'), api], {
     DENO_DIR: denoDir,
     DENO_NO_UPDATE_CHECK: '1',
   });

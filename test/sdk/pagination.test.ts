@@ -94,7 +94,7 @@ describe('pagination', () => {
     server = await startFaultServer((req, res) => json(res, 200, [{ name: 'a' }, { name: 'b' }]));
     const walk = testClient(server.url).apiKeys.list({ limit: 2 }).toArray();
     await expect(walk).rejects.toThrow(PaginationError);
-    await expect(walk).rejects.toThrow(/^apiKeys\.list: .*no id/);
+    await expect(walk).rejects.toThrow(/^apiKeys\.list: .*without an id/);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -60,21 +60,24 @@ function fakeApi(storageUrl: string) {
 const upload = { filename: 'a.enc', contentType: 'application/octet-stream' };
 
 describe('storage URLs from the API', () => {
+  const NEIGHBOURHOOD = /points at .*, a link-local, metadata, unspecified or loopback host/;
   const refused: [string, RegExp][] = [
     [`https://user:${PASSWORD}@storage.example/f?X-Signature=s`, /must not carry credentials/],
     ['http://storage.example/f?X-Signature=s', /must be an https URL/],
     ['file:///etc/passwd', /must be an http\(s\) URL, got "file:"/],
     ['data:application/octet-stream,abcd', /must be an http\(s\) URL, got "data:"/],
-    ['https://169.254.169.254/latest/meta-data/', /link-local/],
-    ['https://0xa9.0xfe.0xa9.0xfe/latest', /link-local/], // the same address, spelled in hex
-    ['https://[fe80::1]/f', /link-local/],
-    ['https://[febf::1]/f', /link-local/],
-    ['https://[::ffff:169.254.169.254]/f', /link-local/],
-    ['https://metadata.google.internal/computeMetadata/v1/', /metadata/],
-    ['https://[fd00:ec2::254]/f', /metadata/],
-    ['https://0.0.0.0/f', /unspecified/],
-    ['https://127.0.0.1/f', /loopback/],
-    ['https://localhost/f', /loopback/],
+    ['https://169.254.169.254/latest/meta-data/', NEIGHBOURHOOD],
+    ['https://0xa9.0xfe.0xa9.0xfe/latest', NEIGHBOURHOOD], // the same address, spelled in hex
+    ['https://[fe80::1]/f', NEIGHBOURHOOD],
+    ['https://[febf::1]/f', NEIGHBOURHOOD],
+    ['https://[::ffff:169.254.169.254]/f', NEIGHBOURHOOD],
+    ['https://metadata.google.internal/computeMetadata/v1/', NEIGHBOURHOOD],
+    ['https://[fd00:ec2::254]/f', NEIGHBOURHOOD],
+    ['https://0.0.0.0/f', NEIGHBOURHOOD],
+    ['https://127.0.0.1/f', NEIGHBOURHOOD],
+    ['https://localhost/f', NEIGHBOURHOOD],
+    ['https://[::ffff:127.0.0.1]/f', NEIGHBOURHOOD],
+    ['https://100.100.100.200/latest/meta-data/', NEIGHBOURHOOD],
     ['not a url', /absolute http\(s\) URL/],
   ];
 
