@@ -81,9 +81,10 @@ function apiRequests(runtime: string) {
     .map((r) => ({ method: r.method, path: r.path.slice(runtime.length + 1), authorization: r.headers.authorization }));
 }
 
-const RUNTIMES: Record<string, { run: (api: string) => Promise<Report>; identity: RegExp; browser?: boolean }> = {
-  node20: { run: (api) => runNode(process.execPath, bundles, api), identity: /^node 20\./ },
-  node24: { run: async (api) => runNode(await node24Binary(), bundles, api), identity: /^node 24\./ },
+const RUNTIMES: Record<string, { run: (api: string) => Promise<Report>; identity: RegExp; browser?: boolean; undici?: boolean }> = {
+  // Node gets the package's `node` export (index.node: undici's dispatcher, not fetch).
+  node20: { run: (api) => runNode(process.execPath, bundles, api), identity: /^node 20\./, undici: true },
+  node24: { run: async (api) => runNode(await node24Binary(), bundles, api), identity: /^node 24\./, undici: true },
   bun: { run: (api) => runBun(bundles, api), identity: /^bun 1\./ },
   deno: {
     run: (api) => {
@@ -112,6 +113,11 @@ describe.concurrent('the same program in every runtime', () => {
       expect(identity).toMatch(runtime.identity);
       expect(rest).toEqual(expected(runtime.browser === true));
       const bearer = `Bearer ${TEST_KEY}`;
+      if (runtime.undici) {
+        // Node's fetch adds `sec-fetch-mode: cors` to every request; undici's dispatcher does not.
+        const sent = server.requests.filter((r) => r.path.startsWith(`/${name}/api-keys/`));
+        expect(sent.map((r) => r.headers['sec-fetch-mode'])).toEqual([undefined, undefined, undefined, undefined]);
+      }
       expect(apiRequests(name)).toEqual([
         { method: 'GET', path: '/api-keys/key_ok', authorization: bearer },
         { method: 'GET', path: '/api-keys/key_retry', authorization: bearer },
