@@ -32,7 +32,9 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: false, // the package ships no sources for maps to point at
-    clean: true,
+    // Not `clean`: tsup's declaration build would delete every .d.ts in dist/ when it starts,
+    // the mock's too when that one finished first. `npm run build` empties dist/ beforehand.
+    clean: false,
     treeshake: true,
     target: 'es2022',
     platform: 'neutral',
