@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 
-// Three entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
-// pulled in), and the CLI (Node only).
+// Four entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
+// pulled in), the Redis stores for fleets (Node only, the user's own `redis` client), and the
+// CLI (Node only).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts' },
+    // The Redis entry imports only `node:crypto` (kept external) and types of the SDK.
+    entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -12,6 +14,7 @@ export default defineConfig([
     treeshake: true,
     target: 'es2022',
     platform: 'neutral',
+    external: ['node:crypto'],
     outDir: 'dist',
   },
   {

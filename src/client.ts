@@ -50,7 +50,8 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   const config = resolveOptions(options);
   const origin = new URL(config.baseUrl).origin;
   const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
-  const limiter = options.rateLimit === false ? undefined : new RateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter });
+  const limiter =
+    options.rateLimit === false ? undefined : new RateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter, logger: leveled(config.logger, config.logLevel) });
   let known: SessionTokens | undefined;
   const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
 
@@ -70,13 +71,16 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
       await store.set(tokens);
     },
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
+    ...(store.claim ? { claim: store.claim.bind(store) } : {}),
   };
+  const storeTimeout = options.storeTimeout ?? 10_000;
   const refresher = createRefresher({
     store: tracked,
     exchange: refreshExchange(bare, config.baseUrl, secrets),
     onTokens: options.onTokens,
     onSessionExpired: options.onSessionExpired,
     margin: options.refreshMargin ?? 60_000,
+    storeTimeout,
     logger: leveled(config.logger, config.logLevel),
   });
   const transport = createTransport(config, {
@@ -130,7 +134,7 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
   // Presigned storage URLs get the bytes and nothing else: no credential, no SDK header.
   const storage = createTransport(config, { layers: [], gate: undefined, secrets, plain: true });
   Object.assign(resources.files, fileHelpers(resources.files, storage, secrets));
-  const session = sessionHelpers(resources.auth, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
+  const session = sessionHelpers(resources.auth, { settled: refresher.settled, set: tracked.set, arrived: refresher.arrived }, options.onTokens, storeTimeout);
   return Object.defineProperties(Object.assign(Object.create(null) as object, client, resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },
     session: { value: session, enumerable: true },

@@ -1,10 +1,15 @@
 // The one place that waits for rate limits (API brief: 120 requests a minute per IP and per
-// token). Requests queue in order; none is sent while the client knows the window's budget is
-// spent, a 429 pauses the whole queue for its Retry-After, and an optional concurrency cap and
+// token). Requests queue in order; none is sent while the budget is known to be spent, a 429
+// pauses the whole queue for its Retry-After, and an optional concurrency cap and
 // requests-per-interval budget smooth bursts. Waiting counts against the caller's deadline and
-// signal. octokit's throttling plugin queues the same way; the whole-queue pause is ours.
+// signal. The budget itself lives in a store (./rate-limit-store.ts): this client's memory by
+// default, or Redis for a fleet; a shared store that fails is replaced by the local figures
+// until it answers again. octokit's throttling plugin queues the same way; the rest is ours.
+import { RateLimitedError } from './errors/api-error.js';
 import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
+import type { Logger } from './logger.js';
 import { parseRetryAfter, readRateLimit, type RateLimitInfo } from './rate-limit-headers.js';
+import { memoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
 
 /** Client-side rate limiting. */
 export interface RateLimitOptions {
@@ -20,11 +25,19 @@ export interface RateLimitOptions {
    * @example createCoveton({ rateLimit: { budget: { requests: 100, interval: 60_000 } } })
    */
   budget?: { requests: number; interval: number };
+  /**
+   * Where the budget lives. Share one store between the processes that share a token or an
+   * IP, so that they spend one budget instead of each believing it has the whole of it.
+   * @default this client's memory
+   * @example createCoveton({ rateLimit: { store: redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' }) } })
+   */
+  store?: RateLimitStore;
 }
 
 interface LimiterSettings extends RateLimitOptions {
-  /** The longest a 429 may pause the queue (the client's `maxRetryAfter`). */
+  /** The longest wait taken from a response (the client's `maxRetryAfter`); beyond it, fail fast. */
   maxPause?: number;
+  logger?: Logger;
 }
 
 interface Waiter {
@@ -34,30 +47,51 @@ interface Waiter {
   cleanup(): void;
 }
 
+interface Turn {
+  local: number;
+  shared: number | undefined;
+}
+
+/** The longest setTimeout delay; longer ones fire at once with a TimeoutOverflowWarning. */
+const MAX_TIMER = 2 ** 31 - 1;
+/** A reset further ahead than this is not a rate-limit window (milliseconds sent as seconds, garbage). */
+const PLAUSIBLE_RESET = 24 * 3600_000;
+/** How long the local figures stand in after the shared store failed, before it is asked again. */
+const SHARED_RETRY = 1_000;
+
 export class RateLimiter {
   #figures: RateLimitInfo | undefined;
-  /** What the client believes is left in the current window, counting its own sends. */
-  #left = Number.POSITIVE_INFINITY;
-  #windowEnd = 0;
-  #pausedUntil = 0;
-  #active = 0;
-  #sent: number[] = [];
+  readonly #local = memoryRateLimitStore();
+  readonly #shared: RateLimitStore | undefined;
+  #sharedDownUntil = 0;
+  #sharedDown = false;
+  #active: Turn[] = [];
   #queue: Waiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #pumping = false;
+  #again = false;
+  /** The figures of the last answer, until the release of its turn says which send it answered. */
+  #pending: Omit<RateLimitReport, 'ticket'> | undefined;
 
-  constructor(private readonly options: LimiterSettings = {}) {}
+  constructor(private readonly options: LimiterSettings = {}) {
+    this.#shared = options.store;
+  }
 
   /** The last figures the server reported. */
   get figures(): RateLimitInfo | undefined {
     return this.#figures;
   }
 
+  get #cap(): number {
+    return this.options.maxConcurrent ?? Number.POSITIVE_INFINITY;
+  }
+
   /** A turn now, without queueing, when nobody waits and nothing holds us back; else undefined. */
   tryAcquire(): (() => void) | undefined {
-    if (this.#queue.length > 0 || this.#timer !== undefined) return undefined;
-    const now = Date.now();
-    if (this.#waitFor(now) > 0 || this.#active >= (this.options.maxConcurrent ?? Number.POSITIVE_INFINITY)) return undefined;
-    return this.#take(now);
+    if (this.#shared || this.#queue.length > 0 || this.#timer !== undefined || this.#pumping) return undefined;
+    if (this.#active.length >= this.#cap) return undefined;
+    const decision = this.#local.take({ now: Date.now(), inFlight: this.#active.length, budget: this.options.budget });
+    return 'ticket' in decision ? this.#turn({ local: decision.ticket, shared: undefined }) : undefined;
   }
 
   /** Waits for a turn; resolves to the function that gives the turn back. */
@@ -72,7 +106,7 @@ export class RateLimiter {
       const onAbort = () => leave(new APIUserAbortError({ cause: signal?.reason }));
       // A wait for a concurrency slot has no timer of its own: the deadline needs one.
       const expiry = Number.isFinite(deadlineAt)
-        ? setTimeout(() => leave(new APITimeoutError('deadline', 0)), Math.max(0, deadlineAt - Date.now()))
+        ? setTimeout(() => leave(new APITimeoutError('deadline', 0)), clampTimer(deadlineAt - Date.now()))
         : undefined;
       const waiter: Waiter = {
         resolve,
@@ -91,80 +125,178 @@ export class RateLimiter {
 
   /** Reads the figures of a response; a 429 pauses everyone for its Retry-After. */
   observe(status: number, headers: Headers): void {
-    const figures = readRateLimit(headers);
     const now = Date.now();
-    if (figures) {
-      const end = figures.resetAt.getTime();
-      if (end > this.#windowEnd) {
-        // A new window: the server's count, less what we sent since that answer left it.
-        this.#windowEnd = end;
-        this.#left = Math.max(0, figures.remaining - Math.max(0, this.#active - 1));
-      } else if (end === this.#windowEnd) {
-        this.#left = Math.min(this.#left, figures.remaining);
-      }
-      this.#figures = figures;
-    }
-    if (status === 429) {
-      // Capped: a Retry-After of an hour must not freeze every caller for an hour; past the cap
-      // the next request meets the server's 429 again and fails at once in the retry loop.
-      const wait = Math.min(parseRetryAfter(headers, now) ?? Math.max(0, this.#windowEnd - now), this.options.maxPause ?? Number.POSITIVE_INFINITY);
-      this.#pausedUntil = Math.max(this.#pausedUntil, now + wait);
-      // The 429's own Retry-After is the server's last word on when to go on.
-      this.#windowEnd = Math.min(this.#windowEnd, this.#pausedUntil);
-      this.#left = 0;
-    }
-    this.#pump();
+    const figures = readRateLimit(headers);
+    if (figures) this.#figures = figures;
+    const resetAt = figures?.resetAt.getTime();
+    const plausible = figures && resetAt! <= now + PLAUSIBLE_RESET;
+    const report: Omit<RateLimitReport, 'ticket'> = {
+      now,
+      answered: true,
+      figures: plausible ? { limit: figures.limit, remaining: figures.remaining, resetAt: resetAt! } : undefined,
+      tooMany: status === 429 ? { retryAfter: parseRetryAfter(headers, now), maxPause: this.options.maxPause ?? Number.POSITIVE_INFINITY } : undefined,
+    };
+    // The retry loop gives the turn back right after this call: its release says which send
+    // this answers. If no release follows in this tick, the oldest send out (the safe guess).
+    this.#pending = report;
+    queueMicrotask(() => {
+      if (this.#pending !== report) return;
+      this.#pending = undefined;
+      this.#report(report, this.#active[0]);
+      this.#pump();
+    });
   }
 
-  /** How long the head of the queue must still wait, in ms; 0 when it may go now. */
-  #waitFor(now: number): number {
-    let wait = Math.max(0, this.#pausedUntil - now);
-    if (this.#left <= 0 && now < this.#windowEnd) wait = Math.max(wait, this.#windowEnd - now);
-    const budget = this.options.budget;
-    if (budget) {
-      this.#sent = this.#sent.filter((t) => t > now - budget.interval);
-      if (this.#sent.length >= budget.requests) wait = Math.max(wait, this.#sent[0]! + budget.interval - now);
+  #report(report: Omit<RateLimitReport, 'ticket'>, turn: Turn | undefined): void {
+    this.#local.report({ ...report, ticket: turn?.local });
+    if (!this.#shared || this.#sharedDown) return;
+    try {
+      const done = this.#shared.report({ ...report, ticket: turn?.shared });
+      if (done instanceof Promise) done.catch((error: unknown) => this.#sharedFailed(error));
+    } catch (error) {
+      this.#sharedFailed(error);
     }
-    return wait;
+  }
+
+  #sharedFailed(error: unknown): void {
+    this.#sharedDownUntil = Date.now() + SHARED_RETRY;
+    if (this.#sharedDown) return;
+    this.#sharedDown = true;
+    this.options.logger?.warn("the shared rate-limit store is unreachable; limiting with this process's own figures until it answers", {
+      error: error instanceof Error ? error.name : typeof error,
+    });
+  }
+
+  #sharedAnswered(): void {
+    if (!this.#sharedDown) return;
+    this.#sharedDown = false;
+    this.options.logger?.info('the shared rate-limit store answers again');
+  }
+
+  /** One decision for the head of the queue: from the shared store while it answers, else local. */
+  #decide(now: number): RateLimitDecision | Promise<RateLimitDecision> {
+    const ask = { now, inFlight: this.#active.length, budget: this.options.budget };
+    if (!this.#shared || now < this.#sharedDownUntil) return this.#local.take(ask);
+    const onShared = (decision: RateLimitDecision): RateLimitDecision => {
+      this.#sharedAnswered();
+      if (!('ticket' in decision)) return decision;
+      // Two tickets for one send: the local figures must stay right for a fallback.
+      return { ticket: this.#local.spend(Date.now(), ask.budget), shared: decision.ticket } as RateLimitDecision;
+    };
+    const onFailure = (error: unknown) => {
+      this.#sharedFailed(error);
+      return this.#local.take({ ...ask, now: Date.now() });
+    };
+    try {
+      const decision = this.#shared.take(ask);
+      return decision instanceof Promise ? decision.then(onShared, onFailure) : onShared(decision);
+    } catch (error) {
+      return onFailure(error);
+    }
   }
 
   #pump(): void {
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const cap = this.options.maxConcurrent ?? Number.POSITIVE_INFINITY;
-    while (this.#queue.length > 0) {
-      const now = Date.now();
-      if (now >= this.#windowEnd && this.#left <= 0 && now >= this.#pausedUntil) this.#left = this.#figures?.limit ?? Number.POSITIVE_INFINITY;
-      const head = this.#queue[0]!;
-      const wait = this.#waitFor(now);
-      if (wait > 0 && now + wait > head.deadlineAt) {
-        // The turn would come after the deadline: fail now instead of waiting in vain.
-        this.#queue.shift();
-        head.cleanup();
-        head.reject(new APITimeoutError('deadline', Math.max(0, head.deadlineAt - now)));
-        continue;
-      }
-      if (wait > 0) {
-        this.#timer = setTimeout(() => this.#pump(), wait);
-        return;
-      }
-      if (this.#active >= cap) return; // a release pumps again
-      this.#queue.shift();
-      head.cleanup();
-      head.resolve(this.#take(now));
-    }
+    this.#pumping = true;
+    this.#again = false;
+    this.#step();
   }
 
-  #take(now: number): () => void {
-    this.#active++;
-    this.#left--;
-    if (this.options.budget) this.#sent.push(now);
+  #finish(): void {
+    this.#pumping = false;
+    if (this.#again) this.#pump();
+  }
+
+  /** Serves the queue until it is empty or must wait; an async store continues it later. */
+  #step(): void {
+    while (this.#queue.length > 0 && this.#active.length < this.#cap) {
+      const decision = this.#decide(Date.now());
+      if (decision instanceof Promise) {
+        decision.then(
+          (d) => (this.#apply(d) ? this.#step() : this.#finish()),
+          () => this.#finish(),
+        );
+        return;
+      }
+      if (!this.#apply(decision)) return this.#finish();
+    }
+    this.#finish();
+  }
+
+  /** Acts on a decision for the head of the queue; false when the queue must wait. */
+  #apply(decision: RateLimitDecision): boolean {
+    const now = Date.now();
+    const head = this.#queue[0];
+    if ('ticket' in decision) {
+      const turn = this.#turn({ local: decision.ticket, shared: (decision as { shared?: number }).shared });
+      // The head may have left (abort, deadline) while an async store answered: the next one gets the turn.
+      if (!head) {
+        turn();
+        return false;
+      }
+      this.#queue.shift();
+      head.cleanup();
+      head.resolve(turn);
+      return true;
+    }
+    if (!head) return false;
+    const { wait, why } = decision;
+    const maxPause = this.options.maxPause ?? Number.POSITIVE_INFINITY;
+    if ((why === 'window' || why === 'pause') && wait > maxPause) {
+      // A wait the server asked for, longer than the client allows: fail now, send nothing.
+      this.#queue.shift();
+      head.cleanup();
+      head.reject(this.#tooLong(wait, maxPause));
+      return true;
+    }
+    if (why !== 'learning' && now + wait > head.deadlineAt) {
+      // The turn would come after the deadline: fail now instead of waiting in vain.
+      this.#queue.shift();
+      head.cleanup();
+      head.reject(new APITimeoutError('deadline', Math.max(0, head.deadlineAt - now)));
+      return true;
+    }
+    // While learning, the answer of the send that is out pumps again.
+    if (why !== 'learning') this.#timer = setTimeout(() => this.#pump(), clampTimer(wait));
+    return false;
+  }
+
+  #tooLong(wait: number, maxPause: number): RateLimitedError {
+    return new RateLimitedError({
+      status: 429,
+      code: 'RATE_LIMITED',
+      message: `the rate-limit budget is spent for ${Math.ceil(wait / 1000)} s more, longer than maxRetryAfter (${maxPause} ms); nothing was sent.`,
+      headers: new Headers(),
+      requestId: undefined,
+      reason: undefined,
+      details: undefined,
+      rateLimit: this.#figures,
+      retryAfterMs: wait,
+      endpoint: 'the client-side queue',
+    });
+  }
+
+  #turn(turn: Turn): () => void {
+    this.#active.push(turn);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.#active--;
-      if (this.#queue.length > 0) this.#pump();
+      const report = this.#pending;
+      this.#pending = undefined;
+      // Every send is reported once, answered or not, so that the store knows what is still out.
+      this.#report(report ?? { now: Date.now(), answered: false }, turn);
+      this.#active = this.#active.filter((t) => t !== turn);
+      if (report || this.#queue.length > 0) this.#pump();
     };
   }
+}
+
+function clampTimer(ms: number): number {
+  return Math.min(Math.max(0, ms), MAX_TIMER);
 }

@@ -16,3 +16,4 @@ export {
 export { APIConnectionError, APITimeoutError, APIUserAbortError } from './transport.js';
 export { errorFromResponse } from './from-response.js';
 export { SessionExpiredError } from './session.js';
+export { TokenStoreError } from './store.js';

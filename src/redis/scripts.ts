@@ -1,0 +1,49 @@
+// Every Redis operation of the stores is one Lua script, so that each decision is atomic and
+// the stores need nothing of the client but EVALSHA/EVAL (node-redis 4 to 6, a cluster client,
+// or a test double). Scripts run by SHA-1, loaded on first use (NOSCRIPT) and again after a
+// restart; every call is bounded, because a client whose server is gone queues commands.
+import { createHash } from 'node:crypto';
+
+/** The part of a node-redis client (`createClient()`, `createCluster()`) the stores use. */
+export interface RedisScripting {
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** node-redis 5+: commands given up on are dropped from its offline queue instead of running later. */
+  withCommandOptions?(options: { timeout?: number }): RedisScripting;
+}
+
+export interface Script {
+  source: string;
+  sha: string;
+}
+
+export function script(source: string): Script {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * What the stores throw. The client turns it into its `TokenStoreError` (sessions) or falls
+ * back to its own figures (rate limits); this entry point keeps no copy of the SDK's classes.
+ */
+export class RedisStoreError extends Error {
+  override name = 'RedisStoreError';
+}
+
+/** A runner that gives up after `timeout` ms, whatever the client does. */
+export function scriptRunner(client: RedisScripting, timeout: number) {
+  const redis = typeof client.withCommandOptions === 'function' ? client.withCommandOptions({ timeout }) : client;
+  const bounded = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`)), timeout);
+      work.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  return async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
+    const options = { keys, arguments: args.map(String) };
+    try {
+      return await bounded(redis.evalSha(s.sha, options));
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      return bounded(redis.eval(s.source, options));
+    }
+  };
+}
