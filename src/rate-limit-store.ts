@@ -54,19 +54,36 @@ export interface MemoryRateLimitStore extends RateLimitStore {
  * alone does not need to).
  */
 export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): MemoryRateLimitStore {
-  /** What is believed left in the current window, counting the sends since the last answer. */
+  /** What is left in the current window: the limit less every send since the window began. */
   let left = Number.POSITIVE_INFINITY;
+  /** Sends since the current window began (the first send after the last one ended). */
+  let taken = 0;
   let windowEnd = 0;
+  /** The window end at which `left` was last refilled (windows are fixed: one begins where the last ended). */
+  let refilledAt = -1;
+  /** The last ticket handed out before that refill: sends up to it still out were counted in the new window. */
+  let refillSeq = 0;
   let pausedUntil = 0;
   let limit = Number.POSITIVE_INFINITY;
   let learned = !options.learnFirst;
   let seq = 0;
   let sent: number[] = [];
-  /** Tickets of the sends still out. */
+  /** Tickets of the sends not answered yet. */
   const out = new Set<number>();
 
+  const refill = (now: number, force = false) => {
+    if (now < windowEnd || (refilledAt === windowEnd && !force)) return;
+    refilledAt = windowEnd;
+    refillSeq = seq;
+    // Sends still out when the window turned may land in the new one: count them there (and
+    // give each back when its answer says the old window counted it).
+    taken = out.size;
+    left = force ? Math.max(1, limit - taken) : limit - taken;
+  };
   const spend = (now: number, budget: RateLimitTake['budget']) => {
+    refill(now);
     left--;
+    taken++;
     if (budget) sent.push(now);
     out.add(++seq);
     return seq;
@@ -76,10 +93,14 @@ export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): Me
     take({ now, inFlight, budget }) {
       if (!learned && inFlight > 0) return { wait: Number.POSITIVE_INFINITY, why: 'learning' };
       if (pausedUntil > now) return { wait: pausedUntil - now, why: 'pause' };
-      if (left <= 0) {
-        if (now < windowEnd) return { wait: windowEnd - now, why: 'window' };
-        left = limit; // the window the figures spoke of is over: a fresh one
+      refill(now);
+      if (left <= 0 && now >= windowEnd) {
+        // Spent since the window that was known ended, and no answer yet says when the new one
+        // ends: wait for the answers out; with none out, nobody will tell, so start afresh.
+        if (inFlight > 0) return { wait: Number.POSITIVE_INFINITY, why: 'learning' };
+        refill(now, true);
       }
+      if (left <= 0) return { wait: windowEnd - now, why: 'window' };
       if (budget) {
         sent = sent.filter((t) => t > now - budget.interval);
         if (sent.length >= budget.requests) return { wait: sent[0]! + budget.interval - now, why: 'budget' };
@@ -89,19 +110,21 @@ export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): Me
     report({ now, ticket, answered, figures, tooMany }) {
       if (ticket !== undefined) out.delete(ticket);
       if (answered) learned = true;
+      if (figures && ticket !== undefined && ticket <= refillSeq && figures.resetAt <= refilledAt && taken > 0) {
+        left++;
+        taken--;
+      }
       if (figures) {
-        // The server's count after this send, less the sends that left after it and are still
-        // out (the server may not have counted them yet).
-        let later = 0;
-        for (const t of out) if (ticket === undefined || t > ticket) later++;
-        const estimate = Math.max(0, figures.remaining - later);
-        if (figures.resetAt > windowEnd) {
-          windowEnd = figures.resetAt;
-          left = estimate;
-        } else if (figures.resetAt === windowEnd) {
-          left = Math.min(left, estimate);
-        }
         limit = figures.limit;
+        if (figures.resetAt > windowEnd) {
+          // The first answer from a new window: its limit less what was sent since it began
+          // (exact for our own sends), or what the server says if others spent some too.
+          windowEnd = figures.resetAt;
+          left = Math.min(figures.limit - taken, figures.remaining);
+        } else if (figures.resetAt === windowEnd && windowEnd > now) {
+          // Later answers lower it only when someone outside this store spent from the window.
+          left = Math.min(left, figures.remaining);
+        }
       }
       if (tooMany) {
         // Capped: a Retry-After of an hour must not freeze every caller for an hour; past the cap

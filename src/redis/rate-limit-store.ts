@@ -1,7 +1,8 @@
 // A rate-limit budget shared by a fleet of processes (API brief: 120 requests a minute per
 // token and per IP). The same rules as the memory store (../rate-limit-store.ts), run in Redis:
 // one script takes a send or says how long to wait, one records what an answer reported.
-// Waiting stays local (a timer for the wait Redis gave), so nothing polls Redis in a loop.
+// Waiting stays local (a timer for the wait Redis gave), so nothing polls Redis in a loop; the
+// one short re-ask (50 ms) is the moment after a window was spent, before its answers came back.
 import type { RateLimitDecision, RateLimitStore } from '../rate-limit-store.js';
 import { script, scriptRunner, type RedisScripting } from './scripts.js';
 
@@ -22,75 +23,102 @@ export interface RedisRateLimitStoreOptions {
   commandTimeout?: number;
 }
 
-// KEYS: state hash, sends out (zset by ticket), own-budget log (zset by time).
-// ARGV: now, sends out in this process, budget requests, budget interval.
-const TAKE = script(`
-local now = tonumber(ARGV[1])
-local s = redis.call('HMGET', KEYS[1], 'left', 'windowEnd', 'pausedUntil', 'limit', 'learned')
-local left = tonumber(s[1])
-local windowEnd = tonumber(s[2]) or 0
-local paused = tonumber(s[3]) or 0
-if s[5] ~= '1' and tonumber(ARGV[2]) > 0 then return {-1, 'learning'} end
-if paused > now then return {paused - now, 'pause'} end
-if left ~= nil and left <= 0 then
-  if now < windowEnd then return {windowEnd - now, 'window'} end
-  left = tonumber(s[4])
+// The state hash holds: left (absent: no limit known), taken (sends since the window began),
+// windowEnd, refilledAt (the window end at which left was last refilled), refillSeq (the last
+// ticket before it), pausedUntil, limit, learned, seq. The rules are those of memoryRateLimitStore, line for line.
+const STATE = `
+local s = redis.call('HMGET', KEYS[1], 'left', 'taken', 'windowEnd', 'refilledAt', 'pausedUntil', 'limit', 'learned', 'refillSeq')
+local left, taken = tonumber(s[1]), tonumber(s[2]) or 0
+local windowEnd, refilledAt, paused = tonumber(s[3]) or 0, tonumber(s[4]) or -1, tonumber(s[5]) or 0
+local limit, learned, refillSeq = tonumber(s[6]), s[7] == '1', tonumber(s[8]) or 0
+local function save()
+  redis.call('HSET', KEYS[1], 'taken', taken, 'windowEnd', windowEnd, 'refilledAt', refilledAt, 'pausedUntil', paused, 'learned', learned and '1' or '0', 'refillSeq', refillSeq)
+  if left then redis.call('HSET', KEYS[1], 'left', left) else redis.call('HDEL', KEYS[1], 'left') end
+  if limit then redis.call('HSET', KEYS[1], 'limit', limit) end
+  redis.call('PEXPIRE', KEYS[1], 86400000)
 end
-local requests = tonumber(ARGV[3])
-local interval = tonumber(ARGV[4])
+`;
+
+// KEYS: state hash, own-budget log (zset by time), sends out (zset by time). ARGV: now, sends out in this process,
+// budget requests, budget interval. Returns {0, ticket} or {wait, why} (-1: wait for an answer).
+const TAKE = script(`${STATE}
+local now, inFlight = tonumber(ARGV[1]), tonumber(ARGV[2])
+if not learned and inFlight > 0 then return {-1, 'learning'} end
+if paused > now then return {paused - now, 'pause'} end
+-- Sends not answered within a minute belong to processes that died: forget them.
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 60000)
+local out = redis.call('ZCARD', KEYS[3])
+local function refill(force)
+  if now < windowEnd or (refilledAt == windowEnd and not force) then return end
+  refilledAt = windowEnd
+  refillSeq = tonumber(redis.call('HGET', KEYS[1], 'seq')) or 0
+  -- Sends still out when the window turned may land in the new one: count them there (and
+  -- give each back when its answer says the old window counted it).
+  taken = out
+  if limit then left = limit - taken end
+  if force and left then left = math.max(1, left) end
+end
+refill(false)
+if left and left <= 0 and now >= windowEnd then
+  -- Spent, and no answer yet says when the new window ends. Answers out in this process will
+  -- say; answers out elsewhere too (ask again shortly); with none out, start afresh.
+  if inFlight > 0 then return {-1, 'learning'} end
+  if out > 0 then return {50, 'window'} end
+  refill(true)
+end
+if left and left <= 0 then return {windowEnd - now, 'window'} end
+local requests, interval = tonumber(ARGV[3]), tonumber(ARGV[4])
 if requests then
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - interval)
-  if redis.call('ZCARD', KEYS[3]) >= requests then
-    local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - interval)
+  if redis.call('ZCARD', KEYS[2]) >= requests then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     return {tonumber(oldest[2]) + interval - now, 'budget'}
   end
 end
+if left then left = left - 1 end
+taken = taken + 1
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-if left ~= nil then redis.call('HSET', KEYS[1], 'left', left - 1) else redis.call('HDEL', KEYS[1], 'left') end
-redis.call('ZADD', KEYS[2], seq, seq)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', seq - 10000)
+redis.call('ZADD', KEYS[3], now, seq)
+redis.call('PEXPIRE', KEYS[3], 86400000)
 if requests then
-  redis.call('ZADD', KEYS[3], now, seq)
-  redis.call('PEXPIRE', KEYS[3], interval)
+  redis.call('ZADD', KEYS[2], now, seq)
+  redis.call('PEXPIRE', KEYS[2], interval)
 end
-redis.call('PEXPIRE', KEYS[1], 86400000)
-redis.call('PEXPIRE', KEYS[2], 86400000)
+save()
 return {0, seq}`);
 
-// ARGV: now, ticket, answered, limit, remaining, resetAt, tooMany, retryAfter, maxPause ('' = none).
-const REPORT = script(`
+// KEYS: state hash, sends out. ARGV: now, answered, limit, remaining, resetAt, tooMany,
+// retryAfter, maxPause, ticket ('' = none).
+const REPORT = script(`${STATE}
 local now = tonumber(ARGV[1])
-local ticket = tonumber(ARGV[2])
-if ticket then redis.call('ZREM', KEYS[2], ticket) end
-if ARGV[3] ~= '1' then return 0 end
-local s = redis.call('HMGET', KEYS[1], 'left', 'windowEnd', 'pausedUntil')
-local left = tonumber(s[1])
-local windowEnd = tonumber(s[2]) or 0
-local paused = tonumber(s[3]) or 0
-local resetAt = tonumber(ARGV[6])
+if ARGV[9] ~= '' then redis.call('ZREM', KEYS[2], ARGV[9]) end
+if ARGV[2] ~= '1' then return 0 end
+if ARGV[2] == '1' then learned = true end
+local resetAt = tonumber(ARGV[5])
+local ticket = tonumber(ARGV[9])
+if resetAt and ticket and ticket <= refillSeq and resetAt <= refilledAt and taken > 0 then
+  if left then left = left + 1 end
+  taken = taken - 1
+end
 if resetAt then
-  local later
-  if ticket then later = redis.call('ZCOUNT', KEYS[2], '(' .. ticket, '+inf') else later = redis.call('ZCARD', KEYS[2]) end
-  local estimate = math.max(0, tonumber(ARGV[5]) - later)
+  local remaining = tonumber(ARGV[4])
+  limit = tonumber(ARGV[3])
   if resetAt > windowEnd then
     windowEnd = resetAt
-    left = estimate
-  elseif resetAt == windowEnd then
-    left = math.min(left or estimate, estimate)
+    left = math.min(limit - taken, remaining)
+  elseif resetAt == windowEnd and windowEnd > now then
+    left = math.min(left or remaining, remaining)
   end
-  redis.call('HSET', KEYS[1], 'limit', ARGV[4])
 end
-if ARGV[7] == '1' then
-  local wait = tonumber(ARGV[8]) or math.max(0, windowEnd - now)
-  local cap = tonumber(ARGV[9])
+if ARGV[6] == '1' then
+  local wait = tonumber(ARGV[7]) or math.max(0, windowEnd - now)
+  local cap = tonumber(ARGV[8])
   if cap then wait = math.min(wait, cap) end
   paused = math.max(paused, now + wait)
   windowEnd = math.min(windowEnd, paused)
   left = 0
 end
-redis.call('HSET', KEYS[1], 'learned', '1', 'windowEnd', windowEnd, 'pausedUntil', paused)
-if left ~= nil then redis.call('HSET', KEYS[1], 'left', left) end
-redis.call('PEXPIRE', KEYS[1], 86400000)
+save()
 return 1`);
 
 const num = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '' : Math.round(value));
@@ -103,7 +131,7 @@ const num = (value: number | undefined) => (value === undefined || !Number.isFin
 export function redisRateLimitStore(client: RedisScripting, options: RedisRateLimitStoreOptions): RateLimitStore & { readonly key: string } {
   const { key } = options;
   if (typeof key !== 'string' || key === '') throw new TypeError('redisRateLimitStore: `key` must be a non-empty string');
-  const keys = [key, `${key}:out`, `${key}:budget`];
+  const keys = [key, `${key}:budget`, `${key}:out`];
   const run = scriptRunner(client, options.commandTimeout ?? 250);
   return {
     key,
@@ -114,9 +142,8 @@ export function redisRateLimitStore(client: RedisScripting, options: RedisRateLi
       return { wait: first, why: second as 'pause' | 'window' | 'budget' };
     },
     async report({ now, ticket, answered, figures, tooMany }) {
-      await run(REPORT, keys, [
+      await run(REPORT, [key, `${key}:out`], [
         Math.round(now),
-        num(ticket),
         answered ? '1' : '',
         num(figures?.limit),
         num(figures?.remaining),
@@ -124,6 +151,7 @@ export function redisRateLimitStore(client: RedisScripting, options: RedisRateLi
         tooMany ? '1' : '',
         num(tooMany?.retryAfter),
         num(tooMany?.maxPause),
+        num(ticket),
       ]);
     },
   };

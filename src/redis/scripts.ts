@@ -34,7 +34,9 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
   const redis = typeof client.withCommandOptions === 'function' ? client.withCommandOptions({ timeout }) : client;
   const bounded = <T>(work: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`)), timeout);
+      // On expiry, give I/O one more turn first (setImmediate runs after the poll phase): on a
+      // blocked event loop the answer may be waiting in the socket while the timer fires.
+      const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), timeout);
       work.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   return async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {

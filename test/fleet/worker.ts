@@ -15,6 +15,8 @@ interface Config {
   apiKey?: string;
   lockTtl?: number;
   refreshMargin?: number;
+  maxRetries?: number;
+  rateTimeout?: number;
   crash?: 'before-store' | 'after-store';
 }
 
@@ -26,8 +28,8 @@ const hang = () => new Promise<never>(() => {});
 const warnings: string[] = [];
 const logger = {
   debug() {},
-  info: (m: string) => void warnings.push(`info ${m}`),
-  warn: (m: string) => void warnings.push(`warn ${m}`),
+  info: (m: string) => void (m.includes('retrying') || warnings.push(`info ${m}`)),
+  warn: (m: string, data?: unknown) => void warnings.push(`warn ${m} ${JSON.stringify(data)}`),
   error: (m: string) => void warnings.push(`error ${m}`),
 };
 
@@ -55,8 +57,9 @@ async function configure(next: Config) {
   };
   if (config.apiKey) options.apiKey = config.apiKey;
   if (config.refreshMargin !== undefined) options.refreshMargin = config.refreshMargin;
+  if (config.maxRetries !== undefined) options.maxRetries = config.maxRetries;
   if (redis && config.sessionKey) {
-    const store = redisTokenStore(redis, { key: config.sessionKey, lockTtl: config.lockTtl ?? 1_000, commandTimeout: 300 });
+    const store = redisTokenStore(redis, { key: config.sessionKey, lockTtl: config.lockTtl ?? 1_000, commandTimeout: 1_000 });
     options.tokenStore =
       config.crash === 'after-store'
         ? {
@@ -73,7 +76,7 @@ async function configure(next: Config) {
   } else if (config.tokens) {
     Object.assign(options, config.tokens);
   }
-  if (redis && config.rateKey) options.rateLimit = { store: redisRateLimitStore(redis, { key: config.rateKey, commandTimeout: 200 }) };
+  if (redis && config.rateKey) options.rateLimit = { store: redisRateLimitStore(redis, { key: config.rateKey, commandTimeout: config.rateTimeout ?? 400 }) };
   coveton = createCoveton(options);
   warnings.length = 0;
 }
