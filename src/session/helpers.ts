@@ -65,8 +65,8 @@ export function sessionHelpers(
         const tokens = await store.settled(signal);
         if (tokens) await auth.logout({ refreshToken: tokens.refreshToken }, signal ? { signal } : {});
       } finally {
-        // Forgotten locally whatever happened above; a store that does not answer is not waited for.
-        await bounded(store.set(undefined), 'set', storeTimeout);
+        // Forgotten whatever happened above; a store that does not answer is waited for only so long.
+        await bounded(store.set(undefined), 'set', storeTimeout, signal);
       }
     },
     tokens: () => store.settled(),
