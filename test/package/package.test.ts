@@ -22,6 +22,10 @@ const REQUIRED = [
   'dist/webhooks.cjs',
   'dist/webhooks.d.ts',
   'dist/webhooks.d.cts',
+  'dist/redis.js',
+  'dist/redis.cjs',
+  'dist/redis.d.ts',
+  'dist/redis.d.cts',
   'dist/cli.js',
   'generated/openapi.json',
   'generated/openapi.yaml',
@@ -106,12 +110,15 @@ describe('the packed package', () => {
   it('declares what it supports: engines, sideEffects, ESM and CJS exports with types first', () => {
     expect(manifest.engines.node).toMatch(/^>=20/);
     expect(manifest.sideEffects).toBe(false);
-    for (const subpath of ['.', './webhooks']) {
+    for (const subpath of ['.', './webhooks', './redis']) {
       const entry = manifest.exports[subpath];
       expect(Object.keys(entry)).toEqual(['import', 'require']);
       expect(Object.keys(entry.import)).toEqual(['types', 'default']);
       expect(Object.keys(entry.require)).toEqual(['types', 'default']);
     }
+    // node-redis only for those who ask for the Redis stores.
+    expect(manifest.peerDependenciesMeta.redis).toEqual({ optional: true });
+    expect(manifest.dependencies.redis).toBeUndefined();
     expect(manifest.exports['./openapi.json']).toBe('./generated/openapi.json');
     expect(manifest.exports['./openapi.yaml']).toBe('./generated/openapi.yaml');
   });
