@@ -9,7 +9,8 @@ import { RateLimitedError } from './errors/api-error.js';
 import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter, readRateLimit, type RateLimitInfo } from './rate-limit-headers.js';
-import { memoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
+import { withFallback } from './rate-limit-fallback.js';
+import { memoryRateLimitStore, type MemoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
 
 /** Client-side rate limiting. */
 export interface RateLimitOptions {
@@ -47,25 +48,18 @@ interface Waiter {
   cleanup(): void;
 }
 
-interface Turn {
-  local: number;
-  shared: number | undefined;
-}
-
 /** The longest setTimeout delay; longer ones fire at once with a TimeoutOverflowWarning. */
 const MAX_TIMER = 2 ** 31 - 1;
 /** A reset further ahead than this is not a rate-limit window (milliseconds sent as seconds, garbage). */
 const PLAUSIBLE_RESET = 24 * 3600_000;
-/** How long the local figures stand in after the shared store failed, before it is asked again. */
-const SHARED_RETRY = 1_000;
 
 export class RateLimiter {
   #figures: RateLimitInfo | undefined;
-  readonly #local = memoryRateLimitStore();
-  readonly #shared: RateLimitStore | undefined;
-  #sharedDownUntil = 0;
-  #sharedDown = false;
-  #active: Turn[] = [];
+  /** The default store, or a shared one with this process's figures behind it. */
+  readonly #store: RateLimitStore;
+  readonly #local: MemoryRateLimitStore | undefined;
+  /** Tickets of the sends out. */
+  #active: number[] = [];
   #queue: Waiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pumping = false;
@@ -74,7 +68,9 @@ export class RateLimiter {
   #pending: Omit<RateLimitReport, 'ticket'> | undefined;
 
   constructor(private readonly options: LimiterSettings = {}) {
-    this.#shared = options.store;
+    const local = memoryRateLimitStore();
+    this.#local = options.store ? undefined : local;
+    this.#store = options.store ? withFallback(options.store, local, options.logger) : local;
   }
 
   /** The last figures the server reported. */
@@ -88,10 +84,11 @@ export class RateLimiter {
 
   /** A turn now, without queueing, when nobody waits and nothing holds us back; else undefined. */
   tryAcquire(): (() => void) | undefined {
-    if (this.#shared || this.#queue.length > 0 || this.#timer !== undefined || this.#pumping) return undefined;
+    // Only the default store answers at once; a shared one is asked in the queue.
+    if (!this.#local || this.#queue.length > 0 || this.#timer !== undefined || this.#pumping) return undefined;
     if (this.#active.length >= this.#cap) return undefined;
     const decision = this.#local.take({ now: Date.now(), inFlight: this.#active.length, budget: this.options.budget });
-    return 'ticket' in decision ? this.#turn({ local: decision.ticket, shared: undefined }) : undefined;
+    return 'ticket' in decision ? this.#turn(decision.ticket) : undefined;
   }
 
   /** Waits for a turn; resolves to the function that gives the turn back. */
@@ -147,51 +144,12 @@ export class RateLimiter {
     });
   }
 
-  #report(report: Omit<RateLimitReport, 'ticket'>, turn: Turn | undefined): void {
-    this.#local.report({ ...report, ticket: turn?.local });
-    if (!this.#shared || this.#sharedDown) return;
+  #report(report: Omit<RateLimitReport, 'ticket'>, ticket: number | undefined): void {
     try {
-      const done = this.#shared.report({ ...report, ticket: turn?.shared });
-      if (done instanceof Promise) done.catch((error: unknown) => this.#sharedFailed(error));
-    } catch (error) {
-      this.#sharedFailed(error);
-    }
-  }
-
-  #sharedFailed(error: unknown): void {
-    this.#sharedDownUntil = Date.now() + SHARED_RETRY;
-    if (this.#sharedDown) return;
-    this.#sharedDown = true;
-    this.options.logger?.warn("the shared rate-limit store is unreachable; limiting with this process's own figures until it answers", {
-      error: error instanceof Error ? error.name : typeof error,
-    });
-  }
-
-  #sharedAnswered(): void {
-    if (!this.#sharedDown) return;
-    this.#sharedDown = false;
-    this.options.logger?.info('the shared rate-limit store answers again');
-  }
-
-  /** One decision for the head of the queue: from the shared store while it answers, else local. */
-  #decide(now: number): RateLimitDecision | Promise<RateLimitDecision> {
-    const ask = { now, inFlight: this.#active.length, budget: this.options.budget };
-    if (!this.#shared || now < this.#sharedDownUntil) return this.#local.take(ask);
-    const onShared = (decision: RateLimitDecision): RateLimitDecision => {
-      this.#sharedAnswered();
-      if (!('ticket' in decision)) return decision;
-      // Two tickets for one send: the local figures must stay right for a fallback.
-      return { ticket: this.#local.spend(Date.now(), ask.budget), shared: decision.ticket } as RateLimitDecision;
-    };
-    const onFailure = (error: unknown) => {
-      this.#sharedFailed(error);
-      return this.#local.take({ ...ask, now: Date.now() });
-    };
-    try {
-      const decision = this.#shared.take(ask);
-      return decision instanceof Promise ? decision.then(onShared, onFailure) : onShared(decision);
-    } catch (error) {
-      return onFailure(error);
+      const done = this.#store.report({ ...report, ticket });
+      if (done instanceof Promise) done.catch(() => undefined); // (the fallback logs its own failures)
+    } catch {
+      // A store that throws on a report only loses that report.
     }
   }
 
@@ -215,7 +173,7 @@ export class RateLimiter {
   /** Serves the queue until it is empty or must wait; an async store continues it later. */
   #step(): void {
     while (this.#queue.length > 0 && this.#active.length < this.#cap) {
-      const decision = this.#decide(Date.now());
+      const decision = this.#store.take({ now: Date.now(), inFlight: this.#active.length, budget: this.options.budget });
       if (decision instanceof Promise) {
         decision.then(
           (d) => (this.#apply(d) ? this.#step() : this.#finish()),
@@ -233,7 +191,7 @@ export class RateLimiter {
     const now = Date.now();
     const head = this.#queue[0];
     if ('ticket' in decision) {
-      const turn = this.#turn({ local: decision.ticket, shared: (decision as { shared?: number }).shared });
+      const turn = this.#turn(decision.ticket);
       // The head may have left (abort, deadline) while an async store answered: the next one gets the turn.
       if (!head) {
         turn();
@@ -281,7 +239,7 @@ export class RateLimiter {
     });
   }
 
-  #turn(turn: Turn): () => void {
+  #turn(turn: number): () => void {
     this.#active.push(turn);
     let released = false;
     return () => {
