@@ -2,6 +2,7 @@
 // about 0.2 s) so that each process is plain `node` on one small file: 8 processes start in a
 // fraction of what a TypeScript loader would cost each of them on a busy 2-core machine.
 import { fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -105,6 +106,8 @@ export async function startFleet(size: number): Promise<Fleet> {
           clearTimeout(timer);
         }),
       );
+      rmSync(WORKER, { force: true });
+      built = undefined;
     },
   };
 }
