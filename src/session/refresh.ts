@@ -65,10 +65,30 @@ export function createRefresher(options: RefresherOptions): Refresher {
   const arrived = (tokens: SessionTokens) => {
     skew = clockSkew(tokens) ?? skew;
   };
+  /** A pair the store failed to take (Redis down right after a refresh): stored again on the next read. */
+  let unsaved: SessionTokens | undefined;
+  let saving = false;
+  const save = async (tokens: SessionTokens) => {
+    saving = true;
+    try {
+      await bounded(store.set(tokens), 'set', storeTimeout);
+      if (unsaved === tokens) unsaved = undefined;
+    } catch (error) {
+      unsaved = tokens;
+      logger.error('the token store did not take the new pair; it is kept in memory and stored again later', {
+        error: error instanceof Error ? error.name : typeof error,
+      });
+    } finally {
+      saving = false;
+    }
+  };
   /** What the store holds, unless its refresh token is spent: then the pair we got for it. */
   const freshest = (value: SessionTokens | undefined) => {
     const stored = isTokenPair(value) ? value : undefined; // a store holding garbage holds no session
-    if (stored && spent.has(stored.refreshToken)) return latest;
+    if (stored && spent.has(stored.refreshToken)) {
+      if (unsaved && unsaved === latest && !saving) void save(unsaved);
+      return latest;
+    }
     latest = stored;
     return stored;
   };
@@ -126,15 +146,13 @@ export function createRefresher(options: RefresherOptions): Refresher {
     }
     arrived(next);
     latest = next;
+    // Neither failure fails the request: the pair is valid and kept in memory.
     try {
       await bounded(options.onTokens?.(next), 'onTokens', storeTimeout, undefined, false);
-      await bounded(store.set(next), 'set', storeTimeout);
     } catch (error) {
-      // The pair is valid and kept in memory; failing the request would only lose it.
-      logger.error('onTokens or the token store failed; the new pair is kept in memory', {
-        error: error instanceof Error ? error.name : typeof error,
-      });
+      logger.error('onTokens failed; the new pair is kept in memory', { error: error instanceof Error ? error.name : typeof error });
     }
+    await save(next);
     return next;
   }
 

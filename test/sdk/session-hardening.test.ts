@@ -93,6 +93,35 @@ describe('bounded waits on the store and onTokens', () => {
   });
 });
 
+describe('a store that misses a write', () => {
+  it('a new pair the store failed to take is stored again on the next read, and onTokens failing does not keep it out', async () => {
+    let issued = 0;
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/refresh') return json(res, 200, { accessToken: jwt(now() + 900, `n${++issued}`), refreshToken: `rt_next_${issued}`, expiresIn: 900 });
+      json(res, 200, { id: 'usr_1' });
+    });
+    let current: { accessToken: string; refreshToken: string } | undefined = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
+    let failNextSet = true;
+    const store: TokenStore = {
+      get: async () => current,
+      set: async (t) => {
+        if (failNextSet && t) {
+          failNextSet = false;
+          throw new Error('ECONNRESET');
+        }
+        current = t;
+      },
+    };
+    const coveton = client({ tokenStore: store, onTokens: () => { throw new Error('disk full'); } });
+    await coveton.users.getCurrent();
+    expect(current?.refreshToken).toBe('rt_original_0001'); // the write was lost...
+    await coveton.users.getCurrent();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(current?.refreshToken).toBe('rt_next_1'); // ...and made again
+    expect(issued).toBe(1);
+  });
+});
+
 describe('clock skew', () => {
   /** An auth server whose clock is 16 minutes behind the client's. */
   async function laggingServer() {
