@@ -3,3 +3,4 @@
 export { redisTokenStore, type RedisTokenStoreOptions } from './token-store.js';
 export { redisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.js';
 export type { RedisScripting } from './scripts.js';
+export { RedisStoreError } from './scripts.js';
