@@ -36,7 +36,7 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
     new Promise<T>((resolve, reject) => {
       // On expiry, give I/O one more turn first (setImmediate runs after the poll phase): on a
       // blocked event loop the answer may be waiting in the socket while the timer fires.
-      const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), timeout);
+      const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), Math.min(timeout, 2 ** 31 - 1));
       work.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   return async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
