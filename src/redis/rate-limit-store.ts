@@ -55,7 +55,7 @@ local function refill(force)
   -- Sends still out when the window turned may land in the new one: count them there (and
   -- give each back when its answer says the old window counted it).
   taken = out
-  if limit then left = limit - taken end
+  if limit then left = limit - taken else left = nil end
   if force and left then left = math.max(1, left) end
 end
 refill(false)
