@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
-// Four entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
-// pulled in), the Redis stores for fleets (Node only, the user's own `redis` client), and the
-// CLI (Node only).
+// Five entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
+// pulled in), the Redis stores for fleets (Node only, the user's own `redis` client), the
+// stateful mock for tests (`@coveton/sdk/mock`, Node only) and the CLI (Node only).
 export default defineConfig([
   {
     // The Redis entry imports only `node:crypto` (kept external) and types of the SDK.
@@ -16,6 +16,18 @@ export default defineConfig([
     platform: 'neutral',
     external: ['node:crypto'],
     removeNodeProtocol: false,
+    outDir: 'dist',
+  },
+  {
+    // Node only, never reachable from src/index.ts: it stays out of the browser bundle.
+    entry: { mock: 'src/mock/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    shims: true,
+    target: 'node20',
+    platform: 'node',
     outDir: 'dist',
   },
   {
