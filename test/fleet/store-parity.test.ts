@@ -9,10 +9,11 @@ import { redisRateLimitStore } from '../../src/redis/index.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 let redis: RedisServer;
-let client: Awaited<ReturnType<ReturnType<typeof createClient>['connect']>>;
+const connect = (url: string) => createClient({ url }).connect();
+let client: Awaited<ReturnType<typeof connect>>;
 beforeAll(async () => {
   redis = await startRedis();
-  client = await createClient({ url: redis.url }).connect();
+  client = await connect(redis.url);
 });
 afterAll(async () => {
   await client?.close();
@@ -55,7 +56,8 @@ describe('redisRateLimitStore and memoryRateLimitStore', () => {
           now += step.dt;
           if (step.kind === 'take') {
             const ask = { now, inFlight: out.length, budget };
-            const [a, b]: RateLimitDecision[] = [memory.take(ask), await shared.take(ask)];
+            const a: RateLimitDecision = memory.take(ask);
+            const b: RateLimitDecision = await shared.take(ask);
             expect(b, JSON.stringify({ ops, step })).toEqual(a);
             if ('ticket' in a) out.push(a.ticket);
           } else if (out.length > 0) {
