@@ -41,13 +41,16 @@ const EVENT = JSON.stringify({ id: 'evt_1', type: 'api_key.created', createdAt: 
 const ESM_CHECK = `
 import { createCoveton, VERSION } from '@coveton/sdk';
 import { constructEvent, signPayload } from '@coveton/sdk/webhooks';
+import { redisTokenStore } from '@coveton/sdk/redis';
 import spec from '@coveton/sdk/openapi.json' with { type: 'json' };
 const seen = [];
+// The Redis entry loads without the redis package (an optional peer): it takes the user's client.
+const stored = await redisTokenStore({ evalSha: async () => null, eval: async () => null }, { key: 'k' }).get();
 const coveton = createCoveton({ apiKey: 'ak_test_123', baseUrl: 'https://api.example.test/v1', maxRetries: 0, fetch: ${STUB_FETCH} });
 const key = await coveton.apiKeys.get('key_1');
 const body = ${JSON.stringify(EVENT)};
 const event = await constructEvent(body, await signPayload(body, 'whsec_test'), 'whsec_test');
-console.log(JSON.stringify({ VERSION, key, seen, event: event.type, openapi: spec.openapi, paths: Object.keys(spec.paths).length }));
+console.log(JSON.stringify({ VERSION, key, seen, event: event.type, openapi: spec.openapi, paths: Object.keys(spec.paths).length, redis: stored === undefined }));
 `;
 
 const CJS_CHECK = `
@@ -157,6 +160,7 @@ describe('the packed package', () => {
       event: 'api_key.created',
       openapi: expect.stringMatching(/^3\.1\./),
       paths: expect.any(Number),
+      redis: true,
     });
     expect(out.paths).toBeGreaterThan(40);
   });
