@@ -87,7 +87,7 @@ describe('a fleet of processes sharing one session through Redis', () => {
   }
 
   it('Redis stopped and restarted mid-run: calls go on with the pair in hand, a refresh fails closed with TokenStoreError (nothing sent), then recovers; 0 lost or duplicated writes', async () => {
-    server = await startAuthServer({ accessTtl: 5 });
+    server = await startAuthServer({ accessTtl: 4 });
     const key = `coveton:session:fleet${++keyNo}`;
     const tokens = server.issue();
     await seed(key, tokens);
