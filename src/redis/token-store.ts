@@ -131,8 +131,9 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
         return await fn();
       } finally {
         clearInterval(renew);
-        // If this fails the lock expires on its own within lockTtl.
-        await run(RELEASE, [lockKey], [owner]).catch(() => undefined);
+        // Not awaited: the refresh's outcome need not wait for it, and commands on one
+        // connection run in order. If it fails, the lock expires on its own within lockTtl.
+        void run(RELEASE, [lockKey], [owner]).catch(() => undefined);
       }
     },
   };
