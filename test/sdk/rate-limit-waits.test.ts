@@ -2,7 +2,7 @@
 // ahead queued the next call for ten hours; a reset sent in milliseconds queued it forever and
 // flooded stderr with TimeoutOverflowWarning), and the pluggable store behind the queue.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCoveton, RateLimitedError, type CovetonOptions, type RateLimitDecision, type RateLimitStore } from '../../src/index.js';
+import { createCoveton, memoryRateLimitStore, RateLimitedError, type CovetonOptions, type RateLimitDecision, type RateLimitStore } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 
 let server: FaultServer;
@@ -101,5 +101,36 @@ describe('a pluggable RateLimitStore behind the queue', () => {
     expect(taken).toBe(1);
     expect(logger.info.mock.calls.some(([m]) => String(m).includes('answers again'))).toBe(true);
     expect(server.requests).toHaveLength(6);
+  });
+});
+
+describe('memoryRateLimitStore, the window rules', () => {
+  const figures = (remaining: number, resetAt: number) => ({ limit: 4, remaining, resetAt });
+
+  it('counts sends still out when a window turns in the new one, and gives each back when its answer says the old window counted it', () => {
+    const store = memoryRateLimitStore();
+    const t0 = 10_000;
+    const take = (now: number, inFlight: number) => store.take({ now, inFlight });
+    const first = take(t0, 0) as { ticket: number };
+    store.report({ now: t0, ticket: first.ticket, answered: true, figures: figures(3, t0 + 1_000) });
+    const out = [take(t0 + 10, 0), take(t0 + 20, 1), take(t0 + 30, 2)] as { ticket: number }[];
+    expect(take(t0 + 40, 3)).toEqual({ wait: 960, why: 'window' }); // 4 of 4 spent
+    // The window turns with 3 sends out: they may land in the new one, so 1 is left.
+    expect(take(t0 + 1_000, 3)).toEqual({ ticket: 5 });
+    expect(take(t0 + 1_001, 4)).toEqual({ wait: Number.POSITIVE_INFINITY, why: 'learning' });
+    // Their answers say the old window counted them: each is given back.
+    for (const { ticket } of out) store.report({ now: t0 + 1_002, ticket, answered: true, figures: figures(0, t0 + 1_000) });
+    expect(take(t0 + 1_003, 1)).toEqual({ ticket: 6 });
+    expect(take(t0 + 1_004, 2)).toEqual({ ticket: 7 });
+    expect(take(t0 + 1_005, 3)).toEqual({ ticket: 8 });
+    expect(take(t0 + 1_006, 4)).toEqual({ wait: Number.POSITIVE_INFINITY, why: 'learning' });
+  });
+
+  it('a 429 pauses for its Retry-After, capped at maxPause, then a fresh window', () => {
+    const store = memoryRateLimitStore();
+    const first = store.take({ now: 0, inFlight: 0 }) as { ticket: number };
+    store.report({ now: 0, ticket: first.ticket, answered: true, figures: figures(3, 60_000), tooMany: { retryAfter: 90_000, maxPause: 5_000 } });
+    expect(store.take({ now: 1_000, inFlight: 0 })).toEqual({ wait: 4_000, why: 'pause' });
+    expect(store.take({ now: 5_000, inFlight: 0 })).toEqual({ ticket: 2 });
   });
 });
