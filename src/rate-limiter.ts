@@ -133,15 +133,21 @@ export class RateLimiter {
       figures: plausible ? { limit: figures.limit, remaining: figures.remaining, resetAt: resetAt! } : undefined,
       tooMany: status === 429 ? { retryAfter: parseRetryAfter(headers, now), maxPause: this.options.maxPause ?? Number.POSITIVE_INFINITY } : undefined,
     };
-    // The retry loop gives the turn back right after this call: its release says which send
-    // this answers. If no release follows in this tick, the oldest send out (the safe guess).
+    // When the caller gives the turn back right after this call, its release says which send
+    // this answers. If no release follows in this tick, the oldest send out stands for it: the
+    // safe guess (an older ticket is given back only when the answer's window is the old one).
+    if (this.#pending) this.#flush();
     this.#pending = report;
     queueMicrotask(() => {
-      if (this.#pending !== report) return;
-      this.#pending = undefined;
-      this.#report(report, this.#active[0]);
-      this.#pump();
+      if (this.#pending === report) this.#flush();
     });
+  }
+
+  #flush(): void {
+    const report = this.#pending!;
+    this.#pending = undefined;
+    this.#report(report, this.#active[0]);
+    this.#pump();
   }
 
   #report(report: Omit<RateLimitReport, 'ticket'>, ticket: number | undefined): void {
