@@ -47,6 +47,12 @@ function outcomeUnknown(error: unknown): boolean {
   return error instanceof APIConnectionError && !neverReachedServer(error);
 }
 
+/** The server answered 2xx (it took the token) but the answer was unusable: not JSON, not a pair. */
+function answeredUnusably(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 200 && status < 300;
+}
+
 export function createRefresher(options: RefresherOptions): Refresher {
   const { store, margin, storeTimeout, logger } = options;
   let inflight: Promise<SessionTokens> | undefined;
@@ -130,6 +136,10 @@ export function createRefresher(options: RefresherOptions): Refresher {
       if (isFinal(error)) {
         spent.add(tokens.refreshToken);
         return end(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
+      }
+      if (answeredUnusably(error)) {
+        spent.add(tokens.refreshToken);
+        return end('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
       }
       if (outcomeUnknown(error)) {
         // The request left and no answer came back: the server may have rotated the token.
