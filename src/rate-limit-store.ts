@@ -3,6 +3,7 @@
 // it what each response reported. The default keeps the figures in this client's memory;
 // `@coveton/sdk/redis` keeps them in Redis so that a fleet of processes spends one budget.
 // Both follow the same rules, written once here and once in the Redis script.
+import type { Logger } from './logger.js';
 
 /** Asking the store for one send. */
 export interface RateLimitTake {
@@ -38,6 +39,8 @@ export interface RateLimitReport {
 export interface RateLimitStore {
   take(request: RateLimitTake): RateLimitDecision | Promise<RateLimitDecision>;
   report(report: RateLimitReport): void | Promise<void>;
+  /** Called once by the client that uses the store, with its logger (already filtered by `logLevel`). */
+  attach?(context: { logger: Logger }): void;
 }
 
 /** The default store: this client's memory. */

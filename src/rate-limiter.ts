@@ -3,13 +3,12 @@
 // pauses the whole queue for its Retry-After, and an optional concurrency cap and
 // requests-per-interval budget smooth bursts. Waiting counts against the caller's deadline and
 // signal. The budget itself lives in a store (./rate-limit-store.ts): this client's memory by
-// default, or Redis for a fleet; a shared store that fails is replaced by the local figures
-// until it answers again. octokit's throttling plugin queues the same way; the rest is ours.
+// default, or Redis for a fleet (which falls back to this process's figures while Redis is
+// away: ./redis/fallback.ts). octokit's throttling plugin queues the same way; the rest is ours.
 import { RateLimitedError } from './errors/api-error.js';
 import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter, readRateLimit, type RateLimitInfo } from './rate-limit-headers.js';
-import { withFallback } from './rate-limit-fallback.js';
 import { memoryRateLimitStore, type MemoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
 
 /** Client-side rate limiting. */
@@ -55,7 +54,7 @@ const PLAUSIBLE_RESET = 24 * 3600_000;
 
 export class RateLimiter {
   #figures: RateLimitInfo | undefined;
-  /** The default store, or a shared one with this process's figures behind it. */
+  /** The default store, or a shared one (which keeps this process's figures behind it, if it can fail). */
   readonly #store: RateLimitStore;
   readonly #local: MemoryRateLimitStore | undefined;
   /** Tickets of the sends out. */
@@ -68,9 +67,9 @@ export class RateLimiter {
   #pending: Omit<RateLimitReport, 'ticket'> | undefined;
 
   constructor(private readonly options: LimiterSettings = {}) {
-    const local = memoryRateLimitStore();
-    this.#local = options.store ? undefined : local;
-    this.#store = options.store ? withFallback(options.store, local, options.logger) : local;
+    this.#local = options.store ? undefined : memoryRateLimitStore();
+    this.#store = options.store ?? this.#local!;
+    if (options.logger) options.store?.attach?.({ logger: options.logger });
   }
 
   /** The last figures the server reported. */
@@ -153,7 +152,7 @@ export class RateLimiter {
   #report(report: Omit<RateLimitReport, 'ticket'>, ticket: number | undefined): void {
     try {
       const done = this.#store.report({ ...report, ticket });
-      if (done instanceof Promise) done.catch(() => undefined); // (the fallback logs its own failures)
+      if (done instanceof Promise) done.catch(() => undefined); // (a store logs its own failures)
     } catch {
       // A store that throws on a report only loses that report.
     }

@@ -4,6 +4,7 @@
 // Waiting stays local (a timer for the wait Redis gave), so nothing polls Redis in a loop; the
 // one short re-ask (50 ms) is the moment after a window was spent, before its answers came back.
 import type { RateLimitDecision, RateLimitStore } from '../rate-limit-store.js';
+import { withFallback } from './fallback.js';
 import { script, scriptRunner, type RedisScripting } from './scripts.js';
 
 /** Options of {@link redisRateLimitStore}. */
@@ -124,11 +125,17 @@ return 1`);
 const num = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '' : Math.round(value));
 
 /**
- * A {@link RateLimitStore} in Redis: every process of a fleet spends from one budget.
+ * A {@link RateLimitStore} in Redis: every process of a fleet spends from one budget. While
+ * Redis does not answer, this process limits with its own figures (one warning in the log).
  * @example
  * const coveton = createCoveton({ rateLimit: { store: redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' }) } });
  */
 export function redisRateLimitStore(client: RedisScripting, options: RedisRateLimitStoreOptions): RateLimitStore & { readonly key: string } {
+  return Object.assign(withFallback(redisBudget(client, options)), { key: options.key });
+}
+
+/** The Redis store alone, without the fallback (tested on its own). */
+export function redisBudget(client: RedisScripting, options: RedisRateLimitStoreOptions): RateLimitStore & { readonly key: string } {
   const { key } = options;
   if (typeof key !== 'string' || key === '') throw new TypeError('redisRateLimitStore: `key` must be a non-empty string');
   const keys = [key, `${key}:budget`, `${key}:out`];

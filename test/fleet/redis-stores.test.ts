@@ -3,7 +3,8 @@
 // what the keys hold.
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisRateLimitStore, redisTokenStore } from '../../src/redis/index.js';
+import { redisTokenStore } from '../../src/redis/index.js';
+import { redisBudget as redisRateLimitStore } from '../../src/redis/rate-limit-store.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 let redis: RedisServer;

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryRateLimitStore, type RateLimitDecision } from '../../src/index.js';
-import { redisRateLimitStore } from '../../src/redis/index.js';
+import { redisBudget as redisRateLimitStore } from '../../src/redis/rate-limit-store.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 let redis: RedisServer;

@@ -3,6 +3,7 @@
 // flooded stderr with TimeoutOverflowWarning), and the pluggable store behind the queue.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCoveton, memoryRateLimitStore, RateLimitedError, type CovetonOptions, type RateLimitDecision, type RateLimitStore } from '../../src/index.js';
+import { withFallback } from '../../src/redis/fallback.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 
 let server: FaultServer;
@@ -77,7 +78,7 @@ describe('a pluggable RateLimitStore behind the queue', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('a store that fails is replaced by the local figures with one warning, and used again once it answers', async () => {
+  it('a shared store that fails is replaced by the local figures with one warning, and used again once it answers (the Redis entry\'s fallback)', async () => {
     server = await startFaultServer((req, res) => json(res, 200, { id: 'key_1' }));
     let down = true;
     let taken = 0;
@@ -91,7 +92,7 @@ describe('a pluggable RateLimitStore behind the queue', () => {
       },
     };
     const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-    const coveton = client({ rateLimit: { store }, logger, logLevel: 'info' });
+    const coveton = client({ rateLimit: { store: withFallback(store) }, logger, logLevel: 'info' });
     for (let i = 0; i < 5; i++) await coveton.apiKeys.get('key_1');
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0]![0]).toContain('shared rate-limit store is unreachable');

@@ -1,14 +1,17 @@
 // A shared rate-limit store (Redis) with this process's own figures behind it. Every send and
 // answer is counted in both, so that the local figures are ready when the shared store fails:
 // then the client limits with them, logs one warning, asks the shared store again a second
-// later, and logs once more when it answers.
-import type { Logger } from './logger.js';
-import type { MemoryRateLimitStore, RateLimitDecision, RateLimitReport, RateLimitStore, RateLimitTake } from './rate-limit-store.js';
+// later, and logs once more when it answers. It lives here, not in the core, so that clients
+// without a shared store do not carry it.
+import type { Logger } from '../logger.js';
+import { memoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore, type RateLimitTake } from '../rate-limit-store.js';
 
 /** How long the local figures stand in after the shared store failed, before it is asked again. */
 const RETRY_SHARED = 1_000;
 
-export function withFallback(shared: RateLimitStore, local: MemoryRateLimitStore, logger: Logger | undefined): RateLimitStore {
+export function withFallback(shared: RateLimitStore): RateLimitStore {
+  const local = memoryRateLimitStore();
+  let logger: Logger | undefined;
   let downUntil = 0;
   let down = false;
   /** The shared store's ticket of each send, by the local ticket the limiter holds. */
@@ -29,6 +32,9 @@ export function withFallback(shared: RateLimitStore, local: MemoryRateLimitStore
   };
 
   return {
+    attach(context) {
+      logger = context.logger;
+    },
     take(ask: RateLimitTake) {
       if (ask.now < downUntil) return local.take(ask);
       const onShared = (decision: RateLimitDecision): RateLimitDecision => {
