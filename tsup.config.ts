@@ -1,12 +1,13 @@
 import { defineConfig } from 'tsup';
 
-// Five entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
-// pulled in), the Redis stores for fleets (Node only, the user's own `redis` client), the
-// stateful mock for tests (`@coveton/sdk/mock`, Node only) and the CLI (Node only).
+// Six entry points, each importable alone: the SDK (fetch; every runtime), its Node build
+// (the `node` export condition: undici transport, proxies), the webhook helpers (no SDK
+// runtime pulled in), the Redis stores for fleets (`@coveton/sdk/redis`: the user's own
+// `redis` client), the stateful mock for tests (`@coveton/sdk/mock`, Node only)
+// and the CLI (Node only).
 export default defineConfig([
   {
-    // The Redis entry imports only `node:crypto` (kept external) and types of the SDK.
-    entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts' },
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -14,8 +15,6 @@ export default defineConfig([
     treeshake: true,
     target: 'es2022',
     platform: 'neutral',
-    external: ['node:crypto'],
-    removeNodeProtocol: false,
     outDir: 'dist',
   },
   {

@@ -7,8 +7,9 @@
 // away: ./redis/fallback.ts). octokit's throttling plugin queues the same way; the rest is ours.
 import { RateLimitedError } from './errors/api-error.js';
 import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
+import type { HeaderReader } from './http/outgoing.js';
 import type { Logger } from './logger.js';
-import { parseRetryAfter, readRateLimit, type RateLimitInfo } from './rate-limit-headers.js';
+import { readFacts, type RateLimitInfo } from './rate-limit-headers.js';
 import { memoryRateLimitStore, type MemoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
 
 /** Client-side rate limiting. */
@@ -63,8 +64,8 @@ export class RateLimiter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pumping = false;
   #again = false;
-  /** The figures of the last answer, until the release of its turn says which send it answered. */
-  #pending: Omit<RateLimitReport, 'ticket'> | undefined;
+  /** The ticket of each turn handed out and not reported yet, by its release function. */
+  readonly #tickets = new Map<() => void, number>();
 
   constructor(private readonly options: LimiterSettings = {}) {
     this.#local = options.store ? undefined : memoryRateLimitStore();
@@ -119,10 +120,15 @@ export class RateLimiter {
     });
   }
 
-  /** Reads the figures of a response; a 429 pauses everyone for its Retry-After. */
-  observe(status: number, headers: Headers): void {
+  /**
+   * Reads the figures of a response; a 429 pauses everyone for its Retry-After. `turn` (the
+   * release this limiter handed out for the send) says which send it answers.
+   */
+  observe(status: number, headers: HeaderReader, turn?: () => void): void {
     const now = Date.now();
-    const figures = readRateLimit(headers);
+    // Parsed once per response: the pipeline has read the same facts already.
+    const facts = readFacts(headers);
+    const figures = facts.rateLimit;
     if (figures) this.#figures = figures;
     const resetAt = figures?.resetAt.getTime();
     const plausible = figures && resetAt! <= now + PLAUSIBLE_RESET;
@@ -130,22 +136,17 @@ export class RateLimiter {
       now,
       answered: true,
       figures: plausible ? { limit: figures.limit, remaining: figures.remaining, resetAt: resetAt! } : undefined,
-      tooMany: status === 429 ? { retryAfter: parseRetryAfter(headers, now), maxPause: this.options.maxPause ?? Number.POSITIVE_INFINITY } : undefined,
+      tooMany: status === 429 ? { retryAfter: facts.retryAfterMs, maxPause: this.options.maxPause ?? Number.POSITIVE_INFINITY } : undefined,
     };
-    // When the caller gives the turn back right after this call, its release says which send
-    // this answers. If no release follows in this tick, the oldest send out stands for it: the
-    // safe guess (an older ticket is given back only when the answer's window is the old one).
-    if (this.#pending) this.#flush();
-    this.#pending = report;
-    queueMicrotask(() => {
-      if (this.#pending === report) this.#flush();
-    });
-  }
-
-  #flush(): void {
-    const report = this.#pending!;
-    this.#pending = undefined;
-    this.#report(report, this.#active[0]);
+    const ticket = turn && this.#tickets.get(turn);
+    if (ticket !== undefined) {
+      this.#tickets.delete(turn!); // reported: its release only gives the turn back
+      this.#report(report, ticket);
+    } else {
+      // An answer without its turn: the oldest send out stands for it (the safe guess: an
+      // older ticket is given back only when the answer's window is the old one).
+      this.#report(report, this.#active[0]);
+    }
     this.#pump();
   }
 
@@ -240,23 +241,24 @@ export class RateLimiter {
       details: undefined,
       rateLimit: this.#figures,
       retryAfterMs: wait,
+      body: undefined,
       endpoint: 'the client-side queue',
     });
   }
 
-  #turn(turn: number): () => void {
-    this.#active.push(turn);
+  #turn(ticket: number): () => void {
+    this.#active.push(ticket);
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
-      const report = this.#pending;
-      this.#pending = undefined;
-      // Every send is reported once, answered or not, so that the store knows what is still out.
-      this.#report(report ?? { now: Date.now(), answered: false }, turn);
-      this.#active = this.#active.filter((t) => t !== turn);
-      if (report || this.#queue.length > 0) this.#pump();
+      // Every send is reported once: here, if no answer came for it.
+      if (this.#tickets.delete(release)) this.#report({ now: Date.now(), answered: false }, ticket);
+      this.#active = this.#active.filter((t) => t !== ticket);
+      if (this.#queue.length > 0) this.#pump();
     };
+    this.#tickets.set(release, ticket);
+    return release;
   }
 }
 

@@ -43,14 +43,23 @@ function describe(spec, op) {
   return { pathValues, query, body, auth, headers, resultName: schemaRef ? lowerFirst(schemaRef.split('/').pop()) : 'result' };
 }
 
+/** Session-only operations (`x-sdk-access: session`) as users reach them: `coveton.session.*`. */
+const SESSION_HELPERS = { registerAccount: 'register', login: 'login', completeOAuth: 'completeOAuth', logout: 'logout' };
+
 export function typescriptSample(spec, op) {
+  if (op.access === 'none') return '// Payment processors call this endpoint; it is not part of the SDK.';
+  if (op.access === 'session' && !SESSION_HELPERS[op.operationId]) {
+    return "// The SDK sends this itself (the single-flight token refresh): there is nothing to call.";
+  }
   const d = describe(spec, op);
   const args = d.pathValues.map((v) => literal(v));
   if (op.body !== 'none') args.push(literal(d.body ?? {}));
   if (op.query !== 'none' && (Object.keys(d.query).length > 0 || op.query === 'required')) args.push(literal(d.query));
   const extra = d.headers.filter(([name]) => name.toLowerCase() !== 'idempotency-key');
   if (extra.length > 0) args.push(literal({ headers: Object.fromEntries(extra) }));
-  const call = `coveton.${op.resource}.${op.name}(${args.join(', ')})`;
+  const helper = op.access === 'session' ? SESSION_HELPERS[op.operationId] : undefined;
+  // logout takes no argument: it sends the session's own refresh token.
+  const call = helper ? `coveton.session.${helper}(${helper === 'logout' ? '' : args.join(', ')})` : `coveton.${op.resource}.${op.name}(${args.join(', ')})`;
   const bearer = d.auth?.type === 'http' && d.auth.scheme === 'bearer';
   const lines = [
     "import { createCoveton } from '@coveton/sdk';",

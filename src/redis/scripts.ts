@@ -1,8 +1,7 @@
 // Every Redis operation of the stores is one Lua script, so that each decision is atomic and
 // the stores need nothing of the client but EVALSHA/EVAL (node-redis 4 to 6, a cluster client,
-// or a test double). Scripts run by SHA-1, loaded on first use (NOSCRIPT) and again after a
+// or a test double). Web Crypto only (SHA-1, random ids): no Node-only API here either. Scripts run by SHA-1, loaded on first use (NOSCRIPT) and again after a
 // restart; every call is bounded, because a client whose server is gone queues commands.
-import { createHash } from 'node:crypto';
 
 /** The part of a node-redis client (`createClient()`, `createCluster()`) the stores use. */
 export interface RedisScripting {
@@ -14,11 +13,19 @@ export interface RedisScripting {
 
 export interface Script {
   source: string;
-  sha: string;
+  /** The SHA-1 EVALSHA wants, computed on first use (Web Crypto digests are async). */
+  sha(): Promise<string>;
+}
+
+/** SHA-1 in hex, as Redis names scripts (and as `redis.sha1hex` computes it inside one). */
+export async function sha1hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function script(source: string): Script {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
+  let sha: Promise<string> | undefined;
+  return { source, sha: () => (sha ??= sha1hex(source)) };
 }
 
 /**
@@ -42,7 +49,7 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
   return async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
     const options = { keys, arguments: args.map(String) };
     try {
-      return await bounded(redis.evalSha(s.sha, options));
+      return await bounded(redis.evalSha(await s.sha(), options));
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
       return bounded(redis.eval(s.source, options));

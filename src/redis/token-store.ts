@@ -2,9 +2,8 @@
 // refresh token revokes the whole family). The pair lives in one Redis hash; a lock lets one
 // process refresh at a time; a claim marks the stored refresh token as being spent, so that a
 // process that takes the lock after a holder died mid-refresh never sends it a second time.
-import { randomUUID, createHash } from 'node:crypto';
 import type { SessionTokens, TokenStore } from '../session/tokens.js';
-import { RedisStoreError, script, scriptRunner, type RedisScripting } from './scripts.js';
+import { RedisStoreError, script, scriptRunner, sha1hex, type RedisScripting } from './scripts.js';
 
 /** Options of {@link redisTokenStore}. */
 export interface RedisTokenStoreOptions {
@@ -89,7 +88,7 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   const lockWait = options.lockWait ?? 30_000;
   const run = scriptRunner(client, options.commandTimeout ?? 1_000);
   /** Who claims for this store: the same process may take back a claim whose answer it lost. */
-  const claimant = randomUUID();
+  const claimant = crypto.randomUUID();
 
   const call = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -112,9 +111,9 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
         await run(SET, [key], [value, options.ttl ?? 0]);
       }),
     claim: (refreshToken) =>
-      call('claim', async () => (await run(CLAIM, [key], [createHash('sha1').update(refreshToken).digest('hex'), claimant])) === 1),
+      call('claim', async () => (await run(CLAIM, [key], [await sha1hex(refreshToken), claimant])) === 1),
     async lock<T>(fn: () => Promise<T>): Promise<T> {
-      const owner = randomUUID();
+      const owner = crypto.randomUUID();
       const started = Date.now();
       for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
         const left = Number(await call('lock', () => run(ACQUIRE, [lockKey], [owner, lockTtl])));

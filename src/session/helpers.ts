@@ -1,11 +1,12 @@
-// Sign-in helpers that install the returned pair, and logout that spends it.
-import type { Resources } from '../../generated/resources.js';
+// Sign-in helpers that install the returned pair, and logout that spends it. The operations
+// behind them (register, login, completeOAuth, logout) are not on `coveton.auth`: a call made
+// there would install nothing, or spend the rotating refresh token behind the refresher's back.
+import type { SessionOperations } from '../../generated/resources.js';
 import { CovetonError } from '../errors/base.js';
 import { bounded } from './bounded.js';
 import { isTokenPair, type SessionTokens, type TokenStore } from './tokens.js';
 
-type Auth = Resources['auth'];
-type AuthSession = Awaited<ReturnType<Auth['login']>>;
+type AuthSession = Awaited<ReturnType<SessionOperations['login']>>;
 
 /** Bounds on `logout()`: it waits for a refresh under way, the server, `onTokens` and the store. */
 export interface LogoutOptions {
@@ -15,11 +16,11 @@ export interface LogoutOptions {
 
 export interface SessionHelpers {
   /** Creates an account and signs in with it. */
-  register(...args: Parameters<Auth['registerAccount']>): Promise<AuthSession>;
+  register(...args: Parameters<SessionOperations['registerAccount']>): Promise<AuthSession>;
   /** Signs in with email and password. */
-  login(...args: Parameters<Auth['login']>): Promise<AuthSession>;
+  login(...args: Parameters<SessionOperations['login']>): Promise<AuthSession>;
   /** Completes an OAuth sign-in with the provider's `code` and `state`. */
-  completeOAuth(...args: Parameters<Auth['completeOAuth']>): Promise<AuthSession>;
+  completeOAuth(...args: Parameters<SessionOperations['completeOAuth']>): Promise<AuthSession>;
   /** Revokes the current refresh token on the server and forgets the pair. */
   logout(options?: LogoutOptions): Promise<void>;
   /** The current pair, if signed in. */
@@ -41,7 +42,7 @@ export interface HelperStore extends Pick<TokenStore, 'set'> {
 }
 
 export function sessionHelpers(
-  auth: Auth,
+  auth: SessionOperations,
   store: HelperStore,
   onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
   storeTimeout = 10_000,
