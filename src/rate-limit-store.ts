@@ -24,6 +24,7 @@ export type RateLimitDecision = { ticket: number } | { wait: number; why: 'learn
 
 /** How one send ended: what its response reported, or nothing (no answer came). Once per ticket. */
 export interface RateLimitReport {
+  /** This machine's clock (ms). */
   now: number;
   /** The ticket of the send this answers. */
   ticket: number | undefined;
@@ -37,7 +38,9 @@ export interface RateLimitReport {
 
 /** A rate-limit budget, possibly shared by many processes. Either method may be async. */
 export interface RateLimitStore {
+  /** One send: a ticket (it may go now), or how long to wait. */
   take(request: RateLimitTake): RateLimitDecision | Promise<RateLimitDecision>;
+  /** How a send ended; called once per ticket. */
   report(report: RateLimitReport): void | Promise<void>;
   /** Called once by the client that uses the store, with its logger (already filtered by `logLevel`). */
   attach?(context: { logger: Logger }): void;
@@ -52,6 +55,7 @@ export interface MemoryRateLimitStore extends RateLimitStore {
 }
 
 /**
+ * The default rate-limit store: this client's memory.
  * @param options.learnFirst While no answer has been seen, let one send out at a time, so that
  * a burst at start-up does not overrun a budget nobody knows yet (shared stores do; one client
  * alone does not need to).

@@ -5,7 +5,9 @@
 
 /** The part of a node-redis client (`createClient()`, `createCluster()`) the stores use. */
 export interface RedisScripting {
+  /** Runs a loaded script by its SHA-1 (rejects with NOSCRIPT when Redis does not have it). */
   evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** Runs (and loads) a script. */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   /** node-redis 5+: commands given up on are dropped from its offline queue instead of running later. */
   withCommandOptions?(options: { timeout?: number }): RedisScripting;
