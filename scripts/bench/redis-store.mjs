@@ -15,7 +15,7 @@ import { API_KEY, ROOT, asPart } from './child.mjs';
 import { loadSdk } from './contenders.mjs';
 import { median, rotate } from './stats.mjs';
 
-export const REDIS_NAMES = ['memory', 'redis-rate', 'memory-session', 'redis-session', 'redis-both'];
+export const REDIS_NAMES = ['memory', 'redis-rate', 'memory-session', 'redis-session', 'redis-session-uncached', 'redis-both'];
 
 async function freePort() {
   const server = createServer();
@@ -81,6 +81,7 @@ export async function run({ url, quick }) {
       'redis-rate': createCoveton({ ...base, apiKey: API_KEY, rateLimit: rate() }),
       'memory-session': createCoveton({ ...base, ...pair }),
       'redis-session': createCoveton({ ...base, tokenStore }),
+      'redis-session-uncached': createCoveton({ ...base, tokenStore: redisTokenStore(redis, { key: 'bench:session', cacheFor: 0 }) }),
       'redis-both': createCoveton({ ...base, tokenStore, rateLimit: rate() }),
     };
     const calls_ = Object.fromEntries(REDIS_NAMES.map((n) => [n, () => clients[n].apiKeys.get('key_1')]));
@@ -107,10 +108,15 @@ export async function run({ url, quick }) {
       rounds,
       pingUs,
       rows,
-      added: { rate: added('redis-rate', 'memory'), session: added('redis-session', 'memory-session'), both: added('redis-both', 'memory-session') },
+      added: {
+        rate: added('redis-rate', 'memory'),
+        session: added('redis-session', 'memory-session'),
+        sessionUncached: added('redis-session-uncached', 'memory-session'),
+        both: added('redis-both', 'memory-session'),
+      },
     };
     console.log(
-      `redis stores, added per call: rate limit ${(result.added.rate.wallUs / 1000).toFixed(3)} ms, session ${(result.added.session.wallUs / 1000).toFixed(3)} ms, both ${(result.added.both.wallUs / 1000).toFixed(3)} ms (a PING: ${(pingUs / 1000).toFixed(3)} ms)`,
+      `redis stores, added per call: rate limit ${(result.added.rate.wallUs / 1000).toFixed(3)} ms, session ${(result.added.session.wallUs / 1000).toFixed(3)} ms (read every call: ${(result.added.sessionUncached.wallUs / 1000).toFixed(3)} ms), both ${(result.added.both.wallUs / 1000).toFixed(3)} ms (a PING: ${(pingUs / 1000).toFixed(3)} ms)`,
     );
     return result;
   } finally {

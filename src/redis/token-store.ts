@@ -33,6 +33,14 @@ export interface RedisTokenStoreOptions {
    */
   commandTimeout?: number;
   /**
+   * Reuse a pair read from Redis for this long (ms) outside the lock, so that a busy process
+   * does not read Redis on every call. Under the lock (a refresh) the store is always read.
+   * Another process's new pair or logout reaches this one at most this much later.
+   * @default 1000
+   * @example redisTokenStore(redis, { key, cacheFor: 0 }) // read Redis on every call
+   */
+  cacheFor?: number;
+  /**
    * Expire the stored pair after this long without a write (ms), e.g. the refresh token's lifetime.
    * @default undefined (kept until logout or the end of the session)
    * @example redisTokenStore(redis, { key, ttl: 30 * 24 * 3600_000 })
@@ -89,6 +97,10 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   const run = scriptRunner(client, options.commandTimeout ?? 1_000);
   /** Who claims for this store: the same process may take back a claim whose answer it lost. */
   const claimant = crypto.randomUUID();
+  const cacheFor = options.cacheFor ?? 1_000;
+  /** The last pair read or written, and when; never used while this process holds the lock. */
+  let cached: { tokens: SessionTokens | undefined; at: number } | undefined;
+  let holding = 0;
 
   const call = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -100,15 +112,22 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
 
   return {
     key,
-    get: () =>
-      call('get', async () => {
+    get: () => {
+      if (cached && holding === 0 && Date.now() - cached.at < cacheFor) return Promise.resolve(cached.tokens);
+      return call('get', async () => {
+        const at = Date.now();
         const raw = await run(GET, [key], []);
-        return typeof raw === 'string' ? (JSON.parse(raw) as SessionTokens) : undefined;
-      }),
+        const tokens = typeof raw === 'string' ? (JSON.parse(raw) as SessionTokens) : undefined;
+        cached = { tokens, at };
+        return tokens;
+      });
+    },
     set: (tokens) =>
       call('set', async () => {
+        cached = undefined;
         const value = tokens ? JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt }) : '';
         await run(SET, [key], [value, options.ttl ?? 0]);
+        cached = { tokens, at: Date.now() };
       }),
     claim: (refreshToken) =>
       call('claim', async () => (await run(CLAIM, [key], [await sha1hex(refreshToken), claimant])) === 1),
@@ -123,12 +142,14 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
         // Not a tight loop: back off, and never sleep past the holder's expiry or our own limit.
         await sleep(Math.max(1, Math.min(pause, left > 0 ? left : pause, lockWait - waited)));
       }
+      holding++;
       // Renew while the holder works, so a slow refresh keeps the lock and a dead one loses it.
       const renew = setInterval(() => void run(RENEW, [lockKey], [owner, lockTtl]).catch(() => undefined), Math.max(10, Math.floor(lockTtl / 3)));
       (renew as { unref?: () => void }).unref?.();
       try {
         return await fn();
       } finally {
+        holding--;
         clearInterval(renew);
         // Not awaited: the refresh's outcome need not wait for it, and commands on one
         // connection run in order. If it fails, the lock expires on its own within lockTtl.

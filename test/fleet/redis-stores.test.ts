@@ -88,6 +88,19 @@ describe('redisTokenStore', () => {
     expect(await a.get()).toBeUndefined();
   });
 
+  it('reuses a pair it read for cacheFor ms, but always reads Redis under the lock', async () => {
+    const writer = redisTokenStore(client, { key: 'k:cache' });
+    const reader = redisTokenStore(client, { key: 'k:cache', cacheFor: 300 });
+    await writer.set(pair(1));
+    expect(await reader.get()).toEqual(pair(1));
+    await writer.set(pair(2)); // another process refreshed
+    expect(await reader.get()).toEqual(pair(1)); // within cacheFor: the pair in hand
+    expect(await reader.lock!(async () => reader.get())).toEqual(pair(2)); // under the lock: Redis
+    await writer.set(pair(3));
+    await sleep(320);
+    expect(await reader.get()).toEqual(pair(3));
+  });
+
   it('fails with an error (never hangs) when Redis does not answer', async () => {
     const dead = await createClient({ url: 'redis://127.0.0.1:9', socket: { reconnectStrategy: false, connectTimeout: 200 } })
       .on('error', () => {});
