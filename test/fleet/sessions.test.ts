@@ -89,9 +89,10 @@ describe('a fleet of processes sharing one session through Redis', () => {
   it('Redis stopped and restarted mid-run: calls go on with the pair in hand, a refresh fails closed with TokenStoreError (nothing sent), then recovers; 0 lost or duplicated writes', async () => {
     server = await startAuthServer({ accessTtl: 4 });
     const key = `coveton:session:fleet${++keyNo}`;
+    await fleet.configure(() => ({ baseUrl: server.url, redisUrl: redis.url, sessionKey: key, lockTtl: 1_000, refreshMargin: 0 }));
+    // Issued now: the token's 4 s must cover the first two phases, not the set-up.
     const tokens = server.issue();
     await seed(key, tokens);
-    await fleet.configure(() => ({ baseUrl: server.url, redisUrl: redis.url, sessionKey: key, lockTtl: 1_000, refreshMargin: 0 }));
     // Up: every process reads the pair and writes.
     expect(tally(await fleet.run(5, 'create', 'up'))).toEqual({ ok: 40 });
     await redis.stop({ keep: true });
