@@ -34,7 +34,8 @@ export interface RetryEvent {
 export interface AttemptGate {
   tryAcquire(): (() => void) | undefined;
   acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void>;
-  observe(status: number, headers: HeaderReader): void;
+  /** `turn` (the release the gate handed out) says which send this answers. */
+  observe(status: number, headers: HeaderReader, turn?: () => void): void;
 }
 
 /** One call through the pipeline. */
@@ -93,7 +94,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
   const cap = options.maxResponseBytes;
 
   /** One attempt: headers, credential, send, and the body read under the attempt's timer. */
-  async function attempt(request: Outgoing, call: Call, timeout: number, deadlineLeft: number, anonymous: boolean) {
+  async function attempt(request: Outgoing, call: Call, timeout: number, deadlineLeft: number, anonymous: boolean, turn: (() => void) | undefined) {
     // With no timeout, no deadline and no caller signal there is nothing to abort: skip the
     // signal, whose cost inside fetch is much of what the SDK adds to a fast local call.
     const bounded = call.signal || Number.isFinite(timeout) || Number.isFinite(deadlineLeft);
@@ -115,7 +116,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         return { error: connectionError(error, guard?.reason(), request.url, { timeout, deadline: call.deadline ?? options.deadline }, parts.secrets()), sessionToken };
       }
       const facts = readFacts(reply.headers);
-      gate?.observe(reply.status, reply.headers);
+      gate?.observe(reply.status, reply.headers, turn);
       const { status } = reply;
       const answer: Answer = { reply, facts };
       try {
@@ -171,7 +172,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       }
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
-        result = await attempt(request, call, timeout, left, anonymous);
+        result = await attempt(request, call, timeout, left, anonymous, release);
       } finally {
         release?.();
       }
