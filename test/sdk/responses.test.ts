@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
+  APITimeoutError,
   BodyTooLargeError,
   UnauthorizedError,
   UnexpectedResponseError,
@@ -76,6 +77,37 @@ describe('maxResponseBytes', () => {
     const started = Date.now();
     await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(BodyTooLargeError);
     expect(Date.now() - started).toBeLessThan(5000);
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('a compressed body that breaks off', () => {
+  // Half a gzip body, then the server stalls or resets. The Node transport decompresses itself:
+  // the body's error and the attempt timer's abort must reach the decompressor, or the call hangs.
+  const half = gzipSync(Buffer.from(JSON.stringify({ ...apiKeyRecord, description: 'y'.repeat(200_000) }))).subarray(0, 1000);
+  const hang = (ms: number) => new Promise((_, reject) => setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms));
+
+  it('a stall mid-body ends at the attempt timeout with APITimeoutError', async () => {
+    server = await startFaultServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.write(half); // and never more
+    });
+    const coveton = testClient(server.url, { timeout: 200, maxRetries: 0 });
+    const error = await Promise.race([coveton.apiKeys.get('key_1'), hang(10_000)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APITimeoutError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a reset mid-body is an APIConnectionError, retried like any other', async () => {
+    server = await startFaultServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.write(half);
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const coveton = testClient(server.url, { timeout: 60_000, maxRetries: 1 });
+    const error = await Promise.race([coveton.apiKeys.get('key_1'), hang(10_000)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(error).not.toBeInstanceOf(APITimeoutError);
     expect(server.requests).toHaveLength(2);
   });
 });
