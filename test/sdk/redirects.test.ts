@@ -51,6 +51,18 @@ describe('redirects', () => {
     expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/old', '/api-keys/key_01HZX3K8W2Q9', '/api-keys']);
   });
 
+  it('a Location with a user name or password is refused, on the same origin too, and never sent', async () => {
+    api = await startFaultServer((req, res) => {
+      if (req.path === '/api-keys/key_1') return redirect(302, `${api.url.replace('://', '://evil:pw@')}/api-keys/moved`)(req, res);
+      return json(res, 200, apiKeyRecord);
+    });
+    const error = await testClient(api.url).apiKeys.get('key_1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as RedirectError).message).toContain('user name or password');
+    expect((error as RedirectError).message).not.toContain('pw');
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/key_1']);
+  });
+
   it('the OAuth starts keep their manual contract: the Location is the answer', async () => {
     api = await startFaultServer(redirect(302, 'https://accounts.google.com/o/oauth2/auth?state=xyz'));
     const coveton = testClient(api.url);
