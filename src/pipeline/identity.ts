@@ -18,14 +18,23 @@ export function identity(options: ResolvedOptions): (headers: Record<string, str
 }
 
 const FORBIDDEN = /[\r\n\0]/;
+// A field value travels as bytes: a character above U+00FF has no byte (RFC 9110 section 5.5).
+const NOT_A_BYTE = /[^\u0000-\u00ff]/;
+// A field name is a token (RFC 9110 section 5.1 and 5.6.2).
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Fails before sending when a header value holds CR, LF or NUL; names the header, never the value. */
+/**
+ * Fails before sending when a header name is not a token, or a value holds CR, LF, NUL or a
+ * character that is no byte; names the header, never the value. Without it the runtime refused
+ * the header late, as what looked like a network failure (`APIConnectionError`), and retried it.
+ */
 export function assertHeaderValues(headers: Record<string, string>): void {
   for (const name in headers) {
+    if (!TOKEN.test(name)) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name (RFC 9110 token characters only)');
     const value = headers[name]!;
-    if (typeof value !== 'string' || FORBIDDEN.test(value)) {
+    if (typeof value !== 'string' || FORBIDDEN.test(value) || NOT_A_BYTE.test(value)) {
       const field = name === 'authorization' || name === 'x-api-key' ? 'credential (apiKey or access token)' : `header ${name}`;
-      throw new CovetonInputError(field, 'must be a string without CR, LF or NUL characters');
+      throw new CovetonInputError(field, 'must be a string without CR, LF or NUL characters, and without characters above U+00FF');
     }
   }
 }
