@@ -43,7 +43,10 @@ export function connectionError(
   // fetch reports network failures as TypeError (undici adds the system error as `cause`);
   // other fetches (node-fetch) and undici's dispatcher set a `code`. Anything else came from
   // code of ours or the caller's, and repeating the request will not mend it.
-  if (error instanceof TypeError || code !== undefined) {
+  // undici's dispatcher reports a response it cannot parse (a bad status line, an invalid
+  // Content-Length) as an HTTPParserError, often without a code: the same failure fetch reports
+  // as a TypeError, so the same APIConnectionError on both transports.
+  if (error instanceof TypeError || code !== undefined || (error as Error)?.name === 'HTTPParserError') {
     return new APIConnectionError(`Connection to ${hostPort(url)} failed (${code ?? 'network error'}).`, { cause: error, code });
   }
   const message = redact(typeof e?.message === 'string' ? e.message : String(error), secrets);

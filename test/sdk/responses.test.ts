@@ -134,6 +134,17 @@ describe('server-echoed values in errors', () => {
   });
 });
 
+describe('the reason phrase', () => {
+  it('is redacted like the body: a status line echoing the API key leaves no trace of it in the error', async () => {
+    server = await startFaultServer((req, res) => {
+      res.socket?.end(`HTTP/1.1 400 Bad key ${TEST_KEY}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nno`);
+    });
+    const error = (await testClient(server.url, { maxRetries: 0 }).apiKeys.get('key_1').catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('BadRequestError');
+    expect([error.message, JSON.stringify(error), inspect(error)].join('\n')).not.toContain('SECRETsecret');
+  });
+});
+
 describe('connection errors', () => {
   it('name host and port and carry the socket code, never the path, query or credentials', async () => {
     const coveton = testClient('http://user.invalid:8443/v1', { maxRetries: 0 });
@@ -142,6 +153,14 @@ describe('connection errors', () => {
     expect(error.message).toMatch(/^Connection to user\.invalid:8443 failed \((ENOTFOUND|EAI_AGAIN)\)\.$/);
     expect(error.code).toMatch(/ENOTFOUND|EAI_AGAIN/);
     expect(inspect(error)).not.toContain('/api-keys');
+  });
+
+  it('an answer that is not HTTP (a bad status line, an invalid Content-Length) is an APIConnectionError on every transport', async () => {
+    const answers = ['HTTP/1.1 199 Odd\r\nContent-Length: 2\r\n\r\n{}', 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}'];
+    server = await startFaultServer((req, res, index) => res.socket?.end(answers[index]));
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    for (const _ of answers) await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(APIConnectionError);
+    expect(server.requests).toHaveLength(2);
   });
 });
 
