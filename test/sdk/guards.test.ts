@@ -68,4 +68,16 @@ describe('input guards', () => {
     expect(data).toMatchObject({ id: apiKeyRecord.id });
     expect(server.requests[0]!.path).toBe('/api-keys/key%2F1');
   });
+
+  it('the raw client refuses a missing path parameter and a body JSON cannot hold, before sending', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const coveton = testClient(server.url);
+    await refused(coveton.DELETE('/api-keys/{id}', {} as never), /path parameter id/);
+    await refused(coveton.GET('/api-keys/{id}', { params: { path: {} } } as never), /path parameter id/);
+    const cycle: Record<string, unknown> = { ...apiKeyBody };
+    cycle.self = cycle;
+    await refused(coveton.POST('/api-keys', { body: cycle as never }), /^body$/);
+    await refused(coveton.POST('/api-keys', { body: { ...apiKeyBody, n: 1n } as never }), /^body$/);
+    expect(server.requests).toHaveLength(0);
+  });
 });

@@ -8,6 +8,7 @@ import {
   APIConnectionError,
   APITimeoutError,
   BodyTooLargeError,
+  CovetonError,
   UnauthorizedError,
   UnexpectedResponseError,
   ValidationError,
@@ -58,6 +59,22 @@ describe('success bodies that break the contract', () => {
     const list = await Promise.resolve(coveton.apiKeys.list()).catch((e: unknown) => e);
     expect(list).toBeInstanceOf(UnexpectedResponseError);
     expect((list as Error).message).toContain('where a list belongs');
+  });
+});
+
+describe('the raw client and answers a Response cannot hold', () => {
+  it('a 2xx that is not JSON is a typed error, and a status above 599 a 502 Response, not a SyntaxError or RangeError', async () => {
+    server = await startFaultServer((req, res, index) => {
+      if (index === 0) return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>');
+      res.socket?.end('HTTP/1.1 600 Odd\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+    });
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    const html = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } }).catch((e: unknown) => e);
+    expect(html).toBeInstanceOf(CovetonError);
+    expect((html as Error).message).toBe('GET /api-keys/{id} answered 200 with a body that is not JSON.');
+    const odd = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } });
+    expect(odd.response.status).toBe(502);
+    expect(odd.error).toEqual({});
   });
 });
 
@@ -157,7 +174,7 @@ describe('connection errors', () => {
 
   it('an answer that is not HTTP (a bad status line, an invalid Content-Length) is an APIConnectionError on every transport', async () => {
     const answers = ['HTTP/1.1 199 Odd\r\nContent-Length: 2\r\n\r\n{}', 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}'];
-    server = await startFaultServer((req, res, index) => res.socket?.end(answers[index]));
+    server = await startFaultServer((req, res, index) => res.socket?.end(answers[index]!));
     const coveton = testClient(server.url, { maxRetries: 0 });
     for (const _ of answers) await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(APIConnectionError);
     expect(server.requests).toHaveLength(2);
