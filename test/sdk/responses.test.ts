@@ -96,6 +96,24 @@ describe('maxResponseBytes', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(server.requests).toHaveLength(2);
   });
+
+  it('an endless body over the cap is cancelled: the connection closes, nothing more is read', async () => {
+    let closed = 0;
+    server = await startFaultServer((req, res) => {
+      res.on('close', () => closed++);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    const coveton = testClient(server.url, { maxResponseBytes: 256 * 1024 });
+    for (let i = 0; i < 3; i++) await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(BodyTooLargeError);
+    for (let waited = 0; closed < 3 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(3);
+  });
 });
 
 describe('a compressed body that breaks off', () => {
