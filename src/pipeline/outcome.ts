@@ -4,7 +4,7 @@
 // cause it shows `onRetry`; nothing else in the SDK builds an API error.
 import { CovetonError } from '../errors/base.js';
 import { errorFromResponse } from '../errors/from-response.js';
-import { APIConnectionError, APITimeoutError, APIUserAbortError } from '../errors/transport.js';
+import { APIConnectionError, APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
 import { redact } from '../redact.js';
 import type { Answer } from './index.js';
 
@@ -14,6 +14,11 @@ export function failure(failed: Failed, endpoint: string, secrets: readonly (str
   if (failed.error) return failed.error;
   const { reply, errorBody } = failed.answer;
   return errorFromResponse(reply, errorBody, { endpoint, secrets });
+}
+
+/** A redirect the policy refused. The Location is the server's text: an echoed key or token in its path is redacted. */
+export function refusedRedirect(status: number, location: string, endpoint: string, why: string, secrets: readonly (string | undefined)[]): RedirectError {
+  return new RedirectError(status, redact(location, secrets), endpoint, why);
 }
 
 /** `host:port` of a URL, never its path, query or userinfo. */

@@ -1,10 +1,11 @@
 // Redirects (issue: no credential leaves its origin). Two in-process servers: the API, and
 // another origin that records whatever reaches it. Node's fetch would forward X-API-Key and
 // re-send a POST body across origins; the SDK follows nothing it should not.
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedirectError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { apiKeyBody, apiKeyRecord, testClient } from '../support/client.js';
+import { TEST_KEY, apiKeyBody, apiKeyRecord, testClient } from '../support/client.js';
 
 let api: FaultServer;
 let other: FaultServer;
@@ -61,6 +62,14 @@ describe('redirects', () => {
     expect((error as RedirectError).message).toContain('user name or password');
     expect((error as RedirectError).message).not.toContain('pw');
     expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/key_1']);
+  });
+
+  it('a Location echoing the API key in its path: redacted in the message, toJSON, location and util.inspect', async () => {
+    api = await startFaultServer(redirect(302, `http://evil.example/steal/${TEST_KEY}/x`));
+    const error = (await testClient(api.url).apiKeys.get('key_1').catch((e: unknown) => e)) as RedirectError;
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error.location).toBe('http://evil.example/steal/[REDACTED]/x');
+    expect([error.message, JSON.stringify(error), inspect(error)].join('\n')).not.toContain('SECRETsecret');
   });
 
   it('the OAuth starts keep their manual contract: the Location is the answer', async () => {
