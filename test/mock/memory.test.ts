@@ -1,7 +1,8 @@
-// The mock's presigned storage keeps a bounded number of grants: each presign and download link
-// adds one, and a long CI run must not grow the process by one per call.
+// The mock's per-call memory is bounded: each presign and download link adds a storage grant,
+// each sign-in and refresh a refresh token; a long CI run must not grow the process by one per call.
 import { describe, expect, it } from 'vitest';
 import { MAX_GRANTS, createStorage } from '../../src/mock/storage.js';
+import { MAX_REFRESH_TOKENS, createTokens } from '../../src/mock/tokens.js';
 
 const file = { size: 3, contentType: 'text/plain' };
 const put = (storage: ReturnType<typeof createStorage>, path: string) =>
@@ -16,5 +17,16 @@ describe('mock storage grants', () => {
     for (let i = 0; i < MAX_GRANTS; i++) last = storage.grant(`file_${i}`, 'upload', 900);
     expect(put(storage, first)).toBe(403);
     expect(put(storage, last)).toBe(200);
+  });
+});
+
+describe('mock refresh tokens', () => {
+  it(`hold at most ${MAX_REFRESH_TOKENS}: past it the oldest is unknown (token_invalid), the newest rotates`, () => {
+    const tokens = createTokens(() => Date.parse('2026-06-20T16:00:00Z'));
+    const first = tokens.issue('usr_1', 'fam_first');
+    let last = first;
+    for (let i = 0; i < MAX_REFRESH_TOKENS; i++) last = tokens.issue('usr_1', `fam_${i}`);
+    expect(() => tokens.rotate(first.refreshToken)).toThrow(/Unknown refresh token/);
+    expect(tokens.rotate(last.refreshToken).userId).toBe('usr_1');
   });
 });
