@@ -44,7 +44,8 @@ function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null)
 function fromUndici({ statusCode, headers, body }: Dispatcher.ResponseData): Reply {
   const raw = headers as RawHeaders;
   const reader = headerReader(raw);
-  const encoding = reader.get('content-encoding');
+  // Content codings are case-insensitive (RFC 9110 section 8.4.1): `GZIP` is gzip, as fetch reads it.
+  const encoding = reader.get('content-encoding')?.trim().toLowerCase() ?? null;
   const length = reader.get('content-length');
   const known = length !== null && encoding === null ? Number(length) : undefined;
   const capped = (limit: number) => readCapped(decoded(body, encoding), limit, () => body.destroy());

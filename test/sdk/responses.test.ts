@@ -116,6 +116,16 @@ describe('maxResponseBytes', () => {
   });
 });
 
+describe('content codings', () => {
+  it('are case-insensitive: a body sent with Content-Encoding: GZIP is decoded on every transport', async () => {
+    server = await startFaultServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'GZIP' });
+      res.end(gzipSync(JSON.stringify(apiKeyRecord)));
+    });
+    await expect(testClient(server.url).apiKeys.get('key_1')).resolves.toMatchObject({ id: apiKeyRecord.id });
+  });
+});
+
 describe('a compressed body that breaks off', () => {
   // Half a gzip body, then the server stalls or resets. The Node transport decompresses itself:
   // the body's error and the attempt timer's abort must reach the decompressor, or the call hangs.
