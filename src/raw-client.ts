@@ -5,7 +5,8 @@
 // one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown.
 import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../generated/resources.js';
-import { CovetonError, CovetonInputError } from './errors/base.js';
+import { CovetonInputError } from './errors/base.js';
+import { UnexpectedResponseError } from './errors/transport.js';
 import { lowerCaseHeaders, type Reply } from './http/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from './pipeline/index.js';
@@ -37,8 +38,8 @@ function toResponse(reply: Reply, text: string | undefined): Response {
 function toJson(body: unknown): string {
   try {
     return JSON.stringify(body);
-  } catch (error) {
-    throw new CovetonInputError('body', `cannot be sent as JSON (${(error as Error).message.split('\n')[0]})`);
+  } catch {
+    throw new CovetonInputError('body', 'is not serializable as JSON');
   }
 }
 
@@ -90,8 +91,8 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     if (init.parseAs === 'text') return { data: text, response };
     try {
       return { data: JSON.parse(text), response };
-    } catch (error) {
-      throw new CovetonError(`${verb} ${template} answered ${reply.status} with a body that is not JSON.`, { cause: error });
+    } catch {
+      throw new UnexpectedResponseError(`${verb} ${template}`, reply.status, 'a body that is not JSON');
     }
   };
 

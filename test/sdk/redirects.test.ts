@@ -59,7 +59,7 @@ describe('redirects', () => {
     });
     const error = await testClient(api.url).apiKeys.get('key_1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedirectError);
-    expect((error as RedirectError).message).toContain('user name or password');
+    expect((error as RedirectError).message).toContain('carries credentials');
     expect((error as RedirectError).message).not.toContain('pw');
     expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/key_1']);
   });

@@ -8,7 +8,6 @@ import {
   APIConnectionError,
   APITimeoutError,
   BodyTooLargeError,
-  CovetonError,
   UnauthorizedError,
   UnexpectedResponseError,
   ValidationError,
@@ -70,8 +69,8 @@ describe('the raw client and answers a Response cannot hold', () => {
     });
     const coveton = testClient(server.url, { maxRetries: 0 });
     const html = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } }).catch((e: unknown) => e);
-    expect(html).toBeInstanceOf(CovetonError);
-    expect((html as Error).message).toBe('GET /api-keys/{id} answered 200 with a body that is not JSON.');
+    expect(html).toBeInstanceOf(UnexpectedResponseError);
+    expect((html as Error).message).toBe('GET /api-keys/{id} answered 200 with a body that is not JSON, against the API contract.');
     const odd = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } });
     expect(odd.response.status).toBe(502);
     expect(odd.error).toEqual({});
