@@ -13,6 +13,7 @@ import type { Pipeline } from './pipeline/index.js';
 import { checkPathParam, newIdempotencyKey } from './resources.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
+import { toJson } from './validate.js';
 
 /** openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this client alone. */
 export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;
@@ -34,15 +35,6 @@ function toResponse(reply: Reply, text: string | undefined): Response {
   return new Response(NULL_BODY.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
 }
 
-/** A body as JSON, or the input error naming it (a cycle or a BigInt makes JSON.stringify throw). */
-function toJson(body: unknown): string {
-  try {
-    return JSON.stringify(body);
-  } catch {
-    throw new CovetonInputError('body', 'is not serializable as JSON');
-  }
-}
-
 export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable): RawClient {
   const byRoute = new Map<string, OperationSpec>();
   for (const { op } of allOperations(table)) byRoute.set(`${op.method} ${op.path}`, op);
@@ -60,7 +52,7 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     for (const [name, value] of Object.entries(init.params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
     let body: string | Uint8Array | null = null;
     if (init.body !== undefined) {
-      body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : toJson(init.body);
+      body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : toJson('body', init.body);
       headers['content-type'] ??= 'application/json';
     }
     if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = newIdempotencyKey();

@@ -80,4 +80,26 @@ describe('input guards', () => {
     await refused(coveton.POST('/api-keys', { body: { ...apiKeyBody, n: 1n } as never }), /^body$/);
     expect(server.requests).toHaveLength(0);
   });
+
+  it('a resource method refuses a body JSON cannot hold (a cycle, a BigInt) as a CovetonInputError naming it, before sending', async () => {
+    server = await startFaultServer((req, res) => json(res, 201, apiKeyRecord));
+    const coveton = testClient(server.url);
+    const cycle: Record<string, unknown> = { ...apiKeyBody };
+    cycle.self = cycle;
+    await refused(coveton.apiKeys.create(cycle as never), /apiKeys\.create\(body\)/);
+    await refused(coveton.apiKeys.create({ ...apiKeyBody, n: 1n } as never), /apiKeys\.create\(body\)/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('rate-limit figures from a hostile server', () => {
+  it('a reset no Date can hold, or past the safe integers, leaves the figures absent instead of an Invalid Date', async () => {
+    const { readRateLimit } = await import('../../src/rate-limit-headers.js');
+    const figures = (reset: string) =>
+      readRateLimit(new Headers({ 'x-ratelimit-limit': '120', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }));
+    expect(figures('99999999999999999999')).toBeUndefined();
+    expect(figures('9007199254740993')).toBeUndefined();
+    expect(figures('8640000000001')).toBeUndefined();
+    expect(figures('1718900000')?.resetAt.getTime()).toBe(1718900000 * 1000);
+  });
 });
