@@ -37,6 +37,9 @@ export default defineConfig([
     // the mock's too when that one finished first. `npm run build` empties dist/ beforehand.
     clean: false,
     treeshake: true,
+    // CommonJS split too (tsup builds ESM chunks, then turns them into CommonJS): index.cjs and
+    // index.node.cjs share one chunk of the SDK instead of carrying a copy each.
+    splitting: true,
     target: 'es2022',
     platform: 'neutral',
     outDir: 'dist',
