@@ -45,9 +45,10 @@ export default defineConfig([
     outDir: 'dist',
   },
   {
-    // Node only, never reachable from src/index.ts: it stays out of the browser bundle.
+    // Node only, never reachable from src/index.ts: it stays out of the browser bundle. ESM only
+    // (a test helper; CommonJS tests `await import()` it), which keeps a second copy out of the tarball.
     entry: { mock: 'src/mock/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['esm'],
     dts: true,
     sourcemap: false,
     clean: false,

@@ -173,7 +173,10 @@ describe('the packed package', () => {
     // The JSON report lists problems of every resolution; the node16 profile leaves out node10
     // (TypeScript's pre-`exports` resolution, which cannot see subpaths such as ./webhooks).
     type Problem = { kind: string; entrypoint?: string; resolutionKind?: string };
-    const problems = (Object.values(report.problems ?? {}) as Problem[][]).flat().filter((p) => p.resolutionKind !== 'node10');
+    // `@coveton/sdk/mock` is ESM only on purpose (docs/guides/package.md): from CommonJS it is
+    // reached with `await import()`, which is exactly what attw's CJSResolvesToESM reports.
+    const esmOnly = (p: Problem) => p.kind === 'CJSResolvesToESM' && p.entrypoint === './mock';
+    const problems = (Object.values(report.problems ?? {}) as Problem[][]).flat().filter((p) => p.resolutionKind !== 'node10' && !esmOnly(p));
     expect(problems, result.stdout.slice(0, 4000)).toEqual([]);
     expect(result.code, result.stderr).toBe(0);
     const kinds = Object.fromEntries(Object.entries(report.analysis.entrypoints['.'].resolutions).map(([k, v]) => [k, (v as { resolution?: { fileName: string } }).resolution?.fileName]));
