@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Shares the declaration chunks of `dist` between ESM and CommonJS; returns the chunks shared. */
+/** Shares the declarations of `dist` between ESM and CommonJS; returns the `.d.cts` files shared. */
 export function shareDeclarations(dist) {
   const declarations = readdirSync(dist).filter((file) => file.endsWith('.d.ts'));
   const shared = [];
@@ -33,11 +33,24 @@ export function shareDeclarations(dist) {
     writeFileSync(path, text);
   }
   for (const base of shared) rmSync(join(dist, `${base}.d.ts`));
-  return shared;
+  // An entry's ESM declarations, once they point at the same chunks, are its CommonJS ones with
+  // other import extensions: they become a re-export of those (`export *` carries no default).
+  const entries = [];
+  for (const file of readdirSync(dist).filter((name) => name.endsWith('.d.ts'))) {
+    const base = file.slice(0, -'.d.ts'.length);
+    if (!existsSync(join(dist, `${base}.js`)) || !existsSync(join(dist, `${base}.d.cts`))) continue;
+    const esm = readFileSync(join(dist, file), 'utf8');
+    const cjs = readFileSync(join(dist, `${base}.d.cts`), 'utf8');
+    const asEsm = cjs.replace(/(from '\.\/[^']+)\.cjs'/g, (whole, head) => (shared.some((chunk) => head === `from './${chunk}`) ? whole : `${head}.js'`));
+    if (asEsm !== esm || /\bdefault\b/.test(cjs.match(/^export \{[^}]*\}/m)?.[0] ?? '') || /^export default /m.test(cjs)) continue;
+    writeFileSync(join(dist, file), `export * from './${base}.cjs';\n`);
+    entries.push(base);
+  }
+  return [...shared, ...entries];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const shared = shareDeclarations(join(root, 'dist'));
-  console.log(`shared declaration chunks: ${shared.map((base) => `${base}.d.cts`).join(', ') || 'none'}`);
+  console.log(`declarations shared by ESM and CommonJS: ${shared.map((base) => `${base}.d.cts`).join(', ') || 'none'}`);
 }
