@@ -143,7 +143,10 @@ describe('docs site', () => {
       await tab.locator('h1').first().waitFor();
       const report = await checkLayout(tab);
       reports.push({ path, ...report });
-      if (path.includes('createApiKey')) await tab.screenshot({ path: join(shots, 'phone-operation.png') });
+      if (path.includes('createApiKey')) {
+        await tab.locator('#samples').scrollIntoViewIfNeeded();
+        await tab.screenshot({ path: join(shots, 'phone-operation.png') });
+      }
     }
     for (const r of reports) {
       expect(r.pageWidth, `${r.path} is wider than the phone`).toBeLessThanOrEqual(r.viewportWidth);

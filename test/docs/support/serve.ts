@@ -22,7 +22,7 @@ export interface StaticServer {
 }
 
 export function serve(dir: string): Promise<StaticServer> {
-  const gzipped = new Map<string, Buffer>();
+  const gzipped = new Map<string, Uint8Array>();
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     let file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
@@ -33,7 +33,7 @@ export function serve(dir: string): Promise<StaticServer> {
     }
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-cache' };
-    let body = readFileSync(file);
+    let body: Uint8Array = readFileSync(file);
     if (/text|json|svg/.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding']))) {
       body = gzipped.get(file) ?? gzipped.set(file, gzipSync(body)).get(file)!;
       headers['content-encoding'] = 'gzip';
