@@ -3,7 +3,7 @@
 // (tree-sitter-wasms, run by web-tree-sitter: no native build) with no error or missing node;
 // every TypeScript sample compiles, strict, against the SDK's own types and calls the resource
 // method the SDK binds for the operation; every HTTP sample calls the operation's method and URL.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,11 +106,17 @@ describe('reference samples', () => {
     }
   });
 
-  it('compiles every TypeScript sample against the SDK, strict', () => {
+  it("compiles every TypeScript sample, and the landing page's, against the SDK, strict", () => {
     const files = all.map(({ entry, samples }) => {
       const file = join(dir, `${entry.operationId}.ts`);
       writeFileSync(file, `${samples.find((s) => s.lang === 'typescript')!.code}\nexport {};\n`);
       return file;
+    });
+    const landing = [...readFileSync(join(root, 'docs', 'index.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(landing.length).toBeGreaterThan(0);
+    landing.forEach((code, i) => {
+      files.push(join(dir, `landing-${i}.ts`));
+      writeFileSync(files.at(-1)!, `${code}\nexport {};\n`);
     });
     const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
     const program = ts.createProgram(files, { ...config.options, noEmit: true, noUnusedLocals: false });
