@@ -36,7 +36,9 @@ function guides(): DefaultTheme.SidebarItem[] {
   names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return names.map((name) => {
     const title = /^#\s+(.+)$/m.exec(readFileSync(join(dir, `${name}.md`), 'utf8'))?.[1]?.trim() ?? name;
-    return { text: title, link: `/guides/${name}` };
+    // Sidebar text is HTML: a title's `code` is shown as code, and nothing else is markup.
+    const html = title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/`([^`]+)`/g, '<code>$1</code>');
+    return { text: html, link: `/guides/${name}` };
   });
 }
 

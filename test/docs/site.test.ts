@@ -118,6 +118,18 @@ describe('docs site', () => {
     expect(operation.some((href) => href.startsWith('/reference/api-keys/createApiKey')), operation.join(' ')).toBe(true);
   });
 
+  it('shows every page without JavaScript: the content is in the HTML as served', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const tab = await context.newPage();
+    await tab.goto(`${server.url}/reference/api-keys/createApiKey.html`);
+    expect(await tab.locator('h1').innerText()).toContain('Create an API key');
+    expect(await tab.locator('.vp-code-group .blocks > .active').innerText()).toContain('curl --request POST');
+    expect(await tab.locator('form.try-it textarea').inputValue()).toContain('"name": "CI Pipeline"');
+    await tab.goto(`${server.url}/guides/retries-and-idempotency.html`);
+    expect(await tab.locator('.vp-doc').innerText()).toContain('Idempotency-Key');
+    await context.close();
+  });
+
   it('keeps the chosen sample language across pages', async () => {
     const activeLanguage = () => page.$$eval('.vp-code-group', (groups) => groups.map((g) => g.querySelector(':scope > .blocks > .active')?.className.split(' ')[0] ?? ''));
     await page.goto(`${server.url}/reference/api-keys/createApiKey.html`);
