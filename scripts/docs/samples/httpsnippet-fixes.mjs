@@ -6,6 +6,8 @@
 //   Rust:  arrays become tuples: `["a"]` -> `("a")`, a plain string; `[]` -> `()`, JSON null.
 //   Swift: `null` becomes nothing (`"key": ,`, a syntax error) and `{}` becomes `[]`.
 //   Swift: `JSONSerialization.data(...)` throws, and is called without `try`.
+//   Kotlin: `MediaType.parse` and `RequestBody.create(type, text)` are OkHttp 3; OkHttp 4 and
+//   later reject them in Kotlin, and take the `toMediaType()`/`toRequestBody()` extensions.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -52,11 +54,28 @@ export function applyHttpsnippetFixes() {
 
 const SWIFT_THROWING = 'let postData = JSONSerialization.data(';
 
+const KOTLIN_BODY = /^val mediaType = MediaType\.parse\(("[^"]*")\)\nval body = RequestBody\.create\(mediaType, (".*")\)$/m;
+const KOTLIN_IMPORTS = ['import okhttp3.MediaType.Companion.toMediaType', 'import okhttp3.OkHttpClient', 'import okhttp3.Request', 'import okhttp3.RequestBody.Companion.toRequestBody'];
+
+function fail(what) {
+  throw new Error(`httpsnippet: ${what} changed; review scripts/docs/samples/httpsnippet-fixes.mjs`);
+}
+
 /** Text fixes on a finished sample. */
 export function fixSample(target, code) {
   if (target === 'swift' && code.includes('JSONSerialization.data(')) {
-    if (!code.includes(SWIFT_THROWING)) throw new Error('httpsnippet: the Swift body line changed; review scripts/docs/samples/httpsnippet-fixes.mjs');
+    if (!code.includes(SWIFT_THROWING)) fail('the Swift body line');
     return code.replace(SWIFT_THROWING, 'let postData = try! JSONSerialization.data(');
+  }
+  if (target === 'kotlin') {
+    if (!code.startsWith('val client = OkHttpClient()')) fail('the Kotlin sample');
+    let fixed = code;
+    if (code.includes('RequestBody.create(')) {
+      if (!KOTLIN_BODY.test(code)) fail('the Kotlin body lines');
+      fixed = code.replace(KOTLIN_BODY, 'val mediaType = $1.toMediaType()\nval body = $2.toRequestBody(mediaType)');
+    }
+    const imports = KOTLIN_IMPORTS.filter((line) => !line.includes('Companion') || fixed.includes(line.split('.').pop()));
+    return `${imports.join('\n')}\n\n${fixed}`;
   }
   return code;
 }
