@@ -103,6 +103,14 @@ describe('docs site', () => {
     figures.push(`${found.size} operation and event pages, each with ${LABELS.length} sample languages`);
   }, 60_000);
 
+  it('lists every schema of the contract on the schemas page, each with its anchor', async () => {
+    const html = await fetch(`${server.url}/reference/schemas.html`).then((r) => r.text());
+    const anchors = new Set([...html.matchAll(/<h2 id="([^"]+)"/g)].map((m) => m[1]));
+    const names = Object.keys(spec.components.schemas as object);
+    expect(names.length).toBeGreaterThan(50);
+    expect(names.filter((name) => !anchors.has(name.toLowerCase()))).toEqual([]);
+  });
+
   it('finds a guide term and an operation with the offline search', async () => {
     const search = async (term: string) => {
       await page.goto(`${server.url}/`);
