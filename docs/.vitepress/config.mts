@@ -29,6 +29,7 @@ const GUIDE_ORDER = [
 
 function guides(): DefaultTheme.SidebarItem[] {
   const dir = join(docsDir, 'guides');
+  if (!existsSync(dir)) throw new Error('docs/guides/ is missing: the site is built around the guides there');
   const names = readdirSync(dir)
     .filter((f) => f.endsWith('.md'))
     .map((f) => f.slice(0, -3));
