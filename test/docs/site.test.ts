@@ -175,6 +175,20 @@ describe('docs site', () => {
       expect(r.textBoxes, r.path).toBeGreaterThan(20);
     }
     expect(reports.find((r) => r.path.includes('createApiKey'))!.scrollingCode).toBeGreaterThan(0);
+    // The check itself sees a floating button over the text, and a code block that cuts.
+    await tab.goto(`${server.url}/reference/api-keys/createApiKey.html`);
+    await tab.locator('#samples').scrollIntoViewIfNeeded();
+    await tab.evaluate(() => {
+      const button = Object.assign(document.createElement('button'), { textContent: 'Menu button' });
+      button.style.cssText = 'position:fixed;left:20px;top:150px;font-size:20px';
+      document.body.append(button);
+      const pre = document.querySelector<HTMLElement>('.vp-code-group .active pre')!;
+      pre.style.overflowX = 'hidden';
+      pre.parentElement!.style.overflowX = 'hidden';
+    });
+    const broken = await checkLayout(tab);
+    expect(broken.overlaps.some((o) => o.includes('Menu button'))).toBe(true);
+    expect(broken.cutCode.length).toBeGreaterThan(0);
     figures.push(`phone 390 px: ${reports.map((r) => `${r.path} ${r.textBoxes} text boxes, ${r.scrollingCode} scrolling code blocks`).join('; ')}`);
     expect(phone.requests.filter((u) => !isLocal(u))).toEqual([]);
     expect(phone.errors).toEqual([]);
