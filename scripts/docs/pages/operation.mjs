@@ -5,6 +5,9 @@ import { API_KEY_PLACEHOLDER } from '../samples/http.mjs';
 import { schemaBody, schemaLink, typeLabel } from './schema.mjs';
 import { cell, escapeHtml, fence, safeMarkdown, table } from './text.mjs';
 
+const TRY_IT_NOTE =
+  'Sends the request below from your browser to the base URL you set (kept for your next visit). `npx coveton mock` runs a local mock on port 4010 that accepts any `ak_test_` key. The credential you type stays in this tab\'s memory and goes to that base URL only.';
+
 export const pagePath = (entry) => `/reference/${entry.tag}/${entry.operationId}`;
 
 function authLine(entry) {
@@ -116,7 +119,7 @@ export function operationPage(spec, entry, samples) {
       ? `The TypeScript sample verifies a delivery with the SDK; the others send the example delivery to your own endpoint, to test it (sign your own test payloads with your endpoint's secret).`
       : `The samples send the spec's example request to production; use \`https://sandbox.api.coveton.com/v1\` while you build, and replace \`${API_KEY_PLACEHOLDER}\`.`,
     '',
-    ...(entry.kind === 'operation' ? ['## Try it {#try-it}', '', '<TryIt />', ''] : []),
+    ...(entry.kind === 'operation' ? ['## Try it {#try-it}', '', TRY_IT_NOTE, '', '<TryIt />', ''] : []),
     requestSection(spec, entry),
     '',
     responsesSection(spec, entry),
