@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// Three entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
-// pulled in), and the CLI (Node only).
+// Four entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
+// pulled in), the stateful mock for tests (`@coveton/sdk/mock`, Node only) and the CLI (Node only).
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts' },
@@ -12,6 +12,18 @@ export default defineConfig([
     treeshake: true,
     target: 'es2022',
     platform: 'neutral',
+    outDir: 'dist',
+  },
+  {
+    // Node only, never reachable from src/index.ts: it stays out of the browser bundle.
+    entry: { mock: 'src/mock/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    shims: true,
+    target: 'node20',
+    platform: 'node',
     outDir: 'dist',
   },
   {

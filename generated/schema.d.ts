@@ -2173,6 +2173,7 @@ export interface components {
              */
             accessToken: string;
             /**
+             * Format: int32
              * @description Seconds until the access token expires.
              * @example 900
              */
@@ -2293,6 +2294,7 @@ export interface components {
              */
             provider: "stripe" | "paystack" | "flutterwave";
             /**
+             * Format: int32
              * @description Seats to buy; defaults to the organization's current member count.
              * @example 25
              */
@@ -2395,6 +2397,7 @@ export interface components {
             /** @example Ada's iPhone */
             name: string;
             /**
+             * Format: int32
              * @description How many of the device's one-time pre-keys have not been used yet.
              * @example 100
              */
@@ -2506,7 +2509,7 @@ export interface components {
              */
             deviceId: string;
             /**
-             * @description The sealed message key, base64. Opaque to the API.
+             * @description The sealed message key, base64 or base64url. Opaque to the API, stored verbatim.
              * @example U0VBTEVEX0tFWV9GT1JfREVWSUNFX0Iy
              */
             header: string;
@@ -2570,6 +2573,7 @@ export interface components {
              */
             contentType: string;
             /**
+             * Format: int32
              * @description Seconds until `url` expires; ask for a new one after that.
              * @example 300
              */
@@ -2579,6 +2583,7 @@ export interface components {
             /** @example report.enc */
             filename: string;
             /**
+             * Format: int64
              * @description Size of the encrypted bytes.
              * @example 482711
              */
@@ -2603,6 +2608,7 @@ export interface components {
              */
             filename: string;
             /**
+             * Format: int64
              * @description The exact size in bytes of the encrypted upload (at most 2 GiB); the PUT's `Content-Length` must equal it.
              * @example 482711
              */
@@ -2614,6 +2620,7 @@ export interface components {
          */
         FileUpload: {
             /**
+             * Format: int32
              * @description Seconds until `uploadUrl` expires; after that storage answers 403 and you presign again.
              * @example 900
              */
@@ -2729,6 +2736,7 @@ export interface components {
              */
             email: string;
             /**
+             * Format: int32
              * @description Days until the invite expires.
              * @default 7
              * @example 7
@@ -2746,11 +2754,13 @@ export interface components {
         /** @description An invoice of the organization's subscription, as issued by its payment processor. Amounts are in minor units of `currency` (cents, kobo). */
         Invoice: {
             /**
+             * Format: int64
              * @description Total due, in minor units of `currency`.
              * @example 240000
              */
             amountDue: number;
             /**
+             * Format: int64
              * @description Amount paid so far, in minor units of `currency`.
              * @example 240000
              */
@@ -2999,7 +3009,7 @@ export interface components {
             /** @example chat_8f2aK3mQ */
             chatId: string;
             /**
-             * @description The encrypted body, base64, stored and served verbatim.
+             * @description The encrypted body, base64 or base64url, stored and served verbatim.
              * @example QkFTRTY0X09QQVFVRV9DSVBIRVJURVhU
              */
             ciphertext: string;
@@ -3048,7 +3058,7 @@ export interface components {
              */
             chatId: string;
             /**
-             * @description The encrypted body, base64 (at most 1 MiB of base64 text).
+             * @description The encrypted body as base64 or base64url text (at most 1 MiB), stored verbatim.
              * @example QkFTRTY0X09QQVFVRV9DSVBIRVJURVhU
              */
             ciphertext: string;
@@ -3142,6 +3152,7 @@ export interface components {
         /** @description One emoji on a message, with who reacted with it. */
         MessageReactionSummary: {
             /**
+             * Format: int32
              * @description How many users reacted with this emoji; the length of `userIds`.
              * @example 1
              */
@@ -3161,7 +3172,7 @@ export interface components {
          */
         MessageUpdate: {
             /**
-             * @description The new encrypted body, base64.
+             * @description The new encrypted body, base64 or base64url.
              * @example RURJVEVEX09QQVFVRV9DSVBIRVJURVhU
              */
             ciphertext: string;
@@ -3246,6 +3257,7 @@ export interface components {
         /** @description The outcome of marking notifications read. */
         NotificationsReadResult: {
             /**
+             * Format: int32
              * @description How many notifications changed from unread to read; already-read ones are not counted.
              * @example 2
              */
@@ -3268,6 +3280,7 @@ export interface components {
             /** @example org_7Qk2mP4x */
             id: string;
             /**
+             * Format: int32
              * @description Number of members, active and suspended; always at least the owner.
              * @example 12
              */
@@ -3340,6 +3353,7 @@ export interface components {
         /** @description Organization-wide policies that apply to every member. */
         OrganizationSettings: {
             /**
+             * Format: int32
              * @description Lifetime, in seconds, given to new messages in the organization's chats that carry no
              *     `expiresAt` of their own (they then self-destruct). `null`: messages do not expire by default.
              * @example 604800
@@ -3378,7 +3392,10 @@ export interface components {
             name?: string;
             /** @description Settings to change; the others keep their values. */
             settings?: {
-                /** @description Default message lifetime in seconds; `null` turns default expiry off. */
+                /**
+                 * Format: int32
+                 * @description Default message lifetime in seconds; `null` turns default expiry off.
+                 */
                 defaultMessageTtlSeconds?: number | null;
                 requireTwoFactor?: boolean;
             };
@@ -3441,6 +3458,7 @@ export interface components {
         /** @description A one-time pre-key of a device, used once by a sender to start a session with it. Public half only. */
         PreKey: {
             /**
+             * Format: int32
              * @description The device's own number for this key, unique among its pre-keys.
              * @example 1001
              */
@@ -3634,6 +3652,7 @@ export interface components {
         /** @description The device's medium-term pre-key, signed with its identity key. Public half only. */
         SignedPreKey: {
             /**
+             * Format: int32
              * @description The device's own number for this key.
              * @example 1
              */
@@ -3657,6 +3676,7 @@ export interface components {
          */
         StripeEvent: {
             /**
+             * Format: int64
              * @description When Stripe created the event, in Unix seconds.
              * @example 1780306200
              */
@@ -3725,6 +3745,7 @@ export interface components {
              */
             provider: "stripe" | "paystack" | "flutterwave" | null;
             /**
+             * Format: int32
              * @description Seats paid for (the member limit of the plan).
              * @example 25
              */
@@ -3928,6 +3949,8 @@ export interface components {
         /** @description Malformed request or unsupported parameters (`BAD_REQUEST`). */
         BadRequest: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3949,6 +3972,8 @@ export interface components {
         /** @description A state conflict, such as a duplicate or a stale write (`CONFLICT`). Retrying the same request will not help. */
         Conflict: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3970,6 +3995,8 @@ export interface components {
         /** @description Authenticated, but not allowed to do this (`FORBIDDEN`); `reason` says why. */
         Forbidden: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -3992,6 +4019,8 @@ export interface components {
         /** @description An unexpected server error (`INTERNAL`); safe to retry idempotent calls. */
         Internal: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4013,6 +4042,8 @@ export interface components {
         /** @description The resource does not exist, or belongs to another organization (`NOT_FOUND`). */
         NotFound: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4034,6 +4065,8 @@ export interface components {
         /** @description Too many requests (`RATE_LIMITED`): wait `Retry-After` seconds. */
         RateLimited: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "Retry-After": components["headers"]["Retry-After"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -4056,6 +4089,8 @@ export interface components {
         /** @description Missing, malformed, expired or revoked credential (`UNAUTHORIZED`). */
         Unauthorized: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4078,6 +4113,8 @@ export interface components {
         /** @description The body or parameters failed validation (`VALIDATION`); `details` lists each field. */
         Validation: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4145,7 +4182,9 @@ export interface components {
         /**
          * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
          *     result for a key is recorded and replayed to any retry carrying the same key, so the
-         *     resource is never created twice. Reuse the key only for retries of the same request.
+         *     resource is never created twice. Reuse the key only for retries of the same request: the same
+         *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+         *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
          * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
          */
         IdempotencyKey: string;
@@ -4197,6 +4236,18 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description CORS: the API answers browsers from any origin (it echoes the request's `Origin`, or `*`).
+         *     Credentials travel in the `Authorization` or `X-API-Key` header, never in cookies.
+         * @example https://app.example.com
+         */
+        "Access-Control-Allow-Origin": string;
+        /**
+         * @description CORS: the response headers scripts in a browser may read. Without this list a browser hides
+         *     the rate-limit figures and the request id from scripts.
+         * @example X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id
+         */
+        "Access-Control-Expose-Headers": "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id";
         /**
          * @description Seconds to wait before retrying (RFC 9110, section 10.2.3).
          * @example 12
@@ -4270,6 +4321,8 @@ export interface operations {
             /** @description A page of API keys. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4293,7 +4346,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4310,6 +4365,8 @@ export interface operations {
             /** @description The key, with its secret. The secret will not be shown again. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4345,6 +4402,8 @@ export interface operations {
             /** @description The API key. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4354,6 +4413,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4379,6 +4439,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4386,6 +4448,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4415,6 +4478,8 @@ export interface operations {
             /** @description The updated API key. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4472,6 +4537,8 @@ export interface operations {
             /** @description A page of audit log entries, newest first. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4505,6 +4572,8 @@ export interface operations {
             /** @description Accepted. A reset email is sent if the account exists; the response is the same either way. */
             202: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4534,6 +4603,8 @@ export interface operations {
             /** @description Signed in. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4566,6 +4637,8 @@ export interface operations {
             /** @description Logged out; the session is revoked. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4592,6 +4665,8 @@ export interface operations {
             /** @description The authenticated account. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4601,6 +4676,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -4636,6 +4712,8 @@ export interface operations {
             /** @description Signed in with the provider. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4676,6 +4754,8 @@ export interface operations {
             /** @description Redirect to GitHub's consent page. */
             302: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     /**
                      * @description The GitHub authorization URL to send the user's browser to.
                      * @example https://github.com/login/oauth/authorize?client_id=Iv1.0example0000000&scope=read%3Auser%20user%3Aemail&state=st_5b2e9c71a4d8f036
@@ -4718,6 +4798,8 @@ export interface operations {
             /** @description Redirect to Google's consent page. */
             302: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     /**
                      * @description The Google authorization URL to send the user's browser to.
                      * @example https://accounts.google.com/o/oauth2/v2/auth?client_id=coveton-example.apps.googleusercontent.com&response_type=code&scope=openid%20email%20profile&state=st_5b2e9c71a4d8f036
@@ -4751,6 +4833,8 @@ export interface operations {
             /** @description A new token pair. The presented refresh token is now spent. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4774,7 +4858,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4791,6 +4877,8 @@ export interface operations {
             /** @description The account was created and signed in. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4823,6 +4911,8 @@ export interface operations {
             /** @description The password was changed and every session revoked. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4865,6 +4955,8 @@ export interface operations {
             /** @description A page of invoices, newest first. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4905,6 +4997,8 @@ export interface operations {
             /** @description A page of chats. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4928,7 +5022,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4945,6 +5041,8 @@ export interface operations {
             /** @description The new chat, with its participants and their devices. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4982,6 +5080,8 @@ export interface operations {
             /** @description The chat. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -4991,6 +5091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5027,6 +5128,8 @@ export interface operations {
             /** @description A page of messages, newest first. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5072,6 +5175,8 @@ export interface operations {
             /** @description A page of departments. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5096,7 +5201,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5113,6 +5220,8 @@ export interface operations {
             /** @description The new department. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5150,6 +5259,8 @@ export interface operations {
             /** @description The department. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5159,6 +5270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Department"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5184,6 +5296,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5191,6 +5305,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5220,6 +5335,8 @@ export interface operations {
             /** @description The updated department. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5262,6 +5379,8 @@ export interface operations {
             /** @description A page of devices. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5285,7 +5404,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5302,6 +5423,8 @@ export interface operations {
             /** @description The registered device. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5338,6 +5461,8 @@ export interface operations {
             /** @description Removed; its keys are revoked. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5345,6 +5470,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5370,6 +5496,8 @@ export interface operations {
             /** @description The download URL and the file's metadata. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5379,6 +5507,7 @@ export interface operations {
                     "application/json": components["schemas"]["FileDownload"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5393,7 +5522,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5410,6 +5541,8 @@ export interface operations {
             /** @description The file id and the presigned upload URL. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5434,7 +5567,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5457,6 +5592,8 @@ export interface operations {
             /** @description The pending invite. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5492,6 +5629,8 @@ export interface operations {
             /** @description The caller's new membership. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5518,7 +5657,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5535,6 +5676,8 @@ export interface operations {
             /** @description The stored message, ciphertext and envelopes exactly as sent. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5571,6 +5714,8 @@ export interface operations {
             /** @description Deleted for everyone. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5578,6 +5723,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5607,6 +5753,8 @@ export interface operations {
             /** @description The edited message. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5633,7 +5781,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5656,6 +5806,8 @@ export interface operations {
             /** @description The caller's reaction after the toggle. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5702,6 +5854,8 @@ export interface operations {
             /** @description A page of notifications, newest first. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5734,6 +5888,8 @@ export interface operations {
             /** @description How many notifications were marked read. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5774,6 +5930,8 @@ export interface operations {
             /** @description A page of organizations. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5797,7 +5955,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5814,6 +5974,8 @@ export interface operations {
             /** @description The new organization, owned by the caller. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5849,6 +6011,8 @@ export interface operations {
             /** @description The organization. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5858,6 +6022,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5887,6 +6052,8 @@ export interface operations {
             /** @description The updated organization. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5945,6 +6112,8 @@ export interface operations {
             /** @description A page of members. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -5989,6 +6158,8 @@ export interface operations {
             /** @description The updated membership. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6030,6 +6201,8 @@ export interface operations {
             /** @description The organization, now suspended. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6072,6 +6245,8 @@ export interface operations {
             /** @description A page of permission scopes. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6116,6 +6291,8 @@ export interface operations {
             /** @description A page of roles. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6140,7 +6317,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6157,6 +6336,8 @@ export interface operations {
             /** @description The new role. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6194,6 +6375,8 @@ export interface operations {
             /** @description The role. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6203,6 +6386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Role"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6228,6 +6412,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6235,6 +6421,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6265,6 +6452,8 @@ export interface operations {
             /** @description The updated role. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6307,6 +6496,8 @@ export interface operations {
             /** @description A page of sessions. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6341,6 +6532,8 @@ export interface operations {
             /** @description Revoked. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6348,6 +6541,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6373,6 +6567,8 @@ export interface operations {
             /** @description The organization's subscription. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6382,6 +6578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6396,7 +6593,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6419,6 +6618,8 @@ export interface operations {
             /** @description The checkout session. Send the buyer to `checkoutUrl` before `expiresAt`. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6466,6 +6667,8 @@ export interface operations {
             /** @description A page of teams. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6490,7 +6693,9 @@ export interface operations {
                 /**
                  * @description A unique value (a UUID v4 is recommended) that makes this create safe to retry. The first
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
-                 *     resource is never created twice. Reuse the key only for retries of the same request.
+                 *     resource is never created twice. Reuse the key only for retries of the same request: the same
+                 *     key with a different request body is rejected with 422 `VALIDATION` (detail path
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6507,6 +6712,8 @@ export interface operations {
             /** @description The new team. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6544,6 +6751,8 @@ export interface operations {
             /** @description The team. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6553,6 +6762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6578,6 +6788,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6585,6 +6797,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6614,6 +6827,8 @@ export interface operations {
             /** @description The updated team. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6645,6 +6860,8 @@ export interface operations {
             /** @description Your profile. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6654,6 +6871,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -6676,6 +6894,8 @@ export interface operations {
             /** @description Your updated profile. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6722,6 +6942,8 @@ export interface operations {
             /** @description A page of matching users. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6750,6 +6972,8 @@ export interface operations {
             /** @description The credential is valid. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6759,6 +6983,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthTestResult"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -6781,6 +7006,8 @@ export interface operations {
             /** @description The delivery was verified and accepted (or is a redelivery of one already processed). */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6812,6 +7039,8 @@ export interface operations {
             /** @description The delivery was verified and accepted (or is a redelivery of one already processed). */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -6843,6 +7072,8 @@ export interface operations {
             /** @description The delivery was verified and accepted (or is a redelivery of one already processed). */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];

@@ -11,6 +11,6 @@ describe('npm start', () => {
       expect(out).toMatch(new RegExp(`✓ ${step}`));
     }
     expect(out).not.toContain('✗');
-    expect(out).toMatch(/Coveton mock API \(Prism, validating\) on http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/Coveton mock API \(stateful, validating\) on http:\/\/127\.0\.0\.1:\d+/);
   }, 90_000);
 });

@@ -2,6 +2,7 @@
 // what every command needs: an Output and an SDK client. The CLI never sends HTTP itself.
 import { Option, type Command } from 'commander';
 import { createCoveton, ENVIRONMENTS, VERSION, type Coveton, type CovetonOptions } from '../index.js';
+import { UsageError } from './errors.js';
 import { Output } from './output.js';
 
 export interface GlobalOptions {
@@ -49,8 +50,8 @@ export function contextFrom(command: Command): Context {
     baseUrl,
     apiKey,
     keySource: apiKey === undefined ? undefined : fromFlag ? 'flag' : 'env',
-    client: (overrides = {}) =>
-      createCoveton({
+    client: (overrides) => {
+      const client = createCoveton({
         baseUrl,
         apiKey,
         userAgent: `coveton-cli/${VERSION}`,
@@ -62,6 +63,13 @@ export function contextFrom(command: Command): Context {
         },
         logLevel: (process.env.COVETON_LOG as CovetonOptions['logLevel']) || 'error',
         ...overrides,
-      }),
+      });
+      // Options are checked first (a bad --base-url says so); then, before anything is sent,
+      // a missing key is named rather than relayed as the API's 401.
+      if (overrides === undefined && apiKey === undefined) {
+        throw new UsageError('no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)');
+      }
+      return client;
+    },
   };
 }

@@ -6,6 +6,7 @@ import { apiKeysCommand } from './commands/api-keys.js';
 import { authCommand } from './commands/auth.js';
 import { contractCommand } from './commands/contract.js';
 import { mockCommand } from './commands/mock.js';
+import { webhooksCommand } from './commands/webhooks.js';
 import { addGlobalOptions, type GlobalOptions } from './context.js';
 import { describeError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -47,6 +48,7 @@ export function buildProgram(out: Output): Command {
     .addHelpText('after', HELP);
   addGlobalOptions(program);
   program.addCommand(apiKeysCommand()).addCommand(authCommand()).addCommand(mockCommand()).addCommand(contractCommand());
+  program.addCommand(webhooksCommand());
   each(program, (c) =>
     c
       .exitOverride()

@@ -41,12 +41,12 @@ describe('auth test', () => {
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
   });
 
-  it('missing key: says no key was sent and how to send one', async () => {
+  it('missing key: says so before sending anything, and how to send one', async () => {
     await refusing(401, 'credentials_missing');
     const run = await runCli(['auth', 'test', '--base-url', server!.url]);
-    expect(server!.requests[0]!.headers.authorization).toBeUndefined();
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('no API key was sent: pass --api-key or set COVETON_API_KEY');
+    expect(server!.requests).toEqual([]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)');
   });
 
   it.each([

@@ -28,7 +28,7 @@ function exited(c: ChildProcess): Promise<number | null> {
 describe.concurrent('coveton mock', () => {
   it('serves the spec examples on the port, validates requests, and stops on SIGTERM', async () => {
     const port = await closedPort();
-    const child = mock(['--port', String(port), '--quiet']);
+    const child = mock(['--stateless', '--port', String(port), '--quiet']);
     expect(await firstLine(child)).toBe(`http://127.0.0.1:${port}`);
 
     const list = await fetch(`http://127.0.0.1:${port}/api-keys`, { headers: auth });
@@ -52,7 +52,7 @@ describe.concurrent('coveton mock', () => {
 
   it('--errors: a request that breaks the spec fails loudly; killing the CLI outright still stops Prism', async () => {
     const port = await closedPort();
-    const child = mock(['--port', String(port), '--errors', '--quiet']);
+    const child = mock(['--stateless', '--port', String(port), '--errors', '--quiet']);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await firstLine(child)).toBe(`http://127.0.0.1:${port}`);

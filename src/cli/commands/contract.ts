@@ -12,6 +12,7 @@ import { bundledSpecPath, loadSpec } from '../spec-files.js';
 import { runProbe, type ProbeResult } from '../contract/check.js';
 import { planProbes, type Probe, type Skipped } from '../contract/probes.js';
 import { printReport, reportJson } from '../contract/report.js';
+import { runWriteFlows } from '../contract/write-flows.js';
 import { commaList } from './api-keys-values.js';
 
 interface ContractOptions {
@@ -21,6 +22,7 @@ interface ContractOptions {
   exclude?: string[];
   timeout: number;
   concurrency: number;
+  write?: boolean;
 }
 
 const HELP = `
@@ -110,6 +112,7 @@ function assertReachable(target: string, timeoutMs: number): Promise<void> {
 async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
   const target = checkTarget(opts.target);
   const { probes, skipped } = planProbes(loadSpec(), opts.param);
+  if (opts.write && ctx.apiKey === undefined) throw new UsageError('--write needs an API key of the target: pass --api-key or set COVETON_API_KEY');
   const chosen = select(ctx, probes, skipped, opts);
   resolvePrism(); // a missing Prism is a usage error, reported before anything else is tried
   await assertReachable(target, opts.timeout);
@@ -132,6 +135,7 @@ async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
     results = await runAll(chosen, opts.concurrency, (p) => runProbe(client, p), (done) =>
       spinner.update(`Checking operations against ${safeUrl(target)} (${done}/${chosen.length})`),
     );
+    if (opts.write) results.push(...(await runWriteFlows(client)));
   } finally {
     spinner.stop();
     await prism.stop();
@@ -156,6 +160,7 @@ export function contractCommand(): Command {
     .option('--param <name=value>', 'a parameter value instead of the spec example (repeatable; operationId.name=value for one operation)', collectParam, new Map<string, string>())
     .addOption(new Option('--timeout <ms>', 'how long one call may take').default(30_000).argParser(positive))
     .addOption(new Option('--concurrency <n>', 'calls in flight at once').default(4).argParser(positive))
+    .option('--write', 'also run write flows (create, read back, update, list, delete) on real ids, cleaning up after')
     .addHelpText('after', HELP)
     .action(async (opts: ContractOptions, cmd: Command) => contract(contextFrom(cmd), opts));
 }

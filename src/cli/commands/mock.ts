@@ -1,9 +1,13 @@
-// `coveton mock`: the bundled spec served by a local Prism mock on 127.0.0.1, validating every
-// request, for users' and partners' own tests. Runs until interrupted; Prism stops with it.
+// `coveton mock`: a local Coveton API on 127.0.0.1 for users' and partners' own tests. By default
+// the stateful mock (src/mock): what you create can be read back, listed, updated and deleted,
+// tokens rotate, rate limits count, uploads are stored, and every request and answer is checked
+// against the bundled spec. `--stateless` serves plain Prism on the spec's examples instead.
 import { InvalidArgumentError, Command, Option } from 'commander';
 import type { Server } from 'node:http';
-import { contextFrom } from '../context.js';
-import { CommandFailure } from '../errors.js';
+import { startMock } from '../../mock/index.js';
+import { parseRateLimit, type RateLimitSetting } from '../../mock/rate-limit.js';
+import { contextFrom, type Context } from '../context.js';
+import { CommandFailure, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { startLoudFront } from '../mock-front.js';
 import { assertPortFree, freePort, resolvePrism, startPrism } from '../prism.js';
@@ -15,73 +19,132 @@ export function portNumber(value: string): number {
   return n;
 }
 
+function rateLimitOption(value: string): RateLimitSetting | false {
+  try {
+    return parseRateLimit(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}.`);
+  }
+}
+
+function urlOption(value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new InvalidArgumentError('must be an http:// or https:// URL.');
+  return value;
+}
+
 const HELP = `
-The mock answers with the spec's examples (or generated data with --dynamic) at the root
-(http://127.0.0.1:PORT/api-keys, no /v1), accepts any bearer token or X-API-Key, and checks
-every request against the spec: a request that breaks it gets a 400/422 (401 without
-credentials) and an sl-violations header. With --errors the answer's message and details say
-exactly what broke, a line per violation goes to stderr, and a spec example that breaks its own
-schema becomes a 500. Ctrl-C (or SIGTERM) stops it, and Prism with it.
+The mock serves the API at the root (http://127.0.0.1:PORT/api-keys, no /v1) and starts with
+a user (ada@example.com, password a-strong-passphrase), an organization (org_7Qk2mP4x), a chat
+(chat_8f2a) and two devices. Sign in, or send any ak_test_ key. A request that breaks the spec
+gets the API's error envelope naming the violation; POST /__mock/reset restores the seed.
+Ctrl-C (or SIGTERM) stops it.
 
 Examples:
-  $ coveton mock
-  $ coveton mock --port 4010 --errors
+  $ coveton mock --port 4010
+  $ coveton mock --rate-limit 20/2 --seed ./fixtures/seed.json
+  $ coveton mock --webhook-url http://127.0.0.1:3000/coveton --webhook-secret whsec_test
+  $ coveton mock --stateless --errors
   $ COVETON_BASE_URL=http://127.0.0.1:4010 COVETON_API_KEY=ak_test_anything coveton api-keys list`;
+
+interface MockOptions {
+  port: number;
+  stateless?: boolean;
+  errors?: boolean;
+  dynamic?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  seed?: string;
+  rateLimit: RateLimitSetting | false;
+  webhookUrl?: string;
+  webhookSecret?: string;
+}
+
+function untilStopped(stop: () => Promise<void>, crashed?: Promise<number | null>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let stopping = false;
+    const shutdown = () => {
+      stopping = true;
+      void stop().then(resolve);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, shutdown);
+    void crashed?.then((code) => {
+      if (!stopping) reject(new CommandFailure(`Prism stopped unexpectedly (exit code ${code})`, EXIT.INTERNAL));
+    });
+  });
+}
+
+async function stateful(opts: MockOptions, ctx: Context): Promise<void> {
+  // --errors is what the stateful mock always does (it names every violation): accepted, so older scripts keep working.
+  if (opts.dynamic) throw new UsageError('--dynamic applies to --stateless only: the stateful mock answers from its state');
+  if (opts.webhookUrl && !opts.webhookSecret) throw new UsageError('--webhook-url needs --webhook-secret (or COVETON_WEBHOOK_SECRET) to sign the deliveries');
+  resolvePrism();
+  await assertPortFree(opts.port);
+  let mock;
+  try {
+    mock = await startMock({
+      port: opts.port,
+      rateLimit: opts.rateLimit,
+      ...(opts.seed ? { seed: opts.seed } : {}),
+      webhooks: { url: opts.webhookUrl, secret: opts.webhookSecret },
+      ...(opts.verbose ? { log: (line: string) => ctx.out.info(line) } : {}),
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (ctx.json) ctx.out.data({ url: mock.url, port: mock.port, stateful: true, startupMs: mock.startupMs });
+  else ctx.out.line(mock.url);
+  await untilStopped(() => mock.close());
+}
+
+async function stateless(opts: MockOptions, ctx: Context): Promise<void> {
+  resolvePrism();
+  const spec = bundledSpecPath('openapi.yaml');
+  await assertPortFree(opts.port);
+  const prismPort = opts.errors ? await freePort() : opts.port;
+  const prism = await startPrism({
+    mode: 'mock',
+    spec,
+    port: prismPort,
+    errors: Boolean(opts.errors),
+    dynamic: Boolean(opts.dynamic),
+    log: opts.verbose && !ctx.json ? 'stderr' : 'ignore',
+    maxLifetimeMs: 0,
+  });
+  let front: Server | undefined;
+  try {
+    if (opts.errors) front = await startLoudFront(opts.port, prism.url, ctx.out);
+  } catch (error) {
+    await prism.stop();
+    throw error;
+  }
+  const url = `http://127.0.0.1:${opts.port}`;
+  if (ctx.json) ctx.out.data({ url, port: opts.port, prism: prism.version, errors: Boolean(opts.errors), spec });
+  else ctx.out.line(url);
+  await untilStopped(async () => {
+    front?.close();
+    front?.closeAllConnections();
+    await prism.stop();
+  }, prism.exited);
+}
 
 export function mockCommand(): Command {
   return new Command('mock')
-    .description('serve the bundled API spec on a local Prism mock that validates requests')
+    .description('run a local, stateful Coveton API that checks every request and answer against the spec')
     .addOption(new Option('-p, --port <port>', 'port on 127.0.0.1').default(4010).argParser(portNumber))
-    .option('--errors', 'make a request that breaks the spec fail loudly (message, details, stderr)')
-    .option('--dynamic', "generate responses from the schemas instead of the spec's examples")
-    .option('--quiet', "hide Prism's request log")
+    .option('--seed <file>', 'JSON file of extra records to start with: { "<collection>": [ {...} ] }')
+    .addOption(new Option('--rate-limit <limit>', 'requests per window, <requests>/<seconds>, or off').default(parseRateLimit('120/60'), '120/60').argParser(rateLimitOption))
+    .addOption(new Option('--webhook-url <url>', 'POST signed events (message.created, api_key.revoked, ...) here').argParser(urlOption))
+    .addOption(new Option('--webhook-secret <secret>', 'the signing secret for --webhook-url').env('COVETON_WEBHOOK_SECRET'))
+    .option('--stateless', "plain Prism on the spec's examples, no state (the behaviour of earlier versions)")
+    .option('--errors', 'with --stateless: make a request that breaks the spec fail loudly (the stateful mock always does)')
+    .option('--dynamic', "with --stateless: generate responses from the schemas instead of the spec's examples")
+    .option('--verbose', 'log one line per request on stderr')
+    .option('--quiet', 'print only the URL (the default; kept for scripts)')
     .addHelpText('after', HELP)
-    .action(async (opts: { port: number; errors?: boolean; dynamic?: boolean; quiet?: boolean }, cmd: Command) => {
+    .action(async (opts: MockOptions, cmd: Command) => {
       const ctx = contextFrom(cmd);
-      resolvePrism();
-      const spec = bundledSpecPath('openapi.yaml');
-      await assertPortFree(opts.port);
-      const prismPort = opts.errors ? await freePort() : opts.port;
-      const prism = await startPrism({
-        mode: 'mock',
-        spec,
-        port: prismPort,
-        errors: Boolean(opts.errors),
-        dynamic: Boolean(opts.dynamic),
-        log: opts.quiet || ctx.json ? 'ignore' : 'stderr',
-        maxLifetimeMs: 0,
-      });
-      let front: Server | undefined;
-      try {
-        if (opts.errors) front = await startLoudFront(opts.port, prism.url, ctx.out);
-      } catch (error) {
-        await prism.stop();
-        throw error;
-      }
-      const url = `http://127.0.0.1:${opts.port}`;
-      if (ctx.json) ctx.out.data({ url, port: opts.port, prism: prism.version, errors: Boolean(opts.errors), spec });
-      else {
-        ctx.out.line(url);
-        ctx.out.info(
-          `Coveton mock (Prism ${prism.version}) serving the bundled spec at ${url}${opts.errors ? ' with --errors' : ''}. Stop it with Ctrl-C.`,
-        );
-      }
-      await new Promise<void>((resolve, reject) => {
-        let stopping = false;
-        const shutdown = () => {
-          stopping = true;
-          front?.close();
-          front?.closeAllConnections();
-          void prism.stop().then(resolve);
-        };
-        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, shutdown);
-        void prism.exited.then((code) => {
-          if (stopping) return;
-          front?.close();
-          front?.closeAllConnections();
-          reject(new CommandFailure(`Prism stopped unexpectedly (exit code ${code})`, EXIT.INTERNAL));
-        });
-      });
-      if (!ctx.json) ctx.out.info('Mock stopped.');
+      if (opts.stateless) await stateless(opts, ctx);
+      else await stateful(opts, ctx);
+      if (opts.verbose && !ctx.json) ctx.out.info('Mock stopped.');
     });
 }

@@ -1,0 +1,103 @@
+// Who may call (seed 000 and the API brief, "Authentication"): the user access tokens this mock
+// issued, the API keys it issued (status, allowed IPs and scopes checked), or any other `ak_test_`
+// key, taken as a full-access sandbox key of the seeded organization. Everything else is a 401
+// whose `reason` says what is wrong; a key without the scope an operation needs is a 403.
+import { isIP } from 'node:net';
+import type { Call, MockEnv, Principal } from './engine.js';
+import { forbidden, unauthorized } from './reply.js';
+import { SEED } from './seed-data.js';
+
+function ipv4ToInt(ip: string): number {
+  return ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
+}
+
+/** Whether `ip` is one of `allowed` (exact addresses, or IPv4 CIDR ranges). */
+export function ipAllowed(ip: string, allowed: string[]): boolean {
+  const plain = ip.replace(/^::ffff:/, '');
+  return allowed.some((entry) => {
+    const [base, bits] = entry.split('/');
+    if (bits === undefined) return base === plain || base === ip;
+    if (isIP(base!) !== 4 || isIP(plain) !== 4) return false;
+    const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
+    return (ipv4ToInt(base!) & mask) === (ipv4ToInt(plain) & mask);
+  });
+}
+
+function credentialOf(headers: Record<string, string>): string | undefined {
+  const auth = headers.authorization;
+  if (auth !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!m) throw unauthorized('token_invalid', 'The Authorization header must be `Bearer <token>`.');
+    return m[1];
+  }
+  return headers['x-api-key'];
+}
+
+/** The bearer or X-API-Key credential of a request, for the rate limiter's key. */
+export function rawCredential(headers: Record<string, string>): string | undefined {
+  return headers.authorization?.replace(/^Bearer\s+/i, '') ?? headers['x-api-key'];
+}
+
+function keyPrincipal(secret: string, env: MockEnv, ip: string): Principal {
+  if (secret.startsWith('ak_live_')) {
+    throw unauthorized('wrong_environment', 'This is a sandbox (the Coveton mock): production keys (`ak_live_`) are not accepted; use an `ak_test_` key.');
+  }
+  if (!secret.startsWith('ak_test_')) throw unauthorized('token_invalid', 'The API key is malformed: keys start `ak_test_` or `ak_live_`.');
+  const row = env.store.find('api-keys', (k) => k._secret === secret);
+  if (!row) {
+    return { kind: 'key', keyId: undefined, userId: SEED.userId, organizationId: SEED.organizationId, environment: 'sandbox', permissions: ['*'] };
+  }
+  const expired = row.status === 'expired' || (row.expiresAt !== null && Date.parse(row.expiresAt) <= env.now());
+  if (row.status === 'revoked') throw unauthorized('key_revoked', 'This API key was revoked.');
+  if (row.status === 'suspended') throw unauthorized('key_suspended', 'This API key is suspended.');
+  if (expired) throw unauthorized('key_expired', 'This API key has expired.');
+  if (row.allowedIps.length > 0 && !ipAllowed(ip, row.allowedIps)) {
+    throw forbidden('ip_not_allowed', `Requests from ${ip} are outside this key's allowedIps.`);
+  }
+  row.lastUsedAt = new Date(env.now()).toISOString();
+  return { kind: 'key', keyId: row.id, userId: row._createdBy, organizationId: row._organizationId, environment: row.environment, permissions: row.permissions };
+}
+
+export function authenticate(call: Pick<Call, 'headers' | 'ip'>, env: MockEnv): Principal {
+  const credential = credentialOf(call.headers);
+  if (!credential) {
+    throw unauthorized('credentials_missing', 'No credential: send `Authorization: Bearer <access token or API key>` or `X-API-Key: <key>`.');
+  }
+  if (credential.startsWith('ak_') || call.headers.authorization === undefined) return keyPrincipal(credential, env, call.ip);
+  const { userId, family } = env.tokens.verify(credential);
+  const member = env.store.find('members', (m) => m.userId === userId && m.status === 'active');
+  return { kind: 'user', userId, organizationId: member?.organizationId, sessionId: family };
+}
+
+const RESOURCE_OF_TAG: Record<string, string> = {
+  teams: 'organizations',
+  departments: 'organizations',
+  roles: 'organizations',
+  invites: 'members',
+  organizations: 'organizations',
+  users: 'members',
+};
+
+/** The scope an API key needs for an operation: admin scopes for admin surfaces, else `resource:action`. */
+export function requiredScope(call: Call): string | undefined {
+  const tag = call.op.tags[0] ?? '';
+  if (tag === 'api-keys') return 'keys:manage';
+  if (tag === 'audit-logs') return 'audit:read';
+  if (['auth', 'utils', 'permissions'].includes(tag)) return undefined;
+  const resource = RESOURCE_OF_TAG[tag] ?? tag;
+  const action = call.op.method === 'get' ? 'read' : call.op.method === 'delete' ? 'delete' : 'write';
+  return `${resource}:${action}`;
+}
+
+export function holds(permissions: string[], scope: string): boolean {
+  return permissions.includes('*') || permissions.includes(scope);
+}
+
+export function checkScope(call: Call): void {
+  const p = call.principal;
+  if (p?.kind !== 'key') return;
+  const scope = requiredScope(call);
+  if (scope && !holds(p.permissions, scope)) {
+    throw forbidden('insufficient_scope', `This API key lacks the \`${scope}\` scope that ${call.op.method.toUpperCase()} ${call.op.path} needs.`);
+  }
+}

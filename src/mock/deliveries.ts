@@ -1,0 +1,119 @@
+// Outbound webhooks: a state change becomes one of the spec's events (`message.created`,
+// `api_key.revoked`, ...), signed with the SDK's own `signPayload` (`X-Coveton-Signature:
+// t=...,v1=...`) and POSTed to `--webhook-url`; a failure (network or non-2xx) is retried with
+// exponential backoff, re-signed at each attempt, with the same event id.
+import { newId } from './ids.js';
+import { signPayload } from '../webhooks/sign.js';
+import { SIGNATURE_HEADER } from '../webhooks/verify.js';
+
+export interface WebhookOptions {
+  url?: string | undefined;
+  secret?: string | undefined;
+  /** Attempts per event, the first included. @default 5 */
+  attempts?: number;
+  /** The wait before the first retry, doubled for each next one. @default 500 */
+  backoffMs?: number;
+}
+
+export interface DeliveryRecord {
+  eventId: string;
+  type: string;
+  attempts: number;
+  /** The last status the endpoint answered, or 0 for a network failure. */
+  status: number;
+  delivered: boolean;
+}
+
+export interface Deliveries {
+  emit(type: string, organizationId: string | null, data: unknown, now: number): void;
+  readonly events: unknown[];
+  readonly records: DeliveryRecord[];
+  /** Resolves once every queued delivery has succeeded or given up. */
+  idle(): Promise<void>;
+  close(): void;
+  clear(): void;
+}
+
+const MAX_KEPT = 1_000;
+
+/** Signs and POSTs one event body; resolves to the HTTP status (0 for a network failure). */
+export async function deliverOnce(url: string, secret: string, body: string): Promise<number> {
+  const signature = await signPayload(body, secret);
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'coveton-mock-webhooks' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+export function createDeliveries(options: WebhookOptions, log: (line: string) => void): Deliveries {
+  const events: unknown[] = [];
+  const records: DeliveryRecord[] = [];
+  const pending = new Set<Promise<void>>();
+  const timers = new Map<NodeJS.Timeout, () => void>();
+  let closed = false;
+  const attempts = options.attempts ?? 5;
+  const backoff = options.backoffMs ?? 500;
+  const keep = <T>(list: T[], item: T) => {
+    list.push(item);
+    if (list.length > MAX_KEPT) list.shift();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.set(t, resolve);
+    });
+
+  async function deliver(record: DeliveryRecord, body: string) {
+    for (let i = 0; i < attempts && !closed; i++) {
+      if (i > 0) await sleep(backoff * 2 ** (i - 1));
+      if (closed) return;
+      record.attempts++;
+      record.status = await deliverOnce(options.url!, options.secret!, body);
+      if (record.status >= 200 && record.status < 300) {
+        record.delivered = true;
+        return;
+      }
+      log(`webhook ${record.type} ${record.eventId}: attempt ${record.attempts} got ${record.status || 'no answer'}`);
+    }
+  }
+
+  return {
+    events,
+    records,
+    emit(type, organizationId, data, now) {
+      const event = { id: newId('evt_'), type, createdAt: new Date(now).toISOString(), organizationId, data };
+      keep(events, event);
+      if (!options.url || !options.secret || closed) return;
+      const record: DeliveryRecord = { eventId: event.id, type, attempts: 0, status: 0, delivered: false };
+      keep(records, record);
+      const job = deliver(record, JSON.stringify(event)).finally(() => pending.delete(job));
+      pending.add(job);
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    close() {
+      closed = true;
+      for (const [t, wake] of timers) {
+        clearTimeout(t);
+        wake();
+      }
+      timers.clear();
+    },
+    clear() {
+      events.length = 0;
+      records.length = 0;
+    },
+  };
+}

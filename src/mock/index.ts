@@ -1,0 +1,214 @@
+// `@coveton/sdk/mock` (Node only): a stateful, contract-checked local Coveton API for tests, the
+// engine behind `coveton mock`. Start it in-process on a free port; it needs the optional peer
+// dependency @stoplight/prism-cli for its validators.
+import type { AddressInfo } from 'node:net';
+import { bundledSpecPath } from '../cli/spec-files.js';
+import { loadContract } from './contract.js';
+import { createDeliveries, type DeliveryRecord, type WebhookOptions } from './deliveries.js';
+import type { Handler, MockEnv } from './engine.js';
+import { createIdempotencyStore } from './idempotency.js';
+import { DEFAULT_RATE_LIMIT, createRateLimiter, type RateLimitSetting } from './rate-limit.js';
+import { exampleHandler, genericHandler } from './resources.js';
+import { apiKeyRules } from './rules/api-keys.js';
+import { authRules } from './rules/auth.js';
+import { fileRules } from './rules/files.js';
+import { messagingRules } from './rules/messaging.js';
+import { organizationRules } from './rules/organizations.js';
+import { applySeed, readSeedFile } from './seed.js';
+import type { SeedDocument } from './seed-data.js';
+import { createMockServer, type RequestRecord } from './server.js';
+import { loadSpecModel } from './spec.js';
+import { DEFAULT_COLLECTION_CAP, createStore } from './state.js';
+import { DEFAULT_STORAGE_CAP, createStorage } from './storage.js';
+import { ACCESS_TOKEN_SECONDS, createTokens } from './tokens.js';
+import type { Pipeline, ViolationRecord } from './pipeline.js';
+
+export { parseRateLimit, type RateLimitSetting } from './rate-limit.js';
+export { SEED } from './seed-data.js';
+export type { DeliveryRecord } from './deliveries.js';
+export type { ViolationRecord } from './pipeline.js';
+export type { RequestRecord } from './server.js';
+
+/** Options of {@link startMock}. */
+export interface MockOptions {
+  /**
+   * The port on `host`; 0 picks a free one.
+   * @default 0
+   * @example
+   * ```ts
+   * const mock = await startMock({ port: 4010 });
+   * ```
+   */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /**
+   * Requests per window, per token (or per address without one); `false` turns limits off.
+   * @default { requests: 120, seconds: 60 }
+   * @example
+   * ```ts
+   * await startMock({ rateLimit: { requests: 20, seconds: 2 } });
+   * ```
+   */
+  rateLimit?: RateLimitSetting | false;
+  /**
+   * Extra state on top of the default seed: `{ "<collection>": [rows] }`, or a JSON file path.
+   * @default none
+   * @example
+   * ```ts
+   * await startMock({ seed: { users: [{ email: 'grace@example.com', password: 'another-passphrase', displayName: 'Grace' }] } });
+   * ```
+   */
+  seed?: SeedDocument | string;
+  /**
+   * Where signed events go, with the secret to sign them; retried with backoff.
+   * @default none (events are only recorded)
+   * @example
+   * ```ts
+   * await startMock({ webhooks: { url: 'http://127.0.0.1:3000/coveton', secret: 'whsec_test' } });
+   * ```
+   */
+  webhooks?: WebhookOptions;
+  /**
+   * The mock's clock in ms since the epoch (token expiry, URL expiry, rate windows).
+   * @default Date.now
+   * @example
+   * ```ts
+   * let skew = 0;
+   * await startMock({ now: () => Date.now() + skew }); // skew += 16 * 60_000 expires access tokens
+   * ```
+   */
+  now?: () => number;
+  /** Records kept per collection; past it the oldest goes. @default 1000 */
+  collectionCap?: number;
+  /** Bytes of uploaded files kept in memory, in total; past it the oldest goes. @default 268435456 */
+  storageCap?: number;
+  /** Seconds an access token lives. @default 900 */
+  accessTokenSeconds?: number;
+  /** One line per request and per failed delivery; silent by default. @default none */
+  log?: (line: string) => void;
+  /** The OpenAPI document (JSON) to serve. @default the bundled `generated/openapi.json` */
+  specPath?: string;
+}
+
+export interface RunningMock {
+  /** `http://127.0.0.1:PORT`, the SDK's `baseUrl` for the mock (no `/v1`). */
+  url: string;
+  port: number;
+  /** Milliseconds from the call to a listening, validating mock. */
+  startupMs: number;
+  /** Empties the state and restores the seed (as `POST /__mock/reset`). */
+  reset(): void;
+  /** Answers of the mock that broke the contract (each was sent as a 500): a test asserts none. */
+  violations: ViolationRecord[];
+  /** The last 1000 requests. */
+  requests: RequestRecord[];
+  /** Every event the state changes produced, and each webhook delivery. */
+  events: unknown[];
+  /** The emails the API would have sent (invites, password resets), with their tokens. */
+  outbox: { to: string; subject: string; token: string; sentAt: string }[];
+  deliveries: DeliveryRecord[];
+  /** How many refreshes the mock answered. */
+  refreshCount(): number;
+  /** Resolves once queued webhook deliveries are done. */
+  webhooksIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RULES: Record<string, Handler> = { ...authRules, ...apiKeyRules, ...messagingRules, ...organizationRules, ...fileRules };
+
+export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const started = Date.now();
+  const specPath = options.specPath ?? bundledSpecPath('openapi.json');
+  const contractLoading = loadContract(specPath);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const spec = loadSpecModel(specPath);
+  const store = createStore(options.collectionCap ?? DEFAULT_COLLECTION_CAP);
+  const tokens = createTokens(now, options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS);
+  const storage = createStorage(now, options.storageCap ?? DEFAULT_STORAGE_CAP);
+  const deliveries = createDeliveries(options.webhooks ?? {}, log);
+  const seed = typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed;
+  let origin = '';
+  const outbox: { to: string; subject: string; token: string; sentAt: string }[] = [];
+  const env: MockEnv = {
+    spec,
+    store,
+    tokens,
+    storage,
+    now,
+    origin: () => origin,
+    emit: (type, organizationId, data) => deliveries.emit(type, organizationId, data, now()),
+    mail: (to, subject, token) => {
+      outbox.push({ to, subject, token, sentAt: new Date(now()).toISOString() });
+      if (outbox.length > 1000) outbox.shift();
+    },
+  };
+  const handlers = new Map<string, Handler>();
+  const handlerFor = (op: (typeof spec.operations)[number]) => {
+    let h = handlers.get(op.id);
+    if (!h) handlers.set(op.id, (h = RULES[op.id] ?? genericHandler(op, spec) ?? exampleHandler(op, spec)));
+    return h;
+  };
+  const idempotency = createIdempotencyStore();
+  const limiter = createRateLimiter(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit, now);
+  const violations: ViolationRecord[] = [];
+  const requests: RequestRecord[] = [];
+  const reset = () => {
+    store.clear();
+    tokens.clear();
+    storage.clear();
+    idempotency.clear();
+    limiter.clear();
+    deliveries.clear();
+    outbox.length = 0;
+    violations.length = 0;
+    applySeed(store, spec, seed, now());
+  };
+  applySeed(store, spec, seed, now());
+  const pipeline: Pipeline = { env, contract: await contractLoading, limiter, idempotency, handlerFor, violations };
+  const server = createMockServer(
+    {
+      pipeline,
+      reset,
+      log,
+      maxUploadBytes: Math.min(options.storageCap ?? DEFAULT_STORAGE_CAP, 64 * 1024 * 1024),
+      control(method, path) {
+        if (method !== 'GET') return undefined;
+        if (path === '/health') return { status: 200, body: { ok: true } };
+        if (path === '/events') return { status: 200, body: deliveries.events };
+        if (path === '/outbox') return { status: 200, body: outbox };
+        if (path === '/violations') return { status: 200, body: violations };
+        if (path === '/state') return { status: 200, body: store.counts() };
+        return undefined;
+      },
+    },
+    requests,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url: origin,
+    port,
+    startupMs: Date.now() - started,
+    reset,
+    violations,
+    requests,
+    events: deliveries.events,
+    outbox,
+    deliveries: deliveries.records,
+    refreshCount: () => tokens.refreshCount,
+    webhooksIdle: () => deliveries.idle(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        deliveries.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,120 @@
+// One API request through the mock, in the order a real API works: route, rate limit,
+// credentials, the contract check of the request (Prism's validators), scope, idempotency, the
+// state engine, and the contract check of the answer. A request that breaks the contract gets
+// the error envelope naming the violation; an answer that would break it becomes a 500 naming
+// it and is recorded, so a test can assert that none happened.
+import { describeViolation, type Contract, type Violation } from './contract.js';
+import { authenticate, checkScope, rawCredential } from './credentials.js';
+import type { Call, Handler, MockEnv } from './engine.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { RateLimiter } from './rate-limit.js';
+import { errorReply, MockHttpError, type Reply } from './reply.js';
+import type { Operation } from './spec.js';
+
+export interface IncomingCall {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  ip: string;
+  requestId: string;
+}
+
+export interface ViolationRecord {
+  operation: string;
+  status: number;
+  violations: string[];
+}
+
+export interface Pipeline {
+  env: MockEnv;
+  contract: Contract;
+  limiter: RateLimiter;
+  idempotency: IdempotencyStore;
+  handlerFor(op: Operation): Handler;
+  /** Answers that broke the contract (each also became a 500). */
+  violations: ViolationRecord[];
+}
+
+function requestError(op: Operation, found: Violation[]): MockHttpError {
+  const where = new Set(found.map((v) => v.path[0]));
+  const pick = (...codes: number[]) => codes.find((c) => op.statuses.has(c)) ?? 400;
+  const status = where.has('path') ? pick(404, 400) : where.size === 1 && where.has('body') ? pick(422, 400) : pick(400, 422);
+  const details = found.map((v) => ({ path: (v.path[0] === 'body' ? v.path.slice(1) : v.path).join('.') || v.path.join('.') || 'body', message: describeViolation(v) }));
+  const message = `The request breaks the Coveton API contract: ${found.map(describeViolation).join('; ')}`;
+  return new MockHttpError(status, message, { details });
+}
+
+function parseJson(call: IncomingCall): unknown {
+  if (call.rawBody.length === 0) return undefined;
+  const type = call.headers['content-type'] ?? '';
+  if (!/json/i.test(type)) return call.rawBody.toString('utf8');
+  try {
+    return JSON.parse(call.rawBody.toString('utf8'));
+  } catch (error) {
+    throw new MockHttpError(400, `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function answer(p: Pipeline, op: Operation, params: Record<string, string>, incoming: IncomingCall): Promise<Reply> {
+  // Inbound payment webhooks authenticate by the provider's signature header, not a Coveton credential.
+  const bySignature = op.signatureHeaders.length > 0;
+  if (bySignature && !op.signatureHeaders.some((h) => incoming.headers[h] !== undefined)) {
+    throw new MockHttpError(401, `Missing the provider signature header (${op.signatureHeaders.join(' or ')}).`, { reason: 'credentials_missing' });
+  }
+  const principal = op.secured && !bySignature ? authenticate(incoming, p.env) : undefined;
+  const body = parseJson(incoming);
+  const found = p.contract.validateRequest(op.method, op.path, { method: op.method, path: incoming.path, query: incoming.query, headers: incoming.headers, body });
+  if (found.length > 0) throw requestError(op, found);
+  const call: Call = { op, params, query: incoming.query, headers: incoming.headers, body, principal, requestId: incoming.requestId, ip: incoming.ip };
+  checkScope(call);
+  const run = async () => {
+    try {
+      return await p.handlerFor(op)(call, p.env);
+    } catch (error) {
+      if (error instanceof MockHttpError) return errorReply(error.status, error.message, incoming.requestId, error.extra);
+      throw error;
+    }
+  };
+  const key = incoming.headers['idempotency-key'];
+  if (!op.idempotent || key === undefined) return run();
+  // Keys belong to who is calling, not to one access token: a retry after a refresh still replays.
+  const scope = principal?.kind === 'user' ? `user:${principal.userId}` : principal?.kind === 'key' ? `key:${principal.keyId ?? rawCredential(incoming.headers)}` : `ip:${incoming.ip}`;
+  const outcome = await p.idempotency.run(scope, key, [op.method, incoming.path, body], run);
+  if ('mismatch' in outcome) {
+    throw new MockHttpError(422, `The Idempotency-Key ${key} was already used with a different request; use a new key for a new request.`, {
+      details: [{ path: 'Idempotency-Key', message: 'was first used with a different request body' }],
+    });
+  }
+  if (!outcome.replayed) return outcome.reply;
+  return { ...outcome.reply, headers: { ...outcome.reply.headers, 'idempotent-replayed': 'true' } };
+}
+
+/** The checked answer to one API request. */
+export async function runPipeline(p: Pipeline, op: Operation, params: Record<string, string>, incoming: IncomingCall): Promise<Reply> {
+  const limitKey = rawCredential(incoming.headers) ?? `ip:${incoming.ip}`;
+  const rate = p.limiter.take(limitKey);
+  let reply: Reply;
+  if (!rate.allowed) {
+    reply = errorReply(429, `Rate limit of ${rate.headers['x-ratelimit-limit']} requests exceeded: retry after ${rate.headers['retry-after']} s.`, incoming.requestId);
+  } else {
+    try {
+      reply = await answer(p, op, params, incoming);
+    } catch (error) {
+      if (!(error instanceof MockHttpError)) throw error;
+      reply = errorReply(error.status, error.message, incoming.requestId, error.extra);
+    }
+  }
+  const headers: Record<string, string> = { ...reply.headers, ...rate.headers };
+  if (reply.body !== undefined) headers['content-type'] = 'application/json';
+  const checked = { ...reply, headers };
+  const broken = p.contract.validateResponse(op.method, op.path, { statusCode: reply.status, headers, body: reply.body });
+  if (broken.length === 0) return checked;
+  const described = broken.map((v) => describeViolation({ ...v, path: ['response', ...v.path] }));
+  p.violations.push({ operation: `${op.method.toUpperCase()} ${op.path}`, status: reply.status, violations: described });
+  return {
+    ...errorReply(500, `Coveton mock bug: its ${reply.status} answer to ${op.method.toUpperCase()} ${op.path} would break the contract: ${described.join('; ')}`, incoming.requestId),
+    headers: { ...rate.headers, 'content-type': 'application/json' },
+  };
+}

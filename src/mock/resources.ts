@@ -1,0 +1,149 @@
+// The generic half of the state engine: collections read from the spec's paths, not written per
+// operation. `POST /x` creates, `GET /x` lists (newest first, `limit`, `before`, filters named
+// like the item's fields), `GET|PATCH|DELETE /x/{id}` read, update and delete with 404 for an
+// unknown id, and `GET /x/{id}/y` lists the `y` whose parent field points at `{id}` (a chat's
+// messages, an organization's members). Operations that fit no shape get hand-written rules.
+import { fillContext, isoNow, type Call, type Handler, type MockEnv } from './engine.js';
+import { fill, flatten, visible } from './fill.js';
+import { notFound, type Reply } from './reply.js';
+import type { Operation, Schema, SpecModel } from './spec.js';
+import type { Row } from './state.js';
+
+const PAGING = new Set(['limit', 'before', 'orderBy', 'filter', 'q']);
+
+/** `organizations` -> `organization`, `api-keys` -> `API key` (for messages). */
+export function singular(collection: string): string {
+  return collection.replace(/ies$/, 'y').replace(/s$/, '').replace(/-/g, ' ');
+}
+
+/** The schema of one record of `collection`, from the operations that return it. */
+export function itemSchema(spec: SpecModel, collection: string): Schema | undefined {
+  if (collection === 'users') return spec.operations.find((o) => o.id === 'getCurrentUser')?.successSchema;
+  const ops = spec.operations.filter((o) => o.method === 'get');
+  const one = ops.find((o) => o.segments.length === 2 && o.segments[0] === collection && o.segments[1]!.startsWith('{'));
+  if (one?.successSchema) return one.successSchema;
+  const list = ops.find((o) => o.segments[o.segments.length - 1] === collection && spec.resolve(o.successSchema)?.type === 'array');
+  if (list) return spec.resolve(spec.resolve(list.successSchema)?.items);
+  const single = ops.find((o) => o.segments[0] === collection && o.segments.length === 2);
+  return single?.successSchema;
+}
+
+export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | undefined): Reply {
+  const item = flatten(env.spec.resolve(schema)?.items, env.spec.resolve);
+  const props = (item?.properties ?? {}) as Record<string, Schema>;
+  let out = rows;
+  for (const [name, raw] of Object.entries(call.query)) {
+    const value = Array.isArray(raw) ? raw[0]! : raw;
+    if (PAGING.has(name)) continue;
+    if (name === 'unread') out = out.filter((r) => r.read === (value !== 'true'));
+    else if (name in props) out = out.filter((r) => String(r[name]) === value);
+  }
+  const text = (call.query.filter ?? call.query.q) as string | undefined;
+  if (text) {
+    const needle = text.toLowerCase();
+    out = out.filter((r) => Object.values(r).some((v) => typeof v === 'string' && v.toLowerCase().includes(needle)));
+  }
+  const orderBy = call.query.orderBy as string | undefined;
+  if (orderBy) {
+    const field = orderBy.replace(/^-/, '');
+    const sign = orderBy.startsWith('-') ? -1 : 1;
+    out = [...out].sort((a, b) => sign * String(a[field] ?? '').localeCompare(String(b[field] ?? '')));
+  }
+  const before = call.query.before as string | undefined;
+  if (before) {
+    const at = out.findIndex((r) => r.id === before);
+    out = at === -1 ? [] : out.slice(at + 1);
+  }
+  const limit = Number(call.query.limit ?? 50);
+  return { status: 200, body: out.slice(0, limit).map(visible) };
+}
+
+/** Whether the caller belongs to `organizationId` (an API key belongs to its own organization). */
+export function inOrganization(call: Call, env: MockEnv, organizationId: string): boolean {
+  const p = call.principal;
+  if (!p) return false;
+  if (p.kind === 'key') return p.organizationId === organizationId;
+  return env.store.find('members', (m) => m.organizationId === organizationId && m.userId === p.userId && m.status === 'active') !== undefined;
+}
+
+/**
+ * Rows the caller may see: a record marked with an owner is the owner's only, and a record of an
+ * organization is its members' only (another organization's resource is a 404, never a 403).
+ */
+export function mine(rows: Row[], call: Call, env: MockEnv): Row[] {
+  return rows.filter((r) => {
+    if (r._userId !== undefined && r._userId !== call.principal?.userId) return false;
+    const org = typeof r.organizationId === 'string' ? r.organizationId : r._organizationId;
+    return typeof org !== 'string' || inOrganization(call, env, org);
+  });
+}
+
+export function genericHandler(op: Operation, spec: SpecModel): Handler | undefined {
+  const [first, second, third] = op.segments;
+  const isParam = (s: string | undefined) => s?.startsWith('{') ?? false;
+  const collection = first!;
+  const returnsArray = spec.resolve(op.successSchema)?.type === 'array';
+  if (op.segments.length === 1 && op.method === 'post' && op.successStatus === 201) {
+    return (call, env) => {
+      const org = call.body?.organizationId;
+      if (typeof org === 'string' && !inOrganization(call, env, org)) throw notFound('organization', org);
+      const row = fill(op.successSchema, { ...call.body, _userId: call.principal?.userId }, fillContext(env, call.principal));
+      env.store.put(collection, row);
+      return { status: 201, body: visible(row) };
+    };
+  }
+  if (op.segments.length === 1 && op.method === 'get' && returnsArray) {
+    return (call, env) => page(mine(env.store.all(collection), call, env), call, env, op.successSchema);
+  }
+  if (op.segments.length === 2 && isParam(second)) {
+    const param = second!.slice(1, -1);
+    const load = (call: Call, env: MockEnv) => {
+      const row = env.store.get(collection, call.params[param]!);
+      if (!row || !mine([row], call, env).length) throw notFound(singular(collection), call.params[param]!);
+      return row;
+    };
+    if (op.method === 'get') return (call, env) => ({ status: 200, body: visible(load(call, env)) });
+    if (op.method === 'patch') {
+      return (call, env) => {
+        const row = load(call, env);
+        Object.assign(row, call.body);
+        if ('updatedAt' in row) row.updatedAt = isoNow(env);
+        return { status: 200, body: visible(row) };
+      };
+    }
+    if (op.method === 'delete') {
+      return (call, env) => {
+        load(call, env);
+        env.store.remove(collection, call.params[param]!);
+        return { status: 204 };
+      };
+    }
+  }
+  if (op.segments.length === 3 && isParam(second) && op.method === 'get' && returnsArray) {
+    const param = second!.slice(1, -1);
+    const parentField = param === 'id' ? `${singular(collection)}Id` : param;
+    return (call, env) => {
+      const parentId = call.params[param]!;
+      const parent = env.store.get(collection, parentId);
+      if (env.store.all(collection).length > 0 && (!parent || !mine([parent], call, env).length)) throw notFound(singular(collection), parentId);
+      if (parentField === 'organizationId' && !inOrganization(call, env, parentId)) throw notFound('organization', parentId);
+      return page(mine(env.store.all(third!).filter((r) => r[parentField] === parentId), call, env), call, env, op.successSchema);
+    };
+  }
+  return undefined;
+}
+
+/** The spec's own example answer, for operations with no state behind them (OAuth starts, payment webhooks). */
+export function exampleHandler(op: Operation, spec: SpecModel): Handler {
+  return () => {
+    const response = spec.resolve(op.raw.responses?.[String(op.successStatus)]);
+    const media = response?.content?.['application/json'];
+    const example = media?.example ?? (media?.examples ? spec.resolve(Object.values(media.examples as Record<string, Schema>)[0])?.value : undefined);
+    const headers: Record<string, string> = {};
+    for (const [name, h] of Object.entries((response?.headers ?? {}) as Record<string, Schema>)) {
+      const header = spec.resolve(h);
+      if (name.toLowerCase() === 'location') headers.location = String(header?.example ?? header?.schema?.example ?? 'https://example.com/');
+    }
+    return { status: op.successStatus, body: example, headers };
+  };
+}

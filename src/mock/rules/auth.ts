@@ -1,0 +1,154 @@
+// Hand-written rules where the API has semantics (seed 002, "Authentication"): registration and
+// login open a session (a token family), refresh rotates, logout and session revocation end the
+// family, and `/auth/me`, `/users/me` answer for the token's user.
+import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
+import { fill, visible } from '../fill.js';
+import { conflict, MockHttpError, notFound, unauthorized } from '../reply.js';
+import { itemSchema, mine } from '../resources.js';
+import { base62, newId } from '../ids.js';
+
+function openSession(userId: string, call: Call, env: MockEnv) {
+  const sessionId = newId('sess_');
+  env.store.put('sessions', {
+    id: sessionId,
+    deviceId: null,
+    userAgent: call.headers['user-agent'] ?? null,
+    ipAddress: call.ip.replace(/^::ffff:/, ''),
+    location: null,
+    current: false,
+    createdAt: isoNow(env),
+    lastSeenAt: isoNow(env),
+    _userId: userId,
+  });
+  return env.tokens.issue(userId, sessionId);
+}
+
+function userOf(env: MockEnv, userId: string) {
+  const user = env.store.get('users', userId);
+  if (!user) throw unauthorized('token_invalid', 'The user of this token no longer exists.');
+  return user;
+}
+
+const register: Handler = (call, env) => {
+  const email = String(call.body.email).toLowerCase();
+  if (env.store.find('users', (u) => u.email === email)) throw conflict(`An account with ${email} already exists.`);
+  const now = isoNow(env);
+  const user = fill(
+    itemSchema(env.spec, 'users'),
+    { email, displayName: call.body.displayName, emailVerified: false, locale: 'en-GB', timezone: 'UTC', createdAt: now, updatedAt: now, _password: call.body.password },
+    fillContext(env, undefined),
+  );
+  env.store.put('users', user);
+  return { status: 201, body: { ...openSession(user.id, call, env), user: visible(user) } };
+};
+
+const login: Handler = (call, env) => {
+  const email = String(call.body.email).toLowerCase();
+  const user = env.store.find('users', (u) => u.email === email);
+  if (!user || user._password !== call.body.password) throw unauthorized('invalid_credentials', 'Wrong email or password.');
+  return { status: 200, body: { ...openSession(user.id, call, env), user: visible(user) } };
+};
+
+const refresh: Handler = (call, env) => {
+  const pair = env.tokens.rotate(call.body.refreshToken);
+  const session = env.store.get('sessions', pair.family);
+  if (session) session.lastSeenAt = isoNow(env);
+  const { accessToken, refreshToken, tokenType, expiresIn } = pair;
+  return { status: 200, body: { accessToken, refreshToken, tokenType, expiresIn } };
+};
+
+const logout: Handler = (call, env) => {
+  const family = env.tokens.familyOf(call.body.refreshToken);
+  if (!family) throw unauthorized('token_invalid', 'Unknown refresh token.');
+  env.tokens.revokeFamily(family);
+  env.store.remove('sessions', family);
+  return { status: 204 };
+};
+
+const me: Handler = (call, env) => ({ status: 200, body: visible(userOf(env, call.principal!.userId)) });
+
+const updateMe: Handler = (call, env) => {
+  const user = userOf(env, call.principal!.userId);
+  if (call.body.handle && env.store.find('users', (u) => u.handle === call.body.handle && u.id !== user.id)) {
+    throw conflict(`The handle ${call.body.handle} is taken.`);
+  }
+  Object.assign(user, call.body, { updatedAt: isoNow(env) });
+  return { status: 200, body: visible(user) };
+};
+
+const searchUsers: Handler = (call, env) => {
+  const q = String(call.query.q ?? '').toLowerCase();
+  const found = env.store
+    .all('users')
+    .filter((u) => [u.email, u.displayName, u.handle].some((v) => typeof v === 'string' && v.toLowerCase().includes(q)))
+    .slice(0, Number(call.query.limit ?? 50))
+    .map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
+  return { status: 200, body: found };
+};
+
+const listSessions: Handler = (call, env) => {
+  const rows = mine(env.store.all('sessions'), call, env).filter((s) => !env.tokens.isRevoked(s.id));
+  const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
+  return { status: 200, body: rows.slice(0, Number(call.query.limit ?? 50)).map((s) => visible({ ...s, current: s.id === sessionId })) };
+};
+
+const revokeSession: Handler = (call, env) => {
+  const row = env.store.get('sessions', call.params.id!);
+  if (!row || !mine([row], call, env).length) throw notFound('session', call.params.id!);
+  env.tokens.revokeFamily(row.id);
+  env.store.remove('sessions', row.id);
+  env.emit('session.revoked', call.principal?.organizationId ?? null, visible({ ...row, current: false }));
+  return { status: 204 };
+};
+
+const completeOAuth: Handler = (call, env) => {
+  if (!call.query.code || !call.query.state) throw unauthorized('oauth_failed', 'The OAuth callback needs `code` and `state`.');
+  const user = userOf(env, env.store.all('users').at(-1)!.id);
+  return { status: 200, body: { ...openSession(user.id, call, env), user: visible(user) } };
+};
+
+// The reset link's token goes to the outbox (`GET /__mock/outbox`); the answer is a 202 whether
+// or not the address has an account, so it cannot be used to find accounts.
+const forgotPassword: Handler = (call, env) => {
+  const user = env.store.find('users', (u) => u.email === String(call.body.email).toLowerCase());
+  if (user) {
+    const token = `rst_${base62(32)}`;
+    // Kept in the store (not a schema'd collection) so that a reset forgets it too.
+    env.store.put('_reset-tokens', { id: token, userId: user.id, expiresAt: env.now() + 3_600_000 });
+    env.mail(user.email, 'Reset your Coveton password', token);
+  }
+  return { status: 202 };
+};
+
+const resetPassword: Handler = (call, env) => {
+  const entry = env.store.get('_reset-tokens', call.body.token);
+  if (!entry || entry.expiresAt <= env.now()) {
+    throw new MockHttpError(422, 'The reset token is unknown, used or expired: ask for a new one.', { details: [{ path: 'token', message: 'is unknown, used or expired' }] });
+  }
+  env.store.remove('_reset-tokens', call.body.token);
+  const user = env.store.get('users', entry.userId);
+  if (user) Object.assign(user, { _password: call.body.password, updatedAt: isoNow(env) });
+  // A new password ends every session of the account (every refresh-token family).
+  for (const session of env.store.all('sessions').filter((s) => s._userId === entry.userId)) {
+    env.tokens.revokeFamily(session.id);
+    env.store.remove('sessions', session.id);
+  }
+  return { status: 204 };
+};
+
+export const authRules: Record<string, Handler> = {
+  registerAccount: register,
+  login,
+  refreshTokens: refresh,
+  logout,
+  getAuthenticatedAccount: me,
+  getCurrentUser: me,
+  updateCurrentUser: updateMe,
+  searchUsers,
+  listSessions,
+  revokeSession,
+  completeOAuth,
+  requestPasswordReset: forgotPassword,
+  resetPassword,
+  testAuth: () => ({ status: 200, body: { msg: 'Auth successful' } }),
+};

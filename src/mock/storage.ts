@@ -1,0 +1,104 @@
+// The storage side of presigned URLs (API brief, "files"): uploads and downloads go to this
+// mock's own origin under `/__storage/`, outside the API. A URL carries its own token and expiry;
+// a request carrying `Authorization` or `X-API-Key` is refused, so a test proves the SDK never
+// sends API credentials to storage. Bytes are held in memory under a total cap (oldest evicted).
+import { createHash } from 'node:crypto';
+import { base62 } from './ids.js';
+
+export const DEFAULT_STORAGE_CAP = 256 * 1024 * 1024;
+export const UPLOAD_URL_SECONDS = 900;
+export const DOWNLOAD_URL_SECONDS = 300;
+
+interface Grant {
+  fileId: string;
+  kind: 'upload' | 'download';
+  expiresAt: number;
+}
+
+interface StoredFile {
+  bytes: Buffer;
+  sha256: string;
+}
+
+export interface StorageAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+export interface FileStorage {
+  /** A URL path+query that allows one kind of access to `fileId` until `seconds` from now. */
+  grant(fileId: string, kind: Grant['kind'], seconds: number): string;
+  has(fileId: string): boolean;
+  /** Answers a request to `/__storage/...`. */
+  handle(method: string, url: URL, headers: Record<string, string>, body: Buffer, expected: (fileId: string) => { size: number; contentType: string } | undefined): StorageAnswer;
+  clear(): void;
+}
+
+const json = (status: number, code: string, message: string): StorageAnswer => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ error: { code, message } }),
+});
+
+export function createStorage(now: () => number, cap = DEFAULT_STORAGE_CAP): FileStorage {
+  const grants = new Map<string, Grant>();
+  const files = new Map<string, StoredFile>();
+  let total = 0;
+
+  function put(fileId: string, bytes: Buffer): StoredFile {
+    const old = files.get(fileId);
+    if (old) total -= old.bytes.length;
+    while (total + bytes.length > cap && files.size > 0) {
+      const [oldest, f] = files.entries().next().value as [string, StoredFile];
+      files.delete(oldest);
+      total -= f.bytes.length;
+    }
+    const stored = { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    files.set(fileId, stored);
+    total += bytes.length;
+    return stored;
+  }
+
+  return {
+    grant(fileId, kind, seconds) {
+      const token = base62(32);
+      const expiresAt = now() + seconds * 1000;
+      grants.set(token, { fileId, kind, expiresAt });
+      return `/__storage/${fileId}?token=${token}&expires=${Math.floor(expiresAt / 1000)}`;
+    },
+    has: (fileId) => files.has(fileId),
+    handle(method, url, headers, body, expected) {
+      if (headers.authorization !== undefined || headers['x-api-key'] !== undefined) {
+        return json(400, 'BAD_REQUEST', 'Storage refuses requests carrying Authorization or X-API-Key: presigned URLs carry their own signature, never an API credential.');
+      }
+      const fileId = url.pathname.split('/')[2] ?? '';
+      const grant = grants.get(url.searchParams.get('token') ?? '');
+      if (!grant || grant.fileId !== fileId) return json(403, 'FORBIDDEN', 'The storage URL signature is invalid.');
+      if (grant.expiresAt <= now()) return json(403, 'FORBIDDEN', 'The storage URL has expired: ask the API for a new one.');
+      if (method === 'PUT' && grant.kind === 'upload') {
+        const want = expected(fileId);
+        if (!want) return json(404, 'NOT_FOUND', `No presigned file ${fileId}.`);
+        if (body.length !== want.size) return json(400, 'BAD_REQUEST', `The upload has ${body.length} bytes; the presign said ${want.size}.`);
+        const stored = put(fileId, body);
+        return { status: 200, headers: { etag: `"${stored.sha256}"` }, body: '' };
+      }
+      if ((method === 'GET' || method === 'HEAD') && grant.kind === 'download') {
+        const stored = files.get(fileId);
+        if (!stored) return json(404, 'NOT_FOUND', `File ${fileId} has no bytes (evicted from the mock's storage).`);
+        const want = expected(fileId);
+        return {
+          status: 200,
+          headers: { 'content-type': want?.contentType ?? 'application/octet-stream', etag: `"${stored.sha256}"` },
+          body: stored.bytes,
+        };
+      }
+      return json(405, 'BAD_REQUEST', `This storage URL allows ${grant.kind === 'upload' ? 'PUT' : 'GET'} only.`);
+    },
+    clear() {
+      grants.clear();
+      files.clear();
+      total = 0;
+    },
+  };
+}

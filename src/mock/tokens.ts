@@ -1,0 +1,97 @@
+// Session tokens as the API issues them (seed 002, "Authentication"): JWT-shaped HS256 access
+// tokens that expire after 15 minutes, and opaque refresh tokens that rotate on every use. A
+// refresh token presented twice revokes its whole family (every token of that sign-in).
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { base62 } from './ids.js';
+import { unauthorized } from './reply.js';
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+interface RefreshRecord {
+  family: string;
+  userId: string;
+  used: boolean;
+}
+
+export interface Tokens {
+  /** A new pair for `userId` in `family` (the session id). */
+  issue(userId: string, family: string): TokenPair;
+  /** Spends `refreshToken` and returns the next pair of its family; a replay revokes the family. */
+  rotate(refreshToken: string): TokenPair & { userId: string; family: string };
+  /** The user and family of a valid access token, or a 401 with the reason. */
+  verify(accessToken: string): { userId: string; family: string };
+  revokeFamily(family: string): void;
+  familyOf(refreshToken: string): string | undefined;
+  isRevoked(family: string): boolean;
+  /** How many refreshes were answered (for tests: 50 concurrent calls make one). */
+  readonly refreshCount: number;
+  clear(): void;
+}
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+export function createTokens(now: () => number, accessSeconds = ACCESS_TOKEN_SECONDS): Tokens {
+  let secret = randomBytes(32);
+  const refresh = new Map<string, RefreshRecord>();
+  const revoked = new Set<string>();
+  let refreshCount = 0;
+  const sign = (input: string) => b64url(createHmac('sha256', secret).update(input).digest());
+
+  function issue(userId: string, family: string): TokenPair {
+    const iat = Math.floor(now() / 1000);
+    const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+    const claims = b64url(JSON.stringify({ sub: userId, sid: family, iat, exp: iat + accessSeconds, jti: base62(10) }));
+    const refreshToken = `rt_${base62(40)}`;
+    refresh.set(refreshToken, { family, userId, used: false });
+    return { accessToken: `${head}.${claims}.${sign(`${head}.${claims}`)}`, refreshToken, tokenType: 'Bearer', expiresIn: accessSeconds };
+  }
+
+  return {
+    issue,
+    rotate(refreshToken) {
+      const record = refresh.get(refreshToken);
+      if (!record) throw unauthorized('token_invalid', 'Unknown refresh token.');
+      if (revoked.has(record.family)) throw unauthorized('session_revoked', 'This session was revoked or logged out: sign in again.');
+      if (record.used) {
+        revoked.add(record.family);
+        throw unauthorized('refresh_token_reused', 'This refresh token was already used: the whole session is now revoked. Sign in again.');
+      }
+      record.used = true;
+      refreshCount++;
+      return { ...issue(record.userId, record.family), userId: record.userId, family: record.family };
+    },
+    verify(token) {
+      const parts = token.split('.');
+      if (parts.length !== 3) throw unauthorized('token_invalid', 'The access token is malformed.');
+      const expected = Buffer.from(sign(`${parts[0]}.${parts[1]}`));
+      const given = Buffer.from(parts[2]!);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+        throw unauthorized('token_invalid', 'The access token was not issued by this mock (its signature does not verify).');
+      }
+      const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { sub: string; sid: string; exp: number };
+      if (revoked.has(claims.sid)) throw unauthorized('session_revoked', 'This session was revoked or logged out: sign in again.');
+      if (claims.exp * 1000 <= now()) throw unauthorized('token_expired', 'The access token has expired: refresh it and retry.');
+      return { userId: claims.sub, family: claims.sid };
+    },
+    revokeFamily: (family) => void revoked.add(family),
+    familyOf: (token) => refresh.get(token)?.family,
+    isRevoked: (family) => revoked.has(family),
+    get refreshCount() {
+      return refreshCount;
+    },
+    clear() {
+      // A new signing key: tokens issued before a reset stop verifying, like the rest of the state.
+      secret = randomBytes(32);
+      refresh.clear();
+      revoked.clear();
+      refreshCount = 0;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// The mock and the webhook commands as users run them, as child processes of the built CLI:
+// `coveton mock` prints one line (its URL) and serves state; `coveton webhooks listen` verifies
+// and prints what the mock and `coveton webhooks trigger` send; the CLI names the violation the
+// mock reports, and says "no credential" before sending anything; `coveton contract --write`
+// runs its write flows on real ids against the stateful mock and leaves nothing behind.
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closedPort, runCli, startCli, useBuiltCli } from '../cli/helpers.js';
+import { useMock } from './support.js';
+
+useBuiltCli();
+const mock = useMock({ rateLimit: false });
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+});
+
+/** Collects a child's stdout lines; `next(test)` resolves with the first line that passes. */
+function lines(child: ChildProcess) {
+  const seen: string[] = [];
+  const waiters: { test: (l: string) => boolean; resolve: (l: string) => void }[] = [];
+  let buffer = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    buffer += d;
+    let end: number;
+    while ((end = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 1);
+      seen.push(line);
+      for (const w of [...waiters]) if (w.test(line)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(line);
+    }
+  });
+  return {
+    seen,
+    next: (test: (l: string) => boolean, ms = 15_000) =>
+      new Promise<string>((resolve, reject) => {
+        const hit = seen.find(test);
+        if (hit) return resolve(hit);
+        const timer = setTimeout(() => reject(new Error(`no such line in time; got: ${seen.join(' | ')}`)), ms);
+        waiters.push({ test, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+      }),
+  };
+}
+
+const SECRET = 'whsec_cli_test';
+
+describe('coveton mock and coveton webhooks', () => {
+  it('mock → listen: state changes arrive signed and verified; trigger reaches the same receiver', async () => {
+    const [mockPort, hookPort] = [await closedPort(), await closedPort()];
+    const listener = startCli(['webhooks', 'listen', '--port', String(hookPort), '--secret', SECRET]);
+    children.push(listener);
+    const received = lines(listener);
+    const started = Date.now();
+    const server = startCli(['mock', '--port', String(mockPort), '--rate-limit', '20/2', '--webhook-url', `http://127.0.0.1:${hookPort}/`, '--webhook-secret', SECRET]);
+    children.push(server);
+    const out = lines(server);
+    const url = await out.next(() => true);
+    console.log(`coveton mock (child process, cold): URL printed after ${Date.now() - started} ms`);
+    expect(url).toBe(`http://127.0.0.1:${mockPort}`);
+
+    const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password: 'a-strong-passphrase' }) });
+    expect(login.headers.get('x-ratelimit-limit')).toBe('20');
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const sent = await fetch(`${url}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ chatId: 'chat_8f2a', contentType: 'text/plain', ciphertext: 'QUJD', envelopes: [{ deviceId: 'dev_a1', header: 'U0VBTEVE' }] }),
+    });
+    expect(sent.status).toBe(201);
+    expect(await received.next((l) => l.startsWith('✓ message.created evt_'))).toMatch(/^✓ message\.created evt_[A-Za-z0-9]+$/);
+
+    const trigger = await runCli(['webhooks', 'trigger', 'api_key.revoked', '--to', `http://127.0.0.1:${hookPort}/`, '--secret', SECRET]);
+    expect(trigger.code, trigger.stderr).toBe(0);
+    expect(trigger.stdout).toMatch(/^✓ api_key\.revoked evt_\w+ → http:\/\/127\.0\.0\.1:\d+\/ \(200\)\n$/);
+    expect(await received.next((l) => l.startsWith('✓ api_key.revoked'))).toBeTruthy();
+
+    const forged = await runCli(['webhooks', 'trigger', 'message.created', '--to', `http://127.0.0.1:${hookPort}/`, '--secret', 'whsec_wrong']);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toContain('answered 400');
+    expect(await received.next((l) => l.startsWith('✗ rejected'))).toContain('signature');
+    expect(out.seen).toEqual([url]); // quiet by default: the URL and nothing else
+
+    // The CLI in front of the mock: the violation the mock names, and no credential.
+    const env = { COVETON_BASE_URL: url, COVETON_API_KEY: 'ak_test_cliCheck' };
+    const wrongId = await runCli(['api-keys', 'update', 'ak_abc123', '--status', 'suspended'], { env });
+    expect(wrongId.code).toBe(1);
+    expect(wrongId.stderr).toContain('path.id: must match pattern "^key_[A-Za-z0-9]+$"');
+    const noKey = await runCli(['api-keys', 'list'], { env: { COVETON_BASE_URL: url } });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('no credential');
+    const unknown = await runCli(['webhooks', 'trigger', 'nothing.happened', '--to', url, '--secret', SECRET]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('message.created');
+
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    expect(server.exitCode).toBe(0);
+  }, 40_000);
+});
+
+describe('coveton contract --write', () => {
+  it('creates, reads back, updates, lists and deletes on real ids, all conforming, and cleans up', async () => {
+    const key = 'ak_test_contractWriteFlows';
+    const state = async () => (await (await fetch(`${mock().url}/__mock/state`)).json()) as Record<string, number>;
+    const before = await state();
+    const run = await runCli(['contract', '--target', mock().url, '--include', 'testAuth', '--write', '--json'], { env: { COVETON_API_KEY: key }, timeoutMs: 40_000 });
+    const report = JSON.parse(run.stdout) as { ok: boolean; violations: unknown[]; results: { operationId: string; method: string; status: number; outcome: string }[] };
+    expect(report.violations).toEqual([]);
+    expect(run.code, run.stderr).toBe(0);
+    const done = report.results.map((r) => `${r.method} ${r.operationId} ${r.status}`);
+    for (const expected of [
+      'POST createApiKey 201', 'GET getApiKey 200', 'PATCH updateApiKey 200', 'GET listApiKeys 200', 'DELETE deleteApiKey 204', 'GET getApiKey 404',
+      'POST createTeam 201', 'DELETE deleteTeam 204', 'POST createDepartment 201', 'POST createRole 201', 'DELETE deleteRole 204',
+      'POST registerDevice 201', 'DELETE deleteDevice 404', 'POST createChat 201', 'POST sendMessage 201', 'PATCH updateMessage 200', 'DELETE deleteMessage 404',
+    ]) expect(done).toContain(expected);
+    expect(report.results.every((r) => r.outcome === 'conforms')).toBe(true);
+    const after = await state();
+    for (const collection of ['api-keys', 'teams', 'departments', 'roles', 'devices', 'messages']) expect(after[collection] ?? 0, collection).toBe(before[collection] ?? 0);
+  }, 60_000);
+});
