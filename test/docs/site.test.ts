@@ -111,6 +111,14 @@ describe('docs site', () => {
     expect(names.filter((name) => !anchors.has(name.toLowerCase()))).toEqual([]);
   });
 
+  it('offers the contract for download from the site itself', async () => {
+    await page.goto(`${server.url}/reference/`);
+    const href = await page.locator('.vp-doc a[href$="openapi.json"]').first().getAttribute('href');
+    const served = await fetch(new URL(href!, `${server.url}/reference/`)).then((r) => r.json());
+    expect(served.info).toEqual(spec.info);
+    expect(Object.keys(served.paths)).toEqual(Object.keys(spec.paths));
+  });
+
   it('finds a guide term and an operation with the offline search', async () => {
     const search = async (term: string) => {
       await page.goto(`${server.url}/`);

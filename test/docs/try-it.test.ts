@@ -1,6 +1,8 @@
 // The try-it console of an operation page, against `coveton mock` started here: the example
 // request goes to the base URL the reader sets and the page shows status, headers and body.
 // The credential typed there reaches that base URL and nothing else, and is never stored.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLocal, launch, watchedContext, type Watched } from './support/browser.js';
@@ -17,6 +19,7 @@ describe('try-it console', () => {
   let watched: Watched;
   let page: Page;
   const sent: Request[] = [];
+  const baseUrls = new Set<string>();
 
   beforeAll(async () => {
     const [site, started] = await Promise.all([builtSite(), startMock()]);
@@ -34,14 +37,15 @@ describe('try-it console', () => {
     await mock?.stop();
   });
 
-  async function open(path: string) {
+  async function open(path: string, baseUrl = mock.url) {
+    baseUrls.add(baseUrl);
     await page.goto(`${server.url}${path}`);
     const form = page.locator('form.try-it');
     await form.waitFor();
     // Typing before Vue has taken over the pre-rendered form would be lost.
     await page.waitForFunction(() => Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__));
     const base = form.locator('.try-it-base');
-    await base.fill(mock.url);
+    await base.fill(baseUrl);
     await base.dispatchEvent('change');
     await form.locator('.try-it-credential').fill(SECRET);
     return form;
@@ -84,6 +88,33 @@ describe('try-it console', () => {
     expect(await form.locator('.try-it-headers pre').textContent()).toMatch(/x-request-id: req_/i);
   });
 
+  it('does not follow a redirect: the credential cannot be carried to another origin', async () => {
+    // A server that answers every call with a 302 to another origin, which counts its visitors.
+    let elsewhereHits = 0;
+    const elsewhere = createServer((_, res) => void (elsewhereHits++, res.end('{}')));
+    await new Promise<void>((done) => elsewhere.listen(0, '127.0.0.1', done));
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/collect`;
+    const redirecting = createServer((req, res) => {
+      const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': '*' };
+      if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+      res.writeHead(302, { ...cors, location: target }).end();
+    });
+    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', done));
+    try {
+      const form = await open('/reference/api-keys/getApiKey.html', `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`);
+      await form.locator('.try-it-send').click();
+      await form.locator('.try-it-status').waitFor();
+      expect(await form.locator('.try-it-status strong').innerText()).toBe('Redirect');
+      expect(await form.locator('.try-it-response').innerText()).toContain('not followed');
+      expect(elsewhereHits).toBe(0);
+    } finally {
+      elsewhere.close();
+      redirecting.close();
+      elsewhere.closeAllConnections();
+      redirecting.closeAllConnections();
+    }
+  });
+
   it('refuses a body that is not JSON before sending anything', async () => {
     const form = await open('/reference/api-keys/createApiKey.html');
     const before = sent.length;
@@ -99,8 +130,8 @@ describe('try-it console', () => {
       const values = Object.values(await request.allHeaders()).join('\n') + (request.postData() ?? '');
       if (values.includes(SECRET)) carrying.push(new URL(request.url()).origin);
     }
-    expect(carrying.length).toBeGreaterThan(0);
-    expect(new Set(carrying)).toEqual(new Set([mock.url]));
+    expect(carrying).toContain(mock.url);
+    expect(new Set(carrying)).toEqual(baseUrls);
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
     expect(stored).not.toContain(SECRET);
     expect(stored).toContain(mock.url);
