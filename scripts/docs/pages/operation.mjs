@@ -116,7 +116,7 @@ export function operationPage(spec, entry, samples) {
     samplesSection(samples),
     '',
     entry.kind === 'event'
-      ? `The TypeScript sample verifies a delivery with the SDK; the others send the example delivery to your own endpoint, to test it (sign your own test payloads with your endpoint's secret).`
+      ? `The TypeScript sample verifies a delivery with the SDK; the others post this example delivery to your endpoint. Its signature was made with the spec's example secret, so for a delivery your handler accepts, run \`npx coveton webhooks trigger ${entry.path} --to <your endpoint> --secret <its signing secret>\` (see [testing webhook handlers](/guides/webhooks)).`
       : `The samples send the spec's example request to production; use \`https://sandbox.api.coveton.com/v1\` while you build, and replace \`${API_KEY_PLACEHOLDER}\`.`,
     '',
     ...(entry.kind === 'operation' ? ['## Try it {#try-it}', '', TRY_IT_NOTE, '', '<TryIt />', ''] : []),
