@@ -49,7 +49,7 @@ describe('docs site', () => {
     desk = await watchedContext(browser, { viewport: { width: 1280, height: 900 } });
     page = await desk.context.newPage();
     mkdirSync(shots, { recursive: true });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (figures.length > 0) console.log(`docs budgets:\n  ${figures.join('\n  ')}`);

@@ -29,7 +29,7 @@ describe('try-it console', () => {
     watched = await watchedContext(browser, { viewport: { width: 1280, height: 900 } });
     watched.context.on('request', (request) => void sent.push(request));
     page = await watched.context.newPage();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -61,7 +61,7 @@ export async function builtSite(): Promise<BuiltSite> {
       break;
     } catch {
       // Another test file is building it: wait (a stale lock from a killed run expires).
-      if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (waited > 300_000) rmSync(lock, { recursive: true, force: true });
       await sleep(250);
     }
   }
