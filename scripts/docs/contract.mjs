@@ -21,28 +21,32 @@ export function deref(spec, node) {
 }
 
 /**
- * The `operations` table of generated/resources.ts: operationId -> { resource, name, ...row }.
- * Each row is one line `    methodName: {json},` under a `  resource: {` line.
+ * The SDK's method for each operation, read from generated/resources.ts: `METHOD /path` ->
+ * `{ resource, name, session }`. Rows of `operations` are resource methods; rows of
+ * `sessionOperations` (where the codegen writes one) are sent by the SDK's session layer. A row
+ * is a JSON object with `method` and `path`, or a compact string that starts `METHOD /path`.
  */
 export function readSdkTable(source) {
-  const start = source.indexOf('export const operations = {');
-  if (start < 0) throw new Error('generated/resources.ts has no `export const operations` table: run `npm run generate`');
-  const end = source.indexOf('} as const', start);
   const table = new Map();
-  let resource;
-  for (const line of source.slice(start, end).split('\n').slice(1)) {
-    const group = /^ {2}([A-Za-z_$][\w$]*): \{$/.exec(line);
-    if (group) {
-      resource = group[1];
-      continue;
-    }
-    const row = /^ {4}([A-Za-z_$][\w$]*): (\{.*\}),$/.exec(line);
-    if (row && resource) {
-      const data = JSON.parse(row[2]);
-      table.set(data.operationId, { ...data, resource, name: row[1] });
+  for (const [name, session] of [['operations', false], ['sessionOperations', true]]) {
+    const start = source.indexOf(`export const ${name} = {`);
+    if (start < 0) continue;
+    const end = source.indexOf('} as const', start);
+    let resource;
+    for (const line of source.slice(start, end).split('\n').slice(1)) {
+      const group = /^ {2}([A-Za-z_$][\w$]*): \{$/.exec(line);
+      if (group) {
+        resource = group[1];
+        continue;
+      }
+      const row = /^ {4}([A-Za-z_$][\w$]*): (.+),$/.exec(line);
+      if (!row || !resource) continue;
+      const value = row[2].startsWith('{') ? JSON.parse(row[2]) : undefined;
+      const [method, path] = value ? [value.method, value.path] : row[2].replace(/^'|'$/g, '').split(' ');
+      table.set(`${method.toUpperCase()} ${path}`, { resource, name: row[1], session });
     }
   }
-  if (table.size === 0) throw new Error('generated/resources.ts: the operations table is empty or its layout changed');
+  if (table.size === 0) throw new Error('generated/resources.ts: no operations table found, or its layout changed; run `npm run generate`');
   return table;
 }
 
@@ -78,9 +82,20 @@ function describe(spec, { kind, key, method, item, raw }) {
   // The query a caller would write: every required parameter, else the first optional filter.
   const queryParams = params.filter((p) => p.in === 'query' && !PAGE_PARAMS.has(p.name));
   const chosen = queryParams.some((p) => p.required) ? queryParams.filter((p) => p.required) : queryParams.slice(0, 1);
+  const query = params.filter((p) => p.in === 'query');
+  const successSchema = deref(spec, deref(spec, raw.responses?.[success])?.content?.['application/json']?.schema);
   return {
     kind,
     operationId: raw.operationId,
+    // How the SDK's method takes its arguments, by the codegen's rules: path values, a body,
+    // then a query object; lists with `limit` and `before` are walked with `for await`.
+    shape: {
+      pathParams,
+      body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',
+      query: query.length === 0 ? 'none' : query.some((p) => p.required) ? 'required' : 'optional',
+      paginated: query.some((p) => p.name === 'limit') && query.some((p) => p.name === 'before') && successSchema?.type === 'array',
+      redirect: /^3/.test(success ?? ''),
+    },
     tag: raw.tags?.[0] ?? 'default',
     summary: raw.summary ?? raw.operationId,
     description: raw.description ?? '',
@@ -111,10 +126,8 @@ export function collect(spec, sdkTable) {
         const raw = item[method];
         if (!raw?.operationId) continue;
         const entry = describe(spec, { kind, key, method, item, raw });
-        if (kind === 'operation') {
-          entry.sdk = sdkTable.get(raw.operationId);
-          if (!entry.sdk) throw new Error(`${raw.operationId} is not in generated/resources.ts: run \`npm run generate\``);
-        }
+        // Undefined for an operation the SDK does not offer (a payment processor's endpoint).
+        if (kind === 'operation') entry.sdk = sdkTable.get(`${entry.method} ${key}`);
         out.push(entry);
       }
     }

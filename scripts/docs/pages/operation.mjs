@@ -2,6 +2,7 @@
 // one switcher, the try-it console (operations only), the request and the responses.
 import { deref } from '../contract.mjs';
 import { API_KEY_PLACEHOLDER } from '../samples/http.mjs';
+import { sdkLine } from '../samples/typescript.mjs';
 import { schemaBody, schemaLink, typeLabel } from './schema.mjs';
 import { cell, escapeHtml, fence, safeMarkdown, table } from './text.mjs';
 
@@ -111,7 +112,7 @@ export function operationPage(spec, entry, samples) {
     safeMarkdown(entry.description),
     '',
     authLine(entry),
-    entry.sdk ? `SDK: \`coveton.${entry.sdk.resource}.${entry.sdk.name}()\`. Operation id: \`${entry.operationId}\`.` : `Operation id: \`${entry.operationId}\`.`,
+    entry.kind === 'operation' ? `${sdkLine(entry)} Operation id: \`${entry.operationId}\`.` : `Operation id: \`${entry.operationId}\`.`,
     '',
     samplesSection(samples),
     '',

@@ -8,29 +8,56 @@ function resultName(entry) {
   return ref ? lowerFirst(ref.split('/').pop()) : 'result';
 }
 
+/**
+ * The sign-in operations, as users call them: through `coveton.session`, which installs the
+ * returned token pair (and, for logout, spends the current refresh token). Hand-kept, like the
+ * helpers in src/session/helpers.ts; the samples test compiles every sample against the SDK.
+ */
+const SESSION_HELPERS = { registerAccount: 'register', login: 'login', completeOAuth: 'completeOAuth', logout: 'logout' };
+
+/** How the SDK reaches an operation, for the page's text: `coveton.apiKeys.create()`, or why not. */
+export function sdkLine(entry) {
+  const helper = entry.sdk ? SESSION_HELPERS[entry.operationId] : undefined;
+  if (helper) return `SDK: \`coveton.session.${helper}()\`, which keeps the token pair it returns.`;
+  if (entry.sdk?.session) return 'SDK: sent by the SDK itself when an access token needs renewing; there is no method to call.';
+  if (entry.sdk) return `SDK: \`coveton.${entry.sdk.resource}.${entry.sdk.name}()\`.`;
+  return 'SDK: none; this endpoint is called by a third party, not by your code.';
+}
+
+function notInSdk(entry) {
+  const why = entry.sdk?.session
+    ? 'The SDK sends this itself, from its session layer (the single-flight token refresh): there is nothing to call.'
+    : 'Not a method of the SDK: this endpoint is called by a third party, not by your code. The other samples send it a test request.';
+  return `// ${entry.summary}\n// ${why}`;
+}
+
 export function typescriptOperationSample(entry) {
-  const { sdk } = entry;
-  const args = sdk.pathParams.map((name) => literal(entry.pathValues[name]));
-  if (sdk.body !== 'none') args.push(literal(entry.body ?? {}));
-  if (sdk.query !== 'none' && (Object.keys(entry.query).length > 0 || sdk.query === 'required')) args.push(literal(entry.query));
+  const helper = entry.sdk ? SESSION_HELPERS[entry.operationId] : undefined;
+  if (!entry.sdk || (entry.sdk.session && !helper)) return notInSdk(entry);
+  const { shape } = entry;
+  const args = shape.pathParams.map((name) => literal(entry.pathValues[name]));
+  if (shape.body !== 'none') args.push(literal(entry.body ?? {}));
+  if (shape.query !== 'none' && (Object.keys(entry.query).length > 0 || shape.query === 'required')) args.push(literal(entry.query));
   const extra = entry.headers.filter(([name]) => name.toLowerCase() !== 'idempotency-key');
   if (extra.length > 0) args.push(literal({ headers: Object.fromEntries(extra) }));
-  const call = `coveton.${sdk.resource}.${sdk.name}(${args.join(', ')})`;
+  // logout takes no argument: it sends the session's own refresh token.
+  const call = helper ? `coveton.session.${helper}(${helper === 'logout' ? '' : args.join(', ')})` : `coveton.${entry.sdk.resource}.${entry.sdk.name}(${args.join(', ')})`;
   const bearer = entry.schemes[0]?.type === 'http';
   const lines = [
     "import { createCoveton } from '@coveton/sdk';",
     '',
-    bearer ? 'const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY });' : 'const coveton = createCoveton();',
+    bearer && !helper ? 'const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY });' : 'const coveton = createCoveton();',
     '',
   ];
-  if (sdk.idempotent) lines.push('// Sent with an Idempotency-Key, reused on retries.');
+  if (entry.idempotent) lines.push('// Sent with an Idempotency-Key, reused on retries.');
   const hasContent = !!entry.responses[entry.success]?.content || !!entry.responses[entry.success]?.$ref;
-  if (sdk.paginated) {
-    const item = singular(sdk.name.startsWith('list') && sdk.name.length > 4 ? lowerFirst(sdk.name.slice(4)) : sdk.resource);
+  if (shape.paginated) {
+    const name = entry.sdk.name;
+    const item = singular(name.startsWith('list') && name.length > 4 ? lowerFirst(name.slice(4)) : entry.sdk.resource);
     lines.push(`for await (const ${item} of ${call}) {`, `  console.log(${item}.id);`, '}');
-  } else if (sdk.redirect) {
+  } else if (shape.redirect) {
     lines.push(`const { location } = await ${call};`, "// Send the user's browser to `location`.");
-  } else if (hasContent) {
+  } else if (hasContent && helper !== 'logout') {
     const name = resultName(entry);
     lines.push(`const ${name} = await ${call};`, `console.log(${name});`);
   } else {
