@@ -18,6 +18,7 @@ const GUIDE_ORDER = [
   'retries-and-idempotency',
   'pagination',
   'rate-limits',
+  'fleets',
   'webhooks',
   'files',
   'cli',
@@ -25,6 +26,7 @@ const GUIDE_ORDER = [
   'runtimes',
   'benchmarks',
   'package',
+  'contributing',
 ];
 
 function guides(): DefaultTheme.SidebarItem[] {
