@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 
-// Four entry points, each importable alone: the SDK, the webhook helpers (no SDK runtime
-// pulled in), the stateful mock for tests (`@coveton/sdk/mock`, Node only) and the CLI (Node only).
+// Five entry points, each importable alone: the SDK (fetch; every runtime), its Node build
+// (the `node` export condition: undici transport, proxies), the webhook helpers (no SDK
+// runtime pulled in), the stateful mock for tests (`@coveton/sdk/mock`, Node only) and the
+// CLI (Node only).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', webhooks: 'src/webhooks/index.ts' },
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -47,7 +47,9 @@ run('openapi-typescript', 'openapi-typescript', [
 ]);
 
 // The SDK's resource methods come from the bundled spec, never from hand edits.
-const { renderResources } = await import('./codegen/resources.mjs');
+const { renderModels, renderProbes, renderResources } = await import('./codegen/resources.mjs');
 const bundled = JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'));
 writeFileSync(join(out, 'resources.ts'), renderResources(bundled));
+writeFileSync(join(out, 'models.ts'), renderModels(bundled));
+writeFileSync(join(out, 'probes.ts'), renderProbes(bundled));
 if (!quiet) console.log(`generated into ${out}`);

@@ -1,27 +1,24 @@
-import createClient, { type Client } from 'openapi-fetch';
-import { idempotentOperations, operations, type Resources } from '../generated/resources.js';
-import type { paths } from '../generated/schema.js';
-import { apiKeyAuth } from './auth.js';
-import { CovetonError, CovetonInputError } from './errors/base.js';
-import { errorFromResponse } from './errors/from-response.js';
+import { operations, sessionOperations, type Resources, type SessionOperations } from '../generated/resources.js';
+import { CovetonInputError } from './errors/base.js';
 import { fileHelpers, type FileHelpers } from './files.js';
-import { idempotencyMiddleware, newIdempotencyKey } from './idempotency.js';
+import { fetchSend } from './http/fetch.js';
+import type { Send } from './http/outgoing.js';
 import { leveled } from './logger.js';
-import { resolveOptions, type CovetonOptions } from './options.js';
+import { resolveOptions, type CovetonOptions, type ResolvedOptions } from './options.js';
+import { credentials } from './pipeline/credentials.js';
+import { identity } from './pipeline/identity.js';
+import { createPipeline } from './pipeline/index.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 import { RateLimiter } from './rate-limiter.js';
-import { lowerCaseHeaders, parseBody } from './outgoing.js';
-import { bindResources, type Invoke } from './resources.js';
-import { sessionAuth } from './session/auth-layer.js';
+import { rawClient, type RawClient } from './raw-client.js';
+import { bindResources, createInvoke } from './resources.js';
 import { refreshExchange } from './session/exchange.js';
 import { sessionHelpers, type SessionHelpers } from './session/helpers.js';
 import { createRefresher } from './session/refresh.js';
 import { memoryTokenStore, type SessionTokens, type TokenStore } from './session/tokens.js';
-import { createTransport } from './transport.js';
-import { buildUrl } from './url.js';
 
 /** The client: the typed openapi-fetch methods (`GET`, `POST`, ...) plus one object per resource. */
-export type Coveton = Client<paths> &
+export type Coveton = RawClient &
   Omit<Resources, 'files'> & {
     /** The files operations, plus `upload` and `download` that move the bytes to and from storage. */
     readonly files: Resources['files'] & FileHelpers;
@@ -31,6 +28,9 @@ export type Coveton = Client<paths> &
     readonly session: SessionHelpers;
   };
 
+/** Makes the bottom hop for a client: the runtime's default transport, unless the caller gave a fetch. */
+export type TransportFactory = (options: ResolvedOptions) => Send;
+
 function initialTokens(options: CovetonOptions): SessionTokens | undefined {
   if (options.accessToken === undefined && options.refreshToken === undefined) return undefined;
   if (!options.accessToken || !options.refreshToken) {
@@ -39,25 +39,17 @@ function initialTokens(options: CovetonOptions): SessionTokens | undefined {
   return { accessToken: options.accessToken, refreshToken: options.refreshToken };
 }
 
-/**
- * Creates a Coveton client.
- * @example
- * const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY, environment: 'sandbox' });
- * const key = await coveton.apiKeys.create({ name: 'CI', type: 'service', environment: 'sandbox' });
- * for await (const k of coveton.apiKeys.list({ status: 'active' })) console.log(k.name);
- */
-export function createCoveton(options: CovetonOptions = {}): Coveton {
+/** Builds a client on the given default transport (fetch here; undici in the Node entry). */
+export function buildClient(options: CovetonOptions, platform: TransportFactory | undefined): Coveton {
   const config = resolveOptions(options);
-  const origin = new URL(config.baseUrl).origin;
+  const send = config.customFetch || !platform ? fetchSend(config.fetch, config.customFetch) : platform(config);
+  const logger = leveled(config.logger, config.logLevel);
   const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
   const limiter = options.rateLimit === false ? undefined : new RateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter });
   let known: SessionTokens | undefined;
   const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
+  const stamp = identity(config);
 
-  // The refresh goes through the same retry loop but carries no credential. It skips the
-  // rate-limit queue: it runs inside a request that already holds a turn, and with
-  // `maxConcurrent: 1` waiting for a second turn would never end.
-  const bare = createTransport(config, { layers: [], gate: undefined, secrets });
   // The caller's store, watched so that the current tokens are known to the redaction.
   const tracked: TokenStore = {
     get: () => {
@@ -71,68 +63,47 @@ export function createCoveton(options: CovetonOptions = {}): Coveton {
     },
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
   };
+  // The refresh carries no credential and skips the rate-limit queue: it runs inside a request
+  // that already holds a turn, and with `maxConcurrent: 1` a second turn would never come.
+  const bare = createPipeline(config, { send, target: 'api', identity: stamp, secrets, logger });
   const refresher = createRefresher({
     store: tracked,
-    exchange: refreshExchange(bare, config.baseUrl, secrets),
+    exchange: refreshExchange(bare, config.baseUrl),
     onTokens: options.onTokens,
     onSessionExpired: options.onSessionExpired,
     margin: options.refreshMargin ?? 60_000,
-    logger: leveled(config.logger, config.logLevel),
+    logger,
   });
-  const transport = createTransport(config, {
-    layers: [sessionAuth(refresher, origin), apiKeyAuth(config)],
+  const pipeline = createPipeline(config, {
+    send,
+    target: 'api',
+    identity: stamp,
+    credentials: credentials(config, refresher, logger),
     gate: limiter,
     secrets,
+    logger,
   });
-  const client = createClient<paths>({ baseUrl: config.baseUrl, fetch: transport.fetch });
-  client.use(idempotencyMiddleware(idempotentOperations));
-
-  // Resource methods build their request directly and share the transport with the raw client.
-  const invoke: Invoke = async ({ op, path, query, body, call }) => {
-    const headers = call.headers ? lowerCaseHeaders(call.headers) : {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = call.idempotencyKey ?? newIdempotencyKey();
-    const { response, text } = await transport.send(
-      {
-        url: buildUrl(config.baseUrl, op.path, path, query),
-        method: op.method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        redirect: op.redirect ? 'manual' : 'follow',
-        anonymous: op.public,
-      },
-      op.repeat ? { ...call, repeat: op.repeat } : call,
-    );
-    if (response.type === 'opaqueredirect') {
-      // Browsers hide a redirect's Location from scripts: send the browser to the URL instead.
-      throw new CovetonError(
-        `${op.operationId} answers with a redirect, which a browser does not let scripts read: navigate to ${config.baseUrl}${op.path} instead.`,
-      );
-    }
-    const redirected = op.redirect && response.status >= 300 && response.status < 400;
-    if (redirected) return { location: response.headers.get('location') ?? '' };
-    if (!response.ok) {
-      throw errorFromResponse(response.status, response.statusText, response.headers, parseBody(text), {
-        method: op.method,
-        path: op.path,
-        secrets: secrets(),
-      });
-    }
-    if (!text) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new CovetonError(`${op.method} ${op.path} answered ${response.status} with a body that is not JSON.`, { cause: error });
-    }
-  };
-
-  const resources = bindResources(operations, invoke) as unknown as Resources;
   // Presigned storage URLs get the bytes and nothing else: no credential, no SDK header.
-  const storage = createTransport(config, { layers: [], gate: undefined, secrets, plain: true });
-  Object.assign(resources.files, fileHelpers(resources.files, storage, secrets));
-  const session = sessionHelpers(resources.auth, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
-  return Object.defineProperties(Object.assign(Object.create(null) as object, client, resources), {
+  const storage = createPipeline(config, { send, target: 'storage', secrets, logger });
+
+  const invoke = createInvoke(pipeline, config.baseUrl);
+  const resources = bindResources(operations, invoke) as unknown as Resources;
+  Object.assign(resources.files, fileHelpers(resources.files, storage));
+  const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
+  const session = sessionHelpers(signIn, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
+  return Object.defineProperties(Object.assign(Object.create(null) as object, rawClient(pipeline, config.baseUrl, operations), resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },
     session: { value: session, enumerable: true },
   }) as unknown as Coveton;
+}
+
+/**
+ * Creates a Coveton client.
+ * @example
+ * const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY, environment: 'sandbox' });
+ * const key = await coveton.apiKeys.create({ name: 'CI', type: 'service', environment: 'sandbox' });
+ * for await (const k of coveton.apiKeys.list({ status: 'active' })) console.log(k.name);
+ */
+export function createCoveton(options: CovetonOptions = {}): Coveton {
+  return buildClient(options, undefined);
 }

@@ -1,13 +1,14 @@
 // Encrypted file transfer (seed 002, Files): presign with the byte size, PUT the ciphertext
 // straight to storage, reference the file id. The bytes never pass through the API and carry no
 // Coveton credential. A PUT to a presigned URL is repeatable, so it retries like any safe
-// request; a URL that expired (storage answers 403) is presigned again, once.
+// request; a URL that expired (storage answers 403) is presigned again, once: a renewal the
+// pipeline's policy runs (src/pipeline/policy.ts), not a loop of this file's own.
 import type { Resources } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
-import { errorFromResponse } from './errors/from-response.js';
 import { APITimeoutError } from './errors/transport.js';
-import { lowerCaseHeaders, parseBody, type Outgoing, type Received } from './outgoing.js';
-import type { CallOptions, Transport } from './transport.js';
+import { lowerCaseHeaders, type Outgoing } from './http/outgoing.js';
+import type { Pipeline } from './pipeline/index.js';
+import type { CallOptions } from './types.js';
 
 /** What `files.upload` accepts: bytes, a Blob, or (in Node) a readable stream with its `size`. */
 export type UploadBody = Uint8Array | ArrayBuffer | Blob | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
@@ -82,16 +83,10 @@ async function toBytes(body: UploadBody, declared: number | undefined): Promise<
   return bytes;
 }
 
-const expired = (response: Response) => response.status === 403;
+/** Storage answers 403 to a presigned URL that has expired. */
+const EXPIRED = 403;
 
-export function fileHelpers(files: Resources['files'], storage: Transport, secrets: () => readonly (string | undefined)[]): FileHelpers {
-  const fail = ({ response, text }: Received, method: string) =>
-    errorFromResponse(response.status, response.statusText, response.headers, parseBody(text), {
-      method,
-      path: '(presigned storage URL)',
-      secrets: secrets(),
-    });
-
+export function fileHelpers(files: Resources['files'], storage: Pipeline): FileHelpers {
   /** One deadline for the whole upload or download, shared by its presign, transfer and retry steps. */
   const budget = ({ signal, timeout, deadline, maxRetries }: DownloadOptions) => {
     const started = Date.now();
@@ -109,42 +104,27 @@ export function fileHelpers(files: Resources['files'], storage: Transport, secre
       if (!options.contentType) throw new CovetonInputError('files.upload(contentType)', 'is required');
       const bytes = await toBytes(body, options.size);
       const call = budget(options);
-      const presign = () =>
-        files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call());
-      const put = (target: Awaited<ReturnType<typeof presign>>) => {
+      let fileId = '';
+      const presigned = async (): Promise<Outgoing> => {
+        const target = await files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call());
+        fileId = target.fileId;
         const headers = lowerCaseHeaders(target.headers);
         delete headers['content-length']; // fetch sets it from the body; some runtimes refuse it
-        const request: Outgoing = { url: target.uploadUrl, method: 'PUT', headers, body: bytes, redirect: 'follow' };
-        return storage.send(request, call());
+        return { url: target.uploadUrl, method: 'PUT', headers, body: bytes };
       };
-      let target = await presign();
-      let answer = await put(target);
-      if (expired(answer.response)) {
-        target = await presign(); // once: a second 403 is not an expiry
-        answer = await put(target);
-      }
-      if (!answer.response.ok) throw fail(answer, 'PUT');
-      return { fileId: target.fileId, size: bytes.byteLength };
+      await storage(await presigned(), { ...call(), endpoint: 'PUT (presigned storage URL)', renewTarget: { status: EXPIRED, run: presigned } });
+      return { fileId, size: bytes.byteLength };
     },
 
     async download(fileId: string, options: DownloadOptions = {}) {
       const call = budget(options);
       const read = options.as === 'stream' ? 'stream' : 'bytes';
-      const get = async () => {
-        const link = await files.getDownloadUrl(fileId, call());
-        const request: Outgoing = { url: link.url, method: 'GET', headers: {}, body: null, redirect: 'follow' };
-        return storage.send(request, { ...call(), read });
+      const link = async (): Promise<Outgoing> => {
+        const { url } = await files.getDownloadUrl(fileId, call());
+        return { url, method: 'GET', headers: {}, body: null };
       };
-      let answer = await get();
-      if (expired(answer.response)) {
-        await answer.response.body?.cancel().catch(() => {});
-        answer = await get();
-      }
-      if (!answer.response.ok) {
-        if (read === 'stream') answer = { response: answer.response, text: await answer.response.text().catch(() => undefined) };
-        throw fail(answer, 'GET');
-      }
-      if (read === 'stream') return answer.response.body as ReadableStream<Uint8Array>;
+      const answer = await storage(await link(), { ...call(), read, endpoint: 'GET (presigned storage URL)', renewTarget: { status: EXPIRED, run: link } });
+      if (read === 'stream') return answer.stream ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
       return answer.bytes ?? new Uint8Array(0);
     },
   } as FileHelpers;

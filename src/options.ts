@@ -1,7 +1,8 @@
 import { CovetonInputError } from './errors/base.js';
+import { count, MAX_RETRIES_CAP, millis } from './validate.js';
 import { isLogLevel, type Logger, type LogLevel } from './logger.js';
-import type { RetryEvent } from './retry.js';
-import type { BackoffOptions } from './retry-timing.js';
+import type { BackoffOptions } from './pipeline/backoff.js';
+import type { RetryEvent } from './pipeline/index.js';
 import type { RateLimitOptions } from './rate-limiter.js';
 import type { SessionOptions } from './session/options.js';
 
@@ -118,6 +119,22 @@ export interface CovetonOptions extends SessionOptions {
    * @example createCoveton({ rateLimit: { maxConcurrent: 4, budget: { requests: 100, interval: 60_000 } } })
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * The largest response body, in bytes after decompression, that the SDK reads into memory (a
+   * JSON answer, an error page, a file downloaded as bytes); a larger one fails the call with
+   * `BodyTooLargeError`. Download big files with `as: 'stream'`, which has no cap.
+   * @default 8388608 (8 MiB)
+   * @example createCoveton({ maxResponseBytes: 64 * 1024 * 1024 })
+   */
+  maxResponseBytes?: number;
+  /**
+   * Node only: the HTTP(S) proxy every request goes through, or `false` for none. By default
+   * the SDK follows `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`. Ignored where `fetch` is the
+   * transport (browsers, Deno, Bun, workers) and when you pass your own `fetch`.
+   * @default from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+   * @example createCoveton({ proxy: 'http://proxy.internal:3128' })
+   */
+  proxy?: string | false;
 }
 
 export interface ResolvedOptions {
@@ -137,6 +154,8 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   headers: Record<string, string>;
   userAgent: string | undefined;
+  maxResponseBytes: number;
+  proxy: string | false | undefined;
 }
 
 /** Environment variables, read only where a `process` exists (Node, Bun, Deno's node compat). */
@@ -146,20 +165,17 @@ function env(name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function count(field: string, value: number | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new CovetonInputError(field, `must be a whole number from 0 to ${max}, got ${String(value)}`);
+function proxyOption(value: unknown): string | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+    } catch {
+      // fall through to the error
+    }
   }
-  return value;
-}
-
-function millis(field: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0)) {
-    throw new CovetonInputError(field, `must be a positive number of milliseconds, got ${String(value)}`);
-  }
-  return value;
+  throw new CovetonInputError('proxy', 'must be an http(s) URL or false');
 }
 
 export function resolveOptions(options: CovetonOptions): ResolvedOptions {
@@ -193,7 +209,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     apiKeyHeader,
     fetch: fetchImpl,
     customFetch: options.fetch !== undefined,
-    maxRetries: count('maxRetries', options.maxRetries, 2, 10),
+    maxRetries: count('maxRetries', options.maxRetries, 2, MAX_RETRIES_CAP),
     timeout: millis('timeout', options.timeout, 60_000),
     deadline: millis('deadline', options.deadline, Number.POSITIVE_INFINITY),
     maxRetryAfter: millis('maxRetryAfter', options.maxRetryAfter, 60_000),
@@ -203,5 +219,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     logLevel,
     headers: { ...options.headers },
     userAgent: options.userAgent,
+    maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, 8 * 1024 * 1024, Number.MAX_SAFE_INTEGER),
+    proxy: proxyOption(options.proxy),
   };
 }

@@ -1,5 +1,6 @@
 // Reads the figures every Coveton response carries (API brief: X-RateLimit-Limit, -Remaining,
 // -Reset in unix seconds; Retry-After in seconds on a 429).
+import type { HeaderReader } from './http/outgoing.js';
 
 /** The last rate-limit figures the server reported. */
 export interface RateLimitInfo {
@@ -11,7 +12,7 @@ export interface RateLimitInfo {
   resetAt: Date;
 }
 
-function int(headers: Headers, name: string): number | undefined {
+function int(headers: HeaderReader, name: string): number | undefined {
   const raw = headers.get(name);
   if (raw === null || raw === '') return undefined;
   const value = Number(raw);
@@ -20,7 +21,7 @@ function int(headers: Headers, name: string): number | undefined {
 
 let last: { key: string; info: RateLimitInfo } | undefined;
 
-export function readRateLimit(headers: Headers): RateLimitInfo | undefined {
+function parseRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
   // The same three strings come back on most responses of a window: reuse the parsed figures.
   const key = `${headers.get('x-ratelimit-limit')},${headers.get('x-ratelimit-remaining')},${headers.get('x-ratelimit-reset')}`;
   if (last?.key === key) return last.info;
@@ -33,18 +34,55 @@ export function readRateLimit(headers: Headers): RateLimitInfo | undefined {
   return info;
 }
 
+/** The rate-limit figures of a response (parsed once per response, however many callers ask). */
+export function readRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
+  return readFacts(headers).rateLimit;
+}
+
+/** HTTP-date forms of RFC 9110 section 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
+const HTTP_DATE =
+  /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+const SECONDS = /^\d+(?:\.\d+)?$/;
+
 /**
- * `Retry-After` (RFC 9110 section 10.2.3) as milliseconds from `now`: delay-seconds or an
- * HTTP-date. `retry-after-ms`, sent by some gateways, wins when present. Unparseable or
- * negative values give `undefined`, so the caller falls back to its own backoff.
+ * `Retry-After` (RFC 9110 section 10.2.3) as milliseconds from `now`: delay-seconds (`1.5` is
+ * 1.5 s, as gateways send it) or an HTTP-date, and nothing else: a negative number, garbage or a
+ * date in another format is absent, so the caller falls back to its backoff. `retry-after-ms`,
+ * sent by some gateways, wins when present.
  */
-export function parseRetryAfter(headers: Headers, now: number): number | undefined {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Number(ms);
-  const raw = headers.get('retry-after');
-  if (raw === null) return undefined;
-  if (/^\s*\d+\s*$/.test(raw)) return Number(raw) * 1000;
+export function parseRetryAfter(headers: HeaderReader, now: number): number | undefined {
+  const ms = headers.get('retry-after-ms')?.trim();
+  if (ms && SECONDS.test(ms)) return Number(ms);
+  const raw = headers.get('retry-after')?.trim();
+  if (!raw) return undefined;
+  if (SECONDS.test(raw)) return Number(raw) * 1000;
+  if (!HTTP_DATE.test(raw)) return undefined;
   const date = Date.parse(raw);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** What the pipeline, the rate limiter and the error builder read from one response's headers. */
+export interface ResponseFacts {
+  readonly rateLimit: RateLimitInfo | undefined;
+  readonly retryAfterMs: number | undefined;
+}
+
+const parsed = new WeakMap<HeaderReader, ResponseFacts>();
+
+/** The headers of one response, parsed once however many parts of the SDK ask. */
+export function readFacts(headers: HeaderReader): ResponseFacts {
+  let facts = parsed.get(headers);
+  if (!facts) {
+    // Retry-After is read when asked for (a failed answer), not on every success.
+    let retryAfter: { ms: number | undefined } | undefined;
+    const at = Date.now();
+    facts = {
+      rateLimit: parseRateLimit(headers),
+      get retryAfterMs() {
+        return (retryAfter ??= { ms: parseRetryAfter(headers, at) }).ms;
+      },
+    };
+    parsed.set(headers, facts);
+  }
+  return facts;
 }

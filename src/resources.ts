@@ -1,34 +1,19 @@
-// Turns the operation table that codegen writes into `generated/resources.ts` into resource
-// methods (`coveton.apiKeys.create(body)`), so a new operation in the spec needs no hand edit.
-import { CovetonInputError } from './errors/base.js';
+// Resource methods (`coveton.apiKeys.create(body)`): the operation table that codegen writes
+// into generated/resources.ts, bound into methods, and `invoke`, which turns one method call
+// into one pipeline call and the answer into the data the spec promises.
+import { CovetonError, CovetonInputError } from './errors/base.js';
+import { UnexpectedResponseError } from './errors/transport.js';
+import { lowerCaseHeaders } from './http/outgoing.js';
+import { decodeOperation } from './operations.js';
 import { PagePromise } from './pagination.js';
-import type { CallOptions } from './transport.js';
-
-export interface OperationSpec {
-  readonly operationId: string;
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  readonly path: string;
-  /** Path parameters, in path order; they are the method's first arguments. */
-  readonly pathParams: readonly string[];
-  readonly body: 'none' | 'optional' | 'required';
-  readonly query: 'none' | 'optional' | 'required';
-  /** Takes an `Idempotency-Key` header. */
-  readonly idempotent: boolean;
-  /** A list with `limit` and `before`: the method returns a PagePromise. */
-  readonly paginated: boolean;
-  readonly defaultLimit: number;
-  /** The success answer is a redirect: the method returns its `Location`. */
-  readonly redirect: boolean;
-  /** `security: []` in the spec: no session token is sent. */
-  readonly public: boolean;
-  /** Repeat only when the request never reached the server (a one-time credential rides on it). */
-  readonly repeat?: 'if-not-sent';
-}
-
-export type OperationTable = Readonly<Record<string, Readonly<Record<string, OperationSpec>>>>;
+import type { Answer, Pipeline } from './pipeline/index.js';
+import type { CallOptions, OperationSpec, OperationTable } from './types.js';
+import { buildUrl } from './url.js';
 
 export interface Invocation {
   op: OperationSpec;
+  /** `resource.method`, for errors. */
+  where: string;
   path: Record<string, string>;
   query: Record<string, unknown> | undefined;
   body: unknown;
@@ -37,18 +22,24 @@ export interface Invocation {
 
 export type Invoke = (invocation: Invocation) => Promise<unknown>;
 
-function checkArgs(resource: string, name: string, op: OperationSpec, args: unknown[]): Invocation {
-  const where = `${resource}.${name}`;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A path parameter as the URL will carry it. `.` and `..` survive percent-encoding and would
+ * move the request to another endpoint; a lone surrogate cannot be encoded at all.
+ */
+export function checkPathParam(where: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new CovetonInputError(where, `must be a non-empty string, got ${value === '' ? 'an empty string' : typeof value}`);
+  }
+  if (value === '.' || value === '..') throw new CovetonInputError(where, `must not be "${value}"`);
+  if (LONE_SURROGATE.test(value)) throw new CovetonInputError(where, 'must be well-formed Unicode (it holds a lone surrogate)');
+  return value;
+}
+
+function checkArgs(where: string, op: OperationSpec, args: unknown[]): Invocation {
   const path: Record<string, string> = {};
-  op.pathParams.forEach((param, i) => {
-    const value = args[i];
-    if (typeof value !== 'string' || value === '') {
-      throw new CovetonInputError(`${where}(${param})`, `must be a non-empty string, got ${value === '' ? 'an empty string' : typeof value}`);
-    }
-    // `.` and `..` survive percent-encoding and would move the request to another endpoint.
-    if (value === '.' || value === '..') throw new CovetonInputError(`${where}(${param})`, `must not be "${value}"`);
-    path[param] = value;
-  });
+  op.pathParams.forEach((param, i) => (path[param] = checkPathParam(`${where}(${param})`, args[i])));
   let next = op.pathParams.length;
   let body: unknown;
   let query: Record<string, unknown> | undefined;
@@ -68,16 +59,18 @@ function checkArgs(resource: string, name: string, op: OperationSpec, args: unkn
   }
   const call = (args[next] ?? {}) as CallOptions;
   if (typeof call !== 'object') throw new CovetonInputError(`${where}(options)`, 'must be an object');
-  return { op, path, query, body, call };
+  return { op, where, path, query, body, call };
 }
 
 export function bindResources(table: OperationTable, invoke: Invoke): Record<string, Record<string, (...args: unknown[]) => unknown>> {
   const resources: Record<string, Record<string, (...args: unknown[]) => unknown>> = {};
   for (const [resource, operations] of Object.entries(table)) {
     const methods: Record<string, (...args: unknown[]) => unknown> = {};
-    for (const [name, op] of Object.entries(operations)) {
+    for (const [name, row] of Object.entries(operations)) {
+      const op = decodeOperation(row);
+      const where = `${resource}.${name}`;
       methods[name] = (...args: unknown[]) => {
-        const invocation = checkArgs(resource, name, op, args);
+        const invocation = checkArgs(where, op, args);
         if (!op.paginated) return invoke(invocation);
         const limit = typeof invocation.query?.limit === 'number' ? invocation.query.limit : op.defaultLimit;
         const start = typeof invocation.query?.before === 'string' ? invocation.query.before : undefined;
@@ -91,4 +84,57 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
     resources[resource] = methods;
   }
   return resources;
+}
+
+/** The success body as the spec promises it, or a typed error naming the operation. */
+function decode(op: OperationSpec, where: string, { reply, text }: Answer): unknown {
+  if (op.returns === 'nothing') return undefined;
+  const name = `${where} (${op.method} ${op.path})`;
+  if (!text) throw new UnexpectedResponseError(name, reply.status, 'an empty body');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new CovetonError(`${name} answered ${reply.status} with a body that is not JSON.`, { cause: error });
+  }
+  if (op.returns === 'array' && !Array.isArray(data)) throw new UnexpectedResponseError(name, reply.status, `${data === null ? 'null' : typeof data} where a list belongs`);
+  if (op.returns === 'object' && (typeof data !== 'object' || data === null || Array.isArray(data))) {
+    throw new UnexpectedResponseError(name, reply.status, `${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data} where an object belongs`);
+  }
+  return data;
+}
+
+export function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/** One resource-method call as one pipeline call. */
+export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
+  return async ({ op, where, path, query, body, call }) => {
+    const headers = call.headers ? lowerCaseHeaders(call.headers) : {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    // Stripe's rule: one key per call, unless the caller gave one; every attempt re-sends it.
+    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = call.idempotencyKey ?? newIdempotencyKey();
+    const answer = await pipeline(
+      { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers, body: body === undefined ? null : JSON.stringify(body) },
+      {
+        endpoint: `${op.method} ${op.path}`,
+        signal: call.signal,
+        maxRetries: call.maxRetries,
+        timeout: call.timeout,
+        deadline: call.deadline,
+        anonymous: op.public,
+        manualRedirect: op.redirect,
+        ...(op.repeat ? { repeat: op.repeat } : {}),
+      },
+    );
+    if (op.redirect) {
+      if (answer.reply.status === 0) {
+        // Browsers hide a redirect's Location from scripts: send the browser to the URL instead.
+        throw new CovetonError(`${where} answers a redirect that a browser hides from scripts: navigate to ${baseUrl}${op.path}.`);
+      }
+      if (answer.reply.status >= 300 && answer.reply.status < 400) return { location: answer.reply.headers.get('location') ?? '' };
+    }
+    return decode(op, where, answer);
+  };
 }

@@ -10,35 +10,46 @@ function verdict(ok, text) {
   return `${text}: ${ok ? 'met' : 'MISSED'}`;
 }
 
-/** One row with the three contenders; `lowerIsBetter` says which way the target points. */
-function contenderRow(label, rows, key, format, target, compare = true) {
-  const f = rows.fetch?.[key];
-  const cell = (name) => (rows[name] ? format(rows[name][key]) : NA);
-  const vs = (name) => (!compare ? '' : rows[name] && f ? overBase(rows[name][key] / f) : NA);
-  return [label, cell('fetch'), cell('fetch+timeout'), vs('fetch+timeout'), cell('openapi-fetch'), vs('openapi-fetch'), cell('sdk'), vs('sdk'), target ?? ''];
-}
+const CONTENDER_HEADER = ['contender', 'wall / call', 'vs fetch', 'CPU / call', 'vs fetch', 'CPU vs stripe'];
+const THROUGHPUT_HEADER = ['contender', 'requests / s', 'vs fetch', 'vs stripe', 'CPU / request', 'server busy'];
+const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : NA);
 
-function overheadRows(overhead) {
-  const out = [];
+/** Per-call figures, one row per contender, each as a ratio to fetch and to stripe-node. */
+function overheadTable(overhead) {
+  const rows = [];
   for (const [op, title] of [['get', 'GET /api-keys/{id}'], ['post', 'POST /api-keys, a fresh Idempotency-Key on each call']]) {
-    const rows = overhead.ops[op];
-    if (!rows) continue;
-    out.push(`Per call, ${title}: sequential, median of ${overhead.rounds} rounds x ${overhead.calls} calls`);
-    const target = rows.sdk ? verdict(rows.sdk.wallRatio <= 1.05, '<= +5%') : '';
-    out.push(contenderRow('  wall time per call', rows, 'wallUs', fmt.us, target));
-    out.push(contenderRow('  client CPU per call', rows, 'cpuUs', fmt.us));
+    const r = overhead.ops[op];
+    if (!r) continue;
+    rows.push(`Per call, ${title}: sequential, median of ${overhead.rounds} rounds x ${overhead.calls} calls`);
+    for (const [name, row] of Object.entries(r)) {
+      rows.push([`  ${name}`, fmt.us(row.wallUs), x(row.wallUs / r.fetch.wallUs), fmt.us(row.cpuUs), x(row.cpuUs / r.fetch.cpuUs), r.stripe ? x(row.cpuUs / r.stripe.cpuUs) : NA]);
+    }
   }
-  return out;
+  return table(CONTENDER_HEADER, rows);
 }
 
-function throughputRows(t) {
-  const target = t.rows.sdk ? verdict(t.rows.sdk.ratio >= 0.95, '>= -5%') : '';
-  return [
-    `Throughput, ${t.callers} concurrent callers, ${t.op.toUpperCase()}: median of ${t.rounds} slices of ${t.sliceMs / 1000} s`,
-    contenderRow('  requests per second', t.rows, 'rps', fmt.rps, target),
-    contenderRow('  client CPU per request', t.rows, 'cpuUsPerReq', fmt.us),
-    contenderRow('  server process busy', t.rows, 'serverBusy', (v) => `${(v * 100).toFixed(0)}% of a core`, '', false),
-  ];
+function throughputTable(t) {
+  const rows = [`Throughput, ${t.callers} concurrent callers, ${t.op.toUpperCase()}: median of ${t.rounds} slices of ${t.sliceMs / 1000} s`];
+  for (const [name, row] of Object.entries(t.rows)) {
+    rows.push([`  ${name}`, fmt.rps(row.rps), x(row.rps / t.rows.fetch.rps), t.rows.stripe ? x(row.rps / t.rows.stripe.rps) : NA, fmt.us(row.cpuUsPerReq), `${(row.serverBusy * 100).toFixed(0)}% of a core`]);
+  }
+  return table(THROUGHPUT_HEADER, rows);
+}
+
+/** The targets of the transport work, each with its verdict, from the figures of this run. */
+function targets(parts) {
+  const out = [];
+  const o = parts.overhead?.ops;
+  for (const op of ['get', 'post']) {
+    const r = o?.[op];
+    if (r?.sdk && r.stripe) out.push(verdict(r.sdk.cpuUs < r.stripe.cpuUs, `Node ${op.toUpperCase()} client CPU per call below stripe-node's (${x(r.sdk.cpuUs / r.stripe.cpuUs)} of it, ${x(r.sdk.cpuUs / r.fetch.cpuUs)} of fetch)`));
+    if (r?.['sdk-fetch']) out.push(verdict(r['sdk-fetch'].wallUs <= 1.05 * r.fetch.wallUs, `fetch transport ${op.toUpperCase()} wall at most 1.05x fetch (${x(r['sdk-fetch'].wallUs / r.fetch.wallUs)})`));
+  }
+  const t = parts.throughput?.rows;
+  if (t?.sdk && t.stripe) out.push(verdict(t.sdk.rps > t.stripe.rps, `throughput at ${parts.throughput.callers} callers above stripe-node's (${x(t.sdk.rps / t.stripe.rps)} of it, ${x(t.sdk.rps / t.fetch.rps)} of fetch)`));
+  const size = parts.size?.entries?.find((e) => e.name === 'createCoveton');
+  if (size) out.push(verdict(size.gzip <= 13.1 * 1024, `browser bundle of createCoveton at most 13.1 KiB gzipped (${(size.gzip / 1024).toFixed(2)} KiB)`));
+  return out.length ? `Targets:\n${out.map((l) => `  ${l}`).join('\n')}\n` : '';
 }
 
 function paginationRows(p) {
@@ -91,7 +102,7 @@ function sizeRows(s) {
   ];
 }
 
-const SECTIONS = { overhead: overheadRows, throughput: throughputRows, pagination: paginationRows, coldStart: coldRows, types: typeRows, size: sizeRows };
+const SECTIONS = { pagination: paginationRows, coldStart: coldRows, types: typeRows, size: sizeRows };
 
 export function describeMachine(m) {
   return `Node ${m.node} on ${m.platform} ${m.arch}, ${m.cpus} x ${m.cpuModel}, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM, load average ${m.loadBefore.map((l) => l.toFixed(2)).join(' ')} at start`;
@@ -99,6 +110,7 @@ export function describeMachine(m) {
 
 export function render(results) {
   const rows = [];
+  for (const name of ['overhead', 'throughput']) if (results.errors?.[name]) rows.push(`${name}: FAILED (${results.errors[name]})`);
   for (const [name, section] of Object.entries(SECTIONS)) {
     if (results.parts[name]) rows.push(...section(results.parts[name]));
     else if (results.errors?.[name]) rows.push(`${name}: FAILED (${results.errors[name]})`);
@@ -107,7 +119,13 @@ export function render(results) {
     `Coveton SDK bench, ${results.date}`,
     describeMachine(results.machine),
     'fetch+timeout: plain fetch with AbortSignal.timeout(60 s), the hand-written equal of the SDK\'s per-attempt timeout.',
+    'sdk: the Node entry (undici transport); sdk-fetch: the fetch entry of browsers, Deno, Bun and workers; stripe: stripe-node rawRequest; undici-pool: Pool.request(), the floor.',
     '',
   ].join('\n');
-  return `${title}\n${table(HEADER, rows)}\n`;
+  const contenders = [
+    results.parts.overhead ? overheadTable(results.parts.overhead) : '',
+    results.parts.throughput ? throughputTable(results.parts.throughput) : '',
+  ].filter(Boolean);
+  const rest = rows.length ? `${table(HEADER, rows)}\n` : '';
+  return `${title}\n${contenders.map((t) => `${t}\n\n`).join('')}${rest}\n${targets(results.parts)}`;
 }

@@ -20,6 +20,8 @@ export interface APIErrorInit {
   details: ValidationIssue[] | undefined;
   rateLimit: RateLimitInfo | undefined;
   retryAfterMs: number | undefined;
+  /** The error envelope as the server sent it, with every string redacted; undefined for a foreign body. */
+  body: ErrorEnvelope | undefined;
   /** `METHOD /path`, without host or query string. */
   endpoint: string;
 }
@@ -40,6 +42,8 @@ export class APIError extends CovetonError {
   readonly endpoint: string;
   /** The finer cause the API gave, on 401s and 403s (e.g. `token_expired`, `ip_not_allowed`). */
   readonly reason: ErrorReason | undefined;
+  /** The parsed error envelope (`{ code, message, reason?, details?, requestId? }`), redacted; undefined when the body was not one. */
+  readonly body: ErrorEnvelope | undefined;
 
   constructor(init: APIErrorInit) {
     super(`${init.status}${init.code ? ` ${init.code}` : ''} on ${init.endpoint}: ${init.message}`);
@@ -50,6 +54,7 @@ export class APIError extends CovetonError {
     this.rateLimit = init.rateLimit;
     this.endpoint = init.endpoint;
     this.reason = init.reason;
+    this.body = init.body;
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,14 +1,35 @@
 /**
  * The one base class of every error the SDK throws, so `catch (e) { if (e instanceof CovetonError) }`
  * covers them all. Subclasses: the API errors (one per error code), the transport errors
- * (connection, timeout, abort) and {@link CovetonInputError} for bad arguments.
+ * (connection, timeout, abort, redirect, response too large) and {@link CovetonInputError} for bad arguments.
  */
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+
+/** A cause the SDK did not make (a runtime's network error) shows its name and code only. */
+function describeCause(cause: unknown): string {
+  if (cause instanceof CovetonError) return cause[inspect]();
+  if (cause === undefined) return '';
+  const code = (cause as { code?: unknown })?.code ?? (cause as { cause?: { code?: unknown } })?.cause?.code;
+  return `${cause instanceof Error ? cause.name : typeof cause}${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
 export class CovetonError extends Error {
   override name = 'CovetonError';
 
   /** A plain-object form for logs and serialization; never holds a secret. */
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message };
+  }
+
+  /**
+   * What `util.inspect` (and so `console.log`) shows: the stack, whose first line is the
+   * redacted message, and `toJSON()`. Never the raw fields (headers, a foreign error's cause)
+   * that may echo what a server or proxy sent.
+   */
+  [inspect](): string {
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    const cause = this.cause === undefined ? '' : `\n  [cause]: ${describeCause(this.cause)}`;
+    return `${this.stack ?? `${this.name}: ${this.message}`} ${JSON.stringify(fields)}${cause}`;
   }
 }
 

@@ -1,14 +1,15 @@
+// The one place a response becomes a typed API error. The pipeline calls it (src/pipeline/
+// outcome.ts) and nothing else does; everything the server wrote goes through redaction here.
+import type { HeaderReader } from '../http/outgoing.js';
 import { redact } from '../redact.js';
-import { parseRetryAfter, readRateLimit } from '../rate-limit-headers.js';
+import { readFacts } from '../rate-limit-headers.js';
 import { APIError, errorClassFor, type ErrorEnvelope } from './api-error.js';
 
 export interface ErrorContext {
-  method: string;
-  /** The path template or path, never with a query string. */
-  path: string;
+  /** `METHOD /path/template`, never with a query string. */
+  endpoint: string;
   /** Secrets to scrub from whatever the server put in the body. */
   secrets: readonly (string | undefined)[];
-  now?: number;
 }
 
 function envelopeOf(body: unknown): Partial<ErrorEnvelope> | undefined {
@@ -18,50 +19,58 @@ function envelopeOf(body: unknown): Partial<ErrorEnvelope> | undefined {
 }
 
 /** What a non-envelope body was, in words, without echoing it (a proxy page may hold anything). */
-function describeForeignBody(body: unknown, headers: Headers): string {
+function describeForeignBody(body: unknown, headers: HeaderReader): string {
   const type = headers.get('content-type')?.split(';')[0]?.trim();
   if (body === undefined || body === null || body === '') return 'the response had an empty body';
   if (typeof body === 'string') {
     const kind = /^\s*</.test(body) ? 'an HTML page' : type === 'application/json' ? 'malformed JSON' : 'a non-JSON body';
     return `the response was ${kind}${type ? ` (${type})` : ''}, ${body.length} characters, not the API's error envelope`;
   }
-  return 'the response JSON was not the API\'s error envelope';
+  return "the response JSON was not the API's error envelope";
 }
 
 /**
- * Builds the typed error for a 4xx/5xx. `body` is what the transport parsed: the envelope
+ * Builds the typed error for a 4xx/5xx. `body` is what the pipeline parsed: the envelope
  * object, raw text (an HTML page, broken JSON), or nothing.
  */
 export function errorFromResponse(
-  status: number,
-  statusText: string,
-  headers: Headers,
+  reply: { status: number; statusText: string; headers: HeaderReader; toHeaders(): Headers },
   body: unknown,
   context: ErrorContext,
 ): APIError {
+  const { status, statusText, headers } = reply;
+  const clean = (value: unknown) => (typeof value === 'string' ? redact(value, context.secrets) : undefined);
   const envelope = envelopeOf(body);
   const code = typeof envelope?.code === 'string' ? envelope.code : undefined;
-  const serverMessage = typeof envelope?.message === 'string' ? envelope.message : undefined;
-  const message = serverMessage
-    ? redact(serverMessage, context.secrets)
-    : `HTTP ${status}${statusText ? ` ${statusText}` : ''}; ${describeForeignBody(body, headers)}`;
+  const serverMessage = clean(envelope?.message);
+  const message = serverMessage ?? `HTTP ${status}${statusText ? ` ${statusText}` : ''}; ${describeForeignBody(body, headers)}`;
+  const details = Array.isArray(envelope?.details)
+    ? envelope.details.map((d) => ({ path: clean(String(d?.path)) ?? '', message: clean(String(d?.message)) ?? '' }))
+    : undefined;
+  const requestId = clean(envelope?.requestId) ?? clean(headers.get('x-request-id'));
+  const reason = clean(envelope?.reason) as ErrorEnvelope['reason'];
   const Class = errorClassFor(status, code);
+  const facts = readFacts(headers);
   return new Class({
     status,
-    code: Class === APIError ? undefined : (code as ErrorEnvelope['code'] | undefined) ?? codeForStatus(status),
+    code: Class === APIError ? undefined : ((code as ErrorEnvelope['code'] | undefined) ?? codeForStatus(status)),
     message,
-    headers,
-    requestId:
-      (typeof envelope?.requestId === 'string' ? envelope.requestId : undefined) ??
-      headers.get('x-request-id') ??
-      undefined,
-    reason: envelope?.reason,
-    details: Array.isArray(envelope?.details)
-      ? envelope.details.map((d) => ({ path: String(d.path), message: redact(String(d.message), context.secrets) }))
+    headers: reply.toHeaders(),
+    requestId,
+    reason,
+    details,
+    rateLimit: facts.rateLimit,
+    retryAfterMs: facts.retryAfterMs,
+    endpoint: context.endpoint,
+    body: envelope
+      ? ({
+          ...(code ? { code } : {}),
+          message: serverMessage ?? '',
+          ...(reason !== undefined ? { reason } : {}),
+          ...(details ? { details } : {}),
+          ...(requestId !== undefined ? { requestId } : {}),
+        } as ErrorEnvelope)
       : undefined,
-    rateLimit: readRateLimit(headers),
-    retryAfterMs: parseRetryAfter(headers, context.now ?? Date.now()),
-    endpoint: `${context.method.toUpperCase()} ${context.path.split('?')[0]}`,
   });
 }
 

@@ -11,8 +11,15 @@ export {
   InternalServerError,
   type ErrorCode,
   type ErrorReason,
+  type ErrorEnvelope,
   type ValidationIssue,
 } from './api-error.js';
-export { APIConnectionError, APITimeoutError, APIUserAbortError } from './transport.js';
-export { errorFromResponse } from './from-response.js';
+export {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  BodyTooLargeError,
+  RedirectError,
+  UnexpectedResponseError,
+} from './transport.js';
 export { SessionExpiredError } from './session.js';

@@ -1,10 +1,20 @@
 import { CovetonError } from './base.js';
 
-/** The request never got an HTTP response: connection refused or reset, DNS, TLS. Retried when safe. */
+/**
+ * The request never got an HTTP response: connection refused or reset, DNS, TLS. Retried when
+ * safe. The message names the host and port, never a path, query or credential.
+ */
 export class APIConnectionError extends CovetonError {
   override name = 'APIConnectionError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The socket error code (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, ...), when the runtime gave one. */
+  readonly code: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; code?: string | undefined }) {
     super(message, options);
+    this.code = options?.code;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), code: this.code };
   }
 }
 
@@ -14,8 +24,7 @@ export class APIConnectionError extends CovetonError {
  */
 export function neverReachedServer(error: unknown): boolean {
   if (!(error instanceof APIConnectionError) || error instanceof APITimeoutError) return false;
-  const code = (error.cause as { cause?: { code?: unknown }; code?: unknown } | undefined)?.cause?.code ?? (error.cause as { code?: unknown })?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  return error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN';
 }
 
 /**
@@ -45,5 +54,54 @@ export class APIUserAbortError extends CovetonError {
   override name = 'APIUserAbortError';
   constructor(options?: { cause?: unknown }) {
     super('Request was aborted by the caller.', options);
+  }
+}
+
+/**
+ * The server answered with a redirect the SDK will not follow: to another origin, or with a
+ * method, body or one-time credential that must not be sent twice. `location` is the target
+ * without its query string.
+ */
+export class RedirectError extends CovetonError {
+  override name = 'RedirectError';
+  constructor(
+    readonly status: number,
+    readonly location: string,
+    readonly endpoint: string,
+    why: string,
+  ) {
+    super(`${endpoint} answered ${status} with a redirect to ${location || '(hidden)'}; not followed: ${why}.`);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status, location: this.location, endpoint: this.endpoint };
+  }
+}
+
+/** A response body larger than `maxResponseBytes` (after decompression). Never retried. */
+export class BodyTooLargeError extends CovetonError {
+  override name = 'BodyTooLargeError';
+  constructor(readonly limit: number) {
+    super(`Response body over maxResponseBytes (${limit}).`);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), limit: this.limit };
+  }
+}
+
+/** A success answer that is not what the spec promises (no body, an object for a list...). */
+export class UnexpectedResponseError extends CovetonError {
+  override name = 'UnexpectedResponseError';
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    what: string,
+  ) {
+    super(`${operation} answered ${status} with ${what}, against the API contract.`);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), operation: this.operation, status: this.status };
   }
 }

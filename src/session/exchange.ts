@@ -1,32 +1,29 @@
-// The refresh call itself: `POST /auth/refresh` without any credential, through the same
-// retry loop as everything else, repeated only when the spent-or-not question cannot arise
-// (refused connection, or the server answered a retryable status).
+// The refresh call itself: `POST /auth/refresh` without any credential, through the pipeline
+// like everything else, with the policy of a one-time credential: repeated only when the
+// spent-or-not question cannot arise (refused connection, or a retryable status), never
+// redirected. A failure is the pipeline's typed error, with the refresh token redacted.
 import type { components } from '../../generated/schema.js';
-import { errorFromResponse } from '../errors/from-response.js';
-import { parseBody } from '../outgoing.js';
-import type { Transport } from '../transport.js';
+import { UnexpectedResponseError } from '../errors/transport.js';
+import type { Pipeline } from '../pipeline/index.js';
 import { toTokens } from './helpers.js';
 import type { SessionTokens } from './tokens.js';
 
-export function refreshExchange(transport: Transport, baseUrl: string, secrets: () => readonly (string | undefined)[]) {
+export function refreshExchange(pipeline: Pipeline, baseUrl: string) {
   return async (refreshToken: string): Promise<SessionTokens> => {
-    const { response, text } = await transport.send(
+    const { text, reply } = await pipeline(
       {
         url: `${baseUrl}/auth/refresh`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refreshToken }),
-        redirect: 'follow',
       },
-      { repeat: 'if-not-sent' },
+      { endpoint: 'POST /auth/refresh', repeat: 'if-not-sent', anonymous: true, secrets: [refreshToken] },
     );
-    const body = parseBody(text);
-    if (!response.ok) {
-      throw errorFromResponse(response.status, response.statusText, response.headers, body, {
-        method: 'POST',
-        path: '/auth/refresh',
-        secrets: [...secrets(), refreshToken],
-      });
+    let body: unknown;
+    try {
+      body = JSON.parse(text ?? '');
+    } catch {
+      throw new UnexpectedResponseError('POST /auth/refresh', reply.status, 'a body that is not JSON');
     }
     return toTokens(body as components['schemas']['AuthTokens']);
   };

@@ -1,17 +1,18 @@
-// Sign-in helpers that install the returned pair, and logout that spends it.
-import type { Resources } from '../../generated/resources.js';
+// Sign-in helpers that install the returned pair, and logout that spends it. The operations
+// behind them (register, login, completeOAuth, logout) are not on `coveton.auth`: a call made
+// there would install nothing, or spend the rotating refresh token behind the refresher's back.
+import type { SessionOperations } from '../../generated/resources.js';
 import type { SessionTokens, TokenStore } from './tokens.js';
 
-type Auth = Resources['auth'];
-type AuthSession = Awaited<ReturnType<Auth['login']>>;
+type AuthSession = Awaited<ReturnType<SessionOperations['login']>>;
 
 export interface SessionHelpers {
   /** Creates an account and signs in with it. */
-  register(...args: Parameters<Auth['registerAccount']>): Promise<AuthSession>;
+  register(...args: Parameters<SessionOperations['registerAccount']>): Promise<AuthSession>;
   /** Signs in with email and password. */
-  login(...args: Parameters<Auth['login']>): Promise<AuthSession>;
+  login(...args: Parameters<SessionOperations['login']>): Promise<AuthSession>;
   /** Completes an OAuth sign-in with the provider's `code` and `state`. */
-  completeOAuth(...args: Parameters<Auth['completeOAuth']>): Promise<AuthSession>;
+  completeOAuth(...args: Parameters<SessionOperations['completeOAuth']>): Promise<AuthSession>;
   /** Revokes the current refresh token on the server and forgets the pair. */
   logout(): Promise<void>;
   /** The current pair, if signed in. */
@@ -27,7 +28,7 @@ export function toTokens(session: { accessToken: string; refreshToken: string; e
 }
 
 export function sessionHelpers(
-  auth: Auth,
+  auth: SessionOperations,
   store: Pick<TokenStore, 'set'> & { settled(): Promise<SessionTokens | undefined> },
   onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
 ): SessionHelpers {

@@ -2,12 +2,14 @@
 // list, then the tarball installed into a fresh project and used from `import`, `require` and two
 // TypeScript consumers (`node16` and `bundler` resolution), and its browser-bundle size held to
 // the budget in size-budget.json. One pack and one install serve every test.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binOf, manifest, must, packAndInstall, root, run, type Packed } from './support/packed.js';
 // @ts-expect-error: a plain .mjs module without types
 import { measureSize, overBudget, readBudget } from '../../scripts/size.mjs';
+// @ts-expect-error: a plain .mjs module without types
+import { apiReports } from '../../scripts/api-report.mjs';
 
 /** What users need, and nothing else: code and types, the contract, the readme, changelog and licence. */
 const ALLOWED = [/^dist\/[^/]+\.(c?js|d\.c?ts|c?js\.map)$/, /^generated\/openapi\.(json|yaml)$/, /^package\.json$/, /^(README|CHANGELOG)\.md$/, /^LICEN[CS]E(\.md)?$/];
@@ -18,6 +20,10 @@ const REQUIRED = [
   'dist/index.cjs',
   'dist/index.d.ts',
   'dist/index.d.cts',
+  'dist/index.node.js',
+  'dist/index.node.cjs',
+  'dist/index.node.d.ts',
+  'dist/index.node.d.cts',
   'dist/webhooks.js',
   'dist/webhooks.cjs',
   'dist/webhooks.d.ts',
@@ -108,9 +114,13 @@ describe('the packed package', () => {
     expect(manifest.sideEffects).toBe(false);
     for (const subpath of ['.', './webhooks']) {
       const entry = manifest.exports[subpath];
-      expect(Object.keys(entry)).toEqual(['import', 'require']);
-      expect(Object.keys(entry.import)).toEqual(['types', 'default']);
-      expect(Object.keys(entry.require)).toEqual(['types', 'default']);
+      // '.' has a Node build (the undici transport); Bun and Deno, which also answer to `node`,
+      // are sent to the fetch build first, like every other runtime.
+      expect(Object.keys(entry)).toEqual(subpath === '.' ? ['bun', 'deno', 'node', 'import', 'require'] : ['import', 'require']);
+      for (const build of subpath === '.' ? [entry, entry.node, entry.bun, entry.deno] : [entry]) {
+        expect(Object.keys(build.import)).toEqual(['types', 'default']);
+        expect(Object.keys(build.require)).toEqual(['types', 'default']);
+      }
     }
     expect(manifest.exports['./openapi.json']).toBe('./generated/openapi.json');
     expect(manifest.exports['./openapi.yaml']).toBe('./generated/openapi.yaml');
@@ -136,8 +146,8 @@ describe('the packed package', () => {
     expect(problems, result.stdout.slice(0, 4000)).toEqual([]);
     expect(result.code, result.stderr).toBe(0);
     const kinds = Object.fromEntries(Object.entries(report.analysis.entrypoints['.'].resolutions).map(([k, v]) => [k, (v as { resolution?: { fileName: string } }).resolution?.fileName]));
-    expect(kinds['node16-cjs']).toMatch(/index\.d\.cts$/);
-    expect(kinds['node16-esm']).toMatch(/index\.d\.ts$/);
+    expect(kinds['node16-cjs']).toMatch(/index\.node\.d\.cts$/);
+    expect(kinds['node16-esm']).toMatch(/index\.node\.d\.ts$/);
     expect(kinds.bundler).toMatch(/index\.d\.ts$/);
   });
 
@@ -200,7 +210,20 @@ describe('the packed package', () => {
     console.log(`gzipped browser bundle: ${JSON.stringify(figures)} (budgets ${JSON.stringify(budget)})`);
     expect(overBudget(results, budget)).toEqual([]);
     // The webhook helpers stand alone: none of the client, and not openapi-fetch.
+    // The browser bundle never pulls in the Node transport.
+    const client = results.find((r: { name: string }) => r.name === 'createCoveton');
+    expect(client.inputs.filter((f: string) => /undici|index\.node/.test(f))).toEqual([]);
     const webhooks = results.find((r: { name: string }) => r.name === 'webhooks');
     expect(webhooks.inputs.filter((f: string) => /openapi-fetch|dist\/index\.js/.test(f))).toEqual([]);
   });
+
+  it('has the public API of its committed reports (api/*.api.md), entry by entry', () => {
+    // A change to the surface must come with its reviewed report: npm run api:report.
+    // Outside node_modules: api-extractor takes anything under it for another package.
+    const copy = join(packed.dir, 'api-check');
+    cpSync(join(packed.installed, 'dist'), join(copy, 'dist'), { recursive: true });
+    cpSync(join(packed.installed, 'package.json'), join(copy, 'package.json'));
+    const changed = apiReports({ distDir: join(copy, 'dist'), packageJson: join(copy, 'package.json'), check: true });
+    expect(changed, 'the public API changed: review it, then run npm run api:report').toEqual([]);
+  }, 60_000);
 });

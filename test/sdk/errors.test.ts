@@ -127,7 +127,7 @@ describe('typed errors', () => {
         throw error;
       },
     });
-    const error = (await coveton.auth.completeOAuth('google', { code: 'SECRETCODE123', state: 'st' }).catch((e: unknown) => e)) as Error;
+    const error = (await coveton.session.completeOAuth('google', { code: 'SECRETCODE123', state: 'st' }).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('APIConnectionError');
     expect(error.message + JSON.stringify(error)).not.toMatch(/SECRETCODE123|abc123/);
   });

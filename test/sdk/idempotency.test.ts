@@ -35,7 +35,7 @@ describe('idempotency keys', () => {
   it('sends no key where the operation takes none, and then never retries a POST', async () => {
     server = await startFaultServer((req, res) => apiError(res, 500, 'INTERNAL', 'boom'));
     const coveton = testClient(server.url);
-    await expect(coveton.auth.login({ email: 'ada@example.com', password: 'a-strong-passphrase' })).rejects.toBeInstanceOf(InternalServerError);
+    await expect(coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' })).rejects.toBeInstanceOf(InternalServerError);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.headers['idempotency-key']).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 // Client-side rate limiting against a server that enforces a budget, under a fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { APITimeoutError, APIUserAbortError, createCoveton, type CovetonOptions } from '../../src/index.js';
+import { APITimeoutError, APIUserAbortError, type CovetonOptions } from '../../src/index.js';
+import { createCoveton } from '../support/client.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 
 let server: FaultServer;

@@ -88,7 +88,7 @@ describe('retries', () => {
   it('repeats a one-time-credential call (x-retry: if-not-sent) after a 503, never after a reset', async () => {
     server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : drop(res)));
     const coveton = testClient(server.url);
-    await expect(coveton.auth.completeOAuth('google', { code: 'one-time', state: 'st' })).rejects.toBeInstanceOf(APIConnectionError);
+    await expect(coveton.session.completeOAuth('google', { code: 'one-time', state: 'st' })).rejects.toBeInstanceOf(APIConnectionError);
     expect(server.requests).toHaveLength(2); // the 503 is repeated; the reset is not: the code may be spent
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { APIUserAbortError, createCoveton, InternalServerError, SessionExpiredError, UnauthorizedError, type CovetonOptions } from '../../src/index.js';
+import { APIUserAbortError, InternalServerError, SessionExpiredError, UnauthorizedError, type CovetonOptions } from '../../src/index.js';
+import { createCoveton } from '../support/client.js';
 import type { SessionTokens, TokenStore } from '../../src/session/tokens.js';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
 

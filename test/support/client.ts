@@ -1,4 +1,11 @@
-import { createCoveton, type CovetonOptions } from '../../src/index.js';
+import { createCoveton as viaFetch, type CovetonOptions } from '../../src/index.js';
+import { createCoveton as viaUndici } from '../../src/index.node.js';
+
+/** Which bottom hop the behaviour suites run on: the vitest project sets it (vitest.config.ts). */
+export const TRANSPORT: 'fetch' | 'undici' = process.env.COVETON_TEST_TRANSPORT === 'undici' ? 'undici' : 'fetch';
+
+/** `createCoveton` of the entry under test: src/index.ts (fetch) or src/index.node.ts (undici). */
+export const createCoveton = TRANSPORT === 'undici' ? viaUndici : viaFetch;
 
 export const TEST_KEY = 'ak_test_SECRETsecretSECRET1234567890';
 

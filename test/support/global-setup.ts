@@ -1,5 +1,8 @@
-// One Prism mock for the whole suite, on the bundled spec, started the way `coveton mock`
-// starts it (so it stops when the test run ends); its URL reaches tests through inject('mockUrl').
+// One Prism mock for the integration project, on the bundled spec, started the way `coveton
+// mock` starts it (so it stops when the test run ends); its URL reaches tests through
+// inject('mockUrl'). Ready means it answered an HTTP request, not that its port accepted a
+// connection: Prism opens the port before it can serve, and a test that ran in between saw
+// "Prism did not answer".
 import type { TestProject } from 'vitest/node';
 import { startBundledMock } from '../../src/cli/prism.js';
 import { bundledSpecPath } from '../../src/cli/spec-files.js';
@@ -10,8 +13,29 @@ declare module 'vitest' {
   }
 }
 
+/** Polls a public operation until Prism answers it with any HTTP status. */
+export async function untilAnswers(url: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/permissions`, { headers: { authorization: 'Bearer ready-check' }, signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw new Error(`Prism at ${url} did not answer HTTP within ${timeoutMs} ms`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export default async function setup(project: TestProject) {
   const mock = await startBundledMock(bundledSpecPath('openapi.yaml'), 60 * 60 * 1000);
+  try {
+    await untilAnswers(mock.url);
+  } catch (error) {
+    await mock.stop();
+    throw error;
+  }
   project.provide('mockUrl', mock.url);
   return () => mock.stop();
 }

@@ -1,7 +1,7 @@
 // Type-level tests: right calls compile with the right types, wrong paths, parameters and
 // bodies do not (each @ts-expect-error fails the run if the line compiles).
 import { describe, expectTypeOf, it } from 'vitest';
-import { createCoveton, PagePromise, type components, type paths } from '../../src/index.js';
+import { createCoveton, PagePromise, type ApiKey, type ApiKeyCreate, type components, type Message, type paths } from '../../src/index.js';
 
 type Schemas = components['schemas'];
 const coveton = createCoveton({ baseUrl: 'http://127.0.0.1:1' });
@@ -49,6 +49,25 @@ describe('resource methods', () => {
     expectTypeOf(page).toEqualTypeOf<PagePromise<Schemas['Message']>>();
     expectTypeOf(await page).toEqualTypeOf<Schemas['Message'][]>();
     for await (const key of coveton.apiKeys.list({ status: 'active' })) expectTypeOf(key).toEqualTypeOf<Schemas['ApiKey']>();
+  });
+
+  it('use the named model types in their signatures (hovers say ApiKey)', () => {
+    expectTypeOf(coveton.apiKeys.get).returns.resolves.toEqualTypeOf<ApiKey>();
+    expectTypeOf(coveton.apiKeys.create).parameter(0).toEqualTypeOf<ApiKeyCreate>();
+    expectTypeOf(coveton.messages.send).returns.resolves.toEqualTypeOf<Message>();
+    expectTypeOf<ApiKey>().toEqualTypeOf<Schemas['ApiKey']>();
+  });
+
+  it('keep session-only and payment-processor operations off the client', () => {
+    // @ts-expect-error: sign-in goes through coveton.session.login
+    void coveton.auth.login;
+    // @ts-expect-error: refresh tokens are the refresher's alone
+    void coveton.POST('/auth/refresh', { body: { refreshToken: 'rt' } });
+    // @ts-expect-error: payment processors call these, not SDK users
+    void coveton.paymentWebhooks;
+    // @ts-expect-error: middleware would skip resource methods, so there is none
+    void coveton.use;
+    expectTypeOf(coveton.auth.me).returns.resolves.toEqualTypeOf<Schemas['User']>();
   });
 
   it('reject wrong arguments', () => {

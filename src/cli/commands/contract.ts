@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { CommandFailure, networkReason, safeUrl, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { freePort, PRISM_VERSION, resolvePrism, startPrism } from '../prism.js';
-import { bundledSpecPath, loadSpec } from '../spec-files.js';
+import { bundledSpecPath } from '../spec-files.js';
 import { runProbe, type ProbeResult } from '../contract/check.js';
 import { planProbes, type Probe, type Skipped } from '../contract/probes.js';
 import { printReport, reportJson } from '../contract/report.js';
@@ -111,7 +111,7 @@ function assertReachable(target: string, timeoutMs: number): Promise<void> {
 
 async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
   const target = checkTarget(opts.target);
-  const { probes, skipped } = planProbes(loadSpec(), opts.param);
+  const { probes, skipped } = planProbes(opts.param);
   if (opts.write && ctx.apiKey === undefined) throw new UsageError('--write needs an API key of the target: pass --api-key or set COVETON_API_KEY');
   const chosen = select(ctx, probes, skipped, opts);
   resolvePrism(); // a missing Prism is a usage error, reported before anything else is tried

@@ -2,7 +2,7 @@
 // of the `deadline`, if that is sooner) linked to the caller's signal. A shared signal would let
 // one timeout kill every later call (openapi-fetch's createClient({ signal }) does exactly that).
 // Plain setTimeout rather than AbortSignal.timeout() so that tests can drive it with fake timers.
-import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
+import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
 
 export interface AttemptSignal {
   signal: AbortSignal;

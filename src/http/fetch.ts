@@ -1,0 +1,48 @@
+// The bottom hop where `fetch` is the transport: browsers, Deno, Bun, workers, and any runtime
+// given a custom `fetch`. Redirects are never followed here (`redirect: 'manual'`): the
+// pipeline decides which ones to follow (see src/pipeline/policy.ts).
+import type { Outgoing, Reply, Send } from './outgoing.js';
+import { chunksOf, decode, readCapped } from './read.js';
+
+function fromResponse(response: Response): Reply {
+  const plain = () => {
+    // Known length, not compressed: the runtime's own reader is the fastest and cannot overrun.
+    const length = response.headers.get('content-length');
+    return length !== null && !response.headers.has('content-encoding') ? Number(length) : undefined;
+  };
+  const capped = async (limit: number) => {
+    if (!response.body) return new Uint8Array(0);
+    return readCapped(chunksOf(response.body), limit, () => void response.body?.cancel().catch(() => {}));
+  };
+  return {
+    status: response.status, // 0 for a redirect a browser hides from scripts (type 'opaqueredirect')
+    statusText: response.statusText,
+    headers: response.headers,
+    async text(limit) {
+      const length = plain();
+      if (length !== undefined && length <= limit) return response.text();
+      return decode(await capped(limit));
+    },
+    async bytes(limit) {
+      const length = plain();
+      if (length !== undefined && length <= limit) return new Uint8Array(await response.arrayBuffer());
+      return capped(limit);
+    },
+    stream: () => response.body,
+    discard: () => void response.body?.cancel().catch(() => {}),
+    toHeaders: () => response.headers,
+  };
+}
+
+/** A Send over `fetch`. A custom fetch gets a `Request`, as the option's type promises. */
+export function fetchSend(fetchImpl: (request: Request) => Promise<Response>, custom: boolean): Send {
+  const init = (request: Outgoing, signal: AbortSignal | undefined): RequestInit => ({
+    method: request.method,
+    headers: request.headers,
+    body: request.body as BodyInit | null,
+    redirect: 'manual',
+    signal,
+  });
+  if (custom) return async (request, signal) => fromResponse(await fetchImpl(new Request(request.url, init(request, signal))));
+  return async (request, signal) => fromResponse(await globalThis.fetch(request.url, init(request, signal)));
+}

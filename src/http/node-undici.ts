@@ -1,0 +1,92 @@
+// The bottom hop in Node: undici's dispatcher API, the engine under Node's own fetch, without
+// the Request/Response objects, the WHATWG streams and the garbage they make (measured in
+// scripts/bench: most of a fetch call's CPU). Keep-alive connections per origin, and proxies
+// from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (undici's EnvHttpProxyAgent) unless the `proxy`
+// option says otherwise. Only src/index.node.ts reaches this file: browser bundles never do.
+import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { ResolvedOptions } from '../options.js';
+import type { HeaderReader, Reply, Send } from './outgoing.js';
+import { decode, readCapped } from './read.js';
+
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+function headerReader(raw: RawHeaders): HeaderReader {
+  return {
+    get(name) {
+      const value = raw[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+function toHeaders(raw: RawHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return headers;
+}
+
+/** The decoded body: undici hands over the bytes as sent, so compression is undone here, under the cap. */
+function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null): AsyncIterable<Uint8Array> {
+  const make = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip : encoding === 'deflate' ? createInflate : encoding === 'br' ? createBrotliDecompress : undefined;
+  return make ? body.pipe(make()) : body;
+}
+
+function fromUndici({ statusCode, headers, body }: Dispatcher.ResponseData): Reply {
+  const raw = headers as RawHeaders;
+  const reader = headerReader(raw);
+  const encoding = reader.get('content-encoding');
+  const length = reader.get('content-length');
+  const known = length !== null && encoding === null ? Number(length) : undefined;
+  const capped = (limit: number) => readCapped(decoded(body, encoding), limit, () => body.destroy());
+  return {
+    status: statusCode,
+    statusText: STATUS_CODES[statusCode] ?? '',
+    headers: reader,
+    async text(limit) {
+      if (known !== undefined && known <= limit) return body.text();
+      return decode(await capped(limit));
+    },
+    async bytes(limit) {
+      if (known !== undefined && known <= limit) return new Uint8Array(await body.arrayBuffer());
+      return capped(limit);
+    },
+    stream: () => Readable.toWeb(encoding ? (decoded(body, encoding) as Readable) : body) as ReadableStream<Uint8Array>,
+    discard: () => void body.dump().catch(() => {}),
+    toHeaders: () => toHeaders(raw),
+  };
+}
+
+function dispatcherFor(proxy: string | false | undefined): Dispatcher {
+  if (proxy === false) return new Agent();
+  if (proxy) return new ProxyAgent(proxy);
+  // No proxy in the environment (the usual case): a plain agent, which skips the NO_PROXY
+  // matching EnvHttpProxyAgent does on every request.
+  const env = process.env;
+  if (!env.HTTPS_PROXY && !env.https_proxy && !env.HTTP_PROXY && !env.http_proxy) return new Agent();
+  return new EnvHttpProxyAgent();
+}
+
+/** Where the path starts in an absolute URL (after `scheme://host[:port]`). */
+function split(url: string): [origin: string, path: string] {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  return slash < 0 ? [url, '/'] : [url.slice(0, slash), url.slice(slash)];
+}
+
+/** A Send over undici, one keep-alive dispatcher per client. */
+export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
+  const dispatcher = dispatcherFor(options.proxy);
+  return async (request, signal) => {
+    const [origin, path] = split(request.url);
+    const body = request.body instanceof ArrayBuffer ? new Uint8Array(request.body) : request.body;
+    // The headers are this attempt's own copy: set the encodings fetch would ask for, in place.
+    const headers = request.headers;
+    headers['accept-encoding'] ??= 'gzip, deflate, br';
+    return fromUndici(await dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body, signal }));
+  };
+}

@@ -1,0 +1,60 @@
+// The two values that cross the bottom hop of the pipeline: the request going down (an
+// `Outgoing`, re-sendable because its body is already text or bytes) and the answer coming
+// up (a `Reply`, whose body is read at most once, by the pipeline, under the attempt's timer).
+// Neither is a fetch `Request`/`Response`: the Node transport never builds one.
+
+export interface Outgoing {
+  url: string;
+  method: string;
+  /** Header names in lower case. A plain object: copied per attempt, it costs less than a Headers. */
+  headers: Record<string, string>;
+  body: string | Uint8Array | ArrayBuffer | null;
+}
+
+/** What the pipeline needs of response headers: `Headers` has it, and so does a plain record. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** One answer from the bottom hop, its body not yet read. */
+export interface Reply {
+  status: number;
+  statusText: string;
+  headers: HeaderReader;
+  /** The body, at most `limit` bytes (decoded); past it the read fails with `BodyTooLargeError`. */
+  text(limit: number): Promise<string>;
+  bytes(limit: number): Promise<Uint8Array>;
+  /** The body as a web stream; the caller reads it or cancels it. */
+  stream(): ReadableStream<Uint8Array> | null;
+  /** Drops the body unread (a retry or a redirect will not look at it). */
+  discard(): void;
+  /** The headers as a `Headers` object, built when asked for (errors, the raw client). */
+  toHeaders(): Headers;
+}
+
+/** Sends one attempt. */
+export type Send = (request: Outgoing, signal: AbortSignal | undefined) => Promise<Reply>;
+
+/** Any headers as a plain object with lower-case names. */
+export function lowerCaseHeaders(headers: HeadersInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  // A plain record is copied as is, so that a bad value reaches the pipeline's check (a typed
+  // error naming the header) instead of failing inside `new Headers()`.
+  if (typeof headers === 'object' && !Array.isArray(headers) && !(typeof Headers !== 'undefined' && headers instanceof Headers)) {
+    for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+    return out;
+  }
+  new Headers(headers).forEach((value, name) => (out[name] = value));
+  return out;
+}
+
+/** JSON when it parses, else the raw text, else undefined: what an error body may be. */
+export function parseBody(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,28 @@
+// The Node entry of `@coveton/sdk` (the `node` export condition): the same surface as
+// ./index.ts, but `createCoveton` sends through undici's dispatcher (src/http/node-undici.ts), with
+// proxy support, instead of `fetch`. A `fetch` passed in the options still wins.
+import { buildClient, type Coveton } from './client.js';
+import { undiciSend } from './http/node-undici.js';
+import type { CovetonOptions } from './options.js';
+
+export * from './index.js';
+
+/**
+ * Node itself, not a runtime that also answers to the `node` export condition (Bun, Deno):
+ * those keep their own fetch, which their undici look-alikes do not replace.
+ */
+const isNode = (() => {
+  const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: { versions?: { node?: string } } };
+  return g.Bun === undefined && g.Deno === undefined && typeof g.process?.versions?.node === 'string';
+})();
+
+/**
+ * Creates a Coveton client.
+ * @example
+ * const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY, environment: 'sandbox' });
+ * const key = await coveton.apiKeys.create({ name: 'CI', type: 'service', environment: 'sandbox' });
+ * for await (const k of coveton.apiKeys.list({ status: 'active' })) console.log(k.name);
+ */
+export function createCoveton(options: CovetonOptions = {}): Coveton {
+  return buildClient(options, isNode ? undiciSend : undefined);
+}

@@ -1,0 +1,37 @@
+// The generated operation table (generated/resources.ts) holds one compact row per operation,
+// `METHOD /path flags... >returns`, so that the browser bundle carries a few bytes
+// per operation instead of an object. Every derived fact is read from the row, here:
+//   B / b   a request body, required / optional       Q / q   query parameters, required / optional
+//   I       takes an Idempotency-Key                  P<n>    a page list, default limit n
+//   R       the answer is a redirect (OAuth starts)   U       public: no session token
+//   O       a one-time credential rides on it: repeat only if it never reached the server
+//   >a >o >v  the success body: an array, an object, another JSON value (none: no body)
+import type { OperationSpec, OperationTable } from './types.js';
+
+const RETURNS = { a: 'array', o: 'object', v: 'value' } as const;
+
+export function decodeOperation(row: string): OperationSpec {
+  const [method, path, ...flags] = row.split(' ') as [OperationSpec['method'], string, ...string[]];
+  const has = (flag: string) => flags.includes(flag);
+  const page = flags.find((f) => f[0] === 'P');
+  const returns = flags.find((f) => f[0] === '>');
+  return {
+    method,
+    path,
+    pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+    body: has('B') ? 'required' : has('b') ? 'optional' : 'none',
+    query: has('Q') ? 'required' : has('q') ? 'optional' : 'none',
+    idempotent: has('I'),
+    paginated: page !== undefined,
+    defaultLimit: page ? Number(page.slice(1)) : 50,
+    redirect: has('R'),
+    public: has('U'),
+    ...(has('O') ? { repeat: 'if-not-sent' as const } : {}),
+    returns: returns ? RETURNS[returns.slice(1) as keyof typeof RETURNS] : 'nothing',
+  };
+}
+
+/** Every operation of the table, decoded, with its resource and method name. */
+export function allOperations(table: OperationTable): { resource: string; name: string; op: OperationSpec }[] {
+  return Object.entries(table).flatMap(([resource, ops]) => Object.entries(ops).map(([name, row]) => ({ resource, name, op: decodeOperation(row) })));
+}

@@ -1,0 +1,51 @@
+// The one place a failed call becomes the error it throws: an HTTP answer becomes the typed
+// API error (src/errors/from-response.ts, redacted there), a failure to get one becomes the
+// connection, timeout or abort error. The loop calls these for the final outcome and for the
+// cause it shows `onRetry`; nothing else in the SDK builds an API error.
+import { CovetonError } from '../errors/base.js';
+import { errorFromResponse } from '../errors/from-response.js';
+import { APIConnectionError, APITimeoutError, APIUserAbortError } from '../errors/transport.js';
+import { redact } from '../redact.js';
+import type { Answer } from './index.js';
+
+export type Failed = { answer: Answer; error?: undefined } | { answer?: undefined; error: CovetonError };
+
+export function failure(failed: Failed, endpoint: string, secrets: readonly (string | undefined)[]): CovetonError {
+  if (failed.error) return failed.error;
+  const { reply, errorBody } = failed.answer;
+  return errorFromResponse(reply, errorBody, { endpoint, secrets });
+}
+
+/** `host:port` of a URL, never its path, query or userinfo. */
+function hostPort(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return 'the server';
+  }
+}
+
+/** A network failure, timeout or abort, as the typed error. */
+export function connectionError(
+  error: unknown,
+  why: 'caller' | 'attempt' | 'deadline' | undefined,
+  url: string,
+  limits: { timeout: number; deadline: number },
+  secrets: readonly (string | undefined)[],
+): CovetonError {
+  if (why === 'caller') return new APIUserAbortError({ cause: error });
+  if (why === 'deadline') return new APITimeoutError('deadline', limits.deadline);
+  if (why === 'attempt') return new APITimeoutError('attempt', limits.timeout);
+  if (error instanceof CovetonError) return error;
+  const e = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' ? e.code : undefined;
+  // fetch reports network failures as TypeError (undici adds the system error as `cause`);
+  // other fetches (node-fetch) and undici's dispatcher set a `code`. Anything else came from
+  // code of ours or the caller's, and repeating the request will not mend it.
+  if (error instanceof TypeError || code !== undefined) {
+    return new APIConnectionError(`Connection to ${hostPort(url)} failed (${code ?? 'network error'}).`, { cause: error, code });
+  }
+  const message = redact(typeof e?.message === 'string' ? e.message : String(error), secrets);
+  return new CovetonError(`The request failed before an answer came: ${message}`, { cause: error });
+}

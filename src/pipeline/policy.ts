@@ -1,0 +1,134 @@
+// The one module that decides whether and when a request is sent again: a retry after a
+// transient failure, a renewal (a fresh session token, a fresh presigned URL) and a followed
+// redirect. The loop in ./index.ts asks `decide` after every attempt and does what it says;
+// no other file repeats a request.
+import { CovetonError } from '../errors/base.js';
+import { APIConnectionError, APITimeoutError, neverReachedServer } from '../errors/transport.js';
+import type { ResponseFacts } from '../rate-limit-headers.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+
+/** Methods that RFC 9110 (section 9.2.2) calls idempotent: repeating them changes nothing more. */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+
+/**
+ * 408, 429 and the gateway/server errors are transient. 409 is not: in this API it is a state
+ * conflict (duplicate, stale write, final state) that the same request will hit again.
+ */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/**
+ * A request may be sent again only if repeating it cannot do something twice: an idempotent
+ * method, or any request carrying an `Idempotency-Key` (the server replays the first result,
+ * API brief: Idempotency). A POST or PATCH without a key is never repeated.
+ */
+export function isSafeToRepeat(method: string, headers: Record<string, string>): boolean {
+  return IDEMPOTENT_METHODS.has(method.toUpperCase()) || 'idempotency-key' in headers;
+}
+
+/** How a call wants to be treated; fixed for the whole call. */
+export interface CallPolicy {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /**
+   * `'if-not-sent'`: a one-time credential rides on the request (a refresh token, an OAuth
+   * code). It is repeated, even as a POST without a key, only when it never reached the server
+   * or the server answered a retryable status; its redirects are never followed.
+   */
+  repeat: 'if-safe' | 'if-not-sent';
+  /**
+   * `'api'`: follow a redirect only on the same origin, for GET/HEAD without a one-time
+   * credential. `'storage'` (presigned URLs, which carry no credential): only to https.
+   * `'manual'`: the redirect is the answer (the OAuth starts).
+   */
+  redirects: 'api' | 'storage' | 'manual';
+  maxRetries: number;
+  maxRetryAfter: number;
+  backoff: BackoffOptions;
+  /** A rate-limit queue that waits out a 429's Retry-After for every request alike. */
+  queued: boolean;
+  /** Renew the target (presign again) and resend once, after a response with this status. */
+  renewTargetOn?: number | undefined;
+}
+
+/** What the last attempt gave, and what the call has done so far. */
+export interface AttemptState {
+  attempt: number;
+  status?: number | undefined;
+  facts?: ResponseFacts | undefined;
+  /** The `reason` of an error envelope. */
+  reason?: string | undefined;
+  location?: string | null | undefined;
+  error?: CovetonError | undefined;
+  /** The session access token this attempt carried, if any. */
+  sessionToken?: string | undefined;
+  renewedSession: boolean;
+  renewedTarget: boolean;
+  redirects: number;
+  /** Milliseconds left before the call's deadline. */
+  deadlineLeft: number;
+}
+
+export type Decision =
+  | { do: 'stop' }
+  | { do: 'retry'; delay: number; inQueue: boolean }
+  | { do: 'renew'; what: 'session' | 'target' }
+  | { do: 'follow'; url: string; method: string; keepBody: boolean }
+  | { do: 'refuse'; location: string; why: string };
+
+function isRetryableError(error: CovetonError | undefined, notSentOnly: boolean): boolean {
+  if (!(error instanceof APIConnectionError)) return false;
+  if (notSentOnly) return neverReachedServer(error);
+  return !(error instanceof APITimeoutError) || error.kind === 'attempt';
+}
+
+function redirect(policy: CallPolicy, state: AttemptState): Decision {
+  if (state.status === 0) return { do: 'refuse', location: '', why: 'the runtime hides its target' };
+  if (state.redirects >= MAX_REDIRECTS) return { do: 'refuse', location: '', why: 'too many redirects' };
+  if (!state.location) return { do: 'refuse', location: '', why: 'no Location' };
+  let target: URL;
+  try {
+    target = new URL(state.location, policy.url);
+  } catch {
+    return { do: 'refuse', location: '', why: 'bad Location' };
+  }
+  const shown = `${target.origin}${target.pathname}${target.search ? '?[REDACTED]' : ''}`;
+  const toGet = state.status === 303 || ((state.status === 301 || state.status === 302) && policy.method === 'POST');
+  const method = toGet && policy.method !== 'HEAD' ? 'GET' : policy.method;
+  if (policy.redirects === 'storage') {
+    if (target.protocol !== 'https:') return { do: 'refuse', location: shown, why: 'storage redirects are followed only to https' };
+    return { do: 'follow', url: target.href, method, keepBody: method === policy.method };
+  }
+  if (target.origin !== new URL(policy.url).origin) return { do: 'refuse', location: shown, why: 'another origin never gets an API request' };
+  if (policy.repeat === 'if-not-sent') return { do: 'refuse', location: shown, why: 'it carries a one-time credential' };
+  if (policy.method !== 'GET' && policy.method !== 'HEAD') return { do: 'refuse', location: shown, why: `${policy.method} is never re-sent` };
+  return { do: 'follow', url: target.href, method, keepBody: false };
+}
+
+export function decide(policy: CallPolicy, state: AttemptState): Decision {
+  const { status } = state;
+  if (status !== undefined && (status === 0 || REDIRECT_STATUSES.has(status)) && policy.redirects !== 'manual') return redirect(policy, state);
+  // A renewal is not a retry: the request failed for a reason the renewal mends, once.
+  if (status === 401 && state.reason === 'token_expired' && state.sessionToken !== undefined && !state.renewedSession) {
+    return { do: 'renew', what: 'session' };
+  }
+  if (status !== undefined && status === policy.renewTargetOn && !state.renewedTarget) return { do: 'renew', what: 'target' };
+
+  const notSentOnly = policy.repeat === 'if-not-sent';
+  const safe = notSentOnly || isSafeToRepeat(policy.method, policy.headers);
+  const transient = status !== undefined ? RETRYABLE_STATUSES.has(status) : isRetryableError(state.error, notSentOnly);
+  if (!transient || !safe || state.attempt > policy.maxRetries) return { do: 'stop' };
+
+  let delay = backoffDelay(state.attempt, policy.backoff);
+  const retryAfter = state.facts?.retryAfterMs;
+  // A huge Retry-After is a reason to stop, not to hang: the caller gets the error now.
+  if (retryAfter !== undefined && retryAfter > policy.maxRetryAfter) return { do: 'stop' };
+  if (retryAfter !== undefined) delay = retryAfter;
+  // Waiting would outlive the deadline: fail now with what we have (a 429 becomes RateLimitedError).
+  if (state.deadlineLeft - delay <= 0) return { do: 'stop' };
+  // With a rate limiter, a 429's Retry-After is waited once, in its queue, by every request alike.
+  return { do: 'retry', delay, inQueue: status === 429 && policy.queued && retryAfter !== undefined };
+}

@@ -1,0 +1,82 @@
+// The typed raw client (`coveton.GET('/api-keys/{id}', { params: { path: { id } } })`): the
+// types are openapi-fetch's, the runtime is this file, on the same pipeline as the resource
+// methods. Each request is matched to its row of the operation table so that the same rules
+// apply (path-parameter guard, idempotency key, public operations without a session token,
+// one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown.
+import type { Client } from 'openapi-fetch';
+import type { ClientPaths } from '../generated/resources.js';
+import { CovetonInputError } from './errors/base.js';
+import { lowerCaseHeaders, type Reply } from './http/outgoing.js';
+import { allOperations } from './operations.js';
+import type { Pipeline } from './pipeline/index.js';
+import { checkPathParam, newIdempotencyKey } from './resources.js';
+import type { OperationSpec, OperationTable } from './types.js';
+import { buildUrl } from './url.js';
+
+/** openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this client alone. */
+export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;
+
+interface RawInit {
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
+  headers?: HeadersInit;
+  body?: unknown;
+  signal?: AbortSignal;
+  parseAs?: 'json' | 'text';
+}
+
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+function toResponse(reply: Reply, text: string | undefined): Response {
+  // A Response cannot carry status 0 (a hidden browser redirect) or 1xx.
+  const status = reply.status < 200 ? 502 : reply.status;
+  return new Response(NULL_BODY.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
+}
+
+export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable): RawClient {
+  const byRoute = new Map<string, OperationSpec>();
+  for (const { op } of allOperations(table)) byRoute.set(`${op.method} ${op.path}`, op);
+
+  const method = (verb: OperationSpec['method']) => async (template: string, init: RawInit = {}) => {
+    const op = byRoute.get(`${verb} ${template}`);
+    // Session-only operations (coveton.session.*) and the payment processors' webhooks are not
+    // in the table: an untyped call to them is refused, as the types refuse a typed one.
+    if (!op) throw new CovetonInputError(`${verb} ${template}`, 'is not an operation of this client (sign-in and sign-out are coveton.session.*)');
+    const path: Record<string, string> = {};
+    for (const [name, value] of Object.entries(init.params?.path ?? {})) path[name] = checkPathParam(`path parameter ${name}`, value);
+    const headers = lowerCaseHeaders(init.headers);
+    for (const [name, value] of Object.entries(init.params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+    let body: string | Uint8Array | null = null;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = newIdempotencyKey();
+    const answer = await pipeline(
+      { url: buildUrl(baseUrl, template, path, init.params?.query), method: verb, headers, body },
+      {
+        endpoint: `${verb} ${template}`,
+        signal: init.signal,
+        returnErrors: true,
+        anonymous: op.public,
+        manualRedirect: op.redirect,
+        ...(op.repeat ? { repeat: op.repeat } : {}),
+      },
+    );
+    const { reply, text } = answer;
+    const response = toResponse(reply, text);
+    const ok = reply.status >= 200 && reply.status < 300;
+    if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
+    if (!ok) {
+      let error: unknown = text;
+      try {
+        error = JSON.parse(text);
+      } catch {
+        // not JSON: the text as is, as openapi-fetch does
+      }
+      return { error, response };
+    }
+    return { data: init.parseAs === 'text' ? text : JSON.parse(text), response };
+  };
+
+  return { GET: method('GET'), PUT: method('PUT'), POST: method('POST'), DELETE: method('DELETE'), PATCH: method('PATCH') } as unknown as RawClient;
+}

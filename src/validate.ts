@@ -1,0 +1,38 @@
+// One validator for the settings a client and a single call share (`maxRetries`, `timeout`,
+// `deadline`, `maxRetryAfter`): a per-call override is held to the same rules as the client
+// option, so no NaN silently turns a limit off and no call retries past the client's cap.
+import { CovetonInputError } from './errors/base.js';
+
+export const MAX_RETRIES_CAP = 10;
+
+export function count(field: string, value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new CovetonInputError(field, `must be a whole number from 0 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function millis(field: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw new CovetonInputError(field, `must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+export interface Limits {
+  maxRetries: number;
+  timeout: number;
+  deadline: number;
+}
+
+/** The limits of one call: the overrides it gives, checked like client options, else the client's. */
+export function callLimits(where: string, call: Partial<Record<keyof Limits, unknown>>, client: Limits): Limits {
+  if (call.maxRetries === undefined && call.timeout === undefined && call.deadline === undefined) return client;
+  return {
+    maxRetries: count(`${where}maxRetries`, call.maxRetries, client.maxRetries, MAX_RETRIES_CAP),
+    timeout: millis(`${where}timeout`, call.timeout, client.timeout),
+    deadline: millis(`${where}deadline`, call.deadline, client.deadline),
+  };
+}

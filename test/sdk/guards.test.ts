@@ -1,0 +1,59 @@
+// Bad input is refused before anything is sent, with a CovetonInputError naming it: header
+// values that would split a request, per-call limits (held to the client's rules), path
+// parameters of the raw client, lone surrogates.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CovetonInputError } from '../../src/index.js';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiKeyBody, apiKeyRecord, testClient } from '../support/client.js';
+
+let server: FaultServer;
+afterEach(() => server?.close());
+
+async function refused(promise: PromiseLike<unknown>, field: RegExp) {
+  const error = await Promise.resolve(promise).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(CovetonInputError);
+  expect((error as CovetonInputError).field).toMatch(field);
+  return error as CovetonInputError;
+}
+
+describe('input guards', () => {
+  it('CR, LF or NUL in an idempotency key, a custom header or a token: refused before sending, never retried', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const coveton = testClient(server.url);
+    await refused(coveton.apiKeys.create(apiKeyBody, { idempotencyKey: 'k1\r\nX-Evil: 1' }), /idempotency-key/);
+    await refused(coveton.apiKeys.get('key_1', { headers: { 'X-Trace': 'a\nb' } }), /x-trace/);
+    await refused(testClient(server.url, { headers: { 'X-Team': 'a\0' } }).permissions.list(), /x-team/);
+    const tokens = testClient(server.url, { apiKey: undefined, accessToken: 'SECRETTOK\r\nEN', refreshToken: 'rt_1234567890abcdefgh' });
+    const error = await refused(tokens.users.getCurrent(), /credential/);
+    expect(error.message).not.toContain('SECRETTOK');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('per-call maxRetries, timeout and deadline are validated exactly like the client options', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const coveton = testClient(server.url);
+    for (const [call, field] of [
+      [{ maxRetries: 50 }, /maxRetries/],
+      [{ maxRetries: 1.5 }, /maxRetries/],
+      [{ timeout: Number.NaN }, /timeout/],
+      [{ timeout: -1 }, /timeout/],
+      [{ deadline: 0 }, /deadline/],
+    ] as const) {
+      await refused(coveton.apiKeys.get('key_1', call as never), field);
+      expect(() => testClient(server.url, call as never)).toThrow(CovetonInputError);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('the raw client guards path parameters like resource methods; a lone surrogate is a CovetonInputError, not a URIError', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const coveton = testClient(server.url);
+    await refused(coveton.GET('/api-keys/{id}', { params: { path: { id: '..' } } }), /id/);
+    await refused(coveton.GET('/api-keys/{id}', { params: { path: { id: '\uD800' } } }), /id/);
+    await refused(Promise.resolve().then(() => coveton.apiKeys.get('a\uDC00b')), /apiKeys\.get\(id\)/);
+    expect(server.requests).toHaveLength(0);
+    const { data } = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key/1' } } });
+    expect(data).toMatchObject({ id: apiKeyRecord.id });
+    expect(server.requests[0]!.path).toBe('/api-keys/key%2F1');
+  });
+});

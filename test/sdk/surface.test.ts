@@ -1,0 +1,33 @@
+// The public surface has no holes: token-bearing auth operations only through session.*, no
+// payment-processor endpoints, no middleware hook that resource methods would skip, no
+// internals exported, method names from the spec's x-sdk-name where the operationId reads badly.
+import { describe, expect, it } from 'vitest';
+import * as sdk from '../../src/index.js';
+import { CovetonInputError } from '../../src/index.js';
+import { json, startFaultServer } from '../support/fault-server.js';
+import { testClient } from '../support/client.js';
+
+describe('public surface', () => {
+  it('session-only and payment-processor operations are not on the client, raw or resource', async () => {
+    const server = await startFaultServer((req, res) => json(res, 200, {}));
+    try {
+      const coveton = testClient(server.url) as unknown as Record<string, Record<string, unknown> | undefined> & { POST: (path: string, init?: unknown) => Promise<unknown> };
+      for (const name of ['login', 'logout', 'registerAccount', 'refreshTokens', 'completeOAuth']) expect(coveton.auth![name]).toBeUndefined();
+      expect(coveton.paymentWebhooks).toBeUndefined();
+      expect(coveton.use).toBeUndefined();
+      expect(typeof coveton.auth!.me).toBe('function');
+      for (const path of ['/auth/refresh', '/auth/login', '/webhooks/stripe']) {
+        await expect(coveton.POST(path, { body: {} })).rejects.toBeInstanceOf(CovetonInputError);
+      }
+      expect(server.requests).toHaveLength(0);
+      await (coveton.auth!.me as () => Promise<unknown>)();
+      expect(server.requests.map((r) => r.path)).toEqual(['/auth/me']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('exports no internals', () => {
+    for (const name of ['errorFromResponse', 'ErrorContext', 'buildClient', 'createPipeline', 'decide']) expect(name in sdk).toBe(false);
+  });
+});
