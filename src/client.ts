@@ -88,7 +88,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
 
   const invoke = createInvoke(pipeline, config.baseUrl);
   const resources = bindResources(operations, invoke) as unknown as Resources;
-  Object.assign(resources.files, fileHelpers(resources.files, storage));
+  Object.assign(resources.files, fileHelpers(resources.files, storage, config.baseUrl));
   const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
   const session = sessionHelpers(signIn, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
   return Object.defineProperties(Object.assign(Object.create(null) as object, rawClient(pipeline, config.baseUrl, operations), resources), {

@@ -12,7 +12,7 @@ export type { SessionOptions } from './session/options.js';
 export type { SessionHelpers } from './session/helpers.js';
 export { memoryTokenStore, type SessionTokens, type TokenStore } from './session/tokens.js';
 export type { FileHelpers, UploadBody, UploadOptions, DownloadOptions } from './files.js';
-export { PagePromise } from './pagination.js';
+export { PagePromise, PaginationError } from './pagination.js';
 export { VERSION } from './version.js';
 export * from './errors/index.js';
 export type { paths, components, operations, webhooks } from '../generated/schema.js';

@@ -1,10 +1,13 @@
+import { readEnv } from './env.js';
 import { CovetonInputError } from './errors/base.js';
 import { count, MAX_RETRIES_CAP, millis } from './validate.js';
 import { isLogLevel, type Logger, type LogLevel } from './logger.js';
 import type { BackoffOptions } from './pipeline/backoff.js';
 import type { RetryEvent } from './pipeline/index.js';
 import type { RateLimitOptions } from './rate-limiter.js';
+import { isBrowserPage } from './runtime.js';
 import type { SessionOptions } from './session/options.js';
+import { checkBaseUrl } from './url-policy.js';
 
 /** The API's hosts (API brief: Base URLs). */
 export const ENVIRONMENTS = {
@@ -135,6 +138,15 @@ export interface CovetonOptions extends SessionOptions {
    * @example createCoveton({ proxy: 'http://proxy.internal:3128' })
    */
   proxy?: string | false;
+  /**
+   * Lets an API key secret be used in a browser page. Off, `createCoveton` refuses an `apiKey` in
+   * a browser, because every visitor of the page can read it; browser apps sign their users in
+   * (sessions) instead. Turn it on only for a page used by the key's owner alone (an internal
+   * tool on a trusted machine). Has no effect outside browser pages (Node, Deno, Bun, workers).
+   * @default false
+   * @example createCoveton({ apiKey: ownKey, dangerouslyAllowBrowser: true }) // a personal admin page
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -158,12 +170,7 @@ export interface ResolvedOptions {
   proxy: string | false | undefined;
 }
 
-/** Environment variables, read only where a `process` exists (Node, Bun, Deno's node compat). */
-function env(name: string): string | undefined {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  const value = proc?.env?.[name];
-  return value === undefined || value === '' ? undefined : value;
-}
+const env = readEnv; // never throws (Deno without --allow-env), see env.ts
 
 function proxyOption(value: unknown): string | false | undefined {
   if (value === undefined || value === false) return value;
@@ -183,12 +190,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     throw new CovetonInputError('environment', `must be 'production' or 'sandbox', got ${JSON.stringify(options.environment)}`);
   }
   const baseUrl = options.baseUrl ?? env('COVETON_BASE_URL') ?? ENVIRONMENTS[options.environment ?? 'production'];
-  try {
-    const parsed = new URL(baseUrl);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('protocol');
-  } catch {
-    throw new CovetonInputError('baseUrl', 'must be an absolute http(s) URL');
-  }
+  checkBaseUrl(baseUrl);
   const apiKeyHeader = options.apiKeyHeader ?? 'bearer';
   if (apiKeyHeader !== 'bearer' && apiKeyHeader !== 'x-api-key') {
     throw new CovetonInputError('apiKeyHeader', "must be 'bearer' or 'x-api-key'");
@@ -197,6 +199,13 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() !== apiKey || apiKey === '')) {
     // Say what is wrong without echoing the key.
     throw new CovetonInputError('apiKey', 'must be a non-empty string without surrounding whitespace');
+  }
+  if (apiKey !== undefined && options.dangerouslyAllowBrowser !== true && isBrowserPage()) {
+    // Anyone who opens the page can read the key: the same refusal as the openai and anthropic SDKs.
+    throw new CovetonInputError(
+      'apiKey',
+      "an API key secret in a browser page is readable by anyone who opens it: sign users in with coveton.session.login instead, or pass dangerouslyAllowBrowser: true for a page only the key's owner uses",
+    );
   }
   const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchImpl !== 'function') throw new CovetonInputError('fetch', 'no fetch in this runtime: pass one');

@@ -2,9 +2,32 @@
 // and a page shorter than `limit` is the last (API brief: Pagination). A PagePromise is both:
 // `await` it for the first page, or iterate it item by item or page by page, holding one page
 // at a time.
+//
+// A walk must end even when the server misbehaves: every cursor sent is remembered (one string
+// per page, not one per item), and a page whose next cursor is missing, not a string, or was
+// already sent (a server cycling A -> B -> A, or ignoring `before`) stops the walk with a
+// PaginationError before that page is handed over.
 import { CovetonError } from './errors/base.js';
 
 export type PageFetcher<T> = (before: string | undefined) => Promise<T[]>;
+
+/** A list walk that cannot go on: the server's pages do not advance. `operation` names the list. */
+export class PaginationError extends CovetonError {
+  override name = 'PaginationError';
+  constructor(
+    readonly operation: string,
+    message: string,
+  ) {
+    super(`${operation}: ${message}`);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), operation: this.operation };
+  }
+}
+
+/** `"..."`, at most 64 characters of it: a cursor comes from the server and may be anything. */
+const show = (cursor: string) => JSON.stringify(cursor.slice(0, 64));
 
 export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, AsyncIterable<T> {
   #first: Promise<T[]> | undefined;
@@ -14,6 +37,8 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
     /** The page size the server uses for this call: the caller's `limit`, else the spec's default. */
     private readonly limit: number,
     private readonly start: string | undefined,
+    /** The list's name in errors, e.g. `apiKeys.list`. */
+    private readonly operation = 'list',
   ) {}
 
   #firstPage(): Promise<T[]> {
@@ -32,18 +57,29 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
   async *pages(): AsyncGenerator<T[], void, undefined> {
     let page = await this.#firstPage();
     this.#first = undefined; // let the first page go once the walk moves on
-    let cursor = this.start;
+    const used = new Set<string>();
+    if (this.start !== undefined) used.add(this.start);
     for (;;) {
       if (page.length === 0) return;
-      const oldest = page[page.length - 1]!.id;
-      if (cursor !== undefined && page.some((item) => item.id === cursor)) {
-        // A server that ignores `before` would loop forever: stop before handing the page over.
-        throw new CovetonError(`Pagination did not advance: the page before "${cursor}" holds "${cursor}" itself.`);
+      const full = page.length >= this.limit;
+      let next: string | undefined;
+      if (full) {
+        const id = (page[page.length - 1] as { id?: unknown } | null)?.id;
+        if (typeof id !== 'string' || id === '') {
+          throw new PaginationError(this.operation, 'a full page ends with an item without an id');
+        }
+        next = id;
+      }
+      for (const item of page) {
+        const id = (item as { id?: unknown } | null)?.id;
+        if (typeof id === 'string' && used.has(id)) {
+          throw new PaginationError(this.operation, `pages do not advance: ${show(id)} was already sent as a cursor`);
+        }
       }
       yield page;
-      if (page.length < this.limit) return;
-      cursor = oldest;
-      page = await this.fetchPage(cursor);
+      if (next === undefined) return;
+      used.add(next);
+      page = await this.fetchPage(next);
     }
   }
 

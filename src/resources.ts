@@ -78,6 +78,7 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
           (before) => invoke({ ...invocation, query: { ...invocation.query, before } }) as Promise<{ id: string }[]>,
           limit,
           start,
+          `${resource}.${name}`,
         );
       };
     }

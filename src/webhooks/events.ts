@@ -51,6 +51,8 @@ export function parseEvent(body: string | Uint8Array): CovetonWebhookEvent {
   } catch {
     throw invalid('the verified body is not valid UTF-8');
   }
+  // The decoder drops one leading byte-order mark from bytes; a string gets the same treatment.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

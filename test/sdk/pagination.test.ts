@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CovetonError } from '../../src/index.js';
+import { CovetonError, PaginationError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { testClient } from '../support/client.js';
 
@@ -68,5 +68,48 @@ describe('pagination', () => {
     const walk = testClient(server.url).apiKeys.list({ limit: 2 }).toArray();
     await expect(walk).rejects.toBeInstanceOf(CovetonError);
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('stops a server that cycles A -> B -> A after exactly three requests, naming the operation', async () => {
+    // Pages: first -> ends at key_a; before=key_a -> ends at key_b; before=key_b -> back to the first page.
+    const first = [{ id: 'key_c' }, { id: 'key_a' }];
+    const second = [{ id: 'key_d' }, { id: 'key_b' }];
+    server = await startFaultServer((req, res) => {
+      const before = new URL(req.path, 'http://x').searchParams.get('before');
+      json(res, 200, before === 'key_a' ? second : first);
+    });
+    const seen: string[] = [];
+    const walk = (async () => {
+      for await (const key of testClient(server.url).apiKeys.list({ limit: 2 })) seen.push(key.id);
+    })();
+    const error = await walk.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect((error as PaginationError).operation).toBe('apiKeys.list');
+    expect((error as Error).message).toMatch(/^apiKeys\.list: .*"key_a"/);
+    expect(queries(server)).toEqual(['?limit=2', '?limit=2&before=key_a', '?limit=2&before=key_b']);
+    expect(seen).toEqual(['key_c', 'key_a', 'key_d', 'key_b']); // the repeated page is never handed over
+  });
+
+  it('stops after one request when a full page has items without an id', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, [{ name: 'a' }, { name: 'b' }]));
+    const walk = testClient(server.url).apiKeys.list({ limit: 2 }).toArray();
+    await expect(walk).rejects.toThrow(PaginationError);
+    await expect(walk).rejects.toThrow(/^apiKeys\.list: .*without an id/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('stops when the last id is an empty string or not a string', async () => {
+    for (const bad of ['', 42, null]) {
+      server = await startFaultServer((req, res) => json(res, 200, [{ id: 'key_9' }, { id: bad }]));
+      await expect(testClient(server.url).chats.listMessages('chat_1', { limit: 2 }).toArray()).rejects.toThrow(/^chats\.listMessages: /);
+      expect(server.requests).toHaveLength(1);
+      await server.close();
+    }
+  });
+
+  it('stops when a page holds the caller\'s own starting cursor', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, [{ id: 'key_5' }, { id: 'key_4' }]));
+    await expect(testClient(server.url).apiKeys.list({ limit: 2, before: 'key_4' }).toArray()).rejects.toThrow(PaginationError);
+    expect(server.requests).toHaveLength(1);
   });
 });

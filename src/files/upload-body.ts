@@ -1,0 +1,87 @@
+// Reads what `files.upload` was given into the bytes to PUT, once, so that every retry re-sends
+// them intact. The body is the caller's, but a stream may be endless or stall: a stream is read
+// only up to its declared `size` (one chunk past it is an error, and the stream is cancelled),
+// and every read races the caller's signal and the upload's deadline.
+import { CovetonInputError } from '../errors/base.js';
+import { attemptSignal } from '../pipeline/signal.js';
+
+/** What `files.upload` accepts: bytes, a Blob, or a stream (web or Node) with its `size`. */
+export type UploadBody = Uint8Array | ArrayBuffer | Blob | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+
+/** The largest upload the API takes (spec: FilePresignRequest.size, at most 2 GiB). */
+export const MAX_UPLOAD_BYTES = 2 ** 31;
+
+export interface ReadLimits {
+  /** The declared size; required for a stream. */
+  size?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Milliseconds left of the upload's deadline. */
+  deadline?: number | undefined;
+}
+
+const refuse = (name: string, why: string) => new CovetonInputError(`files.upload(${name})`, why);
+const mismatch = (size: number, got: number | string) => refuse('size', `says ${size} bytes but the ${typeof got === 'number' ? `body has ${got}` : got}`);
+
+/** The bytes to send. Throws CovetonInputError for a wrong body or size, and the transport's abort and timeout errors. */
+export async function readUploadBody(body: UploadBody, { size, signal, deadline }: ReadLimits = {}): Promise<Uint8Array> {
+  if (size !== undefined && !(Number.isInteger(size) && size > 0 && size <= MAX_UPLOAD_BYTES)) {
+    throw refuse('size', `must be a whole number of bytes from 1 to ${MAX_UPLOAD_BYTES}, got ${String(size)}`);
+  }
+  if (body instanceof ArrayBuffer) body = new Uint8Array(body);
+  else if (typeof Blob !== 'undefined' && body instanceof Blob) body = new Uint8Array(await body.arrayBuffer());
+  if (body instanceof Uint8Array) {
+    if (size !== undefined && size !== body.byteLength) throw mismatch(size, body.byteLength);
+    if (!body.byteLength) throw refuse('body', 'is empty');
+    return body;
+  }
+
+  // A stream: pulled chunk by chunk through one `next`, whichever kind it is.
+  let next: () => Promise<IteratorResult<unknown>>;
+  let cancel: () => void;
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
+    const reader = body.getReader();
+    next = () => reader.read();
+    cancel = () => void reader.cancel().catch(() => {});
+  } else if (typeof (body as Partial<AsyncIterable<unknown>>)?.[Symbol.asyncIterator] === 'function') {
+    const iterator = (body as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    next = () => iterator.next();
+    // Not awaited: an async generator answers return() only after its pending next().
+    cancel = () => void iterator.return?.()?.catch(() => {});
+  } else {
+    throw refuse('body', 'must be a Uint8Array, ArrayBuffer, Blob or readable stream');
+  }
+  if (size === undefined) {
+    cancel();
+    throw refuse('size', 'is required with a stream');
+  }
+
+  const guard = attemptSignal(signal, Infinity, deadline ?? Infinity);
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = () => reject(guard.signal.reason);
+    if (guard.signal.aborted) stop();
+    else guard.signal.addEventListener('abort', stop, { once: true });
+  });
+  stopped.catch(() => {});
+  const out = new Uint8Array(size);
+  let total = 0;
+  try {
+    for (;;) {
+      const pending = next();
+      pending.catch(() => {}); // a read left behind by an abort may still fail later: not unhandled
+      const { done, value } = await Promise.race([pending, stopped]);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw refuse('body', `a stream must yield bytes (Uint8Array or Buffer), got ${typeof value}`);
+      // Nothing past the declared size plus this one chunk is ever pulled.
+      if (total + value.byteLength > size) throw mismatch(size, 'stream yields more');
+      out.set(value, total);
+      total += value.byteLength;
+    }
+  } catch (error) {
+    cancel();
+    throw error;
+  } finally {
+    guard.dispose();
+  }
+  if (total !== size) throw mismatch(size, total);
+  return out;
+}
