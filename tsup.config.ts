@@ -1,12 +1,13 @@
 import { defineConfig } from 'tsup';
 
-// Five entry points, each importable alone: the SDK (fetch; every runtime), its Node build
+// Six entry points, each importable alone: the SDK (fetch; every runtime), its Node build
 // (the `node` export condition: undici transport, proxies), the webhook helpers (no SDK
-// runtime pulled in), the stateful mock for tests (`@coveton/sdk/mock`, Node only) and the
-// CLI (Node only).
+// runtime pulled in), the Redis stores for fleets (`@coveton/sdk/redis`: the user's own
+// `redis` client), the stateful mock for tests (`@coveton/sdk/mock`, Node only)
+// and the CLI (Node only).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts' },
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -19,6 +19,7 @@ export const API_ENTRIES = [
   { name: 'index', dts: 'index.d.ts' },
   { name: 'index.node', dts: 'index.node.d.ts' },
   { name: 'webhooks', dts: 'webhooks.d.ts' },
+  { name: 'redis', dts: 'redis.d.ts' },
 ];
 
 /** Where two reports part, as `line N: -old +new`, so a failing check says what changed. */

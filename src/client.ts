@@ -45,7 +45,8 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const send = config.customFetch || !platform ? fetchSend(config.fetch, config.customFetch) : platform(config);
   const logger = leveled(config.logger, config.logLevel);
   const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
-  const limiter = options.rateLimit === false ? undefined : new RateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter });
+  const limiter =
+    options.rateLimit === false ? undefined : new RateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter, logger });
   let known: SessionTokens | undefined;
   const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
   const stamp = identity(config);
@@ -62,7 +63,9 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
       await store.set(tokens);
     },
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
+    ...(store.claim ? { claim: store.claim.bind(store) } : {}),
   };
+  const storeTimeout = options.storeTimeout ?? 10_000;
   // The refresh carries no credential and skips the rate-limit queue: it runs inside a request
   // that already holds a turn, and with `maxConcurrent: 1` a second turn would never come.
   const bare = createPipeline(config, { send, target: 'api', identity: stamp, secrets, logger });
@@ -72,6 +75,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
     onTokens: options.onTokens,
     onSessionExpired: options.onSessionExpired,
     margin: options.refreshMargin ?? 60_000,
+    storeTimeout,
     logger,
   });
   const pipeline = createPipeline(config, {
@@ -90,7 +94,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const resources = bindResources(operations, invoke) as unknown as Resources;
   Object.assign(resources.files, fileHelpers(resources.files, storage, config.baseUrl));
   const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
-  const session = sessionHelpers(signIn, { settled: () => refresher.settled(), set: tracked.set }, options.onTokens);
+  const session = sessionHelpers(signIn, { settled: refresher.settled, set: tracked.set, arrived: refresher.arrived }, options.onTokens, storeTimeout);
   return Object.defineProperties(Object.assign(Object.create(null) as object, rawClient(pipeline, config.baseUrl, operations), resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },
     session: { value: session, enumerable: true },

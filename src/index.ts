@@ -8,8 +8,15 @@ export { backoffDelay } from './pipeline/backoff.js';
 export type { Logger, LogLevel } from './logger.js';
 export type { RateLimitInfo } from './rate-limit-headers.js';
 export type { RateLimitOptions } from './rate-limiter.js';
+export {
+  memoryRateLimitStore,
+  type RateLimitStore,
+  type RateLimitTake,
+  type RateLimitDecision,
+  type RateLimitReport,
+} from './rate-limit-store.js';
 export type { SessionOptions } from './session/options.js';
-export type { SessionHelpers } from './session/helpers.js';
+export type { SessionHelpers, LogoutOptions } from './session/helpers.js';
 export { memoryTokenStore, type SessionTokens, type TokenStore } from './session/tokens.js';
 export type { FileHelpers, UploadBody, UploadOptions, DownloadOptions } from './files.js';
 export { PagePromise, PaginationError } from './pagination.js';

@@ -9,6 +9,7 @@ import { PagePromise } from './pagination.js';
 import type { Answer, Pipeline } from './pipeline/index.js';
 import type { CallOptions, OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
+import { toJson } from './validate.js';
 
 export interface Invocation {
   op: OperationSpec;
@@ -117,7 +118,7 @@ export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
     // Stripe's rule: one key per call, unless the caller gave one; every attempt re-sends it.
     if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = call.idempotencyKey ?? newIdempotencyKey();
     const answer = await pipeline(
-      { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers, body: body === undefined ? null : JSON.stringify(body) },
+      { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers, body: body === undefined ? null : toJson(`${where}(body)`, body) },
       {
         endpoint: `${op.method} ${op.path}`,
         signal: call.signal,

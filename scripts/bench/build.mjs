@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from './child.mjs';
 
-const OUTPUTS = ['index.js', 'index.d.ts', 'webhooks.js'].map((f) => join(ROOT, 'dist', f));
+const OUTPUTS = ['index.js', 'index.d.ts', 'webhooks.js', 'redis.js'].map((f) => join(ROOT, 'dist', f));
 
 function newestMtime(dir) {
   let newest = 0;

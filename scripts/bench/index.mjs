@@ -24,6 +24,7 @@ const PARTS = {
   coldStart: { file: 'cold-start.mjs' },
   types: { file: 'types.mjs' },
   size: { file: 'size.mjs' },
+  redis: { file: 'redis-store.mjs' },
 };
 
 function machine() {

@@ -102,7 +102,20 @@ function sizeRows(s) {
   ];
 }
 
-const SECTIONS = { pagination: paginationRows, coldStart: coldRows, types: typeRows, size: sizeRows };
+function redisRows(r) {
+  if (r.skipped) return [`Redis stores (@coveton/sdk/redis): skipped, ${r.skipped}`];
+  const ms = (us) => `${(us / 1000).toFixed(3)} ms`;
+  const row = (label, base, redis, added) => [label, ms(r.rows[base].wallUs), NA, NA, NA, NA, ms(r.rows[redis].wallUs), `${added.wallUs < 0 ? '-' : '+'}${ms(Math.abs(added.wallUs))}`, verdict(added.wallUs < 1000, '< 1 ms added')];
+  return [
+    `Redis stores (@coveton/sdk/redis), GET /api-keys/{id}: sequential, median of ${r.rounds} rounds x ${r.calls} calls; fetch column: the memory store, sdk column: Redis (a PING: ${ms(r.pingUs)})`,
+    row('  rate-limit budget in Redis', 'memory', 'redis-rate', r.added.rate),
+    row('  session pair in Redis', 'memory-session', 'redis-session', r.added.session),
+    ...(r.added.sessionUncached ? [row('  the same, read every call', 'memory-session', 'redis-session-uncached', r.added.sessionUncached)] : []),
+    row('  both in Redis', 'memory-session', 'redis-both', r.added.both),
+  ];
+}
+
+const SECTIONS = { pagination: paginationRows, coldStart: coldRows, types: typeRows, size: sizeRows, redis: redisRows };
 
 export function describeMachine(m) {
   return `Node ${m.node} on ${m.platform} ${m.arch}, ${m.cpus} x ${m.cpuModel}, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM, load average ${m.loadBefore.map((l) => l.toFixed(2)).join(' ')} at start`;

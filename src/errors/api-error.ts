@@ -150,8 +150,11 @@ const BY_STATUS: Record<number, typeof APIError> = {
 
 /** Picks the class: the envelope's code when it is one we know, else the status. */
 export function errorClassFor(status: number, code: string | undefined): typeof APIError {
-  if (code && code in BY_CODE) return BY_CODE[code as ErrorCode];
-  return BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);
+  // Own keys only: the code is the server's string, and `in` would also find `constructor`,
+  // `toString` or `__proto__` on the prototype (a server answering `"code": "constructor"`
+  // made the SDK throw `new Object(...)` instead of an error).
+  if (code && Object.hasOwn(BY_CODE, code)) return BY_CODE[code as ErrorCode];
+  return (Object.hasOwn(BY_STATUS, status) ? BY_STATUS[status] : undefined) ?? (status >= 500 ? InternalServerError : APIError);
 }
 
 export type { ErrorEnvelope };

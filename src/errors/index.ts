@@ -23,3 +23,4 @@ export {
   UnexpectedResponseError,
 } from './transport.js';
 export { SessionExpiredError } from './session.js';
+export { TokenStoreError } from './store.js';

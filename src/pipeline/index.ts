@@ -4,7 +4,7 @@
 // under the attempt's timer, and asks the policy (./policy.ts) what next. The call ends with
 // the answer or with the one typed error built by ./outcome.ts. See src/README.md for the hops.
 import { CovetonError } from '../errors/base.js';
-import { APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
+import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
 import { parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../http/outgoing.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
@@ -13,7 +13,7 @@ import { safeUrl } from '../redact.js';
 import { callLimits } from '../validate.js';
 import type { Credentials } from './credentials.js';
 import { assertHeaderValues } from './identity.js';
-import { connectionError, failure, type Failed } from './outcome.js';
+import { connectionError, failure, refusedRedirect, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { attemptSignal, sleep } from './signal.js';
 
@@ -34,7 +34,8 @@ export interface RetryEvent {
 export interface AttemptGate {
   tryAcquire(): (() => void) | undefined;
   acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void>;
-  observe(status: number, headers: HeaderReader): void;
+  /** `turn` (the release the gate handed out) says which send this answers. */
+  observe(status: number, headers: HeaderReader, turn?: () => void): void;
 }
 
 /** One call through the pipeline. */
@@ -93,7 +94,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
   const cap = options.maxResponseBytes;
 
   /** One attempt: headers, credential, send, and the body read under the attempt's timer. */
-  async function attempt(request: Outgoing, call: Call, timeout: number, deadlineLeft: number, anonymous: boolean) {
+  async function attempt(request: Outgoing, call: Call, timeout: number, deadlineLeft: number, anonymous: boolean, turn: (() => void) | undefined) {
     // With no timeout, no deadline and no caller signal there is nothing to abort: skip the
     // signal, whose cost inside fetch is much of what the SDK adds to a fast local call.
     const bounded = call.signal || Number.isFinite(timeout) || Number.isFinite(deadlineLeft);
@@ -115,7 +116,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         return { error: connectionError(error, guard?.reason(), request.url, { timeout, deadline: call.deadline ?? options.deadline }, parts.secrets()), sessionToken };
       }
       const facts = readFacts(reply.headers);
-      gate?.observe(reply.status, reply.headers);
+      gate?.observe(reply.status, reply.headers, turn);
       const { status } = reply;
       const answer: Answer = { reply, facts };
       try {
@@ -171,7 +172,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       }
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
-        result = await attempt(request, call, timeout, left, anonymous);
+        result = await attempt(request, call, timeout, left, anonymous, release);
       } finally {
         release?.();
       }
@@ -198,7 +199,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         if (answer && call.returnErrors) return answer;
         throw failure(failed, call.endpoint, [...parts.secrets(), ...(call.secrets ?? [])]);
       }
-      if (next.do === 'refuse') throw new RedirectError(status!, next.location, call.endpoint, next.why);
+      if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, [...parts.secrets(), ...(call.secrets ?? [])]);
       if (next.do === 'follow') {
         state.redirects++;
         const headers = { ...request.headers };

@@ -17,7 +17,8 @@ export interface SessionOptions {
   refreshToken?: string;
   /**
    * Where the pair lives. Share one store (with a `lock`) between clients, processes or tabs
-   * that share a session, so that only one of them refreshes.
+   * that share a session, so that only one of them refreshes. For a fleet of processes, use
+   * `redisTokenStore` from `@coveton/sdk/redis`.
    * @default an in-memory store of this client only
    * @example createCoveton({ tokenStore: { get: () => load(), set: (t) => save(t), lock: (fn) => navigator.locks.request('coveton', fn) } })
    */
@@ -41,4 +42,12 @@ export interface SessionOptions {
    * @example createCoveton({ refreshMargin: 120_000 })
    */
   refreshMargin?: number;
+  /**
+   * The longest the client waits for one token-store operation (get, set, claim) or for
+   * `onTokens`, in ms. Past it the call fails with `TokenStoreError`; a refresh that could not
+   * read or claim the store is never sent, so its refresh token is not spent.
+   * @default 10000
+   * @example createCoveton({ tokenStore: redisTokenStore(redis, { key }), storeTimeout: 2_000 })
+   */
+  storeTimeout?: number;
 }

@@ -28,6 +28,10 @@ const REQUIRED = [
   'dist/webhooks.cjs',
   'dist/webhooks.d.ts',
   'dist/webhooks.d.cts',
+  'dist/redis.js',
+  'dist/redis.cjs',
+  'dist/redis.d.ts',
+  'dist/redis.d.cts',
   'dist/cli.js',
   'generated/openapi.json',
   'generated/openapi.yaml',
@@ -43,13 +47,16 @@ const EVENT = JSON.stringify({ id: 'evt_1', type: 'api_key.created', createdAt: 
 const ESM_CHECK = `
 import { createCoveton, VERSION } from '@coveton/sdk';
 import { constructEvent, signPayload } from '@coveton/sdk/webhooks';
+import { redisTokenStore } from '@coveton/sdk/redis';
 import spec from '@coveton/sdk/openapi.json' with { type: 'json' };
 const seen = [];
+// The Redis entry loads without the redis package (an optional peer): it takes the user's client.
+const stored = await redisTokenStore({ evalSha: async () => null, eval: async () => null }, { key: 'k' }).get();
 const coveton = createCoveton({ apiKey: 'ak_test_123', baseUrl: 'https://api.example.test/v1', maxRetries: 0, fetch: ${STUB_FETCH} });
 const key = await coveton.apiKeys.get('key_1');
 const body = ${JSON.stringify(EVENT)};
 const event = await constructEvent(body, await signPayload(body, 'whsec_test'), 'whsec_test');
-console.log(JSON.stringify({ VERSION, key, seen, event: event.type, openapi: spec.openapi, paths: Object.keys(spec.paths).length }));
+console.log(JSON.stringify({ VERSION, key, seen, event: event.type, openapi: spec.openapi, paths: Object.keys(spec.paths).length, redis: stored === undefined }));
 `;
 
 const CJS_CHECK = `
@@ -112,7 +119,7 @@ describe('the packed package', () => {
   it('declares what it supports: engines, sideEffects, ESM and CJS exports with types first', () => {
     expect(manifest.engines.node).toMatch(/^>=20/);
     expect(manifest.sideEffects).toBe(false);
-    for (const subpath of ['.', './webhooks']) {
+    for (const subpath of ['.', './webhooks', './redis']) {
       const entry = manifest.exports[subpath];
       // '.' has a Node build (the undici transport); Bun and Deno, which also answer to `node`,
       // are sent to the fetch build first, like every other runtime.
@@ -122,6 +129,9 @@ describe('the packed package', () => {
         expect(Object.keys(build.require)).toEqual(['types', 'default']);
       }
     }
+    // node-redis only for those who ask for the Redis stores.
+    expect(manifest.peerDependenciesMeta.redis).toEqual({ optional: true });
+    expect(manifest.dependencies.redis).toBeUndefined();
     expect(manifest.exports['./openapi.json']).toBe('./generated/openapi.json');
     expect(manifest.exports['./openapi.yaml']).toBe('./generated/openapi.yaml');
   });
@@ -160,6 +170,7 @@ describe('the packed package', () => {
       event: 'api_key.created',
       openapi: expect.stringMatching(/^3\.1\./),
       paths: expect.any(Number),
+      redis: true,
     });
     expect(out.paths).toBeGreaterThan(40);
   });

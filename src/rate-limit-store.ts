@@ -1,0 +1,148 @@
+// Where the rate-limit budget lives. The local queue (order, concurrency, deadline, abort) asks
+// the store one question per send, "may this one go now, or how long until it may?", and tells
+// it what each response reported. The default keeps the figures in this client's memory;
+// `@coveton/sdk/redis` keeps them in Redis so that a fleet of processes spends one budget.
+// Both follow the same rules, written once here and once in the Redis script.
+import type { Logger } from './logger.js';
+
+/** Asking the store for one send. */
+export interface RateLimitTake {
+  /** This machine's clock (ms). */
+  now: number;
+  /** Sends of this process still waiting for their answer. */
+  inFlight: number;
+  /** The caller's own budget, if any. */
+  budget?: { requests: number; interval: number } | undefined;
+}
+
+/**
+ * The store's answer: a `ticket` (the send may go; hand the ticket back with its answer), or
+ * how long to `wait` (ms) and why. `learning` means nobody has seen the server's figures yet
+ * and this process has a send out: wait for its answer (`wait` is Infinity).
+ */
+export type RateLimitDecision = { ticket: number } | { wait: number; why: 'learning' | 'pause' | 'window' | 'budget' };
+
+/** How one send ended: what its response reported, or nothing (no answer came). Once per ticket. */
+export interface RateLimitReport {
+  /** This machine's clock (ms). */
+  now: number;
+  /** The ticket of the send this answers. */
+  ticket: number | undefined;
+  /** A response came (with or without figures); false when the send failed without one. */
+  answered: boolean;
+  /** The server's figures, when plausible; `resetAt` in ms. */
+  figures?: { limit: number; remaining: number; resetAt: number } | undefined;
+  /** A 429: its Retry-After (ms, if it said) and the longest pause allowed (`maxRetryAfter`). */
+  tooMany?: { retryAfter: number | undefined; maxPause: number } | undefined;
+}
+
+/** A rate-limit budget, possibly shared by many processes. Either method may be async. */
+export interface RateLimitStore {
+  /** One send: a ticket (it may go now), or how long to wait. */
+  take(request: RateLimitTake): RateLimitDecision | Promise<RateLimitDecision>;
+  /** How a send ended; called once per ticket. */
+  report(report: RateLimitReport): void | Promise<void>;
+  /** Called once by the client that uses the store, with its logger (already filtered by `logLevel`). */
+  attach?(context: { logger: Logger }): void;
+}
+
+/** The default store: this client's memory. */
+export interface MemoryRateLimitStore extends RateLimitStore {
+  take(request: RateLimitTake): RateLimitDecision;
+  report(report: RateLimitReport): void;
+  /** Counts a send that another store let go, so that these figures stay right for a fallback. */
+  spend(now: number, budget: RateLimitTake['budget']): number;
+}
+
+/**
+ * The default rate-limit store: this client's memory.
+ * @param options.learnFirst While no answer has been seen, let one send out at a time, so that
+ * a burst at start-up does not overrun a budget nobody knows yet (shared stores do; one client
+ * alone does not need to).
+ */
+export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): MemoryRateLimitStore {
+  /** What is left in the current window: the limit less every send since the window began. */
+  let left = Number.POSITIVE_INFINITY;
+  /** Sends since the current window began (the first send after the last one ended). */
+  let taken = 0;
+  let windowEnd = 0;
+  /** The window end at which `left` was last refilled (windows are fixed: one begins where the last ended). */
+  let refilledAt = -1;
+  /** The last ticket handed out before that refill: sends up to it still out were counted in the new window. */
+  let refillSeq = 0;
+  let pausedUntil = 0;
+  let limit = Number.POSITIVE_INFINITY;
+  let learned = !options.learnFirst;
+  let seq = 0;
+  let sent: number[] = [];
+  /** Tickets of the sends not answered yet. */
+  const out = new Set<number>();
+
+  const refill = (now: number, force = false) => {
+    if (now < windowEnd || (refilledAt === windowEnd && !force)) return;
+    refilledAt = windowEnd;
+    refillSeq = seq;
+    // Sends still out when the window turned may land in the new one: count them there (and
+    // give each back when its answer says the old window counted it).
+    taken = out.size;
+    left = force ? Math.max(1, limit - taken) : limit - taken;
+  };
+  const spend = (now: number, budget: RateLimitTake['budget']) => {
+    refill(now);
+    left--;
+    taken++;
+    if (budget) sent.push(now);
+    out.add(++seq);
+    return seq;
+  };
+
+  return {
+    take({ now, inFlight, budget }) {
+      if (!learned && inFlight > 0) return { wait: Number.POSITIVE_INFINITY, why: 'learning' };
+      if (pausedUntil > now) return { wait: pausedUntil - now, why: 'pause' };
+      refill(now);
+      if (left <= 0 && now >= windowEnd) {
+        // Spent since the window that was known ended, and no answer yet says when the new one
+        // ends: wait for the answers out; with none out, nobody will tell, so start afresh.
+        if (inFlight > 0) return { wait: Number.POSITIVE_INFINITY, why: 'learning' };
+        refill(now, true);
+      }
+      if (left <= 0) return { wait: windowEnd - now, why: 'window' };
+      if (budget) {
+        sent = sent.filter((t) => t > now - budget.interval);
+        if (sent.length >= budget.requests) return { wait: sent[0]! + budget.interval - now, why: 'budget' };
+      }
+      return { ticket: spend(now, budget) };
+    },
+    report({ now, ticket, answered, figures, tooMany }) {
+      if (ticket !== undefined) out.delete(ticket);
+      if (answered) learned = true;
+      if (figures && ticket !== undefined && ticket <= refillSeq && figures.resetAt <= refilledAt && taken > 0) {
+        left++;
+        taken--;
+      }
+      if (figures) {
+        limit = figures.limit;
+        if (figures.resetAt > windowEnd) {
+          // The first answer from a new window: its limit less what was sent since it began
+          // (exact for our own sends), or what the server says if others spent some too.
+          windowEnd = figures.resetAt;
+          left = Math.min(figures.limit - taken, figures.remaining);
+        } else if (figures.resetAt === windowEnd && windowEnd > now) {
+          // Later answers lower it only when someone outside this store spent from the window.
+          left = Math.min(left, figures.remaining);
+        }
+      }
+      if (tooMany) {
+        // Capped: a Retry-After of an hour must not freeze every caller for an hour; past the cap
+        // the next request meets the server's 429 again and fails at once in the retry loop.
+        const wait = Math.min(tooMany.retryAfter ?? Math.max(0, windowEnd - now), tooMany.maxPause);
+        pausedUntil = Math.max(pausedUntil, now + wait);
+        // The 429's own Retry-After is the server's last word on when to go on.
+        windowEnd = Math.min(windowEnd, pausedUntil);
+        left = 0;
+      }
+    },
+    spend,
+  };
+}

@@ -1,0 +1,6 @@
+// `@coveton/sdk/redis`: sessions and rate limits shared by a fleet of processes, on Redis.
+// Node only; needs the `redis` package (node-redis), an optional peer dependency of the SDK.
+export { redisTokenStore, type RedisTokenStoreOptions } from './token-store.js';
+export { redisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.js';
+export type { RedisScripting } from './scripts.js';
+export { RedisStoreError } from './scripts.js';

@@ -1,0 +1,60 @@
+// Every Redis operation of the stores is one Lua script, so that each decision is atomic and
+// the stores need nothing of the client but EVALSHA/EVAL (node-redis 4 to 6, a cluster client,
+// or a test double). Web Crypto only (SHA-1, random ids): no Node-only API here either. Scripts run by SHA-1, loaded on first use (NOSCRIPT) and again after a
+// restart; every call is bounded, because a client whose server is gone queues commands.
+
+/** The part of a node-redis client (`createClient()`, `createCluster()`) the stores use. */
+export interface RedisScripting {
+  /** Runs a loaded script by its SHA-1 (rejects with NOSCRIPT when Redis does not have it). */
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** Runs (and loads) a script. */
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** node-redis 5+: commands given up on are dropped from its offline queue instead of running later. */
+  withCommandOptions?(options: { timeout?: number }): RedisScripting;
+}
+
+export interface Script {
+  source: string;
+  /** The SHA-1 EVALSHA wants, computed on first use (Web Crypto digests are async). */
+  sha(): Promise<string>;
+}
+
+/** SHA-1 in hex, as Redis names scripts (and as `redis.sha1hex` computes it inside one). */
+export async function sha1hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function script(source: string): Script {
+  let sha: Promise<string> | undefined;
+  return { source, sha: () => (sha ??= sha1hex(source)) };
+}
+
+/**
+ * What the stores throw. The client turns it into its `TokenStoreError` (sessions) or falls
+ * back to its own figures (rate limits); this entry point keeps no copy of the SDK's classes.
+ */
+export class RedisStoreError extends Error {
+  override name = 'RedisStoreError';
+}
+
+/** A runner that gives up after `timeout` ms, whatever the client does. */
+export function scriptRunner(client: RedisScripting, timeout: number) {
+  const redis = typeof client.withCommandOptions === 'function' ? client.withCommandOptions({ timeout }) : client;
+  const bounded = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      // On expiry, give I/O one more turn first (setImmediate runs after the poll phase): on a
+      // blocked event loop the answer may be waiting in the socket while the timer fires.
+      const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), Math.min(timeout, 2 ** 31 - 1));
+      work.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  return async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
+    const options = { keys, arguments: args.map(String) };
+    try {
+      return await bounded(redis.evalSha(await s.sha(), options));
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      return bounded(redis.eval(s.source, options));
+    }
+  };
+}

@@ -1,0 +1,160 @@
+// A token store for a fleet of processes sharing one user session (seed 002: a replayed
+// refresh token revokes the whole family). The pair lives in one Redis hash; a lock lets one
+// process refresh at a time; a claim marks the stored refresh token as being spent, so that a
+// process that takes the lock after a holder died mid-refresh never sends it a second time.
+import type { SessionTokens, TokenStore } from '../session/tokens.js';
+import { RedisStoreError, script, scriptRunner, sha1hex, type RedisScripting } from './scripts.js';
+
+/** Options of {@link redisTokenStore}. */
+export interface RedisTokenStoreOptions {
+  /**
+   * The Redis key of the session (the lock uses `<key>:lock`). One key per user session.
+   * @example redisTokenStore(redis, { key: 'coveton:session:usr_8f2a' })
+   */
+  key: string;
+  /**
+   * How long the lock lives unless its holder renews it (ms). A holder that dies stops
+   * renewing: the others go on after at most this long.
+   * @default 10000
+   * @example redisTokenStore(redis, { key, lockTtl: 5_000 })
+   */
+  lockTtl?: number;
+  /**
+   * The longest a process waits for the lock (ms) before the call fails with `TokenStoreError`.
+   * @default 30000
+   * @example redisTokenStore(redis, { key, lockWait: 15_000 })
+   */
+  lockWait?: number;
+  /**
+   * The longest one Redis command may take (ms); past it the operation fails with
+   * `TokenStoreError` and no refresh is sent.
+   * @default 1000
+   * @example redisTokenStore(redis, { key, commandTimeout: 500 })
+   */
+  commandTimeout?: number;
+  /**
+   * Reuse a pair read from Redis for this long (ms) outside the lock, so that a busy process
+   * does not read Redis on every call. Under the lock (a refresh) the store is always read.
+   * Another process's new pair or logout reaches this one at most this much later.
+   * @default 1000
+   * @example redisTokenStore(redis, { key, cacheFor: 0 }) // read Redis on every call
+   */
+  cacheFor?: number;
+  /**
+   * Expire the stored pair after this long without a write (ms), e.g. the refresh token's lifetime.
+   * @default undefined (kept until logout or the end of the session)
+   * @example redisTokenStore(redis, { key, ttl: 30 * 24 * 3600_000 })
+   */
+  ttl?: number;
+}
+
+const GET = script(`return redis.call('HGET', KEYS[1], 'pair')`);
+// A new pair replaces the old one and its claim in one step.
+const SET = script(`
+redis.call('DEL', KEYS[1])
+if ARGV[1] ~= '' then
+  redis.call('HSET', KEYS[1], 'pair', ARGV[1])
+  if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+end
+return 1`);
+// The stored refresh token is compared by its SHA-1, so the token itself is never a script
+// argument (arguments can show up in SLOWLOG and MONITOR). 1: claimed by us; 0: not ours.
+const CLAIM = script(`
+local raw = redis.call('HGET', KEYS[1], 'pair')
+if not raw then return 0 end
+local ok, pair = pcall(cjson.decode, raw)
+if not ok or type(pair.refreshToken) ~= 'string' or redis.sha1hex(pair.refreshToken) ~= ARGV[1] then return 0 end
+local by = redis.call('HGET', KEYS[1], 'claim')
+if by and by ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'claim', ARGV[2])
+return 1`);
+// SET NX PX with a random owner; else how long the current holder has left.
+const ACQUIRE = script(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+return redis.call('PTTL', KEYS[1])`);
+// Renew and release only as the owner: a holder whose lock expired must not touch the next one's.
+const RENEW = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`);
+const RELEASE = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A {@link TokenStore} in Redis, with a distributed lock, for processes that share one session.
+ * @example
+ * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const coveton = createCoveton({ tokenStore: redisTokenStore(redis, { key: 'coveton:session:usr_8f2a' }) });
+ */
+export function redisTokenStore(client: RedisScripting, options: RedisTokenStoreOptions): TokenStore & { readonly key: string } {
+  const { key } = options;
+  if (typeof key !== 'string' || key === '') throw new TypeError('redisTokenStore: `key` must be a non-empty string');
+  const lockKey = `${key}:lock`;
+  const lockTtl = options.lockTtl ?? 10_000;
+  const lockWait = options.lockWait ?? 30_000;
+  const run = scriptRunner(client, options.commandTimeout ?? 1_000);
+  /** Who claims for this store: the same process may take back a claim whose answer it lost. */
+  const claimant = crypto.randomUUID();
+  const cacheFor = options.cacheFor ?? 1_000;
+  /** The last pair read or written, and when; never used while this process holds the lock. */
+  let cached: { tokens: SessionTokens | undefined; at: number } | undefined;
+  let holding = 0;
+
+  const call = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new RedisStoreError(`Redis failed on ${operation} (${error instanceof Error ? error.name : 'error'})`, { cause: error });
+    }
+  };
+
+  return {
+    key,
+    get: () => {
+      if (cached && holding === 0 && Date.now() - cached.at < cacheFor) return Promise.resolve(cached.tokens);
+      return call('get', async () => {
+        const at = Date.now();
+        const raw = await run(GET, [key], []);
+        const tokens = typeof raw === 'string' ? (JSON.parse(raw) as SessionTokens) : undefined;
+        cached = { tokens, at };
+        return tokens;
+      });
+    },
+    set: (tokens) =>
+      call('set', async () => {
+        cached = undefined;
+        const value = tokens ? JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt }) : '';
+        await run(SET, [key], [value, options.ttl ?? 0]);
+        cached = { tokens, at: Date.now() };
+      }),
+    claim: (refreshToken) =>
+      call('claim', async () => (await run(CLAIM, [key], [await sha1hex(refreshToken), claimant])) === 1),
+    async lock<T>(fn: () => Promise<T>): Promise<T> {
+      const owner = crypto.randomUUID();
+      const started = Date.now();
+      for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+        const left = Number(await call('lock', () => run(ACQUIRE, [lockKey], [owner, lockTtl])));
+        if (left === -1) break;
+        const waited = Date.now() - started;
+        if (waited >= lockWait) throw new RedisStoreError(`The session lock was held by another process for ${waited} ms (lockWait ${lockWait} ms)`);
+        // Not a tight loop: back off, and never sleep past the holder's expiry or our own limit.
+        await sleep(Math.max(1, Math.min(pause, left > 0 ? left : pause, lockWait - waited)));
+      }
+      holding++;
+      // Renew while the holder works, so a slow refresh keeps the lock and a dead one loses it.
+      const renew = setInterval(() => void run(RENEW, [lockKey], [owner, lockTtl]).catch(() => undefined), Math.max(10, Math.floor(lockTtl / 3)));
+      (renew as { unref?: () => void }).unref?.();
+      try {
+        return await fn();
+      } finally {
+        holding--;
+        clearInterval(renew);
+        // Not awaited: the refresh's outcome need not wait for it, and commands on one
+        // connection run in order. If it fails, the lock expires on its own within lockTtl.
+        void run(RELEASE, [lockKey], [owner]).catch(() => undefined);
+      }
+    },
+  };
+}

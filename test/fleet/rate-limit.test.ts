@@ -1,0 +1,133 @@
+// A fleet of 8 Node processes spending one rate-limit budget through Redis, against a server
+// that enforces it (fixed windows of 50 requests per 1 or 2 seconds, the API's 120 a minute
+// scaled down so that a run takes seconds). Real redis-server, real child processes, real time.
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { startFleet, tally, type Fleet } from './fleet.js';
+import { startRedis, type RedisServer } from './redis-server.js';
+
+const LIMIT = 50;
+const API_KEY = 'ak_test_fleetRateLimit1234567890';
+
+let redis: RedisServer;
+let fleet: Fleet;
+let server: FaultServer;
+let keyNo = 0;
+beforeAll(async () => {
+  [redis, fleet] = await Promise.all([startRedis(), startFleet(8)]);
+});
+afterAll(async () => {
+  await fleet?.close();
+  await redis?.close();
+});
+afterEach(async () => {
+  await server?.close();
+});
+
+/** Windows aligned on the clock, as the API's are: X-RateLimit-Reset is the window's end, exact. */
+async function budgetServer(WINDOW: number) {
+  const stats = { tooMany: 0, accepted: [] as number[], processed: new Map<string, number>(), log: [] as string[] };
+  let windowStart = 0;
+  let count = 0;
+  server = await startFaultServer((req, res) => {
+    const now = Date.now();
+    if (now >= windowStart + WINDOW) {
+      windowStart = now - (now % WINDOW);
+      count = 0;
+    }
+    count++;
+    const end = windowStart + WINDOW;
+    const headers = { 'X-RateLimit-Limit': String(LIMIT), 'X-RateLimit-Remaining': String(Math.max(0, LIMIT - count)), 'X-RateLimit-Reset': String(end / 1000) };
+    if (count > LIMIT) {
+      stats.tooMany++;
+      return json(res, 429, { error: { code: 'RATE_LIMITED', message: 'slow down' } }, { ...headers, 'Retry-After': String(Math.ceil((end - now) / 1000)), 'Retry-After-Ms': String(end - now) });
+    }
+    stats.accepted.push(now);
+    const key = String(req.headers['idempotency-key'] ?? '');
+    if (key) stats.processed.set(key, (stats.processed.get(key) ?? 0) + 1);
+    json(res, req.method === 'POST' ? 201 : 200, { id: 'key_1' }, headers);
+  });
+  return stats;
+}
+
+/** Each test its own budget key. `rateTimeout` is the store's commandTimeout in the workers. */
+const shared = (rateTimeout: number) => ({ baseUrl: server.url, apiKey: API_KEY, redisUrl: redis.url, rateKey: `coveton:rate:fleet${++keyNo}`, rateTimeout });
+
+describe('a fleet of processes spending one rate-limit budget through Redis', () => {
+  it('8 processes x 25 concurrent calls against 50 per 2 s: 200 successes, at most one 429, within 10% of the ideal schedule', async () => {
+    const WINDOW = 2_000;
+    const stats = await budgetServer(WINDOW);
+    const config = shared(2_000); // generous: this test is about the schedule, not about a slow Redis
+    await fleet.configure(() => config);
+    // Start just after a window turns, so that the first window is a whole one, as the ideal assumes.
+    await new Promise((r) => setTimeout(r, WINDOW - (Date.now() % WINDOW) + 10));
+    const replies = await fleet.run(25, 'get');
+    expect(tally(replies)).toEqual({ ok: 200 });
+    expect(stats.tooMany).toBeLessThanOrEqual(1);
+    // Ideal: the first window holds what the fleet could send once one answer told it the
+    // figures (up to 50; on a quiet machine all 50), then 50 leave at the start of each next
+    // window. Measured: that no window was wasted after the first, and when the fleet's last
+    // batch started (how long a batch takes to leave depends on the machine, not on the schedule).
+    const windowOf = (t: number) => Math.floor(t / WINDOW);
+    const first = stats.accepted[0]!;
+    const inFirst = stats.accepted.filter((t) => windowOf(t) === windowOf(first)).length;
+    const windows = 1 + Math.ceil((200 - inFirst) / LIMIT);
+    const ideal = (windowOf(first) + windows - 1) * WINDOW - first;
+    const lastWindow = windowOf(stats.accepted.at(-1)!);
+    const actual = stats.accepted.find((t) => windowOf(t) === lastWindow)! - first;
+    expect(inFirst).toBeGreaterThan(LIMIT / 2);
+    expect(lastWindow - windowOf(first) + 1).toBe(windows);
+    expect(actual).toBeGreaterThanOrEqual(ideal);
+    expect(actual).toBeLessThanOrEqual(ideal * 1.1);
+    if (process.env.COVETON_REPORT) console.log('fleet rate limit: shared store', { ok: 200, tooMany: stats.tooMany, inFirstWindow: inFirst, windows, idealMs: ideal, actualMs: actual, lastSentMs: stats.accepted.at(-1)! - first });
+  });
+
+  it('control: the same fleet with each process on its own figures overruns the budget', async () => {
+    const stats = await budgetServer(1_000);
+    await fleet.configure(() => ({ baseUrl: server.url, apiKey: API_KEY, maxRetries: 0 }));
+    const outcomes = tally(await fleet.run(25, 'get'));
+    expect(stats.tooMany).toBeGreaterThan(50); // 150 when the 8 bursts land in one window
+    expect(outcomes.RateLimitedError).toBe(stats.tooMany);
+    if (process.env.COVETON_REPORT) console.log('fleet rate limit: control, no shared store', { ...outcomes, tooMany: stats.tooMany });
+  });
+
+  it('Redis stopped and restarted mid-run: one warning per process, local figures meanwhile, back on Redis after; 0 lost or duplicated writes', async () => {
+    const stats = await budgetServer(1_000);
+    const config = { ...shared(400), maxRetries: 4 };
+    await fleet.configure(() => config);
+    const run = fleet.run(25, 'create', 'rl');
+    await new Promise((r) => setTimeout(r, 1_200));
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 1_500)); // longer than the stores' commandTimeout (400 ms)
+    await redis.start();
+    const replies = await run;
+    // On local figures the processes overrun the budget until Redis is back: the server's 429s
+    // pause each queue and the calls are retried; one that runs out of retries is a typed error.
+    const outcomes = tally(replies);
+    expect(Object.keys(outcomes).filter((k) => k !== 'ok' && k !== 'RateLimitedError')).toEqual([]);
+    expect(outcomes.ok).toBeGreaterThanOrEqual(180);
+    // At most one warning per process (a process whose queue slept through the outage on a
+    // window timer never met it), and each process that warned says so when Redis is back.
+    const warned = replies.map((r) => r!.warnings.filter((w) => w.startsWith('warn')));
+    expect(warned.every((w) => w.length <= 1 && w.every((line) => line.includes('shared rate-limit store is unreachable')))).toBe(true);
+    expect(warned.filter((w) => w.length === 1).length).toBeGreaterThanOrEqual(4);
+    // Every write that succeeded reached the server's handler exactly once; the others never did.
+    expect(stats.processed.size).toBe(outcomes.ok);
+    expect([...stats.processed.values()].every((n) => n === 1)).toBe(true);
+    // After the restart the fleet spends from Redis again (a process whose last Redis call
+    // failed less than a second ago asks Redis again once that second is over).
+    await new Promise((r) => setTimeout(r, 1_100));
+    const after = await fleet.run(5, 'get');
+    expect(tally(after)).toEqual({ ok: 40 });
+    const client = await createClient({ url: redis.url }).connect();
+    const seq = Number(await client.hGet(config.rateKey, 'seq'));
+    await client.close();
+    expect(seq).toBeGreaterThanOrEqual(40);
+    replies.forEach((reply, i) => {
+      const back = [...reply!.warnings, ...after[i]!.warnings].filter((w) => w.includes('answers again'));
+      expect(back).toHaveLength(warned[i]!.length);
+    });
+    if (process.env.COVETON_REPORT) console.log('fleet rate limit: redis restarted', { ...outcomes, tooMany: stats.tooMany, processesWarned: warned.filter((w) => w.length).length, seqAfter: seq });
+  });
+});

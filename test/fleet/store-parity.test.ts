@@ -1,0 +1,81 @@
+// The Redis rate-limit store runs the memory store's rules in Lua. This test drives both with
+// the same random histories (takes, answers with or without figures, 429s, an own budget) and
+// requires the same decision at every step, against a real redis-server.
+import fc from 'fast-check';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryRateLimitStore, type RateLimitDecision } from '../../src/index.js';
+import { redisBudget as redisRateLimitStore } from '../../src/redis/rate-limit-store.js';
+import { startRedis, type RedisServer } from './redis-server.js';
+
+let redis: RedisServer;
+const connect = (url: string) => createClient({ url }).connect();
+let client: Awaited<ReturnType<typeof connect>>;
+beforeAll(async () => {
+  redis = await startRedis();
+  client = await connect(redis.url);
+});
+afterAll(async () => {
+  await client?.close();
+  await redis?.close();
+});
+
+const WINDOW = 1_000;
+const START = 1_800_000_000_000;
+
+type Op =
+  | { kind: 'take'; dt: number }
+  | { kind: 'report'; dt: number; pick: number; answered: boolean; remaining: number | undefined; shift: number; tooMany: boolean; retryAfter: number | undefined };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('take' as const), dt: fc.integer({ min: 0, max: 400 }) }),
+  fc.record({
+    kind: fc.constant('report' as const),
+    dt: fc.integer({ min: 0, max: 400 }),
+    pick: fc.nat(),
+    answered: fc.boolean(),
+    remaining: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+    shift: fc.integer({ min: -1, max: 1 }),
+    tooMany: fc.boolean(),
+    retryAfter: fc.option(fc.integer({ min: 0, max: 1_500 }), { nil: undefined }),
+  }),
+);
+
+let run = 0;
+
+describe('redisRateLimitStore and memoryRateLimitStore', () => {
+  it('decide alike on the same random histories', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 40 }), fc.boolean(), async (ops, withBudget) => {
+        const memory = memoryRateLimitStore({ learnFirst: true });
+        const shared = redisRateLimitStore(client, { key: `parity:${++run}` });
+        const budget = withBudget ? { requests: 3, interval: 700 } : undefined;
+        let now = START;
+        const out: number[] = [];
+        for (const step of ops) {
+          now += step.dt;
+          if (step.kind === 'take') {
+            const ask = { now, inFlight: out.length, budget };
+            const a: RateLimitDecision = memory.take(ask);
+            const b: RateLimitDecision = await shared.take(ask);
+            expect(b, JSON.stringify({ ops, step })).toEqual(a);
+            if ('ticket' in a) out.push(a.ticket);
+          } else if (out.length > 0) {
+            const [ticket] = out.splice(step.pick % out.length, 1);
+            const resetAt = (Math.floor(now / WINDOW) + 1 + step.shift) * WINDOW;
+            const report = {
+              now,
+              ticket,
+              answered: step.answered,
+              figures: step.answered && step.remaining !== undefined ? { limit: 6, remaining: step.remaining, resetAt } : undefined,
+              tooMany: step.answered && step.tooMany ? { retryAfter: step.retryAfter, maxPause: 1_000 } : undefined,
+            };
+            memory.report(report);
+            await shared.report(report);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,154 @@
+// Session rules from the hardening review: a refresh answer without two tokens ends the session
+// like an ambiguous refresh; every wait on the store or onTokens is bounded; the client learns
+// the server's clock from each pair so that a fast client clock does not refresh every call.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { APIUserAbortError, createCoveton, SessionExpiredError, TokenStoreError, type CovetonOptions, type TokenStore } from '../../src/index.js';
+import { jwt } from '../support/auth-server.js';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+
+let server: FaultServer;
+afterEach(() => server?.close());
+
+const client = (options: CovetonOptions) =>
+  createCoveton({ baseUrl: server.url, logLevel: 'off', backoff: { initialDelay: 5, maxDelay: 10, jitter: 0 }, ...options });
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('refresh answers', () => {
+  const bad: [string, (res: Parameters<typeof json>[0]) => void][] = [
+    ['200 {}', (res) => json(res, 200, {})],
+    ['an HTML page', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to the captive portal</body></html>')],
+    ['a pair missing its refresh token', (res) => json(res, 200, { accessToken: jwt(now() + 900, 'n'), expiresIn: 900 })],
+    ['empty tokens', (res) => json(res, 200, { accessToken: '', refreshToken: '', expiresIn: 900 })],
+  ];
+  for (const [name, answer] of bad) {
+    it(`${name} ends the session: one SessionExpiredError for every waiter, onSessionExpired once, never Bearer undefined`, async () => {
+      server = await startFaultServer((req, res) => {
+        if (req.path === '/auth/refresh') return answer(res);
+        json(res, 200, { id: 'usr_1' });
+      });
+      const onSessionExpired = vi.fn();
+      const coveton = client({ accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001', onSessionExpired });
+      const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => coveton.users.getCurrent()));
+      const reasons = outcomes.map((o) => (o as PromiseRejectedResult).reason);
+      expect(reasons.every((r) => r instanceof SessionExpiredError)).toBe(true);
+      expect(new Set(reasons).size).toBe(1);
+      expect(onSessionExpired).toHaveBeenCalledTimes(1);
+      expect(server.requests.filter((r) => r.path === '/auth/refresh')).toHaveLength(1);
+      expect(server.requests.filter((r) => r.path === '/users/me')).toHaveLength(0);
+      expect(server.requests.some((r) => String(r.headers.authorization ?? '').includes('undefined'))).toBe(false);
+      expect(await coveton.session.tokens()).toBeUndefined();
+    });
+  }
+});
+
+describe('bounded waits on the store and onTokens', () => {
+  const hung: TokenStore = { get: () => new Promise(() => {}), set: () => new Promise(() => {}) };
+
+  it('a call whose store never answers fails with TokenStoreError after storeTimeout, sending nothing', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, { id: 'usr_1' }));
+    const coveton = client({ tokenStore: hung, storeTimeout: 200 });
+    const started = Date.now();
+    await expect(coveton.users.getCurrent()).rejects.toBeInstanceOf(TokenStoreError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('logout() with a store that never answers ends after storeTimeout, and at once on the caller\'s signal', async () => {
+    server = await startFaultServer((req, res) => res.writeHead(204).end());
+    const coveton = client({ tokenStore: hung, storeTimeout: 300 });
+    let started = Date.now();
+    await expect(coveton.session.logout()).rejects.toBeInstanceOf(TokenStoreError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    const patient = client({ tokenStore: hung, storeTimeout: 60_000 });
+    const controller = new AbortController();
+    started = Date.now();
+    setTimeout(() => controller.abort(), 100);
+    await expect(patient.session.logout({ signal: controller.signal })).rejects.toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('an onTokens that never returns does not hold the refreshed call past storeTimeout, and the pair is kept', async () => {
+    let issued = 0;
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/refresh') return json(res, 200, { accessToken: jwt(now() + 900, `n${++issued}`), refreshToken: `rt_next_${issued}`, expiresIn: 900 });
+      json(res, 200, { id: 'usr_1' });
+    });
+    const coveton = client({ accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001', onTokens: () => new Promise(() => {}), storeTimeout: 200 });
+    const started = Date.now();
+    await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await coveton.session.tokens())?.refreshToken).toBe('rt_next_1');
+  });
+
+  it('aborting a call that waits on a hung store rejects with APIUserAbortError at once', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, { id: 'usr_1' }));
+    const coveton = client({ tokenStore: { ...hung, get: () => Promise.resolve({ accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_1' }), lock: () => new Promise(() => {}) }, storeTimeout: 60_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    await expect(coveton.users.getCurrent({ signal: controller.signal })).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('a store that misses a write', () => {
+  it('a new pair the store failed to take is stored again on the next read, and onTokens failing does not keep it out', async () => {
+    let issued = 0;
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/refresh') return json(res, 200, { accessToken: jwt(now() + 900, `n${++issued}`), refreshToken: `rt_next_${issued}`, expiresIn: 900 });
+      json(res, 200, { id: 'usr_1' });
+    });
+    let current: { accessToken: string; refreshToken: string } | undefined = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
+    let failNextSet = true;
+    const store: TokenStore = {
+      get: async () => current,
+      set: async (t) => {
+        if (failNextSet && t) {
+          failNextSet = false;
+          throw new Error('ECONNRESET');
+        }
+        current = t;
+      },
+    };
+    const coveton = client({ tokenStore: store, onTokens: () => { throw new Error('disk full'); } });
+    await coveton.users.getCurrent();
+    expect(current?.refreshToken).toBe('rt_original_0001'); // the write was lost...
+    await coveton.users.getCurrent();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(current?.refreshToken).toBe('rt_next_1'); // ...and made again
+    expect(issued).toBe(1);
+  });
+});
+
+describe('clock skew', () => {
+  /** An auth server whose clock is 16 minutes behind the client's. */
+  async function laggingServer() {
+    const serverNow = () => now() - 16 * 60;
+    let n = 0;
+    const pair = () => ({ accessToken: jwt(serverNow() + 900, `s${++n}`), refreshToken: `rt_skew_${n}`, expiresIn: 900, tokenType: 'Bearer' });
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/login') return json(res, 200, { ...pair(), user: { id: 'usr_1' } });
+      if (req.path === '/auth/refresh') return json(res, 200, pair());
+      json(res, 200, { id: 'usr_1' });
+    });
+    return { pair };
+  }
+  const refreshes = () => server.requests.filter((r) => r.path === '/auth/refresh').length;
+
+  it('a client clock 16 minutes fast does not refresh on every call after login', async () => {
+    await laggingServer();
+    const coveton = client({});
+    await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+    for (let i = 0; i < 5; i++) await coveton.users.getCurrent();
+    expect(refreshes()).toBe(0);
+  });
+
+  it('with a saved pair (no expiresIn yet), it refreshes once, learns the skew, and stops', async () => {
+    const { pair } = await laggingServer();
+    const coveton = client({ ...pair() });
+    for (let i = 0; i < 5; i++) await coveton.users.getCurrent();
+    expect(refreshes()).toBe(1);
+  });
+});
