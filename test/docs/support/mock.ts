@@ -12,7 +12,7 @@ export interface Mock {
 
 export async function startMock(): Promise<Mock> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'index.ts'), 'mock', '--port', String(port), '--quiet'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'bin.ts'), 'mock', '--port', String(port), '--quiet'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
