@@ -1,5 +1,5 @@
-// Small printers for the code samples: a JSON value as a TypeScript literal, a string for a
-// POSIX shell, and the naming helpers the samples' variable names come from.
+// Small printers for the TypeScript samples: a JSON value as a TypeScript literal, and the
+// naming helpers the samples' variable names come from.
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const WIDTH = 72;
@@ -24,11 +24,6 @@ export function literal(value, indent = '') {
   const flat = Array.isArray(value) ? `[${entries.join(', ')}]` : `${open}${entries.join(', ')}${close}`;
   if (flat.length + indent.length <= WIDTH && !flat.includes('\n')) return flat;
   return `${open.trim()}\n${entries.map((e) => `${inner}${e},`).join('\n')}\n${indent}${close.trim()}`;
-}
-
-/** `text` quoted for a POSIX shell. */
-export function shellQuote(text) {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export function lowerFirst(word) {

@@ -1,0 +1,130 @@
+// One reference page per operation or outbound event: what it does, the twelve samples behind
+// one switcher, the try-it console (operations only), the request and the responses.
+import { deref } from '../contract.mjs';
+import { API_KEY_PLACEHOLDER } from '../samples/http.mjs';
+import { sdkLine } from '../samples/typescript.mjs';
+import { schemaBody, schemaLink, typeLabel } from './schema.mjs';
+import { cell, escapeHtml, fence, safeMarkdown, table } from './text.mjs';
+
+const TRY_IT_NOTE =
+  'Sends the request below from your browser to the base URL you set (kept for your next visit). `npx coveton mock` runs a local mock on port 4010 that accepts any `ak_test_` key. The credential you type stays in this tab\'s memory and goes to that base URL only.';
+
+export const pagePath = (entry) => `/reference/${entry.tag}/${entry.operationId}`;
+
+function authLine(entry) {
+  if (entry.kind === 'event') return 'Sent by Coveton to your endpoint, signed with `X-Coveton-Signature` (see the [webhooks guide](/guides/webhooks)).';
+  const scheme = entry.schemes[0];
+  if (!scheme) return 'Public: no credentials.';
+  if (scheme.type === 'http') return 'Authentication: `Authorization: Bearer <token>` (an access token or an API key secret), or `X-API-Key: <secret>`.';
+  return `Authentication: the provider's \`${scheme.name}\` header, checked by Coveton.`;
+}
+
+/** What the try-it console starts from; read by the page's `<TryIt />` through its frontmatter. */
+function tryItData(spec, entry) {
+  const scheme = entry.schemes[0];
+  const auth = !scheme ? { kind: 'none' } : scheme.type === 'http' ? { kind: 'bearer' } : { kind: 'header', header: scheme.name };
+  const query = Object.fromEntries(entry.params.filter((p) => p.in === 'query').map((p) => [p.name, p.name in entry.query ? String(entry.query[p.name]) : '']));
+  const headers = Object.fromEntries(entry.headers.filter(([n]) => !scheme || n.toLowerCase() !== String(scheme.name).toLowerCase()).map(([n, v]) => [n, v]));
+  if (entry.idempotent) headers['Idempotency-Key'] = '';
+  return {
+    method: entry.method,
+    path: entry.path,
+    pathParams: Object.fromEntries(Object.entries(entry.pathValues).map(([k, v]) => [k, String(v)])),
+    query,
+    headers,
+    auth,
+    body: entry.body === undefined ? null : JSON.stringify(entry.body, null, 2),
+  };
+}
+
+function paramRows(spec, params) {
+  return params.map((p) => [`\`${p.name}\``, typeLabel(spec, p.schema), p.required ? 'yes' : '', cell(p.description ?? '')]);
+}
+
+function requestSection(spec, entry) {
+  const parts = [entry.kind === 'event' ? '## Delivery {#request}' : '## Request {#request}'];
+  for (const [where, title] of [['path', 'Path parameters'], ['query', 'Query parameters'], ['header', 'Headers']]) {
+    const params = entry.params.filter((p) => p.in === where);
+    if (params.length > 0) parts.push('', `### ${title}`, '', table(['Name', 'Type', 'Required', 'Description'], paramRows(spec, params)));
+  }
+  const media = entry.requestBody?.content?.['application/json'];
+  if (media) {
+    parts.push('', `### Body${entry.bodyRequired ? '' : ' (optional)'}`, '');
+    if (entry.requestBody.description) parts.push(safeMarkdown(entry.requestBody.description), '');
+    const ref = media.schema?.$ref;
+    if (ref) parts.push(`Schema: ${schemaLink(ref.split('/').pop())}`, '');
+    parts.push(schemaBody(spec, media.schema));
+  }
+  if (parts.length === 1) parts.push('', 'No parameters and no body.');
+  return parts.join('\n');
+}
+
+function responsesSection(spec, entry) {
+  const parts = [entry.kind === 'event' ? '## Your answer {#responses}' : '## Responses {#responses}'];
+  const errors = [];
+  for (const [status, raw] of Object.entries(entry.responses)) {
+    const response = deref(spec, raw) ?? {};
+    const media = response.content?.['application/json'];
+    const ref = media?.schema?.$ref?.split('/').pop();
+    if (/^[45]/.test(status)) {
+      errors.push([`\`${status}\``, cell(response.description ?? ''), ref ? schemaLink(ref) : '']);
+      continue;
+    }
+    parts.push('', `### ${status}`, '', safeMarkdown(response.description ?? ''));
+    if (media) {
+      parts.push('', ref ? `Schema: ${schemaLink(ref)}` : `Type: ${typeLabel(spec, media.schema)}`);
+      const first = media.examples ? deref(spec, Object.values(media.examples)[0])?.value : media.example;
+      if (first !== undefined) parts.push('', fence('json', JSON.stringify(first, null, 2)));
+    }
+    const headers = Object.keys(response.headers ?? {});
+    if (headers.length > 0) parts.push('', `Headers: ${headers.map((h) => `\`${h}\``).join(', ')}.`);
+  }
+  if (errors.length > 0) {
+    parts.push('', '### Errors', '', 'Every error has the body `{ "error": { "code", "message", "details"?, "reason"?, "requestId"? } }` (see the [errors guide](/guides/errors)).', '');
+    parts.push(table(['Status', 'When', 'Body'], errors));
+  }
+  return parts.join('\n');
+}
+
+function samplesSection(samples) {
+  const blocks = samples.map((s) => fence(s.highlight, s.code, s.label));
+  return ['## Samples {#samples}', '', '::: code-group', ...blocks, ':::'].join('\n');
+}
+
+export function operationPage(spec, entry, samples) {
+  const front = {
+    title: entry.summary,
+    description: `${entry.kind === 'event' ? 'Event' : entry.method} ${entry.path}`,
+    outline: [2, 3],
+    ...(entry.kind === 'operation' ? { tryit: tryItData(spec, entry) } : {}),
+  };
+  const method = entry.kind === 'event' ? 'event' : entry.method.toLowerCase();
+  const lines = [
+    '---',
+    ...Object.entries(front).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
+    '---',
+    '',
+    `# ${safeMarkdown(entry.summary)} {#${entry.operationId}}`,
+    '',
+    `<p class="op-line"><span class="op-method op-${method}">${escapeHtml(entry.kind === 'event' ? 'EVENT' : entry.method)}</span> <code>${escapeHtml(entry.path)}</code></p>`,
+    '',
+    entry.deprecated ? '::: warning Deprecated\nThis operation is deprecated.\n:::\n' : '',
+    safeMarkdown(entry.description),
+    '',
+    authLine(entry),
+    entry.kind === 'operation' ? `${sdkLine(entry)} Operation id: \`${entry.operationId}\`.` : `Operation id: \`${entry.operationId}\`.`,
+    '',
+    samplesSection(samples),
+    '',
+    entry.kind === 'event'
+      ? `The TypeScript sample verifies a delivery with the SDK; the others post this example delivery to your endpoint. Its signature was made with the spec's example secret, so for a delivery your handler accepts, run \`npx coveton webhooks trigger ${entry.path} --to <your endpoint> --secret <its signing secret>\` (see [testing webhook handlers](/guides/webhooks)).`
+      : `The samples send the spec's example request to production; use \`https://sandbox.api.coveton.com/v1\` while you build, and replace \`${API_KEY_PLACEHOLDER}\`.`,
+    '',
+    ...(entry.kind === 'operation' ? ['## Try it {#try-it}', '', TRY_IT_NOTE, '', '<TryIt />', ''] : []),
+    requestSection(spec, entry),
+    '',
+    responsesSection(spec, entry),
+    '',
+  ];
+  return lines.join('\n');
+}

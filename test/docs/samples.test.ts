@@ -1,0 +1,155 @@
+// The reference's code samples are generated, so they are checked like code: twelve per operation
+// and event, in the switcher's order; every one parses with its language's tree-sitter grammar
+// (tree-sitter-wasms, run by web-tree-sitter: no native build) with no error or missing node;
+// every TypeScript sample compiles, strict, against the SDK's own types and calls the resource
+// method the SDK binds for the operation; every HTTP sample calls the operation's method and URL.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as generated from '../../generated/resources.js';
+import { spec } from '../support/spec.js';
+import { root } from './support/site.js';
+// @ts-expect-error: plain .mjs modules without types
+import { loadContract } from '../../scripts/docs/contract.mjs';
+// @ts-expect-error: plain .mjs modules without types
+import { LANGUAGES } from '../../scripts/docs/languages.mjs';
+// @ts-expect-error: plain .mjs modules without types
+import { samplesFor } from '../../scripts/docs/samples/index.mjs';
+
+type Lang = { id: string; label: string; grammar: string };
+type Sample = { lang: string; label: string; code: string };
+type Entry = { kind: 'operation' | 'event'; operationId: string; method: string; path: string };
+
+const require = createRequire(import.meta.url);
+const contract = loadContract(root) as { spec: unknown; operations: Entry[] };
+const all = contract.operations.map((entry) => ({ entry, samples: samplesFor(contract.spec, entry) as Sample[] }));
+const languages = LANGUAGES as Lang[];
+
+// The oracle: the spec's own operationIds and events, and the SDK's runtime table.
+const specIds = [spec.paths, spec.webhooks].flatMap((group) =>
+  Object.values(group as Record<string, Record<string, { operationId?: string }>>).flatMap((item) => Object.values(item).flatMap((op) => (op?.operationId ? [op.operationId] : []))),
+);
+// The SDK's own tables, as it binds them: `operations` (resource methods) and, where the codegen
+// writes it, `sessionOperations` (sent by the session layer). A row is an object with `method`
+// and `path`, or a string that starts `METHOD /path`.
+type Row = string | { method: string; path: string };
+const tables = generated as unknown as Record<string, Record<string, Record<string, Row>> | undefined>;
+const sdkCalls = new Map<string, { call: string; session: boolean }>();
+for (const [table, session] of [['operations', false], ['sessionOperations', true]] as const) {
+  for (const [resource, methods] of Object.entries(tables[table] ?? {})) {
+    for (const [name, row] of Object.entries(methods)) {
+      const [method, path] = typeof row === 'string' ? row.split(' ') : [row.method, row.path];
+      sdkCalls.set(`${method} ${path}`, { call: `coveton.${resource}.${name}(`, session });
+    }
+  }
+}
+
+/** Error and missing nodes of a parse, with their line, for the failure message. */
+function problems(node: Node, out: string[] = []): string[] {
+  if (node.isError || node.isMissing) out.push(`${node.isMissing ? 'missing' : 'error'} ${node.type} at line ${node.startPosition.row + 1}: ${node.text.slice(0, 60)}`);
+  for (const child of node.children) if (child && (child.hasError || child.isMissing)) problems(child, out);
+  return out;
+}
+
+describe('reference samples', () => {
+  const parsers = new Map<string, Parser>();
+  const dir = mkdtempSync(join(tmpdir(), 'coveton-samples-'));
+
+  beforeAll(async () => {
+    await Parser.init();
+    for (const lang of languages) {
+      const parser = new Parser();
+      parser.setLanguage(await Language.load(require.resolve(`tree-sitter-wasms/out/tree-sitter-${lang.grammar}.wasm`)));
+      parsers.set(lang.id, parser);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives every operation and event of the spec twelve samples, in the switcher order', () => {
+    expect(languages.map((l) => l.label)).toEqual(['cURL', 'JavaScript', 'TypeScript', 'Python', 'PHP', 'Ruby', 'Go', 'Java', 'C#', 'Rust', 'Swift', 'Kotlin']);
+    expect(all.map(({ entry }) => entry.operationId).sort()).toEqual([...specIds].sort());
+    for (const { entry, samples } of all) {
+      expect(samples.map((s) => s.label), entry.operationId).toEqual(languages.map((l) => l.label));
+      for (const s of samples) expect(s.code.trim().length, `${entry.operationId} ${s.label}`).toBeGreaterThan(40);
+    }
+  });
+
+  it('parses every sample with its language grammar, without an error node', () => {
+    const failures: string[] = [];
+    for (const { entry, samples } of all) {
+      for (const s of samples) {
+        const tree = parsers.get(s.lang)!.parse(s.code)!;
+        if (tree.rootNode.hasError) failures.push(`${entry.operationId} ${s.label}: ${problems(tree.rootNode).join('; ')}`);
+        tree.delete();
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(all.length * languages.length).toBeGreaterThan(900);
+  });
+
+  it('would catch a broken sample: the grammars report what httpsnippet got wrong before its fixes', () => {
+    const broken: Record<string, string> = {
+      swift: 'let parameters = [\n  "statusReason": ,\n  "ok": true\n] as [String : Any]\n',
+      python: 'payload = {"a": None,\n',
+      go: 'func main() {\n\treq, _ := http.NewRequest("POST", url\n}\n',
+      kotlin: 'val request = Request.Builder(\n  .url("x")\n',
+    };
+    for (const [lang, code] of Object.entries(broken)) expect(parsers.get(lang)!.parse(code)!.rootNode.hasError, lang).toBe(true);
+  });
+
+  it('calls the method the SDK binds for the operation in every TypeScript sample, or its session helper', () => {
+    expect(sdkCalls.size).toBeGreaterThan(50);
+    for (const { entry, samples } of all.filter((a) => a.entry.kind === 'operation')) {
+      const code = samples.find((s) => s.lang === 'typescript')!.code;
+      const sdk = sdkCalls.get(`${entry.method} ${entry.path}`);
+      if (!sdk) {
+        // Not in the SDK (a payment processor's endpoint): the sample says so and calls nothing.
+        expect(code.split('\n').every((line) => line.startsWith('//')), entry.operationId).toBe(true);
+      } else if (code.includes('coveton.session.')) {
+        expect(code, entry.operationId).toMatch(/coveton\.session\.(register|login|completeOAuth|logout)\(/);
+      } else if (sdk.session) {
+        expect(code.split('\n').every((line) => line.startsWith('//')), entry.operationId).toBe(true);
+      } else {
+        expect(code, entry.operationId).toContain(sdk.call);
+      }
+    }
+  });
+
+  it("sends the operation's method to its URL in every HTTP sample", () => {
+    for (const { entry, samples } of all.filter((a) => a.entry.kind === 'operation')) {
+      const path = `https://api.coveton.com/v1${entry.path.replace(/\{[^}]+\}/g, '[^/?\\s\'"]+')}`.replace(/[.]/g, '\\.');
+      for (const s of samples.filter((x) => x.lang !== 'typescript')) {
+        expect(s.code, `${entry.operationId} ${s.label}`).toMatch(new RegExp(`${path}(\\?|'|"|\\s|$)`));
+        expect(s.code.toUpperCase(), `${entry.operationId} ${s.label}`).toContain(entry.method);
+      }
+    }
+  });
+
+  it("compiles every TypeScript sample, and the landing page's, against the SDK, strict", () => {
+    const files = all.map(({ entry, samples }) => {
+      const file = join(dir, `${entry.operationId}.ts`);
+      writeFileSync(file, `${samples.find((s) => s.lang === 'typescript')!.code}\nexport {};\n`);
+      return file;
+    });
+    const landing = [...readFileSync(join(root, 'docs', 'index.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(landing.length).toBeGreaterThan(0);
+    landing.forEach((code, i) => {
+      files.push(join(dir, `landing-${i}.ts`));
+      writeFileSync(files.at(-1)!, `${code}\nexport {};\n`);
+    });
+    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const program = ts.createProgram(files, { ...config.options, noEmit: true, noUnusedLocals: false });
+    const found = files.flatMap((file) => {
+      const source = program.getSourceFile(file)!;
+      return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => {
+        const { line } = source.getLineAndCharacterOfPosition(d.start ?? 0);
+        return `${file.slice(dir.length + 1)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+    });
+    expect(found).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,42 @@
+// Opens a page in a fresh context (empty cache) and measures what a first visit costs: bytes on
+// the wire (compressed bodies and headers, as Chromium counts them), requests, and when the
+// first heading was painted.
+import type { Browser } from 'playwright-core';
+
+export interface PageCost {
+  path: string;
+  transferBytes: number;
+  requests: number;
+  headingShownMs: number;
+  urls: string[];
+}
+
+export async function measurePage(browser: Browser, base: string, path: string): Promise<PageCost> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // A cold cache, but a warm renderer: the first navigation of a new context also starts a
+  // renderer process, which is Chromium's cost, not the page's. A tiny file of the same origin
+  // starts it; with the cache disabled, nothing it loads helps the page that follows.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await page.goto(`${base}/favicon.svg`);
+  const finished: Promise<number>[] = [];
+  const urls: string[] = [];
+  page.on('requestfinished', (request) => {
+    urls.push(request.url());
+    finished.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
+  });
+  await page.goto(`${base}${path}`, { waitUntil: 'load' });
+  await page.locator('h1').first().waitFor({ state: 'visible' });
+  const headingShownMs = await page.evaluate(() => {
+    // The heading is in the HTML as served, so it shows with the first paint that has content.
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    return paint ? paint.startTime : performance.now();
+  });
+  // Idle-time prefetches of linked pages count too: wait until the network is quiet.
+  await page.waitForLoadState('networkidle');
+  const sizes = await Promise.all(finished);
+  await context.close();
+  return { path, transferBytes: sizes.reduce((a, b) => a + b, 0), requests: sizes.length, headingShownMs: Math.round(headingShownMs), urls };
+}
