@@ -218,7 +218,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
           state.renewedSession = true;
           // The resend carries the fresh token as is: asking the store again could refresh twice.
           // The wait for the shared refresh counts against the deadline and ends with the caller's signal.
-          const wait = attemptSignal(call.signal, Number.POSITIVE_INFINITY, deadline - (Date.now() - started));
+          const wait = attemptSignal(call.signal, Infinity, deadline - (Date.now() - started));
           let fresh: string;
           try {
             fresh = await credentials!.renew(sessionToken!, wait.signal);

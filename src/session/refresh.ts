@@ -212,7 +212,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     },
     refresh,
     async settled(signal) {
-      if (inflight) await bounded(inflight.catch(() => undefined), 'refresh', Number.POSITIVE_INFINITY, signal);
+      if (inflight) await bounded(inflight.catch(() => undefined), 'refresh', Infinity, signal);
       try {
         return freshest(await bounded(store.get(), 'get', storeTimeout, signal));
       } catch (error) {
