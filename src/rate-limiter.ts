@@ -10,6 +10,7 @@ import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
 import type { Logger } from './logger.js';
 import type { AttemptGate } from './pipeline/index.js';
 import { readFacts, type RateLimitInfo } from './rate-limit-headers.js';
+import { clampTimer } from './session/bounded.js';
 import { memoryRateLimitStore, type MemoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
 
 /** Client-side rate limiting. */
@@ -48,8 +49,6 @@ interface Waiter {
   cleanup(): void;
 }
 
-/** The longest setTimeout delay; longer ones fire at once with a TimeoutOverflowWarning. */
-const MAX_TIMER = 2 ** 31 - 1;
 /** A reset further ahead than this is not a rate-limit window (milliseconds sent as seconds, garbage). */
 const PLAUSIBLE_RESET = 24 * 3600_000;
 
@@ -252,8 +251,4 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       pump();
     },
   };
-}
-
-function clampTimer(ms: number): number {
-  return Math.min(Math.max(0, ms), MAX_TIMER);
 }

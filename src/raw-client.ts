@@ -6,7 +6,7 @@
 import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
-import { lowerCaseHeaders, type Reply } from './http/outgoing.js';
+import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from './http/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from './pipeline/index.js';
 import { checkPathParam, newIdempotencyKey } from './resources.js';
@@ -24,12 +24,10 @@ interface RawInit {
   parseAs?: 'json' | 'text';
 }
 
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-
 function toResponse(reply: Reply, text: string | undefined): Response {
   // A Response cannot carry status 0 (a hidden browser redirect) or 1xx.
   const status = reply.status < 200 ? 502 : reply.status;
-  return new Response(NULL_BODY.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
 }
 
 export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable): RawClient {
