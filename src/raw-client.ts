@@ -9,7 +9,7 @@ import { CovetonInputError } from './errors/base.js';
 import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from './http/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from './pipeline/index.js';
-import { checkPathParam, newIdempotencyKey } from './resources.js';
+import { addIdempotencyKey, checkPathParam, operationCall } from './resources.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
 
@@ -48,31 +48,17 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
       body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = newIdempotencyKey();
+    addIdempotencyKey(op, headers);
     const answer = await pipeline(
       { url: buildUrl(baseUrl, template, path, init.params?.query), method: verb, headers, body },
-      {
-        endpoint: `${verb} ${template}`,
-        signal: init.signal,
-        returnErrors: true,
-        anonymous: op.public,
-        manualRedirect: op.redirect,
-        ...(op.repeat ? { repeat: op.repeat } : {}),
-      },
+      { ...operationCall(op, init.signal), returnErrors: true },
     );
     const { reply, text } = answer;
     const response = toResponse(reply, text);
     const ok = reply.status >= 200 && reply.status < 300;
     if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
-    if (!ok) {
-      let error: unknown = text;
-      try {
-        error = JSON.parse(text);
-      } catch {
-        // not JSON: the text as is, as openapi-fetch does
-      }
-      return { error, response };
-    }
+    // The pipeline parsed an error body once: JSON, or the text as is (as openapi-fetch does).
+    if (!ok) return { error: answer.errorBody, response };
     return { data: init.parseAs === 'text' ? text : JSON.parse(text), response };
   };
 
