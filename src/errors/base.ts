@@ -13,7 +13,7 @@ function describeCause(cause: unknown): string {
   if (cause instanceof CovetonError) return cause[inspect]();
   if (cause === undefined) return '';
   const code = (cause as { code?: unknown })?.code ?? (cause as { cause?: { code?: unknown } })?.cause?.code;
-  return `${errorName(cause)}${typeof code === 'string' ? ` (${code})` : ''}`;
+  return `${cause instanceof Error ? cause.name : typeof cause}${typeof code === 'string' ? ` (${code})` : ''}`;
 }
 
 export class CovetonError extends Error {
