@@ -16,8 +16,10 @@ function int(headers: HeaderReader, name: string): number | undefined {
   const raw = headers.get(name);
   if (raw === null || raw === '') return undefined;
   const value = Number(raw);
-  return Number.isInteger(value) && value >= 0 ? value : undefined;
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
+
+const MAX_DATE_SECONDS = 8.64e12;
 
 let last: { key: string; info: RateLimitInfo } | undefined;
 
@@ -28,7 +30,8 @@ function parseRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
   const limit = int(headers, 'x-ratelimit-limit');
   const remaining = int(headers, 'x-ratelimit-remaining');
   const reset = int(headers, 'x-ratelimit-reset');
-  if (limit === undefined || remaining === undefined || reset === undefined) return undefined;
+  // A reset past what a Date can hold (year 275760) is garbage, not a time: the figures are absent.
+  if (limit === undefined || remaining === undefined || reset === undefined || reset > MAX_DATE_SECONDS) return undefined;
   const info = Object.freeze({ limit, remaining, resetAt: new Date(reset * 1000) });
   last = { key, info };
   return info;

@@ -6,12 +6,14 @@
 import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
+import { UnexpectedResponseError } from './errors/transport.js';
 import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from './http/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from './pipeline/index.js';
 import { addIdempotencyKey, checkPathParam, operationCall } from './resources.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
+import { toJson } from './validate.js';
 
 /** openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this client alone. */
 export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;
@@ -25,8 +27,9 @@ interface RawInit {
 }
 
 function toResponse(reply: Reply, text: string | undefined): Response {
-  // A Response cannot carry status 0 (a hidden browser redirect) or 1xx.
-  const status = reply.status < 200 ? 502 : reply.status;
+  // A Response carries 200 to 599 only: status 0 (a hidden browser redirect), 1xx, or a server's
+  // 600+ (undici and fetch both pass any three digits on) is a bad gateway answer.
+  const status = reply.status < 200 || reply.status > 599 ? 502 : reply.status;
   return new Response(NULL_BODY_STATUSES.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
 }
 
@@ -39,13 +42,15 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     // Session-only operations (coveton.session.*) and the payment processors' webhooks are not
     // in the table: an untyped call to them is refused, as the types refuse a typed one.
     if (!op) throw new CovetonInputError(`${verb} ${template}`, 'is not an operation of this client (sign-in and sign-out are coveton.session.*)');
+    // Every parameter of the template, present or not: a missing one used to become an empty
+    // segment, so `DELETE /api-keys/{id}` without an id was sent as `DELETE /api-keys/`.
     const path: Record<string, string> = {};
-    for (const [name, value] of Object.entries(init.params?.path ?? {})) path[name] = checkPathParam(`path parameter ${name}`, value);
+    for (const name of op.pathParams) path[name] = checkPathParam(`path parameter ${name}`, init.params?.path?.[name]);
     const headers = lowerCaseHeaders(init.headers);
     for (const [name, value] of Object.entries(init.params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
     let body: string | Uint8Array | null = null;
     if (init.body !== undefined) {
-      body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : JSON.stringify(init.body);
+      body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : toJson('body', init.body);
       headers['content-type'] ??= 'application/json';
     }
     addIdempotencyKey(op, headers);
@@ -59,7 +64,12 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
     // The pipeline parsed an error body once: JSON, or the text as is (as openapi-fetch does).
     if (!ok) return { error: answer.errorBody, response };
-    return { data: init.parseAs === 'text' ? text : JSON.parse(text), response };
+    if (init.parseAs === 'text') return { data: text, response };
+    try {
+      return { data: JSON.parse(text), response };
+    } catch {
+      throw new UnexpectedResponseError(`${verb} ${template}`, reply.status, 'a body that is not JSON');
+    }
   };
 
   return { GET: method('GET'), PUT: method('PUT'), POST: method('POST'), DELETE: method('DELETE'), PATCH: method('PATCH') } as unknown as RawClient;

@@ -9,6 +9,7 @@ import { PagePromise } from './pagination.js';
 import type { Answer, Call, Pipeline } from './pipeline/index.js';
 import type { CallOptions, OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
+import { toJson } from './validate.js';
 
 export interface Invocation {
   op: OperationSpec;
@@ -131,7 +132,7 @@ export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
     if (body !== undefined) headers['content-type'] = 'application/json';
     addIdempotencyKey(op, headers, call.idempotencyKey);
     const answer = await pipeline(
-      { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers, body: body === undefined ? null : JSON.stringify(body) },
+      { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers, body: body === undefined ? null : toJson(`${where}(body)`, body) },
       { ...operationCall(op, call.signal), maxRetries: call.maxRetries, timeout: call.timeout, deadline: call.deadline },
     );
     if (op.redirect) {

@@ -36,3 +36,12 @@ export function callLimits(where: string, call: Partial<Record<keyof Limits, unk
     deadline: millis(`${where}deadline`, call.deadline, client.deadline),
   };
 }
+
+/** A body as JSON, or the input error naming it (a cycle or a BigInt makes JSON.stringify throw). */
+export function toJson(where: string, body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    throw new CovetonInputError(where, 'is not serializable as JSON');
+  }
+}

@@ -156,6 +156,10 @@ export function codeForStatus(status: number): ErrorCode | undefined {
 
 /** Picks the class: the envelope's code when it is one we know, else the status. */
 export function errorClassFor(status: number, code: string | undefined): typeof APIError {
+  // Own keys only: the code is the server's string, and `in` would also find `constructor`,
+  // `toString` or `__proto__` on the prototype (a server answering `"code": "constructor"`
+  // made the SDK throw `new Object(...)` instead of an error). A status is a number: the
+  // table's own keys are the only numeric ones.
   return BY_CODE[(code && Object.hasOwn(BY_CODE, code) ? code : codeForStatus(status)) as ErrorCode] ?? APIError;
 }
 

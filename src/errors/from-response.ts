@@ -43,7 +43,9 @@ export function errorFromResponse(
   const envelope = envelopeOf(body);
   const code = typeof envelope?.code === 'string' ? envelope.code : undefined;
   const serverMessage = clean(envelope?.message);
-  const message = serverMessage ?? `HTTP ${status}${statusText ? ` ${statusText}` : ''}; ${describeForeignBody(body, headers)}`;
+  // The reason phrase is the server's text as much as the body is (fetch passes it on as sent).
+  const phrase = clean(statusText);
+  const message = serverMessage ?? `HTTP ${status}${phrase ? ` ${phrase}` : ''}; ${describeForeignBody(body, headers)}`;
   const details = Array.isArray(envelope?.details)
     ? envelope.details.map((d) => ({ path: clean(String(d?.path)) ?? '', message: clean(String(d?.message)) ?? '' }))
     : undefined;

@@ -4,7 +4,7 @@
 // from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (undici's EnvHttpProxyAgent) unless the `proxy`
 // option says otherwise. Only src/index.node.ts reaches this file: browser bundles never do.
 import { STATUS_CODES } from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import type { ResolvedOptions } from '../options.js';
@@ -34,13 +34,18 @@ function toHeaders(raw: RawHeaders): Headers {
 /** The decoded body: undici hands over the bytes as sent, so compression is undone here, under the cap. */
 function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null): AsyncIterable<Uint8Array> {
   const make = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip : encoding === 'deflate' ? createInflate : encoding === 'br' ? createBrotliDecompress : undefined;
-  return make ? body.pipe(make()) : body;
+  if (!make) return body;
+  // pipeline, not pipe: pipe passes neither an error nor a destroy on, so a connection reset
+  // mid-body, or the attempt's timer destroying the body, left the decompressor waiting
+  // forever and the call hanging past its timeout and deadline.
+  return pipeline(body, make(), () => {});
 }
 
 function fromUndici({ statusCode, headers, body }: Dispatcher.ResponseData): Reply {
   const raw = headers as RawHeaders;
   const reader = headerReader(raw);
-  const encoding = reader.get('content-encoding');
+  // Content codings are case-insensitive (RFC 9110 section 8.4.1): `GZIP` is gzip, as fetch reads it.
+  const encoding = reader.get('content-encoding')?.trim().toLowerCase() ?? null;
   const length = reader.get('content-length');
   const known = length !== null && encoding === null ? Number(length) : undefined;
   const capped = (limit: number) => readCapped(decoded(body, encoding), limit, () => body.destroy());

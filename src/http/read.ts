@@ -30,13 +30,20 @@ export const decode = (bytes: Uint8Array): string => decoder.decode(bytes);
 /** A web stream as an async iterable (not every runtime makes ReadableStream iterable). */
 export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
   const reader = stream.getReader();
+  let ended = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
+      if (done) {
+        ended = true;
+        return;
+      }
       yield value;
     }
   } finally {
+    // Left early (the cap was hit): cancel through the reader. `stream.cancel()` on a locked
+    // stream only rejects, and the connection stayed open, paused, holding the unread body.
+    if (!ended) reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }

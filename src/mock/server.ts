@@ -36,6 +36,15 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
   return Buffer.concat(chunks);
 }
 
+/**
+ * A 413 is sent before the body is read to its end: the connection is closed after it, or the
+ * body's rest would be read as the next request on a kept-alive socket (the client's next call
+ * failed with ECONNRESET).
+ */
+function tooLarge(res: ServerResponse, method: string, reply: Reply): void {
+  send(res, method, { ...reply, headers: { ...reply.headers, 'content-type': 'application/json', connection: 'close' } });
+}
+
 function send(res: ServerResponse, method: string, reply: Reply): void {
   const payload = reply.body === undefined ? undefined : Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
   res.writeHead(reply.status, { ...reply.headers, ...(payload ? { 'content-length': String(payload.length) } : {}) });
@@ -79,7 +88,7 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
     if (url.pathname.startsWith('/__storage/')) {
       const body = await readBody(req, hooks.maxUploadBytes);
       if (!body) {
-        send(res, method, errorReply(413, `The mock's storage takes uploads up to ${hooks.maxUploadBytes} bytes.`, id));
+        tooLarge(res, method, errorReply(413, `The mock's storage takes uploads up to ${hooks.maxUploadBytes} bytes.`, id));
         return 413;
       }
       const answer = env.storage.handle(method, url, headers, body, (fileId) => {
@@ -100,7 +109,7 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
     }
     const rawBody = await readBody(req, MAX_API_BODY);
     if (!rawBody) {
-      send(res, method, { ...errorReply(413, `Request bodies are limited to ${MAX_API_BODY} bytes.`, id), headers: { 'content-type': 'application/json' } });
+      tooLarge(res, method, errorReply(413, `Request bodies are limited to ${MAX_API_BODY} bytes.`, id));
       return 413;
     }
     const query: Record<string, string | string[]> = {};

@@ -8,6 +8,8 @@ import { base62 } from './ids.js';
 export const DEFAULT_STORAGE_CAP = 256 * 1024 * 1024;
 export const UPLOAD_URL_SECONDS = 900;
 export const DOWNLOAD_URL_SECONDS = 300;
+/** Presigned URLs the storage remembers; past it the oldest stops working (like the collection cap). */
+export const MAX_GRANTS = 10_000;
 
 interface Grant {
   fileId: string;
@@ -63,7 +65,14 @@ export function createStorage(now: () => number, cap = DEFAULT_STORAGE_CAP): Fil
   return {
     grant(fileId, kind, seconds) {
       const token = base62(32);
-      const expiresAt = now() + seconds * 1000;
+      const at = now();
+      const expiresAt = at + seconds * 1000;
+      // Every presign and download link adds a grant: without a bound a long CI run grew the
+      // process by one per call. Expired grants go first, then the oldest.
+      if (grants.size >= MAX_GRANTS) {
+        for (const [t, g] of grants) if (g.expiresAt <= at) grants.delete(t);
+        while (grants.size >= MAX_GRANTS) grants.delete(grants.keys().next().value as string);
+      }
       grants.set(token, { fileId, kind, expiresAt });
       return `/__storage/${fileId}?token=${token}&expires=${Math.floor(expiresAt / 1000)}`;
     },

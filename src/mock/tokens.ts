@@ -6,6 +6,11 @@ import { base62 } from './ids.js';
 import { unauthorized } from './reply.js';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
+/**
+ * Refresh tokens remembered (spent ones too, to catch a replay); past it the oldest is
+ * forgotten and answers `token_invalid`. Every sign-in and refresh adds one.
+ */
+export const MAX_REFRESH_TOKENS = 50_000;
 
 export interface TokenPair {
   accessToken: string;
@@ -49,6 +54,7 @@ export function createTokens(now: () => number, accessSeconds = ACCESS_TOKEN_SEC
     const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
     const claims = b64url(JSON.stringify({ sub: userId, sid: family, iat, exp: iat + accessSeconds, jti: base62(10) }));
     const refreshToken = `rt_${base62(40)}`;
+    if (refresh.size >= MAX_REFRESH_TOKENS) refresh.delete(refresh.keys().next().value as string);
     refresh.set(refreshToken, { family, userId, used: false });
     return { accessToken: `${head}.${claims}.${sign(`${head}.${claims}`)}`, refreshToken, tokenType: 'Bearer', expiresIn: accessSeconds };
   }

@@ -17,15 +17,23 @@ export function identity(options: ResolvedOptions): (headers: Record<string, str
   };
 }
 
-const FORBIDDEN = /[\r\n\0]/;
+// CR, LF and NUL split a request; a character above U+00FF has no byte to travel as (RFC 9110 section 5.5).
+const FORBIDDEN = /[\r\n\0\u0100-\uffff]/;
+// A field name is a token (RFC 9110 section 5.1 and 5.6.2).
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Fails before sending when a header value holds CR, LF or NUL; names the header, never the value. */
+/**
+ * Fails before sending when a header name is not a token, or a value holds CR, LF, NUL or a
+ * character that is no byte; names the header, never the value. Without it the runtime refused
+ * the header late, as what looked like a network failure (`APIConnectionError`), and retried it.
+ */
 export function assertHeaderValues(headers: Record<string, string>): void {
   for (const name in headers) {
+    if (!TOKEN.test(name)) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name');
     const value = headers[name]!;
     if (typeof value !== 'string' || FORBIDDEN.test(value)) {
       const field = name === 'authorization' || name === 'x-api-key' ? 'credential (apiKey or access token)' : `header ${name}`;
-      throw new CovetonInputError(field, 'must be a string without CR, LF or NUL characters');
+      throw new CovetonInputError(field, 'must be a string without CR, LF, NUL or characters above U+00FF');
     }
   }
 }

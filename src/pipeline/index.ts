@@ -4,7 +4,7 @@
 // under the attempt's timer, and asks the policy (./policy.ts) what next. The call ends with
 // the answer or with the one typed error built by ./outcome.ts. See src/README.md for the hops.
 import { CovetonError } from '../errors/base.js';
-import { APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
+import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
 import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../http/outgoing.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
@@ -13,7 +13,7 @@ import { safeUrl } from '../redact.js';
 import { callLimits } from '../validate.js';
 import type { Credentials } from './credentials.js';
 import { assertHeaderValues } from './identity.js';
-import { connectionError, failure, type Failed } from './outcome.js';
+import { connectionError, failure, refusedRedirect, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { attemptSignal, sleep } from './signal.js';
 
@@ -203,7 +203,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         if (answer && call.returnErrors) return answer;
         throw failure(failed, call.endpoint, [...parts.secrets(), ...(call.secrets ?? [])]);
       }
-      if (next.do === 'refuse') throw new RedirectError(status!, next.location, call.endpoint, next.why);
+      if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, [...parts.secrets(), ...(call.secrets ?? [])]);
       if (next.do === 'follow') {
         state.redirects++;
         const headers = { ...request.headers };

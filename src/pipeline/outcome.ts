@@ -4,7 +4,7 @@
 // cause it shows `onRetry`; nothing else in the SDK builds an API error.
 import { CovetonError } from '../errors/base.js';
 import { errorFromResponse } from '../errors/from-response.js';
-import { APIConnectionError, APITimeoutError, APIUserAbortError } from '../errors/transport.js';
+import { APIConnectionError, APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
 import { redact } from '../redact.js';
 import type { Answer } from './index.js';
 
@@ -14,6 +14,11 @@ export function failure(failed: Failed, endpoint: string, secrets: readonly (str
   if (failed.error) return failed.error;
   const { reply, errorBody } = failed.answer;
   return errorFromResponse(reply, errorBody, { endpoint, secrets });
+}
+
+/** A redirect the policy refused. The Location is the server's text: an echoed key or token in its path is redacted. */
+export function refusedRedirect(status: number, location: string, endpoint: string, why: string, secrets: readonly (string | undefined)[]): RedirectError {
+  return new RedirectError(status, redact(location, secrets), endpoint, why);
 }
 
 /** `host:port` of a URL, never its path, query or userinfo. */
@@ -43,7 +48,10 @@ export function connectionError(
   // fetch reports network failures as TypeError (undici adds the system error as `cause`);
   // other fetches (node-fetch) and undici's dispatcher set a `code`. Anything else came from
   // code of ours or the caller's, and repeating the request will not mend it.
-  if (error instanceof TypeError || code !== undefined) {
+  // undici's dispatcher reports a response it cannot parse (a bad status line, an invalid
+  // Content-Length) as an HTTPParserError, often without a code: the same failure fetch reports
+  // as a TypeError, so the same APIConnectionError on both transports.
+  if (error instanceof TypeError || code !== undefined || (error as Error)?.name === 'HTTPParserError') {
     return new APIConnectionError(`Connection to ${hostPort(url)} failed (${code ?? 'network error'}).`, { cause: error, code });
   }
   const message = redact(typeof e?.message === 'string' ? e.message : String(error), secrets);

@@ -96,6 +96,9 @@ function redirect(policy: CallPolicy, state: AttemptState): Decision {
     return { do: 'refuse', location: '', why: 'bad Location' };
   }
   const shown = `${target.origin}${target.pathname}${target.search ? '?[REDACTED]' : ''}`;
+  // A user:password in the Location is the server handing out a credential: fetch refuses to
+  // build such a request (it failed as a connection error) while undici dropped it and followed.
+  if (target.username || target.password) return { do: 'refuse', location: shown, why: 'the Location carries credentials' };
   const toGet = state.status === 303 || ((state.status === 301 || state.status === 302) && policy.method === 'POST');
   const method = toGet && policy.method !== 'HEAD' ? 'GET' : policy.method;
   if (policy.redirects === 'storage') {

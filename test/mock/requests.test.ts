@@ -127,6 +127,22 @@ describe('contract violations and credentials', () => {
     expect((await call('GET', `/teams/${team.body.id}`, { token: again })).status).toBe(404);
     expect((await call('GET', '/users/me', { token })).body.error.reason).toBe('token_invalid'); // tokens are state too
   });
+
+  it('a body over the limit is a 413 that closes its connection: the next calls on the kept-alive client all get answers', async () => {
+    const huge = await fetch(`${mock().url}/api-keys`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer ak_test_x', 'content-type': 'application/json' },
+      body: 'x'.repeat(17 * 1024 * 1024),
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('connection')).toBe('close');
+    await huge.text();
+    const statuses: (number | string)[] = [];
+    for (let i = 0; i < 8; i++) {
+      statuses.push(await call('GET', '/__mock/health').then((r) => r.status, (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message));
+    }
+    expect(statuses).toEqual(Array(8).fill(200));
+  });
 });
 
 describe('a second mock: seed file, a collection cap, a broken answer, start-up time', () => {

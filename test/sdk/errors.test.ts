@@ -91,6 +91,17 @@ describe('typed errors', () => {
     expect(error.status).toBe(418);
   });
 
+  it('an error code named like an Object.prototype member (constructor, toString, __proto__) is no class: the status decides', async () => {
+    const codes = ['constructor', 'toString', '__proto__', 'hasOwnProperty'];
+    server = await startFaultServer((req, res, index) => apiError(res, 404, codes[index]!, 'odd code'));
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    for (const code of codes) {
+      const error = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as APIError;
+      expect(error, code).toBeInstanceOf(NotFoundError);
+      expect(error.status).toBe(404);
+    }
+  });
+
   it('never shows a secret: not in the message, toJSON, or a log line, even when the server echoes one', async () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMSJ9.c2lnbmF0dXJlLXNlY3JldA';
     server = await startFaultServer((req, res) =>

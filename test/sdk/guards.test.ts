@@ -29,6 +29,18 @@ describe('input guards', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('a header name that is no token, or a value with a character above U+00FF: a typed input error, nothing sent', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const coveton = testClient(server.url);
+    await refused(coveton.apiKeys.get('key_1', { headers: { 'X Trace': 'a' } }), /header "x trace"/);
+    await refused(coveton.apiKeys.get('key_1', { headers: { 'x\r\ny': 'a' } }), /^header "x\\r\\ny"$/);
+    await refused(testClient(server.url, { headers: { 'a:b': 'v' } }).permissions.list(), /header "a:b"/);
+    const note = await refused(coveton.apiKeys.get('key_1', { headers: { 'X-Note': 'price 5€' } }), /^header x-note$/);
+    expect(note.message).toContain('U+00FF');
+    await expect(coveton.apiKeys.get('key_1', { headers: { 'X-Note': 'café' } })).resolves.toMatchObject({ id: apiKeyRecord.id });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('per-call maxRetries, timeout and deadline are validated exactly like the client options', async () => {
     server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
     const coveton = testClient(server.url);
@@ -55,5 +67,39 @@ describe('input guards', () => {
     const { data } = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key/1' } } });
     expect(data).toMatchObject({ id: apiKeyRecord.id });
     expect(server.requests[0]!.path).toBe('/api-keys/key%2F1');
+  });
+
+  it('the raw client refuses a missing path parameter and a body JSON cannot hold, before sending', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const coveton = testClient(server.url);
+    await refused(coveton.DELETE('/api-keys/{id}', {} as never), /path parameter id/);
+    await refused(coveton.GET('/api-keys/{id}', { params: { path: {} } } as never), /path parameter id/);
+    const cycle: Record<string, unknown> = { ...apiKeyBody };
+    cycle.self = cycle;
+    await refused(coveton.POST('/api-keys', { body: cycle as never }), /^body$/);
+    await refused(coveton.POST('/api-keys', { body: { ...apiKeyBody, n: 1n } as never }), /^body$/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a resource method refuses a body JSON cannot hold (a cycle, a BigInt) as a CovetonInputError naming it, before sending', async () => {
+    server = await startFaultServer((req, res) => json(res, 201, apiKeyRecord));
+    const coveton = testClient(server.url);
+    const cycle: Record<string, unknown> = { ...apiKeyBody };
+    cycle.self = cycle;
+    await refused(coveton.apiKeys.create(cycle as never), /apiKeys\.create\(body\)/);
+    await refused(coveton.apiKeys.create({ ...apiKeyBody, n: 1n } as never), /apiKeys\.create\(body\)/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('rate-limit figures from a hostile server', () => {
+  it('a reset no Date can hold, or past the safe integers, leaves the figures absent instead of an Invalid Date', async () => {
+    const { readRateLimit } = await import('../../src/rate-limit-headers.js');
+    const figures = (reset: string) =>
+      readRateLimit(new Headers({ 'x-ratelimit-limit': '120', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }));
+    expect(figures('99999999999999999999')).toBeUndefined();
+    expect(figures('9007199254740993')).toBeUndefined();
+    expect(figures('8640000000001')).toBeUndefined();
+    expect(figures('1718900000')?.resetAt.getTime()).toBe(1718900000 * 1000);
   });
 });

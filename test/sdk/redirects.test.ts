@@ -1,10 +1,11 @@
 // Redirects (issue: no credential leaves its origin). Two in-process servers: the API, and
 // another origin that records whatever reaches it. Node's fetch would forward X-API-Key and
 // re-send a POST body across origins; the SDK follows nothing it should not.
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedirectError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { apiKeyBody, apiKeyRecord, testClient } from '../support/client.js';
+import { TEST_KEY, apiKeyBody, apiKeyRecord, testClient } from '../support/client.js';
 
 let api: FaultServer;
 let other: FaultServer;
@@ -49,6 +50,26 @@ describe('redirects', () => {
     expect(api.requests[1]!.headers.authorization).toMatch(/^Bearer ak_test_/);
     await expect(coveton.apiKeys.create(apiKeyBody)).rejects.toBeInstanceOf(RedirectError);
     expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/old', '/api-keys/key_01HZX3K8W2Q9', '/api-keys']);
+  });
+
+  it('a Location with a user name or password is refused, on the same origin too, and never sent', async () => {
+    api = await startFaultServer((req, res) => {
+      if (req.path === '/api-keys/key_1') return redirect(302, `${api.url.replace('://', '://evil:pw@')}/api-keys/moved`)(req, res);
+      return json(res, 200, apiKeyRecord);
+    });
+    const error = await testClient(api.url).apiKeys.get('key_1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as RedirectError).message).toContain('carries credentials');
+    expect((error as RedirectError).message).not.toContain('pw');
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/key_1']);
+  });
+
+  it('a Location echoing the API key in its path: redacted in the message, toJSON, location and util.inspect', async () => {
+    api = await startFaultServer(redirect(302, `http://evil.example/steal/${TEST_KEY}/x`));
+    const error = (await testClient(api.url).apiKeys.get('key_1').catch((e: unknown) => e)) as RedirectError;
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error.location).toBe('http://evil.example/steal/[REDACTED]/x');
+    expect([error.message, JSON.stringify(error), inspect(error)].join('\n')).not.toContain('SECRETsecret');
   });
 
   it('the OAuth starts keep their manual contract: the Location is the answer', async () => {

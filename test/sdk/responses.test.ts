@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
+  APITimeoutError,
   BodyTooLargeError,
   UnauthorizedError,
   UnexpectedResponseError,
@@ -60,6 +61,22 @@ describe('success bodies that break the contract', () => {
   });
 });
 
+describe('the raw client and answers a Response cannot hold', () => {
+  it('a 2xx that is not JSON is a typed error, and a status above 599 a 502 Response, not a SyntaxError or RangeError', async () => {
+    server = await startFaultServer((req, res, index) => {
+      if (index === 0) return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>');
+      res.socket?.end('HTTP/1.1 600 Odd\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+    });
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    const html = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } }).catch((e: unknown) => e);
+    expect(html).toBeInstanceOf(UnexpectedResponseError);
+    expect((html as Error).message).toBe('GET /api-keys/{id} answered 200 with a body that is not JSON, against the API contract.');
+    const odd = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } });
+    expect(odd.response.status).toBe(502);
+    expect(odd.error).toEqual({});
+  });
+});
+
 describe('maxResponseBytes', () => {
   it('a body over the cap is a BodyTooLargeError, never retried; a gzip bomb is caught by the same cap', async () => {
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20)); // 50 MB of spaces in ~50 KB
@@ -76,6 +93,65 @@ describe('maxResponseBytes', () => {
     const started = Date.now();
     await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(BodyTooLargeError);
     expect(Date.now() - started).toBeLessThan(5000);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('an endless body over the cap is cancelled: the connection closes, nothing more is read', async () => {
+    let closed = 0;
+    server = await startFaultServer((req, res) => {
+      res.on('close', () => closed++);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    const coveton = testClient(server.url, { maxResponseBytes: 256 * 1024 });
+    for (let i = 0; i < 3; i++) await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(BodyTooLargeError);
+    for (let waited = 0; closed < 3 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(3);
+  });
+});
+
+describe('content codings', () => {
+  it('are case-insensitive: a body sent with Content-Encoding: GZIP is decoded on every transport', async () => {
+    server = await startFaultServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'GZIP' });
+      res.end(gzipSync(JSON.stringify(apiKeyRecord)));
+    });
+    await expect(testClient(server.url).apiKeys.get('key_1')).resolves.toMatchObject({ id: apiKeyRecord.id });
+  });
+});
+
+describe('a compressed body that breaks off', () => {
+  // Half a gzip body, then the server stalls or resets. The Node transport decompresses itself:
+  // the body's error and the attempt timer's abort must reach the decompressor, or the call hangs.
+  const half = gzipSync(Buffer.from(JSON.stringify({ ...apiKeyRecord, description: 'y'.repeat(200_000) }))).subarray(0, 1000);
+  const hang = (ms: number) => new Promise((_, reject) => setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms));
+
+  it('a stall mid-body ends at the attempt timeout with APITimeoutError', async () => {
+    server = await startFaultServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.write(half); // and never more
+    });
+    const coveton = testClient(server.url, { timeout: 200, maxRetries: 0 });
+    const error = await Promise.race([coveton.apiKeys.get('key_1'), hang(10_000)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APITimeoutError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a reset mid-body is an APIConnectionError, retried like any other', async () => {
+    server = await startFaultServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.write(half);
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const coveton = testClient(server.url, { timeout: 60_000, maxRetries: 1 });
+    const error = await Promise.race([coveton.apiKeys.get('key_1'), hang(10_000)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(error).not.toBeInstanceOf(APITimeoutError);
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -102,6 +178,17 @@ describe('server-echoed values in errors', () => {
   });
 });
 
+describe('the reason phrase', () => {
+  it('is redacted like the body: a status line echoing the API key leaves no trace of it in the error', async () => {
+    server = await startFaultServer((req, res) => {
+      res.socket?.end(`HTTP/1.1 400 Bad key ${TEST_KEY}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nno`);
+    });
+    const error = (await testClient(server.url, { maxRetries: 0 }).apiKeys.get('key_1').catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('BadRequestError');
+    expect([error.message, JSON.stringify(error), inspect(error)].join('\n')).not.toContain('SECRETsecret');
+  });
+});
+
 describe('connection errors', () => {
   it('name host and port and carry the socket code, never the path, query or credentials', async () => {
     const coveton = testClient('http://user.invalid:8443/v1', { maxRetries: 0 });
@@ -110,6 +197,14 @@ describe('connection errors', () => {
     expect(error.message).toMatch(/^Connection to user\.invalid:8443 failed \((ENOTFOUND|EAI_AGAIN)\)\.$/);
     expect(error.code).toMatch(/ENOTFOUND|EAI_AGAIN/);
     expect(inspect(error)).not.toContain('/api-keys');
+  });
+
+  it('an answer that is not HTTP (a bad status line, an invalid Content-Length) is an APIConnectionError on every transport', async () => {
+    const answers = ['HTTP/1.1 199 Odd\r\nContent-Length: 2\r\n\r\n{}', 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}'];
+    server = await startFaultServer((req, res, index) => res.socket?.end(answers[index]!));
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    for (const _ of answers) await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(APIConnectionError);
+    expect(server.requests).toHaveLength(2);
   });
 });
 
