@@ -1,4 +1,26 @@
-import { defineConfig } from 'tsup';
+import { relative, resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The CLI is a user of the package: it imports the SDK (its Node build) and the mock from the
+ * package's own builds (dist/index.node.js, dist/mock.js) instead of carrying second copies of
+ * them (one SDK, so one set of error classes; and a smaller tarball).
+ */
+const OWN_BUILDS: Record<string, string> = {
+  'src/index.ts': '../index.node.js',
+  'src/index.node.ts': '../index.node.js',
+  'src/mock/index.ts': '../mock.js',
+};
+const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'own-builds',
+  setup(build) {
+    build.onResolve({ filter: /\/index(\.node)?\.js$/ }, (args) => {
+      const source = relative(process.cwd(), resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+      const built = OWN_BUILDS[source.split('\\').join('/')];
+      return built ? { path: built, external: true } : undefined;
+    });
+  },
+};
 
 // Six entry points, each importable alone: the SDK (fetch; every runtime), its Node build
 // (the `node` export condition: undici transport, proxies), the webhook helpers (no SDK
@@ -10,8 +32,10 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
-    clean: true,
+    sourcemap: false, // the package ships no sources for maps to point at
+    // Not `clean`: tsup's declaration build would delete every .d.ts in dist/ when it starts,
+    // the mock's too when that one finished first. `npm run build` empties dist/ beforehand.
+    clean: false,
     treeshake: true,
     target: 'es2022',
     platform: 'neutral',
@@ -22,7 +46,7 @@ export default defineConfig([
     entry: { mock: 'src/mock/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    sourcemap: false,
     clean: false,
     shims: true,
     target: 'node20',
@@ -30,14 +54,18 @@ export default defineConfig([
     outDir: 'dist',
   },
   {
-    entry: { cli: 'src/cli/index.ts' },
+    // The CLI in chunks, dist/cli/bin.js first: a command's code (and the SDK) loads when the
+    // command runs, so `coveton --version` and `--help` start with the definitions only.
+    entry: { bin: 'src/cli/bin.ts' },
     format: ['esm'],
     dts: false,
-    sourcemap: true,
+    sourcemap: false,
+    splitting: true,
     clean: false,
     target: 'node20',
     platform: 'node',
-    outDir: 'dist',
+    outDir: 'dist/cli',
+    esbuildPlugins: [ownBuilds],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -1,75 +1,54 @@
-// The global options (--json, --base-url, --api-key and their environment variables) turned into
-// what every command needs: an Output and an SDK client. The CLI never sends HTTP itself.
-import { Option, type Command } from 'commander';
-import { createCoveton, ENVIRONMENTS, VERSION, type Coveton, type CovetonOptions } from '../index.js';
-import { UsageError } from './errors.js';
-import { Output } from './output.js';
+// What a command needs, built once per run in the program's preAction hook (context-build.ts):
+// the Output, the credentials and base URL from the options or the environment, and an SDK
+// client made on first use. The CLI never sends HTTP itself; it is one of the SDK's users.
+// This module is loaded at start (every command imports contextFrom), so it imports types only;
+// context-build.ts makes the context, with the SDK, when a command is about to run.
+import type { Coveton, CovetonOptions } from '../index.js';
+import type { Io } from './io.js';
+import type { Output } from './output.js';
 
+/** The options a command may carry (the API commands carry the last three). */
 export interface GlobalOptions {
   json?: boolean;
   baseUrl?: string;
   apiKey?: string;
+  verbose?: boolean;
 }
 
 export interface Context {
   out: Output;
+  io: Io;
   json: boolean;
   /** Where requests go (shown in messages through safeUrl only). */
   baseUrl: string;
   apiKey: string | undefined;
   /** Where the key came from, for messages that must not show the key itself. */
   keySource: 'flag' | 'env' | undefined;
-  /** A client on `baseUrl` with the key; `overrides` for special cases (contract probes). */
+  /** The client for this run, made on first call; `overrides` make a separate one (contract probes). */
   client(overrides?: CovetonOptions): Coveton;
+  /** Prints what --verbose still holds (the last attempt); called when the command ends. */
+  finish(): void;
 }
 
-/** Declares the global options on the program. */
-export function addGlobalOptions(program: Command): Command {
-  return program
-    .addOption(new Option('--json', 'print machine-readable JSON on stdout (errors as JSON on stderr)'))
-    .addOption(
-      new Option('--base-url <url>', `API base URL (default: ${ENVIRONMENTS.production})`).env('COVETON_BASE_URL'),
-    )
-    .addOption(new Option('--api-key <key>', 'API key secret; prefer the environment variable, flags end up in shell history').env('COVETON_API_KEY'));
+/** The smallest part of a commander Command the context needs (any flavour of commander). */
+export interface OptionSource {
+  optsWithGlobals(): object;
+  getOptionValueSourceWithGlobals(key: string): string | undefined;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
+const contexts = new WeakMap<object, Context>();
+
+/** Files the context of this run under the program (its root command). */
+export function registerContext(root: object, ctx: Context): void {
+  contexts.set(root, ctx);
 }
 
-export function contextFrom(command: Command): Context {
-  const options = command.optsWithGlobals<GlobalOptions>();
-  const json = Boolean(options.json);
-  const apiKey = nonEmpty(options.apiKey);
-  const fromFlag = command.getOptionValueSourceWithGlobals('apiKey') === 'cli';
-  const baseUrl = nonEmpty(options.baseUrl) ?? ENVIRONMENTS.production;
-  const out = new Output(json, [apiKey]);
-  return {
-    out,
-    json,
-    baseUrl,
-    apiKey,
-    keySource: apiKey === undefined ? undefined : fromFlag ? 'flag' : 'env',
-    client: (overrides) => {
-      const client = createCoveton({
-        baseUrl,
-        apiKey,
-        userAgent: `coveton-cli/${VERSION}`,
-        logger: {
-          debug: (m) => out.info(m),
-          info: (m) => out.info(m),
-          warn: (m) => out.warn(m),
-          error: (m) => out.error(m),
-        },
-        logLevel: (process.env.COVETON_LOG as CovetonOptions['logLevel']) || 'error',
-        ...overrides,
-      });
-      // Options are checked first (a bad --base-url says so); then, before anything is sent,
-      // a missing key is named rather than relayed as the API's 401.
-      if (overrides === undefined && apiKey === undefined) {
-        throw new UsageError('no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)');
-      }
-      return client;
-    },
-  };
+/** The context the program built for the command that is running (for each command's action). */
+export function contextFrom(command: object): Context {
+  let at = command as { parent?: object | null };
+  while (at.parent) at = at.parent as { parent?: object | null };
+  const ctx = contexts.get(at);
+  if (!ctx) throw new Error('coveton: no context: commands run through the program (program.ts)');
+  return ctx;
 }
+

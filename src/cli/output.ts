@@ -1,34 +1,12 @@
-// Everything `coveton` writes goes through here. Results go to stdout (a table, a line, or one
-// JSON document with --json); messages, warnings, errors and the spinner go to stderr. Every
-// stderr message is scrubbed of the API key the user gave, whatever produced it.
-import Table from 'cli-table3';
-import yoctoSpinner from 'yocto-spinner';
-
-const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
-};
-
-/** Control characters from server data would move the cursor or clear the screen: show them as `?`. */
-export function printable(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
-/** Aligned columns, two spaces apart, no borders, no trailing blanks. */
-export function renderTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const table = new Table({
-    head: [...head],
-    chars: NO_BORDERS,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2, compact: true },
-  });
-  for (const row of rows) table.push(row.map(printable));
-  return table
-    .toString()
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
-}
+// Everything `coveton` writes goes through here. Results go to stdout (a table, a line, or JSON
+// with --json); messages, warnings, errors and the spinner go to stderr. Every message is passed
+// through the SDK's redaction (src/redact.ts) with the key the user gave, and server text is
+// stripped of terminal escape sequences before it reaches a terminal.
+import { redact } from '../redact.js';
+import { onInterrupt } from './interrupt.js';
+import type { Io } from './io.js';
+import { painter, statusColor, type Paint } from './style.js';
+import { StreamedTable, tsvLine } from './table.js';
 
 export interface Spinner {
   update(text: string): void;
@@ -37,42 +15,84 @@ export interface Spinner {
 
 const NO_SPINNER: Spinner = { update() {}, stop() {} };
 
+/** Rows printed as they arrive: a table on a terminal, tab-separated lines in a pipe. */
+export interface RowWriter {
+  rows(batch: readonly (readonly string[])[]): void;
+}
+
+/** A JSON array printed item by item, byte for byte what JSON.stringify(all, null, 2) gives. */
+export interface ArrayWriter {
+  items(batch: readonly unknown[]): void;
+  end(): void;
+}
+
 export class Output {
-  readonly #secrets: string[];
+  readonly #secrets: string[] = [];
+  readonly paintOut: Paint;
+  readonly paintErr: Paint;
 
   constructor(
+    readonly io: Io,
     readonly json: boolean,
     secrets: readonly (string | undefined)[] = [],
-    private readonly stdout: NodeJS.WriteStream = process.stdout,
-    private readonly stderr: NodeJS.WriteStream = process.stderr,
   ) {
-    this.#secrets = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+    for (const secret of secrets) this.addSecret(secret);
+    this.paintOut = painter(io.stdout, io.env);
+    this.paintErr = painter(io.stderr, io.env);
   }
 
-  /** Adds a secret to scrub from messages (e.g. a key read from the environment). */
+  /** Adds a secret to keep out of every message (e.g. a key read from the environment). */
   addSecret(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.#secrets.push(secret);
+    if (secret && secret.length >= 4 && !this.#secrets.includes(secret)) this.#secrets.push(secret);
   }
 
-  /** Replaces every known secret in `text`. */
+  /** `text` without the user's key and anything secret-shaped, and without escape sequences. */
   scrub(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join('[REDACTED]');
-    return out;
+    return redact(text, this.#secrets);
   }
 
   /** One line of result on stdout. */
   line(text: string): void {
-    this.stdout.write(`${this.scrub(text)}\n`);
+    this.io.stdout.write(`${this.scrub(text)}\n`);
   }
 
   /** The machine-readable result: one JSON document on stdout. */
   data(value: unknown): void {
-    this.stdout.write(`${this.scrub(JSON.stringify(value, null, 2))}\n`);
+    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** `flexible`: the free-text columns, cut first when the terminal is narrow. */
+  rowWriter(head: readonly string[], statusColumn?: number, flexible: readonly number[] = []): RowWriter {
+    // A terminal gets a table; a pipe or a file, tab-separated lines.
+    if (!this.io.stdout.isTTY) {
+      return { rows: (batch) => batch.forEach((row) => this.io.stdout.write(`${tsvLine(row)}\n`)) };
+    }
+    const paint = this.paintOut;
+    const cell = (text: string, column: number) => {
+      const color = column === statusColumn ? statusColor(text) : undefined;
+      return color ? paint(color, text) : text;
+    };
+    return new StreamedTable(head, (line) => this.io.stdout.write(`${line}\n`), this.io.stdout.columns, (t) => paint('bold', t), cell, flexible);
+  }
+
+  /** All rows at once, with the same layout as rowWriter. */
   table(head: readonly string[], rows: readonly (readonly string[])[]): void {
-    this.line(renderTable(head, rows));
+    this.rowWriter(head).rows(rows);
+  }
+
+  arrayWriter(): ArrayWriter {
+    let count = 0;
+    const write = (text: string) => this.io.stdout.write(text);
+    return {
+      items: (batch) => {
+        for (const item of batch) {
+          const body = JSON.stringify(item, null, 2).replace(/\n/g, '\n  ');
+          write(`${count === 0 ? '[\n' : ',\n'}  ${body}`);
+          count++;
+        }
+      },
+      end: () => write(count === 0 ? '[]\n' : '\n]\n'),
+    };
   }
 
   /**
@@ -80,49 +100,57 @@ export class Output {
    * shown once). Never used for the key the user passed in.
    */
   secret(value: string): void {
-    this.stdout.write(`${value}\n`);
+    this.io.stdout.write(`${value}\n`);
   }
 
   /** A message for people, on stderr (kept out of --json output). */
   info(text: string): void {
-    this.stderr.write(`${this.scrub(text)}\n`);
+    this.io.stderr.write(`${this.scrub(text)}\n`);
   }
 
   warn(text: string): void {
-    this.stderr.write(`${this.scrub(`warning: ${text}`)}\n`);
+    this.io.stderr.write(`${this.paintErr('yellow', 'warning:')} ${this.scrub(text)}\n`);
   }
 
   error(text: string): void {
-    this.stderr.write(`${this.scrub(`error: ${text}`)}\n`);
+    this.io.stderr.write(`${this.paintErr('red', 'error:')} ${this.scrub(text)}\n`);
   }
 
   /** An error as one JSON document on stderr, for --json callers. */
   errorData(value: unknown): void {
-    this.stderr.write(`${this.scrub(JSON.stringify(value))}\n`);
+    this.io.stderr.write(`${this.scrub(JSON.stringify(value))}\n`);
   }
 
   /** Whether a person is watching stderr: the spinner and prompts need one. */
   get interactive(): boolean {
-    return Boolean(this.stderr.isTTY) && process.env.TERM !== 'dumb' && !process.env.CI;
+    return Boolean(this.io.stderr.isTTY) && this.io.env.TERM !== 'dumb' && !this.io.env.CI;
   }
 
   /** A spinner on a terminal only, never with --json, never in a pipe or a CI log. */
   spinner(text: string): Spinner {
     if (this.json || !this.interactive) return NO_SPINNER;
-    const spinner = yoctoSpinner({ text, stream: this.stderr, handleSignals: false }).start();
-    // Ctrl-C while spinning: put the cursor back before leaving (130 = interrupted).
-    const interrupted = () => {
-      spinner.stop();
-      process.exit(130);
-    };
-    process.once('SIGINT', interrupted);
+    let stopped = false;
+    let stopSpinner = () => {};
+    let dispose = () => {};
+    // Loaded only when a person is watching: the pipe and --json paths never pay for it.
+    const ready = import('yocto-spinner').then(({ default: yoctoSpinner }) => {
+      if (stopped) return undefined;
+      const spinner = yoctoSpinner({ text, stream: this.io.stderr as NodeJS.WriteStream, handleSignals: false }).start();
+      stopSpinner = () => spinner.stop();
+      dispose = onInterrupt(stopSpinner);
+      return spinner;
+    });
     return {
       update: (next) => {
-        spinner.text = next;
+        void ready.then((spinner) => {
+          if (spinner && !stopped) spinner.text = next;
+        });
       },
       stop: () => {
-        process.removeListener('SIGINT', interrupted);
-        spinner.stop();
+        if (stopped) return;
+        stopped = true;
+        dispose();
+        stopSpinner();
       },
     };
   }

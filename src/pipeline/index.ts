@@ -9,7 +9,7 @@ import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type R
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { readFacts, type ResponseFacts } from '../rate-limit-headers.js';
-import { safeUrl } from '../redact.js';
+import { redact, safeUrl } from '../redact.js';
 import { callLimits } from '../validate.js';
 import type { Credentials } from './credentials.js';
 import { assertHeaderValues } from './identity.js';
@@ -183,11 +183,12 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       const { answer, error, sessionToken } = result as { answer?: Answer; error?: CovetonError; sessionToken?: string };
       const failed: Failed = answer ? { answer } : { error: error! };
       const status = answer?.reply.status;
-      if (logger.debugEnabled) {
-        logger.debug('response', { method: request.method, url: safeUrl(request.url), attempt: state.attempt, status, error: error?.name, ms: Date.now() - started });
+      // One debug line per attempt: what was sent, what came back, and what the policy made of it.
+      const line = logger.debugEnabled ? attemptLine(request, state.attempt, answer, error, started, parts.secrets()) : undefined;
+      if (answer && ((status! >= 200 && status! < 300) || (call.manualRedirect && isRedirect(status!)))) {
+        if (line) logger.debug('attempt', { ...line, decision: 'done' });
+        return answer;
       }
-      if (answer && status! >= 200 && status! < 300) return answer;
-      if (answer && call.manualRedirect && isRedirect(status!)) return answer;
 
       Object.assign(state, {
         status,
@@ -199,6 +200,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         deadlineLeft: deadline - (Date.now() - started),
       });
       const next = decide(policy, state);
+      if (line) logger.debug('attempt', { ...line, decision: next.do, ...('delay' in next ? { delay: next.delay } : {}), ...('why' in next ? { why: next.why } : {}) });
       if (next.do === 'stop') {
         if (answer && call.returnErrors) return answer;
         throw failure(failed, call.endpoint, [...parts.secrets(), ...(call.secrets ?? [])]);
@@ -244,6 +246,20 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       options.onRetry?.({ attempt: state.attempt + 1, delay: next.delay, cause, method: request.method, url });
       if (!next.inQueue) await sleep(next.delay, call.signal);
     }
+  };
+}
+
+/** The fields of an attempt's debug line: never a credential, a body or a query string. */
+function attemptLine(request: Outgoing, attempt: number, answer: Answer | undefined, error: CovetonError | undefined, started: number, secrets: readonly (string | undefined)[]) {
+  const id = answer?.reply.headers.get('x-request-id');
+  return {
+    method: request.method,
+    url: safeUrl(request.url),
+    attempt,
+    status: answer?.reply.status,
+    requestId: id ? redact(id, secrets) : undefined,
+    error: error?.name,
+    ms: Date.now() - started,
   };
 }
 

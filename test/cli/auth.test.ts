@@ -1,10 +1,9 @@
-// `coveton auth test`: the key works (Prism), or the API's 401/403 reason in plain words
+// `coveton auth test`, run in process: the key works (Prism), or the API's 401/403 reason in plain words
 // (scripted server, since Prism answers every refusal with the same canned example).
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { apiError, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { runCli, TEST_KEY, useBuiltCli } from './helpers.js';
+import { runProgram as runCli, TEST_KEY } from './helpers.js';
 
-useBuiltCli();
 
 const mock = inject('mockUrl');
 let server: FaultServer | undefined;
@@ -46,7 +45,9 @@ describe('auth test', () => {
     const run = await runCli(['auth', 'test', '--base-url', server!.url]);
     expect(server!.requests).toEqual([]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)');
+    expect(run.stderr).toBe("error: no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)\nRun 'coveton auth test --help' for usage.\n");
+    const listing = await runCli(['api-keys', 'list', '--base-url', 'not a url']);
+    expect(listing.stderr).toContain('--base-url (or COVETON_BASE_URL) must be an absolute http(s) URL'); // options first
   });
 
   it.each([

@@ -1,18 +1,18 @@
-// The built `coveton` as it is installed: dist/cli.js from the repo's own tsup settings, next to
+// The built `coveton` as it is installed: dist/cli/bin.js (and its chunks) from the repo's own tsup settings, next to
 // generated/openapi.{yaml,json} (package.json `files`), in a temporary package directory. It finds
-// the bundled spec from dist/, starts Prism when installed, and without Prism says how to get it.
+// the bundled spec from dist/cli/, starts Prism when installed, and without Prism says how to get it.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, closedPort, cliEnv, eventually, listening, ROOT, type Run } from './helpers.js';
+import { sharedBuild, closedPort, cliEnv, eventually, listening, ROOT, type Run } from './helpers.js';
 
 let dir: string;
 let withPrism: string;
 let withoutPrism: string;
 
-/** A package directory: dist/cli.js, generated/, and node_modules linked to the repo's, maybe without Prism. */
+/** A package directory: dist/cli/, generated/, and node_modules linked to the repo's, maybe without Prism. */
 function packageDir(name: string, withPrism: boolean): string {
   const pkg = join(dir, name);
   mkdirSync(join(pkg, 'node_modules'), { recursive: true });
@@ -26,7 +26,7 @@ function packageDir(name: string, withPrism: boolean): string {
 }
 
 function runBuilt(pkg: string, args: string[]): Promise<Run & { child: ReturnType<typeof spawn> }> {
-  const child = spawn(process.execPath, [join(pkg, 'dist', 'cli.js'), ...args], { cwd: pkg, env: cliEnv() });
+  const child = spawn(process.execPath, [join(pkg, 'dist', 'cli', 'bin.js'), ...args], { cwd: pkg, env: cliEnv() });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -37,26 +37,26 @@ function runBuilt(pkg: string, args: string[]): Promise<Run & { child: ReturnTyp
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'coveton-cli-'));
-  await buildCli(dir);
+  cpSync(join(dirname(await sharedBuild()), '..'), join(dir, 'dist'), { recursive: true });
   withPrism = packageDir('with-prism', true);
   withoutPrism = packageDir('without-prism', false);
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the built bin (dist/cli.js)', () => {
+describe('the built bin (dist/cli/bin.js)', () => {
   it('is an ESM script with a shebang that runs --help', async () => {
     const pkg = withPrism;
-    expect(readFileSync(join(pkg, 'dist', 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(readFileSync(join(pkg, 'dist', 'cli', 'bin.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const run = await runBuilt(pkg, ['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: coveton');
   });
 
-  it('serves the bundled spec found from dist/ (../generated/openapi.yaml)', async () => {
+  it('serves the bundled spec found from dist/cli/ (../../generated/openapi.yaml)', async () => {
     const pkg = withPrism;
     const port = await closedPort();
-    const child = spawn(process.execPath, [join(pkg, 'dist', 'cli.js'), 'mock', '--port', String(port), '--quiet'], { cwd: pkg, env: cliEnv() });
+    const child = spawn(process.execPath, [join(pkg, 'dist', 'cli', 'bin.js'), 'mock', '--port', String(port), '--quiet'], { cwd: pkg, env: cliEnv() });
     try {
       expect(await eventually(() => listening(port), 20_000)).toBe(true);
       const answer = await fetch(`http://127.0.0.1:${port}/utils/authtest`, { headers: { Authorization: 'Bearer ak_test_x' } });
@@ -75,7 +75,7 @@ describe('the built bin (dist/cli.js)', () => {
       expect(run.stderr).toContain('Stoplight Prism is not installed');
       expect(run.stderr).toContain('npm install -D @stoplight/prism-cli@5.12.0');
     }
-    // The rest of the CLI does not need Prism, and reads the spec from ../generated/openapi.json.
+    // The rest of the CLI does not need Prism, and reads the spec from ../../generated/openapi.json.
     const scopes = await runBuilt(pkg, ['api-keys', 'create', '--name', 'x', '--type', 'user', '--environment', 'sandbox', '--permissions', 'nope']);
     expect(scopes.code).toBe(2);
     expect(scopes.stderr).toContain('not a scope: nope');

@@ -1,11 +1,11 @@
-// What every command shares: help with examples, usage errors (exit 2), API errors (exit 1),
-// network errors (exit 3), --json errors, and a key given on the command line never shown.
+// What every command shares, run in process: help (examples everywhere, required options
+// marked, options only where they act, one wording), usage errors (exit 2, every missing
+// option at once, a pointer to --help), API errors (exit 1), network errors (exit 3), --json
+// errors, --verbose attempt lines, and a key given on the command line never shown.
 import { afterEach, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/index.js';
-import { apiError, drop, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { closedPort, runCli, TEST_KEY, useBuiltCli } from './helpers.js';
-
-useBuiltCli();
+import { apiError, drop, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiKey, closedPort, runProgram, TEST_KEY } from './helpers.js';
 
 let server: FaultServer | undefined;
 afterEach(async () => {
@@ -13,77 +13,148 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe.concurrent('help', () => {
-  it.each([[[]], [['api-keys']], [['api-keys', 'list']], [['api-keys', 'create']], [['auth', 'test']], [['mock']], [['contract']]])(
-    'coveton %j --help shows examples, exit 0',
-    async (words) => {
-      const run = await runCli([...words, '--help']);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain('Examples:');
-      expect(run.stdout).toMatch(/\$ coveton /);
-    },
-  );
+const COMMANDS = [[], ['api-keys'], ['api-keys', 'list'], ['api-keys', 'get'], ['api-keys', 'create'], ['api-keys', 'update'], ['api-keys', 'delete'], ['auth'], ['auth', 'test'], ['mock'], ['contract'], ['webhooks'], ['webhooks', 'trigger'], ['webhooks', 'listen']];
+
+describe('help', () => {
+  it.each(COMMANDS)('coveton %j --help: examples, one wording for the help option, exit 0', async (...words) => {
+    const run = await runProgram([...words, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toMatch(/\$ coveton /);
+    expect(run.stdout).toMatch(/-h, --help +show help\n/);
+    expect(run.stdout).not.toMatch(/display help for command/);
+  });
+
+  it('`coveton` alone, `coveton help` and a group alone show help on stdout with exit 0', async () => {
+    for (const args of [[], ['help'], ['api-keys']]) {
+      const run = await runProgram(args);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: coveton/);
+      expect(run.stderr).toBe('');
+    }
+    expect((await runProgram(['help', 'api-keys', 'list'])).stdout).toMatch(/^Usage: coveton api-keys list/);
+  });
 
   it('the top-level help lists the commands, the environment variables and the exit codes', async () => {
-    const { stdout } = await runCli(['--help']);
-    for (const text of ['api-keys', 'auth', 'mock', 'contract', 'COVETON_API_KEY', 'COVETON_BASE_URL', '--json', 'Exit codes:']) {
+    const { stdout } = await runProgram(['--help']);
+    for (const text of ['api-keys', 'auth', 'mock', 'contract', 'COVETON_API_KEY', 'COVETON_BASE_URL', 'NO_COLOR', '--json', 'Exit codes:', '6  cancelled', '130  interrupted']) {
       expect(stdout).toContain(text);
     }
   });
 
-  it('--version prints the version', async () => {
-    expect(await runCli(['--version'])).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+  it('marks required options, and shows API options only on the commands that call the API', async () => {
+    const create = (await runProgram(['api-keys', 'create', '--help'])).stdout;
+    expect(create).toMatch(/--name <name> +display name, 1 to 200 characters \(required\)/);
+    expect(create).toMatch(/--type <type> .*\(required\)/s);
+    expect(create).not.toMatch(/--description <text>[^\n]*\(required\)/);
+    for (const words of [['api-keys', 'list'], ['auth', 'test']]) {
+      const help = (await runProgram([...words, '--help'])).stdout;
+      for (const flag of ['--api-key <key>', '--base-url <url>', '--verbose']) expect(help).toContain(flag);
+    }
+    // mock and webhooks call no API: no credential or base URL options (mock's own --verbose is its request log).
+    for (const words of [['mock'], ['webhooks', 'listen']]) {
+      const help = (await runProgram([...words, '--help'])).stdout;
+      for (const flag of ['--api-key', '--base-url', '--version']) expect(help).not.toContain(flag);
+      expect(help).toContain('--json');
+    }
+  });
+
+  it('the top-level help lists mock and webhooks (loaded only when named) with their own descriptions', async () => {
+    const top = (await runProgram(['--help'])).stdout.replace(/\s+/g, ' ');
+    for (const name of ['mock', 'webhooks']) {
+      const own = (await runProgram([name, '--help'])).stdout.split('\n')[2]!;
+      expect(own.length).toBeGreaterThan(10);
+      expect(top).toContain(`${name} ${own}`.replace(/\s+/g, ' '));
+    }
+  });
+
+  it('--version names coveton, the SDK and Node', async () => {
+    expect(await runProgram(['--version'])).toMatchObject({ code: 0, stdout: `coveton ${VERSION} (@coveton/sdk ${VERSION}, Node ${process.versions.node})\n` });
   });
 });
 
-describe.concurrent('usage errors exit 2', () => {
+describe('usage errors exit 2 and point to --help', () => {
   it.each([
-    [['api-keys', 'list', '--bogus'], "unknown option '--bogus'"],
-    [['api-keys', 'list', '--status', 'deleted'], 'Allowed choices are active, revoked, suspended, expired'],
-    [['api-keys', 'list', '--environment', 'prod'], 'Allowed choices are production, staging, development, sandbox'],
-    [['api-keys', 'list', '--page-size', '0'], 'must be a whole number from 1 to 100'],
-    [['api-keys', 'create', '--type', 'service', '--environment', 'sandbox'], "required option '--name <name>' not specified"],
-    [['api-keys', 'update', 'key_1'], "required option '--status <status>' not specified"],
-    [['api-keys', 'delete'], "missing required argument 'api_key_id'"],
-    [['api-keys', 'lsit'], "unknown command 'lsit'"],
-    [['api-keys', 'list', '--base-url', 'not a url'], '--base-url (or COVETON_BASE_URL) must be an absolute http(s) URL'],
-    [['contract'], "required option '--target <url>' not specified"],
-    [['mock', '--port', '99999'], 'must be a port number'],
-  ])('coveton %j', async (args, message) => {
-    const run = await runCli(args);
+    [['api-keys', 'list', '--bogus'], "unknown option '--bogus'", 'coveton api-keys list'],
+    [['api-keys', 'list', '--status', 'deleted'], 'Allowed choices are active, revoked, suspended, expired', 'coveton api-keys list'],
+    [['api-keys', 'list', '--environment', 'prod'], 'Allowed choices are production, staging, development, sandbox', 'coveton api-keys list'],
+    [['api-keys', 'list', '--page-size', '0'], 'must be a whole number from 1 to 100', 'coveton api-keys list'],
+    [['api-keys', 'create', '--type', 'service', '--environment', 'sandbox'], "missing required option '--name <name>'", 'coveton api-keys create'],
+    [['api-keys', 'create'], "missing required options '--name <name>', '--type <type>', '--environment <env>'", 'coveton api-keys create'],
+    [['api-keys', 'update'], "missing required argument <api_key_id> and option '--status <status>'", 'coveton api-keys update'],
+    [['api-keys', 'delete'], 'missing required argument <api_key_id>', 'coveton api-keys delete'],
+    [['api-keys', 'lsit'], "unknown command 'lsit'", 'coveton api-keys'],
+    [['api-keys', 'list', '--base-url', 'not a url'], '--base-url (or COVETON_BASE_URL) must be an absolute http(s) URL', 'coveton api-keys list'],
+    [['contract'], "missing required option '--target <url>'", 'coveton contract'],
+    [['mock', '--port', '99999'], 'must be a port number', 'coveton mock'],
+  ])('coveton %j', async (args, message, path) => {
+    const run = await runProgram(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(`Run '${path} --help' for usage.`);
     expect(run.stdout).toBe('');
-  });
-
-  it('no command at all shows the help on stderr', async () => {
-    const run = await runCli([]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Usage: coveton');
   });
 });
 
-describe('network and API errors', () => {
+// Each of these waits out the SDK's real backoff between retries: side by side, with their own servers.
+describe.concurrent('network and API errors', () => {
   it('a closed port is a network error (exit 3) that names the cause', async () => {
     const port = await closedPort();
-    const run = await runCli(['api-keys', 'list', '--base-url', `http://127.0.0.1:${port}`, '--api-key', TEST_KEY]);
+    const run = await runProgram(['api-keys', 'list', '--base-url', `http://127.0.0.1:${port}`, '--api-key', TEST_KEY]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`error: could not reach http://127.0.0.1:${port}: connection refused`);
   });
 
   it('a dropped connection is a network error too; --json puts the error as JSON on stderr', async () => {
-    server = await startFaultServer((_req, res) => drop(res));
-    const run = await runCli(['auth', 'test', '--json', '--base-url', server.url, '--api-key', TEST_KEY]);
-    expect(run.code).toBe(3);
-    expect(run.stdout).toBe('');
-    expect(JSON.parse(run.stderr)).toEqual({ error: { type: 'network_error', message: expect.stringContaining('could not reach'), exitCode: 3 } });
-  });
+    const dropping = await startFaultServer((_req, res) => drop(res));
+    try {
+      const run = await runProgram(['auth', 'test', '--json', '--base-url', dropping.url, '--api-key', TEST_KEY]);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toBe('');
+      expect(JSON.parse(run.stderr)).toEqual({ error: { type: 'network_error', message: expect.stringContaining('could not reach'), exitCode: 3 } });
+    } finally {
+      await dropping.close();
+    }
+  }, 15_000);
 
   it('a 5xx is an API error (exit 1); --json gives status, code and request id', async () => {
-    server = await startFaultServer((_req, res) => apiError(res, 500, 'INTERNAL', 'Something broke.'));
-    const run = await runCli(['api-keys', 'list', '--json', '--base-url', server.url, '--api-key', TEST_KEY]);
+    const failing = await startFaultServer((_req, res) => apiError(res, 500, 'INTERNAL', 'Something broke.'));
+    try {
+      const run = await runProgram(['api-keys', 'list', '--json', '--base-url', failing.url, '--api-key', TEST_KEY]);
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stderr).error).toMatchObject({ type: 'api_error', status: 500, code: 'INTERNAL', requestId: 'req_500', exitCode: 1 });
+    } finally {
+      await failing.close();
+    }
+  }, 15_000);
+});
+
+describe('--verbose', () => {
+  it('prints one line per attempt: method, URL with the query redacted, status, request id, time, and the retry decision', async () => {
+    let calls = 0;
+    server = await startFaultServer((_req, res) =>
+      ++calls === 1
+        ? apiError(res, 503, 'UNAVAILABLE', 'busy', {}, { 'X-Request-Id': 'req_first', 'Retry-After': '0' })
+        : json(res, 200, [apiKey('key_1')], { 'X-Request-Id': 'req_second' }),
+    );
+    const run = await runProgram(['api-keys', 'list', '--verbose', '--filter', 'secret-words', '--base-url', server.url, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(0);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^GET ${server.url}/api-keys\\?\\[REDACTED\\] -> 503, request id req_first in \\d+ ms \\(attempt 1\\); retry in \\d+ ms \\(503 UNAVAILABLE\\)$`));
+    expect(lines[1]).toMatch(new RegExp(`^GET ${server.url}/api-keys\\?\\[REDACTED\\] -> 200, request id req_second in \\d+ ms \\(attempt 2\\); done$`));
+    expect(run.stderr).not.toContain('secret-words');
+    expect(run.stderr).not.toContain(TEST_KEY);
+    expect(run.stderr).not.toContain('busy'); // no body
+  });
+
+  it('COVETON_LOG=debug does the same; a final error says it is not retried', async () => {
+    server = await startFaultServer((_req, res) => apiError(res, 404, 'NOT_FOUND', 'nope', {}, { 'X-Request-Id': 'req_404' }));
+    const run = await runProgram(['api-keys', 'get', 'key_1', '--base-url', server.url, '--api-key', TEST_KEY], { env: { COVETON_LOG: 'debug' } });
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stderr).error).toMatchObject({ type: 'api_error', status: 500, code: 'INTERNAL', requestId: 'req_500', exitCode: 1 });
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api-keys\/key_1 -> 404, request id req_404 in \d+ ms \(attempt 1\); no retry: not retryable$/);
+    expect(lines[1]).toMatch(/^error: GET \/api-keys\/\{id\} failed with 404/);
   });
 });
 
@@ -102,7 +173,8 @@ describe('a key given with --api-key is never shown', () => {
         ['auth', 'test'],
         ['auth', 'test', '--json'],
         ['api-keys', 'update', 'key_1', '--status', 'active'],
-      ].map((args) => runCli([...args, '--base-url', url, '--api-key', KEY])),
+        ['api-keys', 'get', 'key_1', '--verbose'],
+      ].map((args) => runProgram([...args, '--base-url', url, '--api-key', KEY])),
     );
     for (const run of runs) {
       expect(run.code).toBe(1);
@@ -113,12 +185,12 @@ describe('a key given with --api-key is never shown', () => {
   });
 
   it('nor in a usage error about a mistyped flag, nor in a network error', async () => {
-    const typo = await runCli(['api-keys', 'list', `--api-kye=${KEY}`]);
+    const typo = await runProgram(['api-keys', 'list', `--api-kye=${KEY}`]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('unknown option');
     expect(typo.stderr).not.toContain('NEVERSHOWN');
     const port = await closedPort();
-    const offline = await runCli(['api-keys', 'list', '--base-url', `http://127.0.0.1:${port}`, '--api-key', KEY]);
+    const offline = await runProgram(['api-keys', 'list', '--base-url', `http://127.0.0.1:${port}`, '--api-key', KEY]);
     expect(offline.code).toBe(3);
     expect(offline.stdout + offline.stderr).not.toContain('NEVERSHOWN');
   });

@@ -1,12 +1,19 @@
 // Parsers for the api-keys option values: they turn a bad value into a usage error (exit 2)
 // before anything is sent.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { loadSpec } from '../spec-files.js';
 
 /** --page-size: a whole number from 1 to 100 (the spec's `limit`). */
 export function pageSize(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 100) throw new InvalidArgumentError('must be a whole number from 1 to 100.');
+  return n;
+}
+
+/** --limit: a whole number from 1. */
+export function positiveCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number from 1.');
   return n;
 }
 

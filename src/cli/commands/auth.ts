@@ -1,75 +1,27 @@
-// `coveton auth test`: calls GET /utils/authtest through the SDK and says whether the key works,
-// and if not, why, in words (reasons.ts). A network failure is not an answer: exit 3, as elsewhere.
-import { Command } from 'commander';
-import { ForbiddenError, UnauthorizedError } from '../../index.js';
-import { contextFrom, type Context } from '../context.js';
-import { safeUrl } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { reasonText } from '../reasons.js';
+// `coveton auth test`: declared here; what it does is in auth-run.ts, loaded when it runs.
+import type { Command } from '@commander-js/extra-typings';
+import { contextFrom } from '../context.js';
+import { examples } from '../help.js';
+import { withApiOptions } from './api-options.js';
 
-function keyKind(key: string | undefined): string {
-  if (key === undefined) return 'no API key';
-  if (key.startsWith('ak_live_')) return 'a live (production) key';
-  if (key.startsWith('ak_test_')) return 'a test (non-production) key';
-  return 'a credential';
-}
-
-function sourceWords(ctx: Context): string {
-  return ctx.keySource === 'flag' ? 'from --api-key' : ctx.keySource === 'env' ? 'from COVETON_API_KEY' : '';
-}
-
-async function authTest(ctx: Context): Promise<void> {
-  const where = safeUrl(ctx.baseUrl);
-  const spinner = ctx.out.spinner(`Testing authentication against ${where}`);
-  try {
-    const result = await ctx.client().utils.testAuth();
-    spinner.stop();
-    if (ctx.json) return ctx.out.data({ ok: true, baseUrl: where, keySource: ctx.keySource ?? null, message: result.msg });
-    const who = [keyKind(ctx.apiKey), sourceWords(ctx)].filter(Boolean).join(' ');
-    ctx.out.line(`OK: ${who} works against ${where} (${result.msg}).`);
-  } catch (error) {
-    spinner.stop();
-    if (!(error instanceof UnauthorizedError || error instanceof ForbiddenError)) throw error;
-    // Without a key the cause is certain, whatever a mock's canned answer says.
-    const reason = ctx.apiKey === undefined ? 'credentials_missing' : error.reason;
-    const words =
-      reasonText(reason) ?? `the server refused the credential (${error.status} ${error.code ?? ''}) without saying why`.trim();
-    const env = reason === 'wrong_environment' ? ` (you sent ${keyKind(ctx.apiKey)})` : '';
-    process.exitCode = EXIT.API_ERROR;
-    if (ctx.json) {
-      return ctx.out.data({
-        ok: false,
-        baseUrl: where,
-        keySource: ctx.keySource ?? null,
-        status: error.status,
-        code: error.code,
-        reason: reason ?? null,
-        message: words,
-        requestId: error.requestId ?? null,
-      });
-    }
-    ctx.out.error(
-      `authentication failed against ${where}: ${words}${env} [${error.status} ${error.code ?? ''}${reason ? `, reason ${reason}` : ''}${error.requestId ? `, request id ${error.requestId}` : ''}]`,
-    );
-  }
-}
-
-export function authCommand(): Command {
-  const group = new Command('auth').description('check credentials');
-  group
-    .command('test')
-    .description('call /utils/authtest and say whether the API key works, and if not, why')
-    .addHelpText(
-      'after',
-      `
+export function registerAuth(program: Command<[], {}, {}>): void {
+  const group = program.command('auth').description('check credentials');
+  examples(group, ['coveton auth test']);
+  const test = withApiOptions(
+    group
+      .command('test')
+      .description('call /utils/authtest and say whether the API key works, and if not, why')
+      .addHelpText(
+        'after',
+        `
 Exit code 0 when the key works, 1 when the API refuses it, 3 when the API cannot be reached.
 A refusal is explained in words: missing key (credentials_missing), token_invalid, key_revoked,
-key_suspended, key_expired, wrong_environment, ip_not_allowed, ...
-
-Examples:
-  $ COVETON_API_KEY=ak_test_... coveton auth test --base-url https://sandbox.api.coveton.com/v1
-  $ coveton auth test --json`,
-    )
-    .action(async (_opts: unknown, cmd: Command) => authTest(contextFrom(cmd)));
-  return group;
+key_suspended, key_expired, wrong_environment, ip_not_allowed, ...`,
+      ),
+  );
+  examples(test, [
+    'COVETON_API_KEY=ak_test_... coveton auth test --base-url https://sandbox.api.coveton.com/v1',
+    'coveton auth test --json',
+  ]);
+  test.action(async (_opts, cmd) => (await import('./auth-run.js')).authTest(contextFrom(cmd)));
 }

@@ -1,40 +1,17 @@
-// `coveton contract --target URL`: runs the bundled spec's contract against a live server (a
-// partner's sandbox, a staging deploy) through Prism's validating proxy. Every safe operation is
-// called through the SDK pointed at the proxy; every answer that breaks the spec is reported.
-// Exit 0 only when none does (4 when some do, 3 when the target cannot be reached).
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { contextFrom, type Context } from '../context.js';
-import { connect } from 'node:net';
-import { CommandFailure, networkReason, safeUrl, UsageError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { freePort, PRISM_VERSION, resolvePrism, startPrism } from '../prism.js';
-import { bundledSpecPath } from '../spec-files.js';
-import { runProbe, type ProbeResult } from '../contract/check.js';
-import { planProbes, type Probe, type Skipped } from '../contract/probes.js';
-import { printReport, reportJson } from '../contract/report.js';
-import { runWriteFlows } from '../contract/write-flows.js';
+// `coveton contract --target URL`: declared here; what it does is in contract-run.ts, loaded
+// when it runs.
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { contextFrom } from '../context.js';
+import { examples } from '../help.js';
+import { PRISM_VERSION } from '../prism.js';
+import { withApiOptions } from './api-options.js';
 import { commaList } from './api-keys-values.js';
-
-interface ContractOptions {
-  target: string;
-  param: Map<string, string>;
-  include?: string[];
-  exclude?: string[];
-  timeout: number;
-  concurrency: number;
-  write?: boolean;
-}
 
 const HELP = `
 Prism ${PRISM_VERSION} proxies each call to the target and validates the answer against the bundled spec.
 Only safe operations are called (GET without side effects), with the spec's example parameters;
 an API key (--api-key or COVETON_API_KEY) is forwarded to the target, and without one only the
-public operations are checked. The target is the API's base URL, /v1 included when it has one.
-
-Examples:
-  $ COVETON_API_KEY=ak_test_... coveton contract --target https://sandbox.partner.example/v1
-  $ coveton contract --target http://127.0.0.1:8080 --include listApiKeys,getApiKey --json > report.json
-  $ coveton contract --target https://sandbox.partner.example/v1 --param id=key_8Hs2 --param getChat.id=chat_91Fa`;
+public operations are checked. The target is the API's base URL, /v1 included when it has one.`;
 
 /** Collects repeated `--param name=value` (or `operationId.name=value`) into one map. */
 function collectParam(value: string, previous: Map<string, string>): Map<string, string> {
@@ -49,118 +26,26 @@ function positive(value: string): number {
   return n;
 }
 
-function checkTarget(target: string): string {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new UsageError(`--target must be an absolute http(s) URL, got ${JSON.stringify(safeUrl(target))}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--target must be an http or https URL');
-  return target;
-}
-
-function select(ctx: Context, probes: Probe[], skipped: Skipped[], opts: ContractOptions): Probe[] {
-  const known = new Set([...probes, ...skipped].map((p) => p.operationId));
-  const unknown = [...(opts.include ?? []), ...(opts.exclude ?? [])].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new UsageError(`unknown operationId: ${unknown.join(', ')} (see the spec's operationIds)`);
-  let chosen = probes.filter((p) => (!opts.include || opts.include.includes(p.operationId)) && !opts.exclude?.includes(p.operationId));
-  if (ctx.apiKey === undefined) {
-    for (const p of chosen.filter((p) => !p.public)) {
-      skipped.push({ ...p, reason: 'needs an API key: pass --api-key or set COVETON_API_KEY' });
-    }
-    chosen = chosen.filter((p) => p.public);
-  }
-  if (chosen.length === 0) throw new UsageError('no operation left to check: widen --include/--exclude, or give an API key');
-  return chosen;
-}
-
-async function runAll(probes: Probe[], concurrency: number, run: (p: Probe) => Promise<ProbeResult>, tick: (done: number) => void) {
-  const results: ProbeResult[] = new Array(probes.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < probes.length) {
-      const index = next++;
-      results[index] = await run(probes[index]!);
-      tick(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, probes.length) }, worker));
-  return results;
-}
-
-/** Fails fast, before starting Prism, when nothing accepts a connection at the target. */
-function assertReachable(target: string, timeoutMs: number): Promise<void> {
-  const url = new URL(target);
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      socket.destroy();
-      reject(new CommandFailure(`could not reach ${safeUrl(target)}: ${why}`, EXIT.NETWORK));
-    };
-    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: Math.min(timeoutMs, 10_000) });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('timeout', () => fail('the connection timed out'));
-    socket.once('error', (error: NodeJS.ErrnoException) => fail(networkReason(error.code ?? error.message)));
-  });
-}
-
-async function contract(ctx: Context, opts: ContractOptions): Promise<void> {
-  const target = checkTarget(opts.target);
-  const { probes, skipped } = planProbes(opts.param);
-  if (opts.write && ctx.apiKey === undefined) throw new UsageError('--write needs an API key of the target: pass --api-key or set COVETON_API_KEY');
-  const chosen = select(ctx, probes, skipped, opts);
-  resolvePrism(); // a missing Prism is a usage error, reported before anything else is tried
-  await assertReachable(target, opts.timeout);
-  const spec = bundledSpecPath('openapi.yaml');
-  const spinner = ctx.out.spinner('Starting the Prism proxy');
-  const prism = await startPrism({
-    mode: 'proxy',
-    spec,
-    upstream: target,
-    port: await freePort(),
-    log: 'ignore',
-    maxLifetimeMs: 30 * 60_000,
-  }).catch((error: unknown) => {
-    spinner.stop();
-    throw error;
-  });
-  let results: ProbeResult[];
-  try {
-    const client = ctx.client({ baseUrl: prism.url, maxRetries: 0, timeout: opts.timeout });
-    results = await runAll(chosen, opts.concurrency, (p) => runProbe(client, p), (done) =>
-      spinner.update(`Checking operations against ${safeUrl(target)} (${done}/${chosen.length})`),
-    );
-    if (opts.write) results.push(...(await runWriteFlows(client)));
-  } finally {
-    spinner.stop();
-    await prism.stop();
-  }
-  const report = reportJson(safeUrl(target), prism.version, results, skipped);
-  if (report.summary.unreachable === results.length && !ctx.json) {
-    // Nothing answered: one line says it better than a report of identical failures.
-    throw new CommandFailure(`could not reach ${safeUrl(target)}: ${results[0]?.unreachable ?? 'no answer'}`, EXIT.NETWORK);
-  }
-  if (ctx.json) ctx.out.data(report);
-  else printReport(ctx.out, report);
-  if (report.summary.violations > 0) process.exitCode = EXIT.VIOLATIONS;
-  else if (report.summary.unreachable > 0) process.exitCode = EXIT.NETWORK;
-}
-
-export function contractCommand(): Command {
-  return new Command('contract')
-    .description('check that a live server (e.g. your sandbox) answers as the spec says, through a validating Prism proxy')
-    .requiredOption('--target <url>', 'base URL of the server to check, e.g. https://sandbox.partner.example/v1')
-    .option('--include <operationIds>', 'check only these operations (comma-separated)', commaList('--include'))
-    .option('--exclude <operationIds>', 'skip these operations (comma-separated)', commaList('--exclude'))
-    .option('--param <name=value>', 'a parameter value instead of the spec example (repeatable; operationId.name=value for one operation)', collectParam, new Map<string, string>())
-    .addOption(new Option('--timeout <ms>', 'how long one call may take').default(30_000).argParser(positive))
-    .addOption(new Option('--concurrency <n>', 'calls in flight at once').default(4).argParser(positive))
-    .option('--write', 'also run write flows (create, read back, update, list, delete) on real ids, cleaning up after')
-    .addHelpText('after', HELP)
-    .action(async (opts: ContractOptions, cmd: Command) => contract(contextFrom(cmd), opts));
+export function registerContract(program: Command<[], {}, {}>): void {
+  const contract = withApiOptions(
+    program
+      .command('contract')
+      .description('check that a live server (e.g. your sandbox) answers as the spec says, through a validating Prism proxy')
+      .requiredOption('--target <url>', 'base URL of the server to check, e.g. https://sandbox.partner.example/v1')
+      .option('--include <operationIds>', 'check only these operations (comma-separated)', commaList('--include'))
+      .option('--exclude <operationIds>', 'skip these operations (comma-separated)', commaList('--exclude'))
+      .option('--param <name=value>', 'a parameter value instead of the spec example (repeatable; operationId.name=value for one operation)', collectParam, new Map<string, string>())
+      .addOption(new Option('--timeout <ms>', 'how long one call may take').default(30_000).argParser(positive))
+      .addOption(new Option('--concurrency <n>', 'calls in flight at once').default(4).argParser(positive))
+      .option('--write', 'also run write flows (create, read back, update, list, delete) on real ids, cleaning up after')
+      .addHelpText('after', HELP),
+    { baseUrl: false },
+  );
+  examples(contract, [
+    'COVETON_API_KEY=ak_test_... coveton contract --target https://sandbox.partner.example/v1',
+    'coveton contract --target http://127.0.0.1:8080 --include listApiKeys,getApiKey --json > report.json',
+    'coveton contract --target https://sandbox.partner.example/v1 --param id=key_8Hs2 --param getChat.id=chat_91Fa',
+    'COVETON_API_KEY=ak_test_... coveton contract --target https://sandbox.partner.example/v1 --write',
+  ]);
+  contract.action(async (opts, cmd) => (await import('./contract-run.js')).contract(contextFrom(cmd), opts));
 }

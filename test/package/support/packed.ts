@@ -1,6 +1,6 @@
 // Packs the package the way `npm publish` would, without touching the repo's own dist/: the
 // sources are copied into a temporary stage (node_modules linked back), built there with tsup
-// (`prepare`), packed with `npm pack`, and the tarball installed into a fresh consumer project
+// (`prepack`), packed with `npm pack`, and the tarball installed into a fresh consumer project
 // from the npm cache. Used by package.test.ts.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -67,6 +67,8 @@ export interface Packed {
   /** The paths inside the tarball, as `npm pack --json` lists them. */
   files: string[];
   consumer: string;
+  /** What `npm install` of the tarball printed (stdout and stderr). */
+  installLog: string;
   /** The installed package inside the consumer project. */
   installed: string;
   cleanup(): void;
@@ -81,7 +83,7 @@ export async function packAndInstall(): Promise<Packed> {
   }
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
 
-  // `prepare` is tsup: run it apart from `npm pack`, whose --json output it would pollute.
+  // `prepack` is tsup: run it apart from `npm pack`, whose --json output it would pollute.
   await must(process.execPath, [binOf('tsup', 'tsup')], { cwd: stage, timeout: 120_000 });
   const packed = JSON.parse(await must('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: stage }));
   const tarball = join(dir, packed[0].filename);
@@ -91,12 +93,14 @@ export async function packAndInstall(): Promise<Packed> {
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`);
   // Dependencies come from the npm cache (`npm ci` filled it); the registry only if one is missing.
-  await must('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball], { cwd: consumer, timeout: 180_000 });
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball], { cwd: consumer, timeout: 180_000 });
+  if (install.code !== 0) throw new Error(`npm install ${tarball} exited ${install.code}\n${install.stderr}\n${install.stdout}`.trim());
   return {
     dir,
     tarball,
     files,
     consumer,
+    installLog: install.stdout + install.stderr,
     installed: join(consumer, 'node_modules', '@coveton', 'sdk'),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -1,0 +1,32 @@
+// The `coveton` executable (package.json `bin`): hands the process to the program and leaves
+// with its exit code. Two things only a process has are handled here:
+// - Ctrl-C leaves quietly with 130, after putting the terminal back (a spinner hides the cursor).
+//   A command that stops something of its own on Ctrl-C (`mock` stops Prism) listens itself.
+// - A reader that goes away (`coveton ... | head -1`) is not an error: exit 0, nothing printed.
+import { EXIT } from './exit-codes.js';
+import { runInterruptCleanups } from './interrupt.js';
+import { processIo } from './io.js';
+import { run } from './program.js';
+
+const onSigint = () => {
+  if (process.listenerCount('SIGINT') > 1) return;
+  runInterruptCleanups();
+  process.exit(EXIT.INTERRUPTED);
+};
+process.on('SIGINT', onSigint);
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.OK);
+  throw error;
+});
+process.stderr.on('error', () => {}); // nowhere left to say anything
+
+run(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`coveton: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT.INTERNAL;
+  },
+);

@@ -1,0 +1,157 @@
+// What the api-keys commands do, on the SDK's `apiKeys` resource: rows for people (a table on a
+// terminal, tab-separated lines in a pipe), JSON for scripts. Loaded only when one of them runs.
+import { APIConnectionError, APIError, APIUserAbortError, CovetonError, CovetonInputError, type components } from '../../index.js';
+import type { Context } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { CommandFailure, UsageError } from '../failures.js';
+import { confirm } from '../prompt.js';
+import { statusColor } from '../style.js';
+import { printable } from '../table.js';
+import type { ENVS, ORDER_BY, STATUSES, TYPES } from './api-keys.js';
+
+type ApiKey = components['schemas']['ApiKey'];
+type Status = components['schemas']['ApiKeyStatus'];
+type Env = components['schemas']['ApiKeyEnvironment'];
+type KeyType = components['schemas']['ApiKeyType'];
+
+/** The option lists of api-keys.ts hold every value of the spec's enums, and nothing else. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _exhaustive: [Same<Status, (typeof STATUSES)[number]>, Same<Env, (typeof ENVS)[number]>, Same<KeyType, (typeof TYPES)[number]>] = [true, true, true];
+void _exhaustive;
+
+export const KEY_COLUMNS = ['ID', 'NAME', 'TYPE', 'ENV', 'STATUS', 'PERMISSIONS', 'LAST USED'] as const;
+const STATUS_COLUMN = 4;
+/** NAME and PERMISSIONS give way first on a narrow terminal. */
+const FREE_TEXT = [1, 5];
+
+export function keyRow(key: ApiKey): string[] {
+  return [key.id, key.name, key.type, key.environment, key.status, key.permissions.join(','), key.lastUsedAt ?? 'never'];
+}
+
+export interface ListOptions {
+  filter?: string;
+  pageSize: number;
+  limit?: number;
+  orderBy?: (typeof ORDER_BY)[number];
+  status?: Status;
+  environment?: Env;
+  type?: KeyType;
+}
+
+/** A failure of the listing that is not the API's answer nor the network: the server's pages misbehaved. */
+function pagesMisbehaved(error: unknown): boolean {
+  return (
+    error instanceof CovetonError &&
+    !(error instanceof APIError || error instanceof APIConnectionError || error instanceof APIUserAbortError || error instanceof CovetonInputError)
+  );
+}
+
+/**
+ * Every page, printed as it arrives: memory holds one page, however long the list. The SDK's
+ * pagination stops a cursor that does not advance; what was printed stays printed.
+ */
+export async function list(ctx: Context, opts: ListOptions): Promise<void> {
+  const query = {
+    limit: opts.limit === undefined ? opts.pageSize : Math.min(opts.pageSize, opts.limit),
+    ...(opts.filter !== undefined && { filter: opts.filter }),
+    ...(opts.orderBy !== undefined && { orderBy: opts.orderBy }),
+    ...(opts.status !== undefined && { status: opts.status }),
+    ...(opts.environment !== undefined && { environment: opts.environment }),
+    ...(opts.type !== undefined && { type: opts.type }),
+  };
+  const spinner = ctx.out.spinner('Fetching API keys');
+  const rows = ctx.json ? undefined : ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT);
+  const array = ctx.json ? ctx.out.arrayWriter() : undefined;
+  let count = 0;
+  try {
+    for await (const page of ctx.client().apiKeys.list(query).pages()) {
+      spinner.stop();
+      const batch = opts.limit === undefined ? page : page.slice(0, opts.limit - count);
+      if (array) array.items(batch);
+      else rows!.rows(batch.map(keyRow));
+      count += batch.length;
+      if (opts.limit !== undefined && count >= opts.limit) break;
+    }
+  } catch (error) {
+    if (!pagesMisbehaved(error)) throw error;
+    throw new CommandFailure(
+      `stopped after ${count} key${count === 1 ? '' : 's'}: the server's pages did not advance (${printable((error as Error).message)})`,
+      EXIT.API_ERROR,
+    );
+  } finally {
+    spinner.stop();
+    // A JSON array already begun is closed, so that stdout stays valid JSON whatever happened.
+    if (array && count > 0) array.end();
+  }
+  if (array && count === 0) array.end();
+  if (!array && count === 0) ctx.out.info('No API keys found.');
+}
+
+export async function get(ctx: Context, id: string): Promise<void> {
+  const spinner = ctx.out.spinner(`Fetching ${id}`);
+  const key = await ctx.client().apiKeys.get(id).finally(() => spinner.stop());
+  if (ctx.json) return ctx.out.data(key);
+  ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT).rows([keyRow(key)]);
+}
+
+export interface CreateOptions {
+  name: string;
+  type: KeyType;
+  environment: Env;
+  description?: string;
+  permissions?: string[];
+  allowedIps?: string[];
+  expiresAt?: string;
+}
+
+export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
+  if (opts.name.length < 1 || opts.name.length > 200) throw new UsageError('--name must be 1 to 200 characters');
+  if (opts.expiresAt !== undefined && Number.isNaN(Date.parse(opts.expiresAt))) {
+    throw new UsageError(`--expires-at must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, got ${JSON.stringify(opts.expiresAt)}`);
+  }
+  const spinner = ctx.out.spinner('Creating API key');
+  const key = await ctx
+    .client()
+    .apiKeys.create({
+      name: opts.name,
+      type: opts.type,
+      environment: opts.environment,
+      ...(opts.description !== undefined && { description: opts.description }),
+      ...(opts.permissions !== undefined && { permissions: opts.permissions }),
+      ...(opts.allowedIps !== undefined && { allowedIps: opts.allowedIps }),
+      ...(opts.expiresAt !== undefined && { expiresAt: opts.expiresAt }),
+    })
+    .finally(() => spinner.stop());
+  if (ctx.json) ctx.out.data(key);
+  else {
+    ctx.out.info(`Created API key ${printable(key.id)} (${printable(key.name)}, ${key.type}, ${key.environment}). Its secret:`);
+    ctx.out.secret(key.secret);
+  }
+  ctx.out.warn('this is the only time the secret is shown and it will not be shown again: store it securely now.');
+}
+
+export async function update(ctx: Context, id: string, opts: { status: Status; reason?: string }): Promise<void> {
+  const spinner = ctx.out.spinner(`Updating ${id}`);
+  const key = await ctx
+    .client()
+    .apiKeys.update(id, { status: opts.status, ...(opts.reason !== undefined && { reason: opts.reason }) })
+    .finally(() => spinner.stop());
+  if (ctx.json) return ctx.out.data(key);
+  const color = statusColor(key.status);
+  const status = color ? ctx.out.paintOut(color, printable(key.status)) : printable(key.status);
+  const reason = key.statusReason ? ` (reason: ${printable(key.statusReason)})` : '';
+  ctx.out.line(`API key ${printable(key.id)} is now ${status}${reason}.`);
+}
+
+export async function remove(ctx: Context, id: string, opts: { yes?: boolean }): Promise<void> {
+  if (!opts.yes) {
+    if (!ctx.io.stdin.isTTY || !ctx.out.interactive) {
+      throw new UsageError(`refusing to delete ${id} without confirmation: not on a terminal, pass --yes to delete without asking`);
+    }
+    await confirm(ctx.io, `Delete API key ${id}? Systems using it lose access at once. [y/N] `);
+  }
+  const spinner = ctx.out.spinner(`Deleting ${id}`);
+  await ctx.client().apiKeys.delete(id).finally(() => spinner.stop());
+  if (ctx.json) return ctx.out.data({ id, deleted: true });
+  ctx.out.line(`Deleted API key ${id}.`);
+}
