@@ -9,7 +9,7 @@ import { credentials } from './pipeline/credentials.js';
 import { identity } from './pipeline/identity.js';
 import { createPipeline } from './pipeline/index.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
-import { RateLimiter } from './rate-limiter.js';
+import { createRateLimiter } from './rate-limiter.js';
 import { rawClient, type RawClient } from './raw-client.js';
 import { bindResources, createInvoke } from './resources.js';
 import { refreshExchange } from './session/exchange.js';
@@ -46,7 +46,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const logger = leveled(config.logger, config.logLevel);
   const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
   const limiter =
-    options.rateLimit === false ? undefined : new RateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter, logger });
+    options.rateLimit === false ? undefined : createRateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter, logger });
   let known: SessionTokens | undefined;
   const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
   const stamp = identity(config);

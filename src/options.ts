@@ -220,7 +220,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     customFetch: options.fetch !== undefined,
     maxRetries: count('maxRetries', options.maxRetries, 2, MAX_RETRIES_CAP),
     timeout: millis('timeout', options.timeout, 60_000),
-    deadline: millis('deadline', options.deadline, Number.POSITIVE_INFINITY),
+    deadline: millis('deadline', options.deadline, Infinity),
     maxRetryAfter: millis('maxRetryAfter', options.maxRetryAfter, 60_000),
     backoff: options.backoff ?? {},
     onRetry: options.onRetry,

@@ -62,7 +62,7 @@ export interface MemoryRateLimitStore extends RateLimitStore {
  */
 export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): MemoryRateLimitStore {
   /** What is left in the current window: the limit less every send since the window began. */
-  let left = Number.POSITIVE_INFINITY;
+  let left = Infinity;
   /** Sends since the current window began (the first send after the last one ended). */
   let taken = 0;
   let windowEnd = 0;
@@ -71,7 +71,7 @@ export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): Me
   /** The last ticket handed out before that refill: sends up to it still out were counted in the new window. */
   let refillSeq = 0;
   let pausedUntil = 0;
-  let limit = Number.POSITIVE_INFINITY;
+  let limit = Infinity;
   let learned = !options.learnFirst;
   let seq = 0;
   let sent: number[] = [];
@@ -98,13 +98,13 @@ export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): Me
 
   return {
     take({ now, inFlight, budget }) {
-      if (!learned && inFlight > 0) return { wait: Number.POSITIVE_INFINITY, why: 'learning' };
+      if (!learned && inFlight > 0) return { wait: Infinity, why: 'learning' };
       if (pausedUntil > now) return { wait: pausedUntil - now, why: 'pause' };
       refill(now);
       if (left <= 0 && now >= windowEnd) {
         // Spent since the window that was known ended, and no answer yet says when the new one
         // ends: wait for the answers out; with none out, nobody will tell, so start afresh.
-        if (inFlight > 0) return { wait: Number.POSITIVE_INFINITY, why: 'learning' };
+        if (inFlight > 0) return { wait: Infinity, why: 'learning' };
         refill(now, true);
       }
       if (left <= 0) return { wait: windowEnd - now, why: 'window' };

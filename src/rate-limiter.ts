@@ -7,9 +7,10 @@
 // away: ./redis/fallback.ts). octokit's throttling plugin queues the same way; the rest is ours.
 import { RateLimitedError } from './errors/api-error.js';
 import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
-import type { HeaderReader } from './http/outgoing.js';
 import type { Logger } from './logger.js';
+import type { AttemptGate } from './pipeline/index.js';
 import { readFacts, type RateLimitInfo } from './rate-limit-headers.js';
+import { clampTimer } from './session/bounded.js';
 import { memoryRateLimitStore, type MemoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
 
 /** Client-side rate limiting. */
@@ -48,190 +49,109 @@ interface Waiter {
   cleanup(): void;
 }
 
-/** The longest setTimeout delay; longer ones fire at once with a TimeoutOverflowWarning. */
-const MAX_TIMER = 2 ** 31 - 1;
 /** A reset further ahead than this is not a rate-limit window (milliseconds sent as seconds, garbage). */
 const PLAUSIBLE_RESET = 24 * 3600_000;
 
-export class RateLimiter {
-  #figures: RateLimitInfo | undefined;
-  /** The default store, or a shared one (which keeps this process's figures behind it, if it can fail). */
-  readonly #store: RateLimitStore;
-  readonly #local: MemoryRateLimitStore | undefined;
-  /** Tickets of the sends out. */
-  #active: number[] = [];
-  #queue: Waiter[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #pumping = false;
-  #again = false;
-  /** The ticket of each turn handed out and not reported yet, by its release function. */
-  readonly #tickets = new Map<() => void, number>();
-
-  constructor(private readonly options: LimiterSettings = {}) {
-    this.#local = options.store ? undefined : memoryRateLimitStore();
-    this.#store = options.store ?? this.#local!;
-    if (options.logger) options.store?.attach?.({ logger: options.logger });
-  }
-
+/** The limiter the pipeline's gate is: a queue of waiters in front of a store. */
+export interface RateLimiter extends AttemptGate {
   /** The last figures the server reported. */
-  get figures(): RateLimitInfo | undefined {
-    return this.#figures;
-  }
+  readonly figures: RateLimitInfo | undefined;
+}
 
-  get #cap(): number {
-    return this.options.maxConcurrent ?? Number.POSITIVE_INFINITY;
-  }
+export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
+  const { budget, maxPause = Infinity, maxConcurrent: cap = Infinity } = options;
+  let figures: RateLimitInfo | undefined;
+  /** The default store answers at once; a shared one is asked in the queue. */
+  const local: MemoryRateLimitStore | undefined = options.store ? undefined : memoryRateLimitStore();
+  const store: RateLimitStore = options.store ?? local!;
+  if (options.logger) options.store?.attach?.({ logger: options.logger });
+  /** Tickets of the sends out. */
+  let active: number[] = [];
+  let queue: Waiter[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pumping = false;
+  let again = false;
+  /** The ticket of each turn handed out and not reported yet, by its release function. */
+  const tickets = new Map<() => void, number>();
 
-  /** A turn now, without queueing, when nobody waits and nothing holds us back; else undefined. */
-  tryAcquire(): (() => void) | undefined {
-    // Only the default store answers at once; a shared one is asked in the queue.
-    if (!this.#local || this.#queue.length > 0 || this.#timer !== undefined || this.#pumping) return undefined;
-    if (this.#active.length >= this.#cap) return undefined;
-    const decision = this.#local.take({ now: Date.now(), inFlight: this.#active.length, budget: this.options.budget });
-    return 'ticket' in decision ? this.#turn(decision.ticket) : undefined;
-  }
-
-  /** Waits for a turn; resolves to the function that gives the turn back. */
-  acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
-    return new Promise((resolve, reject) => {
-      const leave = (error: unknown) => {
-        this.#queue = this.#queue.filter((w) => w !== waiter);
-        waiter.cleanup();
-        reject(error);
-      };
-      const onAbort = () => leave(new APIUserAbortError({ cause: signal?.reason }));
-      // A wait for a concurrency slot has no timer of its own: the deadline needs one.
-      const expiry = Number.isFinite(deadlineAt)
-        ? setTimeout(() => leave(new APITimeoutError('deadline', 0)), clampTimer(deadlineAt - Date.now()))
-        : undefined;
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        deadlineAt,
-        cleanup: () => {
-          signal?.removeEventListener('abort', onAbort);
-          if (expiry !== undefined) clearTimeout(expiry);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(waiter);
-      this.#pump();
-    });
-  }
-
-  /**
-   * Reads the figures of a response; a 429 pauses everyone for its Retry-After. `turn` (the
-   * release this limiter handed out for the send) says which send it answers.
-   */
-  observe(status: number, headers: HeaderReader, turn?: () => void): void {
-    const now = Date.now();
-    // Parsed once per response: the pipeline has read the same facts already.
-    const facts = readFacts(headers);
-    const figures = facts.rateLimit;
-    if (figures) this.#figures = figures;
-    const resetAt = figures?.resetAt.getTime();
-    const plausible = figures && resetAt! <= now + PLAUSIBLE_RESET;
-    const report: Omit<RateLimitReport, 'ticket'> = {
-      now,
-      answered: true,
-      figures: plausible ? { limit: figures.limit, remaining: figures.remaining, resetAt: resetAt! } : undefined,
-      tooMany: status === 429 ? { retryAfter: facts.retryAfterMs, maxPause: this.options.maxPause ?? Number.POSITIVE_INFINITY } : undefined,
-    };
-    const ticket = turn && this.#tickets.get(turn);
-    if (ticket !== undefined) {
-      this.#tickets.delete(turn!); // reported: its release only gives the turn back
-      this.#report(report, ticket);
-    } else {
-      // An answer without its turn: the oldest send out stands for it (the safe guess: an
-      // older ticket is given back only when the answer's window is the old one).
-      this.#report(report, this.#active[0]);
-    }
-    this.#pump();
-  }
-
-  #report(report: Omit<RateLimitReport, 'ticket'>, ticket: number | undefined): void {
+  const report = (facts: Omit<RateLimitReport, 'ticket'>, ticket: number | undefined): void => {
     try {
-      const done = this.#store.report({ ...report, ticket });
+      const done = store.report({ ...facts, ticket });
       if (done instanceof Promise) done.catch(() => undefined); // (a store logs its own failures)
     } catch {
       // A store that throws on a report only loses that report.
     }
-  }
+  };
 
-  #pump(): void {
-    if (this.#pumping) {
-      this.#again = true;
+  const pump = (): void => {
+    if (pumping) {
+      again = true;
       return;
     }
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#pumping = true;
-    this.#again = false;
-    this.#step();
-  }
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    pumping = true;
+    again = false;
+    step();
+  };
 
-  #finish(): void {
-    this.#pumping = false;
-    if (this.#again) this.#pump();
-  }
+  const finish = (): void => {
+    pumping = false;
+    if (again) pump();
+  };
 
   /** Serves the queue until it is empty or must wait; an async store continues it later. */
-  #step(): void {
-    while (this.#queue.length > 0 && this.#active.length < this.#cap) {
-      const decision = this.#store.take({ now: Date.now(), inFlight: this.#active.length, budget: this.options.budget });
+  const step = (): void => {
+    while (queue.length > 0 && active.length < cap) {
+      const decision = store.take({ now: Date.now(), inFlight: active.length, budget });
       if (decision instanceof Promise) {
-        decision.then(
-          (d) => (this.#apply(d) ? this.#step() : this.#finish()),
-          () => this.#finish(),
-        );
+        decision.then((d) => (apply(d) ? step() : finish()), finish);
         return;
       }
-      if (!this.#apply(decision)) return this.#finish();
+      if (!apply(decision)) return finish();
     }
-    this.#finish();
-  }
+    finish();
+  };
+
+  /** Takes the head of the queue off it, failing it with `error`. */
+  const failHead = (head: Waiter, error: unknown): true => {
+    queue.shift();
+    head.cleanup();
+    head.reject(error);
+    return true;
+  };
 
   /** Acts on a decision for the head of the queue; false when the queue must wait. */
-  #apply(decision: RateLimitDecision): boolean {
+  const apply = (decision: RateLimitDecision): boolean => {
     const now = Date.now();
-    const head = this.#queue[0];
+    const head = queue[0];
     if ('ticket' in decision) {
-      const turn = this.#turn(decision.ticket);
+      const release = turn(decision.ticket);
       // The head may have left (abort, deadline) while an async store answered: the next one gets the turn.
       if (!head) {
-        turn();
+        release();
         return false;
       }
-      this.#queue.shift();
+      queue.shift();
       head.cleanup();
-      head.resolve(turn);
+      head.resolve(release);
       return true;
     }
     if (!head) return false;
     const { wait, why } = decision;
-    const maxPause = this.options.maxPause ?? Number.POSITIVE_INFINITY;
-    if ((why === 'window' || why === 'pause') && wait > maxPause) {
-      // A wait the server asked for, longer than the client allows: fail now, send nothing.
-      this.#queue.shift();
-      head.cleanup();
-      head.reject(this.#tooLong(wait, maxPause));
-      return true;
-    }
+    // A wait the server asked for, longer than the client allows: fail now, send nothing.
+    if ((why === 'window' || why === 'pause') && wait > maxPause) return failHead(head, tooLong(wait));
+    // The turn would come after the deadline: fail now instead of waiting in vain.
     if (why !== 'learning' && now + wait > head.deadlineAt) {
-      // The turn would come after the deadline: fail now instead of waiting in vain.
-      this.#queue.shift();
-      head.cleanup();
-      head.reject(new APITimeoutError('deadline', Math.max(0, head.deadlineAt - now)));
-      return true;
+      return failHead(head, new APITimeoutError('deadline', Math.max(0, head.deadlineAt - now)));
     }
     // While learning, the answer of the send that is out pumps again.
-    if (why !== 'learning') this.#timer = setTimeout(() => this.#pump(), clampTimer(wait));
+    if (why !== 'learning') timer = setTimeout(pump, clampTimer(wait));
     return false;
-  }
+  };
 
-  #tooLong(wait: number, maxPause: number): RateLimitedError {
-    return new RateLimitedError({
+  const tooLong = (wait: number): RateLimitedError =>
+    new RateLimitedError({
       status: 429,
       code: 'RATE_LIMITED',
       message: `the rate-limit budget is spent for ${Math.ceil(wait / 1000)} s more, longer than maxRetryAfter (${maxPause} ms); nothing was sent.`,
@@ -239,29 +159,96 @@ export class RateLimiter {
       requestId: undefined,
       reason: undefined,
       details: undefined,
-      rateLimit: this.#figures,
+      rateLimit: figures,
       retryAfterMs: wait,
       body: undefined,
       endpoint: 'the client-side queue',
     });
-  }
 
-  #turn(ticket: number): () => void {
-    this.#active.push(ticket);
+  const turn = (ticket: number): (() => void) => {
+    active.push(ticket);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       // Every send is reported once: here, if no answer came for it.
-      if (this.#tickets.delete(release)) this.#report({ now: Date.now(), answered: false }, ticket);
-      this.#active = this.#active.filter((t) => t !== ticket);
-      if (this.#queue.length > 0) this.#pump();
+      if (tickets.delete(release)) report({ now: Date.now(), answered: false }, ticket);
+      active = active.filter((t) => t !== ticket);
+      if (queue.length > 0) pump();
     };
-    this.#tickets.set(release, ticket);
+    tickets.set(release, ticket);
     return release;
-  }
-}
+  };
 
-function clampTimer(ms: number): number {
-  return Math.min(Math.max(0, ms), MAX_TIMER);
+  return {
+    get figures() {
+      return figures;
+    },
+
+    /** A turn now, without queueing, when nobody waits and nothing holds us back; else undefined. */
+    tryAcquire() {
+      if (!local || queue.length > 0 || timer !== undefined || pumping || active.length >= cap) return undefined;
+      const decision = local.take({ now: Date.now(), inFlight: active.length, budget });
+      return 'ticket' in decision ? turn(decision.ticket) : undefined;
+    },
+
+    /** Waits for a turn; resolves to the function that gives the turn back. */
+    acquire(signal, deadlineAt) {
+      if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
+      return new Promise((resolve, reject) => {
+        const leave = (error: unknown) => {
+          queue = queue.filter((w) => w !== waiter);
+          waiter.cleanup();
+          reject(error);
+        };
+        const onAbort = () => leave(new APIUserAbortError({ cause: signal?.reason }));
+        // A wait for a concurrency slot has no timer of its own: the deadline needs one.
+        const expiry = Number.isFinite(deadlineAt)
+          ? setTimeout(() => leave(new APITimeoutError('deadline', 0)), clampTimer(deadlineAt - Date.now()))
+          : undefined;
+        const waiter: Waiter = {
+          resolve,
+          reject,
+          deadlineAt,
+          cleanup: () => {
+            signal?.removeEventListener('abort', onAbort);
+            if (expiry !== undefined) clearTimeout(expiry);
+          },
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        queue.push(waiter);
+        pump();
+      });
+    },
+
+    /**
+     * Reads the figures of a response; a 429 pauses everyone for its Retry-After. `release` (the
+     * turn this limiter handed out for the send) says which send it answers.
+     */
+    observe(status, headers, release) {
+      const now = Date.now();
+      // Parsed once per response: the pipeline has read the same facts already.
+      const facts = readFacts(headers);
+      const latest = facts.rateLimit;
+      if (latest) figures = latest;
+      const resetAt = latest?.resetAt.getTime();
+      const plausible = latest && resetAt! <= now + PLAUSIBLE_RESET;
+      const answer: Omit<RateLimitReport, 'ticket'> = {
+        now,
+        answered: true,
+        figures: plausible ? { limit: latest.limit, remaining: latest.remaining, resetAt: resetAt! } : undefined,
+        tooMany: status === 429 ? { retryAfter: facts.retryAfterMs, maxPause } : undefined,
+      };
+      const ticket = release && tickets.get(release);
+      if (ticket !== undefined) {
+        tickets.delete(release!); // reported: its release only gives the turn back
+        report(answer, ticket);
+      } else {
+        // An answer without its turn: the oldest send out stands for it (the safe guess: an
+        // older ticket is given back only when the answer's window is the old one).
+        report(answer, active[0]);
+      }
+      pump();
+    },
+  };
 }

@@ -7,10 +7,10 @@ import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
 import { UnexpectedResponseError } from './errors/transport.js';
-import { lowerCaseHeaders, type Reply } from './http/outgoing.js';
+import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from './http/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from './pipeline/index.js';
-import { checkPathParam, newIdempotencyKey } from './resources.js';
+import { addIdempotencyKey, checkPathParam, operationCall } from './resources.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
 import { toJson } from './validate.js';
@@ -26,13 +26,11 @@ interface RawInit {
   parseAs?: 'json' | 'text';
 }
 
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-
 function toResponse(reply: Reply, text: string | undefined): Response {
   // A Response carries 200 to 599 only: status 0 (a hidden browser redirect), 1xx, or a server's
   // 600+ (undici and fetch both pass any three digits on) is a bad gateway answer.
   const status = reply.status < 200 || reply.status > 599 ? 502 : reply.status;
-  return new Response(NULL_BODY.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
 }
 
 export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable): RawClient {
@@ -55,31 +53,17 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
       body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : toJson('body', init.body);
       headers['content-type'] ??= 'application/json';
     }
-    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = newIdempotencyKey();
+    addIdempotencyKey(op, headers);
     const answer = await pipeline(
       { url: buildUrl(baseUrl, template, path, init.params?.query), method: verb, headers, body },
-      {
-        endpoint: `${verb} ${template}`,
-        signal: init.signal,
-        returnErrors: true,
-        anonymous: op.public,
-        manualRedirect: op.redirect,
-        ...(op.repeat ? { repeat: op.repeat } : {}),
-      },
+      { ...operationCall(op, init.signal), returnErrors: true },
     );
     const { reply, text } = answer;
     const response = toResponse(reply, text);
     const ok = reply.status >= 200 && reply.status < 300;
     if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
-    if (!ok) {
-      let error: unknown = text;
-      try {
-        error = JSON.parse(text);
-      } catch {
-        // not JSON: the text as is, as openapi-fetch does
-      }
-      return { error, response };
-    }
+    // The pipeline parsed an error body once: JSON, or the text as is (as openapi-fetch does).
+    if (!ok) return { error: answer.errorBody, response };
     if (init.parseAs === 'text') return { data: text, response };
     try {
       return { data: JSON.parse(text), response };

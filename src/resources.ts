@@ -6,7 +6,7 @@ import { UnexpectedResponseError } from './errors/transport.js';
 import { lowerCaseHeaders } from './http/outgoing.js';
 import { decodeOperation } from './operations.js';
 import { PagePromise } from './pagination.js';
-import type { Answer, Pipeline } from './pipeline/index.js';
+import type { Answer, Call, Pipeline } from './pipeline/index.js';
 import type { CallOptions, OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from './url.js';
 import { toJson } from './validate.js';
@@ -106,8 +106,23 @@ function decode(op: OperationSpec, where: string, { reply, text }: Answer): unkn
   return data;
 }
 
-export function newIdempotencyKey(): string {
-  return globalThis.crypto.randomUUID();
+/**
+ * Stripe's rule: one key per call for an idempotent operation, unless the caller gave one (in
+ * the headers or as `key`); every attempt re-sends it.
+ */
+export function addIdempotencyKey(op: OperationSpec, headers: Record<string, string>, key?: string): void {
+  if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = key ?? globalThis.crypto.randomUUID();
+}
+
+/** What the pipeline knows of an operation: its endpoint and the table's flags. */
+export function operationCall(op: OperationSpec, signal: AbortSignal | undefined): Call {
+  return {
+    endpoint: `${op.method} ${op.path}`,
+    signal,
+    anonymous: op.public,
+    manualRedirect: op.redirect,
+    ...(op.repeat ? { repeat: op.repeat } : {}),
+  };
 }
 
 /** One resource-method call as one pipeline call. */
@@ -115,20 +130,10 @@ export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
   return async ({ op, where, path, query, body, call }) => {
     const headers = call.headers ? lowerCaseHeaders(call.headers) : {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    // Stripe's rule: one key per call, unless the caller gave one; every attempt re-sends it.
-    if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = call.idempotencyKey ?? newIdempotencyKey();
+    addIdempotencyKey(op, headers, call.idempotencyKey);
     const answer = await pipeline(
       { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers, body: body === undefined ? null : toJson(`${where}(body)`, body) },
-      {
-        endpoint: `${op.method} ${op.path}`,
-        signal: call.signal,
-        maxRetries: call.maxRetries,
-        timeout: call.timeout,
-        deadline: call.deadline,
-        anonymous: op.public,
-        manualRedirect: op.redirect,
-        ...(op.repeat ? { repeat: op.repeat } : {}),
-      },
+      { ...operationCall(op, call.signal), maxRetries: call.maxRetries, timeout: call.timeout, deadline: call.deadline },
     );
     if (op.redirect) {
       if (answer.reply.status === 0) {

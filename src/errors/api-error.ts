@@ -138,23 +138,29 @@ const BY_CODE: Record<ErrorCode, typeof APIError> = {
   INTERNAL: InternalServerError,
 };
 
-const BY_STATUS: Record<number, typeof APIError> = {
-  400: BadRequestError,
-  401: UnauthorizedError,
-  403: ForbiddenError,
-  404: NotFoundError,
-  409: ConflictError,
-  422: ValidationError,
-  429: RateLimitedError,
+/** The code an error of each status stands for when the body did not say (one table for both directions). */
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'VALIDATION',
+  429: 'RATE_LIMITED',
 };
+
+/** The code a status stands for: one of the table's, INTERNAL for any 5xx, else undefined. */
+export function codeForStatus(status: number): ErrorCode | undefined {
+  return CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : undefined);
+}
 
 /** Picks the class: the envelope's code when it is one we know, else the status. */
 export function errorClassFor(status: number, code: string | undefined): typeof APIError {
   // Own keys only: the code is the server's string, and `in` would also find `constructor`,
   // `toString` or `__proto__` on the prototype (a server answering `"code": "constructor"`
-  // made the SDK throw `new Object(...)` instead of an error).
-  if (code && Object.hasOwn(BY_CODE, code)) return BY_CODE[code as ErrorCode];
-  return (Object.hasOwn(BY_STATUS, status) ? BY_STATUS[status] : undefined) ?? (status >= 500 ? InternalServerError : APIError);
+  // made the SDK throw `new Object(...)` instead of an error). A status is a number: the
+  // table's own keys are the only numeric ones.
+  return BY_CODE[(code && Object.hasOwn(BY_CODE, code) ? code : codeForStatus(status)) as ErrorCode] ?? APIError;
 }
 
 export type { ErrorEnvelope };

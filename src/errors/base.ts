@@ -5,6 +5,9 @@
  */
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
+/** What a thrown value is, by name only (for logs: a message may hold what a server sent). */
+export const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
+
 /** A cause the SDK did not make (a runtime's network error) shows its name and code only. */
 function describeCause(cause: unknown): string {
   if (cause instanceof CovetonError) return cause[inspect]();

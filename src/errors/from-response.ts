@@ -3,7 +3,7 @@
 import type { HeaderReader } from '../http/outgoing.js';
 import { redact } from '../redact.js';
 import { readFacts } from '../rate-limit-headers.js';
-import { APIError, errorClassFor, type ErrorEnvelope } from './api-error.js';
+import { APIError, codeForStatus, errorClassFor, type ErrorEnvelope } from './api-error.js';
 
 export interface ErrorContext {
   /** `METHOD /path/template`, never with a query string. */
@@ -74,17 +74,4 @@ export function errorFromResponse(
         } as ErrorEnvelope)
       : undefined,
   });
-}
-
-function codeForStatus(status: number): ErrorEnvelope['code'] | undefined {
-  switch (status) {
-    case 400: return 'BAD_REQUEST';
-    case 401: return 'UNAUTHORIZED';
-    case 403: return 'FORBIDDEN';
-    case 404: return 'NOT_FOUND';
-    case 409: return 'CONFLICT';
-    case 422: return 'VALIDATION';
-    case 429: return 'RATE_LIMITED';
-    default: return status >= 500 ? 'INTERNAL' : undefined;
-  }
 }

@@ -58,3 +58,6 @@ export function parseBody(text: string | undefined): unknown {
     return text;
   }
 }
+
+/** Statuses whose answer has no body by definition (a Response refuses one). */
+export const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

@@ -5,7 +5,7 @@
 // the answer or with the one typed error built by ./outcome.ts. See src/README.md for the hops.
 import { CovetonError } from '../errors/base.js';
 import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
-import { parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../http/outgoing.js';
+import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../http/outgoing.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { readFacts, type ResponseFacts } from '../rate-limit-headers.js';
@@ -85,7 +85,6 @@ export interface PipelineParts {
 
 export type Pipeline = (request: Outgoing, call: Call) => Promise<Answer>;
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
 
 export function createPipeline(options: ResolvedOptions, parts: PipelineParts): Pipeline {
@@ -109,11 +108,16 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       const applied = credentials?.apply(headers, anonymous, signal);
       const sessionToken = applied instanceof Promise ? await applied : applied;
       assertHeaderValues(headers);
+      /** The attempt ended without a whole answer: the connection, timeout or abort error. */
+      const lost = (error: unknown) => ({
+        error: connectionError(error, guard?.reason(), request.url, { timeout, deadline: call.deadline ?? options.deadline }, parts.secrets()),
+        sessionToken,
+      });
       let reply: Reply;
       try {
         reply = await send({ url: request.url, method: request.method, headers, body: request.body }, signal);
       } catch (error) {
-        return { error: connectionError(error, guard?.reason(), request.url, { timeout, deadline: call.deadline ?? options.deadline }, parts.secrets()), sessionToken };
+        return lost(error);
       }
       const facts = readFacts(reply.headers);
       gate?.observe(reply.status, reply.headers, turn);
@@ -134,7 +138,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         }
       } catch (error) {
         if (error instanceof CovetonError && !(error instanceof APITimeoutError)) throw error;
-        return { error: connectionError(error, guard?.reason(), request.url, { timeout, deadline: call.deadline ?? options.deadline }, parts.secrets()), sessionToken };
+        return lost(error);
       }
       return { answer, sessionToken };
     } finally {
@@ -220,7 +224,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
           state.renewedSession = true;
           // The resend carries the fresh token as is: asking the store again could refresh twice.
           // The wait for the shared refresh counts against the deadline and ends with the caller's signal.
-          const wait = attemptSignal(call.signal, Number.POSITIVE_INFINITY, deadline - (Date.now() - started));
+          const wait = attemptSignal(call.signal, Infinity, deadline - (Date.now() - started));
           let fresh: string;
           try {
             fresh = await credentials!.renew(sessionToken!, wait.signal);

@@ -6,6 +6,9 @@ import { APIUserAbortError } from '../errors/transport.js';
 /** The longest setTimeout delay; longer ones fire at once with a TimeoutOverflowWarning. */
 export const MAX_TIMER = 2 ** 31 - 1;
 
+/** `ms` as a delay setTimeout takes as given (longer ones fire at once with a TimeoutOverflowWarning). */
+export const clampTimer = (ms: number): number => Math.min(Math.max(0, ms), MAX_TIMER);
+
 export function bounded<T>(
   work: T | Promise<T>,
   operation: string,
@@ -21,7 +24,7 @@ export function bounded<T>(
     const timer = Number.isFinite(timeout)
       ? setTimeout(
           () => finish(() => reject(new TokenStoreError(operation, `The token store did not answer ${operation} within ${timeout} ms.`))),
-          Math.min(Math.max(0, timeout), MAX_TIMER),
+          clampTimer(timeout),
         )
       : undefined;
     let done = false;

@@ -5,7 +5,7 @@
 // lock makes it one refresh for the whole fleet, and `claim` keeps a refresh token that a dead
 // lock holder may have spent from being sent by the next one.
 import { APIError } from '../errors/api-error.js';
-import { CovetonError } from '../errors/base.js';
+import { CovetonError, errorName } from '../errors/base.js';
 import { TokenStoreError } from '../errors/store.js';
 import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
 import { SessionExpiredError } from '../errors/session.js';
@@ -82,7 +82,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     } catch (error) {
       unsaved = tokens;
       logger.error('the token store did not take the new pair; it is kept in memory and stored again later', {
-        error: error instanceof Error ? error.name : typeof error,
+        error: errorName(error),
       });
     } finally {
       saving = false;
@@ -160,7 +160,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     try {
       await bounded(options.onTokens?.(next), 'onTokens', storeTimeout, undefined, false);
     } catch (error) {
-      logger.error('onTokens failed; the new pair is kept in memory', { error: error instanceof Error ? error.name : typeof error });
+      logger.error('onTokens failed; the new pair is kept in memory', { error: errorName(error) });
     }
     await save(next);
     return next;
@@ -186,7 +186,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
   /** The store failed: go on with the last pair while it is valid; a refresh needs the store. */
   const withoutStore = (error: unknown) => {
     const tokens = latest;
-    if (!storeDown) logger.warn('the token store is unreachable; using the last pair while it lasts', { error: error instanceof Error ? error.name : typeof error });
+    if (!storeDown) logger.warn('the token store is unreachable; using the last pair while it lasts', { error: errorName(error) });
     storeDown = true;
     if (tokens && !nearExpiry(tokens)) return tokens;
     throw error;
@@ -212,7 +212,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     },
     refresh,
     async settled(signal) {
-      if (inflight) await bounded(inflight.catch(() => undefined), 'refresh', Number.POSITIVE_INFINITY, signal);
+      if (inflight) await bounded(inflight.catch(() => undefined), 'refresh', Infinity, signal);
       try {
         return freshest(await bounded(store.get(), 'get', storeTimeout, signal));
       } catch (error) {

@@ -100,8 +100,11 @@ export async function sharedBuild(): Promise<string> {
       if (existsSync(done)) return bin;
     }
   }
+  // Builds of other sources are removed once stale: a fresh one may belong to a run of another
+  // checkout that is using it right now.
   for (const old of readdirSync(tmpdir()).filter((name) => name.startsWith(PREFIX) && join(tmpdir(), name) !== dir)) {
-    rmSync(join(tmpdir(), old), { recursive: true, force: true });
+    const path = join(tmpdir(), old);
+    if (Date.now() - statSync(path).mtimeMs > 30 * 60_000) rmSync(path, { recursive: true, force: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   symlinkSync(join(ROOT, 'generated'), join(dir, 'generated'));
