@@ -37,14 +37,18 @@ export default defineConfig([
     // the mock's too when that one finished first. `npm run build` empties dist/ beforehand.
     clean: false,
     treeshake: true,
+    // CommonJS split too (tsup builds ESM chunks, then turns them into CommonJS): index.cjs and
+    // index.node.cjs share one chunk of the SDK instead of carrying a copy each.
+    splitting: true,
     target: 'es2022',
     platform: 'neutral',
     outDir: 'dist',
   },
   {
-    // Node only, never reachable from src/index.ts: it stays out of the browser bundle.
+    // Node only, never reachable from src/index.ts: it stays out of the browser bundle. ESM only
+    // (a test helper; CommonJS tests `await import()` it), which keeps a second copy out of the tarball.
     entry: { mock: 'src/mock/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['esm'],
     dts: true,
     sourcemap: false,
     clean: false,

@@ -122,9 +122,9 @@ describe('the packed package', () => {
     expect(packed.files.filter((file) => file.endsWith('.map'))).toEqual([]);
     const size = statSync(packed.tarball).size;
     console.log(`tarball: ${(size / 1024).toFixed(1)} kB packed, ${packed.files.length} files`);
-    // The target is 300 kB; what stands between is in docs/guides/package.md ("The tarball").
-    // Until then the budget holds the line near today's size (376.2 kB), so nothing grows unseen.
-    expect(size).toBeLessThan(384 * 1024);
+    // The target is 300 kB (issue 16); today it is 272.2 kB, and the budget sits about 3% above.
+    // How it was reached, and what it is made of, is in docs/guides/package.md ("The tarball").
+    expect(size).toBeLessThan(280 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
@@ -168,12 +168,16 @@ describe('the packed package', () => {
   it('has types right for node16 (ESM and CJS) and bundlers (@arethetypeswrong/cli)', async () => {
     // openapi.yaml is a data file for readers of the contract (require.resolve, fs), not a module:
     // no TypeScript resolution applies to it.
-    const result = await run(process.execPath, [binOf('@arethetypeswrong/cli'), packed.tarball, '--profile', 'node16', '--exclude-entrypoints', './openapi.yaml', '--format', 'json'], { cwd: root });
+    const result = await run(process.execPath, [binOf('@arethetypeswrong/cli'), packed.tarball, '--profile', 'node16', '--exclude-entrypoints', './openapi.yaml', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'json'], { cwd: root });
     const report = JSON.parse(result.stdout);
     // The JSON report lists problems of every resolution; the node16 profile leaves out node10
     // (TypeScript's pre-`exports` resolution, which cannot see subpaths such as ./webhooks).
     type Problem = { kind: string; entrypoint?: string; resolutionKind?: string };
-    const problems = (Object.values(report.problems ?? {}) as Problem[][]).flat().filter((p) => p.resolutionKind !== 'node10');
+    // `@coveton/sdk/mock` is ESM only on purpose (docs/guides/package.md): from CommonJS it is
+    // reached with `await import()`, which is exactly what attw's CJSResolvesToESM reports. The
+    // rule is ignored for the exit code only: the JSON still lists it, and any other entry fails here.
+    const esmOnly = (p: Problem) => p.kind === 'CJSResolvesToESM' && p.entrypoint === './mock';
+    const problems = (Object.values(report.problems ?? {}) as Problem[][]).flat().filter((p) => p.resolutionKind !== 'node10' && !esmOnly(p));
     expect(problems, result.stdout.slice(0, 4000)).toEqual([]);
     expect(result.code, result.stderr).toBe(0);
     const kinds = Object.fromEntries(Object.entries(report.analysis.entrypoints['.'].resolutions).map(([k, v]) => [k, (v as { resolution?: { fileName: string } }).resolution?.fileName]));

@@ -1,6 +1,6 @@
 // Packs the package the way `npm publish` would, without touching the repo's own dist/: the
-// sources are copied into a temporary stage (node_modules linked back), built there with tsup
-// (`prepack`), packed with `npm pack`, and the tarball installed into a fresh consumer project
+// sources are copied into a temporary stage (node_modules linked back), built there as
+// `prepack` builds, packed with `npm pack`, and the tarball installed into a fresh consumer project
 // from the npm cache. Used by package.test.ts.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ export const root = fileURLToPath(new URL('../../..', import.meta.url));
 export const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** What the stage needs to build the package: sources, the contract, build config, docs for users. */
-const STAGE_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'src', 'generated', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const STAGE_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'scripts/share-declarations.mjs', 'src', 'generated', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
 /** The environment for nested npm runs: without the outer `npm test`'s own package and prefix. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -83,8 +83,9 @@ export async function packAndInstall(): Promise<Packed> {
   }
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
 
-  // `prepack` is tsup: run it apart from `npm pack`, whose --json output it would pollute.
-  await must(process.execPath, [binOf('tsup', 'tsup')], { cwd: stage, timeout: 120_000 });
+  // `prepack` is `npm run build` (tsup, then the shared-declarations step): run it apart from
+  // `npm pack`, whose --json output it would pollute.
+  await must('npm', ['run', 'build'], { cwd: stage, timeout: 120_000 });
   const packed = JSON.parse(await must('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: stage }));
   const tarball = join(dir, packed[0].filename);
   const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
