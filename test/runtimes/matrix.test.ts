@@ -12,7 +12,7 @@ import { apiKeyRecord } from '../support/client.js';
 import { buildBundles } from './build.js';
 import { runBun, runChromium, runDeno, runNode, runWorkerd, type Report } from './launch.js';
 import { node24Binary } from './node24.js';
-import { TEST_KEY, WEBHOOK_BODY, WEBHOOK_SECRET, WEBHOOK_T } from './program.js';
+import { TEST_KEY, WEBHOOK_BODY, WEBHOOK_SECRET, WEBHOOK_T } from './constants.js';
 
 const RESET = 1_780_306_260;
 const work = mkdtempSync(join(tmpdir(), 'coveton-runtimes-'));

@@ -5,10 +5,7 @@
 import { createCoveton, CovetonInputError, UnauthorizedError } from '@coveton/sdk';
 import { constructEvent, signPayload, WebhookSignatureError } from '@coveton/sdk/webhooks';
 
-export const TEST_KEY = 'ak_test_RUNTIMEsecret0123456789abcd';
-export const WEBHOOK_SECRET = 'whsec_runtime_matrix_1';
-export const WEBHOOK_BODY = '{"id":"evt_1","type":"api_key.revoked","created":1780306200,"data":{"id":"key_9"}}';
-export const WEBHOOK_T = 1_780_306_200;
+import { TEST_KEY, WEBHOOK_BODY, WEBHOOK_SECRET, WEBHOOK_T } from './constants.js';
 
 interface Globals {
   Deno?: { version: { deno: string } };
