@@ -4,21 +4,12 @@
 // so a renamed method shows up in the docs without touching them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolve } from '../codegen/resources.mjs';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** Follows `$ref`s within the bundled spec. */
-export function deref(spec, node) {
-  let current = node;
-  while (current && current.$ref) {
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce((acc, key) => acc?.[key], spec);
-  }
-  return current;
-}
+/** Follows `$ref`s within the bundled spec: the codegen's resolver, so both read the spec alike. */
+export const deref = resolve;
 
 /**
  * The SDK's method for each operation, read from generated/resources.ts: `METHOD /path` ->
