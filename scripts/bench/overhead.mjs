@@ -7,16 +7,7 @@
 // contender (for the profiler), BENCH_CALLS / BENCH_ROUNDS / BENCH_OPS=get,post override sizes.
 import { asPart } from './child.mjs';
 import { makeContenders, NAMES, verify } from './contenders.mjs';
-import { median, ratio, rotate, spread } from './stats.mjs';
-
-async function batch(fn, calls) {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < calls; i++) await fn();
-  const wall = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { wallUs: (wall * 1000) / calls, cpuUs: (cpu.user + cpu.system) / calls };
-}
+import { batch, median, ratio, rotate, spread } from './stats.mjs';
 
 export async function run({ url, quick }) {
   const env = process.env;

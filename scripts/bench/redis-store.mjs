@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_KEY, ROOT, asPart } from './child.mjs';
 import { loadSdk } from './contenders.mjs';
-import { median, rotate } from './stats.mjs';
+import { batch, median, rotate } from './stats.mjs';
 
 export const REDIS_NAMES = ['memory', 'redis-rate', 'memory-session', 'redis-session', 'redis-session-uncached', 'redis-both'];
 
@@ -52,15 +52,6 @@ function accessToken() {
   return `${b64({ alg: 'HS256' })}.${b64({ sub: 'usr_bench', exp: Math.floor(Date.now() / 1000) + 86_400 })}.c2ln`;
 }
 
-async function timeBatch(fn, calls) {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < calls; i++) await fn();
-  const wall = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { wallUs: (wall * 1000) / calls, cpuUs: (cpu.user + cpu.system) / calls };
-}
-
 export async function run({ url, quick }) {
   if (spawnSync('redis-server', ['--version']).status !== 0) return { skipped: 'redis-server is not installed' };
   const calls = Number(process.env.BENCH_CALLS ?? (quick ? 300 : 1000));
@@ -85,11 +76,11 @@ export async function run({ url, quick }) {
       'redis-both': createCoveton({ ...base, tokenStore, rateLimit: rate() }),
     };
     const calls_ = Object.fromEntries(REDIS_NAMES.map((n) => [n, () => clients[n].apiKeys.get('key_1')]));
-    for (const name of REDIS_NAMES) await timeBatch(calls_[name], quick ? 100 : 300);
+    for (const name of REDIS_NAMES) await batch(calls_[name], quick ? 100 : 300);
 
     const samples = Object.fromEntries(REDIS_NAMES.map((n) => [n, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const name of rotate(REDIS_NAMES, round)) samples[name].push(await timeBatch(calls_[name], calls));
+      for (const name of rotate(REDIS_NAMES, round)) samples[name].push(await batch(calls_[name], calls));
     }
     // A bare round trip to this Redis, for scale.
     const ping0 = performance.now();
