@@ -1,32 +1,26 @@
 import { operations, sessionOperations, type Resources, type SessionOperations } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
-import { fileHelpers, type FileHelpers } from './files.js';
-import { fetchSend } from './http/fetch.js';
-import type { Send } from './http/outgoing.js';
-import { leveled } from './logger.js';
-import { resolveOptions, type CovetonOptions, type ResolvedOptions } from './options.js';
-import { credentials } from './pipeline/credentials.js';
+import { fileHelpers } from './resources/files.js';
+import { fetchSend } from './transport/fetch.js';
+import type { Send } from './transport/outgoing.js';
+import { leveled } from './util/logger.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { credentials } from './session/credentials.js';
 import { identity } from './pipeline/identity.js';
 import { createPipeline } from './pipeline/index.js';
-import type { RateLimitInfo } from './rate-limit-headers.js';
-import { createRateLimiter } from './rate-limiter.js';
-import { rawClient, type RawClient } from './raw-client.js';
-import { bindResources, createInvoke } from './resources.js';
+import { createRateLimiter } from './pipeline/rate-limit/limiter.js';
+import { rawClient } from './resources/raw-client.js';
+import { bindResources, createInvoke } from './resources/bind.js';
 import { refreshExchange } from './session/exchange.js';
-import { sessionHelpers, type SessionHelpers } from './session/helpers.js';
+import { sessionHelpers } from './session/helpers.js';
 import { createRefresher } from './session/refresh.js';
-import { memoryTokenStore, type SessionTokens, type TokenStore } from './session/tokens.js';
-
-/** The client: the typed openapi-fetch methods (`GET`, `POST`, ...) plus one object per resource. */
-export type Coveton = RawClient &
-  Omit<Resources, 'files'> & {
-    /** The files operations, plus `upload` and `download` that move the bytes to and from storage. */
-    readonly files: Resources['files'] & FileHelpers;
-    /** The rate-limit figures of the last response, or undefined before the first. */
-    readonly rateLimit: RateLimitInfo | undefined;
-    /** Sign in, out, and read the current token pair. */
-    readonly session: SessionHelpers;
-  };
+import { memoryTokenStore } from './session/tokens.js';
+import type { FileHelpers } from './public/files.js';
+import type { CovetonOptions } from './public/options.js';
+import type { RateLimitInfo } from './public/rate-limit.js';
+import type { RawClient } from './public/client.js';
+import type { SessionHelpers, SessionTokens, TokenStore } from './public/session.js';
+import type { Coveton } from './public/client.js';
 
 /** Makes the bottom hop for a client: the runtime's default transport, unless the caller gave a fetch. */
 export type TransportFactory = (options: ResolvedOptions) => Send;

@@ -1,11 +1,12 @@
 // The Node entry of `@coveton/sdk` (the `node` export condition): the same surface as
 // ./index.ts, but `createCoveton` sends through undici's dispatcher (src/http/node-undici.ts), with
 // proxy support, instead of `fetch`. A `fetch` passed in the options still wins.
-import { buildClient, type Coveton } from './client.js';
-import { undiciSend } from './http/node-undici.js';
-import type { CovetonOptions } from './options.js';
+import { buildClient } from './client.js';
+import { undiciSend } from './transport/node-undici.js';
 
 export * from './index.js';
+import type { Coveton } from './public/client.js';
+import type { CovetonOptions } from './public/options.js';
 
 /**
  * Node itself, not a runtime that also answers to the `node` export condition (Bun, Deno):

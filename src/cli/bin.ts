@@ -3,7 +3,7 @@
 // - Ctrl-C leaves quietly with 130, after putting the terminal back (a spinner hides the cursor).
 //   A command that stops something of its own on Ctrl-C (`mock` stops Prism) listens itself.
 // - A reader that goes away (`coveton ... | head -1`) is not an error: exit 0, nothing printed.
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../tools/exit-codes.js';
 import { runInterruptCleanups } from './interrupt.js';
 import { processIo } from './io.js';
 import { run } from './program.js';

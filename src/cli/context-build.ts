@@ -1,12 +1,14 @@
 // Builds the context (context.ts) of the command about to run: loaded by the program's preAction
 // hook, with the SDK, only when a command runs.
 // The Node entry: undici's transport, and HTTPS_PROXY / HTTP_PROXY / NO_PROXY honoured.
-import { createCoveton, ENVIRONMENTS, VERSION, type Coveton, type CovetonOptions } from '../index.node.js';
-import { UsageError } from './failures.js';
+import { createCoveton, VERSION } from '../index.node.js';
+import { UsageError } from '../tools/failures.js';
 import { registerContext, type Context, type GlobalOptions, type OptionSource } from './context.js';
 import type { Io } from './io.js';
 import { Output } from './output.js';
 import { attemptLog, type AttemptLog } from './verbose.js';
+import { ENVIRONMENTS, type CovetonOptions } from '../public/options.js';
+import type { Coveton } from '../public/client.js';
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;

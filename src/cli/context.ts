@@ -3,9 +3,10 @@
 // client made on first use. The CLI never sends HTTP itself; it is one of the SDK's users.
 // This module is loaded at start (every command imports contextFrom), so it imports types only;
 // context-build.ts makes the context, with the SDK, when a command is about to run.
-import type { Coveton, CovetonOptions } from '../index.js';
 import type { Io } from './io.js';
 import type { Output } from './output.js';
+import type { Coveton } from '../public/client.js';
+import type { CovetonOptions } from '../public/options.js';
 
 /** The options a command may carry (the API commands carry the last three). */
 export interface GlobalOptions {

@@ -14,8 +14,8 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../index.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
-import { CommandFailure, UsageError } from './failures.js';
+import { EXIT, type ExitCode } from '../tools/exit-codes.js';
+import { CommandFailure, UsageError } from '../tools/failures.js';
 import { printable } from './table.js';
 import { reasonText } from './reasons.js';
 

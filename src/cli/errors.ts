@@ -1,6 +1,6 @@
 // What commands throw and the small helpers their messages share, light enough to load at start.
 // The SDK's errors are turned into messages by describe.ts, loaded only when one happens.
-export { Cancelled, CommandFailure, Interrupted, Reported, UsageError } from './failures.js';
+export { Cancelled, CommandFailure, Interrupted, Reported, UsageError } from '../tools/failures.js';
 
 export const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused: nothing is listening there',

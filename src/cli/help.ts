@@ -3,7 +3,7 @@
 // `--help` after every usage error, examples at the end of each help, and every message passed
 // through the SDK's redaction (a mistyped flag may carry the key).
 import { Help, type CommandUnknownOpts, type Option } from '@commander-js/extra-typings';
-import { redact } from '../redact.js';
+import { redact } from '../util/redact.js';
 import type { Io } from './io.js';
 import { painter } from './style.js';
 

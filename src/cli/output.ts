@@ -2,7 +2,7 @@
 // with --json); messages, warnings, errors and the spinner go to stderr. Every message is passed
 // through the SDK's redaction (src/redact.ts) with the key the user gave, and server text is
 // stripped of terminal escape sequences before it reaches a terminal.
-import { redact } from '../redact.js';
+import { redact } from '../util/redact.js';
 import { onInterrupt } from './interrupt.js';
 import type { Io } from './io.js';
 import { painter, statusColor, type Paint } from './style.js';

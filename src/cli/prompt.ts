@@ -3,7 +3,7 @@
 // Ctrl-D closes the input (Cancelled too); Ctrl-C, which readline catches in raw mode, is an
 // interruption (exit 130), as it is everywhere else.
 import { createInterface } from 'node:readline';
-import { Cancelled, Interrupted } from './failures.js';
+import { Cancelled, Interrupted } from '../tools/failures.js';
 import type { Io } from './io.js';
 
 export function confirm(io: Io, question: string): Promise<void> {

@@ -4,9 +4,10 @@
 // Built from the SDK's own options (a `fetch` that watches each attempt, `onRetry` for the
 // SDK's decision), so the decision stays in the SDK's retry policy; bodies and headers other
 // than the request id are never read.
-import { APIConnectionError, APIError, type CovetonOptions } from '../index.js';
-import { redact } from '../redact.js';
+import { APIConnectionError, APIError } from '../index.js';
+import { redact } from '../util/redact.js';
 import { printable } from './table.js';
+import type { CovetonOptions } from '../public/options.js';
 
 interface Attempt {
   attempt: number;

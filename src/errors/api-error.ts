@@ -1,6 +1,6 @@
 import type { components } from '../../generated/schema.js';
 import { CovetonError } from './base.js';
-import type { RateLimitInfo } from '../rate-limit-headers.js';
+import type { RateLimitInfo } from '../public/rate-limit.js';
 
 type ErrorEnvelope = components['schemas']['Error']['error'];
 /** The stable error codes of the API. */

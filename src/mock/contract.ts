@@ -2,7 +2,7 @@
 // validators (the ones `prism mock` runs), loaded in-process from the optional peer dependency
 // @stoplight/prism-cli. They are required at run time, never bundled: Prism stays optional.
 import { createRequire } from 'node:module';
-import { resolvePrism } from '../cli/prism.js';
+import { resolvePrism } from '../tools/prism.js';
 
 /** One broken rule, as Prism reports it. */
 export interface Violation {

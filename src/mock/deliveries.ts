@@ -2,9 +2,8 @@
 // `api_key.revoked`, ...), signed with the SDK's own `signPayload` (`X-Coveton-Signature:
 // t=...,v1=...`) and POSTed to `--webhook-url`; a failure (network or non-2xx) is retried with
 // exponential backoff, re-signed at each attempt, with the same event id.
-import { newId } from './ids.js';
-import { signPayload } from '../webhooks/sign.js';
-import { SIGNATURE_HEADER } from '../webhooks/verify.js';
+import { newId } from '../tools/ids.js';
+import { deliverOnce } from '../tools/webhook-delivery.js';
 
 export interface WebhookOptions {
   url?: string | undefined;
@@ -35,23 +34,6 @@ export interface Deliveries {
 }
 
 const MAX_KEPT = 1_000;
-
-/** Signs and POSTs one event body; resolves to the HTTP status (0 for a network failure). */
-export async function deliverOnce(url: string, secret: string, body: string): Promise<number> {
-  const signature = await signPayload(body, secret);
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'coveton-mock-webhooks' },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.status;
-  } catch {
-    return 0;
-  }
-}
 
 export function createDeliveries(options: WebhookOptions, log: (line: string) => void): Deliveries {
   const events: unknown[] = [];

@@ -2,7 +2,7 @@
 // clock, tokens, storage, events) and the call it answers.
 import type { FillContext } from './fill.js';
 import type { Reply } from './reply.js';
-import type { Operation, SpecModel } from './spec.js';
+import type { Operation, SpecModel } from '../tools/spec-model.js';
 import type { Store } from './state.js';
 import type { FileStorage } from './storage.js';
 import type { Tokens } from './tokens.js';

@@ -3,8 +3,8 @@
 // with the prefix its pattern requires, `now` for timestamps, null where null is allowed, the
 // default, the first enum value, an empty list). Properties the schema does not declare are
 // dropped, so a response never carries request-only fields.
-import { idPrefix, newId } from './ids.js';
-import type { Schema } from './spec.js';
+import { idPrefix, newId } from '../tools/ids.js';
+import type { Schema } from '../tools/spec-model.js';
 
 export interface FillContext {
   now: string;

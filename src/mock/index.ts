@@ -2,7 +2,7 @@
 // engine behind `coveton mock`. Start it in-process on a free port; it needs the optional peer
 // dependency @stoplight/prism-cli for its validators.
 import type { AddressInfo } from 'node:net';
-import { bundledSpecPath } from '../cli/spec-files.js';
+import { bundledSpecPath } from '../tools/spec-files.js';
 import { loadContract } from './contract.js';
 import { createDeliveries, type DeliveryRecord, type WebhookOptions } from './deliveries.js';
 import type { Handler, MockEnv } from './engine.js';
@@ -17,7 +17,7 @@ import { organizationRules } from './rules/organizations.js';
 import { applySeed, readSeedFile } from './seed.js';
 import type { SeedDocument } from './seed-data.js';
 import { createMockServer, type RequestRecord } from './server.js';
-import { loadSpecModel } from './spec.js';
+import { loadSpecModel } from '../tools/spec-model.js';
 import { DEFAULT_COLLECTION_CAP, createStore } from './state.js';
 import { DEFAULT_STORAGE_CAP, createStorage } from './storage.js';
 import { ACCESS_TOKEN_SECONDS, createTokens } from './tokens.js';

@@ -9,7 +9,7 @@ import type { Call, Handler, MockEnv } from './engine.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { RateLimiter } from './rate-limit.js';
 import { errorReply, MockHttpError, type Reply } from './reply.js';
-import type { Operation } from './spec.js';
+import type { Operation } from '../tools/spec-model.js';
 
 export interface IncomingCall {
   method: string;

@@ -6,7 +6,7 @@
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from './engine.js';
 import { fill, flatten, visible } from './fill.js';
 import { notFound, type Reply } from './reply.js';
-import type { Operation, Schema, SpecModel } from './spec.js';
+import type { Operation, Schema, SpecModel } from '../tools/spec-model.js';
 import type { Row } from './state.js';
 
 const PAGING = new Set(['limit', 'before', 'orderBy', 'filter', 'q']);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fill } from './fill.js';
 import { itemSchema } from './resources.js';
 import { defaultSeed, type SeedDocument } from './seed-data.js';
-import type { SpecModel } from './spec.js';
+import type { SpecModel } from '../tools/spec-model.js';
 import type { Store } from './state.js';
 
 export function readSeedFile(path: string): SeedDocument {

@@ -3,7 +3,7 @@
 // the API pipeline.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { applyCors, answerPreflight } from './cors.js';
-import { requestId } from './ids.js';
+import { requestId } from '../tools/ids.js';
 import { runPipeline, type IncomingCall, type Pipeline } from './pipeline.js';
 import { errorReply, type Reply } from './reply.js';
 

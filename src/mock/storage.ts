@@ -3,7 +3,7 @@
 // a request carrying `Authorization` or `X-API-Key` is refused, so a test proves the SDK never
 // sends API credentials to storage. Bytes are held in memory under a total cap (oldest evicted).
 import { createHash } from 'node:crypto';
-import { base62 } from './ids.js';
+import { base62 } from '../tools/ids.js';
 
 export const DEFAULT_STORAGE_CAP = 256 * 1024 * 1024;
 export const UPLOAD_URL_SECONDS = 900;

@@ -2,7 +2,7 @@
 // tokens that expire after 15 minutes, and opaque refresh tokens that rotate on every use. A
 // refresh token presented twice revokes its whole family (every token of that sign-in).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { base62 } from './ids.js';
+import { base62 } from '../tools/ids.js';
 import { unauthorized } from './reply.js';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;

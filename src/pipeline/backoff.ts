@@ -3,15 +3,7 @@
 // then up to `jitter` of it taken off at random so that clients that failed together do not
 // retry together. With the defaults the waits before retries 1, 2, 3, 4, 5 are at most
 // 0.5 s, 1 s, 2 s, 4 s, 8 s and at least 75% of that.
-
-export interface BackoffOptions {
-  /** @default 500 */
-  initialDelay?: number;
-  /** @default 8000 */
-  maxDelay?: number;
-  /** Fraction of the delay removed at random, 0 to 1. @default 0.25 */
-  jitter?: number;
-}
+import type { BackoffOptions } from '../public/options.js';
 
 export function backoffDelay(retry: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
   const { initialDelay = 500, maxDelay = 8000, jitter = 0.25 } = options;

@@ -1,6 +1,6 @@
-// The first of auth.ts's two former jobs: what every API request says about itself (the SDK's
-// User-Agent and the configured headers), and the check that no header value could split the
-// request (CR, LF or NUL, which fetch would refuse late and a raw socket would send).
+// What every API request says about itself (the SDK's User-Agent and the configured headers),
+// and the check that no header value could split the request (CR, LF or NUL, which fetch would
+// refuse late and a raw socket would send).
 import { CovetonInputError } from '../errors/base.js';
 import type { ResolvedOptions } from '../options.js';
 import { VERSION } from '../version.js';

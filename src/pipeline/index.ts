@@ -5,29 +5,23 @@
 // the answer or with the one typed error built by ./outcome.ts. See src/README.md for the hops.
 import { CovetonError } from '../errors/base.js';
 import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
-import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../http/outgoing.js';
-import type { Logger } from '../logger.js';
+import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../transport/outgoing.js';
 import type { ResolvedOptions } from '../options.js';
-import { readFacts, type ResponseFacts } from '../rate-limit-headers.js';
-import { redact, safeUrl } from '../redact.js';
-import { callLimits } from '../validate.js';
-import type { Credentials } from './credentials.js';
+import { readFacts, type ResponseFacts } from './rate-limit/headers.js';
+import { redact, safeUrl } from '../util/redact.js';
+import { callLimits } from '../util/validate.js';
 import { assertHeaderValues } from './identity.js';
 import { connectionError, failure, refusedRedirect, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { attemptSignal, sleep } from './signal.js';
+import type { Logger } from '../public/logger.js';
 
-/** What `onRetry` is told before each retry. */
-export interface RetryEvent {
-  /** The number of the attempt about to be made: 2 for the first retry. */
-  attempt: number;
-  /** Milliseconds the SDK waits before it. */
-  delay: number;
-  /** Why: the API error of the failed response, or the connection or timeout error. */
-  cause: CovetonError;
-  method: string;
-  /** The URL without its query string. */
-  url: string;
+/** Which credential an attempt carries (src/session/credentials.ts). */
+export interface Credentials {
+  /** Sets the credential of one attempt; resolves to the session access token it used, if any. */
+  apply(headers: Record<string, string>, anonymous: boolean, signal: AbortSignal | undefined): string | undefined | Promise<string | undefined>;
+  /** Replaces a session token the server called expired (one shared refresh); resolves to the new one. */
+  renew(stale: string, signal: AbortSignal | undefined): Promise<string>;
 }
 
 /** The rate limiter, as the loop sees it: every attempt waits its turn, and every answer is shown to it. */

@@ -1,11 +1,11 @@
 // The one place a failed call becomes the error it throws: an HTTP answer becomes the typed
-// API error (src/errors/from-response.ts, redacted there), a failure to get one becomes the
+// API error (./from-response.ts, redacted there), a failure to get one becomes the
 // connection, timeout or abort error. The loop calls these for the final outcome and for the
 // cause it shows `onRetry`; nothing else in the SDK builds an API error.
 import { CovetonError } from '../errors/base.js';
-import { errorFromResponse } from '../errors/from-response.js';
+import { errorFromResponse } from './from-response.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
-import { redact } from '../redact.js';
+import { redact } from '../util/redact.js';
 import type { Answer } from './index.js';
 
 export type Failed = { answer: Answer; error?: undefined } | { answer?: undefined; error: CovetonError };

@@ -4,8 +4,9 @@
 // no other file repeats a request.
 import { CovetonError } from '../errors/base.js';
 import { APIConnectionError, APITimeoutError, neverReachedServer } from '../errors/transport.js';
-import type { ResponseFacts } from '../rate-limit-headers.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import type { ResponseFacts } from './rate-limit/headers.js';
+import { backoffDelay } from './backoff.js';
+import type { BackoffOptions } from '../public/options.js';
 
 /** Methods that RFC 9110 (section 9.2.2) calls idempotent: repeating them changes nothing more. */
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);

@@ -3,8 +3,9 @@
 // then the client limits with them, logs one warning, asks the shared store again a second
 // later, and logs once more when it answers. It lives here, not in the core, so that clients
 // without a shared store do not carry it.
-import type { Logger } from '../logger.js';
-import { memoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore, type RateLimitTake } from '../rate-limit-store.js';
+import { memoryRateLimitStore } from '../pipeline/rate-limit/store.js';
+import type { Logger } from '../public/logger.js';
+import type { RateLimitDecision, RateLimitReport, RateLimitStore, RateLimitTake } from '../public/rate-limit.js';
 
 /** How long the local figures stand in after the shared store failed, before it is asked again. */
 const RETRY_SHARED = 1_000;

@@ -3,9 +3,9 @@
 // one script takes a send or says how long to wait, one records what an answer reported.
 // Waiting stays local (a timer for the wait Redis gave), so nothing polls Redis in a loop; the
 // one short re-ask (50 ms) is the moment after a window was spent, before its answers came back.
-import type { RateLimitDecision, RateLimitStore } from '../rate-limit-store.js';
 import { withFallback } from './fallback.js';
 import { script, scriptRunner, type RedisScripting } from './scripts.js';
+import type { RateLimitDecision, RateLimitStore } from '../public/rate-limit.js';
 
 /** Options of {@link redisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {

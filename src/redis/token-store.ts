@@ -2,8 +2,8 @@
 // refresh token revokes the whole family). The pair lives in one Redis hash; a lock lets one
 // process refresh at a time; a claim marks the stored refresh token as being spent, so that a
 // process that takes the lock after a holder died mid-refresh never sends it a second time.
-import type { SessionTokens, TokenStore } from '../session/tokens.js';
 import { RedisStoreError, script, scriptRunner, sha1hex, type RedisScripting } from './scripts.js';
+import type { SessionTokens, TokenStore } from '../public/session.js';
 
 /** Options of {@link redisTokenStore}. */
 export interface RedisTokenStoreOptions {

@@ -2,12 +2,7 @@
 // `storeTimeout`, or when the caller's signal fires. A hung store must not hang every call.
 import { TokenStoreError } from '../errors/store.js';
 import { APIUserAbortError } from '../errors/transport.js';
-
-/** The longest setTimeout delay; longer ones fire at once with a TimeoutOverflowWarning. */
-export const MAX_TIMER = 2 ** 31 - 1;
-
-/** `ms` as a delay setTimeout takes as given (longer ones fire at once with a TimeoutOverflowWarning). */
-export const clampTimer = (ms: number): number => Math.min(Math.max(0, ms), MAX_TIMER);
+import { clampTimer } from '../util/timers.js';
 
 export function bounded<T>(
   work: T | Promise<T>,

@@ -6,7 +6,7 @@ import type { components } from '../../generated/schema.js';
 import { UnexpectedResponseError } from '../errors/transport.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { toTokens } from './helpers.js';
-import type { SessionTokens } from './tokens.js';
+import type { SessionTokens } from '../public/session.js';
 
 export function refreshExchange(pipeline: Pipeline, baseUrl: string) {
   return async (refreshToken: string): Promise<SessionTokens> => {

@@ -4,28 +4,10 @@
 import type { SessionOperations } from '../../generated/resources.js';
 import { CovetonError } from '../errors/base.js';
 import { bounded } from './bounded.js';
-import { isTokenPair, type SessionTokens, type TokenStore } from './tokens.js';
-
-type AuthSession = Awaited<ReturnType<SessionOperations['login']>>;
-
-/** Bounds on `logout()`: it waits for a refresh under way, the server, `onTokens` and the store. */
-export interface LogoutOptions {
-  /** Gives up waiting (the pair is forgotten locally all the same). */
-  signal?: AbortSignal;
-}
-
-export interface SessionHelpers {
-  /** Creates an account and signs in with it. */
-  register(...args: Parameters<SessionOperations['registerAccount']>): Promise<AuthSession>;
-  /** Signs in with email and password. */
-  login(...args: Parameters<SessionOperations['login']>): Promise<AuthSession>;
-  /** Completes an OAuth sign-in with the provider's `code` and `state`. */
-  completeOAuth(...args: Parameters<SessionOperations['completeOAuth']>): Promise<AuthSession>;
-  /** Revokes the current refresh token on the server and forgets the pair. */
-  logout(options?: LogoutOptions): Promise<void>;
-  /** The current pair, if signed in. */
-  tokens(): Promise<SessionTokens | undefined>;
-}
+import { isTokenPair } from './tokens.js';
+import type { SessionTokens, TokenStore } from '../public/session.js';
+import type { AuthSession } from '../../generated/models.js';
+import type { SessionHelpers } from '../public/session.js';
 
 export function toTokens(session: { accessToken: string; refreshToken: string; expiresIn?: number }): SessionTokens {
   return {

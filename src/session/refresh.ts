@@ -9,9 +9,10 @@ import { CovetonError, errorName } from '../errors/base.js';
 import { TokenStoreError } from '../errors/store.js';
 import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
 import { SessionExpiredError } from '../errors/session.js';
-import type { Logger } from '../logger.js';
 import { bounded } from './bounded.js';
-import { clockSkew, expiresAt, isTokenPair, type SessionTokens, type TokenStore } from './tokens.js';
+import { clockSkew, expiresAt, isTokenPair } from './tokens.js';
+import type { Logger } from '../public/logger.js';
+import type { SessionTokens, TokenStore } from '../public/session.js';
 
 export interface RefresherOptions {
   store: TokenStore;

@@ -1,42 +1,6 @@
 // User sessions (seed 002: access tokens are JWTs that expire after 15 minutes; refresh
 // tokens rotate on every use and a replayed one revokes the whole family).
-
-/** The pair a session holds. */
-export interface SessionTokens {
-  accessToken: string;
-  refreshToken: string;
-  /** When the access token expires (ms since epoch, this machine's clock), from `expiresIn`. */
-  accessTokenExpiresAt?: number;
-}
-
-/**
- * Where the current pair lives. Several processes or tabs sharing one session share a store,
- * and a `lock` that runs one refresh at a time across all of them; without it each would
- * refresh on its own and the second would replay a spent refresh token.
- *
- * `@coveton/sdk/redis` has one for a fleet of processes (`redisTokenStore`).
- */
-export interface TokenStore {
-  /** The current pair, or undefined when signed out. */
-  get(): SessionTokens | undefined | Promise<SessionTokens | undefined>;
-  /** Replaces the pair (undefined signs out). */
-  set(tokens: SessionTokens | undefined): void | Promise<void>;
-  /**
-   * Runs `fn` while holding a lock shared by everyone who shares this store. The refresher
-   * reads the store again once it holds the lock, and uses a pair that someone else stored
-   * meanwhile instead of refreshing a second time. It must not wait forever: reject (a
-   * `TokenStoreError`) when the lock cannot be had in a bounded time.
-   */
-  lock?<T>(fn: () => Promise<T>): Promise<T>;
-  /**
-   * Marks the stored pair's refresh token as about to be sent, once for everyone sharing the
-   * store; called under the lock, just before the refresh request leaves. Resolves false when
-   * it was marked already by someone else (a holder that died mid-refresh may have spent it),
-   * or when the stored pair is no longer the one holding `refreshToken`: the refresher then
-   * never sends it. Stores shared across processes should have it.
-   */
-  claim?(refreshToken: string): Promise<boolean>;
-}
+import type { SessionTokens, TokenStore } from '../public/session.js';
 
 /** The default store: this client instance's memory, no lock. */
 export function memoryTokenStore(initial?: SessionTokens): TokenStore {

@@ -4,9 +4,10 @@
 import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryRateLimitStore, type RateLimitDecision } from '../../src/index.js';
+import { memoryRateLimitStore } from '../../src/index.js';
 import { redisBudget as redisRateLimitStore } from '../../src/redis/rate-limit-store.js';
 import { startRedis, type RedisServer } from './redis-server.js';
+import type { RateLimitDecision } from '../../src/public/rate-limit.js';
 
 let redis: RedisServer;
 const connect = (url: string) => createClient({ url }).connect();

@@ -3,8 +3,10 @@
 // message fires that many concurrent calls and answers with how each ended; `configure` sets up
 // a new client for the next test (the processes live for the whole test file).
 import { createClient } from 'redis';
-import { createCoveton, type CovetonOptions, type SessionTokens } from '../../src/index.js';
+import { createCoveton } from '../../src/index.js';
 import { redisRateLimitStore, redisTokenStore } from '../../src/redis/index.js';
+import type { CovetonOptions } from '../../src/public/options.js';
+import type { SessionTokens } from '../../src/public/session.js';
 
 interface Config {
   baseUrl: string;

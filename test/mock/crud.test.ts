@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/index.js';
 import { SEED } from '../../src/mock/index.js';
-import { loadSpecModel } from '../../src/mock/spec.js';
+import { loadSpecModel } from '../../src/tools/spec-model.js';
 import { all, client, KEY_B64, signedIn, useMock } from './support.js';
 
 const mock = useMock({ rateLimit: false });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED, startMock } from '../../src/mock/index.js';
-import { bundledSpecPath } from '../../src/cli/spec-files.js';
+import { bundledSpecPath } from '../../src/tools/spec-files.js';
 import { ADA, useMock } from './support.js';
 
 // The seeds are dated June 2026: the mock's clock runs from then, so their `expiresAt` is ahead.

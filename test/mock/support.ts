@@ -1,8 +1,9 @@
 // The stateful mock started in-process for a test file, and SDK clients on it. Every test file
 // asserts at the end that the mock never answered outside the contract.
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createCoveton, type CovetonOptions } from '../../src/index.js';
+import { createCoveton } from '../../src/index.js';
 import { startMock, type MockOptions, type RunningMock } from '../../src/mock/index.js';
+import type { CovetonOptions } from '../../src/public/options.js';
 
 export const ADA = { email: 'ada@example.com', password: 'a-strong-passphrase' };
 

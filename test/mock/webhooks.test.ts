@@ -6,7 +6,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, startMock, type RunningMock } from '../../src/mock/index.js';
-import { loadSpecModel, webhookSchema } from '../../src/mock/spec.js';
+import { loadSpecModel, webhookSchema } from '../../src/tools/spec-model.js';
 import { constructEvent } from '../../src/webhooks/index.js';
 import { signedIn } from './support.js';
 

@@ -32,6 +32,21 @@ describe('shareDeclarations', () => {
     expect(read('index.d.cts')).toBe("import { A } from './chunk-X1.cjs';\nexport { A };\n");
   });
 
+  it('pairs copies whose hashes differ (a hash may hold a dash), once the chunks they import are shared', () => {
+    layout({
+      'index.js': '',
+      'index.d.ts': "import { B } from './store-pJhetS-d.js';\nexport { B };\n",
+      'index.d.cts': "import { B } from './store-BoEXOh-g.cjs';\nexport { B };\n",
+      'store-pJhetS-d.d.ts': "import { A } from './session-B7laCBCF.js';\ndeclare class B extends A {}\nexport { B };\n",
+      'store-BoEXOh-g.d.cts': "import { A } from './session-yHXDahrc.cjs';\ndeclare class B extends A {}\nexport { B };\n",
+      'session-B7laCBCF.d.ts': 'declare class A {}\nexport { A };\n',
+      'session-yHXDahrc.d.cts': 'declare class A {}\nexport { A };\n',
+    });
+    expect(shareDeclarations(dist).sort()).toEqual(['index', 'session-yHXDahrc', 'store-BoEXOh-g']);
+    expect(readdirSync(dist).sort()).toEqual(['index.d.cts', 'index.d.ts', 'index.js', 'session-yHXDahrc.d.cts', 'store-BoEXOh-g.d.cts']);
+    expect(read('index.d.ts')).toBe("export * from './index.cjs';\n");
+  });
+
   it('leaves a chunk whose copies differ, and an entry with a default export, as they are', () => {
     layout({
       'index.js': '',

@@ -1,9 +1,9 @@
 // COVETON_LOG=debug (logLevel 'debug'): one line per attempt with the method, the URL without
 // its query, the status, the request id, the time, and what the retry policy decided.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/index.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { apiKeyRecord, TEST_KEY, testClient } from '../support/client.js';
+import type { Logger } from '../../src/public/logger.js';
 
 let server: FaultServer | undefined;
 afterEach(async () => {

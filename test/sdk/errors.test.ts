@@ -1,19 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  APIError,
-  BadRequestError,
-  ConflictError,
-  CovetonError,
-  ForbiddenError,
-  InternalServerError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthorizedError,
-  ValidationError,
-  type Logger,
-} from '../../src/index.js';
+import { APIError, BadRequestError, ConflictError, CovetonError, ForbiddenError, InternalServerError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../../src/index.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { TEST_KEY, testClient } from '../support/client.js';
+import type { Logger } from '../../src/public/logger.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());

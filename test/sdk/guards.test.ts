@@ -94,7 +94,7 @@ describe('input guards', () => {
 
 describe('rate-limit figures from a hostile server', () => {
   it('a reset no Date can hold, or past the safe integers, leaves the figures absent instead of an Invalid Date', async () => {
-    const { readRateLimit } = await import('../../src/rate-limit-headers.js');
+    const { readRateLimit } = await import('../../src/pipeline/rate-limit/headers.js');
     const figures = (reset: string) =>
       readRateLimit(new Headers({ 'x-ratelimit-limit': '120', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }));
     expect(figures('99999999999999999999')).toBeUndefined();

@@ -2,9 +2,11 @@
 // ahead queued the next call for ten hours; a reset sent in milliseconds queued it forever and
 // flooded stderr with TimeoutOverflowWarning), and the pluggable store behind the queue.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCoveton, memoryRateLimitStore, RateLimitedError, type CovetonOptions, type RateLimitDecision, type RateLimitStore } from '../../src/index.js';
+import { createCoveton, memoryRateLimitStore, RateLimitedError } from '../../src/index.js';
 import { withFallback } from '../../src/redis/fallback.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import type { CovetonOptions } from '../../src/public/options.js';
+import type { RateLimitDecision, RateLimitStore } from '../../src/public/rate-limit.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());

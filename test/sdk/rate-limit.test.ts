@@ -1,8 +1,9 @@
 // Client-side rate limiting against a server that enforces a budget, under a fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { APITimeoutError, APIUserAbortError, type CovetonOptions } from '../../src/index.js';
+import { APITimeoutError, APIUserAbortError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import type { CovetonOptions } from '../../src/public/options.js';
 
 let server: FaultServer;
 beforeEach(() => vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: new Date('2026-06-01T12:00:00Z') }));

@@ -2,7 +2,7 @@
 // printed here are the time to redact 1 MB of each shape that used to be quadratic.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../src/index.js';
-import { hideShapes, MAX_REDACTED_CHARS, redact, REDACTED } from '../../src/redact.js';
+import { hideShapes, MAX_REDACTED_CHARS, redact, REDACTED } from '../../src/util/redact.js';
 import { apiError, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { TEST_KEY, testClient } from '../support/client.js';
 

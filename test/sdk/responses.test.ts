@@ -4,18 +4,11 @@
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  APIConnectionError,
-  APITimeoutError,
-  BodyTooLargeError,
-  UnauthorizedError,
-  UnexpectedResponseError,
-  ValidationError,
-  type RetryEvent,
-} from '../../src/index.js';
-import { parseRetryAfter } from '../../src/rate-limit-headers.js';
+import { APIConnectionError, APITimeoutError, BodyTooLargeError, UnauthorizedError, UnexpectedResponseError, ValidationError } from '../../src/index.js';
+import { parseRetryAfter } from '../../src/pipeline/rate-limit/headers.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { TEST_KEY, apiKeyRecord, testClient } from '../support/client.js';
+import type { RetryEvent } from '../../src/public/events.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());

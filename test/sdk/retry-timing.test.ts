@@ -1,6 +1,7 @@
 // The waits, with fake timers and a scripted fetch (no sockets), so nothing really sleeps.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, createCoveton, type RetryEvent } from '../../src/index.js';
+import { backoffDelay, createCoveton } from '../../src/index.js';
+import type { RetryEvent } from '../../src/public/events.js';
 
 const record = { id: 'key_1', name: 'k' };
 function reply(status: number, headers: Record<string, string> = {}, body: unknown = status < 400 ? record : { error: { code: 'INTERNAL', message: 'x' } }) {

@@ -1,14 +1,9 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  APIConnectionError,
-  ConflictError,
-  InternalServerError,
-  RateLimitedError,
-  type RetryEvent,
-} from '../../src/index.js';
+import { APIConnectionError, ConflictError, InternalServerError, RateLimitedError } from '../../src/index.js';
 import { apiError, drop, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { apiKeyBody, apiKeyRecord, testClient } from '../support/client.js';
+import type { RetryEvent } from '../../src/public/events.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());

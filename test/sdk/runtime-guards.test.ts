@@ -3,8 +3,8 @@
 // The real runtimes run the same checks in test/runtimes.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCoveton, CovetonInputError } from '../../src/index.js';
-import { readEnv } from '../../src/env.js';
-import { isBrowserPage } from '../../src/runtime.js';
+import { readEnv } from '../../src/util/env.js';
+import { isBrowserPage } from '../../src/util/runtime.js';
 import { TEST_KEY } from '../support/client.js';
 
 afterEach(() => {

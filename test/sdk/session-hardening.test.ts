@@ -2,9 +2,11 @@
 // like an ambiguous refresh; every wait on the store or onTokens is bounded; the client learns
 // the server's clock from each pair so that a fast client clock does not refresh every call.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { APIUserAbortError, createCoveton, SessionExpiredError, TokenStoreError, type CovetonOptions, type TokenStore } from '../../src/index.js';
+import { APIUserAbortError, createCoveton, SessionExpiredError, TokenStoreError } from '../../src/index.js';
 import { jwt } from '../support/auth-server.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import type { CovetonOptions } from '../../src/public/options.js';
+import type { TokenStore } from '../../src/public/session.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { APIUserAbortError, InternalServerError, SessionExpiredError, UnauthorizedError, type CovetonOptions } from '../../src/index.js';
+import { APIUserAbortError, InternalServerError, SessionExpiredError, UnauthorizedError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
-import type { SessionTokens, TokenStore } from '../../src/session/tokens.js';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
+import type { CovetonOptions } from '../../src/public/options.js';
+import type { SessionTokens, TokenStore } from '../../src/public/session.js';
 
 let server: AuthServer;
 afterEach(() => server?.close());

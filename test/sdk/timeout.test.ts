@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { APITimeoutError, APIUserAbortError, type RetryEvent } from '../../src/index.js';
+import { APITimeoutError, APIUserAbortError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { apiKeyRecord, testClient } from '../support/client.js';
+import type { RetryEvent } from '../../src/public/events.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());

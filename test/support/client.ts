@@ -1,5 +1,6 @@
-import { createCoveton as viaFetch, type CovetonOptions } from '../../src/index.js';
+import { createCoveton as viaFetch } from '../../src/index.js';
 import { createCoveton as viaUndici } from '../../src/index.node.js';
+import type { CovetonOptions } from '../../src/public/options.js';
 
 /** Which bottom hop the behaviour suites run on: the vitest project sets it (vitest.config.ts). */
 export const TRANSPORT: 'fetch' | 'undici' = process.env.COVETON_TEST_TRANSPORT === 'undici' ? 'undici' : 'fetch';

@@ -4,8 +4,8 @@
 // connection: Prism opens the port before it can serve, and a test that ran in between saw
 // "Prism did not answer".
 import type { TestProject } from 'vitest/node';
-import { startBundledMock } from '../../src/cli/prism.js';
-import { bundledSpecPath } from '../../src/cli/spec-files.js';
+import { startBundledMock } from '../../src/tools/prism.js';
+import { bundledSpecPath } from '../../src/tools/spec-files.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,8 +2,8 @@
 // terminal, tab-separated lines in a pipe), JSON for scripts. Loaded only when one of them runs.
 import { APIConnectionError, APIError, APIUserAbortError, CovetonError, CovetonInputError, type components } from '../../index.js';
 import type { Context } from '../context.js';
-import { EXIT } from '../exit-codes.js';
-import { CommandFailure, UsageError } from '../failures.js';
+import { EXIT } from '../../tools/exit-codes.js';
+import { CommandFailure, UsageError } from '../../tools/failures.js';
 import { confirm } from '../prompt.js';
 import { statusColor } from '../style.js';
 import { printable } from '../table.js';

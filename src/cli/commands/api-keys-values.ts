@@ -1,7 +1,7 @@
 // Parsers for the api-keys option values: they turn a bad value into a usage error (exit 2)
 // before anything is sent.
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { loadSpec } from '../spec-files.js';
+import { loadSpec } from '../../tools/spec-files.js';
 
 /** --page-size: a whole number from 1 to 100 (the spec's `limit`). */
 export function pageSize(value: string): number {

@@ -3,8 +3,8 @@
 import { ForbiddenError, UnauthorizedError } from '../../index.js';
 import type { Context } from '../context.js';
 import { safeUrl } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { Reported } from '../failures.js';
+import { EXIT } from '../../tools/exit-codes.js';
+import { Reported } from '../../tools/failures.js';
 import { reasonText } from '../reasons.js';
 import { printable } from '../table.js';
 

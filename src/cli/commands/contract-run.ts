@@ -5,9 +5,9 @@
 import type { Context } from '../context.js';
 import { connect } from 'node:net';
 import { CommandFailure, networkReason, Reported, safeUrl, UsageError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { freePort, resolvePrism, startPrism } from '../prism.js';
-import { bundledSpecPath } from '../spec-files.js';
+import { EXIT } from '../../tools/exit-codes.js';
+import { freePort, resolvePrism, startPrism } from '../../tools/prism.js';
+import { bundledSpecPath } from '../../tools/spec-files.js';
 import { runProbe, type ProbeResult } from '../contract/check.js';
 import { planProbes, type Probe, type Skipped } from '../contract/probes.js';
 import { printReport, reportJson } from '../contract/report.js';

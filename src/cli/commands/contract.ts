@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { contextFrom } from '../context.js';
 import { examples } from '../help.js';
-import { PRISM_VERSION } from '../prism.js';
+import { PRISM_VERSION } from '../../tools/prism.js';
 import { withApiOptions } from './api-options.js';
 import { commaList } from './api-keys-values.js';
 

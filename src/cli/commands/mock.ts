@@ -4,14 +4,13 @@
 // against the bundled spec. `--stateless` serves plain Prism on the spec's examples instead.
 import { InvalidArgumentError, Command, Option } from 'commander';
 import type { Server } from 'node:http';
-import { startMock } from '../../mock/index.js';
-import { parseRateLimit, type RateLimitSetting } from '../../mock/rate-limit.js';
+import { parseRateLimit, startMock, type RateLimitSetting } from '../../mock/index.js';
 import { contextFrom, type Context } from '../context.js';
 import { CommandFailure, UsageError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../tools/exit-codes.js';
 import { startLoudFront } from '../mock-front.js';
-import { assertPortFree, freePort, resolvePrism, startPrism } from '../prism.js';
-import { bundledSpecPath } from '../spec-files.js';
+import { assertPortFree, freePort, resolvePrism, startPrism } from '../../tools/prism.js';
+import { bundledSpecPath } from '../../tools/spec-files.js';
 
 export function portNumber(value: string): number {
   const n = Number(value);

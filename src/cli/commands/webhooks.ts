@@ -4,15 +4,14 @@
 // --webhook-url` they let a partner test a webhook handler with no account.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createServer, type IncomingMessage } from 'node:http';
-import { deliverOnce } from '../../mock/deliveries.js';
-import { newId } from '../../mock/ids.js';
-import { loadSpecModel } from '../../mock/spec.js';
-import { constructEvent } from '../../webhooks/verify.js';
-import { SIGNATURE_HEADER } from '../../webhooks/verify.js';
+import { newId } from '../../tools/ids.js';
+import { loadSpecModel } from '../../tools/spec-model.js';
+import { deliverOnce } from '../../tools/webhook-delivery.js';
+import { constructEvent, SIGNATURE_HEADER } from '../../webhooks/index.js';
 import { contextFrom } from '../context.js';
 import { CommandFailure, UsageError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { assertPortFree } from '../prism.js';
+import { EXIT } from '../../tools/exit-codes.js';
+import { assertPortFree } from '../../tools/prism.js';
 import { portNumber } from './mock.js';
 
 function urlOption(value: string): string {

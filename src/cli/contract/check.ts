@@ -3,9 +3,10 @@
 // and lists what breaks the spec in the `sl-violations` header; when it cannot get an answer
 // it replies itself with an application/problem+json body (type FetchError, or one of its
 // https://stoplight.io/prism/errors# types, e.g. VIOLATIONS when run with --errors).
-import { APIConnectionError, type Coveton } from '../../index.js';
+import { APIConnectionError } from '../../index.js';
 import { parseViolations, type Violation } from '../violations.js';
 import { concretePath, type Probe } from './probes.js';
+import type { Coveton } from '../../public/client.js';
 
 export interface ProbeResult {
   probe: Probe;

@@ -2,9 +2,7 @@
 // generated operation table (a GET with no one-time credential and no redirect away from the
 // target), with its parameters filled from the spec's examples (generated/probes.ts, written by
 // the same codegen walk as the table). Operations it cannot call safely are listed with the reason.
-import { getOperations } from '../../../generated/probes.js';
-import { operations, sessionOperations } from '../../../generated/resources.js';
-import { allOperations } from '../../operations.js';
+import { probeRows } from '../../../generated/probes.js';
 
 export interface Probe {
   operationId: string;
@@ -38,16 +36,11 @@ function overrideOf(overrides: ParamOverrides, operationId: string, name: string
 export function planProbes(overrides: ParamOverrides = new Map()): { probes: Probe[]; skipped: Skipped[] } {
   const probes: Probe[] = [];
   const skipped: Skipped[] = [];
-  for (const { op } of [...allOperations(operations), ...allOperations(sessionOperations)]) {
-    if (op.method !== 'GET') continue; // only safe methods: the contract check never changes data
-    const { operationId, examples } = getOperations[`GET ${op.path}`]!;
-    const base = { operationId, method: 'GET', template: op.path };
-    if (op.repeat === 'if-not-sent') {
-      skipped.push({ ...base, reason: 'not safe: it exchanges a one-time OAuth code for tokens' });
-      continue;
-    }
-    if (op.redirect) {
-      skipped.push({ ...base, reason: "a redirect: Prism's proxy would follow it away from the target" });
+  for (const row of probeRows) {
+    const { operationId, examples } = row;
+    const base = { operationId, method: 'GET', template: row.path };
+    if (row.skip) {
+      skipped.push({ ...base, reason: row.skip });
       continue;
     }
     const pathParams: Record<string, string> = {};
@@ -56,14 +49,14 @@ export function planProbes(overrides: ParamOverrides = new Map()): { probes: Pro
     for (const [name, example] of Object.entries(examples)) {
       const value = overrideOf(overrides, operationId, name) ?? example;
       if (value === null) missing = name;
-      else if (op.pathParams.includes(name)) pathParams[name] = String(value);
+      else if (row.pathParams.includes(name)) pathParams[name] = String(value);
       else query[name] = value;
     }
     if (missing !== undefined) {
       skipped.push({ ...base, reason: `the spec has no example for the required parameter ${missing}` });
       continue;
     }
-    probes.push({ ...base, method: 'GET', pathParams, query, public: op.public });
+    probes.push({ ...base, method: 'GET', pathParams, query, public: row.public });
   }
   return { probes, skipped };
 }

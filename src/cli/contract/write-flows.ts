@@ -4,11 +4,11 @@
 // 404, all through Prism's validating proxy so every answer is checked against the spec. What a
 // flow created is deleted at the end, even when a step failed (chats have no delete operation:
 // the test chat stays, named so it is recognisable).
-import type { Coveton } from '../../index.js';
 import { APIConnectionError } from '../../index.js';
 import { parseViolations, type Violation } from '../violations.js';
 import type { ProbeResult } from './check.js';
 import type { Probe } from './probes.js';
+import type { Coveton } from '../../public/client.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type RawCall = (

@@ -3,7 +3,7 @@
 // (changing it is a 409); and the 403 reasons for scopes, environments and plans.
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
 import { fill, visible } from '../fill.js';
-import { base62 } from '../ids.js';
+import { base62 } from '../../tools/ids.js';
 import { conflict, forbidden, notFound } from '../reply.js';
 import { holds } from '../credentials.js';
 

@@ -5,7 +5,7 @@ import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../e
 import { fill, visible } from '../fill.js';
 import { conflict, MockHttpError, notFound, unauthorized } from '../reply.js';
 import { itemSchema, mine } from '../resources.js';
-import { base62, newId } from '../ids.js';
+import { base62, newId } from '../../tools/ids.js';
 
 function openSession(userId: string, call: Call, env: MockEnv) {
   const sessionId = newId('sess_');

@@ -1,7 +1,7 @@
 // Files (API brief, "files"): presign records the file and returns an upload URL on the mock's
 // own origin; the download URL works once the bytes have been PUT. See storage.ts.
 import type { Handler } from '../engine.js';
-import { newId } from '../ids.js';
+import { newId } from '../../tools/ids.js';
 import { notFound } from '../reply.js';
 import { DOWNLOAD_URL_SECONDS, UPLOAD_URL_SECONDS } from '../storage.js';
 

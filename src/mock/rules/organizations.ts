@@ -3,7 +3,7 @@
 // change the records they name.
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
 import { fill, visible } from '../fill.js';
-import { base62 } from '../ids.js';
+import { base62 } from '../../tools/ids.js';
 import { conflict, forbidden, notFound } from '../reply.js';
 import { itemSchema, mine } from '../resources.js';
 import type { Row } from '../state.js';

@@ -2,7 +2,7 @@
 // 127.0.0.1, and stopped by its process id.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../../src/cli/prism.js';
+import { freePort } from '../../../src/tools/prism.js';
 import { root } from './site.js';
 
 export interface Mock {

@@ -1,19 +1,13 @@
-// The second of auth.ts's two former jobs: which credential an attempt carries. An API call
+// Which credential an attempt carries. An API call
 // gets the session's access token (refreshed first when its `exp` is near) or the API key;
 // a public operation (login, refresh...) and any other origin get none. After a 401
 // `token_expired` the policy (./policy.ts) asks for a renewal, and `renew` runs the shared
 // single-flight refresh (src/session/refresh.ts).
-import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
-import type { Refresher } from '../session/refresh.js';
-import type { SessionTokens } from '../session/tokens.js';
-
-export interface Credentials {
-  /** Sets the credential of one attempt; resolves to the session access token it used, if any. */
-  apply(headers: Record<string, string>, anonymous: boolean, signal: AbortSignal | undefined): string | undefined | Promise<string | undefined>;
-  /** Replaces a session token the server called expired (one shared refresh); resolves to the new one. */
-  renew(stale: string, signal: AbortSignal | undefined): Promise<string>;
-}
+import type { Credentials } from '../pipeline/index.js';
+import type { Refresher } from './refresh.js';
+import type { Logger } from '../public/logger.js';
+import type { SessionTokens } from '../public/session.js';
 
 /** Waits for the shared refresh, but gives up as soon as this attempt's signal fires. */
 function until<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

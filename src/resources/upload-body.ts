@@ -4,9 +4,7 @@
 // and every read races the caller's signal and the upload's deadline.
 import { CovetonInputError } from '../errors/base.js';
 import { attemptSignal } from '../pipeline/signal.js';
-
-/** What `files.upload` accepts: bytes, a Blob, or a stream (web or Node) with its `size`. */
-export type UploadBody = Uint8Array | ArrayBuffer | Blob | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+import type { UploadBody } from '../public/files.js';
 
 /** The largest upload the API takes (spec: FilePresignRequest.size, at most 2 GiB). */
 export const MAX_UPLOAD_BYTES = 2 ** 31;

@@ -7,7 +7,7 @@
 // per page, not one per item), and a page whose next cursor is missing, not a string, or was
 // already sent (a server cycling A -> B -> A, or ignoring `before`) stops the walk with a
 // PaginationError before that page is handed over.
-import { CovetonError } from './errors/base.js';
+import { CovetonError } from '../errors/base.js';
 
 export type PageFetcher<T> = (before: string | undefined) => Promise<T[]>;
 

@@ -3,37 +3,15 @@
 // Coveton credential. A PUT to a presigned URL is repeatable, so it retries like any safe
 // request; a URL that expired (storage answers 403) is presigned again, once: a renewal the
 // pipeline's policy runs (src/pipeline/policy.ts), not a loop of this file's own.
-import type { Resources } from '../generated/resources.js';
-import { CovetonInputError } from './errors/base.js';
-import { APITimeoutError } from './errors/transport.js';
-import { lowerCaseHeaders, type Outgoing } from './http/outgoing.js';
-import type { Pipeline } from './pipeline/index.js';
-import type { CallOptions } from './types.js';
-import { checkStorageUrl } from './url-policy.js';
-import { readUploadBody, type UploadBody } from './files/upload-body.js';
-
-export type { UploadBody } from './files/upload-body.js';
-
-export interface UploadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 'deadline' | 'maxRetries'> {
-  filename: string;
-  /** The MIME type of the plaintext's container, e.g. `application/octet-stream`. */
-  contentType: string;
-  /** Required for a stream: the exact number of bytes it yields. */
-  size?: number;
-}
-
-export interface DownloadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 'deadline' | 'maxRetries'> {
-  /** `'bytes'` (default) resolves to a Uint8Array; `'stream'` to the response's ReadableStream. */
-  as?: 'bytes' | 'stream';
-}
-
-export interface FileHelpers {
-  /** Presigns, PUTs the (already encrypted) bytes to storage, and resolves to the file id. */
-  upload(body: UploadBody, options: UploadOptions): Promise<{ fileId: string; size: number }>;
-  /** Gets a short-lived URL for the file and downloads its bytes. */
-  download(fileId: string, options?: DownloadOptions & { as?: 'bytes' }): Promise<Uint8Array>;
-  download(fileId: string, options: DownloadOptions & { as: 'stream' }): Promise<ReadableStream<Uint8Array>>;
-}
+import type { Resources } from '../../generated/resources.js';
+import { CovetonInputError } from '../errors/base.js';
+import { APITimeoutError } from '../errors/transport.js';
+import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
+import type { Pipeline } from '../pipeline/index.js';
+import { checkStorageUrl } from '../transport/url-policy.js';
+import { readUploadBody } from './upload-body.js';
+import type { CallOptions } from '../public/call-options.js';
+import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
 
 /** Storage answers 403 to a presigned URL that has expired. */
 const EXPIRED = 403;

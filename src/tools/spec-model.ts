@@ -2,7 +2,7 @@
 // resolution, and each operation's request and success-response schemas. Everything the state
 // engine does generically (collections, server-set fields) is derived from what is read here.
 import { readFileSync } from 'node:fs';
-import { bundledSpecPath } from '../cli/spec-files.js';
+import { bundledSpecPath } from './spec-files.js';
 
 export type Schema = Record<string, any>;
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

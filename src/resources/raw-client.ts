@@ -4,19 +4,17 @@
 // apply (path-parameter guard, idempotency key, public operations without a session token,
 // one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown.
 import type { Client } from 'openapi-fetch';
-import type { ClientPaths } from '../generated/resources.js';
-import { CovetonInputError } from './errors/base.js';
-import { UnexpectedResponseError } from './errors/transport.js';
-import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from './http/outgoing.js';
+import type { ClientPaths } from '../../generated/resources.js';
+import { CovetonInputError } from '../errors/base.js';
+import { UnexpectedResponseError } from '../errors/transport.js';
+import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from '../transport/outgoing.js';
 import { allOperations } from './operations.js';
-import type { Pipeline } from './pipeline/index.js';
-import { addIdempotencyKey, checkPathParam, operationCall } from './resources.js';
+import type { Pipeline } from '../pipeline/index.js';
+import { addIdempotencyKey, checkPathParam, operationCall } from './bind.js';
 import type { OperationSpec, OperationTable } from './types.js';
-import { buildUrl } from './url.js';
-import { toJson } from './validate.js';
-
-/** openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this client alone. */
-export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;
+import { buildUrl } from '../transport/url.js';
+import { toJson } from '../util/validate.js';
+import type { RawClient } from '../public/client.js';
 
 interface RawInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };

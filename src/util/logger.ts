@@ -1,13 +1,4 @@
-/** Log levels, from the most to the least verbose. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
-
-/** Anything with these four methods: `console`, pino, winston, ... */
-export interface Logger {
-  debug(message: string, data?: Record<string, unknown>): void;
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
+import type { Logger, LogLevel } from '../public/logger.js';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
 

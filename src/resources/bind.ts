@@ -1,15 +1,16 @@
 // Resource methods (`coveton.apiKeys.create(body)`): the operation table that codegen writes
 // into generated/resources.ts, bound into methods, and `invoke`, which turns one method call
 // into one pipeline call and the answer into the data the spec promises.
-import { CovetonError, CovetonInputError } from './errors/base.js';
-import { UnexpectedResponseError } from './errors/transport.js';
-import { lowerCaseHeaders } from './http/outgoing.js';
+import { CovetonError, CovetonInputError } from '../errors/base.js';
+import { UnexpectedResponseError } from '../errors/transport.js';
+import { lowerCaseHeaders } from '../transport/outgoing.js';
 import { decodeOperation } from './operations.js';
 import { PagePromise } from './pagination.js';
-import type { Answer, Call, Pipeline } from './pipeline/index.js';
-import type { CallOptions, OperationSpec, OperationTable } from './types.js';
-import { buildUrl } from './url.js';
-import { toJson } from './validate.js';
+import type { Answer, Call, Pipeline } from '../pipeline/index.js';
+import type { OperationSpec, OperationTable } from './types.js';
+import { buildUrl } from '../transport/url.js';
+import { toJson } from '../util/validate.js';
+import type { CallOptions } from '../public/call-options.js';
 
 export interface Invocation {
   op: OperationSpec;

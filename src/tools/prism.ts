@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { CommandFailure, UsageError } from './errors.js';
+import { CommandFailure, UsageError } from './failures.js';
 import { EXIT } from './exit-codes.js';
 
 export const PRISM_VERSION = '5.12.0';

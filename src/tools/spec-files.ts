@@ -1,10 +1,11 @@
 // The OpenAPI document shipped with the package (package.json `files`), found from wherever this
-// code runs: the built bundle (dist/cli.js -> ../generated) or the sources (src/cli/*.ts ->
-// ../../generated). Keep this file directly in src/cli/ so both depths stay right.
+// code runs: the built bundles (dist/mock.js, dist/cli/*.js -> ../generated or ../../generated)
+// or the sources (src/tools/*.ts -> ../../generated). Keep this file directly in src/tools/ so
+// the source depth stays right.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CommandFailure } from './errors.js';
+import { CommandFailure } from './failures.js';
 import { EXIT } from './exit-codes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

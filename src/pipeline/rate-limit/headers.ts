@@ -1,16 +1,7 @@
 // Reads the figures every Coveton response carries (API brief: X-RateLimit-Limit, -Remaining,
 // -Reset in unix seconds; Retry-After in seconds on a 429).
-import type { HeaderReader } from './http/outgoing.js';
-
-/** The last rate-limit figures the server reported. */
-export interface RateLimitInfo {
-  /** Requests allowed per window (120 a minute per IP and per token). */
-  limit: number;
-  /** Requests left in the current window. */
-  remaining: number;
-  /** When the window resets. */
-  resetAt: Date;
-}
+import type { HeaderReader } from '../../transport/outgoing.js';
+import type { RateLimitInfo } from '../../public/rate-limit.js';
 
 function int(headers: HeaderReader, name: string): number | undefined {
   const raw = headers.get(name);

@@ -5,36 +5,15 @@
 // signal. The budget itself lives in a store (./rate-limit-store.ts): this client's memory by
 // default, or Redis for a fleet (which falls back to this process's figures while Redis is
 // away: ./redis/fallback.ts). octokit's throttling plugin queues the same way; the rest is ours.
-import { RateLimitedError } from './errors/api-error.js';
-import { APITimeoutError, APIUserAbortError } from './errors/transport.js';
-import type { Logger } from './logger.js';
-import type { AttemptGate } from './pipeline/index.js';
-import { readFacts, type RateLimitInfo } from './rate-limit-headers.js';
-import { clampTimer } from './session/bounded.js';
-import { memoryRateLimitStore, type MemoryRateLimitStore, type RateLimitDecision, type RateLimitReport, type RateLimitStore } from './rate-limit-store.js';
-
-/** Client-side rate limiting. */
-export interface RateLimitOptions {
-  /**
-   * At most this many requests in flight at once.
-   * @default Infinity
-   * @example createCoveton({ rateLimit: { maxConcurrent: 8 } })
-   */
-  maxConcurrent?: number;
-  /**
-   * A budget of your own, below the server's: at most `requests` sent per `interval` ms.
-   * @default undefined (only the server's figures count)
-   * @example createCoveton({ rateLimit: { budget: { requests: 100, interval: 60_000 } } })
-   */
-  budget?: { requests: number; interval: number };
-  /**
-   * Where the budget lives. Share one store between the processes that share a token or an
-   * IP, so that they spend one budget instead of each believing it has the whole of it.
-   * @default this client's memory
-   * @example createCoveton({ rateLimit: { store: redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' }) } })
-   */
-  store?: RateLimitStore;
-}
+import { RateLimitedError } from '../../errors/api-error.js';
+import { APITimeoutError, APIUserAbortError } from '../../errors/transport.js';
+import type { AttemptGate } from '../index.js';
+import { readFacts } from './headers.js';
+import { clampTimer } from '../../util/timers.js';
+import { memoryRateLimitStore, type MemoryRateLimitStore } from './store.js';
+import type { Logger } from '../../public/logger.js';
+import type { RateLimitDecision, RateLimitInfo, RateLimitReport, RateLimitStore } from '../../public/rate-limit.js';
+import type { RateLimitOptions } from '../../public/rate-limit.js';
 
 interface LimiterSettings extends RateLimitOptions {
   /** The longest wait taken from a response (the client's `maxRetryAfter`); beyond it, fail fast. */

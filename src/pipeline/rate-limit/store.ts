@@ -1,50 +1,10 @@
+import type { Logger } from '../../public/logger.js';
+import type { RateLimitTake, RateLimitDecision, RateLimitReport, RateLimitStore } from '../../public/rate-limit.js';
 // Where the rate-limit budget lives. The local queue (order, concurrency, deadline, abort) asks
 // the store one question per send, "may this one go now, or how long until it may?", and tells
 // it what each response reported. The default keeps the figures in this client's memory;
 // `@coveton/sdk/redis` keeps them in Redis so that a fleet of processes spends one budget.
 // Both follow the same rules, written once here and once in the Redis script.
-import type { Logger } from './logger.js';
-
-/** Asking the store for one send. */
-export interface RateLimitTake {
-  /** This machine's clock (ms). */
-  now: number;
-  /** Sends of this process still waiting for their answer. */
-  inFlight: number;
-  /** The caller's own budget, if any. */
-  budget?: { requests: number; interval: number } | undefined;
-}
-
-/**
- * The store's answer: a `ticket` (the send may go; hand the ticket back with its answer), or
- * how long to `wait` (ms) and why. `learning` means nobody has seen the server's figures yet
- * and this process has a send out: wait for its answer (`wait` is Infinity).
- */
-export type RateLimitDecision = { ticket: number } | { wait: number; why: 'learning' | 'pause' | 'window' | 'budget' };
-
-/** How one send ended: what its response reported, or nothing (no answer came). Once per ticket. */
-export interface RateLimitReport {
-  /** This machine's clock (ms). */
-  now: number;
-  /** The ticket of the send this answers. */
-  ticket: number | undefined;
-  /** A response came (with or without figures); false when the send failed without one. */
-  answered: boolean;
-  /** The server's figures, when plausible; `resetAt` in ms. */
-  figures?: { limit: number; remaining: number; resetAt: number } | undefined;
-  /** A 429: its Retry-After (ms, if it said) and the longest pause allowed (`maxRetryAfter`). */
-  tooMany?: { retryAfter: number | undefined; maxPause: number } | undefined;
-}
-
-/** A rate-limit budget, possibly shared by many processes. Either method may be async. */
-export interface RateLimitStore {
-  /** One send: a ticket (it may go now), or how long to wait. */
-  take(request: RateLimitTake): RateLimitDecision | Promise<RateLimitDecision>;
-  /** How a send ended; called once per ticket. */
-  report(report: RateLimitReport): void | Promise<void>;
-  /** Called once by the client that uses the store, with its logger (already filtered by `logLevel`). */
-  attach?(context: { logger: Logger }): void;
-}
 
 /** The default store: this client's memory. */
 export interface MemoryRateLimitStore extends RateLimitStore {

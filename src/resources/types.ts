@@ -3,22 +3,6 @@
 // beyond these declarations).
 export type { PagePromise } from './pagination.js';
 
-/** Per-call settings of a resource method. */
-export interface CallOptions {
-  /** Aborts the call, including any wait between retries or in the rate-limit queue. */
-  signal?: AbortSignal;
-  /** Overrides the client's per-attempt `timeout` for this call (validated like the client option). */
-  timeout?: number;
-  /** Overrides the client's `deadline` for this call (validated like the client option). */
-  deadline?: number;
-  /** Overrides the client's `maxRetries` for this call (0 to 10, like the client option). */
-  maxRetries?: number;
-  /** The `Idempotency-Key` to send, where the operation takes one. @default a random UUID per call */
-  idempotencyKey?: string;
-  /** Extra headers for this call. */
-  headers?: Record<string, string>;
-}
-
 /** How to call one operation: a row of generated/resources.ts, decoded by src/operations.ts. */
 export interface OperationSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -44,3 +28,4 @@ export interface OperationSpec {
 
 /** The generated table: resource, then method name, then the operation's compact row. */
 export type OperationTable = Readonly<Record<string, Readonly<Record<string, string>>>>;
+export type { CallOptions } from '../public/call-options.js';

@@ -1,9 +1,9 @@
 // The one place a response becomes a typed API error. The pipeline calls it (src/pipeline/
 // outcome.ts) and nothing else does; everything the server wrote goes through redaction here.
-import type { HeaderReader } from '../http/outgoing.js';
-import { redact } from '../redact.js';
-import { readFacts } from '../rate-limit-headers.js';
-import { APIError, codeForStatus, errorClassFor, type ErrorEnvelope } from './api-error.js';
+import type { HeaderReader } from '../transport/outgoing.js';
+import { redact } from '../util/redact.js';
+import { readFacts } from './rate-limit/headers.js';
+import { APIError, codeForStatus, errorClassFor, type ErrorEnvelope } from '../errors/api-error.js';
 
 export interface ErrorContext {
   /** `METHOD /path/template`, never with a query string. */

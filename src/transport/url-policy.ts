@@ -7,7 +7,7 @@
 // are refused everywhere, and the refusal never repeats them. Hosts are matched on the WHATWG
 // URL parser's normalized form: IPv4 in dotted decimal (`0xa9.0xfe.0xa9.0xfe` becomes
 // 169.254.169.254), IPv6 lower-case and compressed, IPv4-mapped IPv6 in hex (`[::ffff:a9fe:a9fe]`).
-import { CovetonInputError } from './errors/base.js';
+import { CovetonInputError } from '../errors/base.js';
 
 /** The URL parsed, or a CovetonInputError naming `field` that never echoes the URL. */
 function parse(field: string, url: unknown): URL {

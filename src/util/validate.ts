@@ -1,7 +1,7 @@
 // One validator for the settings a client and a single call share (`maxRetries`, `timeout`,
 // `deadline`, `maxRetryAfter`): a per-call override is held to the same rules as the client
 // option, so no NaN silently turns a limit off and no call retries past the client's cap.
-import { CovetonInputError } from './errors/base.js';
+import { CovetonInputError } from '../errors/base.js';
 
 export const MAX_RETRIES_CAP = 10;
 

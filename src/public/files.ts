@@ -1,0 +1,28 @@
+// The file helpers: moving bytes to and from presigned storage URLs.
+import type { CallOptions } from './call-options.js';
+
+
+export interface UploadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 'deadline' | 'maxRetries'> {
+  filename: string;
+  /** The MIME type of the plaintext's container, e.g. `application/octet-stream`. */
+  contentType: string;
+  /** Required for a stream: the exact number of bytes it yields. */
+  size?: number;
+}
+
+export interface DownloadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 'deadline' | 'maxRetries'> {
+  /** `'bytes'` (default) resolves to a Uint8Array; `'stream'` to the response's ReadableStream. */
+  as?: 'bytes' | 'stream';
+}
+
+export interface FileHelpers {
+  /** Presigns, PUTs the (already encrypted) bytes to storage, and resolves to the file id. */
+  upload(body: UploadBody, options: UploadOptions): Promise<{ fileId: string; size: number }>;
+  /** Gets a short-lived URL for the file and downloads its bytes. */
+  download(fileId: string, options?: DownloadOptions & { as?: 'bytes' }): Promise<Uint8Array>;
+  download(fileId: string, options: DownloadOptions & { as: 'stream' }): Promise<ReadableStream<Uint8Array>>;
+}
+
+
+/** What `files.upload` accepts: bytes, a Blob, or a stream (web or Node) with its `size`. */
+export type UploadBody = Uint8Array | ArrayBuffer | Blob | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;

@@ -1,0 +1,155 @@
+// The options of createCoveton: every field a user may set, with its default and an example.
+import type { RetryEvent } from './events.js';
+import type { Logger, LogLevel } from './logger.js';
+import type { RateLimitOptions } from './rate-limit.js';
+import type { SessionOptions } from './session.js';
+
+
+/** The API's hosts (API brief: Base URLs). */
+export const ENVIRONMENTS = {
+  production: 'https://api.coveton.com/v1',
+  sandbox: 'https://sandbox.api.coveton.com/v1',
+} as const;
+
+export type Environment = keyof typeof ENVIRONMENTS;
+
+/** Options of {@link createCoveton}. Every one is optional. */
+export interface CovetonOptions extends SessionOptions {
+  /**
+   * Where requests go. Wins over `environment`.
+   * @default process.env.COVETON_BASE_URL, else the URL of `environment`
+   * @example createCoveton({ baseUrl: 'http://127.0.0.1:4010' }) // a local mock
+   */
+  baseUrl?: string;
+  /**
+   * Which Coveton host to call when `baseUrl` is not set.
+   * @default 'production'
+   * @example createCoveton({ environment: 'sandbox' })
+   */
+  environment?: Environment;
+  /**
+   * An API key secret (`ak_live_...` or `ak_test_...`). Never logged, never in an error message.
+   * @default process.env.COVETON_API_KEY
+   * @example createCoveton({ apiKey: process.env.MY_COVETON_KEY })
+   */
+  apiKey?: string;
+  /**
+   * How the key is sent: `Authorization: Bearer <key>`, or the `X-API-Key` header.
+   * @default 'bearer'
+   * @example createCoveton({ apiKey, apiKeyHeader: 'x-api-key' })
+   */
+  apiKeyHeader?: 'bearer' | 'x-api-key';
+  /**
+   * The fetch to send requests with (a proxy agent, a test double, an instrumented fetch).
+   * @default globalThis.fetch
+   * @example createCoveton({ fetch: (request) => myFetch(request) })
+   */
+  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Retries after a transient failure (connection error, attempt timeout, 408, 429, 500,
+   * 502, 503, 504), for requests that are safe to repeat: idempotent methods, or any request
+   * carrying an `Idempotency-Key`. `0` turns retries off.
+   * @default 2
+   * @example createCoveton({ maxRetries: 5 })
+   */
+  maxRetries?: number;
+  /**
+   * Milliseconds one attempt may take, response body included. A timed-out attempt is retried
+   * when safe.
+   * @default 60000
+   * @example createCoveton({ timeout: 10_000 })
+   */
+  timeout?: number;
+  /**
+   * Milliseconds the whole call may take, every attempt and every wait included. Without it,
+   * `timeout` and the retries bound the call.
+   * @default undefined (no overall deadline)
+   * @example createCoveton({ timeout: 5_000, deadline: 12_000 })
+   */
+  deadline?: number;
+  /**
+   * The longest `Retry-After` the SDK will wait for; a longer one fails the call at once with
+   * the `RateLimitedError` (or the server's error) instead of hanging.
+   * @default 60000
+   * @example createCoveton({ maxRetryAfter: 5_000 })
+   */
+  maxRetryAfter?: number;
+  /**
+   * The backoff schedule: base = min(initialDelay * 2^(retry - 1), maxDelay), less up to
+   * `jitter` of it at random.
+   * @default { initialDelay: 500, maxDelay: 8000, jitter: 0.25 }
+   * @example createCoveton({ backoff: { initialDelay: 100, maxDelay: 2000 } })
+   */
+  backoff?: BackoffOptions;
+  /**
+   * Called before every retry with the attempt number, the delay and the cause.
+   * @default undefined
+   * @example createCoveton({ onRetry: ({ attempt, delay, cause }) => metrics.count('retry', { attempt }) })
+   */
+  onRetry?: (event: RetryEvent) => void;
+  /**
+   * Where log lines go. Lines never contain credentials, bodies or query strings.
+   * @default console
+   * @example createCoveton({ logger: pino(), logLevel: 'debug' })
+   */
+  logger?: Logger;
+  /**
+   * The least severe level written.
+   * @default process.env.COVETON_LOG, else 'warn'
+   * @example createCoveton({ logLevel: 'debug' })
+   */
+  logLevel?: LogLevel;
+  /**
+   * Headers added to every request.
+   * @default {}
+   * @example createCoveton({ headers: { 'X-Trace-Id': traceId } })
+   */
+  headers?: Record<string, string>;
+  /**
+   * Prepended to the SDK's own `User-Agent` (not sent from browsers, which forbid it).
+   * @default undefined
+   * @example createCoveton({ userAgent: 'acme-sync/2.1' })
+   */
+  userAgent?: string;
+  /**
+   * Client-side rate limiting: requests wait in an ordered queue while the server's budget is
+   * spent, and a 429 pauses the whole queue for its Retry-After. `false` turns it off.
+   * @default {} (on, following the server's X-RateLimit-* figures)
+   * @example createCoveton({ rateLimit: { maxConcurrent: 4, budget: { requests: 100, interval: 60_000 } } })
+   */
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * The largest response body, in bytes after decompression, that the SDK reads into memory (a
+   * JSON answer, an error page, a file downloaded as bytes); a larger one fails the call with
+   * `BodyTooLargeError`. Download big files with `as: 'stream'`, which has no cap.
+   * @default 8388608 (8 MiB)
+   * @example createCoveton({ maxResponseBytes: 64 * 1024 * 1024 })
+   */
+  maxResponseBytes?: number;
+  /**
+   * Node only: the HTTP(S) proxy every request goes through, or `false` for none. By default
+   * the SDK follows `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`. Ignored where `fetch` is the
+   * transport (browsers, Deno, Bun, workers) and when you pass your own `fetch`.
+   * @default from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+   * @example createCoveton({ proxy: 'http://proxy.internal:3128' })
+   */
+  proxy?: string | false;
+  /**
+   * Lets an API key secret be used in a browser page. Off, `createCoveton` refuses an `apiKey` in
+   * a browser, because every visitor of the page can read it; browser apps sign their users in
+   * (sessions) instead. Turn it on only for a page used by the key's owner alone (an internal
+   * tool on a trusted machine). Has no effect outside browser pages (Node, Deno, Bun, workers).
+   * @default false
+   * @example createCoveton({ apiKey: ownKey, dangerouslyAllowBrowser: true }) // a personal admin page
+   */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+export interface BackoffOptions {
+  /** @default 500 */
+  initialDelay?: number;
+  /** @default 8000 */
+  maxDelay?: number;
+  /** Fraction of the delay removed at random, 0 to 1. @default 0.25 */
+  jitter?: number;
+}

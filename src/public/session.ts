@@ -1,0 +1,112 @@
+// Signed-in sessions: the options, the token pair and where it lives (the store interface that
+// `@coveton/sdk/redis` implements for fleets), and the sign-in helpers.
+import type { AuthSession } from '../../generated/models.js';
+import type { SessionOperations } from '../../generated/resources.js';
+import type { SessionExpiredError } from '../errors/session.js';
+
+/** Options for a client that acts as a signed-in user instead of with an API key. */
+export interface SessionOptions {
+  /**
+   * A user access token (a JWT, 15 minutes) to start with, with its `refreshToken`.
+   * @default undefined
+   * @example createCoveton({ accessToken: saved.accessToken, refreshToken: saved.refreshToken })
+   */
+  accessToken?: string;
+  /**
+   * The refresh token that goes with `accessToken`. It rotates on every refresh.
+   * @default undefined
+   * @example createCoveton({ accessToken, refreshToken })
+   */
+  refreshToken?: string;
+  /**
+   * Where the pair lives. Share one store (with a `lock`) between clients, processes or tabs
+   * that share a session, so that only one of them refreshes. For a fleet of processes, use
+   * `redisTokenStore` from `@coveton/sdk/redis`.
+   * @default an in-memory store of this client only
+   * @example createCoveton({ tokenStore: { get: () => load(), set: (t) => save(t), lock: (fn) => navigator.locks.request('coveton', fn) } })
+   */
+  tokenStore?: TokenStore;
+  /**
+   * Receives every new pair before any request uses it: persist it here.
+   * @default undefined
+   * @example createCoveton({ onTokens: (t) => keychain.save('coveton', t) })
+   */
+  onTokens?: (tokens: SessionTokens) => void | Promise<void>;
+  /**
+   * Called once when the session ends for good (refresh token spent, revoked or expired).
+   * @default undefined
+   * @example createCoveton({ onSessionExpired: () => router.push('/login') })
+   */
+  onSessionExpired?: (error: SessionExpiredError) => void;
+  /**
+   * Refresh this many ms before the access token's `exp`, so requests never carry a token
+   * about to expire.
+   * @default 60000
+   * @example createCoveton({ refreshMargin: 120_000 })
+   */
+  refreshMargin?: number;
+  /**
+   * The longest the client waits for one token-store operation (get, set, claim) or for
+   * `onTokens`, in ms. Past it the call fails with `TokenStoreError`; a refresh that could not
+   * read or claim the store is never sent, so its refresh token is not spent.
+   * @default 10000
+   * @example createCoveton({ tokenStore: redisTokenStore(redis, { key }), storeTimeout: 2_000 })
+   */
+  storeTimeout?: number;
+}
+
+/** The pair a session holds. */
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token expires (ms since epoch, this machine's clock), from `expiresIn`. */
+  accessTokenExpiresAt?: number;
+}
+
+/**
+ * Where the current pair lives. Several processes or tabs sharing one session share a store,
+ * and a `lock` that runs one refresh at a time across all of them; without it each would
+ * refresh on its own and the second would replay a spent refresh token.
+ *
+ * `@coveton/sdk/redis` has one for a fleet of processes (`redisTokenStore`).
+ */
+export interface TokenStore {
+  /** The current pair, or undefined when signed out. */
+  get(): SessionTokens | undefined | Promise<SessionTokens | undefined>;
+  /** Replaces the pair (undefined signs out). */
+  set(tokens: SessionTokens | undefined): void | Promise<void>;
+  /**
+   * Runs `fn` while holding a lock shared by everyone who shares this store. The refresher
+   * reads the store again once it holds the lock, and uses a pair that someone else stored
+   * meanwhile instead of refreshing a second time. It must not wait forever: reject (a
+   * `TokenStoreError`) when the lock cannot be had in a bounded time.
+   */
+  lock?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Marks the stored pair's refresh token as about to be sent, once for everyone sharing the
+   * store; called under the lock, just before the refresh request leaves. Resolves false when
+   * it was marked already by someone else (a holder that died mid-refresh may have spent it),
+   * or when the stored pair is no longer the one holding `refreshToken`: the refresher then
+   * never sends it. Stores shared across processes should have it.
+   */
+  claim?(refreshToken: string): Promise<boolean>;
+}
+
+/** Bounds on `logout()`: it waits for a refresh under way, the server, `onTokens` and the store. */
+export interface LogoutOptions {
+  /** Gives up waiting (the pair is forgotten locally all the same). */
+  signal?: AbortSignal;
+}
+
+export interface SessionHelpers {
+  /** Creates an account and signs in with it. */
+  register(...args: Parameters<SessionOperations['registerAccount']>): Promise<AuthSession>;
+  /** Signs in with email and password. */
+  login(...args: Parameters<SessionOperations['login']>): Promise<AuthSession>;
+  /** Completes an OAuth sign-in with the provider's `code` and `state`. */
+  completeOAuth(...args: Parameters<SessionOperations['completeOAuth']>): Promise<AuthSession>;
+  /** Revokes the current refresh token on the server and forgets the pair. */
+  logout(options?: LogoutOptions): Promise<void>;
+  /** The current pair, if signed in. */
+  tokens(): Promise<SessionTokens | undefined>;
+}
