@@ -109,12 +109,13 @@ describe('contract violations and credentials', () => {
     expect(await reason(open.secret)).toBe('key_revoked');
   });
 
-  it('CORS: any origin, preflight answered, figures and request id exposed', async () => {
-    const pre = await fetch(`${mock().url}/api-keys`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, idempotency-key' } });
+  it('CORS: a loopback origin is answered, its preflight too, with the figures and request id exposed', async () => {
+    const origin = 'http://localhost:5173';
+    const pre = await fetch(`${mock().url}/api-keys`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, idempotency-key' } });
     expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
     expect(pre.headers.get('access-control-allow-headers')).toBe('authorization, idempotency-key');
-    const res = await fetch(`${mock().url}/utils/authtest`, { headers: { origin: 'https://app.example.com', authorization: 'Bearer ak_test_cors' } });
+    const res = await fetch(`${mock().url}/utils/authtest`, { headers: { origin, authorization: 'Bearer ak_test_cors' } });
     expect(res.headers.get('access-control-expose-headers')).toBe('X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id');
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
@@ -122,7 +123,7 @@ describe('contract violations and credentials', () => {
   it('POST /__mock/reset restores the seed', async () => {
     const token = (await call('POST', '/auth/login', { body: ADA })).body.accessToken;
     const team = await call('POST', '/teams', { token, body: { organizationId: SEED.organizationId, name: 'Ephemeral' } });
-    expect((await fetch(`${mock().url}/__mock/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await fetch(`${mock().url}/__mock/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(204);
     const again = (await call('POST', '/auth/login', { body: ADA })).body.accessToken;
     expect((await call('GET', `/teams/${team.body.id}`, { token: again })).status).toBe(404);
     expect((await call('GET', '/users/me', { token })).body.error.reason).toBe('token_invalid'); // tokens are state too
