@@ -5,7 +5,7 @@
 //   scheme as Coveton's own deliveries, so the SDK's signer and verifier serve both), five minutes.
 // - Paystack: `X-Paystack-Signature`, the hex HMAC-SHA512 of the raw body.
 // - Flutterwave: `verif-hash`, the secret hash itself, compared in constant time.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { signPayload, verifySignature } from '../webhooks/index.js';
 
 export type Provider = 'stripe' | 'paystack' | 'flutterwave';
@@ -47,35 +47,27 @@ export async function processorSignatureProblem(provider: Provider, rawBody: Uin
   return sameText(secret, header) ? undefined : 'The verif-hash header does not match the secret hash.';
 }
 
-/** A completed checkout as the mock knows it, to build a provider's confirmation event. */
-export interface CheckoutFacts {
-  sessionId: string;
-  organizationId: string;
-  plan: string;
-  /** In minor units (cents, kobo). */
-  amount: number;
-  currency: string;
-}
+/** The operation of the spec that receives a provider's events. */
+export const RECEIVING_OPERATION: Record<Provider, string> = { stripe: 'receiveStripeWebhook', paystack: 'receivePaystackWebhook', flutterwave: 'receiveFlutterwaveWebhook' };
 
-/** The event each provider sends when a checkout's payment succeeds. */
-export function checkoutCompletedEvent(provider: Provider, facts: CheckoutFacts, eventId: string, now: number): Record<string, unknown> {
-  const metadata = { organizationId: facts.organizationId, plan: facts.plan };
+/**
+ * A provider's event built on the spec's example of it (the request example of the receiving
+ * operation): a fresh event id and time, `type` when given, and with `checkout` (a checkout
+ * session id, or the `checkoutUrl` it ends) the checkout it confirms.
+ */
+export function processorEvent(provider: Provider, example: Record<string, any>, options: { type?: string; checkout?: string; now: number; id: string }): Record<string, any> {
+  const event = structuredClone(example);
+  const session = options.checkout?.split(/[/?#]/).filter(Boolean).find((part) => /^(cs_|cov_chk_)/.test(part)) ?? options.checkout;
+  const numericId = Number.parseInt(createHash('sha256').update(options.id).digest('hex').slice(0, 12), 16);
   if (provider === 'stripe') {
-    return {
-      id: eventId,
-      object: 'event',
-      type: 'checkout.session.completed',
-      created: Math.floor(now / 1000),
-      data: { object: { id: facts.sessionId, object: 'checkout.session', client_reference_id: facts.organizationId, payment_status: 'paid', amount_total: facts.amount, currency: facts.currency.toLowerCase(), metadata } },
-    };
+    Object.assign(event, { id: `evt_${options.id}`, created: Math.floor(options.now / 1000), ...(options.type ? { type: options.type } : {}) });
+    if (session && event.data?.object) event.data.object.id = session;
+  } else {
+    if (options.type) event.event = options.type;
+    event.data = { ...event.data, id: numericId };
+    if (session) event.data[provider === 'paystack' ? 'reference' : 'tx_ref'] = session;
   }
-  if (provider === 'paystack') {
-    return { event: 'charge.success', data: { id: Number(eventId.replace(/\D/g, '').slice(0, 12) || '1'), status: 'success', reference: facts.sessionId, amount: facts.amount, currency: facts.currency, paid_at: new Date(now).toISOString(), metadata } };
-  }
-  return {
-    event: 'charge.completed',
-    data: { id: Number(eventId.replace(/\D/g, '').slice(0, 12) || '1'), tx_ref: facts.sessionId, amount: facts.amount / 100, currency: facts.currency, status: 'successful', created_at: new Date(now).toISOString(), meta: metadata },
-  };
+  return event;
 }
 
 /** What a provider's event confirms: a paid checkout session, by its id, with the amount in minor units. */
