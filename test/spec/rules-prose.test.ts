@@ -3,23 +3,12 @@
 // no reason is named that the rules do not give, the scope named is the rule's scope, the roles
 // and statuses the rules imply are written down, and "Public." opens exactly the public ones.
 import { describe, expect, it } from 'vitest';
+import { ruleReasons } from '../support/rules.js';
 import { spec, specOperations, type Json } from '../support/spec.js';
 
 const ALL_REASONS: string[] = spec.components.schemas.ErrorReason.enum;
 // Reasons about the credential itself, which any authenticated operation can give (seed 000).
 const CREDENTIAL_REASONS = ['credentials_missing', 'token_invalid', 'token_expired', 'session_revoked', 'key_revoked', 'key_suspended', 'key_expired', 'wrong_environment', 'ip_not_allowed'];
-
-/** Every reason an operation's rules can give. */
-export function ruleReasons(op: Json): Set<string> {
-  const access = op['x-access'];
-  const out = new Set<string>();
-  if (access.scope) out.add('insufficient_scope');
-  if (access.caller === 'user') out.add('user_required');
-  if (access.caller === 'signature') out.add('signature_invalid');
-  for (const r of access.require ?? []) out.add(r.reason);
-  for (const i of op['x-invariants']) out.add(i.reason);
-  return out;
-}
 
 function problems(op: Json): string[] {
   const access = op['x-access'];
