@@ -100,7 +100,7 @@ describe('coveton mock and coveton webhooks', () => {
 });
 
 describe('coveton contract --write', () => {
-  it('creates, reads back, updates, lists and deletes on real ids, all conforming, and cleans up', async () => {
+  it('creates, reads back, updates, lists and deletes on real ids, checks the x- rules, all conforming, and cleans up', async () => {
     const key = 'ak_test_contractWriteFlows';
     const state = async () => (await (await fetch(`${mock().url}/__mock/state`)).json()) as Record<string, number>;
     const before = await state();
@@ -113,6 +113,9 @@ describe('coveton contract --write', () => {
       'POST createApiKey 201', 'GET getApiKey 200', 'PATCH updateApiKey 200', 'GET listApiKeys 200', 'DELETE deleteApiKey 204', 'GET getApiKey 404',
       'POST createTeam 201', 'DELETE deleteTeam 204', 'POST createDepartment 201', 'POST createRole 201', 'DELETE deleteRole 204',
       'POST registerDevice 201', 'DELETE deleteDevice 404', 'POST createChat 201', 'POST sendMessage 201', 'PATCH updateMessage 200', 'DELETE deleteMessage 404',
+      // The spec's rules: duplicates refused with their reason, a key without the scope refused
+      // everywhere, and the audit log holding what the flows did.
+      'POST createTeam 409', 'POST registerDevice 409', 'DELETE deleteTeam 403', 'PATCH updateOrganizationMember 403', 'POST acceptInvite 403', 'GET listAuditLogs 200',
     ]) expect(done).toContain(expected);
     expect(report.results.every((r) => r.outcome === 'conforms')).toBe(true);
     const after = await state();
