@@ -33,7 +33,7 @@ import type { Pipeline, ViolationRecord } from './pipeline.js';
 export { parseRateLimit, type RateLimitSetting } from './rate-limit.js';
 export { isLoopback } from './cors.js';
 export type { ClockState } from './clock.js';
-export { SEED } from './seed-data.js';
+export { SEED, type SeedDocument } from './seed-data.js';
 export type { DeliveryRecord } from './deliveries.js';
 export type { ViolationRecord } from './pipeline.js';
 export type { RequestRecord } from './server.js';

@@ -38,8 +38,8 @@ export function applySeed(store: Store, spec: SpecModel, extra: SeedDocument | u
         // seeded user and organization unless the file says otherwise.
         if (secret !== undefined) row._secret = secret;
         if (collection === 'api-keys') Object.assign(row, { _organizationId: row.organizationId ?? SEED.organizationId, _createdBy: row.userId ?? SEED.userId });
-        // Who a record belongs to, where the API does not show it (a notification's user): kept hidden.
-        for (const name of ['userId', 'organizationId']) if (row[name] !== undefined && !schema?.properties?.[name]) row[`_${name}`] = row[name];
+        // What the API does not show (a notification's user, an invite's token): kept, hidden.
+        if (schema?.properties) for (const name of Object.keys(row)) if (!name.startsWith('_') && !(name in schema.properties)) row[`_${name}`] = row[name];
         const filled = fill(schema, row, ctx);
         if (typeof filled.email === 'string') filled.email = filled.email.toLowerCase();
         store.put(collection, filled);

@@ -8,26 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED, startMock } from '../../src/mock/index.js';
 import { bundledSpecPath } from '../../src/tools/spec-files.js';
+import { httpClient, type Json } from './http.js';
 import { ADA, useMock } from './support.js';
 
 // The seeds are dated June 2026: the mock's clock runs from then, so their `expiresAt` is ahead.
 const t0 = Date.now();
 const mock = useMock({ rateLimit: false, now: () => Date.parse('2026-06-20T16:00:00Z') + (Date.now() - t0) });
 
-type Json = Record<string, any>;
-async function call(method: string, path: string, init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(mock().url + path, {
-    method,
-    headers: {
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...init.headers,
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Json };
-}
+const { call } = httpClient(() => mock().url);
 
 describe('the seeds’ curl examples (002, 000), host changed to the mock', () => {
   it('are all accepted', async () => {
