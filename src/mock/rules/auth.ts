@@ -74,11 +74,12 @@ const updateMe: Handler = (call, env) => {
   return { status: 200, body: visible(user) };
 };
 
+// A handle matches by prefix, an email only in full, so addresses cannot be enumerated (the spec's searchUsers).
 const searchUsers: Handler = (call, env) => {
   const q = String(call.query.q ?? '').toLowerCase();
   const found = env.store
     .all('users')
-    .filter((u) => [u.email, u.displayName, u.handle].some((v) => typeof v === 'string' && v.toLowerCase().includes(q)))
+    .filter((u) => (typeof u.handle === 'string' && u.handle.toLowerCase().startsWith(q)) || u.email === q)
     .slice(0, Number(call.query.limit ?? 50))
     .map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
   return { status: 200, body: found };
