@@ -91,15 +91,15 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
     const id = requestId();
     const method = (req.method ?? 'GET').toUpperCase();
     res.setHeader('x-request-id', id);
+    const ip = req.socket.remoteAddress ?? '127.0.0.1';
     const denied = refusal(req, hooks.policy);
     if (denied) {
-      send(res, method, errorReply(403, denied, id));
+      send(res, method, errorReply(403, denied, id, { headers: limiter.peek([`ip:${ip}`]).headers }));
       return 403;
     }
     applyCors(req, res);
     if (answerPreflight(req, res)) return 204;
     const headers = flatHeaders(req);
-    const ip = req.socket.remoteAddress ?? '127.0.0.1';
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://mock.invalid');
