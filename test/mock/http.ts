@@ -99,3 +99,9 @@ export function peopleSeed(): SeedDocument {
     })),
   };
 }
+
+/** A message body to `chatId`, sealed for Ada's laptop. */
+export const message = (chatId: string, extra: object = {}) => ({ chatId, contentType: 'text/plain', ciphertext: 'QUJD', envelopes: [{ deviceId: 'dev_a1', header: 'U0VBTEVE' }], ...extra });
+export const NOT_FOUND = { status: 404, code: 'NOT_FOUND', reason: undefined };
+export const forbidden = (reason: string) => ({ status: 403, code: 'FORBIDDEN', reason });
+export const conflict = (reason: string) => ({ status: 409, code: 'CONFLICT', reason });

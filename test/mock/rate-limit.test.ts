@@ -1,7 +1,7 @@
 // Rate limits through the mock: figures count down on every answer, a request past the limit is
 // a 429 with Retry-After, and the SDK waits it out. The documented 120 requests, in a 2-second
 // window instead of a minute so the test is quick (`--rate-limit 120/2`). Limits count per
-// address and per token (test/mock/rules.test.ts has each on its own).
+// address and per token (test/mock/rules-state.test.ts has each on its own).
 import { describe, expect, it } from 'vitest';
 import { signedIn, useMock } from './support.js';
 
