@@ -3,7 +3,9 @@
 // they forbid gets exactly the refusal they name (401 without a credential, 403
 // insufficient_scope for a key without the scope, 403 user_required for a key where only a user
 // may call, 404 for someone who may not see the target, 403 with the reason of each role or
-// `self` rule; a list shows an outsider none of the records). The requests are the spec's own
+// `self` rule; a list shows an outsider none of the records), and the invariants a world can be
+// put in generically answer theirs (the same create twice: a `unique` one; after the organization
+// is suspended: `organization_suspended`, or `already_suspended`). The requests are the spec's own
 // examples with their ids pointed at the fixtures below, so an operation added to the spec is
 // walked without a change here, as long as its ids have a fixture.
 import { randomBytes } from 'node:crypto';
@@ -185,12 +187,12 @@ async function walk(op: Operation): Promise<string[]> {
   if (op.method !== 'get') cached = undefined;
   const access = accessOf(op);
   const problems: string[] = [];
-  const check = async (kind: string, token: string | undefined, caller: Person | undefined, expected: (a: Answer) => string | undefined) => {
+  const check = async (kind: string, token: string | undefined, caller: Person | undefined, expected: (a: Answer) => string | undefined, req = requestFor(op, world, caller)) => {
     if (counting) {
       counts[kind] = (counts[kind] ?? 0) + 1;
       (seenOps[kind] ??= new Set()).add(op.id);
     }
-    const answer = await send(requestFor(op, world, caller), token, op);
+    const answer = await send(req, token, op);
     const wrong = expected(answer);
     if (wrong) problems.push(`${kind}: ${wrong}; got ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
   };
@@ -222,7 +224,23 @@ async function walk(op: Operation): Promise<string[]> {
   }
   // Then the permitted caller, who gets the documented success.
   const who = permitted(op);
-  await check('permitted', who ? world.tokens.get(who) : undefined, who, (a) => (a.status === op.successStatus ? undefined : `expected ${op.successStatus} for ${who?.email ?? 'an anonymous caller'}`));
+  const token = who ? world.tokens.get(who) : undefined;
+  const req = requestFor(op, world, who);
+  await check('permitted', token, who, (a) => (a.status === op.successStatus ? undefined : `expected ${op.successStatus} for ${who?.email ?? 'an anonymous caller'}`), req);
+  // The invariants a world can be put in generically: the same create again, and a suspended organization.
+  const invariants = (op.raw['x-invariants'] ?? []) as Json[];
+  const unique = invariants.filter((i) => i.unique);
+  if (op.successStatus === 201 && unique.length > 0 && problems.length === 0) {
+    const again = { ...req, headers: { ...req.headers, 'idempotency-key': randomBytes(8).toString('hex') } };
+    await check('invariant: unique', token, who, (a) => (unique.some((i) => a.status === i.status && a.body.error?.reason === i.reason) ? undefined : `expected ${unique.map((i) => `${i.status} ${i.reason}`).join(' or ')}`), again);
+  }
+  const suspended = invariants.find((i) => i.state?.field === 'status' && i.state.in.includes('suspended'));
+  if (suspended) {
+    cached = undefined;
+    const later = await freshWorld();
+    expect((await call('POST', `/organizations/${org}/suspend`, { token: later.tokens.get(ada), body: { reason: 'The walk' } })).status).toBe(200);
+    await check('invariant: suspended', who && later.tokens.get(who), who, refused(suspended.status, suspended.status === 403 ? 'FORBIDDEN' : 'CONFLICT', suspended.reason), requestFor(op, later, who));
+  }
   return problems;
 }
 
