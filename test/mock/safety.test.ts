@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDeliveries } from '../../src/mock/deliveries.js';
 import { SEED, startMock } from '../../src/mock/index.js';
 import { deliverOnce, MAX_ANSWER_BYTES } from '../../src/tools/webhook-delivery.js';
 import { loadSpecModel } from '../../src/tools/spec-model.js';
@@ -91,6 +92,19 @@ describe('webhook deliveries and coveton webhooks', () => {
     const cli = await runProgram(['webhooks', 'trigger', 'message.created', '--to', `${redirecting.url}/hook`, '--secret', 'whsec_test']);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(`answered 307, a redirect to ${elsewhere.url}/steal (not followed`);
+    expect([redirecting.hits(), elsewhere.hits()]).toEqual([2, 0]);
+  });
+
+  it("the mock's own deliveries (--webhook-url) fail on a redirect, say where it pointed, and are retried to the same URL only", async () => {
+    const elsewhere = await server((_req, res) => res.writeHead(200).end());
+    const redirecting = await server((_req, res) => res.writeHead(302, { location: `${elsewhere.url}/collect` }).end());
+    const lines: string[] = [];
+    const deliveries = createDeliveries({ url: `${redirecting.url}/hook`, secret: 'whsec_test', attempts: 2, backoffMs: 1 }, (l) => lines.push(l));
+    deliveries.emit('message.created', SEED.organizationId, { id: 'msg_1' }, Date.now());
+    await deliveries.idle();
+    expect(deliveries.records[0]).toMatchObject({ attempts: 2, status: 302, delivered: false });
+    expect(deliveries.records[0]!.problem).toContain(`${elsewhere.url}/collect`);
+    expect(lines.at(-1)).toContain(`a redirect to ${elsewhere.url}/collect, which is not followed`);
     expect([redirecting.hits(), elsewhere.hits()]).toEqual([2, 0]);
   });
 
