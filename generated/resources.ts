@@ -36,9 +36,9 @@ export interface AuthResource {
    * Set a new password with a reset token
    *
    * Public. Sets a new password using the token from the reset email. The token is single use
-   * and expires; an invalid, used or expired token is a 422, and so is a weak password.
-   * Resetting the password revokes every session of the account (all refresh token families),
-   * so every device must sign in again with the new password.
+   * and expires; an invalid, used or expired token is a 422 `reset_token_invalid`, and a weak
+   * password is a 422 as well. Resetting the password revokes every session of the account (all
+   * refresh token families), so every device must sign in again with the new password.
    *
    * `POST /auth/reset-password` (operationId `resetPassword`)
    */
@@ -104,7 +104,9 @@ export interface UsersResource {
    * Changes profile fields of the caller: display name, avatar, handle, locale and time zone.
    * Send only the fields to change; `avatarUrl: null` removes the avatar. The email address
    * and its verification state cannot be changed here. A handle already taken by another user
-   * is a 409; an invalid value is a 422. The server sets `updatedAt`.
+   * is a 409 `handle_taken`; an invalid value is a 422. The server sets `updatedAt`. Called with
+   * an API key (which acts for the user who created it), this needs the `members:write` scope
+   * (else 403 `insufficient_scope`).
    *
    * `PATCH /users/me` (operationId `updateCurrentUser`)
    */
@@ -115,7 +117,8 @@ export interface UsersResource {
    * Finds other users by handle or email, to start a conversation with them. A handle matches
    * by prefix; an email matches only in full, so addresses cannot be enumerated. Returns the
    * public view of each user (no email address), newest first; walk back with `before`. A
-   * missing or out-of-range `q` is a 400.
+   * missing or out-of-range `q` is a 400. Called with an API key, this needs the `members:read`
+   * scope (else 403 `insufficient_scope`).
    *
    * `GET /users/search` (operationId `searchUsers`)
    */
@@ -127,7 +130,8 @@ export interface ApiKeysResource {
    * List API keys
    *
    * Lists the organization's API keys, newest first, without their secrets. Filter by
-   * `status`, `environment`, `type` or free text; walk back with `before`. Called with an
+   * `status`, `environment`, `type` or free text; walk back with `before`. Only an owner or
+   * admin of the organization may list keys (403 `not_admin` for other members). Called with an
    * API key, this needs the `keys:manage` admin scope (else 403 `insufficient_scope`).
    *
    * `GET /api-keys` (operationId `listApiKeys`)
@@ -140,10 +144,12 @@ export interface ApiKeysResource {
    * response only: store it securely, it cannot be retrieved later. Production keys start
    * `ak_live_`, all others `ak_test_`.
    *
-   * Rules (403 with a `reason`): a key can grant only scopes it holds (`scope_grant_forbidden`);
-   * a non-production key cannot create a production key (`environment_forbidden`); production
-   * keys over the API need an enterprise plan (`enterprise_required`); an API key caller needs
-   * the `keys:manage` scope (`insufficient_scope`). Send an `Idempotency-Key` to retry safely.
+   * Only an owner or admin of the organization may create keys (403 `not_admin`); an API key
+   * needs the `keys:manage` admin scope (403 `insufficient_scope`). Further rules (403 with a
+   * `reason`): a key can grant only scopes it holds (`scope_grant_forbidden`); a non-production
+   * key cannot create a production key (`environment_forbidden`); production keys over the API
+   * need an enterprise plan (`enterprise_required`); nothing changes in a suspended organization
+   * (`organization_suspended`). Send an `Idempotency-Key` to retry safely.
    *
    * `POST /api-keys` (operationId `createApiKey`)
    */
@@ -151,7 +157,9 @@ export interface ApiKeysResource {
   /**
    * Get an API key
    *
-   * Fetches one API key, without its secret. A key of another organization is a 404.
+   * Fetches one API key, without its secret. A key of another organization is a 404. Only an
+   * owner or admin may read keys (403 `not_admin`); an API key needs the `keys:manage` admin
+   * scope (403 `insufficient_scope`).
    *
    * `GET /api-keys/{id}` (operationId `getApiKey`)
    */
@@ -161,7 +169,13 @@ export interface ApiKeysResource {
    *
    * Changes a key's name, description, scopes, allowlist, expiry or status. `active` and
    * `suspended` switch back and forth; `revoked` is final, and changing a revoked key's status
-   * is a 409. Setting `expired` ends the key now. A status change may carry a `reason`.
+   * is a 409 `already_revoked`. Setting `expired` ends the key now. A status change may carry a
+   * `reason`, which the audit log records.
+   *
+   * Only an owner or admin may change keys (403 `not_admin`); an API key needs the `keys:manage`
+   * admin scope (403 `insufficient_scope`) and can grant only scopes it holds (403
+   * `scope_grant_forbidden`). A key of another organization is a 404. Nothing changes in a
+   * suspended organization (403 `organization_suspended`).
    *
    * `PATCH /api-keys/{id}` (operationId `updateApiKey`)
    */
@@ -169,7 +183,10 @@ export interface ApiKeysResource {
   /**
    * Delete an API key
    *
-   * Removes the key record for good. Systems still using the key lose access at once.
+   * Removes the key record for good. Systems still using the key lose access at once. Only an
+   * owner or admin may delete keys (403 `not_admin`); an API key needs the `keys:manage` admin
+   * scope (403 `insufficient_scope`). A key of another organization is a 404. Nothing changes in
+   * a suspended organization (403 `organization_suspended`).
    *
    * `DELETE /api-keys/{id}` (operationId `deleteApiKey`)
    */
@@ -207,7 +224,8 @@ export interface OrganizationsResource {
    *
    * Creates an organization; the caller becomes its owner and first member. It starts
    * `active`, on the `free` plan, with default settings and branding. The slug is unique
-   * across Coveton: a taken slug is a 409.
+   * across Coveton: a taken slug is a 409 `slug_taken`. Called with an API key, this needs the
+   * `organizations:write` scope (else 403 `insufficient_scope`).
    *
    * Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
    * result and never creates a second organization.
@@ -232,9 +250,10 @@ export interface OrganizationsResource {
    * and `settings` and `branding` are merged field by field. Status, owner and plan are not
    * writable here (see `suspendOrganization` and billing).
    *
-   * Only an owner or admin may update (403 for other members); an API key needs the
-   * `organizations:write` scope (403 `insufficient_scope`). A slug already taken by another
-   * organization is a 409.
+   * Only an owner or admin may update (403 `not_admin` for other members); an API key needs the
+   * `organizations:write` scope (403 `insufficient_scope`). An organization the caller does not
+   * belong to is a 404. A slug already taken by another organization is a 409 `slug_taken`. A
+   * suspended organization cannot be changed (403 `organization_suspended`).
    *
    * `PATCH /organizations/{id}` (operationId `updateOrganization`)
    */
@@ -243,9 +262,9 @@ export interface OrganizationsResource {
    * List an organization's members
    *
    * Lists the organization's members with their roles, newest first; filter by `role` and
-   * `status`, walk back with `before`. Any member may list; an API key needs the
-   * `members:read` scope (else 403 `insufficient_scope`). An organization the caller does not
-   * belong to is a 404.
+   * `status`, walk back with `before`. Any member may list; an API key needs the `members:read`
+   * scope (else 403 `insufficient_scope`). An organization the caller does not belong to is a
+   * 404.
    *
    * `GET /organizations/{id}/members` (operationId `listOrganizationMembers`)
    */
@@ -256,11 +275,13 @@ export interface OrganizationsResource {
    * Changes a member's base role, status (`active` or `suspended`) or custom roles; only the
    * fields sent change, and `roleIds` replaces the member's custom roles.
    *
-   * Only an owner or admin may change members (403 for other members); only an owner may grant
-   * or take away the `owner` role or change an owner's membership (403 `not_owner`). An API key
-   * needs the `members:write` scope (403 `insufficient_scope`). A user who is not a member, or a
-   * role id that is not one of this organization's roles, is a 404. A change that would leave
-   * the organization without an active owner (demoting or suspending the last one) is a 409.
+   * Only an owner or admin may change members (403 `not_admin` for other members); only an owner
+   * may grant or take away the `owner` role or change an owner's membership (403 `not_owner`).
+   * An API key needs the `members:write` scope (403 `insufficient_scope`). A user who is not a
+   * member, or a role id that is not one of this organization's roles, is a 404. A change that
+   * would leave the organization without an active owner (demoting or suspending the last one)
+   * is a 409 `last_owner`. A suspended organization cannot be changed (403
+   * `organization_suspended`).
    *
    * `PATCH /organizations/{id}/members/{userId}` (operationId `updateOrganizationMember`)
    */
@@ -272,10 +293,10 @@ export interface OrganizationsResource {
    * no longer change anything in it. The reason is recorded in the audit log. The status cannot
    * be changed back through `updateOrganization`.
    *
-   * Owner only: any other caller is refused with 403 `not_owner`; an API key also needs the
-   * `organizations:write` scope (403 `insufficient_scope`). An organization that is already
-   * suspended is a 409. This changes a resource rather than creating one, so it takes no
-   * `Idempotency-Key`.
+   * Owner only: any other member is refused with 403 `not_owner`; an API key needs the
+   * `organizations:write` scope (403 `insufficient_scope`). An organization the caller does not
+   * belong to is a 404; one that is already suspended is a 409 `already_suspended`. This changes
+   * a resource rather than creating one, so it takes no `Idempotency-Key`.
    *
    * `POST /organizations/{id}/suspend` (operationId `suspendOrganization`)
    */
@@ -297,10 +318,11 @@ export interface TeamsResource {
    * Create a team
    *
    * Creates a team in the organization named by `organizationId`. Only an owner or admin may
-   * create teams (403 for other members); an API key needs the `organizations:write` scope (403
-   * `insufficient_scope`). An organization, department or membership that does not exist or
-   * belongs to another organization is a 404; a name already used by a team of the organization
-   * is a 409.
+   * create teams (403 `not_admin` for other members); an API key needs the `organizations:write`
+   * scope (403 `insufficient_scope`). An organization, department or membership that does not
+   * exist or belongs to another organization is a 404; a name already used by a team of the
+   * organization is a 409 `name_taken`. A suspended organization cannot be changed (403
+   * `organization_suspended`).
    *
    * Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
    * result and never creates a second team.
@@ -321,10 +343,11 @@ export interface TeamsResource {
    * Update a team
    *
    * Changes a team's name, description, department or members; only the fields sent change, and
-   * `memberIds` replaces the team's members. Only an owner or admin may update teams (403 for
-   * other members); an API key needs the `organizations:write` scope (403 `insufficient_scope`).
-   * A department or membership of another organization is a 404; a name already used by
-   * another team of the organization is a 409.
+   * `memberIds` replaces the team's members. Only an owner or admin may update teams (403
+   * `not_admin` for other members); an API key needs the `organizations:write` scope (403
+   * `insufficient_scope`). A team, department or membership of another organization is a 404; a
+   * name already used by another team of the organization is a 409 `name_taken`. A suspended
+   * organization cannot be changed (403 `organization_suspended`).
    *
    * `PATCH /teams/{id}` (operationId `updateTeam`)
    */
@@ -333,8 +356,9 @@ export interface TeamsResource {
    * Delete a team
    *
    * Deletes the team for good. Its members stay in the organization. Only an owner or admin may
-   * delete teams (403 for other members); an API key needs the `organizations:delete` scope
-   * (403 `insufficient_scope`).
+   * delete teams (403 `not_admin` for other members); an API key needs the `organizations:delete`
+   * scope (403 `insufficient_scope`). A team of an organization the caller does not belong to is
+   * a 404. A suspended organization cannot be changed (403 `organization_suspended`).
    *
    * `DELETE /teams/{id}` (operationId `deleteTeam`)
    */
@@ -356,10 +380,11 @@ export interface DepartmentsResource {
    * Create a department
    *
    * Creates a department in the organization named by `organizationId`. Only an owner or admin
-   * may create departments (403 for other members); an API key needs the `organizations:write`
-   * scope (403 `insufficient_scope`). An organization that does not exist or that the caller
-   * does not belong to, or a `headUserId` that is not a member, is a 404; a name already used by
-   * a department of the organization is a 409.
+   * may create departments (403 `not_admin` for other members); an API key needs the
+   * `organizations:write` scope (403 `insufficient_scope`). An organization that does not exist
+   * or that the caller does not belong to, or a `headUserId` that is not a member, is a 404; a
+   * name already used by a department of the organization is a 409 `name_taken`. A suspended
+   * organization cannot be changed (403 `organization_suspended`).
    *
    * Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
    * result and never creates a second department.
@@ -380,10 +405,11 @@ export interface DepartmentsResource {
    * Update a department
    *
    * Changes a department's name, description or head; only the fields sent change. Only an owner
-   * or admin may update departments (403 for other members); an API key needs the
-   * `organizations:write` scope (403 `insufficient_scope`). A `headUserId` that is not a member
-   * of the organization is a 404; a name already used by another department of the organization
-   * is a 409.
+   * or admin may update departments (403 `not_admin` for other members); an API key needs the
+   * `organizations:write` scope (403 `insufficient_scope`). A department of another organization,
+   * or a `headUserId` that is not a member of the organization, is a 404; a name already used by
+   * another department of the organization is a 409 `name_taken`. A suspended organization cannot
+   * be changed (403 `organization_suspended`).
    *
    * `PATCH /departments/{id}` (operationId `updateDepartment`)
    */
@@ -392,8 +418,10 @@ export interface DepartmentsResource {
    * Delete a department
    *
    * Deletes the department for good. Its teams stay, with `departmentId` set to `null`. Only an
-   * owner or admin may delete departments (403 for other members); an API key needs the
-   * `organizations:delete` scope (403 `insufficient_scope`).
+   * owner or admin may delete departments (403 `not_admin` for other members); an API key needs
+   * the `organizations:delete` scope (403 `insufficient_scope`). A department of an organization
+   * the caller does not belong to is a 404. A suspended organization cannot be changed (403
+   * `organization_suspended`).
    *
    * `DELETE /departments/{id}` (operationId `deleteDepartment`)
    */
@@ -415,10 +443,11 @@ export interface RolesResource {
    * Create a role
    *
    * Defines a custom role in the organization named by `organizationId`. Only an owner or admin
-   * may create roles (403 for other members); an API key needs the `members:write` scope (403
-   * `insufficient_scope`). A role can grant only scopes the caller holds (403
+   * may create roles (403 `not_admin` for other members); an API key needs the `members:write`
+   * scope (403 `insufficient_scope`). A role can grant only scopes the caller holds (403
    * `scope_grant_forbidden`). An organization the caller does not belong to is a 404; a name
-   * already used by a role of the organization is a 409.
+   * already used by a role of the organization is a 409 `name_taken`. A suspended organization
+   * cannot be changed (403 `organization_suspended`).
    *
    * Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
    * result and never creates a second role.
@@ -441,10 +470,12 @@ export interface RolesResource {
    * Changes a custom role's name, description or scopes; only the fields sent change, and
    * `permissions` replaces the role's scopes. Members holding the role get the change at once.
    *
-   * Only an owner or admin may update roles (403 for other members); an API key needs the
-   * `members:write` scope (403 `insufficient_scope`). A role can grant only scopes the caller
-   * holds (403 `scope_grant_forbidden`). A built-in role cannot be edited, and a name already
-   * used by another role of the organization is taken: both are 409.
+   * Only an owner or admin may update roles (403 `not_admin` for other members); an API key needs
+   * the `members:write` scope (403 `insufficient_scope`). A role can grant only scopes the caller
+   * holds (403 `scope_grant_forbidden`). A role of another organization is a 404. A built-in role
+   * cannot be edited (409 `role_builtin`), and a name already used by another role of the
+   * organization is taken (409 `name_taken`). A suspended organization cannot be changed (403
+   * `organization_suspended`).
    *
    * `PATCH /roles/{id}` (operationId `updateRole`)
    */
@@ -453,9 +484,10 @@ export interface RolesResource {
    * Delete a role
    *
    * Deletes a custom role for good and removes it from every member that held it; they lose its
-   * scopes at once. A built-in role cannot be deleted (409). Only an owner or admin may delete
-   * roles (403 for other members); an API key needs the `members:delete` scope (403
-   * `insufficient_scope`).
+   * scopes at once. A built-in role cannot be deleted (409 `role_builtin`). Only an owner or admin
+   * may delete roles (403 `not_admin` for other members); an API key needs the `members:delete`
+   * scope (403 `insufficient_scope`). A role of another organization is a 404. A suspended
+   * organization cannot be changed (403 `organization_suspended`).
    *
    * `DELETE /roles/{id}` (operationId `deleteRole`)
    */
@@ -471,10 +503,11 @@ export interface InvitesResource {
    * the token is never returned by the API. The invite stays `pending` for `expiresInDays`
    * (7 by default), then becomes `expired`.
    *
-   * Only an owner or admin may invite (403 for other members); an API key needs the
+   * Only an owner or admin may invite (403 `not_admin` for other members); an API key needs the
    * `members:write` scope (403 `insufficient_scope`). An organization the caller does not belong
    * to, or a role id that is not one of its roles, is a 404. An email that already belongs to a
-   * member or has a pending invite is a 409.
+   * member is a 409 `already_member`, and one with a pending invite a 409 `invite_pending`. A
+   * suspended organization cannot be changed (403 `organization_suspended`).
    *
    * Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
    * result and never sends a second invite.
@@ -487,12 +520,13 @@ export interface InvitesResource {
    *
    * Accepts an invite by the token from its email: the signed-in user joins the organization
    * with the invite's role and custom roles, and the invite becomes `accepted`. The invite is
-   * bound to its email address: the caller must be signed in with it (else 403). Needs a user
-   * access token; an API key cannot accept invites (403).
+   * bound to its email address: the caller must be signed in with it (else 403 `not_invitee`).
+   * Needs a user access token; an API key cannot accept invites (403 `user_required`).
    *
-   * An unknown token is a 404; an invite that is already accepted, revoked or expired is a 409.
-   * Accepting joins the caller rather than creating a resource of theirs, so it takes no
-   * `Idempotency-Key`.
+   * An unknown token is a 404. An invite past its `expiresAt` is a 409 `invite_expired`; one that
+   * is already accepted or revoked is a 409 `invite_not_pending`; a caller who is already a member
+   * of the organization gets a 409 `already_member`. Accepting joins the caller rather than
+   * creating a resource of theirs, so it takes no `Idempotency-Key`.
    *
    * `POST /invites/accept` (operationId `acceptInvite`)
    */
@@ -518,9 +552,10 @@ export interface DevicesResource {
    * these keys. The keys are generated on the device and **the private keys never leave it**:
    * send public keys only; Coveton never receives or stores a private key.
    *
-   * An identity key that is already registered is a 409. Called with an API key, this needs
-   * the `devices:write` scope (else 403 `insufficient_scope`). Send an `Idempotency-Key` to retry safely: a retry
-   * with the same key replays the first result and never registers the device twice.
+   * An identity key that is already registered is a 409 `identity_key_taken`. Called with an API
+   * key, this needs the `devices:write` scope (else 403 `insufficient_scope`). Send an
+   * `Idempotency-Key` to retry safely: a retry with the same key replays the first result and
+   * never registers the device twice.
    *
    * `POST /devices` (operationId `registerDevice`)
    */
@@ -530,8 +565,9 @@ export interface DevicesResource {
    *
    * Removes one of the caller's devices and revokes its keys: senders stop sealing envelopes
    * to it, and it receives no new messages. Messages already delivered to it are not recalled.
-   * Another user's device is a 404. Called with an API key, this needs the `devices:delete`
-   * scope (else 403 `insufficient_scope`).
+   * Another user's device is a 404. Called with an API key, this needs the `devices:delete` scope
+   * (else 403 `insufficient_scope`). The removal is recorded in the audit log of each
+   * organization the caller belongs to.
    *
    * `DELETE /devices/{id}` (operationId `deleteDevice`)
    */
@@ -569,7 +605,8 @@ export interface ChatsResource {
    *
    * Lists the chats the caller takes part in, newest first, with their participants. Walk back
    * with `before` (the id of the oldest chat seen); a page shorter than `limit` is the last.
-   * Called with an API key, this needs the `chats:read` scope.
+   * Called with an API key (which acts for the user who created it), this needs the `chats:read`
+   * scope (else 403 `insufficient_scope`).
    *
    * `GET /chats` (operationId `listChats`)
    */
@@ -582,10 +619,12 @@ export interface ChatsResource {
    * allowed). With `organizationId` the chat belongs to that organization and every
    * participant must be a member of it.
    *
-   * Errors: a participant who does not exist is a 404; a `direct` chat between the two users
-   * that already exists is a 409 (fetch that one instead). Called with an API key, this needs
-   * the `chats:write` scope. Send an `Idempotency-Key` to retry safely: a retry with the same
-   * key replays the first result and never creates a second chat.
+   * Errors: a participant who does not exist (or, with `organizationId`, is not a member of it)
+   * is a 404; a `direct` chat that does not name exactly one other user, or has a `name`, is a
+   * 422 `direct_chat_shape`; a `direct` chat between the two users that already exists is a 409
+   * `direct_chat_exists` (fetch that one instead). Called with an API key, this needs the
+   * `chats:write` scope (else 403 `insufficient_scope`). Send an `Idempotency-Key` to retry
+   * safely: a retry with the same key replays the first result and never creates a second chat.
    *
    * `POST /chats` (operationId `createChat`)
    */
@@ -595,7 +634,7 @@ export interface ChatsResource {
    *
    * Fetches one chat with its participants and each participant's devices: the set of devices
    * a sender seals envelopes to. A chat the caller is not in is a 404. Called with an API key,
-   * this needs the `chats:read` scope.
+   * this needs the `chats:read` scope (else 403 `insufficient_scope`).
    *
    * `GET /chats/{id}` (operationId `getChat`)
    */
@@ -608,9 +647,9 @@ export interface ChatsResource {
    * fewer than `limit` messages come back: that page is the last.
    *
    * Messages come back exactly as sent: opaque `ciphertext` plus the per-device `envelopes`;
-   * decrypt them on the device with the Coveton client SDK. Deleted and expired messages are
-   * not listed. A chat the caller is not in is a 404. Called with an API key, this needs the
-   * `messages:read` scope.
+   * decrypt them on the device with the Coveton client SDK. Deleted messages and messages past
+   * their `expiresAt` are not listed. A chat the caller is not in is a 404. Called with an API
+   * key, this needs the `messages:read` scope (else 403 `insufficient_scope`).
    *
    * `GET /chats/{id}/messages` (operationId `listChatMessages`)
    */
@@ -632,10 +671,12 @@ export interface MessagesResource {
    * participants (see `getChat`). A device without an envelope cannot read the message.
    *
    * Attach uploaded files by their `fileIds` (see `presignFileUpload`). With `expiresAt` the
-   * message self-destructs: it is deleted for everyone at that time.
+   * message self-destructs: it is deleted for everyone at that time, so it must lie in the
+   * future (else 422 `expires_at_past`).
    *
-   * Errors: a chat the caller is not in, or a file that does not exist, is a 404. Called with an
-   * API key, this needs the `messages:write` scope.
+   * Errors: a chat the caller is not in, or a file that does not exist or that the caller cannot
+   * see, is a 404. Called with an API key, this needs the `messages:write` scope (else 403
+   * `insufficient_scope`).
    *
    * **Idempotency.** Send an `Idempotency-Key`: a retry with the same key replays the first
    * result, so a retried send never posts the message twice.
@@ -651,9 +692,10 @@ export interface MessagesResource {
    * recipient device. The API stores them verbatim, as for `sendMessage`, and sets `editedAt`.
    * `contentType` may change with them; `chatId`, `fileIds` and `expiresAt` cannot.
    *
-   * Only the sender may edit a message (403). A message that was deleted or has expired cannot
-   * be edited (409). A message in a chat the caller is not in is a 404. Called with an API key,
-   * this needs the `messages:write` scope.
+   * Only the sender may edit a message (403 `not_sender`). A message past its `expiresAt` cannot
+   * be edited (409 `message_expired`). A message that does not exist or was deleted, or is in a
+   * chat the caller is not in, is a 404. Called with an API key, this needs the `messages:write`
+   * scope (else 403 `insufficient_scope`).
    *
    * `PATCH /messages/{id}` (operationId `updateMessage`)
    */
@@ -662,9 +704,10 @@ export interface MessagesResource {
    * Delete a message
    *
    * Deletes a message for all participants: it disappears from every device's history and its
-   * ciphertext and envelopes are discarded. Only the sender may delete a message (403). A message
-   * that does not exist, was already deleted, or is in a chat the caller is not in is a 404.
-   * Called with an API key, this needs the `messages:delete` scope.
+   * ciphertext and envelopes are discarded. Only the sender may delete a message (403
+   * `not_sender`). A message that does not exist, was already deleted, has expired, or is in a
+   * chat the caller is not in is a 404. Called with an API key, this needs the `messages:delete`
+   * scope (else 403 `insufficient_scope`).
    *
    * `DELETE /messages/{id}` (operationId `deleteMessage`)
    */
@@ -677,7 +720,8 @@ export interface MessagesResource {
    * Reactions are stored in the clear, as plain emoji, unlike message content.
    *
    * A message that does not exist, has been deleted or has expired, or is in a chat the caller
-   * is not in, is a 404. Called with an API key, this needs the `messages:write` scope.
+   * is not in, is a 404. Called with an API key, this needs the `messages:write` scope (else 403
+   * `insufficient_scope`).
    *
    * Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
    * result instead of toggling again. Use a new key for each deliberate toggle.
@@ -706,9 +750,9 @@ export interface FilesResource {
    * 4. Then reference the `fileId` from a message's `fileIds` (see `sendMessage`), with the
    *    file's key sealed inside that message's ciphertext.
    *
-   * Called with an API key, this needs the `files:write` scope. Send an `Idempotency-Key` to
-   * retry safely: a retry with the same key replays the first result and never reserves a
-   * second file.
+   * Called with an API key, this needs the `files:write` scope (else 403 `insufficient_scope`).
+   * Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
+   * result and never reserves a second file.
    *
    * `POST /files/presign` (operationId `presignFileUpload`)
    */
@@ -723,7 +767,8 @@ export interface FilesResource {
    * references the file.
    *
    * A file that does not exist or is not visible to the caller is a 404. Called with an API
-   * key, this needs the `files:read` scope.
+   * key, this needs the `files:read` scope (else 403 `insufficient_scope`). The caller can see a
+   * file they uploaded, and one referenced by a message in a chat they are in.
    *
    * `GET /files/{id}/download` (operationId `getFileDownloadUrl`)
    */
@@ -739,8 +784,9 @@ export interface BillingResource {
    * processor. The subscription changes only when the processor confirms a checkout, renewal,
    * failed payment or cancellation through the payment webhooks.
    *
-   * Needs an organization admin or owner, or an API key with the `billing:read` scope (else 403).
-   * An organization you do not belong to is a 404.
+   * Only an owner or admin may read it (403 `not_admin` for other members); an API key needs the
+   * `billing:read` scope (403 `insufficient_scope`). An organization you do not belong to is a
+   * 404.
    *
    * `GET /subscriptions/{organizationId}` (operationId `getSubscription`)
    */
@@ -754,10 +800,12 @@ export interface BillingResource {
    * through the payment webhooks (then a `subscription.updated` event is sent). The session
    * expires at `expiresAt`.
    *
-   * Needs an organization admin or owner, or an API key with the `billing:write` scope (else 403).
-   * An organization you do not belong to is a 404. Asking for the plan the organization is
-   * already on is a 409. Send an `Idempotency-Key`: a retry with the same key replays the first
-   * result and returns the same session instead of creating a second one.
+   * Only an owner or admin may start a checkout (403 `not_admin` for other members); an API key
+   * needs the `billing:write` scope (403 `insufficient_scope`). An organization you do not belong
+   * to is a 404. Asking for the plan the organization is already on is a 409
+   * `plan_already_active`. A suspended organization cannot be changed (403
+   * `organization_suspended`). Send an `Idempotency-Key`: a retry with the same key replays the
+   * first result and returns the same session instead of creating a second one.
    *
    * `POST /subscriptions/{organizationId}/checkout` (operationId `createCheckoutSession`)
    */
@@ -768,8 +816,9 @@ export interface BillingResource {
    * Lists the organization's invoices, newest first, for reconciliation. Amounts are integers
    * in minor units of `currency`. Walk back with `before` (the id of the oldest invoice seen).
    *
-   * Needs an organization admin or owner, or an API key with the `billing:read` scope (else 403).
-   * An organization you do not belong to is a 404.
+   * Only an owner or admin may list them (403 `not_admin` for other members); an API key needs
+   * the `billing:read` scope (403 `insufficient_scope`). An organization you do not belong to is
+   * a 404.
    *
    * `GET /billing/{organizationId}/invoices` (operationId `listInvoices`)
    */
@@ -782,7 +831,8 @@ export interface NotificationsResource {
    *
    * Lists the caller's in-app notifications, newest first. Pass `unread=true` for unread ones
    * only. Walk back with `before` (the id of the oldest notification seen); a page shorter than
-   * `limit` is the last. Called with an API key, this needs the `notifications:read` scope.
+   * `limit` is the last. Called with an API key, this needs the `notifications:read` scope (else
+   * 403 `insufficient_scope`).
    *
    * `GET /notifications` (operationId `listNotifications`)
    */
@@ -793,7 +843,7 @@ export interface NotificationsResource {
    * Marks the caller's notifications read, either by `ids` (1 to 500) or `all: true` for every
    * unread one. Safe to repeat: notifications already read, and ids that are not the caller's,
    * are left alone and not counted in `updated`. Called with an API key, this needs the
-   * `notifications:write` scope.
+   * `notifications:write` scope (else 403 `insufficient_scope`).
    *
    * `POST /notifications/read` (operationId `markNotificationsRead`)
    */
@@ -809,8 +859,9 @@ export interface AuditLogsResource {
    * are never changed or deleted. Filter by `action` or `actorId`; walk back with `before` (the
    * id of the oldest entry seen).
    *
-   * Needs an organization admin or owner. Called with an API key, it needs the `audit:read`
-   * admin scope (else 403 `insufficient_scope`). An organization you do not belong to is a 404.
+   * Only an owner or admin may read it (403 `not_admin` for other members). Called with an API
+   * key, it needs the `audit:read` admin scope (else 403 `insufficient_scope`). An organization
+   * you do not belong to is a 404.
    *
    * `GET /audit-logs` (operationId `listAuditLogs`)
    */
@@ -829,9 +880,9 @@ export interface SessionOperations {
    * a token pair (a 15-minute access token and a rotating refresh token) and the new user. The
    * email address starts unverified; Coveton emails a confirmation link.
    *
-   * An address that already has an account is a 409. A password shorter than 12 characters, or
-   * one known to be weak or breached, is a 422. Send an `Idempotency-Key` to retry safely: a
-   * retry with the same key replays the first result and never creates a second account.
+   * An address that already has an account is a 409 `email_taken`. A password shorter than 12
+   * characters, or one known to be weak or breached, is a 422. Send an `Idempotency-Key` to retry
+   * safely: a retry with the same key replays the first result and never creates a second account.
    *
    * `POST /auth/register` (operationId `registerAccount`)
    */
@@ -871,7 +922,8 @@ export interface SessionOperations {
    * Public. Revokes the presented refresh token and so ends its session: the refresh token
    * family stops working, and access tokens already issued to the session are rejected with 401
    * reason `session_revoked`. Other sessions of the user are not affected; to end those, use
-   * `DELETE /sessions/{id}`. A refresh token that is unknown or already revoked is a 401.
+   * `DELETE /sessions/{id}`. A refresh token that is unknown is a 401 `token_invalid`; one whose
+   * session is already revoked or logged out (a second logout) is a 401 `session_revoked`.
    *
    * `POST /auth/logout` (operationId `logout`)
    */
@@ -883,8 +935,8 @@ export interface SessionOperations {
    * `GET /auth/oauth/github`: pass the `code` and `state` your `redirectUri` received. Coveton
    * exchanges the code with the provider and returns a token pair and the user, creating the
    * account on a first sign-in. The code is single use. A `state` that does not match the flow,
-   * or a code the provider rejects (expired, already used, issued to another client), is a 401;
-   * the user must start over.
+   * or a code the provider rejects (expired, already used, issued to another client), is a 401
+   * `oauth_failed`; the user must start over.
    *
    * `GET /auth/oauth/{provider}/callback` (operationId `completeOAuth`)
    */

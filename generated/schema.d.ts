@@ -14,7 +14,8 @@ export interface paths {
         /**
          * List API keys
          * @description Lists the organization's API keys, newest first, without their secrets. Filter by
-         *     `status`, `environment`, `type` or free text; walk back with `before`. Called with an
+         *     `status`, `environment`, `type` or free text; walk back with `before`. Only an owner or
+         *     admin of the organization may list keys (403 `not_admin` for other members). Called with an
          *     API key, this needs the `keys:manage` admin scope (else 403 `insufficient_scope`).
          */
         get: operations["listApiKeys"];
@@ -25,10 +26,12 @@ export interface paths {
          *     response only: store it securely, it cannot be retrieved later. Production keys start
          *     `ak_live_`, all others `ak_test_`.
          *
-         *     Rules (403 with a `reason`): a key can grant only scopes it holds (`scope_grant_forbidden`);
-         *     a non-production key cannot create a production key (`environment_forbidden`); production
-         *     keys over the API need an enterprise plan (`enterprise_required`); an API key caller needs
-         *     the `keys:manage` scope (`insufficient_scope`). Send an `Idempotency-Key` to retry safely.
+         *     Only an owner or admin of the organization may create keys (403 `not_admin`); an API key
+         *     needs the `keys:manage` admin scope (403 `insufficient_scope`). Further rules (403 with a
+         *     `reason`): a key can grant only scopes it holds (`scope_grant_forbidden`); a non-production
+         *     key cannot create a production key (`environment_forbidden`); production keys over the API
+         *     need an enterprise plan (`enterprise_required`); nothing changes in a suspended organization
+         *     (`organization_suspended`). Send an `Idempotency-Key` to retry safely.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -52,14 +55,19 @@ export interface paths {
         };
         /**
          * Get an API key
-         * @description Fetches one API key, without its secret. A key of another organization is a 404.
+         * @description Fetches one API key, without its secret. A key of another organization is a 404. Only an
+         *     owner or admin may read keys (403 `not_admin`); an API key needs the `keys:manage` admin
+         *     scope (403 `insufficient_scope`).
          */
         get: operations["getApiKey"];
         put?: never;
         post?: never;
         /**
          * Delete an API key
-         * @description Removes the key record for good. Systems still using the key lose access at once.
+         * @description Removes the key record for good. Systems still using the key lose access at once. Only an
+         *     owner or admin may delete keys (403 `not_admin`); an API key needs the `keys:manage` admin
+         *     scope (403 `insufficient_scope`). A key of another organization is a 404. Nothing changes in
+         *     a suspended organization (403 `organization_suspended`).
          */
         delete: operations["deleteApiKey"];
         options?: never;
@@ -68,7 +76,13 @@ export interface paths {
          * Update an API key
          * @description Changes a key's name, description, scopes, allowlist, expiry or status. `active` and
          *     `suspended` switch back and forth; `revoked` is final, and changing a revoked key's status
-         *     is a 409. Setting `expired` ends the key now. A status change may carry a `reason`.
+         *     is a 409 `already_revoked`. Setting `expired` ends the key now. A status change may carry a
+         *     `reason`, which the audit log records.
+         *
+         *     Only an owner or admin may change keys (403 `not_admin`); an API key needs the `keys:manage`
+         *     admin scope (403 `insufficient_scope`) and can grant only scopes it holds (403
+         *     `scope_grant_forbidden`). A key of another organization is a 404. Nothing changes in a
+         *     suspended organization (403 `organization_suspended`).
          */
         patch: operations["updateApiKey"];
         trace?: never;
@@ -87,8 +101,9 @@ export interface paths {
          *     are never changed or deleted. Filter by `action` or `actorId`; walk back with `before` (the
          *     id of the oldest entry seen).
          *
-         *     Needs an organization admin or owner. Called with an API key, it needs the `audit:read`
-         *     admin scope (else 403 `insufficient_scope`). An organization you do not belong to is a 404.
+         *     Only an owner or admin may read it (403 `not_admin` for other members). Called with an API
+         *     key, it needs the `audit:read` admin scope (else 403 `insufficient_scope`). An organization
+         *     you do not belong to is a 404.
          */
         get: operations["listAuditLogs"];
         put?: never;
@@ -158,7 +173,8 @@ export interface paths {
          * @description Public. Revokes the presented refresh token and so ends its session: the refresh token
          *     family stops working, and access tokens already issued to the session are rejected with 401
          *     reason `session_revoked`. Other sessions of the user are not affected; to end those, use
-         *     `DELETE /sessions/{id}`. A refresh token that is unknown or already revoked is a 401.
+         *     `DELETE /sessions/{id}`. A refresh token that is unknown is a 401 `token_invalid`; one whose
+         *     session is already revoked or logged out (a second logout) is a 401 `session_revoked`.
          */
         post: operations["logout"];
         delete?: never;
@@ -208,8 +224,8 @@ export interface paths {
          *     `GET /auth/oauth/github`: pass the `code` and `state` your `redirectUri` received. Coveton
          *     exchanges the code with the provider and returns a token pair and the user, creating the
          *     account on a first sign-in. The code is single use. A `state` that does not match the flow,
-         *     or a code the provider rejects (expired, already used, issued to another client), is a 401;
-         *     the user must start over.
+         *     or a code the provider rejects (expired, already used, issued to another client), is a 401
+         *     `oauth_failed`; the user must start over.
          */
         get: operations["completeOAuth"];
         put?: never;
@@ -314,9 +330,9 @@ export interface paths {
          *     a token pair (a 15-minute access token and a rotating refresh token) and the new user. The
          *     email address starts unverified; Coveton emails a confirmation link.
          *
-         *     An address that already has an account is a 409. A password shorter than 12 characters, or
-         *     one known to be weak or breached, is a 422. Send an `Idempotency-Key` to retry safely: a
-         *     retry with the same key replays the first result and never creates a second account.
+         *     An address that already has an account is a 409 `email_taken`. A password shorter than 12
+         *     characters, or one known to be weak or breached, is a 422. Send an `Idempotency-Key` to retry
+         *     safely: a retry with the same key replays the first result and never creates a second account.
          */
         post: operations["registerAccount"];
         delete?: never;
@@ -337,9 +353,9 @@ export interface paths {
         /**
          * Set a new password with a reset token
          * @description Public. Sets a new password using the token from the reset email. The token is single use
-         *     and expires; an invalid, used or expired token is a 422, and so is a weak password.
-         *     Resetting the password revokes every session of the account (all refresh token families),
-         *     so every device must sign in again with the new password.
+         *     and expires; an invalid, used or expired token is a 422 `reset_token_invalid`, and a weak
+         *     password is a 422 as well. Resetting the password revokes every session of the account (all
+         *     refresh token families), so every device must sign in again with the new password.
          */
         post: operations["resetPassword"];
         delete?: never;
@@ -366,8 +382,9 @@ export interface paths {
          * @description Lists the organization's invoices, newest first, for reconciliation. Amounts are integers
          *     in minor units of `currency`. Walk back with `before` (the id of the oldest invoice seen).
          *
-         *     Needs an organization admin or owner, or an API key with the `billing:read` scope (else 403).
-         *     An organization you do not belong to is a 404.
+         *     Only an owner or admin may list them (403 `not_admin` for other members); an API key needs
+         *     the `billing:read` scope (403 `insufficient_scope`). An organization you do not belong to is
+         *     a 404.
          */
         get: operations["listInvoices"];
         put?: never;
@@ -389,7 +406,8 @@ export interface paths {
          * List chats
          * @description Lists the chats the caller takes part in, newest first, with their participants. Walk back
          *     with `before` (the id of the oldest chat seen); a page shorter than `limit` is the last.
-         *     Called with an API key, this needs the `chats:read` scope.
+         *     Called with an API key (which acts for the user who created it), this needs the `chats:read`
+         *     scope (else 403 `insufficient_scope`).
          */
         get: operations["listChats"];
         put?: never;
@@ -400,10 +418,12 @@ export interface paths {
          *     allowed). With `organizationId` the chat belongs to that organization and every
          *     participant must be a member of it.
          *
-         *     Errors: a participant who does not exist is a 404; a `direct` chat between the two users
-         *     that already exists is a 409 (fetch that one instead). Called with an API key, this needs
-         *     the `chats:write` scope. Send an `Idempotency-Key` to retry safely: a retry with the same
-         *     key replays the first result and never creates a second chat.
+         *     Errors: a participant who does not exist (or, with `organizationId`, is not a member of it)
+         *     is a 404; a `direct` chat that does not name exactly one other user, or has a `name`, is a
+         *     422 `direct_chat_shape`; a `direct` chat between the two users that already exists is a 409
+         *     `direct_chat_exists` (fetch that one instead). Called with an API key, this needs the
+         *     `chats:write` scope (else 403 `insufficient_scope`). Send an `Idempotency-Key` to retry
+         *     safely: a retry with the same key replays the first result and never creates a second chat.
          */
         post: operations["createChat"];
         delete?: never;
@@ -429,7 +449,7 @@ export interface paths {
          * Get a chat
          * @description Fetches one chat with its participants and each participant's devices: the set of devices
          *     a sender seals envelopes to. A chat the caller is not in is a 404. Called with an API key,
-         *     this needs the `chats:read` scope.
+         *     this needs the `chats:read` scope (else 403 `insufficient_scope`).
          */
         get: operations["getChat"];
         put?: never;
@@ -460,9 +480,9 @@ export interface paths {
          *     fewer than `limit` messages come back: that page is the last.
          *
          *     Messages come back exactly as sent: opaque `ciphertext` plus the per-device `envelopes`;
-         *     decrypt them on the device with the Coveton client SDK. Deleted and expired messages are
-         *     not listed. A chat the caller is not in is a 404. Called with an API key, this needs the
-         *     `messages:read` scope.
+         *     decrypt them on the device with the Coveton client SDK. Deleted messages and messages past
+         *     their `expiresAt` are not listed. A chat the caller is not in is a 404. Called with an API
+         *     key, this needs the `messages:read` scope (else 403 `insufficient_scope`).
          */
         get: operations["listChatMessages"];
         put?: never;
@@ -491,10 +511,11 @@ export interface paths {
         /**
          * Create a department
          * @description Creates a department in the organization named by `organizationId`. Only an owner or admin
-         *     may create departments (403 for other members); an API key needs the `organizations:write`
-         *     scope (403 `insufficient_scope`). An organization that does not exist or that the caller
-         *     does not belong to, or a `headUserId` that is not a member, is a 404; a name already used by
-         *     a department of the organization is a 409.
+         *     may create departments (403 `not_admin` for other members); an API key needs the
+         *     `organizations:write` scope (403 `insufficient_scope`). An organization that does not exist
+         *     or that the caller does not belong to, or a `headUserId` that is not a member, is a 404; a
+         *     name already used by a department of the organization is a 409 `name_taken`. A suspended
+         *     organization cannot be changed (403 `organization_suspended`).
          *
          *     Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
          *     result and never creates a second department.
@@ -530,8 +551,10 @@ export interface paths {
         /**
          * Delete a department
          * @description Deletes the department for good. Its teams stay, with `departmentId` set to `null`. Only an
-         *     owner or admin may delete departments (403 for other members); an API key needs the
-         *     `organizations:delete` scope (403 `insufficient_scope`).
+         *     owner or admin may delete departments (403 `not_admin` for other members); an API key needs
+         *     the `organizations:delete` scope (403 `insufficient_scope`). A department of an organization
+         *     the caller does not belong to is a 404. A suspended organization cannot be changed (403
+         *     `organization_suspended`).
          */
         delete: operations["deleteDepartment"];
         options?: never;
@@ -539,10 +562,11 @@ export interface paths {
         /**
          * Update a department
          * @description Changes a department's name, description or head; only the fields sent change. Only an owner
-         *     or admin may update departments (403 for other members); an API key needs the
-         *     `organizations:write` scope (403 `insufficient_scope`). A `headUserId` that is not a member
-         *     of the organization is a 404; a name already used by another department of the organization
-         *     is a 409.
+         *     or admin may update departments (403 `not_admin` for other members); an API key needs the
+         *     `organizations:write` scope (403 `insufficient_scope`). A department of another organization,
+         *     or a `headUserId` that is not a member of the organization, is a 404; a name already used by
+         *     another department of the organization is a 409 `name_taken`. A suspended organization cannot
+         *     be changed (403 `organization_suspended`).
          */
         patch: operations["updateDepartment"];
         trace?: never;
@@ -569,9 +593,10 @@ export interface paths {
          *     these keys. The keys are generated on the device and **the private keys never leave it**:
          *     send public keys only; Coveton never receives or stores a private key.
          *
-         *     An identity key that is already registered is a 409. Called with an API key, this needs
-         *     the `devices:write` scope (else 403 `insufficient_scope`). Send an `Idempotency-Key` to retry safely: a retry
-         *     with the same key replays the first result and never registers the device twice.
+         *     An identity key that is already registered is a 409 `identity_key_taken`. Called with an API
+         *     key, this needs the `devices:write` scope (else 403 `insufficient_scope`). Send an
+         *     `Idempotency-Key` to retry safely: a retry with the same key replays the first result and
+         *     never registers the device twice.
          */
         post: operations["registerDevice"];
         delete?: never;
@@ -600,8 +625,9 @@ export interface paths {
          * Remove a device
          * @description Removes one of the caller's devices and revokes its keys: senders stop sealing envelopes
          *     to it, and it receives no new messages. Messages already delivered to it are not recalled.
-         *     Another user's device is a 404. Called with an API key, this needs the `devices:delete`
-         *     scope (else 403 `insufficient_scope`).
+         *     Another user's device is a 404. Called with an API key, this needs the `devices:delete` scope
+         *     (else 403 `insufficient_scope`). The removal is recorded in the audit log of each
+         *     organization the caller belongs to.
          */
         delete: operations["deleteDevice"];
         options?: never;
@@ -631,7 +657,8 @@ export interface paths {
          *     references the file.
          *
          *     A file that does not exist or is not visible to the caller is a 404. Called with an API
-         *     key, this needs the `files:read` scope.
+         *     key, this needs the `files:read` scope (else 403 `insufficient_scope`). The caller can see a
+         *     file they uploaded, and one referenced by a message in a chat they are in.
          */
         get: operations["getFileDownloadUrl"];
         put?: never;
@@ -668,9 +695,9 @@ export interface paths {
          *     4. Then reference the `fileId` from a message's `fileIds` (see `sendMessage`), with the
          *        file's key sealed inside that message's ciphertext.
          *
-         *     Called with an API key, this needs the `files:write` scope. Send an `Idempotency-Key` to
-         *     retry safely: a retry with the same key replays the first result and never reserves a
-         *     second file.
+         *     Called with an API key, this needs the `files:write` scope (else 403 `insufficient_scope`).
+         *     Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
+         *     result and never reserves a second file.
          */
         post: operations["presignFileUpload"];
         delete?: never;
@@ -701,10 +728,11 @@ export interface paths {
          *     the token is never returned by the API. The invite stays `pending` for `expiresInDays`
          *     (7 by default), then becomes `expired`.
          *
-         *     Only an owner or admin may invite (403 for other members); an API key needs the
+         *     Only an owner or admin may invite (403 `not_admin` for other members); an API key needs the
          *     `members:write` scope (403 `insufficient_scope`). An organization the caller does not belong
          *     to, or a role id that is not one of its roles, is a 404. An email that already belongs to a
-         *     member or has a pending invite is a 409.
+         *     member is a 409 `already_member`, and one with a pending invite a 409 `invite_pending`. A
+         *     suspended organization cannot be changed (403 `organization_suspended`).
          *
          *     Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
          *     result and never sends a second invite.
@@ -729,12 +757,13 @@ export interface paths {
          * Accept an invite
          * @description Accepts an invite by the token from its email: the signed-in user joins the organization
          *     with the invite's role and custom roles, and the invite becomes `accepted`. The invite is
-         *     bound to its email address: the caller must be signed in with it (else 403). Needs a user
-         *     access token; an API key cannot accept invites (403).
+         *     bound to its email address: the caller must be signed in with it (else 403 `not_invitee`).
+         *     Needs a user access token; an API key cannot accept invites (403 `user_required`).
          *
-         *     An unknown token is a 404; an invite that is already accepted, revoked or expired is a 409.
-         *     Accepting joins the caller rather than creating a resource of theirs, so it takes no
-         *     `Idempotency-Key`.
+         *     An unknown token is a 404. An invite past its `expiresAt` is a 409 `invite_expired`; one that
+         *     is already accepted or revoked is a 409 `invite_not_pending`; a caller who is already a member
+         *     of the organization gets a 409 `already_member`. Accepting joins the caller rather than
+         *     creating a resource of theirs, so it takes no `Idempotency-Key`.
          */
         post: operations["acceptInvite"];
         delete?: never;
@@ -765,10 +794,12 @@ export interface paths {
          *     participants (see `getChat`). A device without an envelope cannot read the message.
          *
          *     Attach uploaded files by their `fileIds` (see `presignFileUpload`). With `expiresAt` the
-         *     message self-destructs: it is deleted for everyone at that time.
+         *     message self-destructs: it is deleted for everyone at that time, so it must lie in the
+         *     future (else 422 `expires_at_past`).
          *
-         *     Errors: a chat the caller is not in, or a file that does not exist, is a 404. Called with an
-         *     API key, this needs the `messages:write` scope.
+         *     Errors: a chat the caller is not in, or a file that does not exist or that the caller cannot
+         *     see, is a 404. Called with an API key, this needs the `messages:write` scope (else 403
+         *     `insufficient_scope`).
          *
          *     **Idempotency.** Send an `Idempotency-Key`: a retry with the same key replays the first
          *     result, so a retried send never posts the message twice.
@@ -799,9 +830,10 @@ export interface paths {
         /**
          * Delete a message
          * @description Deletes a message for all participants: it disappears from every device's history and its
-         *     ciphertext and envelopes are discarded. Only the sender may delete a message (403). A message
-         *     that does not exist, was already deleted, or is in a chat the caller is not in is a 404.
-         *     Called with an API key, this needs the `messages:delete` scope.
+         *     ciphertext and envelopes are discarded. Only the sender may delete a message (403
+         *     `not_sender`). A message that does not exist, was already deleted, has expired, or is in a
+         *     chat the caller is not in is a 404. Called with an API key, this needs the `messages:delete`
+         *     scope (else 403 `insufficient_scope`).
          */
         delete: operations["deleteMessage"];
         options?: never;
@@ -813,9 +845,10 @@ export interface paths {
          *     recipient device. The API stores them verbatim, as for `sendMessage`, and sets `editedAt`.
          *     `contentType` may change with them; `chatId`, `fileIds` and `expiresAt` cannot.
          *
-         *     Only the sender may edit a message (403). A message that was deleted or has expired cannot
-         *     be edited (409). A message in a chat the caller is not in is a 404. Called with an API key,
-         *     this needs the `messages:write` scope.
+         *     Only the sender may edit a message (403 `not_sender`). A message past its `expiresAt` cannot
+         *     be edited (409 `message_expired`). A message that does not exist or was deleted, or is in a
+         *     chat the caller is not in, is a 404. Called with an API key, this needs the `messages:write`
+         *     scope (else 403 `insufficient_scope`).
          */
         patch: operations["updateMessage"];
         trace?: never;
@@ -842,7 +875,8 @@ export interface paths {
          *     Reactions are stored in the clear, as plain emoji, unlike message content.
          *
          *     A message that does not exist, has been deleted or has expired, or is in a chat the caller
-         *     is not in, is a 404. Called with an API key, this needs the `messages:write` scope.
+         *     is not in, is a 404. Called with an API key, this needs the `messages:write` scope (else 403
+         *     `insufficient_scope`).
          *
          *     Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
          *     result instead of toggling again. Use a new key for each deliberate toggle.
@@ -865,7 +899,8 @@ export interface paths {
          * List notifications
          * @description Lists the caller's in-app notifications, newest first. Pass `unread=true` for unread ones
          *     only. Walk back with `before` (the id of the oldest notification seen); a page shorter than
-         *     `limit` is the last. Called with an API key, this needs the `notifications:read` scope.
+         *     `limit` is the last. Called with an API key, this needs the `notifications:read` scope (else
+         *     403 `insufficient_scope`).
          */
         get: operations["listNotifications"];
         put?: never;
@@ -890,7 +925,7 @@ export interface paths {
          * @description Marks the caller's notifications read, either by `ids` (1 to 500) or `all: true` for every
          *     unread one. Safe to repeat: notifications already read, and ids that are not the caller's,
          *     are left alone and not counted in `updated`. Called with an API key, this needs the
-         *     `notifications:write` scope.
+         *     `notifications:write` scope (else 403 `insufficient_scope`).
          */
         post: operations["markNotificationsRead"];
         delete?: never;
@@ -918,7 +953,8 @@ export interface paths {
          * Create an organization
          * @description Creates an organization; the caller becomes its owner and first member. It starts
          *     `active`, on the `free` plan, with default settings and branding. The slug is unique
-         *     across Coveton: a taken slug is a 409.
+         *     across Coveton: a taken slug is a 409 `slug_taken`. Called with an API key, this needs the
+         *     `organizations:write` scope (else 403 `insufficient_scope`).
          *
          *     Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
          *     result and never creates a second organization.
@@ -961,9 +997,10 @@ export interface paths {
          *     and `settings` and `branding` are merged field by field. Status, owner and plan are not
          *     writable here (see `suspendOrganization` and billing).
          *
-         *     Only an owner or admin may update (403 for other members); an API key needs the
-         *     `organizations:write` scope (403 `insufficient_scope`). A slug already taken by another
-         *     organization is a 409.
+         *     Only an owner or admin may update (403 `not_admin` for other members); an API key needs the
+         *     `organizations:write` scope (403 `insufficient_scope`). An organization the caller does not
+         *     belong to is a 404. A slug already taken by another organization is a 409 `slug_taken`. A
+         *     suspended organization cannot be changed (403 `organization_suspended`).
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -984,9 +1021,9 @@ export interface paths {
         /**
          * List an organization's members
          * @description Lists the organization's members with their roles, newest first; filter by `role` and
-         *     `status`, walk back with `before`. Any member may list; an API key needs the
-         *     `members:read` scope (else 403 `insufficient_scope`). An organization the caller does not
-         *     belong to is a 404.
+         *     `status`, walk back with `before`. Any member may list; an API key needs the `members:read`
+         *     scope (else 403 `insufficient_scope`). An organization the caller does not belong to is a
+         *     404.
          */
         get: operations["listOrganizationMembers"];
         put?: never;
@@ -1026,11 +1063,13 @@ export interface paths {
          * @description Changes a member's base role, status (`active` or `suspended`) or custom roles; only the
          *     fields sent change, and `roleIds` replaces the member's custom roles.
          *
-         *     Only an owner or admin may change members (403 for other members); only an owner may grant
-         *     or take away the `owner` role or change an owner's membership (403 `not_owner`). An API key
-         *     needs the `members:write` scope (403 `insufficient_scope`). A user who is not a member, or a
-         *     role id that is not one of this organization's roles, is a 404. A change that would leave
-         *     the organization without an active owner (demoting or suspending the last one) is a 409.
+         *     Only an owner or admin may change members (403 `not_admin` for other members); only an owner
+         *     may grant or take away the `owner` role or change an owner's membership (403 `not_owner`).
+         *     An API key needs the `members:write` scope (403 `insufficient_scope`). A user who is not a
+         *     member, or a role id that is not one of this organization's roles, is a 404. A change that
+         *     would leave the organization without an active owner (demoting or suspending the last one)
+         *     is a 409 `last_owner`. A suspended organization cannot be changed (403
+         *     `organization_suspended`).
          */
         patch: operations["updateOrganizationMember"];
         trace?: never;
@@ -1056,10 +1095,10 @@ export interface paths {
          *     no longer change anything in it. The reason is recorded in the audit log. The status cannot
          *     be changed back through `updateOrganization`.
          *
-         *     Owner only: any other caller is refused with 403 `not_owner`; an API key also needs the
-         *     `organizations:write` scope (403 `insufficient_scope`). An organization that is already
-         *     suspended is a 409. This changes a resource rather than creating one, so it takes no
-         *     `Idempotency-Key`.
+         *     Owner only: any other member is refused with 403 `not_owner`; an API key needs the
+         *     `organizations:write` scope (403 `insufficient_scope`). An organization the caller does not
+         *     belong to is a 404; one that is already suspended is a 409 `already_suspended`. This changes
+         *     a resource rather than creating one, so it takes no `Idempotency-Key`.
          */
         post: operations["suspendOrganization"];
         delete?: never;
@@ -1110,10 +1149,11 @@ export interface paths {
         /**
          * Create a role
          * @description Defines a custom role in the organization named by `organizationId`. Only an owner or admin
-         *     may create roles (403 for other members); an API key needs the `members:write` scope (403
-         *     `insufficient_scope`). A role can grant only scopes the caller holds (403
+         *     may create roles (403 `not_admin` for other members); an API key needs the `members:write`
+         *     scope (403 `insufficient_scope`). A role can grant only scopes the caller holds (403
          *     `scope_grant_forbidden`). An organization the caller does not belong to is a 404; a name
-         *     already used by a role of the organization is a 409.
+         *     already used by a role of the organization is a 409 `name_taken`. A suspended organization
+         *     cannot be changed (403 `organization_suspended`).
          *
          *     Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
          *     result and never creates a second role.
@@ -1149,9 +1189,10 @@ export interface paths {
         /**
          * Delete a role
          * @description Deletes a custom role for good and removes it from every member that held it; they lose its
-         *     scopes at once. A built-in role cannot be deleted (409). Only an owner or admin may delete
-         *     roles (403 for other members); an API key needs the `members:delete` scope (403
-         *     `insufficient_scope`).
+         *     scopes at once. A built-in role cannot be deleted (409 `role_builtin`). Only an owner or admin
+         *     may delete roles (403 `not_admin` for other members); an API key needs the `members:delete`
+         *     scope (403 `insufficient_scope`). A role of another organization is a 404. A suspended
+         *     organization cannot be changed (403 `organization_suspended`).
          */
         delete: operations["deleteRole"];
         options?: never;
@@ -1161,10 +1202,12 @@ export interface paths {
          * @description Changes a custom role's name, description or scopes; only the fields sent change, and
          *     `permissions` replaces the role's scopes. Members holding the role get the change at once.
          *
-         *     Only an owner or admin may update roles (403 for other members); an API key needs the
-         *     `members:write` scope (403 `insufficient_scope`). A role can grant only scopes the caller
-         *     holds (403 `scope_grant_forbidden`). A built-in role cannot be edited, and a name already
-         *     used by another role of the organization is taken: both are 409.
+         *     Only an owner or admin may update roles (403 `not_admin` for other members); an API key needs
+         *     the `members:write` scope (403 `insufficient_scope`). A role can grant only scopes the caller
+         *     holds (403 `scope_grant_forbidden`). A role of another organization is a 404. A built-in role
+         *     cannot be edited (409 `role_builtin`), and a name already used by another role of the
+         *     organization is taken (409 `name_taken`). A suspended organization cannot be changed (403
+         *     `organization_suspended`).
          */
         patch: operations["updateRole"];
         trace?: never;
@@ -1241,8 +1284,9 @@ export interface paths {
          *     processor. The subscription changes only when the processor confirms a checkout, renewal,
          *     failed payment or cancellation through the payment webhooks.
          *
-         *     Needs an organization admin or owner, or an API key with the `billing:read` scope (else 403).
-         *     An organization you do not belong to is a 404.
+         *     Only an owner or admin may read it (403 `not_admin` for other members); an API key needs the
+         *     `billing:read` scope (403 `insufficient_scope`). An organization you do not belong to is a
+         *     404.
          */
         get: operations["getSubscription"];
         put?: never;
@@ -1276,10 +1320,12 @@ export interface paths {
          *     through the payment webhooks (then a `subscription.updated` event is sent). The session
          *     expires at `expiresAt`.
          *
-         *     Needs an organization admin or owner, or an API key with the `billing:write` scope (else 403).
-         *     An organization you do not belong to is a 404. Asking for the plan the organization is
-         *     already on is a 409. Send an `Idempotency-Key`: a retry with the same key replays the first
-         *     result and returns the same session instead of creating a second one.
+         *     Only an owner or admin may start a checkout (403 `not_admin` for other members); an API key
+         *     needs the `billing:write` scope (403 `insufficient_scope`). An organization you do not belong
+         *     to is a 404. Asking for the plan the organization is already on is a 409
+         *     `plan_already_active`. A suspended organization cannot be changed (403
+         *     `organization_suspended`). Send an `Idempotency-Key`: a retry with the same key replays the
+         *     first result and returns the same session instead of creating a second one.
          */
         post: operations["createCheckoutSession"];
         delete?: never;
@@ -1306,10 +1352,11 @@ export interface paths {
         /**
          * Create a team
          * @description Creates a team in the organization named by `organizationId`. Only an owner or admin may
-         *     create teams (403 for other members); an API key needs the `organizations:write` scope (403
-         *     `insufficient_scope`). An organization, department or membership that does not exist or
-         *     belongs to another organization is a 404; a name already used by a team of the organization
-         *     is a 409.
+         *     create teams (403 `not_admin` for other members); an API key needs the `organizations:write`
+         *     scope (403 `insufficient_scope`). An organization, department or membership that does not
+         *     exist or belongs to another organization is a 404; a name already used by a team of the
+         *     organization is a 409 `name_taken`. A suspended organization cannot be changed (403
+         *     `organization_suspended`).
          *
          *     Send an `Idempotency-Key` to retry safely: a retry with the same key replays the first
          *     result and never creates a second team.
@@ -1345,8 +1392,9 @@ export interface paths {
         /**
          * Delete a team
          * @description Deletes the team for good. Its members stay in the organization. Only an owner or admin may
-         *     delete teams (403 for other members); an API key needs the `organizations:delete` scope
-         *     (403 `insufficient_scope`).
+         *     delete teams (403 `not_admin` for other members); an API key needs the `organizations:delete`
+         *     scope (403 `insufficient_scope`). A team of an organization the caller does not belong to is
+         *     a 404. A suspended organization cannot be changed (403 `organization_suspended`).
          */
         delete: operations["deleteTeam"];
         options?: never;
@@ -1354,10 +1402,11 @@ export interface paths {
         /**
          * Update a team
          * @description Changes a team's name, description, department or members; only the fields sent change, and
-         *     `memberIds` replaces the team's members. Only an owner or admin may update teams (403 for
-         *     other members); an API key needs the `organizations:write` scope (403 `insufficient_scope`).
-         *     A department or membership of another organization is a 404; a name already used by
-         *     another team of the organization is a 409.
+         *     `memberIds` replaces the team's members. Only an owner or admin may update teams (403
+         *     `not_admin` for other members); an API key needs the `organizations:write` scope (403
+         *     `insufficient_scope`). A team, department or membership of another organization is a 404; a
+         *     name already used by another team of the organization is a 409 `name_taken`. A suspended
+         *     organization cannot be changed (403 `organization_suspended`).
          */
         patch: operations["updateTeam"];
         trace?: never;
@@ -1385,7 +1434,9 @@ export interface paths {
          * @description Changes profile fields of the caller: display name, avatar, handle, locale and time zone.
          *     Send only the fields to change; `avatarUrl: null` removes the avatar. The email address
          *     and its verification state cannot be changed here. A handle already taken by another user
-         *     is a 409; an invalid value is a 422. The server sets `updatedAt`.
+         *     is a 409 `handle_taken`; an invalid value is a 422. The server sets `updatedAt`. Called with
+         *     an API key (which acts for the user who created it), this needs the `members:write` scope
+         *     (else 403 `insufficient_scope`).
          */
         patch: operations["updateCurrentUser"];
         trace?: never;
@@ -1402,7 +1453,8 @@ export interface paths {
          * @description Finds other users by handle or email, to start a conversation with them. A handle matches
          *     by prefix; an email matches only in full, so addresses cannot be enumerated. Returns the
          *     public view of each user (no email address), newest first; walk back with `before`. A
-         *     missing or out-of-range `q` is a 400.
+         *     missing or out-of-range `q` is a 400. Called with an API key, this needs the `members:read`
+         *     scope (else 403 `insufficient_scope`).
          */
         get: operations["searchUsers"];
         put?: never;
@@ -1459,7 +1511,8 @@ export interface paths {
          *     the secret hash configured for Coveton's Flutterwave account (compared in constant time);
          *     Coveton then re-verifies the transaction with Flutterwave before acting on it. Unsigned
          *     deliveries are rejected with a 401, and deliveries whose signature does not verify, that are
-         *     stale, or whose payload cannot be parsed are rejected with a 400.
+         *     stale, or whose payload cannot be parsed are rejected with a 400
+         *     `signature_invalid`.
          *
          *     The events confirm checkouts and renewals: `charge.completed` confirms a checkout or a renewal;
          *     `subscription.cancelled` reports a cancellation. Each confirmed change updates the
@@ -1491,7 +1544,8 @@ export interface paths {
          *     Coveton verifies the provider signature before acting: the `X-Paystack-Signature` header, the
          *     hex HMAC-SHA512 of the raw body with Coveton's Paystack secret key, compared in constant time.
          *     Unsigned deliveries are rejected with a 401, and deliveries whose signature does not verify,
-         *     that are stale, or whose payload cannot be parsed are rejected with a 400.
+         *     that are stale, or whose payload cannot be parsed are rejected with a 400
+         *     `signature_invalid`.
          *
          *     The events confirm checkouts and renewals: `charge.success` confirms a checkout or a renewal;
          *     `subscription.create`, `subscription.disable` and `invoice.payment_failed` report the other
@@ -1524,7 +1578,8 @@ export interface paths {
          *     seconds>,v1=<hex>`, an HMAC-SHA256 of `"{t}.{rawBody}"` with the endpoint secret Stripe issued),
          *     checked against the raw body in constant time; a timestamp more than five minutes from now is
          *     stale. Unsigned deliveries are rejected with a 401, and deliveries whose signature does not
-         *     verify, that are stale, or whose payload cannot be parsed are rejected with a 400.
+         *     verify, that are stale, or whose payload cannot be parsed are rejected with a 400
+         *     `signature_invalid`.
          *
          *     The events confirm checkouts and renewals: `checkout.session.completed` confirms a checkout,
          *     `invoice.paid` a renewal, `invoice.payment_failed` and `customer.subscription.updated`/`deleted`
@@ -2541,10 +2596,12 @@ export interface components {
          */
         ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "VALIDATION" | "RATE_LIMITED" | "INTERNAL";
         /**
-         * @description The finer cause of a 401 or 403, for clients that react to it.
+         * @description The finer cause of a 400, 401, 403, 409 or 422, for clients that react to it. Each operation's
+         *     `x-access` and `x-invariants` list the reasons it can give. A 404 carries no reason: a record
+         *     the caller may not see is answered exactly as one that does not exist.
          *
          *     401 `UNAUTHORIZED`:
-         *     - `credentials_missing`: no `Authorization` or `X-API-Key` header.
+         *     - `credentials_missing`: no `Authorization` or `X-API-Key` header (or no provider signature header on a payment webhook).
          *     - `token_invalid`: the token is malformed or its signature does not verify.
          *     - `token_expired`: the access token has expired; refresh it and retry once.
          *     - `refresh_token_reused`: a spent refresh token was presented again; the whole token family is now revoked and the user must sign in again.
@@ -2554,17 +2611,41 @@ export interface components {
          *     - `key_revoked`, `key_suspended`, `key_expired`: the API key is not active.
          *     - `wrong_environment`: a sandbox key was sent to production, or the other way round.
          *
+         *     400 `BAD_REQUEST`:
+         *     - `signature_invalid`: a payment webhook's provider signature does not verify or is stale.
+         *
          *     403 `FORBIDDEN`:
-         *     - `insufficient_scope`: an API key without the admin scope (`keys:manage`, `audit:read`) called an admin operation.
+         *     - `insufficient_scope`: an API key without the scope the operation needs (such as `keys:manage` or `audit:read`).
          *     - `scope_grant_forbidden`: a key tried to grant scopes it does not hold.
          *     - `environment_forbidden`: a non-production key tried to create a production key.
          *     - `enterprise_required`: production keys over the API need an enterprise plan.
          *     - `ip_not_allowed`: the request came from an address outside the key's `allowedIps`.
          *     - `not_owner`: only the organization's owner may do this.
+         *     - `not_admin`: only the organization's owners and admins may do this.
          *     - `not_sender`: only the message's sender may edit or delete it.
+         *     - `not_invitee`: the invite was sent to another email address.
+         *     - `user_required`: only a signed-in user may do this, not an API key.
+         *     - `organization_suspended`: the organization is suspended and nothing in it can change.
+         *
+         *     409 `CONFLICT`:
+         *     - `email_taken`, `handle_taken`, `slug_taken`, `name_taken`, `identity_key_taken`: the value is already used.
+         *     - `already_member`, `invite_pending`: the email address is already a member, or already invited.
+         *     - `invite_expired`, `invite_not_pending`: the invite can no longer be accepted.
+         *     - `already_revoked`: a revoked API key stays revoked.
+         *     - `already_suspended`: the organization is already suspended.
+         *     - `last_owner`: the change would leave the organization without an active owner.
+         *     - `role_builtin`: built-in roles cannot be changed or deleted.
+         *     - `direct_chat_exists`: a direct chat between the two users already exists.
+         *     - `plan_already_active`: the organization is already on the plan.
+         *     - `message_expired`: the message is past its `expiresAt`.
+         *
+         *     422 `VALIDATION`:
+         *     - `reset_token_invalid`: the password reset token is unknown, used or expired.
+         *     - `direct_chat_shape`: a direct chat names exactly one other user and has no name.
+         *     - `expires_at_past`: `expiresAt` must be in the future.
          * @enum {string}
          */
-        ErrorReason: "credentials_missing" | "token_invalid" | "token_expired" | "refresh_token_reused" | "session_revoked" | "invalid_credentials" | "oauth_failed" | "key_revoked" | "key_suspended" | "key_expired" | "wrong_environment" | "insufficient_scope" | "scope_grant_forbidden" | "environment_forbidden" | "enterprise_required" | "ip_not_allowed" | "not_owner" | "not_sender";
+        ErrorReason: "credentials_missing" | "token_invalid" | "token_expired" | "refresh_token_reused" | "session_revoked" | "invalid_credentials" | "oauth_failed" | "key_revoked" | "key_suspended" | "key_expired" | "wrong_environment" | "signature_invalid" | "insufficient_scope" | "scope_grant_forbidden" | "environment_forbidden" | "enterprise_required" | "ip_not_allowed" | "not_owner" | "not_admin" | "not_sender" | "not_invitee" | "user_required" | "organization_suspended" | "email_taken" | "handle_taken" | "slug_taken" | "name_taken" | "identity_key_taken" | "already_member" | "invite_pending" | "invite_expired" | "invite_not_pending" | "already_revoked" | "already_suspended" | "last_owner" | "role_builtin" | "direct_chat_exists" | "plan_already_active" | "message_expired" | "reset_token_invalid" | "direct_chat_shape" | "expires_at_past";
         /** @description A short-lived URL to fetch a file's encrypted bytes from storage. */
         FileDownload: {
             /**
@@ -5987,6 +6068,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Validation"];
             429: components["responses"]["RateLimited"];

@@ -1,4 +1,4 @@
-// The API's 401/403 `reason` codes (spec: ErrorReason.yaml) in plain words, each with what to do.
+// The API's `reason` codes (spec: ErrorReason.yaml) in plain words, each with what to do.
 import type { ErrorReason } from '../index.js';
 
 export const REASON_TEXT: Record<ErrorReason, string> = {
@@ -21,6 +21,30 @@ export const REASON_TEXT: Record<ErrorReason, string> = {
   ip_not_allowed: "this machine's IP address is not in the key's allowed IPs: call from an allowed address or update the key's allowedIps",
   not_owner: "only the organization's owner may do this",
   not_sender: "only the message's sender may edit or delete it",
+  not_admin: "only the organization's owners and admins may do this",
+  not_invitee: 'the invite was sent to another email address: sign in with that address',
+  user_required: 'only a signed-in user may do this, not an API key',
+  organization_suspended: 'the organization is suspended: nothing in it can change',
+  signature_invalid: "the payment provider's signature does not verify or is stale",
+  email_taken: 'an account with this email address already exists: sign in instead',
+  handle_taken: 'another user has this handle: pick another',
+  slug_taken: 'another organization has this slug: pick another',
+  name_taken: 'the name is already used in the organization: pick another',
+  identity_key_taken: 'a device with this identity key is already registered',
+  already_member: 'the address already belongs to a member of the organization',
+  invite_pending: 'the address already has a pending invite',
+  invite_expired: 'the invite has expired: ask for a new one',
+  invite_not_pending: 'the invite was already accepted or was revoked',
+  already_revoked: 'the API key is revoked, and a revoked key stays revoked: create a new one with `coveton api-keys create`',
+  already_suspended: 'the organization is already suspended',
+  last_owner: 'the organization would be left without an active owner: make another member owner first',
+  role_builtin: 'built-in roles cannot be changed or deleted',
+  direct_chat_exists: 'a direct chat between the two users already exists',
+  plan_already_active: 'the organization is already on this plan',
+  message_expired: 'the message is past its expiresAt',
+  reset_token_invalid: 'the password reset token is unknown, used or expired: ask for a new one',
+  direct_chat_shape: 'a direct chat names exactly one other user and has no name',
+  expires_at_past: 'expiresAt must be in the future',
 };
 
 /** The words for a reason, or undefined for a reason this CLI does not know yet. */

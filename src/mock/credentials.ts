@@ -1,7 +1,8 @@
 // Who may call (seed 000 and the API brief, "Authentication"): the user access tokens this mock
 // issued, the API keys it issued (status, allowed IPs and scopes checked), or any other `ak_test_`
 // key, taken as a full-access sandbox key of the seeded organization. Everything else is a 401
-// whose `reason` says what is wrong; a key without the scope an operation needs is a 403.
+// whose `reason` says what is wrong. The scope an operation needs is the spec's x-access
+// (access.ts).
 import { isIP } from 'node:net';
 import type { Call, MockEnv, Principal } from './engine.js';
 import { forbidden, unauthorized } from './reply.js';
@@ -69,35 +70,6 @@ export function authenticate(call: Pick<Call, 'headers' | 'ip'>, env: MockEnv): 
   return { kind: 'user', userId, organizationId: member?.organizationId, sessionId: family };
 }
 
-const RESOURCE_OF_TAG: Record<string, string> = {
-  teams: 'organizations',
-  departments: 'organizations',
-  roles: 'organizations',
-  invites: 'members',
-  organizations: 'organizations',
-  users: 'members',
-};
-
-/** The scope an API key needs for an operation: admin scopes for admin surfaces, else `resource:action`. */
-export function requiredScope(call: Call): string | undefined {
-  const tag = call.op.tags[0] ?? '';
-  if (tag === 'api-keys') return 'keys:manage';
-  if (tag === 'audit-logs') return 'audit:read';
-  if (['auth', 'utils', 'permissions'].includes(tag)) return undefined;
-  const resource = RESOURCE_OF_TAG[tag] ?? tag;
-  const action = call.op.method === 'get' ? 'read' : call.op.method === 'delete' ? 'delete' : 'write';
-  return `${resource}:${action}`;
-}
-
 export function holds(permissions: string[], scope: string): boolean {
   return permissions.includes('*') || permissions.includes(scope);
-}
-
-export function checkScope(call: Call): void {
-  const p = call.principal;
-  if (p?.kind !== 'key') return;
-  const scope = requiredScope(call);
-  if (scope && !holds(p.permissions, scope)) {
-    throw forbidden('insufficient_scope', `This API key lacks the \`${scope}\` scope that ${call.op.method.toUpperCase()} ${call.op.path} needs.`);
-  }
 }

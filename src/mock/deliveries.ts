@@ -1,7 +1,8 @@
 // Outbound webhooks: a state change becomes one of the spec's events (`message.created`,
 // `api_key.revoked`, ...), signed with the SDK's own `signPayload` (`X-Coveton-Signature:
-// t=...,v1=...`) and POSTed to `--webhook-url`; a failure (network or non-2xx) is retried with
-// exponential backoff, re-signed at each attempt, with the same event id.
+// t=...,v1=...`) and POSTed to `--webhook-url`; a failure (no answer, a non-2xx, a redirect,
+// which is never followed) is retried with exponential backoff, re-signed at each attempt, with
+// the same event id.
 import { newId } from '../tools/ids.js';
 import { deliverOnce } from '../tools/webhook-delivery.js';
 
@@ -21,6 +22,8 @@ export interface DeliveryRecord {
   /** The last status the endpoint answered, or 0 for a network failure. */
   status: number;
   delivered: boolean;
+  /** Why the last attempt failed: no answer, a status, or a redirect (never followed) and its `Location`. */
+  problem?: string;
 }
 
 export interface Deliveries {
@@ -61,12 +64,14 @@ export function createDeliveries(options: WebhookOptions, log: (line: string) =>
       if (i > 0) await sleep(backoff * 2 ** (i - 1));
       if (closed) return;
       record.attempts++;
-      record.status = await deliverOnce(options.url!, options.secret!, body);
-      if (record.status >= 200 && record.status < 300) {
+      const outcome = await deliverOnce(options.url!, options.secret!, body);
+      record.status = outcome.status;
+      record.problem = outcome.problem;
+      if (!outcome.problem) {
         record.delivered = true;
         return;
       }
-      log(`webhook ${record.type} ${record.eventId}: attempt ${record.attempts} got ${record.status || 'no answer'}`);
+      log(`webhook ${record.type} ${record.eventId}: attempt ${record.attempts} failed: ${outcome.problem}`);
     }
   }
 

@@ -2,8 +2,9 @@
 // clock, tokens, storage, events) and the call it answers.
 import type { FillContext } from './fill.js';
 import type { Reply } from './reply.js';
+import type { OperationRules } from './rules.js';
 import type { Operation, SpecModel } from '../tools/spec-model.js';
-import type { Store } from './state.js';
+import type { Row, Store } from './state.js';
 import type { FileStorage } from './storage.js';
 import type { Tokens } from './tokens.js';
 
@@ -33,6 +34,15 @@ export interface MockEnv {
   emit(type: string, organizationId: string | null, data: unknown): void;
   /** Records an email the API would send (invite and password-reset tokens): `GET /__mock/outbox`. */
   mail(to: string, subject: string, token: string): void;
+  /** The secret the payment processors' webhook signatures are verified with. */
+  processorSecret: string;
+}
+
+/** What `x-access` found for a call: the target record, the organization acted in, and what a handler reports for `x-audit` (`effect`). */
+export interface AccessContext {
+  target?: Row | undefined;
+  organizationId?: string | undefined;
+  effect: Record<string, unknown>;
 }
 
 export interface Call {
@@ -44,6 +54,9 @@ export interface Call {
   principal: Principal | undefined;
   requestId: string;
   ip: string;
+  /** The operation's rules from the spec (x-access, x-invariants, x-audit). */
+  rules: OperationRules;
+  ctx: AccessContext;
 }
 
 export type Handler = (call: Call, env: MockEnv) => Reply | Promise<Reply>;
@@ -60,8 +73,3 @@ export function fillContext(env: MockEnv, principal: Principal | undefined): Fil
 }
 
 export const isoNow = (env: MockEnv) => new Date(env.now()).toISOString();
-
-/** The caller's user id; operations reached without a principal are public ones. */
-export function callerId(call: Call): string {
-  return call.principal?.userId ?? '';
-}

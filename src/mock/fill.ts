@@ -11,6 +11,8 @@ export interface FillContext {
   /** Known ids by prefix (`usr_` -> the caller's user id, `org_` -> their organization). */
   known: Record<string, string>;
   resolve(schema: Schema | undefined): Schema | undefined;
+  /** Makes server-set ids; random by default, stable for seed records. */
+  newId?: (prefix: string) => string;
 }
 
 /** Merges `allOf` branches into one object schema (the spec uses it for AuthSession). */
@@ -35,7 +37,7 @@ export function defaultValue(name: string, schema: Schema | undefined, ctx: Fill
   if (!s) return null;
   const t = types(s);
   const prefix = idPrefix(s.pattern);
-  if (prefix) return name !== 'id' && ctx.known[prefix] ? ctx.known[prefix] : t.includes('null') && name !== 'id' ? null : newId(prefix);
+  if (prefix) return name !== 'id' && ctx.known[prefix] ? ctx.known[prefix] : t.includes('null') && name !== 'id' ? null : (ctx.newId ?? newId)(prefix);
   if ('const' in s) return s.const;
   if ('default' in s) return s.default;
   if (t.includes('null')) return null;

@@ -3,7 +3,12 @@
 // dependency @stoplight/prism-cli for its validators.
 import type { AddressInfo } from 'node:net';
 import { bundledSpecPath } from '../tools/spec-files.js';
+import { base62 } from '../tools/ids.js';
+import { CHECK_NAMES } from './checks.js';
+import { createClock, parseTime, type Clock } from './clock.js';
 import { loadContract } from './contract.js';
+import { controlAnswer } from './control.js';
+import { isLoopback } from './cors.js';
 import { createDeliveries, type DeliveryRecord, type WebhookOptions } from './deliveries.js';
 import type { Handler, MockEnv } from './engine.js';
 import { createIdempotencyStore } from './idempotency.js';
@@ -11,6 +16,8 @@ import { DEFAULT_RATE_LIMIT, createRateLimiter, type RateLimitSetting } from './
 import { exampleHandler, genericHandler } from './resources.js';
 import { apiKeyRules } from './rules/api-keys.js';
 import { authRules } from './rules/auth.js';
+import { billingRules } from './rules/billing.js';
+import { readRules, type OperationRules } from './rules.js';
 import { fileRules } from './rules/files.js';
 import { messagingRules } from './rules/messaging.js';
 import { organizationRules } from './rules/organizations.js';
@@ -24,7 +31,9 @@ import { ACCESS_TOKEN_SECONDS, createTokens } from './tokens.js';
 import type { Pipeline, ViolationRecord } from './pipeline.js';
 
 export { parseRateLimit, type RateLimitSetting } from './rate-limit.js';
-export { SEED } from './seed-data.js';
+export { isLoopback } from './cors.js';
+export type { ClockState } from './clock.js';
+export { SEED, type SeedDocument } from './seed-data.js';
 export type { DeliveryRecord } from './deliveries.js';
 export type { ViolationRecord } from './pipeline.js';
 export type { RequestRecord } from './server.js';
@@ -40,10 +49,28 @@ export interface MockOptions {
    * ```
    */
   port?: number;
-  /** @default '127.0.0.1' */
+  /**
+   * The address to listen on. Anything but a loopback address exposes the mock to the network
+   * (for a container: `0.0.0.0`); then the Host header is no longer checked.
+   * @default '127.0.0.1'
+   * @example
+   * ```ts
+   * await startMock({ host: '0.0.0.0', port: 4010 }); // inside a container
+   * ```
+   */
   host?: string;
   /**
-   * Requests per window, per token (or per address without one); `false` turns limits off.
+   * Origins whose pages may call the mock, besides loopback ones (`http://localhost:*`,
+   * `http://127.0.0.1:*`); `'*'` allows every origin.
+   * @default []
+   * @example
+   * ```ts
+   * await startMock({ corsOrigins: ['https://docs.example.com'] });
+   * ```
+   */
+  corsOrigins?: string[];
+  /**
+   * Requests per window, counted per client address and per token, as the API does; `false` turns limits off.
    * @default { requests: 120, seconds: 60 }
    * @example
    * ```ts
@@ -70,7 +97,9 @@ export interface MockOptions {
    */
   webhooks?: WebhookOptions;
   /**
-   * The mock's clock in ms since the epoch (token expiry, URL expiry, rate windows).
+   * The time source under the mock's clock, in ms since the epoch (token, link, invite and
+   * message expiry, rate windows). The clock can also be moved over HTTP (`/__mock/clock`) or
+   * with `mock.clock`.
    * @default Date.now
    * @example
    * ```ts
@@ -79,6 +108,25 @@ export interface MockOptions {
    * ```
    */
   now?: () => number;
+  /**
+   * Where the mock's clock starts: an RFC 3339 time (it runs on from there).
+   * @default the current time
+   * @example
+   * ```ts
+   * await startMock({ clock: '2026-06-20T16:00:00Z' });
+   * ```
+   */
+  clock?: string;
+  /**
+   * The secret the payment processors' webhook signatures are verified with (Stripe's
+   * `Stripe-Signature`, Paystack's HMAC-SHA512, Flutterwave's `verif-hash`).
+   * @default a random `whsec_mock_...` for each start, in `mock.processorSecret`
+   * @example
+   * ```ts
+   * await startMock({ processorSecret: 'whsec_ci_processor' });
+   * ```
+   */
+  processorSecret?: string;
   /** Records kept per collection; past it the oldest goes. @default 1000 */
   collectionCap?: number;
   /** Bytes of uploaded files kept in memory, in total; past it the oldest goes. @default 268435456 */
@@ -110,20 +158,30 @@ export interface RunningMock {
   deliveries: DeliveryRecord[];
   /** How many refreshes the mock answered. */
   refreshCount(): number;
+  /** The mock's clock: read, set, advance or freeze it (as `/__mock/clock`). */
+  clock: Clock;
+  /** The secret payment webhook signatures are verified with. */
+  processorSecret: string;
   /** Resolves once queued webhook deliveries are done. */
   webhooksIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
-const RULES: Record<string, Handler> = { ...authRules, ...apiKeyRules, ...messagingRules, ...organizationRules, ...fileRules };
+const HANDLERS: Record<string, Handler> = { ...authRules, ...apiKeyRules, ...messagingRules, ...organizationRules, ...fileRules, ...billingRules };
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const started = Date.now();
   const specPath = options.specPath ?? bundledSpecPath('openapi.json');
   const contractLoading = loadContract(specPath);
-  const now = options.now ?? Date.now;
+  const start = options.clock === undefined ? undefined : parseTime(options.clock);
+  if (options.clock !== undefined && start === undefined) throw new Error(`clock: expected an RFC 3339 time such as 2026-06-20T16:00:00Z, got ${JSON.stringify(options.clock)}`);
+  const clock = createClock(options.now ?? Date.now, start);
+  const now = clock.now;
   const log = options.log ?? (() => {});
   const spec = loadSpecModel(specPath);
+  // Every operation's rules, read once: a spec the mock cannot enforce fails here, at start.
+  const rules = new Map<string, OperationRules>(spec.operations.map((op) => [op.id, readRules(op, CHECK_NAMES)]));
+  const processorSecret = options.processorSecret ?? `whsec_mock_${base62(24)}`;
   const store = createStore(options.collectionCap ?? DEFAULT_COLLECTION_CAP);
   const tokens = createTokens(now, options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS);
   const storage = createStorage(now, options.storageCap ?? DEFAULT_STORAGE_CAP);
@@ -143,11 +201,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       outbox.push({ to, subject, token, sentAt: new Date(now()).toISOString() });
       if (outbox.length > 1000) outbox.shift();
     },
+    processorSecret,
   };
   const handlers = new Map<string, Handler>();
   const handlerFor = (op: (typeof spec.operations)[number]) => {
     let h = handlers.get(op.id);
-    if (!h) handlers.set(op.id, (h = RULES[op.id] ?? genericHandler(op, spec) ?? exampleHandler(op, spec)));
+    if (!h) handlers.set(op.id, (h = HANDLERS[op.id] ?? genericHandler(op, spec) ?? exampleHandler(op, spec)));
     return h;
   };
   const idempotency = createIdempotencyStore();
@@ -163,34 +222,28 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     deliveries.clear();
     outbox.length = 0;
     violations.length = 0;
-    applySeed(store, spec, seed, now());
+    applySeed(store, spec, seed);
   };
-  applySeed(store, spec, seed, now());
-  const pipeline: Pipeline = { env, contract: await contractLoading, limiter, idempotency, handlerFor, violations };
+  applySeed(store, spec, seed);
+  const pipeline: Pipeline = { env, contract: await contractLoading, idempotency, handlerFor, rulesFor: (op) => rules.get(op.id)!, violations };
+  const host = options.host ?? '127.0.0.1';
+  const control = { clock, reset, events: deliveries.events, outbox, violations, counts: () => store.counts(), processorSecret };
   const server = createMockServer(
     {
       pipeline,
-      reset,
+      limiter,
+      policy: { corsOrigins: options.corsOrigins ?? [], loopbackOnly: isLoopback(host) },
       log,
       maxUploadBytes: Math.min(options.storageCap ?? DEFAULT_STORAGE_CAP, 64 * 1024 * 1024),
-      control(method, path) {
-        if (method !== 'GET') return undefined;
-        if (path === '/health') return { status: 200, body: { ok: true } };
-        if (path === '/events') return { status: 200, body: deliveries.events };
-        if (path === '/outbox') return { status: 200, body: outbox };
-        if (path === '/violations') return { status: 200, body: violations };
-        if (path === '/state') return { status: 200, body: store.counts() };
-        return undefined;
-      },
+      control: (method, path, body, id) => controlAnswer(control, method, path, body, id),
     },
     requests,
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const host = options.host ?? '127.0.0.1';
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url: origin,
@@ -203,6 +256,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     outbox,
     deliveries: deliveries.records,
     refreshCount: () => tokens.refreshCount,
+    clock,
+    processorSecret,
     webhooksIdle: () => deliveries.idle(),
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,15 +1,22 @@
-// One API request through the mock, in the order a real API works: route, rate limit,
-// credentials, the contract check of the request (Prism's validators), scope, idempotency, the
-// state engine, and the contract check of the answer. A request that breaks the contract gets
-// the error envelope naming the violation; an answer that would break it becomes a 500 naming
-// it and is recorded, so a test can assert that none happened.
+// One API request through the mock, in the order a real API works: the caller (x-access
+// `caller`: none, a provider signature, or a credential), the contract check of the request
+// (Prism's validators), then under the Idempotency-Key: x-access, x-invariants, the state
+// engine, x-audit; and the contract check of the answer. A request that breaks the contract gets
+// the error envelope naming the violation; an answer that would break it becomes a 500 naming it
+// and is recorded, so a test can assert that none happened. Rate limits are the server's: every
+// answer carries them, even one that never reaches an operation.
+import { authorize } from './access.js';
+import { writeAudit } from './audit.js';
 import { describeViolation, type Contract, type Violation } from './contract.js';
-import { authenticate, checkScope, rawCredential } from './credentials.js';
-import type { Call, Handler, MockEnv } from './engine.js';
+import { authenticate, rawCredential } from './credentials.js';
+import type { Call, Handler, MockEnv, Principal } from './engine.js';
+import { sweepExpired } from './expiry.js';
 import type { IdempotencyStore } from './idempotency.js';
-import type { RateLimiter } from './rate-limit.js';
+import { checkInvariants } from './invariants.js';
 import { errorReply, MockHttpError, type Reply } from './reply.js';
+import type { OperationRules } from './rules.js';
 import type { Operation } from '../tools/spec-model.js';
+import { processorSignatureProblem, providerOfHeader } from '../tools/processors.js';
 
 export interface IncomingCall {
   method: string;
@@ -30,9 +37,9 @@ export interface ViolationRecord {
 export interface Pipeline {
   env: MockEnv;
   contract: Contract;
-  limiter: RateLimiter;
   idempotency: IdempotencyStore;
   handlerFor(op: Operation): Handler;
+  rulesFor(op: Operation): OperationRules;
   /** Answers that broke the contract (each also became a 500). */
   violations: ViolationRecord[];
 }
@@ -57,21 +64,36 @@ function parseJson(call: IncomingCall): unknown {
   }
 }
 
+/** A payment webhook: the provider's signature header must be there (401) and verify (400). */
+async function checkSignature(op: Operation, incoming: IncomingCall, env: MockEnv): Promise<void> {
+  const name = op.signatureHeaders.find((h) => incoming.headers[h] !== undefined);
+  if (!name) throw new MockHttpError(401, `Missing the provider signature header (${op.signatureHeaders.join(' or ')}).`, { reason: 'credentials_missing' });
+  const problem = await processorSignatureProblem(providerOfHeader(name)!, incoming.rawBody, incoming.headers[name]!, env.processorSecret);
+  if (problem) throw new MockHttpError(400, problem, { reason: 'signature_invalid' });
+}
+
+async function identify(rules: OperationRules, op: Operation, incoming: IncomingCall, env: MockEnv): Promise<Principal | undefined> {
+  if (rules.access.caller === 'public') return undefined;
+  if (rules.access.caller === 'signature') return void (await checkSignature(op, incoming, env));
+  return authenticate(incoming, env);
+}
+
 async function answer(p: Pipeline, op: Operation, params: Record<string, string>, incoming: IncomingCall): Promise<Reply> {
-  // Inbound payment webhooks authenticate by the provider's signature header, not a Coveton credential.
-  const bySignature = op.signatureHeaders.length > 0;
-  if (bySignature && !op.signatureHeaders.some((h) => incoming.headers[h] !== undefined)) {
-    throw new MockHttpError(401, `Missing the provider signature header (${op.signatureHeaders.join(' or ')}).`, { reason: 'credentials_missing' });
-  }
-  const principal = op.secured && !bySignature ? authenticate(incoming, p.env) : undefined;
+  const rules = p.rulesFor(op);
+  sweepExpired(p.env);
+  const principal = await identify(rules, op, incoming, p.env);
   const body = parseJson(incoming);
   const found = p.contract.validateRequest(op.method, op.path, { method: op.method, path: incoming.path, query: incoming.query, headers: incoming.headers, body });
   if (found.length > 0) throw requestError(op, found);
-  const call: Call = { op, params, query: incoming.query, headers: incoming.headers, body, principal, requestId: incoming.requestId, ip: incoming.ip };
-  checkScope(call);
+  const call: Call = { op, params, query: incoming.query, headers: incoming.headers, body, principal, requestId: incoming.requestId, ip: incoming.ip, rules, ctx: { effect: {} } };
   const run = async () => {
     try {
-      return await p.handlerFor(op)(call, p.env);
+      call.ctx = authorize(call, p.env, rules.access);
+      checkInvariants(rules.invariants, call, p.env, call.ctx);
+      const before = call.ctx.target ? structuredClone(call.ctx.target) : undefined;
+      const reply = await p.handlerFor(op)(call, p.env);
+      if (reply.status >= 200 && reply.status < 300) writeAudit(rules.audit, call, p.env, call.ctx, before, reply.body);
+      return reply;
     } catch (error) {
       if (error instanceof MockHttpError) return errorReply(error.status, error.message, incoming.requestId, error.extra);
       throw error;
@@ -91,22 +113,16 @@ async function answer(p: Pipeline, op: Operation, params: Record<string, string>
   return { ...outcome.reply, headers: { ...outcome.reply.headers, 'idempotent-replayed': 'true' } };
 }
 
-/** The checked answer to one API request. */
-export async function runPipeline(p: Pipeline, op: Operation, params: Record<string, string>, incoming: IncomingCall): Promise<Reply> {
-  const limitKey = rawCredential(incoming.headers) ?? `ip:${incoming.ip}`;
-  const rate = p.limiter.take(limitKey);
+/** The checked answer to one API request; `rateHeaders` are the figures the server counted. */
+export async function runPipeline(p: Pipeline, op: Operation, params: Record<string, string>, incoming: IncomingCall, rateHeaders: Record<string, string>): Promise<Reply> {
   let reply: Reply;
-  if (!rate.allowed) {
-    reply = errorReply(429, `Rate limit of ${rate.headers['x-ratelimit-limit']} requests exceeded: retry after ${rate.headers['retry-after']} s.`, incoming.requestId);
-  } else {
-    try {
-      reply = await answer(p, op, params, incoming);
-    } catch (error) {
-      if (!(error instanceof MockHttpError)) throw error;
-      reply = errorReply(error.status, error.message, incoming.requestId, error.extra);
-    }
+  try {
+    reply = await answer(p, op, params, incoming);
+  } catch (error) {
+    if (!(error instanceof MockHttpError)) throw error;
+    reply = errorReply(error.status, error.message, incoming.requestId, error.extra);
   }
-  const headers: Record<string, string> = { ...reply.headers, ...rate.headers };
+  const headers: Record<string, string> = { ...reply.headers, ...rateHeaders };
   if (reply.body !== undefined) headers['content-type'] = 'application/json';
   const checked = { ...reply, headers };
   const broken = p.contract.validateResponse(op.method, op.path, { statusCode: reply.status, headers, body: reply.body });
@@ -115,6 +131,6 @@ export async function runPipeline(p: Pipeline, op: Operation, params: Record<str
   p.violations.push({ operation: `${op.method.toUpperCase()} ${op.path}`, status: reply.status, violations: described });
   return {
     ...errorReply(500, `Coveton mock bug: its ${reply.status} answer to ${op.method.toUpperCase()} ${op.path} would break the contract: ${described.join('; ')}`, incoming.requestId),
-    headers: { ...rate.headers, 'content-type': 'application/json' },
+    headers: { ...rateHeaders, 'content-type': 'application/json' },
   };
 }

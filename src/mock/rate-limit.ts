@@ -1,6 +1,8 @@
-// Rate limits as the API states them (seed 002, "Rate limits"): 120 requests a minute by default,
-// counted per token (per client address for requests without one) in fixed windows. Every answer
-// carries the figures; past the limit the answer is a 429 with `Retry-After` in seconds.
+// Rate limits as the API states them (seed 002, "Rate limits"): 120 requests a minute, enforced
+// both per IP address and per token, in fixed windows on the mock's clock. A request counts
+// against its address and, when it carries a credential, against that credential too; it passes
+// only when both have budget left. Every answer carries the tighter of the two budgets; past
+// either limit the answer is a 429 with `Retry-After` in seconds.
 export interface RateLimitSetting {
   requests: number;
   seconds: number;
@@ -25,34 +27,53 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  take(key: string): RateDecision;
+  /** Counts one request against every key (`ip:...`, `token:...`), if all have budget left. */
+  take(keys: string[]): RateDecision;
+  /** The figures for `keys` without counting a request (for the mock's control endpoints). */
+  peek(keys: string[]): RateDecision;
   clear(): void;
 }
 
+interface Window {
+  start: number;
+  count: number;
+}
+
 export function createRateLimiter(setting: RateLimitSetting | false, now: () => number): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
+  const windows = new Map<string, Window>();
+  const span = setting ? setting.seconds * 1000 : 0;
+  const windowOf = (key: string, t: number): Window => {
+    let w = windows.get(key);
+    if (!w || t >= w.start + span || t < w.start) {
+      if (!w && windows.size >= MAX_TRACKED) windows.delete(windows.keys().next().value as string);
+      w = { start: t, count: 0 };
+      windows.set(key, w);
+    }
+    return w;
+  };
+  const decide = (keys: string[], count: boolean): RateDecision => {
+    if (!setting) return { allowed: true, headers: {} };
+    const t = now();
+    const all = keys.map((k) => windowOf(k, t));
+    const allowed = all.every((w) => w.count < setting.requests);
+    if (allowed && count) for (const w of all) w.count++;
+    // The binding window: the one with the least budget left (on a tie, the one that resets last).
+    const tight = all.reduce((a, b) => (b.count > a.count || (b.count === a.count && b.start > a.start) ? b : a));
+    const headers: Record<string, string> = {
+      'x-ratelimit-limit': String(setting.requests),
+      'x-ratelimit-remaining': String(Math.max(0, setting.requests - tight.count)),
+      'x-ratelimit-reset': String(Math.ceil((tight.start + span) / 1000)),
+    };
+    if (!allowed) {
+      const blocking = all.filter((w) => w.count >= setting.requests);
+      const wait = Math.max(...blocking.map((w) => w.start + span - t));
+      headers['retry-after'] = String(Math.max(1, Math.ceil(wait / 1000)));
+    }
+    return { allowed, headers };
+  };
   return {
-    take(key) {
-      if (!setting) return { allowed: true, headers: {} };
-      const t = now();
-      const span = setting.seconds * 1000;
-      let w = windows.get(key);
-      if (!w || t >= w.start + span) {
-        if (!w && windows.size >= MAX_TRACKED) windows.delete(windows.keys().next().value as string);
-        w = { start: t, count: 0 };
-        windows.set(key, w);
-      }
-      const reset = w.start + span;
-      const allowed = w.count < setting.requests;
-      if (allowed) w.count++;
-      const headers: Record<string, string> = {
-        'x-ratelimit-limit': String(setting.requests),
-        'x-ratelimit-remaining': String(Math.max(0, setting.requests - w.count)),
-        'x-ratelimit-reset': String(Math.ceil(reset / 1000)),
-      };
-      if (!allowed) headers['retry-after'] = String(Math.max(1, Math.ceil((reset - t) / 1000)));
-      return { allowed, headers };
-    },
+    take: (keys) => decide(keys, true),
+    peek: (keys) => decide(keys, false),
     clear: () => windows.clear(),
   };
 }

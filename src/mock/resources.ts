@@ -1,8 +1,10 @@
 // The generic half of the state engine: collections read from the spec's paths, not written per
 // operation. `POST /x` creates, `GET /x` lists (newest first, `limit`, `before`, filters named
-// like the item's fields), `GET|PATCH|DELETE /x/{id}` read, update and delete with 404 for an
-// unknown id, and `GET /x/{id}/y` lists the `y` whose parent field points at `{id}` (a chat's
-// messages, an organization's members). Operations that fit no shape get hand-written rules.
+// like the item's fields), `GET|PATCH|DELETE /x/{id}` read, update and delete the target that
+// x-access found, and `GET /x/{id}/y` lists the `y` whose parent field points at `{id}` (a chat's
+// messages, an organization's members). Who sees what is the spec's x-access (access.ts), never
+// decided here. Operations that fit no shape get hand-written rules.
+import { singular, visibleRows } from './access.js';
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from './engine.js';
 import { fill, flatten, visible } from './fill.js';
 import { notFound, type Reply } from './reply.js';
@@ -10,11 +12,6 @@ import type { Operation, Schema, SpecModel } from '../tools/spec-model.js';
 import type { Row } from './state.js';
 
 const PAGING = new Set(['limit', 'before', 'orderBy', 'filter', 'q']);
-
-/** `organizations` -> `organization`, `api-keys` -> `API key` (for messages). */
-export function singular(collection: string): string {
-  return collection.replace(/ies$/, 'y').replace(/s$/, '').replace(/-/g, ' ');
-}
 
 /** The schema of one record of `collection`, from the operations that return it. */
 export function itemSchema(spec: SpecModel, collection: string): Schema | undefined {
@@ -28,15 +25,18 @@ export function itemSchema(spec: SpecModel, collection: string): Schema | undefi
   return single?.successSchema;
 }
 
-export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | undefined): Reply {
+/** One page of a list: the rows the caller may see (x-access `lists`), filtered, ordered and cut. */
+export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | undefined = call.op.successSchema): Reply {
   const item = flatten(env.spec.resolve(schema)?.items, env.spec.resolve);
   const props = (item?.properties ?? {}) as Record<string, Schema>;
-  let out = rows;
+  let out = visibleRows(call, env, call.rules.access, rows);
   for (const [name, raw] of Object.entries(call.query)) {
     const value = Array.isArray(raw) ? raw[0]! : raw;
     if (PAGING.has(name)) continue;
     if (name === 'unread') out = out.filter((r) => r.read === (value !== 'true'));
     else if (name in props) out = out.filter((r) => String(r[name]) === value);
+    // `actorId` filters on `actor.id`: a filter named for a nested object's id.
+    else if (name.endsWith('Id') && name.slice(0, -2) in props) out = out.filter((r) => String(r[name.slice(0, -2)]?.id) === value);
   }
   const text = (call.query.filter ?? call.query.q) as string | undefined;
   if (text) {
@@ -58,26 +58,6 @@ export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | und
   return { status: 200, body: out.slice(0, limit).map(visible) };
 }
 
-/** Whether the caller belongs to `organizationId` (an API key belongs to its own organization). */
-export function inOrganization(call: Call, env: MockEnv, organizationId: string): boolean {
-  const p = call.principal;
-  if (!p) return false;
-  if (p.kind === 'key') return p.organizationId === organizationId;
-  return env.store.find('members', (m) => m.organizationId === organizationId && m.userId === p.userId && m.status === 'active') !== undefined;
-}
-
-/**
- * Rows the caller may see: a record marked with an owner is the owner's only, and a record of an
- * organization is its members' only (another organization's resource is a 404, never a 403).
- */
-export function mine(rows: Row[], call: Call, env: MockEnv): Row[] {
-  return rows.filter((r) => {
-    if (r._userId !== undefined && r._userId !== call.principal?.userId) return false;
-    const org = typeof r.organizationId === 'string' ? r.organizationId : r._organizationId;
-    return typeof org !== 'string' || inOrganization(call, env, org);
-  });
-}
-
 export function genericHandler(op: Operation, spec: SpecModel): Handler | undefined {
   const [first, second, third] = op.segments;
   const isParam = (s: string | undefined) => s?.startsWith('{') ?? false;
@@ -85,21 +65,20 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
   const returnsArray = spec.resolve(op.successSchema)?.type === 'array';
   if (op.segments.length === 1 && op.method === 'post' && op.successStatus === 201) {
     return (call, env) => {
-      const org = call.body?.organizationId;
-      if (typeof org === 'string' && !inOrganization(call, env, org)) throw notFound('organization', org);
       const row = fill(op.successSchema, { ...call.body, _userId: call.principal?.userId }, fillContext(env, call.principal));
       env.store.put(collection, row);
       return { status: 201, body: visible(row) };
     };
   }
   if (op.segments.length === 1 && op.method === 'get' && returnsArray) {
-    return (call, env) => page(mine(env.store.all(collection), call, env), call, env, op.successSchema);
+    return (call, env) => page(env.store.all(collection), call, env);
   }
   if (op.segments.length === 2 && isParam(second)) {
     const param = second!.slice(1, -1);
+    // The target x-access found (and may see); without a target rule, the record by its id.
     const load = (call: Call, env: MockEnv) => {
-      const row = env.store.get(collection, call.params[param]!);
-      if (!row || !mine([row], call, env).length) throw notFound(singular(collection), call.params[param]!);
+      const row = call.ctx.target ?? env.store.get(collection, call.params[param]!);
+      if (!row) throw notFound(singular(collection), call.params[param]!);
       return row;
     };
     if (op.method === 'get') return (call, env) => ({ status: 200, body: visible(load(call, env)) });
@@ -121,14 +100,8 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
   }
   if (op.segments.length === 3 && isParam(second) && op.method === 'get' && returnsArray) {
     const param = second!.slice(1, -1);
-    const parentField = param === 'id' ? `${singular(collection)}Id` : param;
-    return (call, env) => {
-      const parentId = call.params[param]!;
-      const parent = env.store.get(collection, parentId);
-      if (env.store.all(collection).length > 0 && (!parent || !mine([parent], call, env).length)) throw notFound(singular(collection), parentId);
-      if (parentField === 'organizationId' && !inOrganization(call, env, parentId)) throw notFound('organization', parentId);
-      return page(mine(env.store.all(third!).filter((r) => r[parentField] === parentId), call, env), call, env, op.successSchema);
-    };
+    const parentField = param === 'id' ? `${singular(collection).replace(/ /g, '')}Id` : param;
+    return (call, env) => page(env.store.all(third!).filter((r) => r[parentField] === call.params[param]), call, env);
   }
   return undefined;
 }

@@ -12,6 +12,8 @@ export const SEED = {
 } as const;
 
 const T0 = '2026-01-05T09:00:00Z';
+/** The time seed records are made at, when they do not say. */
+export const SEED_TIME = T0;
 const KEY = 'QkFTRTY0X1BVQkxJQ19LRVk=';
 
 export type SeedDocument = Record<string, Row[]>;
@@ -39,7 +41,7 @@ export function defaultSeed(): SeedDocument {
         slug: 'ada-workshop',
         status: 'active',
         ownerId: SEED.userId,
-        plan: 'team_annual',
+        plan: 'team_monthly',
         memberCount: 1,
         createdAt: T0,
         updatedAt: T0,
@@ -58,8 +60,8 @@ export function defaultSeed(): SeedDocument {
       },
     ],
     devices: [
-      { id: 'dev_a1', userId: SEED.userId, name: 'Ada laptop', platform: 'desktop', identityKey: KEY, signedPreKey: { keyId: 1, publicKey: KEY, signature: KEY }, oneTimePreKeysRemaining: 50, createdAt: T0 },
-      { id: 'dev_b2', userId: SEED.userId, name: 'Ada phone', platform: 'ios', identityKey: KEY, signedPreKey: { keyId: 1, publicKey: KEY, signature: KEY }, oneTimePreKeysRemaining: 50, createdAt: T0 },
+      { id: 'dev_a1', userId: SEED.userId, name: 'Ada laptop', platform: 'desktop', identityKey: 'QURBX0xBUFRPUF9JREVOVElUWV9LRVlfMQ==', signedPreKey: { keyId: 1, publicKey: KEY, signature: KEY }, oneTimePreKeysRemaining: 50, createdAt: T0 },
+      { id: 'dev_b2', userId: SEED.userId, name: 'Ada phone', platform: 'ios', identityKey: 'QURBX1BIT05FX0lERU5USVRZX0tFWV8wMg==', signedPreKey: { keyId: 1, publicKey: KEY, signature: KEY }, oneTimePreKeysRemaining: 50, createdAt: T0 },
     ],
     chats: [
       {
@@ -75,7 +77,7 @@ export function defaultSeed(): SeedDocument {
       {
         id: 'sub_3Pq8Lk2v',
         organizationId: SEED.organizationId,
-        plan: 'team_annual',
+        plan: 'team_monthly',
         status: 'active',
         provider: 'stripe',
         seats: 10,

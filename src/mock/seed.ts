@@ -1,11 +1,14 @@
 // Fills the store: the default seed (seed-data.ts) and, with `--seed FILE`, a JSON document of
 // the same shape on top: `{ "<collection>": [ { ...fields } ] }`, e.g. `{ "users": [{ "email":
 // "grace@example.com", "password": "another-passphrase", "displayName": "Grace Hopper" }] }`.
-// Rows are completed with the server-set fields of the collection's schema.
+// Rows are completed with the server-set fields of the collection's schema. Ids the file leaves
+// out are derived from the record's place in the file, and timestamps are the seed's own, so
+// the same file gives the same records at every start and after every reset.
 import { readFileSync } from 'node:fs';
 import { fill } from './fill.js';
 import { itemSchema } from './resources.js';
-import { defaultSeed, type SeedDocument } from './seed-data.js';
+import { defaultSeed, SEED, SEED_TIME, type SeedDocument } from './seed-data.js';
+import { stableId } from '../tools/ids.js';
 import type { SpecModel } from '../tools/spec-model.js';
 import type { Store } from './state.js';
 
@@ -22,16 +25,22 @@ export function readSeedFile(path: string): SeedDocument {
   return doc as SeedDocument;
 }
 
-export function applySeed(store: Store, spec: SpecModel, extra: SeedDocument | undefined, now: number): void {
-  const ctx = { now: new Date(now).toISOString(), known: {}, resolve: spec.resolve };
-  for (const doc of [defaultSeed(), extra ?? {}]) {
+export function applySeed(store: Store, spec: SpecModel, extra: SeedDocument | undefined): void {
+  for (const [d, doc] of [defaultSeed(), extra ?? {}].entries()) {
     for (const [collection, rows] of Object.entries(doc)) {
-      for (const raw of rows) {
+      for (const [i, raw] of rows.entries()) {
+        let n = 0;
+        const ctx = { now: SEED_TIME, known: {}, resolve: spec.resolve, newId: (prefix: string) => stableId(prefix, `${d}/${collection}/${i}/${n++}`) };
         const { password, secret, ...row } = raw as Record<string, unknown>;
+        const schema = itemSchema(spec, collection);
         if (password !== undefined) row._password = password;
-        // An API key seeded with its secret authenticates like one the mock issued.
+        // An API key seeded with its secret authenticates like one the mock issued, for the
+        // seeded user and organization unless the file says otherwise.
         if (secret !== undefined) row._secret = secret;
-        const filled = fill(itemSchema(spec, collection), row, ctx);
+        if (collection === 'api-keys') Object.assign(row, { _organizationId: row.organizationId ?? SEED.organizationId, _createdBy: row.userId ?? SEED.userId });
+        // What the API does not show (a notification's user, an invite's token): kept, hidden.
+        if (schema?.properties) for (const name of Object.keys(row)) if (!name.startsWith('_') && !(name in schema.properties)) row[`_${name}`] = row[name];
+        const filled = fill(schema, row, ctx);
         if (typeof filled.email === 'string') filled.email = filled.email.toLowerCase();
         store.put(collection, filled);
       }

@@ -1,20 +1,27 @@
-// The HTTP side of the stateful mock: CORS, the request id, the control endpoints under the
-// reserved `/__mock/` prefix, presigned storage under `/__storage/`, and everything else through
-// the API pipeline.
+// The HTTP side of the stateful mock: who may talk to it (cors.ts), the request id, rate limits
+// on every API answer (even an unknown path or a 413), the control endpoints under the reserved
+// `/__mock/` prefix, presigned storage under `/__storage/`, and everything else through the API
+// pipeline. Malformed input (a bad percent-encoding, an unparseable URL) is a 400, never a 500.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { applyCors, answerPreflight } from './cors.js';
+import { answerPreflight, applyCors, controlRequestSafe, refusal, type OriginPolicy } from './cors.js';
+import { rawCredential } from './credentials.js';
 import { requestId } from '../tools/ids.js';
 import { runPipeline, type IncomingCall, type Pipeline } from './pipeline.js';
+import type { RateLimiter } from './rate-limit.js';
 import { errorReply, type Reply } from './reply.js';
 
 /** The largest API request body the mock reads (a message is at most 1 MiB of base64 plus envelopes). */
 const MAX_API_BODY = 16 * 1024 * 1024;
+/** The largest body of a control request (`{ "advance": "16m" }`). */
+const MAX_CONTROL_BODY = 64 * 1024;
 
 export interface ServerHooks {
   pipeline: Pipeline;
-  reset(): void;
-  /** Extra answers under `/__mock/` (events, violations). */
-  control(method: string, path: string): Reply | undefined;
+  limiter: RateLimiter;
+  policy: OriginPolicy;
+  /** Answers under `/__mock/` (reset, clock, events, violations). */
+  control(method: string, path: string, body: unknown, id: string): Reply;
   maxUploadBytes: number;
   log(line: string): void;
 }
@@ -36,19 +43,22 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
   return Buffer.concat(chunks);
 }
 
+function send(res: ServerResponse, method: string, reply: Reply): void {
+  const payload = reply.body === undefined ? undefined : Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
+  const headers: Record<string, string> = { ...reply.headers };
+  const json = reply.body !== undefined && typeof reply.body === 'object' && !Buffer.isBuffer(reply.body);
+  if (json && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  res.writeHead(reply.status, { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) });
+  res.end(method === 'HEAD' ? undefined : payload);
+}
+
 /**
  * A 413 is sent before the body is read to its end: the connection is closed after it, or the
  * body's rest would be read as the next request on a kept-alive socket (the client's next call
  * failed with ECONNRESET).
  */
 function tooLarge(res: ServerResponse, method: string, reply: Reply): void {
-  send(res, method, { ...reply, headers: { ...reply.headers, 'content-type': 'application/json', connection: 'close' } });
-}
-
-function send(res: ServerResponse, method: string, reply: Reply): void {
-  const payload = reply.body === undefined ? undefined : Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
-  res.writeHead(reply.status, { ...reply.headers, ...(payload ? { 'content-length': String(payload.length) } : {}) });
-  res.end(method === 'HEAD' ? undefined : payload);
+  send(res, method, { ...reply, headers: { ...reply.headers, connection: 'close' } });
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
@@ -57,31 +67,66 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+/** The path's segments decoded, or undefined when one is not valid percent-encoding (`%FF`). */
+function decodable(pathname: string): boolean {
+  try {
+    for (const part of pathname.split('/')) decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The rate-limit windows a request counts against: its address, and its credential if any. */
+function rateKeys(ip: string, headers: Record<string, string>): string[] {
+  const credential = rawCredential(headers);
+  return credential ? [`ip:${ip}`, `token:${createHash('sha256').update(credential).digest('base64url')}`] : [`ip:${ip}`];
+}
+
 export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]): Server {
-  const { pipeline } = hooks;
+  const { pipeline, limiter } = hooks;
   const env = pipeline.env;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const id = requestId();
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://mock.invalid');
+    res.setHeader('x-request-id', id);
+    const ip = req.socket.remoteAddress ?? '127.0.0.1';
+    const denied = refusal(req, hooks.policy);
+    if (denied) {
+      send(res, method, errorReply(403, denied, id, { headers: limiter.peek([`ip:${ip}`]).headers }));
+      return 403;
+    }
+    applyCors(req, res);
+    if (answerPreflight(req, res)) return 204;
+    const headers = flatHeaders(req);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://mock.invalid');
+    } catch {
+      send(res, method, errorReply(400, 'The request target is not a valid URL path.', id));
+      return 400;
+    }
     // The API's paths live under /v1; the mock serves them at the root, and accepts the prefix
     // too so that the seeds' curl examples work with only the host changed.
     if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) url.pathname = url.pathname.slice(3) || '/';
-    applyCors(req, res);
-    res.setHeader('x-request-id', id);
-    if (answerPreflight(req, res)) return 204;
-    const headers = flatHeaders(req);
 
     if (url.pathname.startsWith('/__mock/')) {
-      const path = url.pathname.slice('/__mock'.length);
-      if (method === 'POST' && path === '/reset') {
-        hooks.reset();
-        send(res, method, { status: 204 });
-        return 204;
+      const rate = limiter.peek([`ip:${ip}`]).headers;
+      if (!controlRequestSafe(req)) {
+        send(res, method, errorReply(403, 'Control requests that change the mock need `Content-Type: application/json` or an `X-Coveton-Mock` header, which a web page cannot send without asking first.', id, { headers: rate }));
+        return 403;
       }
-      const reply = hooks.control(method, path) ?? errorReply(404, `No mock control endpoint ${method} ${url.pathname} (try POST /__mock/reset).`, id);
-      send(res, method, { ...reply, headers: { 'content-type': 'application/json' } });
+      const raw = await readBody(req, MAX_CONTROL_BODY);
+      let body: unknown;
+      try {
+        body = raw && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        send(res, method, errorReply(400, 'The control request body is not valid JSON.', id, { headers: rate }));
+        return 400;
+      }
+      const reply = raw ? hooks.control(method, url.pathname.slice('/__mock'.length), body, id) : errorReply(413, `Control request bodies are limited to ${MAX_CONTROL_BODY} bytes.`, id);
+      send(res, method, { ...reply, headers: { ...reply.headers, ...rate } });
       return reply.status;
     }
 
@@ -99,17 +144,28 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
       return answer.status;
     }
 
+    // Every API request counts, and every answer carries the figures, whatever it is.
+    const rate = limiter.take(rateKeys(ip, headers));
+    const withRate = (reply: Reply): Reply => ({ ...reply, headers: { ...reply.headers, ...rate.headers } });
+    if (!rate.allowed) {
+      send(res, method, withRate(errorReply(429, `Rate limit of ${rate.headers['x-ratelimit-limit']} requests exceeded: retry after ${rate.headers['retry-after']} s.`, id)));
+      return 429;
+    }
+    if (!decodable(url.pathname)) {
+      send(res, method, withRate(errorReply(400, `The path ${url.pathname} is not valid percent-encoding (each %XX must form UTF-8).`, id)));
+      return 400;
+    }
     const matched = env.spec.match(method, url.pathname);
     if (!matched || 'allowed' in matched) {
       const reply = matched
         ? errorReply(405, `${method} is not an operation of ${url.pathname}; it allows ${matched.allowed.join(', ')}.`, id, { headers: { allow: matched.allowed.join(', ') } })
         : errorReply(404, `${url.pathname} is not a path of the Coveton API (the mock serves it at the root, without /v1).`, id);
-      send(res, method, { ...reply, headers: { ...reply.headers, 'content-type': 'application/json' } });
+      send(res, method, withRate(reply));
       return reply.status;
     }
     const rawBody = await readBody(req, MAX_API_BODY);
     if (!rawBody) {
-      tooLarge(res, method, errorReply(413, `Request bodies are limited to ${MAX_API_BODY} bytes.`, id));
+      tooLarge(res, method, withRate(errorReply(413, `Request bodies are limited to ${MAX_API_BODY} bytes.`, id)));
       return 413;
     }
     const query: Record<string, string | string[]> = {};
@@ -117,8 +173,8 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
       const all = url.searchParams.getAll(key);
       query[key] = all.length === 1 ? all[0]! : all;
     }
-    const incoming: IncomingCall = { method, path: url.pathname, query, headers, rawBody, ip: req.socket.remoteAddress ?? '127.0.0.1', requestId: id };
-    const reply = await runPipeline(pipeline, matched.op, matched.params, incoming);
+    const incoming: IncomingCall = { method, path: url.pathname, query, headers, rawBody, ip, requestId: id };
+    const reply = await runPipeline(pipeline, matched.op, matched.params, incoming, rate.headers);
     send(res, method, reply);
     return reply.status;
   }

@@ -34,6 +34,8 @@ export interface Tokens {
   verify(accessToken: string): { userId: string; family: string };
   revokeFamily(family: string): void;
   familyOf(refreshToken: string): string | undefined;
+  /** Whether a refresh token was already exchanged. */
+  isSpent(refreshToken: string): boolean;
   isRevoked(family: string): boolean;
   /** How many refreshes were answered (for tests: 50 concurrent calls make one). */
   readonly refreshCount: number;
@@ -88,6 +90,7 @@ export function createTokens(now: () => number, accessSeconds = ACCESS_TOKEN_SEC
     },
     revokeFamily: (family) => void revoked.add(family),
     familyOf: (token) => refresh.get(token)?.family,
+    isSpent: (token) => refresh.get(token)?.used === true,
     isRevoked: (family) => revoked.has(family),
     get refreshCount() {
       return refreshCount;

@@ -1,6 +1,6 @@
 // Server-set ids and secrets: prefixed ids (`team_`, `msg_`, ...) read from the id patterns the
 // schemas state (`^team_[A-Za-z0-9]+$`), with a random base62 tail.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -26,4 +26,12 @@ export function newId(prefix: string): string {
 
 export function requestId(): string {
   return `req_${base62(12)}`;
+}
+
+/** An id that is the same every time for the same `key` (records of a seed file, across starts and resets). */
+export function stableId(prefix: string, key: string): string {
+  const digest = createHash('sha256').update(key).digest();
+  let out = '';
+  for (let i = 0; out.length < 12 && i < digest.length; i++) if (digest[i]! < 248) out += BASE62[digest[i]! % 62];
+  return `${prefix}${out}`;
 }

@@ -89,18 +89,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Fails with a usage error when something already listens on the port. */
-export function assertPortFree(port: number): Promise<void> {
+/** Fails with a usage error when something already listens on the port (of `host`). */
+export function assertPortFree(port: number, host = '127.0.0.1'): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new UsageError(`port ${port} on 127.0.0.1 is already in use: stop what runs there or pick another with --port`)
-          : new UsageError(`cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}`),
+          ? new UsageError(`port ${port} on ${host} is already in use: stop what runs there or pick another with --port`)
+          : new UsageError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`),
       ),
     );
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+    server.listen(port, host, () => server.close(() => resolve()));
   });
 }
 

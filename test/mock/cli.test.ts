@@ -4,6 +4,7 @@
 // mock reports, and says "no credential" before sending anything; `coveton contract --write`
 // runs its write flows on real ids against the stateful mock and leaves nothing behind.
 import type { ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closedPort, runCli, startCli, useBuiltCli } from '../cli/helpers.js';
 import { useMock } from './support.js';
@@ -79,6 +80,12 @@ describe('coveton mock and coveton webhooks', () => {
     expect(forged.code).toBe(1);
     expect(forged.stderr).toContain('answered 400');
     expect(await received.next((l) => l.startsWith('✗ rejected'))).toContain('signature');
+    // listen reads a delivery up to 1 MiB: a bigger one is a 413, announced or not.
+    const huge = await fetch(`http://127.0.0.1:${hookPort}/`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    const chunked = await fetch(`http://127.0.0.1:${hookPort}/`, { method: 'POST', body: new Blob(['x'.repeat(2 * 1024 * 1024)]).stream(), duplex: 'half' } as RequestInit).catch((e: Error) => e);
+    expect(chunked instanceof Error ? 'reset' : String(chunked.status)).toMatch(/^(413|reset)$/);
+    expect(await received.next((l) => l.startsWith('✗ rejected: body over'))).toContain('1048576');
     expect(out.seen).toEqual([url]); // quiet by default: the URL and nothing else
 
     // The CLI in front of the mock: the violation the mock names, and no credential.
@@ -97,10 +104,32 @@ describe('coveton mock and coveton webhooks', () => {
     await new Promise((r) => server.once('exit', r));
     expect(server.exitCode).toBe(0);
   }, 40_000);
+
+  it('--host for containers: a non-loopback address prints a warning and accepts any Host; the processor secret is printed', async () => {
+    const port = await closedPort();
+    const server = startCli(['mock', '--port', String(port), '--host', '0.0.0.0', '--rate-limit', 'off', '--processor-secret', 'whsec_cli_processor']);
+    children.push(server);
+    let stderr = '';
+    server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const out = lines(server);
+    expect(await out.next(() => true)).toBe(`http://0.0.0.0:${port}`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`http://127.0.0.1:${port}/utils/authtest`, { headers: { host: `coveton-mock:${port}`, authorization: 'Bearer ak_test_container' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject).end();
+    });
+    expect(status).toBe(200);
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    expect(stderr).toContain('warning: listening on 0.0.0.0: the mock is reachable from other machines');
+    expect(stderr).toContain('verified with the processor secret whsec_cli_processor');
+  }, 30_000);
 });
 
 describe('coveton contract --write', () => {
-  it('creates, reads back, updates, lists and deletes on real ids, all conforming, and cleans up', async () => {
+  it('creates, reads back, updates, lists and deletes on real ids, checks the x- rules, all conforming, and cleans up', async () => {
     const key = 'ak_test_contractWriteFlows';
     const state = async () => (await (await fetch(`${mock().url}/__mock/state`)).json()) as Record<string, number>;
     const before = await state();
@@ -113,6 +142,9 @@ describe('coveton contract --write', () => {
       'POST createApiKey 201', 'GET getApiKey 200', 'PATCH updateApiKey 200', 'GET listApiKeys 200', 'DELETE deleteApiKey 204', 'GET getApiKey 404',
       'POST createTeam 201', 'DELETE deleteTeam 204', 'POST createDepartment 201', 'POST createRole 201', 'DELETE deleteRole 204',
       'POST registerDevice 201', 'DELETE deleteDevice 404', 'POST createChat 201', 'POST sendMessage 201', 'PATCH updateMessage 200', 'DELETE deleteMessage 404',
+      // The spec's rules: duplicates refused with their reason, a key without the scope refused
+      // everywhere, and the audit log holding what the flows did.
+      'POST createTeam 409', 'POST registerDevice 409', 'DELETE deleteTeam 403', 'PATCH updateOrganizationMember 403', 'POST acceptInvite 403', 'GET listAuditLogs 200',
     ]) expect(done).toContain(expected);
     expect(report.results.every((r) => r.outcome === 'conforms')).toBe(true);
     const after = await state();

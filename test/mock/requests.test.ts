@@ -8,26 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED, startMock } from '../../src/mock/index.js';
 import { bundledSpecPath } from '../../src/tools/spec-files.js';
+import { httpClient, type Json } from './http.js';
 import { ADA, useMock } from './support.js';
 
 // The seeds are dated June 2026: the mock's clock runs from then, so their `expiresAt` is ahead.
 const t0 = Date.now();
 const mock = useMock({ rateLimit: false, now: () => Date.parse('2026-06-20T16:00:00Z') + (Date.now() - t0) });
 
-type Json = Record<string, any>;
-async function call(method: string, path: string, init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(mock().url + path, {
-    method,
-    headers: {
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...init.headers,
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Json };
-}
+const { call } = httpClient(() => mock().url);
 
 describe('the seeds’ curl examples (002, 000), host changed to the mock', () => {
   it('are all accepted', async () => {
@@ -109,12 +97,13 @@ describe('contract violations and credentials', () => {
     expect(await reason(open.secret)).toBe('key_revoked');
   });
 
-  it('CORS: any origin, preflight answered, figures and request id exposed', async () => {
-    const pre = await fetch(`${mock().url}/api-keys`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, idempotency-key' } });
+  it('CORS: a loopback origin is answered, its preflight too, with the figures and request id exposed', async () => {
+    const origin = 'http://localhost:5173';
+    const pre = await fetch(`${mock().url}/api-keys`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, idempotency-key' } });
     expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
     expect(pre.headers.get('access-control-allow-headers')).toBe('authorization, idempotency-key');
-    const res = await fetch(`${mock().url}/utils/authtest`, { headers: { origin: 'https://app.example.com', authorization: 'Bearer ak_test_cors' } });
+    const res = await fetch(`${mock().url}/utils/authtest`, { headers: { origin, authorization: 'Bearer ak_test_cors' } });
     expect(res.headers.get('access-control-expose-headers')).toBe('X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id');
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
@@ -122,7 +111,7 @@ describe('contract violations and credentials', () => {
   it('POST /__mock/reset restores the seed', async () => {
     const token = (await call('POST', '/auth/login', { body: ADA })).body.accessToken;
     const team = await call('POST', '/teams', { token, body: { organizationId: SEED.organizationId, name: 'Ephemeral' } });
-    expect((await fetch(`${mock().url}/__mock/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await fetch(`${mock().url}/__mock/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(204);
     const again = (await call('POST', '/auth/login', { body: ADA })).body.accessToken;
     expect((await call('GET', `/teams/${team.body.id}`, { token: again })).status).toBe(404);
     expect((await call('GET', '/users/me', { token })).body.error.reason).toBe('token_invalid'); // tokens are state too

@@ -122,9 +122,10 @@ describe('the packed package', () => {
     expect(packed.files.filter((file) => file.endsWith('.map'))).toEqual([]);
     const size = statSync(packed.tarball).size;
     console.log(`tarball: ${(size / 1024).toFixed(1)} kB packed, ${packed.files.length} files`);
-    // The target is 300 kB (issue 16); today it is 272.2 kB, and the budget sits about 3% above.
-    // How it was reached, and what it is made of, is in docs/guides/package.md ("The tarball").
-    expect(size).toBeLessThan(280 * 1024);
+    // The target is 300 kB (issue 16); today it is 289.2 kB (the spec's rules and the mock that
+    // enforces them, issue 20, added 25 kB; minifying the mock and the CLI took 8 kB back), and the
+    // budget is the target. How it was reached, and what it is made of, is in docs/guides/package.md.
+    expect(size).toBeLessThan(300 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {

@@ -1,6 +1,7 @@
 // One reference page per operation or outbound event: what it does, the twelve samples behind
 // one switcher, the try-it console (operations only), the request and the responses.
 import { deref } from '../contract.mjs';
+import { rulesSections } from '../rules.mjs';
 import { API_KEY_PLACEHOLDER } from '../samples/http.mjs';
 import { sdkLine } from '../samples/typescript.mjs';
 import { schemaBody, schemaLink, typeLabel } from './schema.mjs';
@@ -114,6 +115,7 @@ export function operationPage(spec, entry, samples) {
     authLine(entry),
     entry.kind === 'operation' ? `${sdkLine(entry)} Operation id: \`${entry.operationId}\`.` : `Operation id: \`${entry.operationId}\`.`,
     '',
+    rulesSections(spec, entry),
     samplesSection(samples),
     '',
     entry.kind === 'event'

@@ -110,7 +110,8 @@ export async function contract(ctx: Context, opts: ContractOptions): Promise<voi
     results = await runAll(chosen, opts.concurrency, (p) => runProbe(client, p), (done) =>
       spinner.update(`Checking operations against ${safeUrl(target)} (${done}/${chosen.length})`),
     );
-    if (opts.write) results.push(...(await runWriteFlows(client)));
+    const withKey = (apiKey: string) => ctx.client({ baseUrl: prism.url, maxRetries: 0, timeout: opts.timeout, apiKey });
+    if (opts.write) results.push(...(await runWriteFlows(client, { withKey })));
   } finally {
     spinner.stop();
     await prism.stop();

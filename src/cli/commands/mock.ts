@@ -4,7 +4,7 @@
 // against the bundled spec. `--stateless` serves plain Prism on the spec's examples instead.
 import { InvalidArgumentError, Command, Option } from 'commander';
 import type { Server } from 'node:http';
-import { parseRateLimit, startMock, type RateLimitSetting } from '../../mock/index.js';
+import { isLoopback, parseRateLimit, startMock, type RateLimitSetting } from '../../mock/index.js';
 import { contextFrom, type Context } from '../context.js';
 import { CommandFailure, UsageError } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
@@ -31,22 +31,44 @@ function urlOption(value: string): string {
   return value;
 }
 
+/** Repeatable `--cors-origin`: an origin (`https://docs.example.com`) or `*`. */
+function originOption(value: string, previous: string[] = []): string[] {
+  if (value !== '*' && !/^https?:\/\/[^\s/]+$/.test(value)) throw new InvalidArgumentError('must be an origin such as https://app.example.com (scheme and host, no path), or *.');
+  return [...previous, value];
+}
+
+function timeOption(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('must be an RFC 3339 time such as 2026-06-20T16:00:00Z.');
+  return value;
+}
+
 const HELP = `
 The mock serves the API at the root (http://127.0.0.1:PORT/api-keys, no /v1) and starts with
 a user (ada@example.com, password a-strong-passphrase), an organization (org_7Qk2mP4x), a chat
-(chat_8f2a) and two devices. Sign in, or send any ak_test_ key. A request that breaks the spec
-gets the API's error envelope naming the violation; POST /__mock/reset restores the seed.
-Ctrl-C (or SIGTERM) stops it.
+(chat_8f2a) and two devices. Sign in, or send any ak_test_ key. It enforces who may do what
+from the spec (roles, visibility, invariants) and keeps the audit log. A request that breaks the
+spec gets the API's error envelope naming the violation.
+
+Control (loopback pages only; POSTs need Content-Type: application/json):
+  POST /__mock/reset restores the seed; GET|POST /__mock/clock reads or moves the clock
+  ({"advance": "16m"}, {"set": "2026-06-20T16:00:00Z"}, {"frozen": true}).
+Payment webhooks are verified with the processor secret printed on stderr at start (or
+--processor-secret); \`coveton webhooks trigger --provider\` sends one. Ctrl-C (or SIGTERM) stops it.
 
 Examples:
   $ coveton mock --port 4010
-  $ coveton mock --rate-limit 20/2 --seed ./fixtures/seed.json
+  $ coveton mock --rate-limit 20/2 --seed ./fixtures/seed.json --clock 2026-06-20T16:00:00Z
   $ coveton mock --webhook-url http://127.0.0.1:3000/coveton --webhook-secret whsec_test
+  $ coveton mock --host 0.0.0.0 --cors-origin https://docs.example.com   # in a container
   $ coveton mock --stateless --errors
   $ COVETON_BASE_URL=http://127.0.0.1:4010 COVETON_API_KEY=ak_test_anything coveton api-keys list`;
 
 interface MockOptions {
   port: number;
+  host: string;
+  corsOrigin?: string[];
+  clock?: string;
+  processorSecret?: string;
   stateless?: boolean;
   errors?: boolean;
   dynamic?: boolean;
@@ -77,12 +99,21 @@ async function stateful(opts: MockOptions, ctx: Context): Promise<void> {
   if (opts.dynamic) throw new UsageError('--dynamic applies to --stateless only: the stateful mock answers from its state');
   if (opts.webhookUrl && !opts.webhookSecret) throw new UsageError('--webhook-url needs --webhook-secret (or COVETON_WEBHOOK_SECRET) to sign the deliveries');
   resolvePrism();
-  await assertPortFree(opts.port);
+  await assertPortFree(opts.port, opts.host);
+  if (!isLoopback(opts.host)) {
+    ctx.out.warn(
+      `listening on ${opts.host}: the mock is reachable from other machines, and any Host is accepted. It holds invite and reset tokens and anyone who reaches it can reset it: use this in a container or a CI network only.`,
+    );
+  }
   let mock;
   try {
     mock = await startMock({
       port: opts.port,
+      host: opts.host,
       rateLimit: opts.rateLimit,
+      ...(opts.corsOrigin ? { corsOrigins: opts.corsOrigin } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.processorSecret ? { processorSecret: opts.processorSecret } : {}),
       ...(opts.seed ? { seed: opts.seed } : {}),
       webhooks: { url: opts.webhookUrl, secret: opts.webhookSecret },
       ...(opts.verbose ? { log: (line: string) => ctx.out.info(line) } : {}),
@@ -90,8 +121,11 @@ async function stateful(opts: MockOptions, ctx: Context): Promise<void> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (ctx.json) ctx.out.data({ url: mock.url, port: mock.port, stateful: true, startupMs: mock.startupMs });
-  else ctx.out.line(mock.url);
+  if (ctx.json) ctx.out.data({ url: mock.url, port: mock.port, stateful: true, startupMs: mock.startupMs, processorSecret: mock.processorSecret });
+  else {
+    ctx.out.line(mock.url);
+    ctx.out.info(`Payment webhooks (POST /webhooks/stripe, /paystack, /flutterwave) are verified with the processor secret ${mock.processorSecret}`);
+  }
   await untilStopped(() => mock.close());
 }
 
@@ -129,7 +163,11 @@ async function stateless(opts: MockOptions, ctx: Context): Promise<void> {
 export function mockCommand(): Command {
   return new Command('mock')
     .description('run a local, stateful Coveton API that checks every request and answer against the spec')
-    .addOption(new Option('-p, --port <port>', 'port on 127.0.0.1').default(4010).argParser(portNumber))
+    .addOption(new Option('-p, --port <port>', 'port to listen on').default(4010).argParser(portNumber))
+    .addOption(new Option('--host <address>', 'address to listen on; anything but loopback (e.g. 0.0.0.0 in a container) exposes the mock and prints a warning').default('127.0.0.1'))
+    .addOption(new Option('--cors-origin <origin>', 'also answer pages from this origin (repeatable; * for any): by default only loopback origins').argParser(originOption))
+    .addOption(new Option('--clock <time>', 'start the mock\'s clock at this RFC 3339 time (move it with POST /__mock/clock)').argParser(timeOption))
+    .addOption(new Option('--processor-secret <secret>', 'the secret payment webhook signatures are verified with (default: a new one, printed at start)').env('COVETON_PROCESSOR_SECRET'))
     .option('--seed <file>', 'JSON file of extra records to start with: { "<collection>": [ {...} ] }')
     .addOption(new Option('--rate-limit <limit>', 'requests per window, <requests>/<seconds>, or off').default(parseRateLimit('120/60'), '120/60').argParser(rateLimitOption))
     .addOption(new Option('--webhook-url <url>', 'POST signed events (message.created, api_key.revoked, ...) here').argParser(urlOption))

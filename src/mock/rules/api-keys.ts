@@ -1,33 +1,13 @@
 // API keys (seeds 001, 003, 004 as the API brief reconciles them): the secret is returned once,
-// `ak_live_` for production and `ak_test_` otherwise, `keyPrefix` is its head; `revoked` is final
-// (changing it is a 409); and the 403 reasons for scopes, environments and plans.
-import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
+// `ak_live_` for production and `ak_test_` otherwise, `keyPrefix` is its head. Who may create or
+// change a key, the scopes it may grant and the finality of `revoked` are the spec's x-access and
+// x-invariants (checks.ts: grantsHeldScopes, productionFromProduction, enterpriseForProduction).
+import { fillContext, isoNow, type Handler } from '../engine.js';
 import { fill, visible } from '../fill.js';
 import { base62 } from '../../tools/ids.js';
-import { conflict, forbidden, notFound } from '../reply.js';
-import { holds } from '../credentials.js';
-
-function checkGrant(call: Call, permissions: string[]): void {
-  const p = call.principal;
-  if (p?.kind !== 'key') return;
-  const missing = permissions.filter((scope) => !holds(p.permissions, scope));
-  if (missing.length > 0) throw forbidden('scope_grant_forbidden', `This key cannot grant scopes it does not hold: ${missing.join(', ')}.`);
-}
-
-function checkEnvironment(call: Call, env: MockEnv, environment: string): void {
-  if (environment !== 'production') return;
-  const p = call.principal;
-  if (p?.kind === 'key' && p.environment !== 'production') {
-    throw forbidden('environment_forbidden', `A ${p.environment} key cannot create a production key.`);
-  }
-  const org = p?.organizationId ? env.store.get('organizations', p.organizationId) : undefined;
-  if (org?.plan !== 'enterprise') throw forbidden('enterprise_required', 'Production keys over the API need the enterprise plan.');
-}
 
 const create: Handler = (call, env) => {
   const permissions: string[] = call.body.permissions ?? ['*'];
-  checkGrant(call, permissions);
-  checkEnvironment(call, env, call.body.environment);
   const secret = `${call.body.environment === 'production' ? 'ak_live_' : 'ak_test_'}${base62(32)}`;
   const row = fill(
     env.spec.operations.find((o) => o.id === 'getApiKey')!.successSchema,
@@ -41,7 +21,7 @@ const create: Handler = (call, env) => {
       keyPrefix: secret.slice(0, 16),
       _secret: secret,
       _createdBy: call.principal!.userId,
-      _organizationId: call.principal!.organizationId,
+      _organizationId: call.ctx.organizationId,
     },
     fillContext(env, call.principal),
   );
@@ -51,13 +31,8 @@ const create: Handler = (call, env) => {
 };
 
 const update: Handler = (call, env) => {
-  const row = env.store.get('api-keys', call.params.id!);
-  if (!row) throw notFound('API key', call.params.id!);
+  const row = call.ctx.target!;
   const { reason, ...changes } = call.body as Record<string, any>;
-  if (changes.status !== undefined && row.status === 'revoked') {
-    throw conflict(`API key ${row.id} is revoked, which is final: it cannot become ${changes.status}. Create a new key.`);
-  }
-  if (changes.permissions) checkGrant(call, changes.permissions);
   const revoking = changes.status === 'revoked' && row.status !== 'revoked';
   Object.assign(row, changes);
   if (changes.status !== undefined) row.statusReason = reason ?? null;

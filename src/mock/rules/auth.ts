@@ -3,8 +3,9 @@
 // family, and `/auth/me`, `/users/me` answer for the token's user.
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
 import { fill, visible } from '../fill.js';
-import { conflict, MockHttpError, notFound, unauthorized } from '../reply.js';
-import { itemSchema, mine } from '../resources.js';
+import { visibleRows } from '../access.js';
+import { unauthorized } from '../reply.js';
+import { itemSchema } from '../resources.js';
 import { base62, newId } from '../../tools/ids.js';
 
 function openSession(userId: string, call: Call, env: MockEnv) {
@@ -31,7 +32,6 @@ function userOf(env: MockEnv, userId: string) {
 
 const register: Handler = (call, env) => {
   const email = String(call.body.email).toLowerCase();
-  if (env.store.find('users', (u) => u.email === email)) throw conflict(`An account with ${email} already exists.`);
   const now = isoNow(env);
   const user = fill(
     itemSchema(env.spec, 'users'),
@@ -44,8 +44,8 @@ const register: Handler = (call, env) => {
 
 const login: Handler = (call, env) => {
   const email = String(call.body.email).toLowerCase();
-  const user = env.store.find('users', (u) => u.email === email);
-  if (!user || user._password !== call.body.password) throw unauthorized('invalid_credentials', 'Wrong email or password.');
+  // x-invariants (passwordMatches) refused a wrong email or password.
+  const user = env.store.find('users', (u) => u.email === email)!;
   return { status: 200, body: { ...openSession(user.id, call, env), user: visible(user) } };
 };
 
@@ -57,9 +57,10 @@ const refresh: Handler = (call, env) => {
   return { status: 200, body: { accessToken, refreshToken, tokenType, expiresIn } };
 };
 
+// An unknown token, or the token of a session already ended, was refused by x-invariants: a
+// second logout is a 401, as the contract says.
 const logout: Handler = (call, env) => {
-  const family = env.tokens.familyOf(call.body.refreshToken);
-  if (!family) throw unauthorized('token_invalid', 'Unknown refresh token.');
+  const family = env.tokens.familyOf(call.body.refreshToken)!;
   env.tokens.revokeFamily(family);
   env.store.remove('sessions', family);
   return { status: 204 };
@@ -69,32 +70,29 @@ const me: Handler = (call, env) => ({ status: 200, body: visible(userOf(env, cal
 
 const updateMe: Handler = (call, env) => {
   const user = userOf(env, call.principal!.userId);
-  if (call.body.handle && env.store.find('users', (u) => u.handle === call.body.handle && u.id !== user.id)) {
-    throw conflict(`The handle ${call.body.handle} is taken.`);
-  }
   Object.assign(user, call.body, { updatedAt: isoNow(env) });
   return { status: 200, body: visible(user) };
 };
 
+// A handle matches by prefix, an email only in full, so addresses cannot be enumerated (the spec's searchUsers).
 const searchUsers: Handler = (call, env) => {
   const q = String(call.query.q ?? '').toLowerCase();
   const found = env.store
     .all('users')
-    .filter((u) => [u.email, u.displayName, u.handle].some((v) => typeof v === 'string' && v.toLowerCase().includes(q)))
+    .filter((u) => (typeof u.handle === 'string' && u.handle.toLowerCase().startsWith(q)) || u.email === q)
     .slice(0, Number(call.query.limit ?? 50))
     .map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
   return { status: 200, body: found };
 };
 
 const listSessions: Handler = (call, env) => {
-  const rows = mine(env.store.all('sessions'), call, env).filter((s) => !env.tokens.isRevoked(s.id));
+  const rows = visibleRows(call, env, call.rules.access, env.store.all('sessions')).filter((s) => !env.tokens.isRevoked(s.id));
   const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
   return { status: 200, body: rows.slice(0, Number(call.query.limit ?? 50)).map((s) => visible({ ...s, current: s.id === sessionId })) };
 };
 
 const revokeSession: Handler = (call, env) => {
-  const row = env.store.get('sessions', call.params.id!);
-  if (!row || !mine([row], call, env).length) throw notFound('session', call.params.id!);
+  const row = call.ctx.target!;
   env.tokens.revokeFamily(row.id);
   env.store.remove('sessions', row.id);
   env.emit('session.revoked', call.principal?.organizationId ?? null, visible({ ...row, current: false }));
@@ -102,7 +100,6 @@ const revokeSession: Handler = (call, env) => {
 };
 
 const completeOAuth: Handler = (call, env) => {
-  if (!call.query.code || !call.query.state) throw unauthorized('oauth_failed', 'The OAuth callback needs `code` and `state`.');
   const user = userOf(env, env.store.all('users').at(-1)!.id);
   return { status: 200, body: { ...openSession(user.id, call, env), user: visible(user) } };
 };
@@ -121,10 +118,8 @@ const forgotPassword: Handler = (call, env) => {
 };
 
 const resetPassword: Handler = (call, env) => {
-  const entry = env.store.get('_reset-tokens', call.body.token);
-  if (!entry || entry.expiresAt <= env.now()) {
-    throw new MockHttpError(422, 'The reset token is unknown, used or expired: ask for a new one.', { details: [{ path: 'token', message: 'is unknown, used or expired' }] });
-  }
+  // x-invariants (resetTokenValid) refused an unknown, used or expired token.
+  const entry = env.store.get('_reset-tokens', call.body.token)!;
   env.store.remove('_reset-tokens', call.body.token);
   const user = env.store.get('users', entry.userId);
   if (user) Object.assign(user, { _password: call.body.password, updatedAt: isoNow(env) });

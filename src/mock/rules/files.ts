@@ -1,9 +1,13 @@
 // Files (API brief, "files"): presign records the file and returns an upload URL on the mock's
-// own origin; the download URL works once the bytes have been PUT. See storage.ts.
-import type { Handler } from '../engine.js';
+// own origin; the download URL works once the bytes have been PUT, for whoever x-access lets see
+// the file. See storage.ts.
+import type { Call, Handler, MockEnv } from '../engine.js';
 import { newId } from '../../tools/ids.js';
 import { notFound } from '../reply.js';
 import { DOWNLOAD_URL_SECONDS, UPLOAD_URL_SECONDS } from '../storage.js';
+
+/** Storage URLs point where the client reached the mock (its Host, checked by cors.ts), so they work from a container too. */
+const originOf = (call: Call, env: MockEnv) => (call.headers.host ? `http://${call.headers.host}` : env.origin());
 
 const presign: Handler = (call, env) => {
   const fileId = newId('file_');
@@ -13,7 +17,7 @@ const presign: Handler = (call, env) => {
     status: 201,
     body: {
       fileId,
-      uploadUrl: env.origin() + env.storage.grant(fileId, 'upload', UPLOAD_URL_SECONDS),
+      uploadUrl: originOf(call, env) + env.storage.grant(fileId, 'upload', UPLOAD_URL_SECONDS),
       method: 'PUT',
       headers: { 'Content-Type': contentType, 'Content-Length': String(size) },
       expiresIn: UPLOAD_URL_SECONDS,
@@ -22,13 +26,15 @@ const presign: Handler = (call, env) => {
 };
 
 const download: Handler = (call, env) => {
-  const file = env.store.get('files', call.params.id!);
-  if (!file || !env.storage.has(file.id)) throw notFound('uploaded file', call.params.id!);
+  // x-access found the file and checked that the caller may see it (its uploader, or a
+  // participant of a chat with a message that references it); its bytes must be there too.
+  const file = call.ctx.target!;
+  if (!env.storage.has(file.id)) throw notFound('uploaded file', call.params.id!);
   return {
     status: 200,
     body: {
       fileId: file.id,
-      url: env.origin() + env.storage.grant(file.id, 'download', DOWNLOAD_URL_SECONDS),
+      url: originOf(call, env) + env.storage.grant(file.id, 'download', DOWNLOAD_URL_SECONDS),
       expiresIn: DOWNLOAD_URL_SECONDS,
       size: file.size,
       contentType: file.contentType,

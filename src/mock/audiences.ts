@@ -1,0 +1,73 @@
+// Who may see a record (`visibleTo` in the spec's rules): the one place that decides it, for the
+// target of a request, the ids it references and the rows a list returns. A record the caller
+// may not see is answered exactly like a missing one (API brief: another organization's
+// resource is a 404, never a 403).
+import type { Call, MockEnv } from './engine.js';
+import type { Audience } from './rules.js';
+import type { Row } from './state.js';
+
+/** The organization a record belongs to (an organization belongs to itself). */
+export function organizationOf(collection: string, row: Row): string | undefined {
+  if (collection === 'organizations') return row.id;
+  const org = row.organizationId ?? row._organizationId;
+  return typeof org === 'string' ? org : undefined;
+}
+
+/** The caller's base role in an organization, for an active member; undefined otherwise. */
+export function roleIn(env: MockEnv, organizationId: string | undefined, userId: string | undefined): string | undefined {
+  if (!organizationId || !userId) return undefined;
+  return env.store.find('members', (m) => m.organizationId === organizationId && m.userId === userId && m.status === 'active')?.role;
+}
+
+/** Whether the caller acts in the organization: an active member, or one of its API keys. */
+export function inOrganization(call: Call, env: MockEnv, organizationId: string | undefined): boolean {
+  const p = call.principal;
+  if (!p || !organizationId) return false;
+  if (p.kind === 'key') return p.organizationId === organizationId;
+  return roleIn(env, organizationId, p.userId) !== undefined;
+}
+
+/** Every organization the caller is an active member of (an API key: its own). */
+export function organizationsOf(call: Call, env: MockEnv): string[] {
+  const p = call.principal;
+  if (!p) return [];
+  if (p.kind === 'key') return p.organizationId ? [p.organizationId] : [];
+  return env.store.all('members').filter((m) => m.userId === p.userId && m.status === 'active').map((m) => m.organizationId as string);
+}
+
+const ownerOf = (row: Row) => row._userId ?? row.userId;
+
+function participates(env: MockEnv, chat: Row | undefined, userId: string | undefined): boolean {
+  return Boolean(chat && userId && (chat.participants as Row[]).some((p) => p.userId === userId));
+}
+
+function sees(audience: Audience, collection: string, row: Row, call: Call, env: MockEnv): boolean {
+  const userId = call.principal?.userId;
+  switch (audience) {
+    case 'anyone':
+      return call.principal !== undefined;
+    case 'members':
+      return inOrganization(call, env, organizationOf(collection, row));
+    case 'owner':
+      return userId !== undefined && ownerOf(row) === userId;
+    case 'participants':
+      return participates(env, collection === 'chats' ? row : env.store.get('chats', row.chatId), userId);
+    case 'recipients':
+      return (
+        (userId !== undefined && ownerOf(row) === userId) ||
+        env.store.all('messages').some((m) => (m.fileIds as string[] | undefined)?.includes(row.id) && participates(env, env.store.get('chats', m.chatId), userId))
+      );
+  }
+}
+
+/** Whether the caller may see `row` of `collection` under any of `audiences`. */
+export function canSee(call: Call, env: MockEnv, collection: string, row: Row, audiences: Audience[]): boolean {
+  return audiences.some((a) => sees(a, collection, row, call, env));
+}
+
+/** Whether a record's time field (an `expiresAt`) is in the past on the mock's clock. */
+export function expired(row: Row, field: string | undefined, now: number): boolean {
+  if (!field) return false;
+  const at = row[field];
+  return typeof at === 'string' && Date.parse(at) <= now;
+}

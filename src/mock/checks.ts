@@ -1,0 +1,86 @@
+// The rules the spec names by `check:` (in `x-access.require` and `x-invariants`): each one a
+// question about the request and the state, answered true when the request may go on. The spec
+// says when each applies and what it answers; the mock refuses to start when the spec names a
+// check missing here (rules.ts), so the two cannot drift apart.
+import { roleIn } from './audiences.js';
+import { holds } from './credentials.js';
+import type { AccessContext, Call, MockEnv } from './engine.js';
+import type { Row } from './state.js';
+
+type Check = (call: Call, env: MockEnv, ctx: AccessContext) => boolean;
+
+const body = (call: Call) => (call.body ?? {}) as Record<string, any>;
+const userOf = (env: MockEnv, call: Call) => (call.principal ? env.store.get('users', call.principal.userId) : undefined);
+
+const CHECKS: Record<string, Check> = {
+  // Sign-in and sessions (seed 002, "Authentication").
+  passwordMatches: (call, env) => {
+    const user = env.store.find('users', (u) => u.email === String(body(call).email).toLowerCase());
+    return user !== undefined && user._password === body(call).password;
+  },
+  refreshTokenKnown: (call, env) => env.tokens.familyOf(body(call).refreshToken) !== undefined,
+  sessionLive: (call, env) => !env.tokens.isRevoked(env.tokens.familyOf(body(call).refreshToken) ?? ''),
+  // A spent refresh token presented again is taken as theft: the whole family is revoked.
+  refreshTokenUnused: (call, env) => {
+    if (!env.tokens.isSpent(body(call).refreshToken)) return true;
+    env.tokens.revokeFamily(env.tokens.familyOf(body(call).refreshToken)!);
+    return false;
+  },
+  resetTokenValid: (call, env) => {
+    const entry = env.store.get('_reset-tokens', String(body(call).token));
+    return entry !== undefined && entry.expiresAt > env.now();
+  },
+  oauthCallback: (call) => typeof call.query.code === 'string' && typeof call.query.state === 'string',
+
+  // API keys (API brief, "API keys").
+  grantsHeldScopes: (call) => {
+    const p = call.principal;
+    const wanted = body(call).permissions as string[] | undefined;
+    return p?.kind !== 'key' || wanted === undefined || wanted.every((scope) => holds(p.permissions, scope));
+  },
+  productionFromProduction: (call) => body(call).environment !== 'production' || call.principal?.kind !== 'key' || call.principal.environment === 'production',
+  enterpriseForProduction: (call, env, ctx) => body(call).environment !== 'production' || env.store.get('organizations', ctx.organizationId ?? '')?.plan === 'enterprise',
+
+  // Organizations.
+  ownerChangesByOwner: (call, env, ctx) => {
+    const p = call.principal;
+    if (p?.kind !== 'user') return true;
+    const touchesOwner = body(call).role === 'owner' || ctx.target?.role === 'owner';
+    return !touchesOwner || roleIn(env, ctx.organizationId, p.userId) === 'owner';
+  },
+  keepsAnOwner: (call, env, ctx) => {
+    const member = ctx.target;
+    if (!member || member.role !== 'owner' || member.status !== 'active') return true;
+    const demoted = (body(call).role !== undefined && body(call).role !== 'owner') || body(call).status === 'suspended';
+    if (!demoted) return true;
+    return env.store.all('members').some((m) => m.id !== member.id && m.organizationId === member.organizationId && m.role === 'owner' && m.status === 'active');
+  },
+  signedInAsInvitee: (call, env, ctx) => String(userOf(env, call)?.email ?? '').toLowerCase() === String(ctx.target?.email ?? '').toLowerCase(),
+
+  // Chats and messages.
+  directChatShape: (call) => {
+    const b = body(call);
+    if (b.type !== 'direct') return true;
+    const others = (b.participantIds as string[]).filter((id) => id !== call.principal?.userId);
+    return others.length === 1 && b.name === undefined;
+  },
+  noSecondDirectChat: (call, env) => {
+    const b = body(call);
+    if (b.type !== 'direct') return true;
+    const pair = new Set([call.principal?.userId, ...(b.participantIds as string[])]);
+    return !env.store.all('chats').some((c) => c.type === 'direct' && c.participants.length === pair.size && (c.participants as Row[]).every((p) => pair.has(p.userId)));
+  },
+  expiresInFuture: (call, env) => body(call).expiresAt === undefined || Date.parse(body(call).expiresAt) > env.now(),
+
+  // Billing.
+  changesPlan: (call, env, ctx) => {
+    const sub = env.store.find('subscriptions', (s) => s.organizationId === ctx.organizationId);
+    return !sub || sub.plan !== body(call).plan || !['active', 'trialing'].includes(sub.status);
+  },
+};
+
+export const CHECK_NAMES: ReadonlySet<string> = new Set(Object.keys(CHECKS));
+
+export function runCheck(name: string, call: Call, env: MockEnv, ctx: AccessContext): boolean {
+  return CHECKS[name]!(call, env, ctx);
+}

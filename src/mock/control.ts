@@ -1,0 +1,62 @@
+// The mock's control endpoints under `/__mock/`, outside the API: for CI jobs in any language.
+// Reads are GETs; what changes the mock (reset, the clock) is a POST that cors.ts only lets
+// through with a JSON content type or an `X-Coveton-Mock` header.
+import { parseDuration, parseTime, type Clock } from './clock.js';
+import { errorReply, type Reply } from './reply.js';
+
+export interface ControlState {
+  clock: Clock;
+  reset(): void;
+  events: unknown[];
+  outbox: unknown[];
+  violations: unknown[];
+  counts(): Record<string, number>;
+  processorSecret: string;
+}
+
+const bad = (message: string, id: string) => errorReply(400, message, id, { details: [{ path: 'body', message }] });
+
+/** `POST /__mock/clock` with `{ "set": time }`, `{ "advance": duration }` and/or `{ "frozen": bool }`. */
+function moveClock(clock: Clock, body: unknown, id: string): Reply {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(b).some((k) => !['set', 'advance', 'frozen'].includes(k))) {
+    return bad('Send { "set": "2026-06-20T16:00:00Z" }, { "advance": "16m" } (or seconds), and/or { "frozen": true }.', id);
+  }
+  if (b.set !== undefined) {
+    const at = parseTime(b.set);
+    if (at === undefined) return bad('"set" must be an RFC 3339 time such as "2026-06-20T16:00:00Z", or milliseconds since the epoch.', id);
+    clock.set(at);
+  }
+  if (b.advance !== undefined) {
+    const by = parseDuration(b.advance);
+    if (by === undefined) return bad('"advance" must be seconds (960) or a duration such as "16m", "2h", "1d", "500ms".', id);
+    clock.advance(by);
+  }
+  if (b.frozen !== undefined) {
+    if (typeof b.frozen !== 'boolean') return bad('"frozen" must be true or false.', id);
+    clock.freeze(b.frozen);
+  }
+  return { status: 200, body: clock.state() };
+}
+
+export function controlAnswer(state: ControlState, method: string, path: string, body: unknown, id: string): Reply {
+  if (method === 'POST' && path === '/reset') {
+    state.reset();
+    return { status: 204 };
+  }
+  if (path === '/clock' && method === 'POST') return moveClock(state.clock, body, id);
+  if (method === 'GET') {
+    const reads: Record<string, () => unknown> = {
+      '/health': () => ({ ok: true }),
+      '/clock': () => state.clock.state(),
+      '/events': () => state.events,
+      '/outbox': () => state.outbox,
+      '/violations': () => state.violations,
+      '/state': () => state.counts(),
+      '/processor': () => ({ secret: state.processorSecret, providers: ['stripe', 'paystack', 'flutterwave'] }),
+    };
+    const read = reads[path];
+    if (read) return { status: 200, body: read() };
+  }
+  return errorReply(404, `No mock control endpoint ${method} /__mock${path} (GET health, clock, events, outbox, violations, state, processor; POST reset, clock).`, id);
+}
