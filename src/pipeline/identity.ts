@@ -3,14 +3,15 @@
 // refuse late and a raw socket would send).
 import { CovetonInputError } from '../errors/base.js';
 import type { ResolvedOptions } from '../options.js';
+import { isBrowserPage } from '../util/runtime.js';
 import { VERSION } from '../version.js';
-
-const isBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
 
 /** Adds the SDK's identity and the configured headers, without overriding per-call ones. */
 export function identity(options: ResolvedOptions): (headers: Record<string, string>) => void {
   const agent = `${options.userAgent ? `${options.userAgent} ` : ''}coveton-sdk-ts/${VERSION}`;
   const extra = Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value] as const);
+  // Browsers refuse to let a page set User-Agent.
+  const isBrowser = isBrowserPage();
   return (headers) => {
     for (const [name, value] of extra) if (!(name in headers)) headers[name] = value;
     if (!isBrowser) headers['user-agent'] = agent;
