@@ -2,11 +2,11 @@
 // into generated/resources.ts, bound into methods, and `invoke`, which turns one method call
 // into one pipeline call and the answer into the data the spec promises.
 import { CovetonError, CovetonInputError } from '../errors/base.js';
-import { UnexpectedResponseError } from '../errors/transport.js';
 import { lowerCaseHeaders } from '../transport/outgoing.js';
 import { decodeOperation } from './operations.js';
 import { PagePromise } from './pagination.js';
-import type { Answer, Call, Pipeline } from '../pipeline/index.js';
+import type { Call, Pipeline } from '../pipeline/index.js';
+import { decodeJson } from '../pipeline/decode.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
 import { toJson } from '../util/validate.js';
@@ -89,24 +89,6 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
   return resources;
 }
 
-/** The success body as the spec promises it, or a typed error naming the operation. */
-function decode(op: OperationSpec, where: string, { reply, text }: Answer): unknown {
-  if (op.returns === 'nothing') return undefined;
-  const name = `${where} (${op.method} ${op.path})`;
-  if (!text) throw new UnexpectedResponseError(name, reply.status, 'an empty body');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new CovetonError(`${name} answered ${reply.status} with a body that is not JSON.`, { cause: error });
-  }
-  if (op.returns === 'array' && !Array.isArray(data)) throw new UnexpectedResponseError(name, reply.status, `${data === null ? 'null' : typeof data} where a list belongs`);
-  if (op.returns === 'object' && (typeof data !== 'object' || data === null || Array.isArray(data))) {
-    throw new UnexpectedResponseError(name, reply.status, `${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data} where an object belongs`);
-  }
-  return data;
-}
-
 /**
  * Stripe's rule: one key per call for an idempotent operation, unless the caller gave one (in
  * the headers or as `key`); every attempt re-sends it.
@@ -143,6 +125,6 @@ export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
       }
       if (answer.reply.status >= 300 && answer.reply.status < 400) return { location: answer.reply.headers.get('location') ?? '' };
     }
-    return decode(op, where, answer);
+    return op.returns === 'nothing' ? undefined : decodeJson(answer.text, answer.reply.status, `${where} (${op.method} ${op.path})`, op.returns);
   };
 }

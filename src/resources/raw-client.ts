@@ -6,10 +6,10 @@
 import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../../generated/resources.js';
 import { CovetonInputError } from '../errors/base.js';
-import { UnexpectedResponseError } from '../errors/transport.js';
 import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from '../transport/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from '../pipeline/index.js';
+import { decodeJson } from '../pipeline/decode.js';
 import { addIdempotencyKey, checkPathParam, operationCall } from './bind.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
@@ -63,11 +63,7 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     // The pipeline parsed an error body once: JSON, or the text as is (as openapi-fetch does).
     if (!ok) return { error: answer.errorBody, response };
     if (init.parseAs === 'text') return { data: text, response };
-    try {
-      return { data: JSON.parse(text), response };
-    } catch {
-      throw new UnexpectedResponseError(`${verb} ${template}`, reply.status, 'a body that is not JSON');
-    }
+    return { data: decodeJson(text, reply.status, `${verb} ${template}`, 'value'), response };
   };
 
   return { GET: method('GET'), PUT: method('PUT'), POST: method('POST'), DELETE: method('DELETE'), PATCH: method('PATCH') } as unknown as RawClient;
