@@ -108,17 +108,17 @@ export class ValidationError extends APIError {
   }
 }
 
-/** 429 `RATE_LIMITED`: `retryAfter` (seconds) says how long to wait; `rateLimit` has the figures. */
+/** 429 `RATE_LIMITED`: `retryAfterMs` says how long to wait; `rateLimit` has the figures. */
 export class RateLimitedError extends APIError {
   override name = 'RateLimitedError';
-  /** Seconds the server asked to wait, when it said. */
-  readonly retryAfter: number | undefined;
+  /** Milliseconds the server asked to wait (`Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
   constructor(init: APIErrorInit) {
     super(init);
-    this.retryAfter = init.retryAfterMs === undefined ? undefined : init.retryAfterMs / 1000;
+    this.retryAfterMs = init.retryAfterMs;
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfter: this.retryAfter };
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
 

@@ -54,7 +54,7 @@ export async function run(baseUrl: string): Promise<Record<string, unknown>> {
   const key = await coveton.apiKeys.get('key_ok');
   report.get = { id: key.id, name: key.name };
   const figures = coveton.rateLimit;
-  report.rateLimit = figures && { limit: figures.limit, remaining: figures.remaining, resetAt: figures.resetAt.getTime() / 1000 };
+  report.rateLimit = figures && { limit: figures.limit, remaining: figures.remaining, resetAt: figures.resetAt / 1000 };
 
   // 503, then 200: retried once.
   const retried = await coveton.apiKeys.get('key_retry');

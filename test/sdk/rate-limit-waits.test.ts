@@ -28,7 +28,7 @@ describe('waits taken from responses', () => {
     const started = Date.now();
     const error = await coveton.apiKeys.get('key_1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAfter).toBeGreaterThan(9 * 3600);
+    expect((error as RateLimitedError).retryAfterMs).toBeGreaterThan(9 * 3600_000);
     expect(Date.now() - started).toBeLessThan(500);
     expect(server.requests).toHaveLength(1);
   });

@@ -104,7 +104,7 @@ describe('retries', () => {
     await coveton.apiKeys.get('key_1');
     expect(events.map((e) => e.delay)).toEqual([1000]);
     expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(990);
-    expect((events[0]!.cause as RateLimitedError).retryAfter).toBe(1);
+    expect((events[0]!.cause as RateLimitedError).retryAfterMs).toBe(1000);
   });
 
   it('fails at once with RateLimitedError when Retry-After is longer than what is left of the deadline', async () => {
@@ -113,7 +113,7 @@ describe('retries', () => {
     const started = Date.now();
     const error = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as RateLimitedError;
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect(error.retryAfter).toBe(30);
+    expect(error.retryAfterMs).toBe(30_000);
     expect(error.rateLimit).toMatchObject({ limit: 120, remaining: 119 });
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(server.requests).toHaveLength(1);
