@@ -47,7 +47,7 @@ export async function run(baseUrl: string): Promise<Record<string, unknown>> {
     dangerouslyAllowBrowser: true, // a test page used by its owner only
     logLevel: 'off',
     backoff: { initialDelay: 1, maxDelay: 5, jitter: 0 },
-    onRetry: ({ attempt }) => retries.push(attempt),
+    hooks: { onRetry: ({ attempt }) => void retries.push(attempt) },
   });
 
   // A GET whose answer carries rate-limit headers.

@@ -26,7 +26,7 @@ describe('retry waits under fake timers', () => {
       baseUrl: 'https://api.test',
       logLevel: 'off',
       backoff: { jitter: 0 },
-      onRetry: (e) => events.push(e),
+      hooks: { onRetry: (e) => void events.push(e) },
       fetch: async () => {
         times.push(Date.now());
         return times.length < 3 ? reply(500) : reply(200);
@@ -66,7 +66,7 @@ describe('retry waits under fake timers', () => {
       baseUrl: 'https://api.test',
       logLevel: 'off',
       backoff: { jitter: 0 },
-      onRetry: (e) => events.push(e),
+      hooks: { onRetry: (e) => void events.push(e) },
       fetch: async () => (++n === 1 ? reply(503, { 'Retry-After': 'soon-ish' }) : reply(200)),
     });
     const call = coveton.apiKeys.get('key_1');

@@ -17,7 +17,7 @@ describe('retries', () => {
         i < 2 ? apiError(res, status, CODES[status]!, 'transient', {}, status === 429 ? { 'Retry-After': '0' } : {}) : json(res, 200, apiKeyRecord),
       );
       const events: RetryEvent[] = [];
-      const coveton = testClient(server.url, { onRetry: (e) => events.push(e) });
+      const coveton = testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } });
       await expect(coveton.apiKeys.get('key_01HZX3K8W2Q9')).resolves.toMatchObject({ id: 'key_01HZX3K8W2Q9' });
       expect(server.requests).toHaveLength(3);
       expect(events.map((e) => [e.attempt, e.cause.constructor.name])).toEqual([
@@ -40,7 +40,7 @@ describe('retries', () => {
   it('retries a connection reset, and re-sends the body intact', async () => {
     server = await startFaultServer((req, res, i) => (i === 0 ? drop(res) : json(res, 201, { ...apiKeyRecord, secret: 'ak_test_x' })));
     const events: RetryEvent[] = [];
-    const coveton = testClient(server.url, { onRetry: (e) => events.push(e) });
+    const coveton = testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } });
     await coveton.apiKeys.create({ ...apiKeyBody, description: 'ünïcødé ✓' });
     expect(server.requests).toHaveLength(2);
     expect(server.requests[1]!.body).toBe(server.requests[0]!.body);
@@ -100,7 +100,7 @@ describe('retries', () => {
       i === 0 ? apiError(res, 429, 'RATE_LIMITED', 'slow down', {}, { 'Retry-After': '1' }) : json(res, 200, apiKeyRecord),
     );
     const events: RetryEvent[] = [];
-    const coveton = testClient(server.url, { onRetry: (e) => events.push(e) });
+    const coveton = testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } });
     await coveton.apiKeys.get('key_1');
     expect(events.map((e) => e.delay)).toEqual([1000]);
     expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(990);

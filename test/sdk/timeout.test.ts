@@ -15,7 +15,7 @@ describe('timeouts and aborts', () => {
       json(res, 200, apiKeyRecord);
     });
     const events: RetryEvent[] = [];
-    const coveton = testClient(server.url, { timeout: 100, onRetry: (e) => events.push(e) });
+    const coveton = testClient(server.url, { timeout: 100, hooks: { onRetry: (e) => void events.push(e) } });
     await expect(coveton.apiKeys.get('key_1')).resolves.toMatchObject({ id: apiKeyRecord.id });
     expect(server.requests).toHaveLength(2);
     expect(events[0]!.cause).toBeInstanceOf(APITimeoutError);
