@@ -56,18 +56,6 @@ export class APIError extends CovetonError {
     this.reason = init.reason;
     this.body = init.body;
   }
-
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      code: this.code,
-      requestId: this.requestId,
-      endpoint: this.endpoint,
-      reason: this.reason,
-      rateLimit: this.rateLimit,
-    };
-  }
 }
 
 /** 400 `BAD_REQUEST`: malformed request or unsupported parameters. */

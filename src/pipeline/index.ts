@@ -130,7 +130,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         deadlineLeft: deadline - (Date.now() - started),
       });
       const next = decide(policy, state);
-      if (line) logger.debug('attempt', { ...line, decision: next.do, ...('delay' in next ? { delay: next.delay } : {}), ...('why' in next ? { why: next.why } : {}) });
+      if (line) logger.debug('attempt', { ...line, decision: next.do, delay: (next as { delay?: number }).delay, why: (next as { why?: string }).why });
       if (next.do === 'stop') {
         if (answer && call.returnErrors) return answer;
         throw failure(failed, call.endpoint, secretsOf(parts, call));
