@@ -2,18 +2,15 @@
 // declares its secrets. A new scheme is one object: the HMAC request signing below lives in this
 // file only, and the SDK signs, redacts and keeps it off storage requests without a change.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiKeyAuth, bearerAuth, CovetonInputError, type Authenticator, type AuthRequest } from '../../src/index.js';
-import { apiError, json, startFaultServer, type FaultServer, type Recorded } from '../support/fault-server.js';
+import { apiError, type FaultServer, json, type Recorded, serverFixture } from '../support/fault-server.js';
 import { startFilesServer } from '../support/files-server.js';
 import { apiKeyBody, apiKeyRecord, createCoveton, testClient } from '../support/client.js';
 import type { Logger } from '../../src/public/logger.js';
 
+const { serve, track } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 // ---- The new scheme: HMAC-SHA256 over method, path and query, timestamp and body digest. ----
 const SIGNING_SECRET = 'whsk_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -46,7 +43,7 @@ function verified(req: Recorded): boolean {
 
 describe('a request-signing scheme added in one file', () => {
   it('the server sees a correct signature over method, path, query and body, and no other credential', async () => {
-    server = await startFaultServer((req, res) => (verified(req) ? json(res, req.method === 'POST' ? 201 : 200, req.method === 'GET' && req.path.startsWith('/api-keys?') ? [] : apiKeyRecord) : apiError(res, 401, 'UNAUTHORIZED', 'bad signature')));
+    server = await serve((req, res) => (verified(req) ? json(res, req.method === 'POST' ? 201 : 200, req.method === 'GET' && req.path.startsWith('/api-keys?') ? [] : apiKeyRecord) : apiError(res, 401, 'UNAUTHORIZED', 'bad signature')));
     const coveton = createCoveton({ baseUrl: server.url, logLevel: 'off', auth: hmacAuth('kid_1', SIGNING_SECRET) });
     await coveton.apiKeys.create({ ...apiKeyBody, description: 'ünïcødé' });
     await coveton.apiKeys.list({ status: 'active', limit: 5 });
@@ -63,7 +60,7 @@ describe('a request-signing scheme added in one file', () => {
   });
 
   it('its secret never appears in an error, its toJSON, or a log line, even when the server echoes it', async () => {
-    server = await startFaultServer((req, res) =>
+    server = await serve((req, res) =>
       apiError(res, 400, 'BAD_REQUEST', `signature computed with ${SIGNING_SECRET} did not match`, { details: [{ path: 'sig', message: SIGNING_SECRET }] }, { 'X-Request-Id': `req_${SIGNING_SECRET}` }),
     );
     const lines: string[] = [];
@@ -80,7 +77,7 @@ describe('a request-signing scheme added in one file', () => {
 
   it('presigned storage requests never get the signature; the presign does', async () => {
     const files = await startFilesServer();
-    server = files.server;
+    server = track(files.server);
     const coveton = createCoveton({ baseUrl: server.url, logLevel: 'off', auth: hmacAuth('kid_1', SIGNING_SECRET) });
     const { fileId } = await coveton.files.upload(new Uint8Array([1, 2, 3]), { filename: 'a.enc', contentType: 'application/octet-stream' });
     await coveton.files.download(fileId);
@@ -93,7 +90,7 @@ describe('a request-signing scheme added in one file', () => {
 
 describe('the built-in authenticators', () => {
   it('apiKeyAuth as X-API-Key, bearerAuth read per request; a caller\'s own Authorization header goes as given', async () => {
-    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    server = await serve((req, res) => json(res, 200, apiKeyRecord));
     await createCoveton({ baseUrl: server.url, logLevel: 'off', auth: apiKeyAuth('ak_test_viaAuth123456', { header: 'x-api-key' }) }).apiKeys.get('k');
     let token = 'tok_1';
     const bearer = createCoveton({ baseUrl: server.url, logLevel: 'off', auth: bearerAuth(() => token) });
@@ -105,7 +102,7 @@ describe('the built-in authenticators', () => {
   });
 
   it('an authenticator with renew: after 401 token_expired it renews once and the request is sent again', async () => {
-    server = await startFaultServer((req, res) =>
+    server = await serve((req, res) =>
       req.headers.authorization === 'Bearer fresh' ? json(res, 200, apiKeyRecord) : apiError(res, 401, 'UNAUTHORIZED', 'expired', { reason: 'token_expired' }),
     );
     const renewals: string[] = [];

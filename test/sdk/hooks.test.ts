@@ -2,20 +2,17 @@
 // request the SDK sends (resource methods, the raw client, the presign and the storage PUT and
 // GET of file transfers, the token refresh), never shown a secret, and never able to change a
 // call's outcome by throwing.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APIConnectionError, CovetonInputError, InternalServerError } from '../../src/index.js';
-import { apiError, drop, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, drop, type FaultServer, json, serverFixture } from '../support/fault-server.js';
 import { startFilesServer } from '../support/files-server.js';
 import { startAuthServer } from '../support/auth-server.js';
 import { apiKeyRecord, createCoveton, TEST_KEY, testClient } from '../support/client.js';
 import type { Hooks, RequestEvent, ResponseEvent, RetryEvent } from '../../src/public/events.js';
 import type { Logger } from '../../src/public/logger.js';
 
+const { serve, track } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** Hooks that record every event, as `kind endpoint attempt status`. */
 function recorder() {
@@ -33,7 +30,7 @@ function recorder() {
 
 describe('hooks see every request the SDK sends', () => {
   it('a resource method retried after a 503: one request and one response per attempt, a retry between, with timings', async () => {
-    server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy', {}, { 'X-Request-Id': 'req_503' }) : json(res, 200, apiKeyRecord)));
+    server = await serve((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy', {}, { 'X-Request-Id': 'req_503' }) : json(res, 200, apiKeyRecord)));
     const r = recorder();
     await testClient(server.url, { hooks: r.hooks }).apiKeys.get('key_1');
     expect(r.lines).toEqual([
@@ -54,7 +51,7 @@ describe('hooks see every request the SDK sends', () => {
   });
 
   it('the raw client, with call-level hooks that run after the client\'s own', async () => {
-    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    server = await serve((req, res) => json(res, 200, apiKeyRecord));
     const order: string[] = [];
     const coveton = testClient(server.url, { hooks: { onRequest: () => void order.push('client') } });
     await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } }, hooks: { onRequest: () => void order.push('call') } });
@@ -65,7 +62,7 @@ describe('hooks see every request the SDK sends', () => {
 
   it('file transfers: the presign, the storage PUT and the storage GET, with the presigned query string never shown', async () => {
     const files = await startFilesServer();
-    server = files.server;
+    server = track(files.server);
     const r = recorder();
     const coveton = testClient(server.url, { hooks: r.hooks });
     const { fileId } = await coveton.files.upload(new Uint8Array([1, 2, 3]), { filename: 'a.enc', contentType: 'application/octet-stream' });
@@ -87,7 +84,7 @@ describe('hooks see every request the SDK sends', () => {
 
   it('the token refresh, and a call whose credential step fails still ends its span', async () => {
     const auth = await startAuthServer();
-    server = auth;
+    server = track(auth);
     const r = recorder();
     const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', ...auth.issue({ expired: true }), hooks: r.hooks });
     await coveton.users.getCurrent();
@@ -105,7 +102,7 @@ describe('hooks see every request the SDK sends', () => {
   });
 
   it('an attempt that gets no response is told as such: status undefined, the connection error', async () => {
-    server = await startFaultServer((req, res, i) => (i === 0 ? drop(res) : json(res, 200, apiKeyRecord)));
+    server = await serve((req, res, i) => (i === 0 ? drop(res) : json(res, 200, apiKeyRecord)));
     const r = recorder();
     await testClient(server.url, { hooks: r.hooks }).apiKeys.get('key_1');
     expect(r.responses[0]).toMatchObject({ status: undefined, attempt: 1 });
@@ -116,7 +113,7 @@ describe('hooks see every request the SDK sends', () => {
 
 describe('hooks never see a secret', () => {
   it('credential headers and known secrets are redacted, the query string is not shown, and the credential is added after onRequest', async () => {
-    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    server = await serve((req, res) => json(res, 200, apiKeyRecord));
     const r = recorder();
     const coveton = testClient(server.url, { hooks: r.hooks, headers: { 'X-Echo': `key=${TEST_KEY}` } });
     await coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' }, query: { token: 'secret-query' } as never } });
@@ -131,7 +128,7 @@ describe('hooks never see a secret', () => {
 
 describe('hooks cannot break a call', () => {
   it('a hook that throws, or whose promise rejects, is logged by name and the call goes on', async () => {
-    server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : json(res, 200, apiKeyRecord)));
+    server = await serve((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : json(res, 200, apiKeyRecord)));
     const warnings: unknown[][] = [];
     const logger: Logger = { debug: () => {}, info: () => {}, warn: (...args) => void warnings.push(args), error: () => {} };
     const boom = () => {
@@ -148,7 +145,7 @@ describe('hooks cannot break a call', () => {
   });
 
   it('setHeader adds a header to the attempt (a trace context); bad hooks are refused before anything is sent', async () => {
-    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    server = await serve((req, res) => json(res, 200, apiKeyRecord));
     let n = 0;
     const coveton = testClient(server.url, { hooks: { onRequest: (e) => e.setHeader('TraceParent', `00-${++n}`) } });
     await coveton.apiKeys.get('key_1');

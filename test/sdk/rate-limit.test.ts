@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APITimeoutError, APIUserAbortError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
+import { drive } from '../support/clock.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import type { CovetonOptions } from '../../src/public/options.js';
 
@@ -35,25 +36,6 @@ async function budgetServer(limit = 120, windowMs = 60_000, opts: { forced429?: 
     json(res, 200, { id: `key_${i}` }, headers);
   });
   return stats;
-}
-
-/** Lets real I/O and fake time both move until `promise` settles. */
-async function drive<T>(promise: Promise<T>, stepMs = 250): Promise<T> {
-  let done = false;
-  const settled = promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  void settled.then(() => {
-    done = true;
-  });
-  while (!done) {
-    await new Promise((r) => setImmediate(r));
-    await vi.advanceTimersByTimeAsync(stepMs);
-  }
-  const outcome = await settled;
-  if ('error' in outcome) throw outcome.error;
-  return outcome.value;
 }
 
 function client(options: CovetonOptions = {}) {

@@ -1,24 +1,21 @@
 // One per-call options type (RequestOptions), passed whole by every entry and merged with the
 // client's options in one place (src/pipeline/settings.ts): resource methods, the raw client,
 // both requests of a file transfer, and the session helpers all honour the same fields.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APITimeoutError, CovetonInputError, InternalServerError } from '../../src/index.js';
-import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, type FaultServer, json, serverFixture } from '../support/fault-server.js';
 import { startFilesServer } from '../support/files-server.js';
 import { startAuthServer } from '../support/auth-server.js';
 import { apiKeyBody, apiKeyRecord, createCoveton, testClient } from '../support/client.js';
 
+const { serve, track } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const stall = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the raw client takes the per-call options', () => {
   it('maxRetries, timeout, idempotencyKey and headers, like a resource method', async () => {
-    server = await startFaultServer(async (req, res) => {
+    server = await serve(async (req, res) => {
       if (req.path.includes('slow')) await stall(300);
       apiError(res, 503, 'INTERNAL', 'busy');
     });
@@ -28,13 +25,15 @@ describe('the raw client takes the per-call options', () => {
     expect(error).toMatchObject({ error: { code: 'INTERNAL' } });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.headers).toMatchObject({ 'idempotency-key': 'job-42', 'x-trace': 't1' });
-    const slow = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'slow' } }, timeout: 50, maxRetries: 1 }).catch((e: unknown) => e);
+    let attempts = 0;
+    const hooks = { onRequest: () => void attempts++ };
+    const slow = await coveton.GET('/api-keys/{id}', { params: { path: { id: 'slow' } }, timeout: 100, maxRetries: 1, hooks }).catch((e: unknown) => e);
     expect(slow).toBeInstanceOf(APITimeoutError);
-    expect(server.requests).toHaveLength(3);
+    expect(attempts).toBe(2);
   });
 
   it('checks them as the client options are checked, before sending', async () => {
-    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    server = await serve((req, res) => json(res, 200, apiKeyRecord));
     await expect(testClient(server.url).GET('/api-keys/{id}', { params: { path: { id: 'k' } }, maxRetries: 99 })).rejects.toThrow(CovetonInputError);
     expect(server.requests).toHaveLength(0);
   });
@@ -42,7 +41,7 @@ describe('the raw client takes the per-call options', () => {
 
 describe('headers: the client\'s, the call\'s, and the SDK\'s own', () => {
   it('the call\'s win over the client\'s; the JSON content type and one Idempotency-Key per call are the SDK\'s', async () => {
-    server = await startFaultServer((req, res) => json(res, 201, apiKeyRecord));
+    server = await serve((req, res) => json(res, 201, apiKeyRecord));
     const coveton = testClient(server.url, { headers: { 'X-Tenant': 'acme', 'X-Trace': 'client' } });
     await coveton.apiKeys.create(apiKeyBody, { headers: { 'x-trace': 'call', 'Content-Type': 'text/plain' } });
     await coveton.apiKeys.create(apiKeyBody, { headers: { 'Idempotency-Key': 'mine' } });
@@ -56,7 +55,7 @@ describe('headers: the client\'s, the call\'s, and the SDK\'s own', () => {
 describe('file transfers pass the options on to each of their requests', () => {
   it('headers and idempotencyKey reach the presign only; maxRetries and hooks reach the storage PUT too', async () => {
     const files = await startFilesServer([503, 503]);
-    server = files.server;
+    server = track(files.server);
     const coveton = testClient(server.url);
     const endpoints: string[] = [];
     const upload = coveton.files.upload(new Uint8Array([1, 2]), {
@@ -82,7 +81,7 @@ describe('file transfers pass the options on to each of their requests', () => {
 describe('the session helpers pass the options on', () => {
   it('logout sends the call\'s headers and honours its maxRetries', async () => {
     const auth = await startAuthServer();
-    server = auth;
+    server = track(auth);
     const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', ...auth.issue() });
     await coveton.session.logout({ headers: { 'X-Trace': 'bye' }, maxRetries: 0 });
     const logout = auth.requests.find((r) => r.path === '/auth/logout')!;

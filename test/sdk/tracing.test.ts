@@ -5,22 +5,19 @@ import { readFileSync } from 'node:fs';
 import { propagation } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tracingHooks } from '../../examples/tracing.js';
-import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, type FaultServer, json, serverFixture } from '../support/fault-server.js';
 import { apiKeyRecord, TEST_KEY, testClient } from '../support/client.js';
 
+const { serve } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 beforeAll(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
 afterAll(() => propagation.disable());
 
 describe('the OpenTelemetry tracing example', () => {
   it('a 503 then a 200: one span per attempt, each ended, with the right attributes and status', async () => {
-    server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : json(res, 200, apiKeyRecord)));
+    server = await serve((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : json(res, 200, apiKeyRecord)));
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const coveton = testClient(server.url, { hooks: tracingHooks(provider.getTracer('coveton-test')) });
