@@ -1,4 +1,4 @@
-import type { components } from '../../generated/schema.js';
+import type { components } from '@coveton/sdk/schema';
 import { CovetonError } from './base.js';
 import type { RateLimitInfo } from '../public/rate-limit.js';
 

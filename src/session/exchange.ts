@@ -2,7 +2,7 @@
 // like everything else, with the policy of a one-time credential: repeated only when the
 // spent-or-not question cannot arise (refused connection, or a retryable status), never
 // redirected. A failure is the pipeline's typed error, with the refresh token redacted.
-import type { components } from '../../generated/schema.js';
+import type { components } from '@coveton/sdk/schema';
 import { decodeJson } from '../pipeline/decode.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { toTokens } from './helpers.js';
