@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { APITimeoutError, APIUserAbortError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { apiKeyRecord, testClient } from '../support/client.js';
+import { eventually } from '../support/clock.js';
 import type { RetryEvent } from '../../src/public/events.js';
 
 let server: FaultServer;
@@ -57,9 +58,11 @@ describe('timeouts and aborts', () => {
     });
     const coveton = testClient(server.url);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    const call = coveton.apiKeys.get('key_1', { signal: controller.signal });
+    await eventually(() => server.requests.length === 1); // the request is at the server
     const started = Date.now();
-    await expect(coveton.apiKeys.get('key_1', { signal: controller.signal })).rejects.toBeInstanceOf(APIUserAbortError);
+    controller.abort();
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
     expect(Date.now() - started).toBeLessThan(500);
     expect(server.requests).toHaveLength(1);
   });
