@@ -27,10 +27,11 @@ describe('timeouts and aborts', () => {
     server = await startFaultServer(async (req, res, i) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write('{"id":');
-      if (i === 0) await stall(400);
+      if (i === 0) await stall(1000);
       res.end('"key_1"}');
     });
-    const coveton = testClient(server.url, { timeout: 100 });
+    // Room for a loaded machine: the first body stalls well past the timeout, the second does not stall.
+    const coveton = testClient(server.url, { timeout: 300 });
     await expect(coveton.apiKeys.get('key_1')).resolves.toEqual({ id: 'key_1' });
     expect(server.requests).toHaveLength(2);
   });
