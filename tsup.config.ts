@@ -29,9 +29,13 @@ const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
 // and the CLI (Node only).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts' },
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts', schema: 'src/schema.ts' },
     format: ['esm', 'cjs'],
     dts: true,
+    // The generated OpenAPI types are the `@coveton/sdk/schema` entry: the other entries' declarations
+    // import them from there (the package itself) instead of carrying them, so that each API report
+    // shows its own surface and the schema has a report of its own.
+    external: ['@coveton/sdk/schema'],
     sourcemap: false, // the package ships no sources for maps to point at
     // Not `clean`: tsup's declaration build would delete every .d.ts in dist/ when it starts,
     // the mock's too when that one finished first. `npm run build` empties dist/ beforehand.

@@ -55,7 +55,7 @@ try {
   step('checkout started', new URL(checkout.checkoutUrl).host);
 
   const limits = coveton.rateLimit;
-  if (limits) step('rate limit', `${limits.remaining}/${limits.limit} left, resets ${limits.resetAt.toISOString()}`);
+  if (limits) step('rate limit', `${limits.remaining}/${limits.limit} left, resets ${new Date(limits.resetAt).toISOString()}`);
 } catch (error) {
   if (error instanceof APIError) console.error(`  ✗ ${error.name} (${error.status}): ${error.message}`);
   else console.error('  ✗', error);

@@ -6,7 +6,7 @@
 //
 //   node scripts/api-report.mjs           update api/*.api.md from dist/
 //   node scripts/api-report.mjs --check   fail (exit 1) when dist/ differs from api/
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,12 +14,16 @@ import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The entry points: report name and declaration file in dist/. */
+/**
+ * The entry points: report name and declaration file in dist/. `same` names the report an entry
+ * must match instead of having its own: the Node entry has the surface of the main one.
+ */
 export const API_ENTRIES = [
   { name: 'index', dts: 'index.d.ts' },
-  { name: 'index.node', dts: 'index.node.d.ts' },
+  { name: 'index.node', dts: 'index.node.d.ts', same: 'index' },
   { name: 'webhooks', dts: 'webhooks.d.ts' },
   { name: 'redis', dts: 'redis.d.ts' },
+  { name: 'schema', dts: 'schema.d.ts' },
 ];
 
 /** Where two reports part, as `line N: -old +new`, so a failing check says what changed. */
@@ -44,6 +48,13 @@ function firstDifference(committedFile, builtFile) {
 export function apiReports({ distDir = join(root, 'dist'), packageJson = join(root, 'package.json'), check = false } = {}) {
   const temp = mkdtempSync(join(tmpdir(), 'coveton-api-'));
   const changed = [];
+  // The entries import the generated types from `@coveton/sdk/schema`, which has a report of its
+  // own. Seen through the package itself, api-extractor would take them for this entry's own
+  // declarations; a copy under a node_modules folder is an external package to it, so each report
+  // names them without repeating them.
+  const schema = join(temp, 'node_modules', '@coveton', 'sdk-schema', 'index.d.ts');
+  mkdirSync(dirname(schema), { recursive: true });
+  copyFileSync(join(distDir, 'schema.d.cts'), schema);
   try {
     for (const entry of API_ENTRIES) {
       const config = ExtractorConfig.prepare({
@@ -52,13 +63,22 @@ export function apiReports({ distDir = join(root, 'dist'), packageJson = join(ro
         configObject: {
           projectFolder: root,
           mainEntryPointFilePath: join(distDir, entry.dts),
-          apiReport: { enabled: true, reportFolder: join(root, 'api'), reportTempFolder: temp, reportFileName: `${entry.name}.api.md` },
+          apiReport: { enabled: true, reportFolder: join(root, 'api'), reportTempFolder: temp, reportFileName: `${entry.same ?? entry.name}.api.md` },
           docModel: { enabled: false },
           dtsRollup: { enabled: false },
           tsdocMetadata: { enabled: false },
           compiler: {
             overrideTsconfig: {
-              compilerOptions: { target: 'ES2022', lib: ['ES2022', 'DOM', 'DOM.Iterable'], module: 'ESNext', moduleResolution: 'Bundler', strict: true, skipLibCheck: true, types: ['node'] },
+              compilerOptions: {
+                target: 'ES2022',
+                lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+                module: 'ESNext',
+                moduleResolution: 'Bundler',
+                strict: true,
+                skipLibCheck: true,
+                types: ['node'],
+                ...(entry.name === 'schema' ? {} : { paths: { '@coveton/sdk/schema': [schema] } }),
+              },
               files: [join(distDir, entry.dts)],
             },
           },
@@ -67,15 +87,25 @@ export function apiReports({ distDir = join(root, 'dist'), packageJson = join(ro
             extractorMessageReporting: {
               default: { logLevel: 'warning' },
               'ae-missing-release-tag': { logLevel: 'none' },
-              'ae-forgotten-export': { logLevel: 'none' },
+              // A public signature that uses a type the entry does not export: an error, never a hole in the report.
+              'ae-forgotten-export': { logLevel: 'error' },
               'ae-unresolved-link': { logLevel: 'none' },
             },
             tsdocMessageReporting: { default: { logLevel: 'none' } },
           },
         },
       });
-      const result = Extractor.invoke(config, { localBuild: !check, showVerboseMessages: false, messageCallback: (m) => void (m.handled = m.logLevel !== 'error') });
-      if (result.apiReportChanged) changed.push(check ? `${entry.name}: ${firstDifference(join(root, 'api', `${entry.name}.api.md`), join(temp, `${entry.name}.api.md`))}` : entry.name);
+      const errors = [];
+      const messageCallback = (m) => {
+        if (m.logLevel === 'error') errors.push(`${entry.name}: ${m.messageId} ${m.text}`);
+        m.handled = true;
+      };
+      // An entry checked against another's report never rewrites it: a difference is always reported.
+      const result = Extractor.invoke(config, { localBuild: !check && !entry.same, showVerboseMessages: false, messageCallback });
+      if (errors.length > 0) throw new Error(`api-extractor refused the ${entry.name} entry:\n  ${errors.join('\n  ')}`);
+      const report = entry.same ?? entry.name;
+      if (entry.same && result.apiReportChanged) changed.push(`${entry.name} differs from api/${report}.api.md: ${firstDifference(join(root, 'api', `${report}.api.md`), join(temp, `${report}.api.md`))}`);
+      else if (result.apiReportChanged) changed.push(check ? `${entry.name}: ${firstDifference(join(root, 'api', `${report}.api.md`), join(temp, `${report}.api.md`))}` : entry.name);
     }
   } finally {
     rmSync(temp, { recursive: true, force: true });
@@ -90,5 +120,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   else if (check) {
     console.error(`api: the public API changed without its report:\n  ${changed.join('\n  ')}\nReview the diff, then run npm run api:report.`);
     process.exit(1);
-  } else console.log(`api: rewrote ${changed.map((n) => `api/${n}.api.md`).join(', ')}`);
+  } else {
+    const differ = changed.filter((n) => n.includes(' differs from '));
+    console.log(`api: rewrote ${changed.filter((n) => !differ.includes(n)).map((n) => `api/${n}.api.md`).join(', ')}`);
+    if (differ.length > 0) {
+      console.error(`api: ${differ.join('\n  ')}`);
+      process.exit(1);
+    }
+  }
 }

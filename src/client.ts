@@ -5,7 +5,7 @@ import { fetchSend } from './transport/fetch.js';
 import type { Send } from './transport/outgoing.js';
 import { leveled } from './util/logger.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
-import { credentials } from './session/credentials.js';
+import { apiKeyAuth, sessionAuth, watchedStore } from './session/credentials.js';
 import { identity } from './pipeline/identity.js';
 import { createPipeline } from './pipeline/index.js';
 import { createRateLimiter } from './pipeline/rate-limit/limiter.js';
@@ -19,7 +19,8 @@ import type { FileHelpers } from './public/files.js';
 import type { CovetonOptions } from './public/options.js';
 import type { RateLimitInfo } from './public/rate-limit.js';
 import type { RawClient } from './public/client.js';
-import type { SessionHelpers, SessionTokens, TokenStore } from './public/session.js';
+import type { SessionHelpers, SessionTokens } from './public/session.js';
+import type { Authenticator } from './public/auth.js';
 import type { Coveton } from './public/client.js';
 
 /** Makes the bottom hop for a client: the runtime's default transport, unless the caller gave a fetch. */
@@ -41,27 +42,14 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
   const limiter =
     options.rateLimit === false ? undefined : createRateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter, logger });
-  let known: SessionTokens | undefined;
-  const secrets = () => [config.apiKey, known?.accessToken, known?.refreshToken];
   const stamp = identity(config);
-
-  // The caller's store, watched so that the current tokens are known to the redaction.
-  const tracked: TokenStore = {
-    get: () => {
-      const stored = store.get();
-      if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
-      return (known = stored);
-    },
-    set: async (tokens) => {
-      known = tokens;
-      await store.set(tokens);
-    },
-    ...(store.lock ? { lock: store.lock.bind(store) } : {}),
-    ...(store.claim ? { claim: store.claim.bind(store) } : {}),
-  };
+  const tracked = watchedStore(store);
   const storeTimeout = options.storeTimeout ?? 10_000;
   // The refresh carries no credential and skips the rate-limit queue: it runs inside a request
   // that already holds a turn, and with `maxConcurrent: 1` a second turn would never come.
+  // Every secret the redaction knows comes from the authenticator that holds it.
+  let auth: Authenticator | undefined;
+  const secrets = () => auth!.secrets();
   const bare = createPipeline(config, { send, target: 'api', identity: stamp, secrets, logger });
   const refresher = createRefresher({
     store: tracked,
@@ -72,11 +60,12 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
     storeTimeout,
     logger,
   });
+  auth = sessionAuth(refresher, tracked.known, config.auth ?? (config.apiKey ? apiKeyAuth(config.apiKey, { header: config.apiKeyHeader }) : undefined), logger);
   const pipeline = createPipeline(config, {
     send,
     target: 'api',
     identity: stamp,
-    credentials: credentials(config, refresher, logger),
+    auth,
     gate: limiter,
     secrets,
     logger,

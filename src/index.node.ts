@@ -1,21 +1,16 @@
 // The Node entry of `@coveton/sdk` (the `node` export condition): the same surface as
-// ./index.ts, but `createCoveton` sends through undici's dispatcher (src/http/node-undici.ts), with
+// ./index.ts, but `createCoveton` sends through undici's dispatcher (src/transport/node-undici.ts), with
 // proxy support, instead of `fetch`. A `fetch` passed in the options still wins.
 import { buildClient } from './client.js';
 import { undiciSend } from './transport/node-undici.js';
+import { isNode } from './util/runtime.js';
 
 export * from './index.js';
 import type { Coveton } from './public/client.js';
 import type { CovetonOptions } from './public/options.js';
 
-/**
- * Node itself, not a runtime that also answers to the `node` export condition (Bun, Deno):
- * those keep their own fetch, which their undici look-alikes do not replace.
- */
-const isNode = (() => {
-  const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: { versions?: { node?: string } } };
-  return g.Bun === undefined && g.Deno === undefined && typeof g.process?.versions?.node === 'string';
-})();
+// Bun and Deno answer to the `node` condition too, but keep their own fetch.
+const inNode = isNode();
 
 /**
  * Creates a Coveton client.
@@ -25,5 +20,5 @@ const isNode = (() => {
  * for await (const k of coveton.apiKeys.list({ status: 'active' })) console.log(k.name);
  */
 export function createCoveton(options: CovetonOptions = {}): Coveton {
-  return buildClient(options, isNode ? undiciSend : undefined);
+  return buildClient(options, inNode ? undiciSend : undefined);
 }

@@ -6,7 +6,8 @@ import { isBrowserPage } from './util/runtime.js';
 import { checkBaseUrl } from './transport/url-policy.js';
 import type { LogLevel, Logger } from './public/logger.js';
 import type { BackoffOptions } from './public/options.js';
-import type { RetryEvent } from './public/events.js';
+import { joinHooks, type HookList } from './pipeline/hooks.js';
+import type { Authenticator } from './public/auth.js';
 import type { RateLimitOptions } from './public/rate-limit.js';
 import type { SessionOptions } from './public/session.js';
 import { ENVIRONMENTS, type CovetonOptions } from './public/options.js';
@@ -23,7 +24,10 @@ export interface ResolvedOptions {
   deadline: number;
   maxRetryAfter: number;
   backoff: BackoffOptions;
-  onRetry: ((event: RetryEvent) => void) | undefined;
+  /** The client's hooks, checked. */
+  hooks: HookList | undefined;
+  /** The caller's own authenticator, in place of the API key. */
+  auth: Authenticator | undefined;
   logger: Logger;
   logLevel: LogLevel;
   headers: Record<string, string>;
@@ -57,7 +61,13 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
   if (apiKeyHeader !== 'bearer' && apiKeyHeader !== 'x-api-key') {
     throw new CovetonInputError('apiKeyHeader', "must be 'bearer' or 'x-api-key'");
   }
-  const apiKey = options.apiKey ?? env('COVETON_API_KEY');
+  const auth = options.auth;
+  if (auth !== undefined) {
+    if (typeof auth?.authenticate !== 'function' || typeof auth.secrets !== 'function') throw new CovetonInputError('auth', 'needs authenticate() and secrets()');
+    if (options.apiKey !== undefined) throw new CovetonInputError('auth', 'replaces apiKey: pass one of them');
+  }
+  // Your own authenticator replaces the key, COVETON_API_KEY included.
+  const apiKey = auth ? undefined : (options.apiKey ?? env('COVETON_API_KEY'));
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() !== apiKey || apiKey === '')) {
     // Say what is wrong without echoing the key.
     throw new CovetonInputError('apiKey', 'must be a non-empty string without surrounding whitespace');
@@ -85,7 +95,8 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     deadline: millis('deadline', options.deadline, Infinity),
     maxRetryAfter: millis('maxRetryAfter', options.maxRetryAfter, 60_000),
     backoff: options.backoff ?? {},
-    onRetry: options.onRetry,
+    hooks: joinHooks(undefined, options.hooks, 'hooks'),
+    auth,
     logger: options.logger ?? console,
     logLevel,
     headers: { ...options.headers },

@@ -16,6 +16,7 @@ const GUIDE_ORDER = [
   'zero-knowledge',
   'errors',
   'retries-and-idempotency',
+  'hooks-and-tracing',
   'pagination',
   'rate-limits',
   'fleets',

@@ -52,7 +52,7 @@ function describeApiError(error: APIError): Described {
   else if (error instanceof ValidationError && error.details.length > 0) {
     cause = `${serverMessage(error)}: ${error.details.map((d) => printable(`${d.path}: ${d.message}`)).join('; ')}`;
   } else if (error instanceof RateLimitedError) {
-    cause = `rate limited${error.retryAfter !== undefined ? `: retry in ${error.retryAfter} s` : ''}`;
+    cause = `rate limited${error.retryAfterMs !== undefined ? `: retry in ${Math.ceil(error.retryAfterMs / 1000)} s` : ''}`;
   } else cause = serverMessage(error);
   const requestId = error.requestId === undefined ? undefined : printable(error.requestId);
   const request = requestId ? ` (request id ${requestId})` : '';

@@ -1,8 +1,8 @@
 // --verbose (or COVETON_LOG=debug): one line on stderr per HTTP attempt, with what a person
 // debugging a call needs and nothing secret: method, URL with its query redacted, status,
 // request id, time to the answer's headers, and whether the SDK repeats the request and why.
-// Built from the SDK's own options (a `fetch` that watches each attempt, `onRetry` for the
-// SDK's decision), so the decision stays in the SDK's retry policy; bodies and headers other
+// Built from the SDK's own options (a `fetch` that watches each attempt, `hooks.onRetry` for
+// the SDK's decision), so the decision stays in the SDK's retry policy; bodies and headers other
 // than the request id are never read.
 import { APIConnectionError, APIError } from '../index.js';
 import { redact } from '../util/redact.js';
@@ -19,7 +19,7 @@ interface Attempt {
 }
 
 export interface AttemptLog {
-  options: Pick<CovetonOptions, 'fetch' | 'onRetry' | 'maxRetries'>;
+  options: Pick<CovetonOptions, 'fetch' | 'hooks' | 'maxRetries'>;
   /** Prints the last attempt, which the SDK did not repeat. */
   flush(): void;
 }
@@ -70,13 +70,15 @@ export function attemptLog(write: (line: string) => void, maxRetries: number, se
     options: {
       fetch: watched,
       maxRetries,
-      onRetry: (event) => {
-        if (pending) {
-          const a = pending;
-          pending = undefined;
-          print(a, `retry in ${Math.round(event.delay)} ms (${causeWords(event.cause)})`);
-        }
-        nextAttempt = event.attempt;
+      hooks: {
+        onRetry: (event) => {
+          if (pending) {
+            const a = pending;
+            pending = undefined;
+            print(a, `retry in ${Math.round(event.delay)} ms (${causeWords(event.cause)})`);
+          }
+          nextAttempt = event.attempt;
+        },
       },
     },
     flush,

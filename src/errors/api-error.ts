@@ -1,4 +1,4 @@
-import type { components } from '../../generated/schema.js';
+import type { components } from '@coveton/sdk/schema';
 import { CovetonError } from './base.js';
 import type { RateLimitInfo } from '../public/rate-limit.js';
 
@@ -56,18 +56,6 @@ export class APIError extends CovetonError {
     this.reason = init.reason;
     this.body = init.body;
   }
-
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      code: this.code,
-      requestId: this.requestId,
-      endpoint: this.endpoint,
-      reason: this.reason,
-      rateLimit: this.rateLimit,
-    };
-  }
 }
 
 /** 400 `BAD_REQUEST`: malformed request or unsupported parameters. */
@@ -108,17 +96,17 @@ export class ValidationError extends APIError {
   }
 }
 
-/** 429 `RATE_LIMITED`: `retryAfter` (seconds) says how long to wait; `rateLimit` has the figures. */
+/** 429 `RATE_LIMITED`: `retryAfterMs` says how long to wait; `rateLimit` has the figures. */
 export class RateLimitedError extends APIError {
   override name = 'RateLimitedError';
-  /** Seconds the server asked to wait, when it said. */
-  readonly retryAfter: number | undefined;
+  /** Milliseconds the server asked to wait (`Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
   constructor(init: APIErrorInit) {
     super(init);
-    this.retryAfter = init.retryAfterMs === undefined ? undefined : init.retryAfterMs / 1000;
+    this.retryAfterMs = init.retryAfterMs;
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfter: this.retryAfter };
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
 

@@ -19,9 +19,13 @@ function describeCause(cause: unknown): string {
 export class CovetonError extends Error {
   override name = 'CovetonError';
 
-  /** A plain-object form for logs and serialization; never holds a secret. */
+  /**
+   * A plain-object form for logs and serialization: the name, the message and the error's own
+   * fields, but never `headers` or `body` (what the server sent as is); never holds a secret.
+   */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message };
+    const { headers: _headers, body: _body, ...fields } = this as Record<string, unknown>;
+    return { name: this.name, message: this.message, ...fields };
   }
 
   /**
@@ -44,9 +48,5 @@ export class CovetonInputError extends CovetonError {
     message: string,
   ) {
     super(`${field}: ${message}`);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), field: this.field };
   }
 }

@@ -9,6 +9,7 @@ export {
   ValidationError,
   RateLimitedError,
   InternalServerError,
+  type APIErrorInit,
   type ErrorCode,
   type ErrorReason,
   type ErrorEnvelope,

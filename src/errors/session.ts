@@ -15,8 +15,4 @@ export class SessionExpiredError extends CovetonError {
   ) {
     super(message, options);
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), reason: this.reason };
-  }
 }

@@ -15,8 +15,4 @@ export class TokenStoreError extends CovetonError {
   ) {
     super(message, options);
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), operation: this.operation };
-  }
 }

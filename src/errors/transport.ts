@@ -12,10 +12,6 @@ export class APIConnectionError extends CovetonError {
     super(message, options);
     this.code = options?.code;
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), code: this.code };
-  }
 }
 
 /**
@@ -43,10 +39,6 @@ export class APITimeoutError extends APIConnectionError {
         : `Request exceeded its deadline of ${ms} ms across all attempts.`,
     );
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), kind: this.kind, ms: this.ms };
-  }
 }
 
 /** The caller's `signal` aborted the call. Never retried. */
@@ -72,10 +64,6 @@ export class RedirectError extends CovetonError {
   ) {
     super(`${endpoint} answered ${status} with a redirect to ${location || '(hidden)'}; not followed: ${why}.`);
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status, location: this.location, endpoint: this.endpoint };
-  }
 }
 
 /** A response body larger than `maxResponseBytes` (after decompression). Never retried. */
@@ -83,10 +71,6 @@ export class BodyTooLargeError extends CovetonError {
   override name = 'BodyTooLargeError';
   constructor(readonly limit: number) {
     super(`Response body over maxResponseBytes (${limit}).`);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), limit: this.limit };
   }
 }
 
@@ -99,9 +83,5 @@ export class UnexpectedResponseError extends CovetonError {
     what: string,
   ) {
     super(`${operation} answered ${status} with ${what}, against the API contract.`);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), operation: this.operation, status: this.status };
   }
 }

@@ -1,20 +1,16 @@
-// What every API request says about itself (the SDK's User-Agent and the configured headers),
-// and the check that no header value could split the request (CR, LF or NUL, which fetch would
+// What every API request says about itself (the SDK's User-Agent; the configured headers are
+// merged with the call's in ./settings.ts), and the check that no header value could split the request (CR, LF or NUL, which fetch would
 // refuse late and a raw socket would send).
 import { CovetonInputError } from '../errors/base.js';
 import type { ResolvedOptions } from '../options.js';
+import { isBrowserPage } from '../util/runtime.js';
 import { VERSION } from '../version.js';
 
-const isBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
-
-/** Adds the SDK's identity and the configured headers, without overriding per-call ones. */
-export function identity(options: ResolvedOptions): (headers: Record<string, string>) => void {
+/** Sets the SDK's User-Agent; undefined in a browser page, which may not set one. */
+export function identity(options: Pick<ResolvedOptions, 'userAgent'>): ((headers: Record<string, string>) => void) | undefined {
+  if (isBrowserPage()) return undefined;
   const agent = `${options.userAgent ? `${options.userAgent} ` : ''}coveton-sdk-ts/${VERSION}`;
-  const extra = Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value] as const);
-  return (headers) => {
-    for (const [name, value] of extra) if (!(name in headers)) headers[name] = value;
-    if (!isBrowser) headers['user-agent'] = agent;
-  };
+  return (headers) => void (headers['user-agent'] = agent);
 }
 
 // CR, LF and NUL split a request; a character above U+00FF has no byte to travel as (RFC 9110 section 5.5).

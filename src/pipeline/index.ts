@@ -1,51 +1,40 @@
 // The pipeline every request goes through: resource methods, the raw client, file transfers
-// and the token refresh. One call = the loop below; each turn waits for the rate-limit queue,
-// sets headers and credentials, sends once, parses the headers once (readFacts), reads the body
-// under the attempt's timer, and asks the policy (./policy.ts) what next. The call ends with
-// the answer or with the one typed error built by ./outcome.ts. See src/README.md for the hops.
-import { CovetonError } from '../errors/base.js';
+// and the token refresh. One call = the loop below: its options merged with the client's
+// (./settings.ts), then per attempt a turn from the rate-limit queue, the attempt itself
+// (./attempt.ts: identity, hooks, the authenticator, one send, the body), and the policy's
+// decision (./policy.ts). The call ends with the answer or with the one typed error built by
+// ./outcome.ts. See src/README.md for the hops.
+import type { CovetonError } from '../errors/base.js';
 import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
-import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../transport/outgoing.js';
+import type { Outgoing } from '../transport/outgoing.js';
 import type { ResolvedOptions } from '../options.js';
-import { readFacts, type ResponseFacts } from './rate-limit/headers.js';
 import { redact, safeUrl } from '../util/redact.js';
-import { callLimits } from '../util/validate.js';
-import { assertHeaderValues } from './identity.js';
-import { connectionError, failure, refusedRedirect, type Failed } from './outcome.js';
+import { attempt, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan } from './attempt.js';
+import { emit } from './hooks.js';
+import { failure, refusedRedirect, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
+import { callHeaders, settle, type CallSettings } from './settings.js';
 import { attemptSignal, sleep } from './signal.js';
+import type { Authenticator } from '../public/auth.js';
 import type { Logger } from '../public/logger.js';
+import type { RequestOptions } from '../public/request-options.js';
 
-/** Which credential an attempt carries (src/session/credentials.ts). */
-export interface Credentials {
-  /** Sets the credential of one attempt; resolves to the session access token it used, if any. */
-  apply(headers: Record<string, string>, anonymous: boolean, signal: AbortSignal | undefined): string | undefined | Promise<string | undefined>;
-  /** Replaces a session token the server called expired (one shared refresh); resolves to the new one. */
-  renew(stale: string, signal: AbortSignal | undefined): Promise<string>;
-}
+export type { Answer, AttemptGate };
 
-/** The rate limiter, as the loop sees it: every attempt waits its turn, and every answer is shown to it. */
-export interface AttemptGate {
-  tryAcquire(): (() => void) | undefined;
-  acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void>;
-  /** `turn` (the release the gate handed out) says which send this answers. */
-  observe(status: number, headers: HeaderReader, turn?: () => void): void;
-}
-
-/** One call through the pipeline. */
+/** One call through the pipeline: what the entry knows of it, and the caller's options, whole. */
 export interface Call {
-  /** `METHOD /path/template`, for errors and logs. */
+  /** `METHOD /path/template`, for errors, logs and hook events. */
   endpoint: string;
-  signal?: AbortSignal | undefined;
-  maxRetries?: number | undefined;
-  timeout?: number | undefined;
-  deadline?: number | undefined;
+  /** The caller's per-call options, passed as given: ./settings.ts merges them with the client's. */
+  options?: RequestOptions | undefined;
+  /** The operation takes an `Idempotency-Key`: the call gets one (./settings.ts). */
+  idempotent?: boolean;
   /** How a success body is read: text (API calls), bytes or a stream (downloads). @default 'text' */
   read?: 'text' | 'bytes' | 'stream';
   repeat?: CallPolicy['repeat'];
   /** The redirect is the answer (the OAuth starts). */
   manualRedirect?: boolean;
-  /** A public operation: no session token. */
+  /** A public operation: the authenticator is told so (no session token goes). */
   anonymous?: boolean;
   /** Presign again and resend once after this status (an expired storage URL answers 403). */
   renewTarget?: { status: number; run(): Promise<Outgoing> } | undefined;
@@ -55,24 +44,14 @@ export interface Call {
   secrets?: readonly string[];
 }
 
-/** A call's final answer. */
-export interface Answer {
-  reply: Reply;
-  facts: ResponseFacts;
-  text?: string | undefined;
-  bytes?: Uint8Array | undefined;
-  stream?: ReadableStream<Uint8Array> | null | undefined;
-  /** A 4xx/5xx body, parsed once: the envelope, raw text, or undefined. */
-  errorBody?: unknown;
-}
-
 export interface PipelineParts {
-  send: Send;
-  /** API calls get the SDK's identity and a credential; presigned storage URLs get neither. */
+  send: AttemptParts['send'];
+  /** API calls get the SDK's identity, headers and the authenticator; presigned storage URLs none of them. */
   target: 'api' | 'storage';
   identity?: ((headers: Record<string, string>) => void) | undefined;
-  credentials?: Credentials | undefined;
+  auth?: Authenticator | undefined;
   gate?: AttemptGate | undefined;
+  /** What to redact: every secret the client's authenticators hold now. */
   secrets: () => readonly (string | undefined)[];
   logger: Logger & { debugEnabled?: boolean };
 }
@@ -82,69 +61,22 @@ export type Pipeline = (request: Outgoing, call: Call) => Promise<Answer>;
 const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
 
 export function createPipeline(options: ResolvedOptions, parts: PipelineParts): Pipeline {
-  const limits = { maxRetries: options.maxRetries, timeout: options.timeout, deadline: options.deadline };
-  const { send, gate, credentials, identity, logger } = parts;
-  const cap = options.maxResponseBytes;
-
-  /** One attempt: headers, credential, send, and the body read under the attempt's timer. */
-  async function attempt(request: Outgoing, call: Call, timeout: number, deadlineLeft: number, anonymous: boolean, turn: (() => void) | undefined) {
-    // With no timeout, no deadline and no caller signal there is nothing to abort: skip the
-    // signal, whose cost inside fetch is much of what the SDK adds to a fast local call.
-    const bounded = call.signal || Number.isFinite(timeout) || Number.isFinite(deadlineLeft);
-    const guard = bounded ? attemptSignal(call.signal, timeout, deadlineLeft) : undefined;
-    const signal = guard?.signal;
-    let handedOver = false;
-    const headers = { ...request.headers };
-    try {
-      identity?.(headers);
-      // A credential step that fails (the refresh ended the session) ends the call: it is no
-      // attempt's outcome, and repeating would only send the same refresh token again.
-      const applied = credentials?.apply(headers, anonymous, signal);
-      const sessionToken = applied instanceof Promise ? await applied : applied;
-      assertHeaderValues(headers);
-      /** The attempt ended without a whole answer: the connection, timeout or abort error. */
-      const lost = (error: unknown) => ({
-        error: connectionError(error, guard?.reason(), request.url, { timeout, deadline: call.deadline ?? options.deadline }, parts.secrets()),
-        sessionToken,
-      });
-      let reply: Reply;
-      try {
-        reply = await send({ url: request.url, method: request.method, headers, body: request.body }, signal);
-      } catch (error) {
-        return lost(error);
-      }
-      const facts = readFacts(reply.headers);
-      gate?.observe(reply.status, reply.headers, turn);
-      const { status } = reply;
-      const answer: Answer = { reply, facts };
-      try {
-        // A redirect is read from its headers only, followed or not: its body goes unread.
-        if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD' || isRedirect(status)) reply.discard();
-        else if (status < 200 || status >= 300) answer.errorBody = parseBody((answer.text = await reply.text(cap)));
-        else if (!call.read || call.read === 'text') answer.text = await reply.text(cap);
-        else if (call.read === 'bytes') answer.bytes = await reply.bytes(cap);
-        else if (!guard) answer.stream = reply.stream();
-        else {
-          // The timer and the caller's signal go on covering the body until it ends or is cancelled.
-          handedOver = true;
-          const transformer = { flush: () => guard.dispose(), cancel: () => guard.dispose() } as Transformer<Uint8Array, Uint8Array>;
-          answer.stream = reply.stream()?.pipeThrough(new TransformStream(transformer));
-        }
-      } catch (error) {
-        if (error instanceof CovetonError && !(error instanceof APITimeoutError)) throw error;
-        return lost(error);
-      }
-      return { answer, sessionToken };
-    } finally {
-      if (!handedOver) guard?.dispose();
-    }
-  }
+  // What a call without options runs with.
+  const client: CallSettings = { maxRetries: options.maxRetries, timeout: options.timeout, deadline: options.deadline, signal: undefined, hooks: options.hooks };
+  const api = parts.target === 'api';
+  const headers = api ? Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value] as const) : [];
+  const { gate, logger } = parts;
+  const each: AttemptParts = { ...parts, cap: options.maxResponseBytes, auth: api ? parts.auth : undefined };
 
   return async function call(first, call) {
     const started = Date.now();
-    const { maxRetries, timeout, deadline } = callLimits('options.', call, limits);
-    const anonymous = parts.target === 'storage' || !!call.anonymous;
+    const settings = settle(client, call.options);
+    const { maxRetries, deadline, signal, hooks } = settings;
     let request = first;
+    if (api) {
+      const merged = callHeaders(first.headers, call.options, call.idempotent, headers);
+      if (merged !== first.headers) request = { ...first, headers: merged };
+    }
     const policy: CallPolicy = {
       method: request.method,
       url: request.url,
@@ -157,24 +89,28 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       queued: !!gate,
       renewTargetOn: call.renewTarget?.status,
     };
-    const state: AttemptState = { attempt: 0, renewedSession: false, renewedTarget: false, redirects: 0, deadlineLeft: deadline };
+    const state: AttemptState = { attempt: 0, renewedCredential: false, renewedTarget: false, redirects: 0, deadlineLeft: deadline };
+    const plan: AttemptPlan = { request, settings, left: deadline, anonymous: !api || !!call.anonymous, renewed: false, read: call.read ?? 'text', turn: undefined, started, hooks: undefined };
 
     for (;;) {
       state.attempt++;
-      if (call.signal?.aborted) throw new APIUserAbortError({ cause: call.signal.reason });
-      const release = gate ? (gate.tryAcquire() ?? (await gate.acquire(call.signal, started + deadline))) : undefined;
-      const left = deadline - (Date.now() - started);
-      if (left <= 0) {
+      if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
+      const release = gate ? (gate.tryAcquire() ?? (await gate.acquire(signal, started + deadline))) : undefined;
+      plan.left = deadline - (Date.now() - started);
+      if (plan.left <= 0) {
         release?.();
         throw new APITimeoutError('deadline', deadline);
       }
+      plan.request = request;
+      plan.turn = release;
+      if (hooks) plan.hooks = { endpoint: call.endpoint, method: request.method, url: safeUrl(request.url), attempt: state.attempt };
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
-        result = await attempt(request, call, timeout, left, anonymous, release);
+        result = await attempt(each, plan);
       } finally {
         release?.();
       }
-      const { answer, error, sessionToken } = result as { answer?: Answer; error?: CovetonError; sessionToken?: string };
+      const { answer, error, credential } = result;
       const failed: Failed = answer ? { answer } : { error: error! };
       const status = answer?.reply.status;
       // One debug line per attempt: what was sent, what came back, and what the policy made of it.
@@ -188,18 +124,18 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         status,
         facts: answer?.facts,
         error,
-        sessionToken,
+        credential,
         location: answer?.reply.headers.get('location'),
         reason: reasonOf(answer?.errorBody),
         deadlineLeft: deadline - (Date.now() - started),
       });
       const next = decide(policy, state);
-      if (line) logger.debug('attempt', { ...line, decision: next.do, ...('delay' in next ? { delay: next.delay } : {}), ...('why' in next ? { why: next.why } : {}) });
+      if (line) logger.debug('attempt', { ...line, decision: next.do, delay: (next as { delay?: number }).delay, why: (next as { why?: string }).why });
       if (next.do === 'stop') {
         if (answer && call.returnErrors) return answer;
-        throw failure(failed, call.endpoint, [...parts.secrets(), ...(call.secrets ?? [])]);
+        throw failure(failed, call.endpoint, secretsOf(parts, call));
       }
-      if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, [...parts.secrets(), ...(call.secrets ?? [])]);
+      if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, secretsOf(parts, call));
       if (next.do === 'follow') {
         state.redirects++;
         const headers = { ...request.headers };
@@ -214,18 +150,19 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         continue;
       }
       if (next.do === 'renew') {
-        if (next.what === 'session') {
-          state.renewedSession = true;
-          // The resend carries the fresh token as is: asking the store again could refresh twice.
-          // The wait for the shared refresh counts against the deadline and ends with the caller's signal.
-          const wait = attemptSignal(call.signal, Infinity, deadline - (Date.now() - started));
-          let fresh: string;
+        if (next.what === 'credential') {
+          state.renewedCredential = true;
+          // The resend carries the fresh credential as renew set it: asking the authenticator
+          // again could refresh twice. The wait counts against the deadline and ends with the caller's signal.
+          const wait = attemptSignal(signal, Infinity, deadline - (Date.now() - started));
+          const renewed = { ...request.headers };
           try {
-            fresh = await credentials!.renew(sessionToken!, wait.signal);
+            await each.auth!.renew!(credential!, { url: request.url, method: request.method, headers: renewed, body: request.body, public: plan.anonymous, signal: wait.signal });
           } finally {
             wait.dispose();
           }
-          request = { ...request, headers: { ...request.headers, authorization: `Bearer ${fresh}` } };
+          request = { ...request, headers: renewed };
+          plan.renewed = true;
         } else {
           state.renewedTarget = true;
           request = await call.renewTarget!.run();
@@ -236,9 +173,10 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       }
       const cause = failure(failed, call.endpoint, parts.secrets());
       const url = safeUrl(request.url);
-      logger.info('retrying', { method: request.method, url, attempt: state.attempt + 1, delay: next.delay, cause: cause.message });
-      options.onRetry?.({ attempt: state.attempt + 1, delay: next.delay, cause, method: request.method, url });
-      if (!next.inQueue) await sleep(next.delay, call.signal);
+      const retry = state.attempt + 1;
+      logger.info('retrying', { method: request.method, url, attempt: retry, delay: next.delay, cause: cause.message });
+      if (hooks) emit(hooks, 'onRetry', { endpoint: call.endpoint, method: request.method, url, attempt: retry, elapsed: Date.now() - started, delay: next.delay, cause }, logger);
+      if (!next.inQueue) await sleep(next.delay, signal);
     }
   };
 }
@@ -256,6 +194,9 @@ function attemptLine(request: Outgoing, attempt: number, answer: Answer | undefi
     ms: Date.now() - started,
   };
 }
+
+/** Every secret to keep out of this call's error: the client's, and the call's own. */
+const secretsOf = (parts: PipelineParts, call: Call) => (call.secrets ? [...parts.secrets(), ...call.secrets] : parts.secrets());
 
 /** The `reason` of an error envelope. */
 function reasonOf(body: unknown): string | undefined {

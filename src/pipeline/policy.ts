@@ -1,5 +1,5 @@
 // The one module that decides whether and when a request is sent again: a retry after a
-// transient failure, a renewal (a fresh session token, a fresh presigned URL) and a followed
+// transient failure, a renewal (a fresh credential such as a session token, a fresh presigned URL) and a followed
 // redirect. The loop in ./index.ts asks `decide` after every attempt and does what it says;
 // no other file repeats a request.
 import { CovetonError } from '../errors/base.js';
@@ -64,9 +64,9 @@ export interface AttemptState {
   reason?: string | undefined;
   location?: string | null | undefined;
   error?: CovetonError | undefined;
-  /** The session access token this attempt carried, if any. */
-  sessionToken?: string | undefined;
-  renewedSession: boolean;
+  /** The renewable credential this attempt carried (a session access token), if any. */
+  credential?: string | undefined;
+  renewedCredential: boolean;
   renewedTarget: boolean;
   redirects: number;
   /** Milliseconds left before the call's deadline. */
@@ -76,7 +76,7 @@ export interface AttemptState {
 export type Decision =
   | { do: 'stop' }
   | { do: 'retry'; delay: number; inQueue: boolean }
-  | { do: 'renew'; what: 'session' | 'target' }
+  | { do: 'renew'; what: 'credential' | 'target' }
   | { do: 'follow'; url: string; method: string; keepBody: boolean }
   | { do: 'refuse'; location: string; why: string };
 
@@ -116,8 +116,8 @@ export function decide(policy: CallPolicy, state: AttemptState): Decision {
   const { status } = state;
   if (status !== undefined && (status === 0 || REDIRECT_STATUSES.has(status)) && policy.redirects !== 'manual') return redirect(policy, state);
   // A renewal is not a retry: the request failed for a reason the renewal mends, once.
-  if (status === 401 && state.reason === 'token_expired' && state.sessionToken !== undefined && !state.renewedSession) {
-    return { do: 'renew', what: 'session' };
+  if (status === 401 && state.reason === 'token_expired' && state.credential !== undefined && !state.renewedCredential) {
+    return { do: 'renew', what: 'credential' };
   }
   if (status !== undefined && status === policy.renewTargetOn && !state.renewedTarget) return { do: 'renew', what: 'target' };
 

@@ -3,6 +3,7 @@
 // one timeout kill every later call (openapi-fetch's createClient({ signal }) does exactly that).
 // Plain setTimeout rather than AbortSignal.timeout() so that tests can drive it with fake timers.
 import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
+import { clampTimer } from '../util/timers.js';
 
 export interface AttemptSignal {
   signal: AbortSignal;
@@ -27,7 +28,7 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
     ? setTimeout(() => {
         why = byDeadline ? 'deadline' : 'attempt';
         controller.abort(new APITimeoutError(why, byDeadline ? deadlineLeft : timeout));
-      }, ms)
+      }, clampTimer(ms))
     : undefined;
 
   return {
@@ -51,7 +52,7 @@ export function sleep(ms: number, caller?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       caller?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, clampTimer(ms));
     caller?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,8 +1,12 @@
 // The file helpers: moving bytes to and from presigned storage URLs.
-import type { CallOptions } from './call-options.js';
+import type { RequestOptions } from './request-options.js';
 
 
-export interface UploadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 'deadline' | 'maxRetries'> {
+/**
+ * `files.upload`: what to upload, and the call's options, which cover every request of the
+ * upload (the presign and the storage PUT; `headers` and `idempotencyKey` go to the presign only).
+ */
+export interface UploadOptions extends RequestOptions {
   filename: string;
   /** The MIME type of the plaintext's container, e.g. `application/octet-stream`. */
   contentType: string;
@@ -10,7 +14,8 @@ export interface UploadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 
   size?: number;
 }
 
-export interface DownloadOptions extends Pick<CallOptions, 'signal' | 'timeout' | 'deadline' | 'maxRetries'> {
+/** `files.download`: how to return the bytes, and the call's options, which cover the link request and the storage GET. */
+export interface DownloadOptions extends RequestOptions {
   /** `'bytes'` (default) resolves to a Uint8Array; `'stream'` to the response's ReadableStream. */
   as?: 'bytes' | 'stream';
 }

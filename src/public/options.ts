@@ -1,5 +1,6 @@
 // The options of createCoveton: every field a user may set, with its default and an example.
-import type { RetryEvent } from './events.js';
+import type { Authenticator } from './auth.js';
+import type { Hooks } from './events.js';
 import type { Logger, LogLevel } from './logger.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import type { SessionOptions } from './session.js';
@@ -39,6 +40,14 @@ export interface CovetonOptions extends SessionOptions {
    * @example createCoveton({ apiKey, apiKeyHeader: 'x-api-key' })
    */
   apiKeyHeader?: 'bearer' | 'x-api-key';
+  /**
+   * Your own authentication scheme (request signing, OAuth client credentials, a static bearer
+   * token), in place of `apiKey`: it sees each API request whole and sets its headers. A
+   * signed-in session's token still wins while there is one.
+   * @default the API key (`apiKey`), if any
+   * @example createCoveton({ auth: bearerAuth(process.env.COVETON_TOKEN!) })
+   */
+  auth?: Authenticator;
   /**
    * The fetch to send requests with (a proxy agent, a test double, an instrumented fetch).
    * @default globalThis.fetch
@@ -82,11 +91,13 @@ export interface CovetonOptions extends SessionOptions {
    */
   backoff?: BackoffOptions;
   /**
-   * Called before every retry with the attempt number, the delay and the cause.
+   * Callbacks for every request the client sends (API calls, file transfers, the token
+   * refresh): `onRequest` and `onResponse` once per attempt, `onRetry` before each retry. A
+   * call's own `hooks` run after these. See the guide "Hooks and tracing".
    * @default undefined
-   * @example createCoveton({ onRetry: ({ attempt, delay, cause }) => metrics.count('retry', { attempt }) })
+   * @example createCoveton({ hooks: { onRetry: ({ attempt, delay, cause }) => metrics.count('retry', { attempt }) } })
    */
-  onRetry?: (event: RetryEvent) => void;
+  hooks?: Hooks;
   /**
    * Where log lines go. Lines never contain credentials, bodies or query strings.
    * @default console

@@ -32,8 +32,8 @@ export interface RateLimitInfo {
   limit: number;
   /** Requests left in the current window. */
   remaining: number;
-  /** When the window resets. */
-  resetAt: Date;
+  /** When the window resets: ms since the epoch, like `Date.now()` (`new Date(resetAt)` for a Date). */
+  resetAt: number;
 }
 
 /** Asking the store for one send. */
@@ -61,9 +61,9 @@ export interface RateLimitReport {
   ticket: number | undefined;
   /** A response came (with or without figures); false when the send failed without one. */
   answered: boolean;
-  /** The server's figures, when plausible; `resetAt` in ms. */
+  /** The server's figures, when plausible (`resetAt` in ms since the epoch, as in {@link RateLimitInfo}). */
   figures?: { limit: number; remaining: number; resetAt: number } | undefined;
-  /** A 429: its Retry-After (ms, if it said) and the longest pause allowed (`maxRetryAfter`). */
+  /** A 429: its Retry-After in ms (if it said) and the longest pause allowed (`maxRetryAfter`, ms). */
   tooMany?: { retryAfter: number | undefined; maxPause: number } | undefined;
 }
 

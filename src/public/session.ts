@@ -3,6 +3,7 @@
 import type { AuthSession } from '../../generated/models.js';
 import type { SessionOperations } from '../../generated/resources.js';
 import type { SessionExpiredError } from '../errors/session.js';
+import type { RequestOptions } from './request-options.js';
 
 /** Options for a client that acts as a signed-in user instead of with an API key. */
 export interface SessionOptions {
@@ -92,11 +93,11 @@ export interface TokenStore {
   claim?(refreshToken: string): Promise<boolean>;
 }
 
-/** Bounds on `logout()`: it waits for a refresh under way, the server, `onTokens` and the store. */
-export interface LogoutOptions {
-  /** Gives up waiting (the pair is forgotten locally all the same). */
-  signal?: AbortSignal;
-}
+/**
+ * `logout()`: the options of its request; `signal` also bounds the waits around it (a refresh
+ * under way, the store), and the pair is forgotten locally whatever happens.
+ */
+export interface LogoutOptions extends RequestOptions {}
 
 export interface SessionHelpers {
   /** Creates an account and signs in with it. */

@@ -2,6 +2,7 @@
 // the stores need nothing of the client but EVALSHA/EVAL (node-redis 4 to 6, a cluster client,
 // or a test double). Web Crypto only (SHA-1, random ids): no Node-only API here either. Scripts run by SHA-1, loaded on first use (NOSCRIPT) and again after a
 // restart; every call is bounded, because a client whose server is gone queues commands.
+import { clampTimer } from '../util/timers.js';
 
 /** The part of a node-redis client (`createClient()`, `createCluster()`) the stores use. */
 export interface RedisScripting {
@@ -45,7 +46,7 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
     new Promise<T>((resolve, reject) => {
       // On expiry, give I/O one more turn first (setImmediate runs after the poll phase): on a
       // blocked event loop the answer may be waiting in the socket while the timer fires.
-      const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), Math.min(timeout, 2 ** 31 - 1));
+      const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), clampTimer(timeout));
       work.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   return async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {

@@ -2,15 +2,14 @@
 // into generated/resources.ts, bound into methods, and `invoke`, which turns one method call
 // into one pipeline call and the answer into the data the spec promises.
 import { CovetonError, CovetonInputError } from '../errors/base.js';
-import { UnexpectedResponseError } from '../errors/transport.js';
-import { lowerCaseHeaders } from '../transport/outgoing.js';
 import { decodeOperation } from './operations.js';
 import { PagePromise } from './pagination.js';
-import type { Answer, Call, Pipeline } from '../pipeline/index.js';
+import type { Call, Pipeline } from '../pipeline/index.js';
+import { decodeJson } from '../pipeline/decode.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
 import { toJson } from '../util/validate.js';
-import type { CallOptions } from '../public/call-options.js';
+import type { RequestOptions } from '../public/request-options.js';
 
 export interface Invocation {
   op: OperationSpec;
@@ -19,7 +18,8 @@ export interface Invocation {
   path: Record<string, string>;
   query: Record<string, unknown> | undefined;
   body: unknown;
-  call: CallOptions;
+  /** The caller's options, passed on whole. */
+  options: RequestOptions | undefined;
 }
 
 export type Invoke = (invocation: Invocation) => Promise<unknown>;
@@ -59,9 +59,9 @@ function checkArgs(where: string, op: OperationSpec, args: unknown[]): Invocatio
     if (op.query === 'required' && value === undefined) throw new CovetonInputError(`${where}(query)`, 'is required');
     query = value as Record<string, unknown> | undefined;
   }
-  const call = (args[next] ?? {}) as CallOptions;
-  if (typeof call !== 'object') throw new CovetonInputError(`${where}(options)`, 'must be an object');
-  return { op, where, path, query, body, call };
+  const options = args[next] as RequestOptions | undefined;
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new CovetonInputError(`${where}(options)`, 'must be an object');
+  return { op, where, path, query, body, options };
 }
 
 export function bindResources(table: OperationTable, invoke: Invoke): Record<string, Record<string, (...args: unknown[]) => unknown>> {
@@ -89,52 +89,30 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
   return resources;
 }
 
-/** The success body as the spec promises it, or a typed error naming the operation. */
-function decode(op: OperationSpec, where: string, { reply, text }: Answer): unknown {
-  if (op.returns === 'nothing') return undefined;
-  const name = `${where} (${op.method} ${op.path})`;
-  if (!text) throw new UnexpectedResponseError(name, reply.status, 'an empty body');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new CovetonError(`${name} answered ${reply.status} with a body that is not JSON.`, { cause: error });
-  }
-  if (op.returns === 'array' && !Array.isArray(data)) throw new UnexpectedResponseError(name, reply.status, `${data === null ? 'null' : typeof data} where a list belongs`);
-  if (op.returns === 'object' && (typeof data !== 'object' || data === null || Array.isArray(data))) {
-    throw new UnexpectedResponseError(name, reply.status, `${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data} where an object belongs`);
-  }
-  return data;
-}
-
-/**
- * Stripe's rule: one key per call for an idempotent operation, unless the caller gave one (in
- * the headers or as `key`); every attempt re-sends it.
- */
-export function addIdempotencyKey(op: OperationSpec, headers: Record<string, string>, key?: string): void {
-  if (op.idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = key ?? globalThis.crypto.randomUUID();
-}
-
-/** What the pipeline knows of an operation: its endpoint and the table's flags. */
-export function operationCall(op: OperationSpec, signal: AbortSignal | undefined): Call {
+/** What the pipeline knows of an operation: its endpoint, the table's flags, and the caller's options, whole. */
+export function operationCall(op: OperationSpec, options: RequestOptions | undefined): Call {
   return {
     endpoint: `${op.method} ${op.path}`,
-    signal,
+    options,
+    idempotent: op.idempotent,
     anonymous: op.public,
     manualRedirect: op.redirect,
     ...(op.repeat ? { repeat: op.repeat } : {}),
   };
 }
 
+// What a resource method's request carries of its own; the pipeline copies before it adds
+// anything (./settings.ts merges the call's and the client's headers), so these are shared.
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** One resource-method call as one pipeline call. */
 export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
-  return async ({ op, where, path, query, body, call }) => {
-    const headers = call.headers ? lowerCaseHeaders(call.headers) : {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    addIdempotencyKey(op, headers, call.idempotencyKey);
+  return async ({ op, where, path, query, body, options }) => {
+    const json = body !== undefined;
     const answer = await pipeline(
-      { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers, body: body === undefined ? null : toJson(`${where}(body)`, body) },
-      { ...operationCall(op, call.signal), maxRetries: call.maxRetries, timeout: call.timeout, deadline: call.deadline },
+      { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers: (json ? JSON_HEADERS : NO_HEADERS) as Record<string, string>, body: json ? toJson(`${where}(body)`, body) : null },
+      operationCall(op, options),
     );
     if (op.redirect) {
       if (answer.reply.status === 0) {
@@ -143,6 +121,6 @@ export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
       }
       if (answer.reply.status >= 300 && answer.reply.status < 400) return { location: answer.reply.headers.get('location') ?? '' };
     }
-    return decode(op, where, answer);
+    return op.returns === 'nothing' ? undefined : decodeJson(answer.text, answer.reply.status, `${where} (${op.method} ${op.path})`, op.returns);
   };
 }

@@ -10,8 +10,8 @@ import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { checkStorageUrl } from '../transport/url-policy.js';
 import { readUploadBody } from './upload-body.js';
-import type { CallOptions } from '../public/call-options.js';
 import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
+import type { RequestOptions } from '../public/request-options.js';
 
 /** Storage answers 403 to a presigned URL that has expired. */
 const EXPIRED = 403;
@@ -22,14 +22,18 @@ export function fileHelpers(
   /** The API's base URL: a storage URL is held to its scheme (see url-policy.ts). */
   apiBaseUrl: string,
 ): FileHelpers {
-  /** One deadline for the whole upload or download, shared by its presign, transfer and retry steps. */
-  const budget = ({ signal, timeout, deadline, maxRetries }: DownloadOptions) => {
+  /**
+   * The caller's options, whole, for each request of an upload or download: one deadline
+   * covers them all, so each step gets what is left of it.
+   */
+  const steps = <T extends RequestOptions>(options: T) => {
+    const { deadline } = options;
+    if (deadline === undefined) return () => options;
     const started = Date.now();
-    return (): CallOptions => {
-      if (deadline === undefined) return { signal, timeout, maxRetries } as CallOptions;
+    return (): T => {
       const left = deadline - (Date.now() - started);
       if (left <= 0) throw new APITimeoutError('deadline', deadline);
-      return { signal, timeout, maxRetries, deadline: left } as CallOptions;
+      return { ...options, deadline: left };
     };
   };
 
@@ -37,9 +41,9 @@ export function fileHelpers(
     async upload(body, options) {
       if (!options?.filename) throw new CovetonInputError('files.upload(filename)', 'is required');
       if (!options.contentType) throw new CovetonInputError('files.upload(contentType)', 'is required');
-      const call = budget(options);
+      const call = steps(options);
       // Read under the upload's deadline and signal, and never past the declared size.
-      const bytes = await readUploadBody(body, { size: options.size, ...call() });
+      const bytes = await readUploadBody(body, call());
       let fileId = '';
       const presigned = async (): Promise<Outgoing> => {
         const target = await files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call());
@@ -49,19 +53,19 @@ export function fileHelpers(
         delete headers['content-length']; // fetch sets it from the body; some runtimes refuse it
         return { url: target.uploadUrl, method: 'PUT', headers, body: bytes };
       };
-      await storage(await presigned(), { ...call(), endpoint: 'PUT (presigned storage URL)', renewTarget: { status: EXPIRED, run: presigned } });
+      await storage(await presigned(), { endpoint: 'PUT (presigned storage URL)', options: call(), renewTarget: { status: EXPIRED, run: presigned } });
       return { fileId, size: bytes.byteLength };
     },
 
     async download(fileId: string, options: DownloadOptions = {}) {
-      const call = budget(options);
+      const call = steps(options);
       const read = options.as === 'stream' ? 'stream' : 'bytes';
       const link = async (): Promise<Outgoing> => {
         const { url } = await files.getDownloadUrl(fileId, call());
         checkStorageUrl('files.download(url)', url, apiBaseUrl);
         return { url, method: 'GET', headers: {}, body: null };
       };
-      const answer = await storage(await link(), { ...call(), read, endpoint: 'GET (presigned storage URL)', renewTarget: { status: EXPIRED, run: link } });
+      const answer = await storage(await link(), { endpoint: 'GET (presigned storage URL)', options: call(), read, renewTarget: { status: EXPIRED, run: link } });
       if (read === 'stream') return answer.stream ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
       return answer.bytes ?? new Uint8Array(0);
     },

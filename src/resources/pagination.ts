@@ -20,10 +20,6 @@ export class PaginationError extends CovetonError {
   ) {
     super(`${operation}: ${message}`);
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), operation: this.operation };
-  }
 }
 
 /** `"..."`, at most 64 characters of it: a cursor comes from the server and may be anything. */

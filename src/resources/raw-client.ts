@@ -6,21 +6,22 @@
 import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../../generated/resources.js';
 import { CovetonInputError } from '../errors/base.js';
-import { UnexpectedResponseError } from '../errors/transport.js';
 import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from '../transport/outgoing.js';
 import { allOperations } from './operations.js';
 import type { Pipeline } from '../pipeline/index.js';
-import { addIdempotencyKey, checkPathParam, operationCall } from './bind.js';
+import { decodeJson } from '../pipeline/decode.js';
+import { checkPathParam, operationCall } from './bind.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
 import { toJson } from '../util/validate.js';
 import type { RawClient } from '../public/client.js';
+import type { RequestOptions } from '../public/request-options.js';
 
-interface RawInit {
+/** openapi-fetch's init, plus the per-call options every method takes (passed on whole). */
+interface RawInit extends Omit<RequestOptions, 'headers'> {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
   headers?: HeadersInit;
   body?: unknown;
-  signal?: AbortSignal;
   parseAs?: 'json' | 'text';
 }
 
@@ -35,7 +36,7 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
   const byRoute = new Map<string, OperationSpec>();
   for (const { op } of allOperations(table)) byRoute.set(`${op.method} ${op.path}`, op);
 
-  const method = (verb: OperationSpec['method']) => async (template: string, init: RawInit = {}) => {
+  const method = (verb: OperationSpec['method']) => async (template: string, { params, headers: given, body: data, parseAs, ...options }: RawInit = {}) => {
     const op = byRoute.get(`${verb} ${template}`);
     // Session-only operations (coveton.session.*) and the payment processors' webhooks are not
     // in the table: an untyped call to them is refused, as the types refuse a typed one.
@@ -43,18 +44,18 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     // Every parameter of the template, present or not: a missing one used to become an empty
     // segment, so `DELETE /api-keys/{id}` without an id was sent as `DELETE /api-keys/`.
     const path: Record<string, string> = {};
-    for (const name of op.pathParams) path[name] = checkPathParam(`path parameter ${name}`, init.params?.path?.[name]);
-    const headers = lowerCaseHeaders(init.headers);
-    for (const [name, value] of Object.entries(init.params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+    for (const name of op.pathParams) path[name] = checkPathParam(`path parameter ${name}`, params?.path?.[name]);
+    // openapi-fetch's headers are the request's own: the caller's wins over the JSON content type.
+    const headers = lowerCaseHeaders(given);
+    for (const [name, value] of Object.entries(params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
     let body: string | Uint8Array | null = null;
-    if (init.body !== undefined) {
-      body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : toJson('body', init.body);
+    if (data !== undefined) {
+      body = typeof data === 'string' || data instanceof Uint8Array ? data : toJson('body', data);
       headers['content-type'] ??= 'application/json';
     }
-    addIdempotencyKey(op, headers);
     const answer = await pipeline(
-      { url: buildUrl(baseUrl, template, path, init.params?.query), method: verb, headers, body },
-      { ...operationCall(op, init.signal), returnErrors: true },
+      { url: buildUrl(baseUrl, template, path, params?.query), method: verb, headers, body },
+      { ...operationCall(op, options), returnErrors: true },
     );
     const { reply, text } = answer;
     const response = toResponse(reply, text);
@@ -62,12 +63,8 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
     // The pipeline parsed an error body once: JSON, or the text as is (as openapi-fetch does).
     if (!ok) return { error: answer.errorBody, response };
-    if (init.parseAs === 'text') return { data: text, response };
-    try {
-      return { data: JSON.parse(text), response };
-    } catch {
-      throw new UnexpectedResponseError(`${verb} ${template}`, reply.status, 'a body that is not JSON');
-    }
+    if (parseAs === 'text') return { data: text, response };
+    return { data: decodeJson(text, reply.status, `${verb} ${template}`, 'value'), response };
   };
 
   return { GET: method('GET'), PUT: method('PUT'), POST: method('POST'), DELETE: method('DELETE'), PATCH: method('PATCH') } as unknown as RawClient;

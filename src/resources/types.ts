@@ -28,4 +28,4 @@ export interface OperationSpec {
 
 /** The generated table: resource, then method name, then the operation's compact row. */
 export type OperationTable = Readonly<Record<string, Readonly<Record<string, string>>>>;
-export type { CallOptions } from '../public/call-options.js';
+export type { RequestOptions } from '../public/request-options.js';

@@ -1,13 +1,46 @@
-// Which credential an attempt carries. An API call
-// gets the session's access token (refreshed first when its `exp` is near) or the API key;
-// a public operation (login, refresh...) and any other origin get none. After a 401
-// `token_expired` the policy (./policy.ts) asks for a renewal, and `renew` runs the shared
-// single-flight refresh (src/session/refresh.ts).
-import type { ResolvedOptions } from '../options.js';
-import type { Credentials } from '../pipeline/index.js';
+// The SDK's own authenticators (the `Authenticator` interface of ../public/auth.ts): an API key,
+// a static bearer token, and the session, which sends the signed-in user's access token
+// (refreshed first when its `exp` is near) and falls back to the client's own credential
+// while nobody is signed in. After a 401 `token_expired` the policy (../pipeline/policy.ts)
+// asks for a renewal, and `renew` runs the shared single-flight refresh (./refresh.ts). Each
+// declares its own secrets, which is all the redaction knows of them.
 import type { Refresher } from './refresh.js';
+import type { Authenticator, AuthRequest } from '../public/auth.js';
 import type { Logger } from '../public/logger.js';
-import type { SessionTokens } from '../public/session.js';
+import type { SessionTokens, TokenStore } from '../public/session.js';
+
+/** A credential the caller put on the request (per-call `headers`) goes as it is. */
+const carriesCredential = (headers: Record<string, string>) => 'authorization' in headers || 'x-api-key' in headers;
+
+/**
+ * An API key secret, as `Authorization: Bearer <key>` or as `X-API-Key`.
+ * @example createCoveton({ auth: apiKeyAuth(process.env.MY_KEY!, { header: 'x-api-key' }) })
+ */
+export function apiKeyAuth(key: string, options: { header?: 'bearer' | 'x-api-key' } = {}): Authenticator {
+  const name = options.header === 'x-api-key' ? 'x-api-key' : 'authorization';
+  const value = name === 'authorization' ? `Bearer ${key}` : key;
+  return {
+    authenticate({ headers }) {
+      if (!carriesCredential(headers)) headers[name] = value;
+    },
+    secrets: () => [key],
+  };
+}
+
+/**
+ * A token you obtained elsewhere (a service token, an access token you refresh yourself), sent
+ * as `Authorization: Bearer <token>`. `token` may be a function, read for every request.
+ * @example createCoveton({ auth: bearerAuth(() => vault.current('coveton')) })
+ */
+export function bearerAuth(token: string | (() => string)): Authenticator {
+  const read = typeof token === 'function' ? token : () => token;
+  return {
+    authenticate({ headers }) {
+      if (!carriesCredential(headers)) headers.authorization = `Bearer ${read()}`;
+    },
+    secrets: () => [read()],
+  };
+}
 
 /** Waits for the shared refresh, but gives up as soon as this attempt's signal fires. */
 function until<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -20,40 +53,61 @@ function until<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T>
   });
 }
 
-export function credentials(options: ResolvedOptions, refresher: Refresher, logger: Logger): Credentials {
-  const key = options.apiKey;
-  const keyHeader = options.apiKeyHeader === 'x-api-key' ? 'x-api-key' : 'authorization';
-  const keyValue = key && (keyHeader === 'authorization' ? `Bearer ${key}` : key);
-  let warned = false;
+/** The caller's token store, watched so that the session's current pair is known to the redaction. */
+export function watchedStore(store: TokenStore): TokenStore & { known(): SessionTokens | undefined } {
+  let known: SessionTokens | undefined;
+  return {
+    get: () => {
+      const stored = store.get();
+      if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
+      return (known = stored);
+    },
+    set: async (tokens) => {
+      known = tokens;
+      await store.set(tokens);
+    },
+    ...(store.lock ? { lock: store.lock.bind(store) } : {}),
+    ...(store.claim ? { claim: store.claim.bind(store) } : {}),
+    known: () => known,
+  };
+}
 
-  const withTokens = (tokens: SessionTokens | undefined, headers: Record<string, string>) => {
+/**
+ * The session's access token while a user is signed in, else `fallback` (the API key, or the
+ * caller's own authenticator). A public operation never carries the session (its refresh
+ * token would ride along with a login), but the client's own credential goes as usual.
+ */
+export function sessionAuth(refresher: Refresher, known: () => SessionTokens | undefined, fallback: Authenticator | undefined, logger: Logger): Authenticator {
+  let warned = false;
+  const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest) => {
     if (tokens) {
-      headers.authorization = `Bearer ${tokens.accessToken}`;
+      request.headers.authorization = `Bearer ${tokens.accessToken}`;
       return tokens.accessToken;
     }
-    if (keyValue) headers[keyHeader] = keyValue;
-    else if (!warned) {
+    if (fallback) return fallback.authenticate(request);
+    if (!warned) {
       warned = true;
       logger.warn('no credential: pass apiKey or sign in with session.login()');
     }
     return undefined;
   };
-
   return {
-    apply(headers, anonymous, signal) {
-      if ('authorization' in headers || 'x-api-key' in headers) return undefined;
-      if (anonymous) {
-        // A public operation never carries the session (its refresh token would ride along
-        // with a login); an API key is the client's identity and goes as usual.
-        if (keyValue) headers[keyHeader] = keyValue;
-        return undefined;
-      }
+    authenticate(request) {
+      if (carriesCredential(request.headers)) return undefined;
+      if (request.public) return fallback?.authenticate(request);
       const tokens = refresher.current();
-      if (tokens instanceof Promise) return until(tokens, signal).then((t) => withTokens(t, headers));
-      return withTokens(tokens, headers);
+      if (tokens instanceof Promise) return until(tokens, request.signal).then((t) => withTokens(t, request));
+      return withTokens(tokens, request);
     },
-    async renew(stale, signal) {
-      return (await until(refresher.refresh(stale), signal)).accessToken;
+    async renew(stale, request) {
+      // No session: the fallback gave the credential, and renews it if it can.
+      if (!known()) return fallback?.renew?.(stale, request);
+      const { accessToken } = await until(refresher.refresh(stale), request.signal);
+      request.headers.authorization = `Bearer ${accessToken}`;
+    },
+    secrets: () => {
+      const tokens = known();
+      return [tokens?.accessToken, tokens?.refreshToken, ...(fallback?.secrets() ?? [])];
     },
   };
 }

@@ -2,8 +2,8 @@
 // like everything else, with the policy of a one-time credential: repeated only when the
 // spent-or-not question cannot arise (refused connection, or a retryable status), never
 // redirected. A failure is the pipeline's typed error, with the refresh token redacted.
-import type { components } from '../../generated/schema.js';
-import { UnexpectedResponseError } from '../errors/transport.js';
+import type { components } from '@coveton/sdk/schema';
+import { decodeJson } from '../pipeline/decode.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { toTokens } from './helpers.js';
 import type { SessionTokens } from '../public/session.js';
@@ -19,12 +19,6 @@ export function refreshExchange(pipeline: Pipeline, baseUrl: string) {
       },
       { endpoint: 'POST /auth/refresh', repeat: 'if-not-sent', anonymous: true, secrets: [refreshToken] },
     );
-    let body: unknown;
-    try {
-      body = JSON.parse(text ?? '');
-    } catch {
-      throw new UnexpectedResponseError('POST /auth/refresh', reply.status, 'a body that is not JSON');
-    }
-    return toTokens(body as components['schemas']['AuthTokens']);
+    return toTokens(decodeJson(text, reply.status, 'POST /auth/refresh', 'object') as components['schemas']['AuthTokens']);
   };
 }

@@ -46,7 +46,7 @@ export function sessionHelpers(
       try {
         // After any refresh under way: logout must carry the newest refresh token, not a spent one.
         const tokens = await store.settled(signal);
-        if (tokens) await auth.logout({ refreshToken: tokens.refreshToken }, signal ? { signal } : {});
+        if (tokens) await auth.logout({ refreshToken: tokens.refreshToken }, options);
       } finally {
         // Forgotten whatever happened above; a store that does not answer is waited for only so long.
         await bounded(store.set(undefined), 'set', storeTimeout, signal);

@@ -88,10 +88,9 @@ export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
   const dispatcher = dispatcherFor(options.proxy);
   return async (request, signal) => {
     const [origin, path] = split(request.url);
-    const body = request.body instanceof ArrayBuffer ? new Uint8Array(request.body) : request.body;
     // The headers are this attempt's own copy: set the encodings fetch would ask for, in place.
     const headers = request.headers;
     headers['accept-encoding'] ??= 'gzip, deflate, br';
-    return fromUndici(await dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body, signal }));
+    return fromUndici(await dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: request.body, signal }));
   };
 }

@@ -8,7 +8,8 @@ export interface Outgoing {
   method: string;
   /** Header names in lower case. A plain object: copied per attempt, it costs less than a Headers. */
   headers: Record<string, string>;
-  body: string | Uint8Array | ArrayBuffer | null;
+  /** Text or bytes, so that every attempt can send it again. */
+  body: string | Uint8Array | null;
 }
 
 /** What the pipeline needs of response headers: `Headers` has it, and so does a plain record. */

@@ -1,4 +1,5 @@
-// What kind of runtime the SDK is in, where a rule depends on it. A browser page is a window
+// What kind of runtime the SDK is in, where a rule depends on it: the one place that asks.
+// A browser page is a window
 // with a document: Web Workers, service workers, edge workers, Deno, Bun and Node have no
 // `document` (Deno 1 had a `window`, so Deno is ruled out by name too).
 
@@ -12,4 +13,13 @@ export function isBrowserPage(): boolean {
     g.Deno === undefined &&
     g.Bun === undefined
   );
+}
+
+/**
+ * Node itself, not a runtime that also answers to the `node` export condition (Bun, Deno):
+ * those keep their own fetch, which their undici look-alikes do not replace.
+ */
+export function isNode(): boolean {
+  const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: { versions?: { node?: string } } };
+  return g.Bun === undefined && g.Deno === undefined && typeof g.process?.versions?.node === 'string';
 }

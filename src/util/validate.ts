@@ -29,7 +29,6 @@ export interface Limits {
 
 /** The limits of one call: the overrides it gives, checked like client options, else the client's. */
 export function callLimits(where: string, call: Partial<Record<keyof Limits, unknown>>, client: Limits): Limits {
-  if (call.maxRetries === undefined && call.timeout === undefined && call.deadline === undefined) return client;
   return {
     maxRetries: count(`${where}maxRetries`, call.maxRetries, client.maxRetries, MAX_RETRIES_CAP),
     timeout: millis(`${where}timeout`, call.timeout, client.timeout),

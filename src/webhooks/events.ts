@@ -1,12 +1,8 @@
 // The event types, derived from the contract rather than written by hand: every entry of the
 // OpenAPI `webhooks` section contributes its request body, so a new event in the spec becomes a
 // new member of the union at the next `npm run generate`, with nothing here to update.
-import type { webhooks } from '../../generated/schema.js';
+import type { webhooks } from '@coveton/sdk/schema';
 import { WebhookSignatureError } from './errors.js';
-
-type RequestBodyOf<T> = T extends { post: { requestBody: { content: { 'application/json': infer Body } } } }
-  ? Body
-  : never;
 
 /**
  * Every event Coveton sends to a webhook endpoint, discriminated by `type`. Narrow on `type` to
@@ -29,7 +25,9 @@ type RequestBodyOf<T> = T extends { post: { requestBody: { content: { 'applicati
  * }
  * ```
  */
-export type CovetonWebhookEvent = { [K in keyof webhooks]: RequestBodyOf<webhooks[K]> }[keyof webhooks];
+export type CovetonWebhookEvent = {
+  [K in keyof webhooks]: webhooks[K] extends { post: { requestBody: { content: { 'application/json': infer Body } } } } ? Body : never;
+}[keyof webhooks];
 
 /** The `type` of every event Coveton sends, e.g. `'message.created'`. */
 export type CovetonWebhookEventType = CovetonWebhookEvent['type'];

@@ -1,6 +1,7 @@
 // `@coveton/sdk/webhooks`: verify and parse the deliveries Coveton sends to your endpoint. It
 // stands alone (no client, no fetch, only Web Crypto), so it loads in any runtime and in an edge
 // function that never calls the API.
+export { CovetonError } from '../errors/base.js';
 export { WebhookSignatureError, type WebhookSignatureErrorReason } from './errors.js';
 export type { CovetonWebhookEvent, CovetonWebhookEventType, CovetonWebhookEventOf } from './events.js';
 export type { WebhookPayload, WebhookSecrets } from './payload.js';

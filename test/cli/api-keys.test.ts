@@ -1,8 +1,8 @@
 // `coveton api-keys ...`, run in process (helpers.ts runProgram): against the suite's Prism mock
 // for the spec's answers, and against scripted servers for what a static mock cannot show
 // (pages, errors, hostile text). stdout is a pipe unless a test gives it a terminal width.
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { describe, expect, inject, it } from 'vitest';
+import { apiError, type FaultServer, json, serverFixture } from '../support/fault-server.js';
 import { apiKey, plain, runProgram, TEST_KEY } from './helpers.js';
 
 const mock = inject('mockUrl');
@@ -11,11 +11,8 @@ const onMock = (args: string[], options: Parameters<typeof runProgram>[1] = {}) 
 const on = (server: FaultServer, args: string[], options: Parameters<typeof runProgram>[1] = {}) =>
   runProgram([...args, '--base-url', server.url, '--api-key', TEST_KEY], options);
 
+const { serve } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const HEADER = 'ID                NAME         TYPE     ENV          STATUS   PERMISSIONS               LAST USED';
 
@@ -42,7 +39,7 @@ describe('api-keys list', () => {
   });
 
   it('at 70 columns the table fits: cells are cut with an ellipsis, never wrapped, ids kept whole', async () => {
-    server = await startFaultServer((_req, res) =>
+    server = await serve((_req, res) =>
       json(res, 200, [
         apiKey('key_01HZX3K8W2Q9', { name: 'Deployment pipeline for the production cluster', permissions: ['messages:read', 'chats:read', 'files:write'], lastUsedAt: '2026-06-20T17:02:11Z' }),
         apiKey('key_01HZW1A4R7M2', { name: 'Old laptop', status: 'revoked' }),
@@ -85,7 +82,7 @@ describe('api-keys list', () => {
 
   it('follows every page: 120 keys with --page-size 50 are 3 requests, rows printed as they come', async () => {
     const all = Array.from({ length: 120 }, (_, i) => apiKey(`key_${String(120 - i).padStart(3, '0')}`));
-    server = await startFaultServer((req, res) => {
+    server = await serve((req, res) => {
       const url = new URL(req.path, 'http://x');
       const limit = Number(url.searchParams.get('limit'));
       const before = url.searchParams.get('before');
@@ -106,7 +103,7 @@ describe('api-keys list', () => {
 
   it('--limit stops after N keys and asks for no more than it needs', async () => {
     const all = Array.from({ length: 30 }, (_, i) => apiKey(`key_${String(30 - i).padStart(3, '0')}`));
-    server = await startFaultServer((req, res) => {
+    server = await serve((req, res) => {
       const url = new URL(req.path, 'http://x');
       const before = url.searchParams.get('before');
       const start = before ? all.findIndex((k) => k.id === before) + 1 : 0;
@@ -123,7 +120,7 @@ describe('api-keys list', () => {
 
   it('stops on a cursor that does not advance: rows so far stay printed, the JSON array is closed, exit 1', async () => {
     // A server that ignores `before`: the same full page forever.
-    server = await startFaultServer((_req, res) => json(res, 200, [apiKey('key_b'), apiKey('key_a')]));
+    server = await serve((_req, res) => json(res, 200, [apiKey('key_b'), apiKey('key_a')]));
     const run = await on(server, ['api-keys', 'list', '--page-size', '2', '--json']);
     expect(run.code).toBe(1);
     expect(server.requests).toHaveLength(2);
@@ -132,7 +129,7 @@ describe('api-keys list', () => {
   });
 
   it('sends the filters as the query and says so on stderr when nothing matches', async () => {
-    server = await startFaultServer((_req, res) => json(res, 200, []));
+    server = await serve((_req, res) => json(res, 200, []));
     const run = await on(server, [
       'api-keys', 'list', '--status', 'suspended', '--environment', 'production', '--type', 'user',
       '--filter', 'ci bot', '--order-by', '-lastUsedAt', '--page-size', '10',
@@ -146,7 +143,7 @@ describe('api-keys list', () => {
   });
 
   it('strips terminal escape sequences from server text in rows', async () => {
-    server = await startFaultServer((_req, res) => json(res, 200, [apiKey('key_1', { name: 'evil\u001b]0;pwned\u0007\u001b[2J\u001b[31mred' })]));
+    server = await serve((_req, res) => json(res, 200, [apiKey('key_1', { name: 'evil\u001b]0;pwned\u0007\u001b[2J\u001b[31mred' })]));
     const run = await on(server, ['api-keys', 'list'], { columns: 200, env: { NO_COLOR: '1' } });
     expect(run.stdout).not.toContain('\u001b');
     expect(run.stdout).not.toContain('\u0007');
@@ -168,7 +165,7 @@ describe('api-keys get', () => {
   });
 
   it('a 404 is an API error (exit 1)', async () => {
-    server = await startFaultServer((_req, res) => apiError(res, 404, 'NOT_FOUND', 'No such API key.'));
+    server = await serve((_req, res) => apiError(res, 404, 'NOT_FOUND', 'No such API key.'));
     const run = await on(server, ['api-keys', 'get', 'key_nope']);
     expect(server.requests[0]).toMatchObject({ method: 'GET', path: '/api-keys/key_nope' });
     expect(run.code).toBe(1);
@@ -194,7 +191,7 @@ describe('api-keys create', () => {
   });
 
   it('sends every option in the body, with an Idempotency-Key', async () => {
-    server = await startFaultServer((_req, res) => json(res, 201, { ...apiKey('key_new'), secret: 'ak_live_NEWsecretNEWsecretNEWsecret' }));
+    server = await serve((_req, res) => json(res, 201, { ...apiKey('key_new'), secret: 'ak_live_NEWsecretNEWsecretNEWsecret' }));
     const run = await on(server, [
       'api-keys', 'create', '--name', 'Deploy', '--type', 'user', '--environment', 'production', '--description', 'for deploys',
       '--permissions', 'messages:read, chats:write', '--allowed-ips', '10.0.0.0/24,192.168.1.1', '--expires-at', '2027-01-01T00:00:00Z',
@@ -218,7 +215,7 @@ describe('api-keys create', () => {
   });
 
   it('explains a 403 by its reason', async () => {
-    server = await startFaultServer((_req, res) => apiError(res, 403, 'FORBIDDEN', 'Production keys need an enterprise plan.', { reason: 'enterprise_required' }));
+    server = await serve((_req, res) => apiError(res, 403, 'FORBIDDEN', 'Production keys need an enterprise plan.', { reason: 'enterprise_required' }));
     const run = await on(server, ['api-keys', 'create', '--name', 'x', '--type', 'service', '--environment', 'production']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -237,7 +234,7 @@ describe('api-keys update', () => {
   });
 
   it('sends PATCH with the status and reason; a 409 is an API error (exit 1) with the server message', async () => {
-    server = await startFaultServer((_req, res) => apiError(res, 409, 'CONFLICT', 'A revoked key cannot be reactivated.'));
+    server = await serve((_req, res) => apiError(res, 409, 'CONFLICT', 'A revoked key cannot be reactivated.'));
     const run = await on(server, ['api-keys', 'update', 'key_1', '--status', 'active', '--reason', 'oops']);
     expect(server.requests[0]).toMatchObject({ method: 'PATCH', path: '/api-keys/key_1' });
     expect(JSON.parse(server.requests[0]!.body)).toEqual({ status: 'active', reason: 'oops' });
@@ -246,7 +243,7 @@ describe('api-keys update', () => {
   });
 
   it('strips terminal escape sequences from statusReason and from error messages', async () => {
-    server = await startFaultServer((req, res) =>
+    server = await serve((req, res) =>
       req.method === 'PATCH' && req.path.endsWith('key_1')
         ? json(res, 200, apiKey('key_1', { status: 'suspended', statusReason: 'by \u001b[2J\u001b]8;;http://evil.example\u0007admin' }))
         : apiError(res, 409, 'CONFLICT', 'No\u001b[1A\u001b[2K way\u009b31m.'),
@@ -269,7 +266,7 @@ describe('api-keys delete', () => {
   });
 
   it('refuses without --yes when not on a terminal, as a usage error, and sends nothing', async () => {
-    server = await startFaultServer((_req, res) => json(res, 204, undefined));
+    server = await serve((_req, res) => json(res, 204, undefined));
     const run = await on(server, ['api-keys', 'delete', 'key_1']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('refusing to delete key_1 without confirmation');

@@ -1,20 +1,17 @@
 // `coveton auth test`, run in process: the key works (Prism), or the API's 401/403 reason in plain words
 // (scripted server, since Prism answers every refusal with the same canned example).
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { apiError, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { describe, expect, inject, it } from 'vitest';
+import { apiError, type FaultServer, serverFixture } from '../support/fault-server.js';
 import { runProgram as runCli, TEST_KEY } from './helpers.js';
 
 
 const mock = inject('mockUrl');
+const { serve } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** A server that refuses every call with this status and reason. */
 async function refusing(status: 401 | 403, reason: string) {
-  server = await startFaultServer((_req, res) =>
+  server = await serve((_req, res) =>
     apiError(res, status, status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', `Refused (${reason}).`, { reason }),
   );
   return server;
@@ -30,7 +27,7 @@ describe('auth test', () => {
   });
 
   it('calls GET /utils/authtest with the key as a bearer token', async () => {
-    server = await startFaultServer((_req, res) => {
+    server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"msg":"Auth successful"}');
     });

@@ -4,24 +4,15 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/index.js';
-import { json, startFaultServer, type FaultServer, type Recorded } from '../support/fault-server.js';
+import { type FaultServer, json, type Recorded, serverFixture } from '../support/fault-server.js';
 import { apiKey, cliArgs, cliEnv, ROOT, runCli, TEST_KEY, useBuiltCli } from './helpers.js';
 
 useBuiltCli();
 
-// The tests run side by side, each with its own servers, all closed at the end.
-const servers: FaultServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function serve(handler: Parameters<typeof startFaultServer>[0]): Promise<FaultServer> {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+// The tests run side by side, each with its own server, all closed at the end.
+const { serve } = serverFixture('all');
 
 /** Runs `shell` in bash with $COVETON standing for the bin; prints the bin's exit code last. */
 function bash(shell: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -2,8 +2,8 @@
 // delete confirmation (yes, no, Ctrl-D, Ctrl-C), Ctrl-C while waiting, colour, the table fitted
 // to the terminal's width, and the spinner. Off a terminal the other files show none happens.
 import { spawn, spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
-import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { describe, expect, it } from 'vitest';
+import { apiError, json, serverFixture } from '../support/fault-server.js';
 import { apiKey, cliArgs, cliEnv, plain, ROOT, TEST_KEY, type Run, useBuiltCli } from './helpers.js';
 
 useBuiltCli();
@@ -11,16 +11,7 @@ useBuiltCli();
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 // The tests run side by side, each with its own server, all closed at the end.
-const servers: FaultServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function serve(handler: Parameters<typeof startFaultServer>[0]): Promise<FaultServer> {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+const { serve } = serverFixture('all');
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

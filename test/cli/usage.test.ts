@@ -2,16 +2,13 @@
 // marked, options only where they act, one wording), usage errors (exit 2, every missing
 // option at once, a pointer to --help), API errors (exit 1), network errors (exit 3), --json
 // errors, --verbose attempt lines, and a key given on the command line never shown.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/index.js';
-import { apiError, drop, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, drop, type FaultServer, json, serverFixture, startFaultServer } from '../support/fault-server.js';
 import { apiKey, closedPort, runProgram, TEST_KEY } from './helpers.js';
 
+const { serve } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const COMMANDS = [[], ['api-keys'], ['api-keys', 'list'], ['api-keys', 'get'], ['api-keys', 'create'], ['api-keys', 'update'], ['api-keys', 'delete'], ['auth'], ['auth', 'test'], ['mock'], ['contract'], ['webhooks'], ['webhooks', 'trigger'], ['webhooks', 'listen']];
 
@@ -132,7 +129,7 @@ describe.concurrent('network and API errors', () => {
 describe('--verbose', () => {
   it('prints one line per attempt: method, URL with the query redacted, status, request id, time, and the retry decision', async () => {
     let calls = 0;
-    server = await startFaultServer((_req, res) =>
+    server = await serve((_req, res) =>
       ++calls === 1
         ? apiError(res, 503, 'UNAVAILABLE', 'busy', {}, { 'X-Request-Id': 'req_first', 'Retry-After': '0' })
         : json(res, 200, [apiKey('key_1')], { 'X-Request-Id': 'req_second' }),
@@ -149,7 +146,7 @@ describe('--verbose', () => {
   });
 
   it('COVETON_LOG=debug does the same; a final error says it is not retried', async () => {
-    server = await startFaultServer((_req, res) => apiError(res, 404, 'NOT_FOUND', 'nope', {}, { 'X-Request-Id': 'req_404' }));
+    server = await serve((_req, res) => apiError(res, 404, 'NOT_FOUND', 'nope', {}, { 'X-Request-Id': 'req_404' }));
     const run = await runProgram(['api-keys', 'get', 'key_1', '--base-url', server.url, '--api-key', TEST_KEY], { env: { COVETON_LOG: 'debug' } });
     expect(run.code).toBe(1);
     const lines = run.stderr.trimEnd().split('\n');
@@ -162,7 +159,7 @@ describe('a key given with --api-key is never shown', () => {
   const KEY = 'ak_live_NEVERSHOWNneverShown0123456789';
 
   it('not even when the server echoes it in its error message, nor in --json', async () => {
-    server = await startFaultServer((req, res) =>
+    server = await serve((req, res) =>
       apiError(res, 401, 'UNAUTHORIZED', `Key ${String(req.headers.authorization)} is not valid`, { reason: 'token_invalid' }),
     );
     const url = server.url;

@@ -34,6 +34,8 @@ const REQUIRED = [
   'dist/redis.cjs',
   'dist/redis.d.ts',
   'dist/redis.d.cts',
+  'dist/schema.d.ts',
+  'dist/schema.d.cts',
   'dist/cli/bin.js',
   'generated/openapi.json',
   'generated/openapi.yaml',

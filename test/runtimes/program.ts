@@ -47,14 +47,14 @@ export async function run(baseUrl: string): Promise<Record<string, unknown>> {
     dangerouslyAllowBrowser: true, // a test page used by its owner only
     logLevel: 'off',
     backoff: { initialDelay: 1, maxDelay: 5, jitter: 0 },
-    onRetry: ({ attempt }) => retries.push(attempt),
+    hooks: { onRetry: ({ attempt }) => void retries.push(attempt) },
   });
 
   // A GET whose answer carries rate-limit headers.
   const key = await coveton.apiKeys.get('key_ok');
   report.get = { id: key.id, name: key.name };
   const figures = coveton.rateLimit;
-  report.rateLimit = figures && { limit: figures.limit, remaining: figures.remaining, resetAt: figures.resetAt.getTime() / 1000 };
+  report.rateLimit = figures && { limit: figures.limit, remaining: figures.remaining, resetAt: figures.resetAt / 1000 };
 
   // 503, then 200: retried once.
   const retried = await coveton.apiKeys.get('key_retry');

@@ -1,15 +1,12 @@
 // COVETON_LOG=debug (logLevel 'debug'): one line per attempt with the method, the URL without
 // its query, the status, the request id, the time, and what the retry policy decided.
-import { afterEach, describe, expect, it } from 'vitest';
-import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { describe, expect, it } from 'vitest';
+import { apiError, type FaultServer, json, serverFixture } from '../support/fault-server.js';
 import { apiKeyRecord, TEST_KEY, testClient } from '../support/client.js';
 import type { Logger } from '../../src/public/logger.js';
 
+const { serve } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 function capture() {
   const lines: { message: string; data: Record<string, unknown> }[] = [];
@@ -20,7 +17,7 @@ function capture() {
 
 describe('debug log', () => {
   it('prints one line per attempt with status, request id, time and the decision', async () => {
-    server = await startFaultServer((req, res, index) => {
+    server = await serve((req, res, index) => {
       if (index === 0) return apiError(res, 503, 'INTERNAL', 'busy', {}, { 'x-request-id': 'req_first' });
       return json(res, 200, apiKeyRecord, { 'x-request-id': `req_second_${TEST_KEY}` });
     });
@@ -38,7 +35,7 @@ describe('debug log', () => {
   });
 
   it('says why a call stops: a 409 is not retried', async () => {
-    server = await startFaultServer((req, res) => apiError(res, 409, 'CONFLICT', 'revoked'));
+    server = await serve((req, res) => apiError(res, 409, 'CONFLICT', 'revoked'));
     const { lines, logger } = capture();
     const coveton = testClient(server.url, { logger, logLevel: 'debug' });
     await expect(coveton.apiKeys.get('key_1')).rejects.toThrow();

@@ -43,7 +43,7 @@ describe('typed errors', () => {
       if (error instanceof ForbiddenError) expect(error.reason).toBe('ip_not_allowed');
       if (error instanceof UnauthorizedError) expect(error.reason).toBe('token_expired');
       if (error instanceof ValidationError) expect(error.details).toEqual([{ path: 'name', message: 'must be between 1 and 200 characters' }]);
-      if (error instanceof RateLimitedError) expect(error.retryAfter).toBe(7);
+      if (error instanceof RateLimitedError) expect(error.retryAfterMs).toBe(7000);
     });
   }
 

@@ -3,53 +3,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APITimeoutError, APIUserAbortError, CovetonInputError } from '../../src/index.js';
-import { json, startFaultServer, type FaultServer, type Recorded } from '../support/fault-server.js';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { startFilesServer } from '../support/files-server.js';
 import { TEST_KEY, testClient } from '../support/client.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());
 const sha = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
-/** API and storage on one server: /files/* is the API, /storage/* the presigned bucket. */
+/** API and storage on one server (test/support/files-server.ts), closed after each test. */
 async function filesServer(storageFaults: number[] = []) {
-  const stored = new Map<string, Buffer>();
-  const storageRequests: Recorded[] = [];
-  let presigns = 0;
-  server = await startFaultServer((req, res) => {
-    if (req.path === '/files/presign') {
-      presigns++;
-      const fileId = `file_${presigns}abc`;
-      return json(res, 201, {
-        fileId,
-        uploadUrl: `${server.url}/storage/${fileId}?X-Signature=sig${presigns}`,
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(JSON.parse(req.body).size) },
-        expiresIn: 900,
-      });
-    }
-    const download = req.path.match(/^\/files\/(file_\w+)\/download$/);
-    if (download) {
-      return json(res, 200, { fileId: download[1], url: `${server.url}/storage/${download[1]}?X-Signature=get`, expiresIn: 300, size: 1, contentType: 'application/octet-stream', filename: 'x.enc' });
-    }
-    if (req.path.startsWith('/storage/')) {
-      storageRequests.push(req);
-      const fault = storageFaults.shift();
-      if (fault) {
-        res.writeHead(fault, { 'Content-Type': 'application/xml' });
-        return res.end(fault === 403 ? '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' : '<Error/>');
-      }
-      const id = req.path.split('?')[0]!.slice('/storage/'.length);
-      if (req.method === 'PUT') {
-        stored.set(id, req.raw);
-        res.writeHead(200).end();
-      } else {
-        res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(stored.get(id));
-      }
-      return;
-    }
-    json(res, 404, { error: { code: 'NOT_FOUND', message: req.path } });
-  });
-  return { stored, storageRequests, presigns: () => presigns };
+  const files = await startFilesServer(storageFaults);
+  server = files.server;
+  return files;
 }
 
 describe('files.upload and files.download', () => {

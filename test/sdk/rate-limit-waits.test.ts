@@ -2,7 +2,9 @@
 // ahead queued the next call for ten hours; a reset sent in milliseconds queued it forever and
 // flooded stderr with TimeoutOverflowWarning), and the pluggable store behind the queue.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCoveton, memoryRateLimitStore, RateLimitedError } from '../../src/index.js';
+import { RateLimitedError } from '../../src/index.js';
+import { memoryRateLimitStore } from '../../src/pipeline/rate-limit/store.js';
+import { createCoveton } from '../support/client.js';
 import { withFallback } from '../../src/redis/fallback.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import type { CovetonOptions } from '../../src/public/options.js';
@@ -28,7 +30,7 @@ describe('waits taken from responses', () => {
     const started = Date.now();
     const error = await coveton.apiKeys.get('key_1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAfter).toBeGreaterThan(9 * 3600);
+    expect((error as RateLimitedError).retryAfterMs).toBeGreaterThan(9 * 3600_000);
     expect(Date.now() - started).toBeLessThan(500);
     expect(server.requests).toHaveLength(1);
   });
@@ -45,7 +47,7 @@ describe('waits taken from responses', () => {
       await coveton.apiKeys.get('key_1');
       expect(Date.now() - started).toBeLessThan(500);
       expect(server.requests).toHaveLength(2);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
       expect(warnings).not.toContain('TimeoutOverflowWarning');
     } finally {
       process.off('warning', onWarning);
@@ -99,8 +101,13 @@ describe('a pluggable RateLimitStore behind the queue', () => {
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0]![0]).toContain('shared rate-limit store is unreachable');
     down = false;
-    await new Promise((r) => setTimeout(r, 1_050)); // the store is asked again a second later
-    await coveton.apiKeys.get('key_1');
+    // The store is asked again a second later: the clock moves, nobody waits.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 1_050 });
+    try {
+      await coveton.apiKeys.get('key_1');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(taken).toBe(1);
     expect(logger.info.mock.calls.some(([m]) => String(m).includes('answers again'))).toBe(true);
     expect(server.requests).toHaveLength(6);

@@ -1,9 +1,9 @@
 // Redaction runs on server text, which is hostile: it must stay linear and bounded. The figures
 // printed here are the time to redact 1 MB of each shape that used to be quadratic.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../src/index.js';
 import { hideShapes, MAX_REDACTED_CHARS, redact, REDACTED } from '../../src/util/redact.js';
-import { apiError, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, type FaultServer, serverFixture } from '../support/fault-server.js';
 import { TEST_KEY, testClient } from '../support/client.js';
 
 const MB = 1024 * 1024;
@@ -24,11 +24,8 @@ const time = (f: () => unknown) => {
   return performance.now() - start;
 };
 
+const { serve } = serverFixture();
 let server: FaultServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 describe('redaction of hostile text', () => {
   it('redacts 1 MB of each hostile shape in well under 100 ms, keeping a few KB', () => {
@@ -77,7 +74,7 @@ describe('redaction of hostile text', () => {
 
   it('a 1 MB hostile error message from the server becomes a bounded, redacted error', async () => {
     const hostile = `${TEST_KEY} ${fill('eyJ-').slice(0, MB / 2)}${fill('http://').slice(0, MB / 2)}`;
-    server = await startFaultServer((req, res) => apiError(res, 400, 'INVALID_REQUEST', hostile));
+    server = await serve((req, res) => apiError(res, 400, 'INVALID_REQUEST', hostile));
     const started = performance.now();
     const error = await testClient(server.url).apiKeys.get('key_1').catch((e: unknown) => e);
     console.log(`1 MB error message end to end: ${(performance.now() - started).toFixed(1)} ms`);

@@ -30,7 +30,7 @@ describe('Retry-After', () => {
   it('a fractional Retry-After is waited as such by the retry', async () => {
     server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy', {}, { 'Retry-After': '0.05' }) : json(res, 200, apiKeyRecord)));
     const events: RetryEvent[] = [];
-    await testClient(server.url, { onRetry: (e) => events.push(e) }).apiKeys.get('key_1');
+    await testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } }).apiKeys.get('key_1');
     expect(events.map((e) => e.delay)).toEqual([50]);
   });
 });

@@ -1,11 +1,20 @@
 // The waits, with fake timers and a scripted fetch (no sockets), so nothing really sleeps.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, createCoveton } from '../../src/index.js';
+import { createCoveton } from '../../src/index.js';
+import { backoffDelay } from '../../src/pipeline/backoff.js';
 import type { RetryEvent } from '../../src/public/events.js';
+import type { CovetonOptions } from '../../src/public/options.js';
 
 const record = { id: 'key_1', name: 'k' };
 function reply(status: number, headers: Record<string, string> = {}, body: unknown = status < 400 ? record : { error: { code: 'INTERNAL', message: 'x' } }) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+}
+
+/** A client on a scripted fetch (no socket: the fetch entry whichever project runs), recording its retries. */
+function scripted(fetch: () => Promise<Response>, options: CovetonOptions = {}) {
+  const events: RetryEvent[] = [];
+  const coveton = createCoveton({ baseUrl: 'https://api.test', logLevel: 'off', hooks: { onRetry: (e) => void events.push(e) }, fetch, ...options });
+  return { coveton, events };
 }
 
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-06-01T12:00:00Z') }));
@@ -21,17 +30,7 @@ describe('backoff formula', () => {
 describe('retry waits under fake timers', () => {
   it('waits the backoff between attempts and not a millisecond less', async () => {
     const times: number[] = [];
-    const events: RetryEvent[] = [];
-    const coveton = createCoveton({
-      baseUrl: 'https://api.test',
-      logLevel: 'off',
-      backoff: { jitter: 0 },
-      onRetry: (e) => events.push(e),
-      fetch: async () => {
-        times.push(Date.now());
-        return times.length < 3 ? reply(500) : reply(200);
-      },
-    });
+    const { coveton, events } = scripted(async () => (times.push(Date.now()), times.length < 3 ? reply(500) : reply(200)), { backoff: { jitter: 0 } });
     const call = coveton.apiKeys.get('key_1');
     await vi.advanceTimersByTimeAsync(499);
     expect(times).toHaveLength(1);
@@ -45,14 +44,7 @@ describe('retry waits under fake timers', () => {
 
   it('honors Retry-After as an HTTP date', async () => {
     const times: number[] = [];
-    const coveton = createCoveton({
-      baseUrl: 'https://api.test',
-      logLevel: 'off',
-      fetch: async () => {
-        times.push(Date.now());
-        return times.length === 1 ? reply(503, { 'Retry-After': new Date(Date.now() + 3000).toUTCString() }) : reply(200);
-      },
-    });
+    const { coveton } = scripted(async () => (times.push(Date.now()), times.length === 1 ? reply(503, { 'Retry-After': new Date(Date.now() + 3000).toUTCString() }) : reply(200)));
     const call = coveton.apiKeys.get('key_1');
     await vi.advanceTimersByTimeAsync(3000);
     await expect(call).resolves.toEqual(record);
@@ -60,15 +52,8 @@ describe('retry waits under fake timers', () => {
   });
 
   it('falls back to backoff when Retry-After cannot be parsed', async () => {
-    const events: RetryEvent[] = [];
     let n = 0;
-    const coveton = createCoveton({
-      baseUrl: 'https://api.test',
-      logLevel: 'off',
-      backoff: { jitter: 0 },
-      onRetry: (e) => events.push(e),
-      fetch: async () => (++n === 1 ? reply(503, { 'Retry-After': 'soon-ish' }) : reply(200)),
-    });
+    const { coveton, events } = scripted(async () => (++n === 1 ? reply(503, { 'Retry-After': 'soon-ish' }) : reply(200)), { backoff: { jitter: 0 } });
     const call = coveton.apiKeys.get('key_1');
     await vi.advanceTimersByTimeAsync(500);
     await call;
@@ -77,16 +62,7 @@ describe('retry waits under fake timers', () => {
 
   it('stops retrying when the next wait would pass the deadline', async () => {
     let n = 0;
-    const coveton = createCoveton({
-      baseUrl: 'https://api.test',
-      logLevel: 'off',
-      deadline: 1200,
-      backoff: { jitter: 0 },
-      fetch: async () => {
-        n++;
-        return reply(500);
-      },
-    });
+    const { coveton } = scripted(async () => (n++, reply(500)), { deadline: 1200, backoff: { jitter: 0 } });
     const call = coveton.apiKeys.get('key_1').catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(2000);
     expect(((await call) as Error).name).toBe('InternalServerError');

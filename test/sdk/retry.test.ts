@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APIConnectionError, ConflictError, InternalServerError, RateLimitedError } from '../../src/index.js';
 import { apiError, drop, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { apiKeyBody, apiKeyRecord, testClient } from '../support/client.js';
 import type { RetryEvent } from '../../src/public/events.js';
+import { drive } from '../support/clock.js';
 
 let server: FaultServer;
 afterEach(() => server?.close());
@@ -17,7 +18,7 @@ describe('retries', () => {
         i < 2 ? apiError(res, status, CODES[status]!, 'transient', {}, status === 429 ? { 'Retry-After': '0' } : {}) : json(res, 200, apiKeyRecord),
       );
       const events: RetryEvent[] = [];
-      const coveton = testClient(server.url, { onRetry: (e) => events.push(e) });
+      const coveton = testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } });
       await expect(coveton.apiKeys.get('key_01HZX3K8W2Q9')).resolves.toMatchObject({ id: 'key_01HZX3K8W2Q9' });
       expect(server.requests).toHaveLength(3);
       expect(events.map((e) => [e.attempt, e.cause.constructor.name])).toEqual([
@@ -40,7 +41,7 @@ describe('retries', () => {
   it('retries a connection reset, and re-sends the body intact', async () => {
     server = await startFaultServer((req, res, i) => (i === 0 ? drop(res) : json(res, 201, { ...apiKeyRecord, secret: 'ak_test_x' })));
     const events: RetryEvent[] = [];
-    const coveton = testClient(server.url, { onRetry: (e) => events.push(e) });
+    const coveton = testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } });
     await coveton.apiKeys.create({ ...apiKeyBody, description: 'ünïcødé ✓' });
     expect(server.requests).toHaveLength(2);
     expect(server.requests[1]!.body).toBe(server.requests[0]!.body);
@@ -95,25 +96,13 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('honors Retry-After in seconds: onRetry is told the server\'s delay and the retry waits it', async () => {
-    server = await startFaultServer((req, res, i) =>
-      i === 0 ? apiError(res, 429, 'RATE_LIMITED', 'slow down', {}, { 'Retry-After': '1' }) : json(res, 200, apiKeyRecord),
-    );
-    const events: RetryEvent[] = [];
-    const coveton = testClient(server.url, { onRetry: (e) => events.push(e) });
-    await coveton.apiKeys.get('key_1');
-    expect(events.map((e) => e.delay)).toEqual([1000]);
-    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(990);
-    expect((events[0]!.cause as RateLimitedError).retryAfter).toBe(1);
-  });
-
   it('fails at once with RateLimitedError when Retry-After is longer than what is left of the deadline', async () => {
     server = await startFaultServer((req, res) => apiError(res, 429, 'RATE_LIMITED', 'slow down', {}, { 'Retry-After': '30' }));
     const coveton = testClient(server.url, { deadline: 5_000 });
     const started = Date.now();
     const error = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as RateLimitedError;
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect(error.retryAfter).toBe(30);
+    expect(error.retryAfterMs).toBe(30_000);
     expect(error.rateLimit).toMatchObject({ limit: 120, remaining: 119 });
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(server.requests).toHaveLength(1);
@@ -124,5 +113,23 @@ describe('retries', () => {
     const coveton = testClient(server.url);
     await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(InternalServerError);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('Retry-After in seconds, on a fake clock', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('onRetry is told the server\'s delay and the retry waits it, to the millisecond', async () => {
+    server = await startFaultServer((req, res, i) =>
+      i === 0 ? apiError(res, 429, 'RATE_LIMITED', 'slow down', {}, { 'Retry-After': '1' }) : json(res, 200, apiKeyRecord),
+    );
+    const events: RetryEvent[] = [];
+    const coveton = testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } });
+    await drive(coveton.apiKeys.get('key_1'), 50);
+    expect(events.map((e) => e.delay)).toEqual([1000]);
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeLessThan(1100);
+    expect((events[0]!.cause as RateLimitedError).retryAfterMs).toBe(1000);
   });
 });

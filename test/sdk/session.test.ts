@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APIUserAbortError, InternalServerError, SessionExpiredError, UnauthorizedError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
+import { eventually } from '../support/clock.js';
 import type { CovetonOptions } from '../../src/public/options.js';
 import type { SessionTokens, TokenStore } from '../../src/public/session.js';
 
@@ -167,7 +168,7 @@ describe('sessions with rotating refresh tokens', () => {
     const tokens = server.issue({ expired: true });
     const coveton = client({ ...tokens });
     const pending = coveton.users.getCurrent();
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => server.refreshes.length === 1); // the refresh is under way
     await coveton.session.logout();
     await pending.catch(() => undefined);
     const logout = server.requests.find((r) => r.path === '/auth/logout')!;

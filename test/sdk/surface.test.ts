@@ -1,6 +1,7 @@
 // The public surface has no holes: token-bearing auth operations only through session.*, no
 // payment-processor endpoints, no middleware hook that resource methods would skip, no
 // internals exported, method names from the spec's x-sdk-name where the operationId reads badly.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as sdk from '../../src/index.js';
 import { CovetonInputError } from '../../src/index.js';
@@ -28,6 +29,16 @@ describe('public surface', () => {
   });
 
   it('exports no internals', () => {
-    for (const name of ['errorFromResponse', 'ErrorContext', 'buildClient', 'createPipeline', 'decide']) expect(name in sdk).toBe(false);
+    for (const name of ['errorFromResponse', 'ErrorContext', 'buildClient', 'createPipeline', 'decide', 'backoffDelay']) expect(name in sdk).toBe(false);
+  });
+
+  it('names every generated model, resource and query type in its explicit barrel (no export *)', () => {
+    const read = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+    const barrel = read('src/index.ts');
+    expect(barrel).not.toMatch(/export (type )?\*/);
+    const exported = new Set([...barrel.matchAll(/\b([A-Z][A-Za-z0-9]*)\b/g)].map((m) => m[1]));
+    const generated = ['generated/models.ts', 'generated/resources.ts'].flatMap((p) => [...read(p).matchAll(/^export (?:type|interface) ([A-Za-z0-9]+)/gm)].map((m) => m[1]!));
+    expect(generated.length).toBeGreaterThan(100);
+    expect(generated.filter((name) => !exported.has(name))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { APITimeoutError, APIUserAbortError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { apiKeyRecord, testClient } from '../support/client.js';
+import { eventually } from '../support/clock.js';
 import type { RetryEvent } from '../../src/public/events.js';
 
 let server: FaultServer;
@@ -15,7 +16,7 @@ describe('timeouts and aborts', () => {
       json(res, 200, apiKeyRecord);
     });
     const events: RetryEvent[] = [];
-    const coveton = testClient(server.url, { timeout: 100, onRetry: (e) => events.push(e) });
+    const coveton = testClient(server.url, { timeout: 100, hooks: { onRetry: (e) => void events.push(e) } });
     await expect(coveton.apiKeys.get('key_1')).resolves.toMatchObject({ id: apiKeyRecord.id });
     expect(server.requests).toHaveLength(2);
     expect(events[0]!.cause).toBeInstanceOf(APITimeoutError);
@@ -26,10 +27,11 @@ describe('timeouts and aborts', () => {
     server = await startFaultServer(async (req, res, i) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write('{"id":');
-      if (i === 0) await stall(400);
+      if (i === 0) await stall(1000);
       res.end('"key_1"}');
     });
-    const coveton = testClient(server.url, { timeout: 100 });
+    // Room for a loaded machine: the first body stalls well past the timeout, the second does not stall.
+    const coveton = testClient(server.url, { timeout: 300 });
     await expect(coveton.apiKeys.get('key_1')).resolves.toEqual({ id: 'key_1' });
     expect(server.requests).toHaveLength(2);
   });
@@ -57,9 +59,11 @@ describe('timeouts and aborts', () => {
     });
     const coveton = testClient(server.url);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    const call = coveton.apiKeys.get('key_1', { signal: controller.signal });
+    await eventually(() => server.requests.length === 1); // the request is at the server
     const started = Date.now();
-    await expect(coveton.apiKeys.get('key_1', { signal: controller.signal })).rejects.toBeInstanceOf(APIUserAbortError);
+    controller.abort();
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
     expect(Date.now() - started).toBeLessThan(500);
     expect(server.requests).toHaveLength(1);
   });

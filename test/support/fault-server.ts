@@ -3,6 +3,7 @@
 // stall, or drop the connection.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, afterEach } from 'vitest';
 
 // Captured at import, before any test fakes the clock: the guard below runs on real time.
 const realSetTimeout = globalThis.setTimeout;
@@ -87,4 +88,20 @@ export async function startFaultServer(handler: Handler): Promise<FaultServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The servers of one test file: `serve(handler)` starts one, `track(server)` adopts one started
+ * elsewhere (the auth or files server), and every one is closed after each test (or, with
+ * `'all'`, after the file: tests that run side by side, each with its own server).
+ */
+export function serverFixture(when: 'each' | 'all' = 'each') {
+  const open = new Set<{ close(): Promise<void> }>();
+  (when === 'each' ? afterEach : afterAll)(async () => {
+    const all = [...open];
+    open.clear();
+    await Promise.all(all.map((server) => server.close()));
+  });
+  const track = <S extends { close(): Promise<void> }>(server: S): S => (open.add(server), server);
+  return { serve: async (handler: Handler) => track(await startFaultServer(handler)), track };
 }

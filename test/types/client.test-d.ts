@@ -1,7 +1,8 @@
 // Type-level tests: right calls compile with the right types, wrong paths, parameters and
 // bodies do not (each @ts-expect-error fails the run if the line compiles).
 import { describe, expectTypeOf, it } from 'vitest';
-import { createCoveton, PagePromise, type ApiKey, type ApiKeyCreate, type components, type Message, type paths } from '../../src/index.js';
+import { createCoveton, PagePromise, type ApiKey, type ApiKeyCreate, type Message } from '../../src/index.js';
+import type { components, paths } from '@coveton/sdk/schema';
 
 type Schemas = components['schemas'];
 const coveton = createCoveton({ baseUrl: 'http://127.0.0.1:1' });

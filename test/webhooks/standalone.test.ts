@@ -16,7 +16,7 @@ describe('standalone entry point', () => {
   it('imports only its own files, ../errors/base.js, and types from the generated schema', () => {
     for (const { file, text } of sources) {
       for (const [, typeOnly, from] of text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)) {
-        const allowed = from!.startsWith('./') || from === '../errors/base.js' || (typeOnly && from === '../../generated/schema.js');
+        const allowed = from!.startsWith('./') || from === '../errors/base.js' || (typeOnly && from === '@coveton/sdk/schema');
         expect(allowed, `${file} imports ${from}`).toBe(true);
       }
     }
@@ -59,7 +59,7 @@ describe('standalone entry point', () => {
   it('exports exactly the public names', async () => {
     const api = await import('../../src/webhooks/index.js');
     expect(Object.keys(api).sort()).toEqual(
-      ['DEFAULT_TOLERANCE_SECONDS', 'SIGNATURE_HEADER', 'WebhookSignatureError', 'constructEvent', 'signPayload', 'verifySignature'].sort(),
+      ['CovetonError', 'DEFAULT_TOLERANCE_SECONDS', 'SIGNATURE_HEADER', 'WebhookSignatureError', 'constructEvent', 'signPayload', 'verifySignature'].sort(),
     );
   });
 });

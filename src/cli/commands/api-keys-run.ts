@@ -1,6 +1,6 @@
 // What the api-keys commands do, on the SDK's `apiKeys` resource: rows for people (a table on a
 // terminal, tab-separated lines in a pipe), JSON for scripts. Loaded only when one of them runs.
-import { APIConnectionError, APIError, APIUserAbortError, CovetonError, CovetonInputError, type components } from '../../index.js';
+import { APIConnectionError, APIError, APIUserAbortError, CovetonError, CovetonInputError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { CommandFailure, UsageError } from '../../tools/failures.js';
@@ -9,10 +9,9 @@ import { statusColor } from '../style.js';
 import { printable } from '../table.js';
 import type { ENVS, ORDER_BY, STATUSES, TYPES } from './api-keys.js';
 
-type ApiKey = components['schemas']['ApiKey'];
-type Status = components['schemas']['ApiKeyStatus'];
-type Env = components['schemas']['ApiKeyEnvironment'];
-type KeyType = components['schemas']['ApiKeyType'];
+type Status = ApiKeyStatus;
+type Env = ApiKeyEnvironment;
+type KeyType = ApiKeyType;
 
 /** The option lists of api-keys.ts hold every value of the spec's enums, and nothing else. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

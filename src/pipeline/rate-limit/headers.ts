@@ -23,7 +23,7 @@ function parseRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
   const reset = int(headers, 'x-ratelimit-reset');
   // A reset past what a Date can hold (year 275760) is garbage, not a time: the figures are absent.
   if (limit === undefined || remaining === undefined || reset === undefined || reset > MAX_DATE_SECONDS) return undefined;
-  const info = Object.freeze({ limit, remaining, resetAt: new Date(reset * 1000) });
+  const info = Object.freeze({ limit, remaining, resetAt: reset * 1000 });
   last = { key, info };
   return info;
 }

@@ -210,7 +210,7 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       const facts = readFacts(headers);
       const latest = facts.rateLimit;
       if (latest) figures = latest;
-      const resetAt = latest?.resetAt.getTime();
+      const resetAt = latest?.resetAt;
       const plausible = latest && resetAt! <= now + PLAUSIBLE_RESET;
       const answer: Omit<RateLimitReport, 'ticket'> = {
         now,

@@ -1,0 +1,181 @@
+// One attempt of a call: its own signal (timeout, deadline, the caller's abort), the SDK's
+// identity, `onRequest`, the authenticator (which sees the whole request), the header check,
+// one send, and the body read under the attempt's timer. It ends with the answer or with the
+// error that stood for it, and `onResponse` is told either way. The loop (./index.ts) decides
+// what comes next.
+import { CovetonError } from '../errors/base.js';
+import { APITimeoutError } from '../errors/transport.js';
+import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../transport/outgoing.js';
+import { readFacts, type ResponseFacts } from './rate-limit/headers.js';
+import { assertHeaderValues } from './identity.js';
+import { emit, shownHeaders } from './hooks.js';
+import { redact } from '../util/redact.js';
+import { connectionError } from './outcome.js';
+import { attemptSignal } from './signal.js';
+import type { CallSettings } from './settings.js';
+import type { Authenticator, AuthRequest } from '../public/auth.js';
+import type { AttemptInfo, RequestEvent } from '../public/events.js';
+import type { Logger } from '../public/logger.js';
+
+/** The rate limiter, as the loop sees it: every attempt waits its turn, and every answer is shown to it. */
+export interface AttemptGate {
+  tryAcquire(): (() => void) | undefined;
+  acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void>;
+  /** `turn` (the release the gate handed out) says which send this answers. */
+  observe(status: number, headers: HeaderReader, turn?: () => void): void;
+}
+
+/** A call's final answer. */
+export interface Answer {
+  reply: Reply;
+  facts: ResponseFacts;
+  text?: string | undefined;
+  bytes?: Uint8Array | undefined;
+  stream?: ReadableStream<Uint8Array> | null | undefined;
+  /** A 4xx/5xx body, parsed once: the envelope, raw text, or undefined. */
+  errorBody?: unknown;
+}
+
+/** How an attempt ended: an answer (any status), or the error of an attempt that got none. */
+export interface Attempted {
+  answer?: Answer | undefined;
+  error?: CovetonError | undefined;
+  /** What the authenticator said it can renew (a session access token), if anything. */
+  credential?: string | undefined;
+}
+
+/** What every attempt of a pipeline shares. */
+export interface AttemptParts {
+  send: Send;
+  identity?: ((headers: Record<string, string>) => void) | undefined;
+  auth?: Authenticator | undefined;
+  gate?: AttemptGate | undefined;
+  secrets: () => readonly (string | undefined)[];
+  logger: Logger;
+  /** `maxResponseBytes`. */
+  cap: number;
+}
+
+/** What one attempt is asked to do. */
+export interface AttemptPlan {
+  request: Outgoing;
+  settings: CallSettings;
+  /** Milliseconds left before the call's deadline. */
+  left: number;
+  /** Send no user credential: a public operation (the authenticator is told so), or storage (no authenticator at all). */
+  anonymous: boolean;
+  /** The credential was renewed: the request carries it, the authenticator is not asked again. */
+  renewed: boolean;
+  read: 'text' | 'bytes' | 'stream';
+  /** The rate limiter's turn for this send, if any. */
+  turn: (() => void) | undefined;
+  /** `Date.now()` when the call started. */
+  started: number;
+  /** What the hook events say of this attempt; set only when the call has hooks. */
+  hooks: Omit<AttemptInfo, 'elapsed'> | undefined;
+}
+
+/** What an attempt with hooks remembers for its `onResponse`. */
+interface Seen {
+  event?: RequestEvent;
+  status?: number;
+  id?: string | null;
+}
+
+const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
+
+export async function attempt(parts: AttemptParts, plan: AttemptPlan): Promise<Attempted> {
+  const { hooks } = plan;
+  if (!hooks) return once(parts, plan, undefined);
+  const seen: Seen = {};
+  // `onResponse` once per attempt that `onRequest` saw start, however it ended.
+  const told = (error: CovetonError | undefined) => {
+    const request = seen.event;
+    if (!request) return;
+    const elapsed = Date.now() - plan.started;
+    const requestId = seen.id ? redact(seen.id, parts.secrets()) : undefined;
+    emit(plan.settings.hooks!, 'onResponse', { ...hooks, elapsed, request, status: seen.status, error, duration: elapsed - request.elapsed, requestId }, parts.logger);
+  };
+  try {
+    const result = await once(parts, plan, seen);
+    told(result.error);
+    return result;
+  } catch (error) {
+    told(error instanceof CovetonError ? error : undefined);
+    throw error;
+  }
+}
+
+async function once(
+  parts: AttemptParts,
+  { request, settings, left, anonymous, renewed, read, turn, started, hooks }: AttemptPlan,
+  seen: Seen | undefined,
+): Promise<Attempted> {
+  const { timeout } = settings;
+  // With no timeout, no deadline and no caller signal there is nothing to abort: skip the
+  // signal, whose cost inside fetch is much of what the SDK adds to a fast local call.
+  const bounded = settings.signal || Number.isFinite(timeout) || Number.isFinite(left);
+  const guard = bounded ? attemptSignal(settings.signal, timeout, left) : undefined;
+  const signal = guard?.signal;
+  let handedOver = false;
+  const headers = { ...request.headers };
+  try {
+    parts.identity?.(headers);
+    if (seen) {
+      const setHeader = (name: string, value: string) => void (headers[String(name).toLowerCase()] = value);
+      seen.event = { ...hooks!, elapsed: Date.now() - started, headers: shownHeaders(headers, parts.secrets()), setHeader };
+      emit(settings.hooks!, 'onRequest', seen.event, parts.logger);
+    }
+    // One object is both what the authenticator sees and what the transport sends.
+    const out: Outgoing & AuthRequest = { url: request.url, method: request.method, headers, body: request.body, public: anonymous, signal };
+    let credential: string | undefined;
+    const { auth } = parts;
+    if (auth && !renewed) {
+      // A credential step that fails (the refresh ended the session) ends the call: it is no
+      // attempt's outcome, and repeating would only send the same refresh token again.
+      const given = auth.authenticate(out);
+      const value = given instanceof Promise ? await given : given;
+      if (typeof value === 'string' && auth.renew) credential = value;
+    }
+    assertHeaderValues(headers);
+    /** The attempt ended without a whole answer: the connection, timeout or abort error. */
+    const lost = (error: unknown): Attempted => ({
+      error: connectionError(error, guard?.reason(), request.url, settings, parts.secrets()),
+      credential,
+    });
+    let reply: Reply;
+    try {
+      reply = await parts.send(out, signal);
+    } catch (error) {
+      return lost(error);
+    }
+    const facts = readFacts(reply.headers);
+    const { status } = reply;
+    parts.gate?.observe(status, reply.headers, turn);
+    if (seen) {
+      seen.status = status;
+      seen.id = reply.headers.get('x-request-id');
+    }
+    const answer: Answer = { reply, facts };
+    try {
+      // A redirect is read from its headers only, followed or not: its body goes unread.
+      if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD' || isRedirect(status)) reply.discard();
+      else if (status < 200 || status >= 300) answer.errorBody = parseBody((answer.text = await reply.text(parts.cap)));
+      else if (read === 'text') answer.text = await reply.text(parts.cap);
+      else if (read === 'bytes') answer.bytes = await reply.bytes(parts.cap);
+      else if (!guard) answer.stream = reply.stream();
+      else {
+        // The timer and the caller's signal go on covering the body until it ends or is cancelled.
+        handedOver = true;
+        const transformer = { flush: () => guard.dispose(), cancel: () => guard.dispose() } as Transformer<Uint8Array, Uint8Array>;
+        answer.stream = reply.stream()?.pipeThrough(new TransformStream(transformer));
+      }
+    } catch (error) {
+      if (error instanceof CovetonError && !(error instanceof APITimeoutError)) throw error;
+      return lost(error);
+    }
+    return { answer, credential };
+  } finally {
+    if (!handedOver) guard?.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+// The one retry policy (src/pipeline/policy.ts `decide`), as a table: every branch without a
+// socket. The behaviour suites show the same rules end to end; this file shows each rule alone.
+import { describe, expect, it } from 'vitest';
+import { APIConnectionError, APITimeoutError, CovetonError } from '../../src/index.js';
+import { decide, type AttemptState, type CallPolicy, type Decision } from '../../src/pipeline/policy.js';
+
+const policy = (over: Partial<CallPolicy> = {}): CallPolicy => ({
+  method: 'GET',
+  url: 'https://api.test/v1/api-keys/key_1',
+  headers: {},
+  repeat: 'if-safe',
+  redirects: 'api',
+  maxRetries: 2,
+  maxRetryAfter: 60_000,
+  backoff: { initialDelay: 500, maxDelay: 8000, jitter: 0 },
+  queued: false,
+  renewTargetOn: undefined,
+  ...over,
+});
+
+const state = (over: Partial<AttemptState> = {}): AttemptState => ({
+  attempt: 1,
+  renewedCredential: false,
+  renewedTarget: false,
+  redirects: 0,
+  deadlineLeft: Infinity,
+  ...over,
+});
+
+const facts = (retryAfterMs: number | undefined) => ({ rateLimit: undefined, retryAfterMs });
+const refused = new APIConnectionError('refused', { code: 'ECONNREFUSED' });
+const reset = new APIConnectionError('reset', { code: 'ECONNRESET' });
+const POST_KEYED = { method: 'POST', headers: { 'idempotency-key': 'k' } };
+
+type Row = [name: string, policy: Partial<CallPolicy>, state: Partial<AttemptState>, expected: Decision];
+
+const TABLE: Row[] = [
+  // Retries by status.
+  ['GET 503, first attempt: backoff 500 ms', {}, { status: 503 }, { do: 'retry', delay: 500, inQueue: false }],
+  ['GET 503, second attempt: backoff 1000 ms', {}, { status: 503, attempt: 2 }, { do: 'retry', delay: 1000, inQueue: false }],
+  ['GET 503 past maxRetries', {}, { status: 503, attempt: 3 }, { do: 'stop' }],
+  ['GET 503 with maxRetries 0', { maxRetries: 0 }, { status: 503 }, { do: 'stop' }],
+  ...[408, 429, 500, 502, 504].map((status): Row => [`GET ${status} is transient`, {}, { status }, { do: 'retry', delay: 500, inQueue: false }]),
+  ...[400, 401, 403, 404, 409, 422, 501].map((status): Row => [`GET ${status} is final`, {}, { status }, { do: 'stop' }]),
+  // Unsafe methods.
+  ['POST without a key, 503: never repeated', { method: 'POST' }, { status: 503 }, { do: 'stop' }],
+  ['PATCH without a key, 503: never repeated', { method: 'PATCH' }, { status: 503 }, { do: 'stop' }],
+  ['POST with an Idempotency-Key, 503: repeated', POST_KEYED, { status: 503 }, { do: 'retry', delay: 500, inQueue: false }],
+  ['PUT and DELETE are idempotent', { method: 'delete' }, { status: 502 }, { do: 'retry', delay: 500, inQueue: false }],
+  // Errors without a response.
+  ['GET, connection reset', {}, { error: reset }, { do: 'retry', delay: 500, inQueue: false }],
+  ['GET, attempt timeout', {}, { error: new APITimeoutError('attempt', 100) }, { do: 'retry', delay: 500, inQueue: false }],
+  ['GET, deadline timeout', {}, { error: new APITimeoutError('deadline', 100) }, { do: 'stop' }],
+  ['GET, an error of the caller\'s fetch', {}, { error: new CovetonError('bug') }, { do: 'stop' }],
+  // One-time credentials (x-retry: if-not-sent).
+  ['one-time POST, refused connection: repeated', { method: 'POST', repeat: 'if-not-sent' }, { error: refused }, { do: 'retry', delay: 500, inQueue: false }],
+  ['one-time POST, reset: it may be spent', { method: 'POST', repeat: 'if-not-sent' }, { error: reset }, { do: 'stop' }],
+  ['one-time POST, attempt timeout: it may be spent', { method: 'POST', repeat: 'if-not-sent' }, { error: new APITimeoutError('attempt', 1) }, { do: 'stop' }],
+  ['one-time POST, 503: repeated', { method: 'POST', repeat: 'if-not-sent' }, { status: 503 }, { do: 'retry', delay: 500, inQueue: false }],
+  // Retry-After.
+  ['Retry-After replaces the backoff', {}, { status: 503, facts: facts(3000) }, { do: 'retry', delay: 3000, inQueue: false }],
+  ['Retry-After above maxRetryAfter: stop now', { maxRetryAfter: 5000 }, { status: 503, facts: facts(5001) }, { do: 'stop' }],
+  ['Retry-After equal to maxRetryAfter: waited', { maxRetryAfter: 5000 }, { status: 503, facts: facts(5000) }, { do: 'retry', delay: 5000, inQueue: false }],
+  ['a 429 with Retry-After and a queue: waited in the queue', { queued: true }, { status: 429, facts: facts(1000) }, { do: 'retry', delay: 1000, inQueue: true }],
+  ['a 429 without Retry-After: backoff, outside the queue', { queued: true }, { status: 429, facts: facts(undefined) }, { do: 'retry', delay: 500, inQueue: false }],
+  ['a 503 with Retry-After and a queue: outside the queue', { queued: true }, { status: 503, facts: facts(1000) }, { do: 'retry', delay: 1000, inQueue: false }],
+  // The deadline.
+  ['the wait would outlive the deadline', {}, { status: 503, deadlineLeft: 500 }, { do: 'stop' }],
+  ['the wait ends before the deadline', {}, { status: 503, deadlineLeft: 501 }, { do: 'retry', delay: 500, inQueue: false }],
+  ['a Retry-After past the deadline', {}, { status: 429, facts: facts(30_000), deadlineLeft: 5000 }, { do: 'stop' }],
+  // Renewals.
+  ['401 token_expired with a renewable credential: renew', {}, { status: 401, reason: 'token_expired', credential: 'at' }, { do: 'renew', what: 'credential' }],
+  ['401 token_expired, renewed once already: stop', {}, { status: 401, reason: 'token_expired', credential: 'at', renewedCredential: true }, { do: 'stop' }],
+  ['401 token_expired without a renewable credential (an API key): stop', {}, { status: 401, reason: 'token_expired' }, { do: 'stop' }],
+  ['401 token_invalid: stop', {}, { status: 401, reason: 'token_invalid', credential: 'at' }, { do: 'stop' }],
+  ['a renewal is no retry: even a POST without a key renews', { method: 'POST' }, { status: 401, reason: 'token_expired', credential: 'at', attempt: 9 }, { do: 'renew', what: 'credential' }],
+  ['storage 403: presign again', { renewTargetOn: 403, redirects: 'storage' }, { status: 403 }, { do: 'renew', what: 'target' }],
+  ['storage 403 after a new presign: stop', { renewTargetOn: 403, redirects: 'storage' }, { status: 403, renewedTarget: true }, { do: 'stop' }],
+  // Redirects.
+  ['same-origin GET redirect: followed', {}, { status: 302, location: '/v1/api-keys/key_2' }, { do: 'follow', url: 'https://api.test/v1/api-keys/key_2', method: 'GET', keepBody: false }],
+  ['another origin: refused', {}, { status: 307, location: 'https://evil.test/x?token=1' }, { do: 'refuse', location: 'https://evil.test/x?[REDACTED]', why: 'another origin never gets an API request' }],
+  ['same-origin POST: refused', POST_KEYED, { status: 307, location: '/v1/x' }, { do: 'refuse', location: 'https://api.test/v1/x', why: 'POST is never re-sent' }],
+  ['one-time credential: refused', { repeat: 'if-not-sent' }, { status: 302, location: '/v1/x' }, { do: 'refuse', location: 'https://api.test/v1/x', why: 'it carries a one-time credential' }],
+  ['credentials in the Location: refused', {}, { status: 302, location: 'https://u:p@api.test/v1/x' }, { do: 'refuse', location: 'https://api.test/v1/x', why: 'the Location carries credentials' }],
+  ['no Location', {}, { status: 301 }, { do: 'refuse', location: '', why: 'no Location' }],
+  ['a Location that is no URL', {}, { status: 301, location: 'http://[::1' }, { do: 'refuse', location: '', why: 'bad Location' }],
+  ['the sixth redirect', {}, { status: 302, location: '/v1/x', redirects: 5 }, { do: 'refuse', location: '', why: 'too many redirects' }],
+  ['status 0, a redirect the runtime hides', {}, { status: 0 }, { do: 'refuse', location: '', why: 'the runtime hides its target' }],
+  ['storage 307 to https: followed with its body', { method: 'PUT', redirects: 'storage', url: 'https://bucket.test/a' }, { status: 307, location: 'https://other.test/b' }, { do: 'follow', url: 'https://other.test/b', method: 'PUT', keepBody: true }],
+  ['storage redirect to http: refused', { redirects: 'storage', url: 'https://bucket.test/a' }, { status: 302, location: 'http://other.test/b' }, { do: 'refuse', location: 'http://other.test/b', why: 'storage redirects are followed only to https' }],
+  ['storage 303 after a PUT: a GET without the body', { method: 'PUT', redirects: 'storage', url: 'https://bucket.test/a' }, { status: 303, location: 'https://bucket.test/b' }, { do: 'follow', url: 'https://bucket.test/b', method: 'GET', keepBody: false }],
+  ['manual redirects (an OAuth start): the redirect is the answer, so no redirect rule applies', { redirects: 'manual' }, { status: 302, location: 'https://idp.test' }, { do: 'stop' }],
+  ['a 304 is no redirect to follow', {}, { status: 304 }, { do: 'stop' }],
+];
+
+describe('decide(), every branch', () => {
+  it.each(TABLE)('%s', (_name, over, attempt, expected) => {
+    expect(decide(policy(over), state(attempt))).toEqual(expected);
+  });
+});
