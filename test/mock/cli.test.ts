@@ -80,8 +80,9 @@ describe('coveton mock and coveton webhooks', () => {
     expect(forged.code).toBe(1);
     expect(forged.stderr).toContain('answered 400');
     expect(await received.next((l) => l.startsWith('✗ rejected'))).toContain('signature');
-    // listen reads a delivery up to 1 MiB: a bigger one is a 413, announced or not.
-    const huge = await fetch(`http://127.0.0.1:${hookPort}/`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
+    // listen reads a delivery up to 1 MiB: a bigger one is a 413, announced or not. 6 MiB is
+    // more than the socket buffers hold, so answering before reading would reset the sender.
+    const huge = await fetch(`http://127.0.0.1:${hookPort}/`, { method: 'POST', body: 'x'.repeat(6 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     const chunked = await fetch(`http://127.0.0.1:${hookPort}/`, { method: 'POST', body: new Blob(['x'.repeat(2 * 1024 * 1024)]).stream(), duplex: 'half' } as RequestInit).catch((e: Error) => e);
     expect(chunked instanceof Error ? 'reset' : String(chunked.status)).toMatch(/^(413|reset)$/);

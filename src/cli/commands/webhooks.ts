@@ -20,6 +20,8 @@ import { portNumber } from './mock.js';
 
 /** The largest delivery `listen` reads; a bigger one is answered 413 and not verified. */
 export const MAX_LISTEN_BODY = 1024 * 1024;
+/** How much of an announced oversized body `listen` reads and drops so that the sender sees the 413. */
+const MAX_DRAINED = 8 * 1024 * 1024;
 
 function urlOption(value: string): string {
   if (!/^https?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('must be an http:// or https:// URL.');
@@ -88,6 +90,15 @@ function triggerCommand(): Command {
     });
 }
 
+/** Reads and drops a body of at most `limit` bytes; rejects (and stops reading) past it. */
+async function discardBody(req: IncomingMessage, limit: number): Promise<void> {
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) throw new Error('body over the drain limit');
+  }
+}
+
 /** The body, or undefined when it is larger than `limit` (then the rest is not read). */
 async function boundedBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
@@ -110,8 +121,14 @@ function listenCommand(): Command {
       const ctx = contextFrom(cmd);
       await assertPortFree(opts.port);
       const server = createServer((req, res) => {
-        if (Number(req.headers['content-length'] ?? 0) > MAX_LISTEN_BODY) {
-          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ error: `bodies are limited to ${MAX_LISTEN_BODY} bytes` }));
+        const announced = Number(req.headers['content-length'] ?? 0);
+        if (announced > MAX_LISTEN_BODY) {
+          // Answering before the body is read makes the sender's write fail with a reset
+          // (EPIPE) instead of showing the 413: read and drop an announced body up to
+          // MAX_DRAINED bytes first; past that, answer at once and close.
+          const answer = () => res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ error: `bodies are limited to ${MAX_LISTEN_BODY} bytes` }));
+          if (announced > MAX_DRAINED) answer();
+          else void discardBody(req, MAX_DRAINED).then(answer, () => req.destroy());
           return;
         }
         void boundedBody(req, MAX_LISTEN_BODY).then(async (body) => {
