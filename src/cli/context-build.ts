@@ -23,7 +23,7 @@ export function buildContext(root: object, command: OptionSource, io: Io): Conte
   const baseUrl = nonEmpty(options.baseUrl) ?? nonEmpty(io.env.COVETON_BASE_URL) ?? ENVIRONMENTS.production;
   const out = new Output(io, json, [apiKey]);
   const verbose = Boolean(options.verbose) || io.env.COVETON_LOG === 'debug';
-  const log: AttemptLog | undefined = verbose ? attemptLog((line) => out.info(line), 2, () => [apiKey]) : undefined;
+  const log: AttemptLog | undefined = verbose ? attemptLog((line) => out.info(line), 2) : undefined;
   const make = (overrides: CovetonOptions = {}) =>
     createCoveton({
       baseUrl,

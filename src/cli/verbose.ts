@@ -1,83 +1,62 @@
 // --verbose (or COVETON_LOG=debug): one line on stderr per HTTP attempt, with what a person
-// debugging a call needs and nothing secret: method, URL with its query redacted, status,
-// request id, time to the answer's headers, and whether the SDK repeats the request and why.
-// Built from the SDK's own options (a `fetch` that watches each attempt, `hooks.onRetry` for
-// the SDK's decision), so the decision stays in the SDK's retry policy; bodies and headers other
-// than the request id are never read.
-import { APIConnectionError, APIError } from '../index.js';
-import { redact } from '../util/redact.js';
-import { printable } from './table.js';
+// debugging a call needs and nothing secret: method, URL without its query, status, request id,
+// time to the end of the attempt, and whether the SDK repeats the request and why.
+// Built from the SDK's hooks (`onResponse` for each attempt, `onRetry` for the SDK's decision),
+// never from a `fetch` of its own: a debug run takes the very route a quiet run takes (the
+// transport, HTTPS_PROXY / HTTP_PROXY / NO_PROXY) and the decision stays in the SDK's policy.
+import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError } from '../index.js';
+import type { CovetonError } from '../index.js';
 import type { CovetonOptions } from '../public/options.js';
-
-interface Attempt {
-  attempt: number;
-  method: string;
-  url: string;
-  outcome: string;
-  ms: number;
-  failed: boolean;
-}
+import type { ResponseEvent } from '../public/events.js';
+import { printable } from './table.js';
 
 export interface AttemptLog {
-  options: Pick<CovetonOptions, 'fetch' | 'hooks' | 'maxRetries'>;
+  options: Pick<CovetonOptions, 'hooks' | 'maxRetries'>;
   /** Prints the last attempt, which the SDK did not repeat. */
   flush(): void;
 }
 
-function causeWords(cause: unknown): string {
+function causeWords(cause: CovetonError): string {
   if (cause instanceof APIError) return `${cause.status}${cause.code ? ` ${cause.code}` : ''}`;
   if (cause instanceof APIConnectionError) return printable(cause.message.replace(/\.$/, ''));
-  return cause instanceof Error ? cause.name : 'error';
+  return cause.name;
 }
 
-export function attemptLog(write: (line: string) => void, maxRetries: number, secrets: () => readonly (string | undefined)[]): AttemptLog {
-  let pending: Attempt | undefined;
-  let nextAttempt = 1;
+function outcome(event: ResponseEvent): string {
+  if (event.status !== undefined) return `${event.status}${event.requestId ? `, request id ${printable(event.requestId).slice(0, 100)}` : ''}`;
+  const error = event.error;
+  if (error instanceof APITimeoutError || error instanceof APIUserAbortError) return 'no answer (timed out or cancelled)';
+  if (error instanceof APIConnectionError) return `connection failed${error.code ? ` (${printable(error.code)})` : ''}`;
+  return `no answer (${error?.name ?? 'error'})`;
+}
 
-  const print = (a: Attempt, decision: string) =>
-    write(`${a.method} ${redact(a.url, secrets())} -> ${a.outcome} in ${a.ms} ms (attempt ${a.attempt}); ${decision}`);
+export function attemptLog(write: (line: string) => void, maxRetries: number): AttemptLog {
+  let pending: ResponseEvent | undefined;
+
+  const print = (e: ResponseEvent, decision: string) =>
+    write(`${e.method} ${printable(e.url)} -> ${outcome(e)} in ${Math.round(e.duration)} ms (attempt ${e.attempt}); ${decision}`);
 
   const flush = () => {
     if (!pending) return;
-    const a = pending;
+    const e = pending;
     pending = undefined;
-    nextAttempt = 1;
-    const why = !a.failed ? 'done' : a.attempt > maxRetries ? 'no retry: retries used up' : 'no retry: not retryable';
-    print(a, why);
-  };
-
-  const watched = async (request: Request): Promise<Response> => {
-    flush(); // a new request: the one before it was not repeated
-    const attempt = nextAttempt;
-    const started = performance.now();
-    const record = (outcome: string, failed: boolean) => {
-      pending = { attempt, method: request.method, url: request.url, outcome, ms: Math.round(performance.now() - started), failed };
-    };
-    try {
-      const response = await globalThis.fetch(request);
-      const id = response.headers.get('x-request-id');
-      record(`${response.status}${id ? `, request id ${printable(id).slice(0, 100)}` : ''}`, response.status >= 400);
-      return response;
-    } catch (error) {
-      const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-      const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-      record(aborted ? 'no answer (timed out or cancelled)' : `connection failed${typeof code === 'string' ? ` (${code})` : ''}`, true);
-      throw error;
-    }
+    const failed = e.status === undefined || e.status >= 400;
+    print(e, !failed ? 'done' : e.attempt > maxRetries ? 'no retry: retries used up' : 'no retry: not retryable');
   };
 
   return {
     options: {
-      fetch: watched,
       maxRetries,
       hooks: {
+        onResponse: (event) => {
+          flush(); // a new attempt ended: the one before it was not repeated
+          pending = event;
+        },
         onRetry: (event) => {
-          if (pending) {
-            const a = pending;
-            pending = undefined;
-            print(a, `retry in ${Math.round(event.delay)} ms (${causeWords(event.cause)})`);
-          }
-          nextAttempt = event.attempt;
+          if (!pending) return;
+          const e = pending;
+          pending = undefined;
+          print(e, `retry in ${Math.round(event.delay)} ms (${causeWords(event.cause)})`);
         },
       },
     },

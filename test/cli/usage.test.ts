@@ -2,9 +2,10 @@
 // marked, options only where they act, one wording), usage errors (exit 2, every missing
 // option at once, a pointer to --help), API errors (exit 1), network errors (exit 3), --json
 // errors, --verbose attempt lines, and a key given on the command line never shown.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VERSION } from '../../src/index.js';
 import { apiError, drop, type FaultServer, json, serverFixture, startFaultServer } from '../support/fault-server.js';
+import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.js';
 import { apiKey, closedPort, runProgram, TEST_KEY } from './helpers.js';
 
 const { serve } = serverFixture();
@@ -127,7 +128,7 @@ describe.concurrent('network and API errors', () => {
 });
 
 describe('--verbose', () => {
-  it('prints one line per attempt: method, URL with the query redacted, status, request id, time, and the retry decision', async () => {
+  it('prints one line per attempt: method, URL without its query, status, request id, time, and the retry decision', async () => {
     let calls = 0;
     server = await serve((_req, res) =>
       ++calls === 1
@@ -138,8 +139,8 @@ describe('--verbose', () => {
     expect(run.code).toBe(0);
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^GET ${server.url}/api-keys\\?\\[REDACTED\\] -> 503, request id req_first in \\d+ ms \\(attempt 1\\); retry in \\d+ ms \\(503 UNAVAILABLE\\)$`));
-    expect(lines[1]).toMatch(new RegExp(`^GET ${server.url}/api-keys\\?\\[REDACTED\\] -> 200, request id req_second in \\d+ ms \\(attempt 2\\); done$`));
+    expect(lines[0]).toMatch(new RegExp(`^GET ${server.url}/api-keys -> 503, request id req_first in \\d+ ms \\(attempt 1\\); retry in \\d+ ms \\(503 UNAVAILABLE\\)$`));
+    expect(lines[1]).toMatch(new RegExp(`^GET ${server.url}/api-keys -> 200, request id req_second in \\d+ ms \\(attempt 2\\); done$`));
     expect(run.stderr).not.toContain('secret-words');
     expect(run.stderr).not.toContain(TEST_KEY);
     expect(run.stderr).not.toContain('busy'); // no body
@@ -152,6 +153,33 @@ describe('--verbose', () => {
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api-keys\/key_1 -> 404, request id req_404 in \d+ ms \(attempt 1\); no retry: not retryable$/);
     expect(lines[1]).toMatch(/^error: GET \/api-keys\/\{id\} failed with 404/);
+  });
+});
+
+describe('--verbose takes the route of a quiet run', () => {
+  let proxy: ForwardProxy | undefined;
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  it('HTTP_PROXY is honoured with --verbose and with COVETON_LOG=debug, as without them', async () => {
+    server = await serve((_req, res) => json(res, 200, apiKey('key_1'), { 'X-Request-Id': 'req_proxied' }));
+    proxy = await startForwardProxy();
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    vi.stubEnv('NO_PROXY', '');
+    const args = ['api-keys', 'get', 'key_1', '--base-url', server.url, '--api-key', TEST_KEY];
+    const quiet = await runProgram(args);
+    const verbose = await runProgram([...args, '--verbose']);
+    const debug = await runProgram(args, { env: { COVETON_LOG: 'debug' } });
+    for (const run of [quiet, verbose, debug]) expect(run.code).toBe(0);
+    const host = new URL(server.url).host;
+    expect(proxy.seen).toEqual([host, host, host]);
+    expect(server.requests).toHaveLength(3);
+    for (const run of [verbose, debug]) {
+      expect(run.stderr).toMatch(new RegExp(`^GET ${server.url}/api-keys/key_1 -> 200, request id req_proxied in \\d+ ms \\(attempt 1\\); done\n$`));
+    }
   });
 });
 
