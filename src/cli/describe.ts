@@ -16,7 +16,7 @@ import {
 } from '../index.js';
 import { EXIT, type ExitCode } from '../tools/exit-codes.js';
 import { CommandFailure, UsageError } from '../tools/failures.js';
-import { printable } from './table.js';
+import { printable } from './terminal-text.js';
 import { reasonText } from './reasons.js';
 
 import { NETWORK_CODES, safeUrl } from './errors.js';

@@ -1,12 +1,20 @@
 // Everything `coveton` writes goes through here. Results go to stdout (a table, a line, or JSON
 // with --json); messages, warnings, errors and the spinner go to stderr. Every message is passed
-// through the SDK's redaction (src/redact.ts) with the key the user gave, and server text is
-// stripped of terminal escape sequences before it reaches a terminal.
+// through the SDK's redaction (util/redact.ts) with the key the user gave. Server text never
+// drives the terminal, and this is the one place that sees to it (terminal-text.ts): messages and
+// lines lose escape sequences and control characters, JSON has them escaped, and a secret that
+// holds one is refused rather than printed.
+import { EXIT } from '../tools/exit-codes.js';
+import { CommandFailure } from '../tools/failures.js';
 import { redact } from '../util/redact.js';
 import { onInterrupt } from './interrupt.js';
 import type { Io } from './io.js';
 import { painter, statusColor, type Paint } from './style.js';
 import { StreamedTable, tsvLine } from './table.js';
+import { escapeRawControls, hasControls, jsonText, printable, printableLines } from './terminal-text.js';
+
+/** A part of a line: plain text, or text in a colour (painted after it is made printable). */
+export type Part = string | readonly [color: Parameters<Paint>[0] | undefined, text: string];
 
 export interface Spinner {
   update(text: string): void;
@@ -46,19 +54,25 @@ export class Output {
     if (secret && secret.length >= 4 && !this.#secrets.includes(secret)) this.#secrets.push(secret);
   }
 
-  /** `text` without the user's key and anything secret-shaped, and without escape sequences. */
+  /** `text` without the user's key and anything secret-shaped, and without escape sequences or control characters. */
   scrub(text: string): string {
-    return redact(text, this.#secrets);
+    return printableLines(redact(text, this.#secrets));
   }
 
-  /** One line of result on stdout. */
-  line(text: string): void {
-    this.io.stdout.write(`${this.scrub(text)}\n`);
+  /** One line of result on stdout; coloured parts are painted after they are made printable. */
+  line(...parts: readonly Part[]): void {
+    const text = parts.map((part) => {
+      if (typeof part === 'string') return this.scrub(part);
+      const [color, value] = part;
+      const clean = printable(redact(value, this.#secrets));
+      return color ? this.paintOut(color, clean) : clean;
+    });
+    this.io.stdout.write(`${text.join('')}\n`);
   }
 
   /** The machine-readable result: one JSON document on stdout. */
   data(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.io.stdout.write(`${jsonText(value, 2)}\n`);
   }
 
   /** `flexible`: the free-text columns, cut first when the terminal is narrow. */
@@ -86,7 +100,7 @@ export class Output {
     return {
       items: (batch) => {
         for (const item of batch) {
-          const body = JSON.stringify(item, null, 2).replace(/\n/g, '\n  ');
+          const body = jsonText(item, 2).replace(/\n/g, '\n  ');
           write(`${count === 0 ? '[\n' : ',\n'}  ${body}`);
           count++;
         }
@@ -97,9 +111,14 @@ export class Output {
 
   /**
    * Writes a secret to stdout as is: the one place a secret is printed (a new key's secret,
-   * shown once). Never used for the key the user passed in.
+   * shown once). Never used for the key the user passed in. A secret holding a control character
+   * is not printed (changed, it would not work; as is, it would drive the terminal): `what` names
+   * it in the failure, so it can be revoked.
    */
-  secret(value: string): void {
+  secret(value: string, what: string): void {
+    if (hasControls(value)) {
+      throw new CommandFailure(`the secret of ${what} holds control characters, so it was not printed; revoke it, or read it with --json (escaped)`, EXIT.API_ERROR);
+    }
     this.io.stdout.write(`${value}\n`);
   }
 
@@ -118,7 +137,7 @@ export class Output {
 
   /** An error as one JSON document on stderr, for --json callers. */
   errorData(value: unknown): void {
-    this.io.stderr.write(`${this.scrub(JSON.stringify(value))}\n`);
+    this.io.stderr.write(`${escapeRawControls(redact(JSON.stringify(value), this.#secrets))}\n`);
   }
 
   /** Whether a person is watching stderr: the spinner and prompts need one. */

@@ -5,8 +5,8 @@
 //   arrive (a later, wider cell is cut to the column).
 // - In a pipe: one line per row, cells separated by a tab, no header, no padding (as gh does),
 //   so `cut -f1` and `while IFS=$'\t' read -r ...` work.
-import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
+import { printable, tsvCell } from './terminal-text.js';
 
 const GAP = 2;
 const ELLIPSIS = '…';
@@ -14,19 +14,6 @@ const ELLIPSIS = '…';
 const MIN_WIDTH = 6;
 /** Free-text columns (names, lists) give way first, down to this. */
 const FLEX_MIN_WIDTH = 10;
-
-/**
- * Server text made harmless for a terminal: escape sequences (colours, cursor moves, title
- * changes, hyperlinks) removed, any other control character shown as `?`.
- */
-export function printable(value: string): string {
-  return stripVTControlCharacters(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
-/** A cell for a tab-separated line: printable, and no tab or newline inside. */
-function tsvCell(value: string): string {
-  return stripVTControlCharacters(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
 
 export function tsvLine(row: readonly string[]): string {
   return row.map(tsvCell).join('\t');

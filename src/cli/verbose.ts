@@ -8,7 +8,7 @@ import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError } from
 import type { CovetonError } from '../index.js';
 import type { CovetonOptions } from '../public/options.js';
 import type { ResponseEvent } from '../public/events.js';
-import { printable } from './table.js';
+import { printable } from './terminal-text.js';
 
 export interface AttemptLog {
   options: Pick<CovetonOptions, 'hooks' | 'maxRetries'>;

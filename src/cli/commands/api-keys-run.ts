@@ -6,7 +6,7 @@ import { EXIT } from '../../tools/exit-codes.js';
 import { CommandFailure, UsageError } from '../../tools/failures.js';
 import { confirm } from '../prompt.js';
 import { statusColor } from '../style.js';
-import { printable } from '../table.js';
+import { printable } from '../terminal-text.js';
 import type { ENVS, ORDER_BY, STATUSES, TYPES } from './api-keys.js';
 
 type Status = ApiKeyStatus;
@@ -123,8 +123,8 @@ export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
     .finally(() => spinner.stop());
   if (ctx.json) ctx.out.data(key);
   else {
-    ctx.out.info(`Created API key ${printable(key.id)} (${printable(key.name)}, ${key.type}, ${key.environment}). Its secret:`);
-    ctx.out.secret(key.secret);
+    ctx.out.info(`Created API key ${key.id} (${key.name}, ${key.type}, ${key.environment}). Its secret:`);
+    ctx.out.secret(key.secret, `the new key ${key.id}`);
   }
   ctx.out.warn('this is the only time the secret is shown and it will not be shown again: store it securely now.');
 }
@@ -136,10 +136,8 @@ export async function update(ctx: Context, id: string, opts: { status: Status; r
     .apiKeys.update(id, { status: opts.status, ...(opts.reason !== undefined && { reason: opts.reason }) })
     .finally(() => spinner.stop());
   if (ctx.json) return ctx.out.data(key);
-  const color = statusColor(key.status);
-  const status = color ? ctx.out.paintOut(color, printable(key.status)) : printable(key.status);
-  const reason = key.statusReason ? ` (reason: ${printable(key.statusReason)})` : '';
-  ctx.out.line(`API key ${printable(key.id)} is now ${status}${reason}.`);
+  const reason = key.statusReason ? ` (reason: ${key.statusReason})` : '';
+  ctx.out.line(`API key ${key.id} is now `, [statusColor(key.status), key.status], `${reason}.`);
 }
 
 export async function remove(ctx: Context, id: string, opts: { yes?: boolean }): Promise<void> {

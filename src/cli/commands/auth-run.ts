@@ -6,7 +6,7 @@ import { safeUrl } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { Reported } from '../../tools/failures.js';
 import { reasonText } from '../reasons.js';
-import { printable } from '../table.js';
+import { printable } from '../terminal-text.js';
 
 function keyKind(key: string | undefined): string {
   if (key === undefined) return 'no API key';

@@ -1,0 +1,43 @@
+// Server text made harmless for a terminal, in one place: everything Output writes passes here.
+// A terminal acts on C0 controls (ESC starts colour, cursor, title and OSC 52 clipboard
+// sequences), on C1 controls (\x9b is an 8-bit CSI, \x9d an 8-bit OSC) and on DEL; U+2028/U+2029
+// break lines in some viewers. JSON escapes C0 but writes C1 and DEL raw, so both ways out are
+// covered here.
+import { stripVTControlCharacters } from 'node:util';
+
+/** Every control character but the newline and the tab (which Output writes itself). */
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ALL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Escape sequences removed, any other control character (tab and newline included) shown as `?`. */
+export function printable(value: string): string {
+  return stripVTControlCharacters(value).replace(ALL_CONTROLS, '?');
+}
+
+/** Text for people, possibly several lines: escape sequences removed, other controls shown as `?`. */
+export function printableLines(value: string): string {
+  return stripVTControlCharacters(value).replace(CONTROLS, '?');
+}
+
+/** A cell of a tab-separated line: no escape sequence, and no tab or newline inside. */
+export function tsvCell(value: string): string {
+  return stripVTControlCharacters(value).replace(ALL_CONTROLS, ' ');
+}
+
+/** Whether `value` holds anything a terminal would act on (or a line break). */
+export function hasControls(value: string): boolean {
+  return new RegExp(ALL_CONTROLS.source).test(value);
+}
+
+/**
+ * JSON.stringify, with every control character JSON leaves raw (DEL, C1, U+2028/9) written as a
+ * \u escape: the same value once parsed, and no byte a terminal acts on.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return escapeRawControls(String(JSON.stringify(value, null, indent)));
+}
+
+/** JSON text with the control characters JSON.stringify leaves raw written as \u escapes. */
+export function escapeRawControls(json: string): string {
+  return json.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
