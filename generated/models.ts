@@ -52,6 +52,33 @@ export type UserUpdate = components['schemas']['UserUpdate'];
  */
 export type UserSummary = components['schemas']['UserSummary'];
 /**
+ * The device's public identity key: the tag byte `0xED` followed by the 32-byte Ed25519 public
+ * key (33 bytes), in standard base64 with no padding (44 characters, always starting with `7`).
+ * It signs the device's signed pre-keys and, in wire suite 1, the messages the device sends.
+ */
+export type IdentityKey = components['schemas']['IdentityKey'];
+/**
+ * The device's medium-term pre-key, signed with its identity key. Public half only. In wire
+ * suite 1 it is the X25519 key that message keys are sealed to (HPKE, RFC 9180).
+ */
+export type SignedPreKey = components['schemas']['SignedPreKey'];
+/**
+ * The end-to-end wire suites the device's keys are for, by id (the 16-bit suite number that
+ * opens every ciphertext and envelope header). Suite `1` (0x0001): identity key Ed25519 (tag
+ * `0xED`), signed pre-key X25519 (tag `0x05`); message keys sealed with HPKE base mode,
+ * DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM (RFC 9180); bodies AES-256-GCM; sender
+ * signatures Ed25519; hashes SHA-256; files in 64 KiB AES-256-GCM segments (STREAM). A client
+ * refuses a suite it does not know rather than guess.
+ */
+export type DeviceSuites = components['schemas']['DeviceSuites'];
+/**
+ * A registered device and its public key bundle. Coveton holds only the public keys; the
+ * private keys never leave the device. `suites` names the algorithms the keys are for, and the
+ * key fields state their encodings byte by byte. A removed device stays listed in the bundles of
+ * its chats and of its user with `removedAt`, so clients can refuse what it signs afterwards.
+ */
+export type Device = components['schemas']['Device'];
+/**
  * Lifecycle. `active` and `suspended` switch back and forth; `revoked` is final (reactivating
  * it is a 409); `expired` is set when `expiresAt` passes, or by an update.
  */
@@ -186,21 +213,14 @@ export type Invite = components['schemas']['Invite'];
  */
 export type InviteAccept = components['schemas']['InviteAccept'];
 /**
- * The device's medium-term pre-key, signed with its identity key. Public half only.
- */
-export type SignedPreKey = components['schemas']['SignedPreKey'];
-/**
- * A registered device and its public key bundle. Coveton holds only the public keys; the
- * private keys never leave the device.
- */
-export type Device = components['schemas']['Device'];
-/**
  * A one-time pre-key of a device, used once by a sender to start a session with it. Public half only.
  */
 export type PreKey = components['schemas']['PreKey'];
 /**
  * A device's public key bundle. Only public keys are sent: the private keys are generated on
- * the device and never leave it. The server sets the id, owner and timestamps.
+ * the device and never leave it. The server sets the id, owner and timestamps. An identity key
+ * that is already registered is a 409; a signed pre-key whose signature does not verify under
+ * the identity key is a 422. `suites` defaults to `[1]`.
  */
 export type DeviceCreate = components['schemas']['DeviceCreate'];
 /**
@@ -237,8 +257,8 @@ export type MessageReactionSummary = components['schemas']['MessageReactionSumma
 export type Message = components['schemas']['Message'];
 /**
  * A message as the Coveton client SDK hands it over after encryption: opaque ciphertext and
- * one sealed envelope per recipient device. The server sets the id, sender, sender device and
- * timestamps, and stores the rest verbatim.
+ * one sealed envelope per recipient device. The server sets the id, sender and timestamps
+ * (and the sender device when `senderDeviceId` is left out), and stores the rest verbatim.
  */
 export type MessageCreate = components['schemas']['MessageCreate'];
 /**

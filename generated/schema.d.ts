@@ -460,6 +460,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/chats/{id}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The chat's id.
+                 * @example chat_8f2aK3mQ
+                 */
+                id: components["parameters"]["ChatId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the key bundles of a chat's devices
+         * @description Lists, in one call, the public key bundles of every device of every participant of a chat
+         *     (the caller's own devices included), newest first: what a sender needs to seal a message
+         *     key to each recipient device. Removed devices stay listed with `removedAt`, so a client can
+         *     refuse what such a device signs after its removal; seal only to devices whose `removedAt` is
+         *     null. Verify each `signedPreKey.signature` under the device's `identityKey` before sealing
+         *     to it (the encodings are on `Device`).
+         *
+         *     The default `limit` returns every device of a chat at once; `before` walks further if a chat
+         *     ever has more. A chat the caller is not in is a 404. Called with an API key, this needs the
+         *     `devices:read` scope (else 403 `insufficient_scope`).
+         */
+        get: operations["listChatDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/chats/{id}/messages": {
         parameters: {
             query?: never;
@@ -580,8 +615,9 @@ export interface paths {
         };
         /**
          * List your devices
-         * @description Lists the caller's registered devices with their public key bundles, newest first; walk
-         *     back with `before`. Only public keys are stored: private keys never leave the devices.
+         * @description Lists the caller's active devices with their public key bundles, newest first; walk back
+         *     with `before`. Removed devices are left out here (`listUserDevices` shows them with
+         *     `removedAt`). Only public keys are stored: private keys never leave the devices.
          *     Called with an API key, this needs the `devices:read` scope (else 403 `insufficient_scope`).
          */
         get: operations["listDevices"];
@@ -593,7 +629,10 @@ export interface paths {
          *     these keys. The keys are generated on the device and **the private keys never leave it**:
          *     send public keys only; Coveton never receives or stores a private key.
          *
-         *     An identity key that is already registered is a 409 `identity_key_taken`. Called with an API
+         *     The bundle's encodings are those of `Device`: the identity key is Ed25519 (`0xED` and 32
+         *     bytes), the signed pre-key X25519 (`0x05` and 32 bytes), and the signed pre-key's signature
+         *     must verify under the identity key (else 422 `signed_pre_key_invalid`). An identity key that
+         *     is already registered, even by a removed device, is a 409 `identity_key_taken`. Called with an API
          *     key, this needs the `devices:write` scope (else 403 `insufficient_scope`). Send an
          *     `Idempotency-Key` to retry safely: a retry with the same key replays the first result and
          *     never registers the device twice.
@@ -630,6 +669,41 @@ export interface paths {
          *     organization the caller belongs to.
          */
         delete: operations["deleteDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/devices/{id}/signed-pre-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The device's id.
+                 * @example dev_a1
+                 */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rotate a device's signed pre-key
+         * @description Replaces the signed pre-key of one of the caller's devices, as the device does on a schedule
+         *     (for example weekly): new envelopes are sealed to the new key, and the device keeps the old
+         *     private key for a grace period to open what was sealed before. Only the device's owner may
+         *     do this; another user's device, or a removed one, is a 404.
+         *
+         *     The signature must verify under the device's registered identity key (else 422
+         *     `signed_pre_key_invalid`), and `keyId` must be higher than the current one (else 409
+         *     `signed_pre_key_not_newer`); sending the current key again is answered 200, so a retry is
+         *     safe. Called with an API key, this needs the `devices:write` scope (else 403
+         *     `insufficient_scope`).
+         */
+        put: operations["rotateSignedPreKey"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -796,6 +870,10 @@ export interface paths {
          *     Attach uploaded files by their `fileIds` (see `presignFileUpload`). With `expiresAt` the
          *     message self-destructs: it is deleted for everyone at that time, so it must lie in the
          *     future (else 422 `expires_at_past`).
+         *
+         *     Name the sending device in `senderDeviceId`: recipients look its identity key up to check
+         *     the sender's signature. It must be one of the caller's devices (else 404) and not removed
+         *     (else 409 `device_removed`); without it the API records the caller's first device.
          *
          *     Errors: a chat the caller is not in, or a file that does not exist or that the caller cannot
          *     see, is a 404. Called with an API key, this needs the `messages:write` scope (else 403
@@ -1409,6 +1487,39 @@ export interface paths {
          *     organization cannot be changed (403 `organization_suspended`).
          */
         patch: operations["updateTeam"];
+        trace?: never;
+    };
+    "/users/{id}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example usr_7BobT2zR
+                 */
+                id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a user's device bundles
+         * @description Lists the public key bundles of every device of one user, newest first, removed ones
+         *     included with `removedAt`: the input of a safety number, which both users compare out of
+         *     band to check that no device was slipped in.
+         *
+         *     The caller may read the devices of themselves and of the users they share a chat or an
+         *     organization with (as an active member); anyone else is a 404, exactly as an unknown user.
+         *     Called with an API key, this needs the `devices:read` scope (else 403 `insufficient_scope`);
+         *     the key acts for the user who created it.
+         */
+        get: operations["listUserDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/users/me": {
@@ -2432,18 +2543,16 @@ export interface components {
         };
         /**
          * @description A registered device and its public key bundle. Coveton holds only the public keys; the
-         *     private keys never leave the device.
+         *     private keys never leave the device. `suites` names the algorithms the keys are for, and the
+         *     key fields state their encodings byte by byte. A removed device stays listed in the bundles of
+         *     its chats and of its user with `removedAt`, so clients can refuse what it signs afterwards.
          */
         Device: {
             /** Format: date-time */
             createdAt: string;
             /** @example dev_a1 */
             id: string;
-            /**
-             * @description The device's public identity key, base64-encoded.
-             * @example BXk7pQ2mN9tR4vY8wL1cF6hJ0sA5gE3bD9oK2iZuMeTr
-             */
-            identityKey: string;
+            identityKey: components["schemas"]["IdentityKey"];
             /**
              * Format: date-time
              * @description When the device last made a request; null if it never has.
@@ -2462,20 +2571,24 @@ export interface components {
              * @enum {string}
              */
             platform: "ios" | "android" | "web" | "desktop" | "server";
+            /**
+             * Format: date-time
+             * @description When the device was removed (its keys revoked); null while it is active.
+             */
+            removedAt: string | null;
             signedPreKey: components["schemas"]["SignedPreKey"];
+            suites: components["schemas"]["DeviceSuites"];
             /** @example usr_8f2a */
             userId: string;
         };
         /**
          * @description A device's public key bundle. Only public keys are sent: the private keys are generated on
-         *     the device and never leave it. The server sets the id, owner and timestamps.
+         *     the device and never leave it. The server sets the id, owner and timestamps. An identity key
+         *     that is already registered is a 409; a signed pre-key whose signature does not verify under
+         *     the identity key is a 422. `suites` defaults to `[1]`.
          */
         DeviceCreate: {
-            /**
-             * @description The device's public identity key, base64-encoded. Must not already be registered (409).
-             * @example BXk7pQ2mN9tR4vY8wL1cF6hJ0sA5gE3bD9oK2iZuMeTr
-             */
-            identityKey: string;
+            identityKey: components["schemas"]["IdentityKey"];
             /** @example Ada's iPhone */
             name: string;
             /** @description Public one-time pre-keys, each used once by a sender. At most 100 per request. */
@@ -2486,6 +2599,7 @@ export interface components {
              */
             platform: "ios" | "android" | "web" | "desktop" | "server";
             signedPreKey: components["schemas"]["SignedPreKey"];
+            suites?: components["schemas"]["DeviceSuites"];
         };
         /** @description The `device.registered` event. Sent when a device registers its public key bundle. */
         DeviceRegisteredEvent: {
@@ -2553,6 +2667,21 @@ export interface components {
              */
             type: "device.removed";
         };
+        /**
+         * @description The end-to-end wire suites the device's keys are for, by id (the 16-bit suite number that
+         *     opens every ciphertext and envelope header). Suite `1` (0x0001): identity key Ed25519 (tag
+         *     `0xED`), signed pre-key X25519 (tag `0x05`); message keys sealed with HPKE base mode,
+         *     DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM (RFC 9180); bodies AES-256-GCM; sender
+         *     signatures Ed25519; hashes SHA-256; files in 64 KiB AES-256-GCM segments (STREAM). A client
+         *     refuses a suite it does not know rather than guess.
+         * @default [
+         *       1
+         *     ]
+         * @example [
+         *       1
+         *     ]
+         */
+        DeviceSuites: number[];
         /**
          * @description The message key sealed to one recipient device's public key, produced by the Coveton client
          *     SDK. The server routes it to that device and cannot open it.
@@ -2638,14 +2767,17 @@ export interface components {
          *     - `direct_chat_exists`: a direct chat between the two users already exists.
          *     - `plan_already_active`: the organization is already on the plan.
          *     - `message_expired`: the message is past its `expiresAt`.
+         *     - `signed_pre_key_not_newer`: a rotated signed pre-key must have a higher `keyId` than the current one.
+         *     - `device_removed`: the device was removed; it can no longer send.
          *
          *     422 `VALIDATION`:
          *     - `reset_token_invalid`: the password reset token is unknown, used or expired.
          *     - `direct_chat_shape`: a direct chat names exactly one other user and has no name.
          *     - `expires_at_past`: `expiresAt` must be in the future.
+         *     - `signed_pre_key_invalid`: the signed pre-key's signature does not verify under the device's identity key.
          * @enum {string}
          */
-        ErrorReason: "credentials_missing" | "token_invalid" | "token_expired" | "refresh_token_reused" | "session_revoked" | "invalid_credentials" | "oauth_failed" | "key_revoked" | "key_suspended" | "key_expired" | "wrong_environment" | "signature_invalid" | "insufficient_scope" | "scope_grant_forbidden" | "environment_forbidden" | "enterprise_required" | "ip_not_allowed" | "not_owner" | "not_admin" | "not_sender" | "not_invitee" | "user_required" | "organization_suspended" | "email_taken" | "handle_taken" | "slug_taken" | "name_taken" | "identity_key_taken" | "already_member" | "invite_pending" | "invite_expired" | "invite_not_pending" | "already_revoked" | "already_suspended" | "last_owner" | "role_builtin" | "direct_chat_exists" | "plan_already_active" | "message_expired" | "reset_token_invalid" | "direct_chat_shape" | "expires_at_past";
+        ErrorReason: "credentials_missing" | "token_invalid" | "token_expired" | "refresh_token_reused" | "session_revoked" | "invalid_credentials" | "oauth_failed" | "key_revoked" | "key_suspended" | "key_expired" | "wrong_environment" | "signature_invalid" | "insufficient_scope" | "scope_grant_forbidden" | "environment_forbidden" | "enterprise_required" | "ip_not_allowed" | "not_owner" | "not_admin" | "not_sender" | "not_invitee" | "user_required" | "organization_suspended" | "email_taken" | "handle_taken" | "slug_taken" | "name_taken" | "identity_key_taken" | "already_member" | "invite_pending" | "invite_expired" | "invite_not_pending" | "already_revoked" | "already_suspended" | "last_owner" | "role_builtin" | "direct_chat_exists" | "plan_already_active" | "message_expired" | "reset_token_invalid" | "direct_chat_shape" | "expires_at_past" | "signed_pre_key_not_newer" | "device_removed" | "signed_pre_key_invalid";
         /** @description A short-lived URL to fetch a file's encrypted bytes from storage. */
         FileDownload: {
             /**
@@ -2762,6 +2894,13 @@ export interface components {
              */
             email: string;
         };
+        /**
+         * @description The device's public identity key: the tag byte `0xED` followed by the 32-byte Ed25519 public
+         *     key (33 bytes), in standard base64 with no padding (44 characters, always starting with `7`).
+         *     It signs the device's signed pre-keys and, in wire suite 1, the messages the device sends.
+         * @example 7febBLhbVXLdecmJHEDrvE+WiEviloYa7vBjBaFVVL3i
+         */
+        IdentityKey: string;
         /** @description An invitation to join an organization. The invite token goes to the invitee by email only; it is never returned by the API. */
         Invite: {
             /** Format: date-time */
@@ -3120,7 +3259,7 @@ export interface components {
             /** @description Reactions, one entry per emoji; empty when there are none. */
             reactions: components["schemas"]["MessageReactionSummary"][];
             /**
-             * @description The device the message was sent from.
+             * @description The device the message was sent from, as the sender named it (else the sender's first device).
              * @example dev_a1Xk93
              */
             senderDeviceId: string;
@@ -3129,8 +3268,8 @@ export interface components {
         };
         /**
          * @description A message as the Coveton client SDK hands it over after encryption: opaque ciphertext and
-         *     one sealed envelope per recipient device. The server sets the id, sender, sender device and
-         *     timestamps, and stores the rest verbatim.
+         *     one sealed envelope per recipient device. The server sets the id, sender and timestamps
+         *     (and the sender device when `senderDeviceId` is left out), and stores the rest verbatim.
          */
         MessageCreate: {
             /**
@@ -3163,6 +3302,13 @@ export interface components {
              *     ]
              */
             fileIds?: string[];
+            /**
+             * @description The caller's device that sealed and signed the message; recipients verify the signature
+             *     with its identity key. One of the caller's active devices (else 404, or 409 when removed);
+             *     when left out, the API records the caller's first device.
+             * @example dev_a1
+             */
+            senderDeviceId?: string;
         };
         /** @description The `message.created` event. Sent when a message is posted to a chat. */
         MessageCreatedEvent: {
@@ -3730,22 +3876,30 @@ export interface components {
              */
             type: "session.revoked";
         };
-        /** @description The device's medium-term pre-key, signed with its identity key. Public half only. */
+        /**
+         * @description The device's medium-term pre-key, signed with its identity key. Public half only. In wire
+         *     suite 1 it is the X25519 key that message keys are sealed to (HPKE, RFC 9180).
+         */
         SignedPreKey: {
             /**
              * Format: int32
-             * @description The device's own number for this key.
+             * @description The device's own number for this key. A rotation publishes a higher one, so a recipient
+             *     finds the private key an envelope names while older keys are kept for a grace period.
              * @example 1
              */
             keyId: number;
             /**
-             * @description The public key, base64-encoded.
-             * @example BdPqW3x9Zk2mR7tY4uV8nL1cF6hJ0sA5gE3bN9oK2iXw
+             * @description The X25519 public key: the tag byte `0x05` followed by the 32-byte key (33 bytes), in
+             *     standard base64 with no padding (44 characters, always starting with `B`).
+             * @example Bb3A1+bsAABsdH+esQP3TkWD86atbE1yG4y/UCh+tupI
              */
             publicKey: string;
             /**
-             * @description The identity key's signature over `publicKey`, base64-encoded.
-             * @example c2lnbmF0dXJlLW92ZXItdGhlLXNpZ25lZC1wcmUta2V5LWZha2UtZXhhbXBsZQ==
+             * @description The 64-byte Ed25519 signature by the identity key over the ASCII bytes
+             *     `coveton-e2e/v1/spk`, then `keyId` as a 4-byte big-endian unsigned integer, then the 33
+             *     bytes of `publicKey` (tag included); standard base64 (88 characters). The API verifies it
+             *     on registration and rotation: one that does not verify is a 422 `signed_pre_key_invalid`.
+             * @example yDbUJtaOclUTE/rtBP27/1jhrBIIOUHBeVCJEW3U6LOHltKXucbRc/37JpJSzZqgMWDogkNZ2VQYlGBCSamWCA==
              */
             signature: string;
         };
@@ -4256,6 +4410,12 @@ export interface components {
          */
         DeviceId: string;
         /**
+         * @description Page size. The default, 1000, is the most devices a chat can need envelopes for, so one call
+         *     returns every bundle; a page with fewer items than `limit` is the last one.
+         * @example 1000
+         */
+        DeviceLimit: number;
+        /**
          * @description The file's id, as returned by the presign call.
          * @example file_92abH4tW
          */
@@ -4314,6 +4474,11 @@ export interface components {
          * @example usr_9Tn4Vb6c
          */
         UserId: string;
+        /**
+         * @description The user's id.
+         * @example usr_7BobT2zR
+         */
+        UserIdPath: string;
     };
     requestBodies: never;
     headers: {
@@ -5180,6 +5345,55 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    listChatDevices: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Cursor. The id of the oldest item seen so far; the page holds the items older than it.
+                 * @example key_01HZX3K8W2Q9
+                 */
+                before?: components["parameters"]["Before"];
+                /**
+                 * @description Page size. The default, 1000, is the most devices a chat can need envelopes for, so one call
+                 *     returns every bundle; a page with fewer items than `limit` is the last one.
+                 * @example 1000
+                 */
+                limit?: components["parameters"]["DeviceLimit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The chat's id.
+                 * @example chat_8f2aK3mQ
+                 */
+                id: components["parameters"]["ChatId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundles of the participants' devices, newest first. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
     listChatMessages: {
         parameters: {
             query?: {
@@ -5559,6 +5773,49 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    rotateSignedPreKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The device's id.
+                 * @example dev_a1
+                 */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignedPreKey"];
+            };
+        };
+        responses: {
+            /** @description The device with its new signed pre-key. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Validation"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
     getFileDownloadUrl: {
         parameters: {
             query?: never;
@@ -5772,6 +6029,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Validation"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
@@ -6926,6 +7184,55 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Validation"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listUserDevices: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Cursor. The id of the oldest item seen so far; the page holds the items older than it.
+                 * @example key_01HZX3K8W2Q9
+                 */
+                before?: components["parameters"]["Before"];
+                /**
+                 * @description Page size. The default, 1000, is the most devices a chat can need envelopes for, so one call
+                 *     returns every bundle; a page with fewer items than `limit` is the last one.
+                 * @example 1000
+                 */
+                limit?: components["parameters"]["DeviceLimit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example usr_7BobT2zR
+                 */
+                id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's devices, newest first. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };

@@ -8,7 +8,7 @@ const REF = '^(path|query|body|target|caller|response|effect)(\\.[A-Za-z_][A-Za-
 const name = { type: 'string', pattern: '^[a-z][a-z-]*$' };
 const reason = { type: 'string', pattern: '^[a-z][a-z_]*$' };
 const when = { type: 'string', minLength: 5, maxLength: 300 };
-const audiences = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['anyone', 'members', 'owner', 'participants', 'recipients'] } };
+const audiences = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['anyone', 'members', 'owner', 'participants', 'recipients', 'contacts'] } };
 const ref = { type: 'string', pattern: REF };
 
 const target = {

@@ -42,9 +42,12 @@ export const REASON_TEXT: Record<ErrorReason, string> = {
   direct_chat_exists: 'a direct chat between the two users already exists',
   plan_already_active: 'the organization is already on this plan',
   message_expired: 'the message is past its expiresAt',
+  signed_pre_key_not_newer: 'a rotated signed pre-key needs a higher keyId than the current one',
+  device_removed: 'the device was removed and can no longer send',
   reset_token_invalid: 'the password reset token is unknown, used or expired: ask for a new one',
   direct_chat_shape: 'a direct chat names exactly one other user and has no name',
   expires_at_past: 'expiresAt must be in the future',
+  signed_pre_key_invalid: "the signed pre-key's signature does not verify under the identity key",
 };
 
 /** The words for a reason, or undefined for a reason this CLI does not know yet. */

@@ -52,12 +52,24 @@ function sees(audience: Audience, collection: string, row: Row, call: Call, env:
       return userId !== undefined && ownerOf(row) === userId;
     case 'participants':
       return participates(env, collection === 'chats' ? row : env.store.get('chats', row.chatId), userId);
+    case 'contacts':
+      return contact(env, call, collection === 'users' ? row.id : ownerOf(row));
     case 'recipients':
       return (
         (userId !== undefined && ownerOf(row) === userId) ||
         env.store.all('messages').some((m) => (m.fileIds as string[] | undefined)?.includes(row.id) && participates(env, env.store.get('chats', m.chatId), userId))
       );
   }
+}
+
+/** Whether `userId` is the caller, or shares a chat or an organization (both active members) with them. */
+function contact(env: MockEnv, call: Call, userId: string | undefined): boolean {
+  const me = call.principal?.userId;
+  if (!me || !userId) return false;
+  if (me === userId) return true;
+  if (env.store.all('chats').some((c) => participates(env, c, me) && participates(env, c, userId))) return true;
+  const mine = new Set(organizationsOf(call, env));
+  return env.store.all('members').some((m) => m.userId === userId && m.status === 'active' && mine.has(m.organizationId));
 }
 
 /** Whether the caller may see `row` of `collection` under any of `audiences`. */

@@ -6,6 +6,7 @@ import { roleIn } from './audiences.js';
 import { holds } from './credentials.js';
 import type { AccessContext, Call, MockEnv } from './engine.js';
 import type { Row } from './state.js';
+import { signedPreKeyProblem, type SignedPreKeyBundle } from '../tools/device-keys.js';
 
 type Check = (call: Call, env: MockEnv, ctx: AccessContext) => boolean;
 
@@ -72,12 +73,41 @@ const CHECKS: Record<string, Check> = {
   },
   expiresInFuture: (call, env) => body(call).expiresAt === undefined || Date.parse(body(call).expiresAt) > env.now(),
 
+  // Devices: the signed pre-key verifies under the identity key (registration: the body's;
+  // rotation: the device's), a rotation moves to a higher key id (the current key again is a
+  // retry), and a removed device sends nothing more.
+  signedPreKeyVerifies: (call, env, ctx) => preKeyProblem(call, ctx) === undefined,
+  signedPreKeyNewer: (call, env, ctx) => {
+    const current = ctx.target?.signedPreKey as SignedPreKeyBundle | undefined;
+    const next = body(call) as SignedPreKeyBundle;
+    return !current || next.keyId > current.keyId || (next.keyId === current.keyId && next.publicKey === current.publicKey);
+  },
+  senderDeviceActive: (call, env) => {
+    const id = body(call).senderDeviceId;
+    return id === undefined || !env.store.get('devices', id)?.removedAt;
+  },
+
   // Billing.
   changesPlan: (call, env, ctx) => {
     const sub = env.store.find('subscriptions', (s) => s.organizationId === ctx.organizationId);
     return !sub || sub.plan !== body(call).plan || !['active', 'trialing'].includes(sub.status);
   },
 };
+
+/** The signed pre-key problem of a registration (the body's bundle) or a rotation (the body, under the target's identity key). */
+function preKeyProblem(call: Call, ctx: AccessContext): string | undefined {
+  const b = body(call);
+  return b.identityKey !== undefined ? signedPreKeyProblem(b.identityKey, b.signedPreKey) : signedPreKeyProblem(String(ctx.target?.identityKey), b as SignedPreKeyBundle);
+}
+
+/** What exactly is wrong, for the checks that can say more than their `when` (a 422's details). */
+const EXPLAIN: Record<string, (call: Call, env: MockEnv, ctx: AccessContext) => string | undefined> = {
+  signedPreKeyVerifies: (call, _env, ctx) => preKeyProblem(call, ctx),
+};
+
+export function explainCheck(name: string, call: Call, env: MockEnv, ctx: AccessContext): string | undefined {
+  return EXPLAIN[name]?.(call, env, ctx);
+}
 
 export const CHECK_NAMES: ReadonlySet<string> = new Set(Object.keys(CHECKS));
 

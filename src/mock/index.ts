@@ -18,6 +18,7 @@ import { apiKeyRules } from './rules/api-keys.js';
 import { authRules } from './rules/auth.js';
 import { billingRules } from './rules/billing.js';
 import { readRules, type OperationRules } from './rules.js';
+import { deviceRules } from './rules/devices.js';
 import { fileRules } from './rules/files.js';
 import { messagingRules } from './rules/messaging.js';
 import { organizationRules } from './rules/organizations.js';
@@ -167,7 +168,7 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, Handler> = { ...authRules, ...apiKeyRules, ...messagingRules, ...organizationRules, ...fileRules, ...billingRules };
+const HANDLERS: Record<string, Handler> = { ...authRules, ...apiKeyRules, ...messagingRules, ...deviceRules, ...organizationRules, ...fileRules, ...billingRules };
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const started = Date.now();

@@ -2,7 +2,7 @@
 // uniqueness, the state of the target or its organization, expiry, and named checks, each
 // refused with its status and reason (spec/README.md).
 import { expired } from './audiences.js';
-import { runCheck } from './checks.js';
+import { explainCheck, runCheck } from './checks.js';
 import type { AccessContext, Call, MockEnv } from './engine.js';
 import { field, readRef, same } from './refs.js';
 import { MockHttpError } from './reply.js';
@@ -33,7 +33,7 @@ export function checkInvariants(invariants: Invariant[], call: Call, env: MockEn
   for (const inv of invariants) {
     if (!broken(inv, call, env, ctx)) continue;
     const message = `${inv.when[0]!.toUpperCase()}${inv.when.slice(1)}.`;
-    const details = inv.status === 422 ? [{ path: 'body', message: inv.when }] : undefined;
+    const details = inv.status === 422 ? [{ path: 'body', message: ('check' in inv ? explainCheck(inv.check, call, env, ctx) : undefined) ?? inv.when }] : undefined;
     throw new MockHttpError(inv.status, message, { reason: inv.reason, ...(details ? { details } : {}) });
   }
 }

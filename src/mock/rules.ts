@@ -4,7 +4,7 @@
 // enforce fails at start instead of being served half-checked.
 import type { Operation } from '../tools/spec-model.js';
 
-export type Audience = 'anyone' | 'members' | 'owner' | 'participants' | 'recipients';
+export type Audience = 'anyone' | 'members' | 'owner' | 'participants' | 'recipients' | 'contacts';
 export type CallerKind = 'public' | 'signature' | 'any' | 'user';
 
 export interface TargetRule {
@@ -57,7 +57,7 @@ export interface OperationRules {
   audit: AuditRule[];
 }
 
-const AUDIENCES = new Set<Audience>(['anyone', 'members', 'owner', 'participants', 'recipients']);
+const AUDIENCES = new Set<Audience>(['anyone', 'members', 'owner', 'participants', 'recipients', 'contacts']);
 const CALLERS = new Set<CallerKind>(['public', 'signature', 'any', 'user']);
 
 /** The rules of `op`, or an error naming what the mock cannot run. `checks` are the named checks it knows. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/index.js';
 import { SEED } from '../../src/mock/index.js';
 import { loadSpecModel } from '../../src/tools/spec-model.js';
-import { all, client, KEY_B64, signedIn, useMock } from './support.js';
+import { deviceKeyBundle } from '../../src/tools/device-keys.js';
+import { all, client, signedIn, useMock } from './support.js';
 
 const mock = useMock({ rateLimit: false });
 const org = SEED.organizationId;
@@ -66,7 +67,7 @@ describe('the stateful mock: a scenario per tag with writes', () => {
 
   it('devices: register, list, delete, 404', async () => {
     const c = await signedIn(mock());
-    const device = await c.devices.register({ name: 'CI runner', platform: 'server', identityKey: KEY_B64, signedPreKey: { keyId: 7, publicKey: KEY_B64, signature: KEY_B64 } });
+    const device = await c.devices.register({ name: 'CI runner', platform: 'server', ...deviceKeyBundle('crud-ci-runner', 7) });
     expect(device).toMatchObject({ userId: SEED.userId, oneTimePreKeysRemaining: 0 });
     expect((await all(c.devices.list())).map((d) => d.id)).toContain(device.id);
     await c.devices.delete(device.id);

@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { SeedDocument } from '../../src/mock/index.js';
 import { SEED } from '../../src/mock/index.js';
+import { deviceKeyBundle } from '../../src/tools/device-keys.js';
 
 export type Json = Record<string, any>;
 
@@ -74,8 +75,6 @@ export const PEOPLE = {
   dan: { id: 'usr_DanOutside', email: 'dan@example.com', password: 'dan-strong-passphrase', deviceId: 'dev_DanPhone1' },
 } satisfies Record<string, Person>;
 
-const key = (text: string) => Buffer.from(text).toString('base64');
-
 /** The people above as a seed document (on top of the default seed). */
 export function peopleSeed(): SeedDocument {
   const others = [
@@ -93,8 +92,7 @@ export function peopleSeed(): SeedDocument {
       userId: p.id,
       name: `${displayName}'s phone`,
       platform: 'android',
-      identityKey: key(`${p.id}-identity`),
-      signedPreKey: { keyId: 1, publicKey: key(`${p.id}-spk`), signature: key(`${p.id}-sig`) },
+      ...deviceKeyBundle(p.deviceId),
       oneTimePreKeysRemaining: 10,
     })),
   };

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/mock/index.js';
 import { conflict, forbidden, httpClient, message, NOT_FOUND, outcome, PEOPLE, peopleSeed, type Person } from './http.js';
 import { useMock } from './support.js';
+import { deviceKeyBundle } from '../../src/tools/device-keys.js';
 
 const mock = useMock({ seed: peopleSeed() });
 const { call, control, signIn } = httpClient(() => mock().url);
@@ -127,7 +128,7 @@ describe('invariants: what the state allows, refused with status, code and reaso
     const danT = await tokenOf(dan);
     const other = await call('POST', '/organizations', { token: danT, body: { name: 'Dan Co', slug: 'dan-co' } });
     expect((await call('POST', '/teams', { token: danT, body: { organizationId: other.body.id, name: 'Platform' } })).status).toBe(201);
-    const device = { name: 'Laptop', platform: 'desktop', identityKey: 'SURFTlRJVFlfS0VZX1RXSUNF', signedPreKey: { keyId: 1, publicKey: 'UFVC', signature: 'U0lH' } };
+    const device = { name: 'Laptop', platform: 'desktop', ...deviceKeyBundle('rules-access-laptop') };
     expect((await call('POST', '/devices', { token: adaT, body: device })).status).toBe(201);
     expect(outcome(await call('POST', '/devices', { token: danT, body: device }))).toEqual(conflict('identity_key_taken'));
   });

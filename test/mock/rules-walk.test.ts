@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SEED, startMock } from '../../src/mock/index.js';
+import { deviceKeyBundle } from '../../src/tools/device-keys.js';
 import { idPrefix } from '../../src/tools/ids.js';
 import { signProcessorEvent, providerOfHeader } from '../../src/tools/processors.js';
 import { bundledSpecPath } from '../../src/tools/spec-files.js';
@@ -149,6 +150,8 @@ function requestFor(op: Operation, world: World, caller: Person | undefined): Re
     const b = body as Json;
     // Values the create makes unique get fresh ones; tokens are the world's own.
     for (const inv of (op.raw['x-invariants'] ?? []) as Json[]) for (const ref of Object.values(inv.unique?.match ?? {}) as string[]) if (ref.startsWith('body.')) b[ref.slice(5)] = fresh(b[ref.slice(5)]);
+    // A new device's bundle must verify (signed_pre_key_invalid): fresh keys, really signed.
+    if ('identityKey' in b && 'signedPreKey' in b) Object.assign(b, deviceKeyBundle());
     if ('refreshToken' in b) b.refreshToken = world.refreshToken;
     if ('token' in b) b.token = accessOf(op).target?.collection === 'invites' ? 'inv_tok_walkFixture' : world.resetToken;
     body = b;

@@ -39,5 +39,3 @@ export async function all<T>(list: AsyncIterable<T>): Promise<T[]> {
   for await (const item of list) out.push(item);
   return out;
 }
-
-export const KEY_B64 = 'QkFTRTY0X1BVQkxJQ19LRVk=';

@@ -1,5 +1,6 @@
 // `coveton contract --write`: write flows on real ids instead of the spec's example ids (which a
-// partner's sandbox answers with 404). For API keys, teams, departments, roles, devices, and
+// partner's sandbox answers with 404). For API keys, teams, departments, roles, devices (with a
+// signed pre-key rotation), and
 // chats with their messages: create, read back, update, find in the list, delete, then expect a
 // 404, all through Prism's validating proxy so every answer is checked against the spec; then the
 // spec's rules (rule-flows.ts): scopes, uniqueness, the audit log. What a flow created is deleted
@@ -9,6 +10,7 @@ import type { ProbeResult } from './check.js';
 import { flowProblem, runner, type FlowRunner, type Step } from './flow-runner.js';
 import { checkAudit, checkDuplicate, checkScopes } from './rule-flows.js';
 import type { Coveton } from '../../public/client.js';
+import { identityKeyPair, signPreKey } from '../../tools/device-keys.js';
 
 const PUBLIC_KEY = 'Y292ZXRvbi1jb250cmFjdC1wdWJsaWMta2V5';
 
@@ -49,7 +51,8 @@ export interface WriteFlowOptions {
 export async function runWriteFlows(client: Coveton, options: WriteFlowOptions = {}): Promise<ProbeResult[]> {
   const label = options.label ?? `coveton-contract-${Date.now()}`;
   const f = runner(client);
-  const identityKey = Buffer.from(`${label}-identity`).toString('base64');
+  // A real key bundle: the API verifies the signed pre-key under the identity key.
+  const identity = identityKeyPair();
   await crud(f, 'api-keys', 'ApiKey', { name: label, type: 'service', environment: 'sandbox', permissions: ['messages:read'] }, { name: `${label}-renamed` });
   const orgs = await f.step({ operationId: 'listOrganizations', method: 'GET', template: '/organizations', query: { limit: 1 } });
   const organizationId = Array.isArray(orgs) ? (orgs[0]?.id as string | undefined) : undefined;
@@ -66,12 +69,13 @@ export async function runWriteFlows(client: Coveton, options: WriteFlowOptions =
     operationId: 'registerDevice',
     method: 'POST',
     template: '/devices',
-    body: { name: label, platform: 'server', identityKey, signedPreKey: { keyId: 1, publicKey: PUBLIC_KEY, signature: PUBLIC_KEY } },
+    body: { name: label, platform: 'server', identityKey: identity.identityKey, signedPreKey: signPreKey(identity.privateKey, 1) },
   };
   const device = await f.step(registerStep);
   if (device?.id) {
     await checkDuplicate(f, registerStep, (id) => f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id } }));
     expectListed(f, await f.step({ operationId: 'listDevices', method: 'GET', template: '/devices', query: { limit: 100 } }), device.id);
+    await f.step({ operationId: 'rotateSignedPreKey', method: 'PUT', template: '/devices/{id}/signed-pre-key', path: { id: device.id }, body: signPreKey(identity.privateKey, 2) });
     await f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id: device.id } });
     await f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id: device.id }, expect: 404 });
   }

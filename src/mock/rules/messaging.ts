@@ -1,8 +1,8 @@
-// Chats, messages, reactions and devices: what ties records together (a message goes to a chat
-// and updates its `lastMessageAt`; reactions toggle; a device joins its user's chats) and the
-// outbound events these changes send. Who may see or change which record (participants, the
-// sender, the device's owner), the ids a body names and the expiry of messages are the spec's
-// x-access and x-invariants, enforced before these handlers run.
+// Chats, messages and reactions: what ties records together (a message goes to a chat and
+// updates its `lastMessageAt`; reactions toggle) and the outbound events these changes send.
+// Who may see or change which record (participants, the sender), the ids a body names and the
+// expiry of messages are the spec's x-access and x-invariants, enforced before these handlers
+// run. Devices are in devices.ts.
 import { fillContext, isoNow, type Handler } from '../engine.js';
 import { fill, visible } from '../fill.js';
 import { itemSchema } from '../resources.js';
@@ -26,8 +26,9 @@ const createChat: Handler = (call, env) => {
 const sendMessage: Handler = (call, env) => {
   const chat = call.ctx.target!;
   const me = call.principal!.userId;
+  // The device the sender named (x-access checked it is theirs and active), else their first.
   const myDevices = chat.participants.find((p: Row) => p.userId === me)?.deviceIds ?? [];
-  const senderDeviceId = myDevices[0] ?? env.store.find('devices', (d) => d.userId === me)?.id;
+  const senderDeviceId = call.body.senderDeviceId ?? myDevices[0] ?? env.store.find('devices', (d) => d.userId === me && !d.removedAt)?.id;
   const row = fill(
     itemSchema(env.spec, 'messages'),
     { fileIds: [], reactions: [], expiresAt: null, editedAt: null, ...call.body, senderId: me, ...(senderDeviceId ? { senderDeviceId } : {}) },
@@ -71,37 +72,10 @@ const react: Handler = (call, env) => {
   return { status: 201, body: { messageId: message.id, userId: me, emoji, active, createdAt: isoNow(env) } };
 };
 
-const registerDevice: Handler = (call, env) => {
-  const { oneTimePreKeys, ...rest } = call.body;
-  const row = fill(
-    itemSchema(env.spec, 'devices'),
-    { ...rest, userId: call.principal!.userId, _userId: call.principal!.userId, oneTimePreKeysRemaining: (oneTimePreKeys ?? []).length, lastSeenAt: null },
-    fillContext(env, call.principal),
-  );
-  env.store.put('devices', row);
-  for (const chat of env.store.all('chats')) {
-    for (const p of chat.participants) if (p.userId === row.userId) p.deviceIds.push(row.id);
-  }
-  env.emit('device.registered', call.principal?.organizationId ?? null, visible(row));
-  return { status: 201, body: visible(row) };
-};
-
-const deleteDevice: Handler = (call, env) => {
-  const row = call.ctx.target!;
-  env.store.remove('devices', row.id);
-  for (const chat of env.store.all('chats')) {
-    for (const p of chat.participants) p.deviceIds = p.deviceIds.filter((d: string) => d !== row.id);
-  }
-  env.emit('device.removed', call.principal?.organizationId ?? null, { id: row.id, userId: row.userId, removedAt: isoNow(env) });
-  return { status: 204 };
-};
-
 export const messagingRules: Record<string, Handler> = {
   createChat,
   sendMessage,
   updateMessage,
   deleteMessage,
   addMessageReaction: react,
-  registerDevice,
-  deleteDevice,
 };
