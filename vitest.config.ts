@@ -16,6 +16,7 @@ const oneTransport = [
   'test/sdk/retry-timing.test.ts',
   'test/sdk/runtime-guards.test.ts',
   'test/sdk/url-policy.test.ts',
+  'test/sdk/no-proxy.test.ts',
 ];
 
 export default defineConfig({

@@ -139,7 +139,8 @@ export interface CovetonOptions extends SessionOptions {
   maxResponseBytes?: number;
   /**
    * Node only: the HTTP(S) proxy every request goes through, or `false` for none. By default
-   * the SDK follows `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`. Ignored where `fetch` is the
+   * the SDK follows `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (read as curl reads it: host
+   * names and their sub-domains, IPv4 and IPv6 addresses, CIDR ranges, `:port`, `*`). Ignored where `fetch` is the
    * transport (browsers, Deno, Bun, workers) and when you pass your own `fetch`.
    * @default from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
    * @example createCoveton({ proxy: 'http://proxy.internal:3128' })

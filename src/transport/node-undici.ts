@@ -1,14 +1,15 @@
 // The bottom hop in Node: undici's dispatcher API, the engine under Node's own fetch, without
 // the Request/Response objects, the WHATWG streams and the garbage they make (measured in
 // scripts/bench: most of a fetch call's CPU). Keep-alive connections per origin, and proxies
-// from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (undici's EnvHttpProxyAgent) unless the `proxy`
-// option says otherwise. Only src/index.node.ts reaches this file: browser bundles never do.
+// from HTTPS_PROXY / HTTP_PROXY, with NO_PROXY read as curl reads it (./no-proxy.ts: IPv6
+// literals, CIDR ranges, ports), unless the `proxy` option says otherwise. Only src/index.node.ts reaches this file: browser bundles never do.
 import { STATUS_CODES } from 'node:http';
 import { Readable, pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, Dispatcher, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
 import type { HeaderReader, Reply, Send } from './outgoing.js';
+import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
 import { decode, readCapped } from './read.js';
 
 type RawHeaders = Record<string, string | string[] | undefined>;
@@ -67,14 +68,44 @@ function fromUndici({ statusCode, headers, body }: Dispatcher.ResponseData): Rep
   };
 }
 
+/** Sends each request direct or through the proxy of its scheme, as NO_PROXY says. */
+class EnvProxyRouter extends Dispatcher {
+  readonly #direct = new Agent();
+  readonly #http: Dispatcher;
+  readonly #https: Dispatcher;
+  readonly #rules: NoProxyRule[];
+
+  constructor(httpProxy: string | undefined, httpsProxy: string | undefined, noProxy: string | undefined) {
+    super();
+    this.#http = httpProxy ? new ProxyAgent(httpProxy) : this.#direct;
+    this.#https = httpsProxy ? new ProxyAgent(httpsProxy) : this.#http;
+    this.#rules = parseNoProxy(noProxy);
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const url = new URL(String(options.origin));
+    const via = bypassesProxy(url, this.#rules) ? this.#direct : url.protocol === 'https:' ? this.#https : this.#http;
+    return via.dispatch(options, handler);
+  }
+
+  override async close(): Promise<void> {
+    await Promise.all([...new Set([this.#direct, this.#http, this.#https])].map((d) => d.close()));
+  }
+
+  override async destroy(): Promise<void> {
+    await Promise.all([...new Set([this.#direct, this.#http, this.#https])].map((d) => d.destroy()));
+  }
+}
+
 function dispatcherFor(proxy: string | false | undefined): Dispatcher {
   if (proxy === false) return new Agent();
   if (proxy) return new ProxyAgent(proxy);
-  // No proxy in the environment (the usual case): a plain agent, which skips the NO_PROXY
-  // matching EnvHttpProxyAgent does on every request.
+  // No proxy in the environment (the usual case): a plain agent, no NO_PROXY matching per request.
   const env = process.env;
-  if (!env.HTTPS_PROXY && !env.https_proxy && !env.HTTP_PROXY && !env.http_proxy) return new Agent();
-  return new EnvHttpProxyAgent();
+  const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined;
+  const httpsProxy = env.https_proxy || env.HTTPS_PROXY || undefined;
+  if (!httpProxy && !httpsProxy) return new Agent();
+  return new EnvProxyRouter(httpProxy, httpsProxy, env.no_proxy || env.NO_PROXY || undefined);
 }
 
 /** Where the path starts in an absolute URL (after `scheme://host[:port]`). */

@@ -1,6 +1,8 @@
 // The bottom hop: which transport each entry uses, a custom fetch winning over it, and (Node
 // entry) proxies from HTTPS_PROXY / HTTP_PROXY / NO_PROXY or the `proxy` option, checked with a
 // forward proxy that records what went through it.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCoveton as nodeCreateCoveton } from '../../src/index.node.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
@@ -51,6 +53,46 @@ describe.runIf(TRANSPORT === 'undici')('proxies (Node entry)', () => {
     await client({ proxy: false }).apiKeys.get('key_1');
     expect(proxy.seen).toEqual([host]);
     expect(server.requests).toHaveLength(3);
+  });
+
+  it('NO_PROXY as curl reads it: an IPv6 literal, CIDR ranges (v4 and v6), a port, a wildcard', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const v6 = createServer((_req, res) => json(res, 200, apiKeyRecord));
+    await new Promise<void>((resolve) => v6.listen(0, '::1', resolve));
+    try {
+      proxy = await startForwardProxy();
+      vi.stubEnv('HTTP_PROXY', proxy.url);
+      const v4Url = server.url;
+      const v4Port = new URL(v4Url).port;
+      const v6Port = (v6.address() as AddressInfo).port;
+      const v6Url = `http://[::1]:${v6Port}`;
+      const cases: [noProxy: string, baseUrl: string, proxied: boolean][] = [
+        ['::1', v6Url, false],
+        ['[::1]', v6Url, false],
+        ['::1/128', v6Url, false],
+        ['::/0', v6Url, false],
+        [`[::1]:${v6Port}`, v6Url, false],
+        ['127.0.0.0/8', v4Url, false],
+        [`127.0.0.1:${v4Port}`, v4Url, false],
+        ['example.com, 127.0.0.1/32', v4Url, false],
+        ['*', v4Url, false],
+        ['10.0.0.0/8', v4Url, true],
+        ['127.0.0.1:1', v4Url, true],
+        ['fe80::/10', v6Url, true],
+        ['::2', v6Url, true],
+      ];
+      const seen: string[] = [];
+      for (const [noProxy, baseUrl, proxied] of cases) {
+        vi.stubEnv('NO_PROXY', noProxy);
+        const before = proxy.seen.length;
+        await nodeCreateCoveton({ baseUrl, apiKey: TEST_KEY, logLevel: 'off', maxRetries: 0, timeout: 5000 }).apiKeys.get('key_1');
+        seen.push(`${noProxy} -> ${proxy.seen.length > before ? 'proxy' : 'direct'}`);
+      }
+      expect(seen).toEqual(cases.map(([noProxy, , proxied]) => `${noProxy} -> ${proxied ? 'proxy' : 'direct'}`));
+    } finally {
+      v6.closeAllConnections();
+      await new Promise((resolve) => v6.close(resolve));
+    }
   });
 
   it('the proxy option overrides the environment', async () => {

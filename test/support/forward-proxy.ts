@@ -25,8 +25,10 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
   });
   server.on('connect', (req, client: Socket, head: Buffer) => {
     seen.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
+    // `host:port`, the host an IPv6 literal in brackets ([::1]:443).
+    const target = req.url ?? '';
+    const colon = target.lastIndexOf(':');
+    const upstream = connect(Number(target.slice(colon + 1)), target.slice(0, colon).replace(/^\[|\]$/g, ''), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
