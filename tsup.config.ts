@@ -22,11 +22,23 @@ const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-// Six entry points, each importable alone: the SDK (fetch; every runtime), its Node build
+// Seven entry points, each importable alone: the SDK (fetch; every runtime), its Node build
 // (the `node` export condition: undici transport, proxies), the webhook helpers (no SDK
 // runtime pulled in), the Redis stores for fleets (`@coveton/sdk/redis`: the user's own
-// `redis` client), the stateful mock for tests (`@coveton/sdk/mock`, Node only)
-// and the CLI (Node only).
+// `redis` client), end-to-end encryption (`@coveton/sdk/e2e`: WebCrypto and @hpke/core, the
+// client passed in, no SDK code of its own), the stateful mock for tests (`@coveton/sdk/mock`,
+// Node only) and the CLI (Node only).
+/**
+ * The e2e entry takes CovetonError from the package's main entry (so an E2EError is an instance of
+ * the one CovetonError users catch) instead of carrying a copy of the class.
+ */
+const sdkErrors: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'sdk-errors',
+  setup(build) {
+    build.onResolve({ filter: /\/errors\/base\.js$/ }, () => ({ path: '@coveton/sdk', external: true }));
+  },
+};
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts', schema: 'src/schema.ts' },
@@ -47,6 +59,23 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     outDir: 'dist',
+  },
+  {
+    // `@coveton/sdk/e2e`, every runtime: minified (names kept) to keep the tarball near its budget;
+    // @hpke/core stays a dependency, the SDK is the package's own main entry.
+    entry: { e2e: 'src/e2e/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    external: ['@coveton/sdk', '@coveton/sdk/schema'],
+    sourcemap: false,
+    clean: false,
+    treeshake: true,
+    target: 'es2022',
+    platform: 'neutral',
+    outDir: 'dist',
+    minify: true,
+    keepNames: true,
+    esbuildPlugins: [sdkErrors],
   },
   {
     // Node only, never reachable from src/index.ts: it stays out of the browser bundle. ESM only

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // entry's undici transport instead of fetch (test/support/client.ts picks the transport from
 // COVETON_TEST_TRANSPORT): a parameterisation, not a copy. `integration`: everything that needs
 // Prism, the CLI, the built package, other runtimes or the spec toolchain.
-const unit = ['test/sdk/**/*.test.ts', 'test/webhooks/**/*.test.ts'];
+const unit = ['test/sdk/**/*.test.ts', 'test/webhooks/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 const behaviour = ['test/sdk/**/*.test.ts'];
 // Files that run once: pure functions (no transport at all), or clients given their own `fetch`
 // (which is the transport whichever entry built them), or browser and Deno stand-ins.

@@ -6,7 +6,7 @@
 //
 //   node scripts/api-report.mjs           update api/*.api.md from dist/
 //   node scripts/api-report.mjs --check   fail (exit 1) when dist/ differs from api/
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +24,7 @@ export const API_ENTRIES = [
   { name: 'webhooks', dts: 'webhooks.d.ts' },
   { name: 'redis', dts: 'redis.d.ts' },
   { name: 'schema', dts: 'schema.d.ts' },
+  { name: 'e2e', dts: 'e2e.d.ts' },
 ];
 
 /** Where two reports part, as `line N: -old +new`, so a failing check says what changed. */
@@ -55,6 +56,10 @@ export function apiReports({ distDir = join(root, 'dist'), packageJson = join(ro
   const schema = join(temp, 'node_modules', '@coveton', 'sdk-schema', 'index.d.ts');
   mkdirSync(dirname(schema), { recursive: true });
   copyFileSync(join(distDir, 'schema.d.cts'), schema);
+  // The e2e entry takes the client's type from the main entry: seen the same way, as another
+  // package, so its report names `Coveton` without repeating the main entry's surface.
+  const main = join(temp, 'node_modules', '@coveton', 'sdk-main');
+  cpSync(distDir, main, { recursive: true, filter: (f) => !f.includes('/cli') });
   try {
     for (const entry of API_ENTRIES) {
       const config = ExtractorConfig.prepare({
@@ -77,7 +82,7 @@ export function apiReports({ distDir = join(root, 'dist'), packageJson = join(ro
                 strict: true,
                 skipLibCheck: true,
                 types: ['node'],
-                ...(entry.name === 'schema' ? {} : { paths: { '@coveton/sdk/schema': [schema] } }),
+                ...(entry.name === 'schema' ? {} : { paths: { '@coveton/sdk/schema': [schema], ...(entry.name === 'e2e' ? { '@coveton/sdk': [join(main, 'index.d.ts')] } : {}) } }),
               },
               files: [join(distDir, entry.dts)],
             },

@@ -15,6 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRIES = [
   { name: 'createCoveton', subpath: '.', imports: ['createCoveton'] },
   { name: 'webhooks', subpath: './webhooks', imports: ['constructEvent', 'verifySignature', 'signPayload'] },
+  { name: 'e2e', subpath: './e2e', imports: ['loadOrCreateDevice', 'memoryKeyStore', 'e2eClient', 'E2EError'] },
 ];
 
 /** The file the `import` condition of `exports[subpath]` points at. */

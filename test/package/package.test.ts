@@ -36,6 +36,10 @@ const REQUIRED = [
   'dist/redis.d.cts',
   'dist/schema.d.ts',
   'dist/schema.d.cts',
+  'dist/e2e.js',
+  'dist/e2e.cjs',
+  'dist/e2e.d.ts',
+  'dist/e2e.d.cts',
   'dist/cli/bin.js',
   'generated/openapi.json',
   'generated/openapi.yaml',
@@ -124,10 +128,12 @@ describe('the packed package', () => {
     expect(packed.files.filter((file) => file.endsWith('.map'))).toEqual([]);
     const size = statSync(packed.tarball).size;
     console.log(`tarball: ${(size / 1024).toFixed(1)} kB packed, ${packed.files.length} files`);
-    // The target is 300 kB (issue 16); today it is 289.2 kB (the spec's rules and the mock that
-    // enforces them, issue 20, added 25 kB; minifying the mock and the CLI took 8 kB back), and the
-    // budget is the target. How it was reached, and what it is made of, is in docs/guides/package.md.
-    expect(size).toBeLessThan(300 * 1024);
+    // The target was 300 kB (issue 16): 289.2 kB then (the spec's rules and the mock that enforces
+    // them, issue 20, added 25 kB; minifying the mock and the CLI took 8 kB back), 304.0 kB before
+    // the e2e entry (issue 19), which adds 17 kB (minified ESM and CJS, 7.5 kB gzipped each, and
+    // its declarations): 321.3 kB. The budget sits above that; what the tarball is made of is in
+    // docs/guides/package.md.
+    expect(size).toBeLessThan(325 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
@@ -143,7 +149,7 @@ describe('the packed package', () => {
   it('declares what it supports: engines, sideEffects, ESM and CJS exports with types first', () => {
     expect(manifest.engines.node).toMatch(/^>=20/);
     expect(manifest.sideEffects).toBe(false);
-    for (const subpath of ['.', './webhooks', './redis']) {
+    for (const subpath of ['.', './webhooks', './redis', './e2e']) {
       const entry = manifest.exports[subpath];
       // '.' has a Node build (the undici transport); Bun and Deno, which also answer to `node`,
       // are sent to the fetch build first, like every other runtime.

@@ -1,0 +1,91 @@
+// The subset of deterministic CBOR (RFC 8949 §4.2.1) the inner message uses: unsigned integers,
+// byte strings, text strings, arrays and maps with unsigned integer keys in ascending order, all
+// lengths in their shortest form. The decoder refuses anything else, so one value has one encoding
+// (another language's SDK produces the same bytes).
+import { concat, fromUtf8, utf8, type Bytes } from './bytes.js';
+import { E2EError } from './errors.js';
+
+export type CborValue = number | Uint8Array | string | CborValue[] | CborMap;
+export type CborMap = Map<number, CborValue>;
+
+function head(major: number, n: number): Bytes {
+  if (!Number.isSafeInteger(n) || n < 0) throw new E2EError('malformed', 'integer');
+  const m = major << 5;
+  if (n < 24) return new Uint8Array([m | n]);
+  if (n < 0x100) return new Uint8Array([m | 24, n]);
+  if (n < 0x10000) return new Uint8Array([m | 25, n >>> 8, n & 0xff]);
+  if (n < 0x100000000) return new Uint8Array([m | 26, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+  const hi = Math.floor(n / 0x100000000);
+  return concat(new Uint8Array([m | 27]), u32be(hi), u32be(n >>> 0));
+}
+const u32be = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+
+export function encodeCbor(value: CborValue): Bytes {
+  if (typeof value === 'number') return head(0, value);
+  if (value instanceof Uint8Array) return concat(head(2, value.length), value);
+  if (typeof value === 'string') {
+    const bytes = utf8(value);
+    return concat(head(3, bytes.length), bytes);
+  }
+  if (Array.isArray(value)) return concat(head(4, value.length), ...value.map(encodeCbor));
+  const keys = [...value.keys()].sort((a, b) => a - b);
+  return concat(head(5, keys.length), ...keys.flatMap((k) => [head(0, k), encodeCbor(value.get(k)!)]));
+}
+
+const bad = (why: string) => new E2EError('malformed', why);
+
+export function decodeCbor(bytes: Uint8Array): CborValue {
+  let at = 0;
+  const take = (n: number) => {
+    if (at + n > bytes.length) throw bad('ends early');
+    const out = bytes.subarray(at, at + n);
+    at += n;
+    return out;
+  };
+  const arg = (info: number): number => {
+    if (info < 24) return info;
+    const size = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : info === 27 ? 8 : 0;
+    if (!size) throw bad('indefinite or reserved length');
+    let n = 0;
+    for (const b of take(size)) n = n * 256 + b;
+    const min = size === 1 ? 24 : size === 2 ? 0x100 : size === 4 ? 0x10000 : 0x100000000;
+    if (n < min || !Number.isSafeInteger(n)) throw bad('integer not in shortest form');
+    return n;
+  };
+  const item = (depth: number): CborValue => {
+    if (depth > 8) throw bad('nested too deep');
+    const first = take(1)[0]!;
+    const major = first >> 5;
+    const n = arg(first & 31);
+    switch (major) {
+      case 0:
+        return n;
+      case 2:
+        return take(n).slice();
+      case 3:
+        try {
+          return fromUtf8(take(n));
+        } catch {
+          throw bad('text is not UTF-8');
+        }
+      case 4:
+        return Array.from({ length: n }, () => item(depth + 1));
+      case 5: {
+        const map: CborMap = new Map();
+        let last = -1;
+        for (let i = 0; i < n; i++) {
+          const key = item(depth + 1);
+          if (typeof key !== 'number' || key <= last) throw bad('map keys must be ascending unsigned integers');
+          last = key;
+          map.set(key, item(depth + 1));
+        }
+        return map;
+      }
+      default:
+        throw bad(`major type ${major} is not used`);
+    }
+  };
+  const value = item(0);
+  if (at !== bytes.length) throw bad('trailing bytes');
+  return value;
+}

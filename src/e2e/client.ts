@@ -1,0 +1,195 @@
+// `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
+// this device's keys, files in STREAM segments, safety numbers. Every failure is an E2EError.
+import { fromBase64, fromUtf8, toBase64Url, utf8, type Bytes } from './bytes.js';
+import { E2EError } from './errors.js';
+import { secretsOf, type Device } from './device.js';
+import { envelopeKeyId } from './envelope.js';
+import { fileHelpers, type Attachment, type FileSource, type UploadOptions } from './files.js';
+import { openMessage, sealMessage } from './message.js';
+import { checkReplay } from './replay.js';
+import { safetyNumber, type SafetyNumber } from './safety.js';
+import type { KeyStore } from './store.js';
+import { acceptDevices, checkPins, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
+import { collect, type E2EApi, type StoredMessage } from './api.js';
+import { verify } from './keys.js';
+
+export interface E2EClientOptions {
+  /** Where pins and replay records live; defaults to the device's own store. */
+  store?: KeyStore;
+  /** What to do when a pinned user's identity changes or a device is added: 'warn' (default) or 'block'. */
+  onIdentityChange?: IdentityPolicy;
+  /** Told of each change the policy let through ('warn'). */
+  onWarning?: (change: IdentityChange) => void;
+}
+
+export interface SendInput {
+  chatId: string;
+  plaintext: string | Uint8Array;
+  contentType: string;
+  files?: Attachment[];
+  expiresAt?: string;
+}
+
+export interface Decrypted {
+  plaintext: Uint8Array;
+  /** The plaintext as UTF-8 text, or undefined if it is not valid UTF-8. */
+  text: string | undefined;
+  contentType: string;
+  senderDeviceId: string;
+  senderUserId: string;
+  /** When the sender signed it (ms since 1970). */
+  sentAt: number;
+  files: Attachment[];
+}
+
+export interface E2EClient {
+  messages: {
+    /** Seals `plaintext` to every active device of the chat (the sender's own included) and posts it. */
+    send(input: SendInput, options?: { idempotencyKey?: string }): Promise<StoredMessage>;
+    /** Opens a stored message with this device's keys; every failure is an E2EError. */
+    decrypt(message: StoredMessage): Promise<Decrypted>;
+  };
+  files: {
+    /** Encrypts as it reads (STREAM) and uploads; put the result in `messages.send({ files })`. */
+    upload(source: FileSource, options: UploadOptions): Promise<Attachment>;
+    /** Downloads and decrypts as it reads; a changed, cut or reordered segment errors the stream. */
+    download(attachment: Attachment): Promise<ReadableStream<Uint8Array>>;
+  };
+  /** The safety number between this user and `userId` (compare it in person or on a call). */
+  safetyNumber(userId: string): Promise<SafetyNumber>;
+  /** Trusts `userId`'s current devices after an out-of-band check (needed under 'block'). */
+  acceptIdentity(userId: string): Promise<void>;
+}
+
+export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, options: E2EClientOptions = {}): E2EClient {
+  const secret = secretsOf(device);
+  const policy = options.onIdentityChange ?? 'warn';
+  // Devices by id, with when they were listed: a listing answers for messages created before it.
+  const known = new Map<string, { device: VerifiedDevice; listedAt: number }>();
+  const me = () => {
+    if (!device.id || !device.userId) throw new E2EError('not_registered', 'register first');
+    return { deviceId: device.id, userId: device.userId };
+  };
+
+  /** Verifies bundles, checks each user's pins, and remembers the devices by id. */
+  async function admit(list: Awaited<ReturnType<typeof collect<Parameters<typeof verifyBundle>[0]>>>): Promise<VerifiedDevice[]> {
+    const listedAt = Date.now();
+    const verified = await Promise.all(list.map(verifyBundle));
+    const byUser = new Map<string, VerifiedDevice[]>();
+    for (const d of verified) byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), d]);
+    for (const [userId, devices] of byUser) {
+      if (userId !== me().userId) await checkPins(store, userId, devices, policy, (c) => options.onWarning?.(c));
+    }
+    for (const d of verified) known.set(d.id, { device: d, listedAt });
+    return verified;
+  }
+
+  async function sender(message: StoredMessage): Promise<VerifiedDevice> {
+    const cached = known.get(message.senderDeviceId);
+    let found = cached?.device;
+    const created = message.createdAt ? Date.parse(message.createdAt) : Infinity;
+    // Listed again when unknown, or when the message is newer than the listing (a removal since).
+    if (!cached || cached.device.userId !== message.senderId || !(created < cached.listedAt)) {
+      const listed = await admit(await collect(api.devices.listForChat(message.chatId)));
+      found = listed.find((d) => d.id === message.senderDeviceId);
+    }
+    if (!found || found.userId !== message.senderId) {
+      throw new E2EError('unknown_sender', message.senderDeviceId);
+    }
+    return found;
+  }
+
+  return {
+    messages: {
+      async send(input: SendInput, callOptions: { idempotencyKey?: string } = {}): Promise<StoredMessage> {
+        const self = me();
+        const devices = (await admit(await collect(api.devices.listForChat(input.chatId)))).filter((d) => d.removedAt === null);
+        const body = typeof input.plaintext === 'string' ? utf8(input.plaintext) : (input.plaintext as Bytes);
+        const sealed = await sealMessage({
+          chatId: input.chatId,
+          contentType: input.contentType,
+          senderDeviceId: self.deviceId,
+          sign: secret.sign,
+          recipients: devices.map((d) => ({ deviceId: d.id, keyId: d.keyId, publicKey: d.preKey })),
+          inner: {
+            body,
+            sentAt: Date.now(),
+            recipients: [],
+            files: input.files ?? [],
+            ...(input.expiresAt ? { expiresAt: Date.parse(input.expiresAt) } : {}),
+          },
+        });
+        return api.messages.send(
+          {
+            chatId: input.chatId,
+            contentType: input.contentType,
+            senderDeviceId: self.deviceId,
+            ciphertext: toBase64Url(sealed.ciphertext),
+            envelopes: sealed.envelopes.map((e) => ({ deviceId: e.deviceId, header: toBase64Url(e.header) })),
+            ...(input.files?.length ? { fileIds: input.files.map((f) => f.fileId) } : {}),
+            ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+          },
+          callOptions,
+        );
+      },
+
+      async decrypt(message: StoredMessage): Promise<Decrypted> {
+        const self = me();
+        const envelope = message.envelopes.find((e) => e.deviceId === self.deviceId);
+        if (!envelope) throw new E2EError('not_for_this_device', 'no envelope');
+        const header = fromBase64(envelope.header, 'envelope header');
+        const preKey = secret.preKey(envelopeKeyId(header));
+        if (!preKey) throw new E2EError('not_for_this_device', 'pre-key');
+        const from = await sender(message);
+        const opened = await openMessage({
+          chatId: message.chatId,
+          contentType: message.contentType,
+          senderDeviceId: message.senderDeviceId,
+          ciphertext: fromBase64(message.ciphertext, 'ciphertext'),
+          header,
+          deviceId: self.deviceId,
+          preKey,
+          verify: (signature, data) => verify(from.identity, signature, data),
+        });
+        const { inner } = opened;
+        const createdAt = message.createdAt ? Date.parse(message.createdAt) : inner.sentAt;
+        if (from.removedAt !== null && Math.max(inner.sentAt, createdAt) > from.removedAt) {
+          throw new E2EError('device_removed', from.id);
+        }
+        await checkReplay(store, message.senderDeviceId, opened.msgId, message.id);
+        let text: string | undefined;
+        try {
+          text = fromUtf8(inner.body);
+        } catch {
+          text = undefined;
+        }
+        return {
+          plaintext: inner.body,
+          text,
+          contentType: message.contentType,
+          senderDeviceId: message.senderDeviceId,
+          senderUserId: message.senderId,
+          sentAt: inner.sentAt,
+          files: inner.files,
+        };
+      },
+    },
+
+    files: fileHelpers(api),
+
+    /** The safety number between this user and `userId` (compare it in person or by a call). */
+    async safetyNumber(userId: string): Promise<SafetyNumber> {
+      const mine = await admit(await collect(api.devices.listForUser(me().userId)));
+      const theirs = await admit(await collect(api.devices.listForUser(userId)));
+      const keys = (list: VerifiedDevice[]) => list.filter((d) => d.removedAt === null).map((d) => d.identityRaw);
+      return safetyNumber({ userId: me().userId, keys: keys(mine) }, { userId, keys: keys(theirs) });
+    },
+
+    /** Trusts `userId`'s current devices after an out-of-band check (needed under 'block'). */
+    async acceptIdentity(userId: string): Promise<void> {
+      const listed = await Promise.all((await collect(api.devices.listForUser(userId))).map(verifyBundle));
+      await acceptDevices(store, userId, listed);
+    },
+  };
+}
+

@@ -1,0 +1,156 @@
+// This device: its keys (created once, then loaded from the store), its registration with the
+// API (public keys only) and the rotation of its signed pre-key. The private keys stay inside a
+// module-private map: nothing on the Device object reaches them.
+import { concat, toBase64, u32, utf8, type Bytes } from './bytes.js';
+import { E2EError } from './errors.js';
+import { encodeIdentity, encodePreKey, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
+import type { KeyStore } from './store.js';
+import { LABEL, TAG_X25519 } from './suite.js';
+import type { DeviceApi } from './api.js';
+import type { Coveton } from '@coveton/sdk';
+
+export type Platform = 'ios' | 'android' | 'web' | 'desktop' | 'server';
+
+export interface PreKeyRecord {
+  keyId: number;
+  pair: CryptoKeyPair;
+  raw: Bytes;
+  createdAt: number;
+  /** When a newer key replaced it; kept for the grace window after that, then deleted. */
+  replacedAt?: number;
+}
+
+interface DeviceRecord {
+  format: 1;
+  name: string;
+  platform: Platform;
+  identity: CryptoKeyPair;
+  identityRaw: Bytes;
+  preKeys: PreKeyRecord[];
+  deviceId?: string;
+  userId?: string;
+}
+
+export interface SignedPreKey {
+  keyId: number;
+  publicKey: string;
+  signature: string;
+}
+
+export interface Device {
+  /** The API's id for this device, once registered. */
+  readonly id: string | undefined;
+  readonly userId: string | undefined;
+  readonly name: string;
+  /** The public identity key as the bundle carries it (0xED ‖ 32 bytes, base64). */
+  readonly identityKey: string;
+  /** Publishes the public keys (POST /devices) and keeps the id the API gives; once per device. */
+  register(coveton: Coveton): Promise<{ id: string; userId: string }>;
+  /** A new signed pre-key (keyId + 1); older ones are kept `keep` long (default 30 days) to open late envelopes. */
+  rotateSignedPreKey(coveton: Coveton, options?: { keepMs?: number; now?: number }): Promise<SignedPreKey>;
+}
+
+export interface DeviceSecrets {
+  record: DeviceRecord;
+  store: KeyStore;
+  sign(data: Bytes): Promise<Bytes>;
+  preKey(keyId: number): CryptoKeyPair | undefined;
+}
+
+const secrets = new WeakMap<Device, DeviceSecrets>();
+/** The private side of a device, for the e2e client only (not exported from the entry). */
+export function secretsOf(device: Device): DeviceSecrets {
+  const found = secrets.get(device);
+  if (!found) throw new E2EError('not_registered', 'unknown device');
+  return found;
+}
+
+const RECORD = 'coveton-e2e/device';
+
+export async function signPreKey(identity: CryptoKey, keyId: number, raw: Uint8Array): Promise<SignedPreKey> {
+  const publicKey = tagged(TAG_X25519, raw);
+  const signature = await sign(identity, concat(utf8(LABEL.spk), u32(keyId), publicKey));
+  return { keyId, publicKey: encodePreKey(raw), signature: toBase64(signature) };
+}
+
+async function newPreKey(keyId: number, now: number): Promise<PreKeyRecord> {
+  const pair = await generatePreKey();
+  return { keyId, pair, raw: await rawPublic(pair.publicKey), createdAt: now };
+}
+
+export interface LoadOptions {
+  store: KeyStore;
+  name: string;
+  platform: Platform;
+}
+
+/** Loads this device's keys from `store`, or creates them (non-extractable) on first use. */
+export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> {
+  const { store } = options;
+  let record = (await store.get(RECORD)) as DeviceRecord | undefined;
+  if (!record) {
+    const identity = await generateIdentity();
+    record = {
+      format: 1,
+      name: options.name,
+      platform: options.platform,
+      identity,
+      identityRaw: await rawPublic(identity.publicKey),
+      preKeys: [await newPreKey(1, Date.now())],
+    };
+    await store.set(RECORD, record);
+  }
+  return deviceFromRecord(record, store);
+}
+
+/** A device over an existing record (also used by the test vectors' fixed keys). */
+export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device {
+  const current = () => record.preKeys.reduce((a, b) => (b.keyId > a.keyId ? b : a));
+  const device: Device = {
+    get id() {
+      return record.deviceId;
+    },
+    get userId() {
+      return record.userId;
+    },
+    name: record.name,
+    identityKey: encodeIdentity(record.identityRaw),
+    async register(coveton) {
+      if (record.deviceId && record.userId) return { id: record.deviceId, userId: record.userId };
+      const spk = current();
+      const api = coveton as unknown as DeviceApi;
+      const created = await api.devices.register({
+        name: record.name,
+        platform: record.platform,
+        identityKey: device.identityKey,
+        signedPreKey: await signPreKey(record.identity.privateKey, spk.keyId, spk.raw),
+      });
+      record.deviceId = created.id;
+      record.userId = created.userId;
+      await store.set(RECORD, record);
+      return { id: created.id, userId: created.userId };
+    },
+    async rotateSignedPreKey(coveton, options = {}) {
+      if (!record.deviceId) throw new E2EError('not_registered', 'register first');
+      const now = options.now ?? Date.now();
+      const next = await newPreKey(current().keyId + 1, now);
+      const signed = await signPreKey(record.identity.privateKey, next.keyId, next.raw);
+      await (coveton as unknown as DeviceApi).devices.rotateSignedPreKey(record.deviceId, signed);
+      const keep = options.keepMs ?? 30 * 24 * 3600_000;
+      for (const k of record.preKeys) k.replacedAt ??= now;
+      // Older keys stay for the grace window after they were replaced, then go (coarse forward secrecy).
+      record.preKeys = [...record.preKeys.filter((k) => now - k.replacedAt! < keep), next];
+      await store.set(RECORD, record);
+      return signed;
+    },
+  };
+  secrets.set(device, {
+    record,
+    store,
+    sign: (data) => sign(record.identity.privateKey, data),
+    preKey: (keyId) => record.preKeys.find((k) => k.keyId === keyId)?.pair,
+  });
+  return device;
+}
+
+export type { DeviceRecord };

@@ -1,0 +1,82 @@
+// Encrypted files: a fresh key per file, STREAM segments (stream.ts) uploaded through the core
+// `files.upload` with the exact encrypted size declared up front, and a download that decrypts
+// as it reads. The file key travels only inside a sealed message (`send({ files })`).
+import { random, type Bytes } from './bytes.js';
+import { E2EError } from './errors.js';
+import type { E2EApi } from './api.js';
+import { decryptStream, encryptStream, encryptedSize } from './stream.js';
+
+/** An uploaded encrypted file: put it in `messages.send({ files })`; its `key` is secret. */
+export interface Attachment {
+  fileId: string;
+  filename: string;
+  contentType: string;
+  /** Plaintext size in bytes. */
+  size: number;
+  /** The file's content key (32 bytes): keep it as secret as the plaintext. */
+  key: Uint8Array;
+}
+
+export type FileSource = Blob | ReadableStream<Uint8Array> | Uint8Array;
+
+export interface UploadOptions {
+  filename: string;
+  contentType?: string;
+  /** Required for a ReadableStream: its exact number of bytes. */
+  size?: number;
+}
+
+function opener(source: FileSource, size: number | undefined): { size: number; open: () => ReadableStream<Uint8Array> } {
+  if (source instanceof Uint8Array) {
+    return { size: source.length, open: () => new ReadableStream({ start: (c) => (c.enqueue(source), c.close()) }) };
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return { size: source.size, open: () => source.stream() };
+  if (size === undefined || !Number.isSafeInteger(size) || size < 0) throw new E2EError('malformed', 'size');
+  let used = false;
+  return {
+    size,
+    open: () => {
+      // A stream can be read once: a retry that needs the bytes again fails instead of sending others.
+      if (used) throw new E2EError('malformed', 'stream read twice');
+      used = true;
+      return source as ReadableStream<Uint8Array>;
+    },
+  };
+}
+
+/** Counts bytes through a stream and fails if the source does not yield exactly `size`. */
+function exactly(size: number, stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.length;
+        if (seen > size) throw new E2EError('malformed', 'size');
+        controller.enqueue(chunk);
+      },
+      flush() {
+        if (seen !== size) throw new E2EError('truncated', 'size');
+      },
+    }),
+  );
+}
+
+export function fileHelpers(api: E2EApi) {
+  return {
+    async upload(source: FileSource, options: UploadOptions): Promise<Attachment> {
+      const key = random(32);
+      const { size, open } = opener(source, options.size);
+      const contentType = options.contentType ?? 'application/octet-stream';
+      // Encryption is deterministic given the key, so a re-read of the source yields the same bytes.
+      const encrypted = () => encryptStream(key, exactly(size, open()));
+      const { fileId } = await api.files.upload(encrypted(), { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: encryptedSize(size) });
+      return { fileId, filename: options.filename, contentType, size, key };
+    },
+
+    async download(attachment: Attachment): Promise<ReadableStream<Uint8Array>> {
+      if (!(attachment.key instanceof Uint8Array) || attachment.key.length !== 32) throw new E2EError('malformed', 'attachment');
+      const stream = await api.files.download(attachment.fileId, { as: 'stream' });
+      return decryptStream(attachment.key, stream);
+    },
+  };
+}

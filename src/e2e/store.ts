@@ -1,0 +1,19 @@
+// Where a device keeps its private keys, its pins of other users' identities and its replay
+// records. Values are structured-clonable (CryptoKey, Uint8Array, plain objects), so a browser
+// store keeps non-extractable CryptoKeys as they are and their bytes never reach JavaScript.
+
+export interface KeyStore {
+  get(name: string): Promise<unknown>;
+  set(name: string, value: unknown): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+/** A store in this process's memory: for tests and short-lived devices (lost on exit). */
+export function memoryKeyStore(): KeyStore {
+  const values = new Map<string, unknown>();
+  return {
+    get: async (name) => values.get(name),
+    set: async (name, value) => void values.set(name, value),
+    delete: async (name) => void values.delete(name),
+  };
+}

@@ -1,0 +1,84 @@
+// An in-memory stand-in for the parts of the API the e2e entry calls (devices, chat bundles,
+// messages, files), storing what it is sent exactly as sent: for the crypto tests, which need
+// no HTTP. The mock API itself is exercised by test/quickstart.test.ts and the e2e mock tests.
+import type { Coveton } from '../../src/index.js';
+import type { BundleDevice, E2EApi, StoredMessage } from '../../src/e2e/api.js';
+
+export interface FakeWorld {
+  devices: (BundleDevice & { name: string })[];
+  chats: Map<string, string[]>; // chatId -> participant user ids
+  messages: StoredMessage[];
+  files: Map<string, Uint8Array>;
+  /** An API for `userId`: what a client signed in as that user sees (typed as a client for `register`). */
+  as(userId: string): E2EApi & Coveton;
+}
+
+async function* each<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of stream as unknown as AsyncIterable<Uint8Array>) parts.push(p);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
+}
+
+export function fakeWorld(): FakeWorld {
+  let n = 0;
+  const world: FakeWorld = {
+    devices: [],
+    chats: new Map(),
+    messages: [],
+    files: new Map(),
+    as(userId) {
+      const api: E2EApi = {
+        devices: {
+          async register(body) {
+            const device = { ...body, id: `dev_${++n}`, userId, removedAt: null };
+            world.devices.push(device);
+            return device;
+          },
+          async rotateSignedPreKey(id, body) {
+            const d = world.devices.find((x) => x.id === id && x.userId === userId)!;
+            d.signedPreKey = body;
+            return d;
+          },
+          listForChat: (chatId) => each(world.devices.filter((d) => world.chats.get(chatId)?.includes(d.userId))),
+          listForUser: (id) => each(world.devices.filter((d) => d.userId === id)),
+        },
+        messages: {
+          async send(body) {
+            const message: StoredMessage = {
+              id: `msg_${++n}`,
+              senderId: userId,
+              senderDeviceId: body.senderDeviceId ?? world.devices.find((d) => d.userId === userId)!.id,
+              fileIds: [],
+              createdAt: new Date().toISOString(),
+              ...body,
+            };
+            world.messages.push(message);
+            return structuredClone(message);
+          },
+        },
+        files: {
+          async upload(body, options) {
+            const bytes = await readAll(body as ReadableStream<Uint8Array>);
+            if (bytes.length !== options.size) throw new Error(`declared ${options.size}, sent ${bytes.length}`);
+            const fileId = `file_${++n}`;
+            world.files.set(fileId, bytes);
+            return { fileId, size: bytes.length };
+          },
+          async download(fileId) {
+            const bytes = world.files.get(fileId)!;
+            return new ReadableStream({ start: (c) => (c.enqueue(bytes.slice()), c.close()) });
+          },
+        },
+      };
+      return api as E2EApi & Coveton;
+    },
+  };
+  return world;
+}

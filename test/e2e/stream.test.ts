@@ -1,0 +1,76 @@
+// STREAM files: sizes known up front, and every cut, swap or change of a segment refused.
+import { describe, expect, it } from 'vitest';
+import { decryptStream, encryptStream, encryptedSize, SEGMENT } from '../../src/e2e/stream.js';
+import { E2EError } from '../../src/e2e/errors.js';
+
+const streamOf = (bytes: Uint8Array, piece = 10_000) =>
+  new ReadableStream<Uint8Array>({
+    start(c) {
+      for (let at = 0; at < bytes.length; at += piece) c.enqueue(bytes.slice(at, at + piece));
+      c.close();
+    },
+  });
+const read = async (s: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(s).arrayBuffer());
+const key = new Uint8Array(32).fill(7);
+const data = (n: number) => new Uint8Array(n).map((_, i) => (i * 31 + 7) % 256);
+
+async function failure(encrypted: Uint8Array): Promise<string> {
+  try {
+    await read(decryptStream(key, streamOf(encrypted)));
+  } catch (error) {
+    if (error instanceof E2EError) return error.code;
+    throw error;
+  }
+  throw new Error('decrypted');
+}
+
+describe('STREAM files', () => {
+  it.each([0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT, 200_000])('round trip of %i bytes, exact size known before reading', async (n) => {
+    const plain = data(n);
+    const encrypted = await read(encryptStream(key, streamOf(plain, 7_777)));
+    expect(encrypted.length).toBe(encryptedSize(n));
+    expect(await read(decryptStream(key, streamOf(encrypted, 5_000)))).toEqual(plain);
+  });
+
+  it('a cut at a segment boundary is truncated; a cut inside one, a swap, a flipped byte or an extra segment is refused', async () => {
+    const encrypted = await read(encryptStream(key, streamOf(data(3 * SEGMENT + 100))));
+    const seg = SEGMENT + 16;
+    const header = 39;
+    expect(await failure(encrypted.slice(0, header + 2 * seg))).toBe('truncated');
+    expect(await failure(encrypted.slice(0, header))).toBe('truncated');
+    expect(await failure(encrypted.slice(0, 20))).toBe('truncated');
+    expect(await failure(encrypted.slice(0, header + seg + 500))).toBe('decrypt_failed');
+    const swapped = encrypted.slice();
+    swapped.set(encrypted.subarray(header + seg, header + 2 * seg), header);
+    swapped.set(encrypted.subarray(header, header + seg), header + seg);
+    expect(await failure(swapped)).toBe('decrypt_failed');
+    const flipped = encrypted.slice();
+    flipped[header + seg + 3]! ^= 1;
+    expect(await failure(flipped)).toBe('decrypt_failed');
+    const longer = new Uint8Array([...encrypted, ...encrypted.subarray(header, header + seg)]);
+    expect(await failure(longer)).toBe('decrypt_failed');
+    const wrongKey = encrypted.slice();
+    wrongKey[10]! ^= 1; // inside the key commitment
+    expect(await failure(wrongKey)).toBe('key_commitment');
+    const version = encrypted.slice();
+    version[0] = 2;
+    expect(await failure(version)).toBe('unsupported_version');
+  });
+
+  it('never passes on bytes of a segment that fails: the good segments before it only', async () => {
+    const encrypted = await read(encryptStream(key, streamOf(data(2 * SEGMENT + 10))));
+    encrypted[encrypted.length - 1]! ^= 1;
+    const reader = decryptStream(key, streamOf(encrypted)).getReader();
+    const got: number[] = [];
+    await expect(
+      (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          got.push(value.length);
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'decrypt_failed' });
+    expect(got).toEqual([SEGMENT, SEGMENT]);
+  });
+});
