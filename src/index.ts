@@ -40,7 +40,7 @@ export type { Authenticator, AuthRequest } from './public/auth.js';
 export type { LogLevel, Logger } from './public/logger.js';
 export type { RateLimitDecision, RateLimitInfo, RateLimitOptions, RateLimitReport, RateLimitStore, RateLimitTake } from './public/rate-limit.js';
 export type { LogoutOptions, SessionHelpers, SessionOptions, SessionTokens, TokenStore } from './public/session.js';
-export type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from './public/files.js';
+export type { DownloadOptions, FileHelpers, UploadBody, UploadOptions, UploadSource } from './public/files.js';
 // Generated from the spec: the resources, their query types, and one named type per schema
 // (test/sdk/surface.test.ts checks that none is missing here).
 export type {

@@ -126,8 +126,9 @@ async function once(
       seen.event = { ...hooks!, elapsed: Date.now() - started, headers: shownHeaders(headers, parts.secrets()), setHeader };
       emit(settings.hooks!, 'onRequest', seen.event, parts.logger);
     }
-    // One object is both what the authenticator sees and what the transport sends.
-    const out: Outgoing & AuthRequest = { url: request.url, method: request.method, headers, body: request.body, public: anonymous, signal };
+    // One object is both what the authenticator sees and what the transport sends. (Only file
+    // uploads carry a streamed source, on the storage pipeline, which has no authenticator.)
+    const out = { url: request.url, method: request.method, headers, body: request.body, public: anonymous, signal } as Outgoing & AuthRequest;
     let credential: string | undefined;
     const { auth } = parts;
     if (auth && !renewed) {

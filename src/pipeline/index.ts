@@ -157,7 +157,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
           const wait = attemptSignal(signal, Infinity, deadline - (Date.now() - started));
           const renewed = { ...request.headers };
           try {
-            await each.auth!.renew!(credential!, { url: request.url, method: request.method, headers: renewed, body: request.body, public: plan.anonymous, signal: wait.signal });
+            await each.auth!.renew!(credential!, { url: request.url, method: request.method, headers: renewed, body: request.body as string | Uint8Array | null, public: plan.anonymous, signal: wait.signal });
           } finally {
             wait.dispose();
           }

@@ -29,5 +29,23 @@ export interface FileHelpers {
 }
 
 
-/** What `files.upload` accepts: bytes, a Blob, or a stream (web or Node) with its `size`. */
-export type UploadBody = Uint8Array | ArrayBuffer | Blob | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+/**
+ * A body that can be read more than once and whose exact size is known before its first byte:
+ * `files.upload` presigns with `size`, then calls `stream()` for each attempt of the storage PUT
+ * (a retry, or a PUT after the URL was presigned again, reads the source again), so nothing is
+ * held in memory. A `Blob` (a browser `File`) is one. A stream that yields more or fewer bytes
+ * than `size` fails the upload with `CovetonInputError`.
+ * @example
+ * const source: UploadSource = { size: stat.size, stream: () => Readable.toWeb(createReadStream(path)) };
+ */
+export interface UploadSource {
+  readonly size: number;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+/**
+ * What `files.upload` accepts: bytes, an `UploadSource` (a Blob, or `{ size, stream }`), sent
+ * as a stream and re-read on a retry, or a one-shot stream (web or Node) with its `size`, which
+ * is read into memory first so that a retry can send it again.
+ */
+export type UploadBody = Uint8Array | ArrayBuffer | UploadSource | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;

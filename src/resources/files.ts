@@ -9,7 +9,7 @@ import { APITimeoutError } from '../errors/transport.js';
 import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { checkStorageUrl } from '../transport/url-policy.js';
-import { readUploadBody } from './upload-body.js';
+import { isUploadSource, readUploadBody, streamedSource, type CountedSource } from './upload-body.js';
 import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
 import type { RequestOptions } from '../public/request-options.js';
 
@@ -42,19 +42,26 @@ export function fileHelpers(
       if (!options?.filename) throw new CovetonInputError('files.upload(filename)', 'is required');
       if (!options.contentType) throw new CovetonInputError('files.upload(contentType)', 'is required');
       const call = steps(options);
-      // Read under the upload's deadline and signal, and never past the declared size.
-      const bytes = await readUploadBody(body, call());
+      // A re-readable source is streamed by every attempt, never held; anything else is read
+      // once under the upload's deadline and signal, and never past the declared size.
+      const bytes = isUploadSource(body) ? streamedSource(body, options.size) : await readUploadBody(body, call());
+      const size = bytes instanceof Uint8Array ? bytes.byteLength : bytes.size;
       let fileId = '';
       const presigned = async (): Promise<Outgoing> => {
-        const target = await files.presignUpload({ filename: options.filename, contentType: options.contentType, size: bytes.byteLength }, call());
+        const target = await files.presignUpload({ filename: options.filename, contentType: options.contentType, size }, call());
         fileId = target.fileId;
         checkStorageUrl('files.upload(uploadUrl)', target.uploadUrl, apiBaseUrl);
         const headers = lowerCaseHeaders(target.headers);
-        delete headers['content-length']; // fetch sets it from the body; some runtimes refuse it
+        delete headers['content-length']; // the transport sets it from the body; some runtimes refuse it
         return { url: target.uploadUrl, method: 'PUT', headers, body: bytes };
       };
-      await storage(await presigned(), { endpoint: 'PUT (presigned storage URL)', options: call(), renewTarget: { status: EXPIRED, run: presigned } });
-      return { fileId, size: bytes.byteLength };
+      try {
+        await storage(await presigned(), { endpoint: 'PUT (presigned storage URL)', options: call(), renewTarget: { status: EXPIRED, run: presigned } });
+      } catch (error) {
+        // A source that yielded other than its size: that, not the transport's view of it.
+        throw (bytes as Partial<CountedSource>).problem?.() ?? error;
+      }
+      return { fileId, size };
     },
 
     async download(fileId: string, options: DownloadOptions = {}) {

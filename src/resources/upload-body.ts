@@ -1,10 +1,12 @@
-// Reads what `files.upload` was given into the bytes to PUT, once, so that every retry re-sends
-// them intact. The body is the caller's, but a stream may be endless or stall: a stream is read
-// only up to its declared `size` (one chunk past it is an error, and the stream is cancelled),
-// and every read races the caller's signal and the upload's deadline.
+// What `files.upload` was given, made into what the storage PUT sends. A re-readable source (a
+// Blob, or `{ size, stream }`) is sent as a stream, read anew by every attempt and never held
+// in memory; each read is counted against its declared size. Anything else is read into bytes
+// once, so that every retry re-sends them intact: a one-shot stream may be endless or stall, so
+// it is read only up to its declared `size` (one chunk past it is an error, and the stream is
+// cancelled), and every read races the caller's signal and the upload's deadline.
 import { CovetonInputError } from '../errors/base.js';
 import { attemptSignal } from '../pipeline/signal.js';
-import type { UploadBody } from '../public/files.js';
+import type { UploadBody, UploadSource } from '../public/files.js';
 
 /** The largest upload the API takes (spec: FilePresignRequest.size, at most 2 GiB). */
 export const MAX_UPLOAD_BYTES = 2 ** 31;
@@ -20,13 +22,60 @@ export interface ReadLimits {
 const refuse = (name: string, why: string) => new CovetonInputError(`files.upload(${name})`, why);
 const mismatch = (size: number, got: number | string) => refuse('size', `says ${size} bytes but the ${typeof got === 'number' ? `body has ${got}` : got}`);
 
-/** The bytes to send. Throws CovetonInputError for a wrong body or size, and the transport's abort and timeout errors. */
-export async function readUploadBody(body: UploadBody, { size, signal, deadline }: ReadLimits = {}): Promise<Uint8Array> {
+/** A source whose reads are counted: the first read that breaks its size is its `problem()`. */
+export interface CountedSource extends UploadSource {
+  problem(): CovetonInputError | undefined;
+}
+
+/** Whether the body is a re-readable source: a size and a `stream()` that starts a new read (a Blob is one). */
+export function isUploadSource(body: unknown): body is UploadSource {
+  const candidate = body as Partial<UploadSource> | null;
+  return typeof candidate?.stream === 'function' && typeof candidate.size === 'number' && !(typeof ReadableStream !== 'undefined' && body instanceof ReadableStream);
+}
+
+function checkSize(size: number | undefined): void {
   if (size !== undefined && !(Number.isInteger(size) && size > 0 && size <= MAX_UPLOAD_BYTES)) {
     throw refuse('size', `must be a whole number of bytes from 1 to ${MAX_UPLOAD_BYTES}, got ${String(size)}`);
   }
+}
+
+/**
+ * The source to stream, its size checked: a Blob as it is (its size is its length), any other
+ * source wrapped so that a read yielding other than `size` bytes fails with CovetonInputError.
+ */
+export function streamedSource(source: UploadSource, declared: number | undefined): UploadSource | CountedSource {
+  checkSize(source.size);
+  if (declared !== undefined && declared !== source.size) throw mismatch(declared, source.size);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return source;
+  const { size } = source;
+  let problem: CovetonInputError | undefined;
+  return {
+    size,
+    problem: () => problem,
+    stream() {
+      let total = 0;
+      const fail = (c: TransformStreamDefaultController<Uint8Array>, error: CovetonInputError) => c.error((problem = error));
+      return source.stream().pipeThrough(
+        new TransformStream<unknown, Uint8Array>({
+          transform(chunk, c) {
+            if (!(chunk instanceof Uint8Array)) return fail(c, refuse('body', `a stream must yield bytes (Uint8Array or Buffer), got ${typeof chunk}`));
+            total += chunk.byteLength;
+            if (total > size) return fail(c, mismatch(size, 'stream yields more'));
+            c.enqueue(chunk);
+          },
+          flush(c) {
+            if (total !== size) fail(c, mismatch(size, total));
+          },
+        }),
+      );
+    },
+  };
+}
+
+/** The bytes to send. Throws CovetonInputError for a wrong body or size, and the transport's abort and timeout errors. */
+export async function readUploadBody(body: Exclude<UploadBody, UploadSource>, { size, signal, deadline }: ReadLimits = {}): Promise<Uint8Array> {
+  checkSize(size);
   if (body instanceof ArrayBuffer) body = new Uint8Array(body);
-  else if (typeof Blob !== 'undefined' && body instanceof Blob) body = new Uint8Array(await body.arrayBuffer());
   if (body instanceof Uint8Array) {
     if (size !== undefined && size !== body.byteLength) throw mismatch(size, body.byteLength);
     if (!body.byteLength) throw refuse('body', 'is empty');

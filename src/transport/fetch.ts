@@ -1,7 +1,7 @@
 // The bottom hop where `fetch` is the transport: browsers, Deno, Bun, workers, and any runtime
 // given a custom `fetch`. Redirects are never followed here (`redirect: 'manual'`): the
 // pipeline decides which ones to follow (see src/pipeline/policy.ts).
-import type { Outgoing, Reply, Send } from './outgoing.js';
+import { isSource, type Outgoing, type Reply, type Send } from './outgoing.js';
 import { chunksOf, decode, readCapped } from './read.js';
 
 function fromResponse(response: Response): Reply {
@@ -36,13 +36,16 @@ function fromResponse(response: Response): Reply {
 
 /** A Send over `fetch`. A custom fetch gets a `Request`, as the option's type promises. */
 export function fetchSend(fetchImpl: (request: Request) => Promise<Response>, custom: boolean): Send {
-  const init = (request: Outgoing, signal: AbortSignal | undefined): RequestInit => ({
-    method: request.method,
-    headers: request.headers,
-    body: request.body as BodyInit | null,
-    redirect: 'manual',
-    signal,
-  });
+  const init = (request: Outgoing, signal: AbortSignal | undefined): RequestInit => {
+    const { body } = request;
+    if (!isSource(body)) return { method: request.method, headers: request.headers, body: body as BodyInit | null, redirect: 'manual', signal };
+    // A Blob goes as it is: the runtime knows its length and reads it from where it lives. Any
+    // other source is streamed, half duplex, with its declared length (browsers drop that header
+    // and need HTTP/2 for a streamed body; Node and Deno send it).
+    if (typeof Blob !== 'undefined' && body instanceof Blob) return { method: request.method, headers: request.headers, body, redirect: 'manual', signal };
+    const headers = { ...request.headers, 'content-length': String(body.size) };
+    return { method: request.method, headers, body: body.stream(), duplex: 'half', redirect: 'manual', signal } as RequestInit;
+  };
   if (custom) return async (request, signal) => fromResponse(await fetchImpl(new Request(request.url, init(request, signal))));
   return async (request, signal) => fromResponse(await globalThis.fetch(request.url, init(request, signal)));
 }

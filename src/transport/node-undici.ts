@@ -8,7 +8,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, Dispatcher, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
-import type { HeaderReader, Reply, Send } from './outgoing.js';
+import { isSource, type HeaderReader, type Reply, type Send } from './outgoing.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
 import { decode, readCapped } from './read.js';
 
@@ -122,6 +122,12 @@ export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
     // The headers are this attempt's own copy: set the encodings fetch would ask for, in place.
     const headers = request.headers;
     headers['accept-encoding'] ??= 'gzip, deflate, br';
-    return fromUndici(await dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: request.body, signal }));
+    // A source is streamed with its exact length; each attempt reads it anew.
+    let body: string | Uint8Array | ReadableStream<Uint8Array> | null;
+    if (isSource(request.body)) {
+      headers['content-length'] = String(request.body.size);
+      body = request.body.stream();
+    } else body = request.body;
+    return fromUndici(await dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal }));
   };
 }

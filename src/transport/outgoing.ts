@@ -1,15 +1,22 @@
 // The two values that cross the bottom hop of the pipeline: the request going down (an
-// `Outgoing`, re-sendable because its body is already text or bytes) and the answer coming
+// `Outgoing`, re-sendable because its body is text, bytes, or a source each attempt reads
+// afresh) and the answer coming
 // up (a `Reply`, whose body is read at most once, by the pipeline, under the attempt's timer).
 // Neither is a fetch `Request`/`Response`: the Node transport never builds one.
+import type { UploadSource } from '../public/files.js';
 
 export interface Outgoing {
   url: string;
   method: string;
   /** Header names in lower case. A plain object: copied per attempt, it costs less than a Headers. */
   headers: Record<string, string>;
-  /** Text or bytes, so that every attempt can send it again. */
-  body: string | Uint8Array | null;
+  /** Text, bytes, or a source each attempt streams anew (its `size` is the Content-Length). */
+  body: string | Uint8Array | UploadSource | null;
+}
+
+/** Whether a body is a re-readable source (a Blob included) rather than text or bytes. */
+export function isSource(body: Outgoing['body']): body is UploadSource {
+  return body !== null && typeof body === 'object' && !(body instanceof Uint8Array);
 }
 
 /** What the pipeline needs of response headers: `Headers` has it, and so does a plain record. */
