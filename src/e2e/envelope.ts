@@ -7,8 +7,8 @@ import { as, E2EError } from './errors.js';
 import { checkVersion, hpke, LABEL, SUITE, VERSION } from './suite.js';
 
 export const HEADER_BYTES = 7 + 32 + 48;
-const info = () => concat(utf8(LABEL.envelope), u16(SUITE));
-const aad = (head: Uint8Array, ciphertextHash: Uint8Array, deviceId: string) => concat(head, ciphertextHash, lp(deviceId));
+export const info = () => concat(utf8(LABEL.envelope), u16(SUITE));
+export const aad = (head: Uint8Array, ciphertextHash: Uint8Array, deviceId: string) => concat(head, ciphertextHash, lp(deviceId));
 
 export interface EnvelopeRecipient {
   deviceId: string;
