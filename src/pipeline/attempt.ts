@@ -6,7 +6,6 @@
 import { CovetonError } from '../errors/base.js';
 import { APITimeoutError } from '../errors/transport.js';
 import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../transport/outgoing.js';
-import { readFacts, type ResponseFacts } from './rate-limit/headers.js';
 import { assertHeaderValues } from './identity.js';
 import { emit, shownHeaders } from './hooks.js';
 import { redact } from '../util/redact.js';
@@ -28,7 +27,6 @@ export interface AttemptGate {
 /** A call's final answer. */
 export interface Answer {
   reply: Reply;
-  facts: ResponseFacts;
   text?: string | undefined;
   bytes?: Uint8Array | undefined;
   stream?: ReadableStream<Uint8Array> | null | undefined;
@@ -150,14 +148,13 @@ async function once(
     } catch (error) {
       return lost(error);
     }
-    const facts = readFacts(reply.headers);
     const { status } = reply;
     parts.gate?.observe(status, reply.headers, turn);
     if (seen) {
       seen.status = status;
       seen.id = reply.headers.get('x-request-id');
     }
-    const answer: Answer = { reply, facts };
+    const answer: Answer = { reply };
     try {
       // A redirect is read from its headers only, followed or not: its body goes unread.
       if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD' || isRedirect(status)) reply.discard();

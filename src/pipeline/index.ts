@@ -14,6 +14,7 @@ import { emit } from './hooks.js';
 import { failure, refusedRedirect, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { callHeaders, settle, type CallSettings } from './settings.js';
+import { readFacts } from './rate-limit/headers.js';
 import { attemptSignal, sleep } from './signal.js';
 import type { Authenticator } from '../public/auth.js';
 import type { Logger } from '../public/logger.js';
@@ -77,23 +78,14 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       const merged = callHeaders(first.headers, call.options, call.idempotent, headers);
       if (merged !== first.headers) request = { ...first, headers: merged };
     }
-    const policy: CallPolicy = {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      repeat: call.repeat ?? 'if-safe',
-      redirects: call.manualRedirect ? 'manual' : parts.target,
-      maxRetries,
-      maxRetryAfter: options.maxRetryAfter,
-      backoff: options.backoff,
-      queued: !!gate,
-      renewTargetOn: call.renewTarget?.status,
-    };
-    const state: AttemptState = { attempt: 0, renewedCredential: false, renewedTarget: false, redirects: 0, deadlineLeft: deadline };
     const plan: AttemptPlan = { request, settings, left: deadline, anonymous: !api || !!call.anonymous, renewed: false, read: call.read ?? 'text', turn: undefined, started, hooks: undefined };
+    // What the policy reads: built once the first answer is not the final one (a 2xx needs neither).
+    let policy: CallPolicy | undefined;
+    let attempts = 0;
+    let state: AttemptState | undefined;
 
     for (;;) {
-      state.attempt++;
+      attempts++;
       if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
       const release = gate ? (gate.tryAcquire() ?? (await gate.acquire(signal, started + deadline))) : undefined;
       plan.left = deadline - (Date.now() - started);
@@ -103,7 +95,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       }
       plan.request = request;
       plan.turn = release;
-      if (hooks) plan.hooks = { endpoint: call.endpoint, method: request.method, url: safeUrl(request.url), attempt: state.attempt };
+      if (hooks) plan.hooks = { endpoint: call.endpoint, method: request.method, url: safeUrl(request.url), attempt: attempts };
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
         result = await attempt(each, plan);
@@ -111,18 +103,32 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         release?.();
       }
       const { answer, error, credential } = result;
-      const failed: Failed = answer ? { answer } : { error: error! };
       const status = answer?.reply.status;
       // One debug line per attempt: what was sent, what came back, and what the policy made of it.
-      const line = logger.debugEnabled ? attemptLine(request, state.attempt, answer, error, started, parts.secrets()) : undefined;
+      const line = logger.debugEnabled ? attemptLine(request, attempts, answer, error, started, parts.secrets()) : undefined;
       if (answer && ((status! >= 200 && status! < 300) || (call.manualRedirect && isRedirect(status!)))) {
         if (line) logger.debug('attempt', { ...line, decision: 'done' });
         return answer;
       }
 
+      const failed: Failed = answer ? { answer } : { error: error! };
+      policy ??= {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        repeat: call.repeat ?? 'if-safe',
+        redirects: call.manualRedirect ? 'manual' : parts.target,
+        maxRetries,
+        maxRetryAfter: options.maxRetryAfter,
+        backoff: options.backoff,
+        queued: !!gate,
+        renewTargetOn: call.renewTarget?.status,
+      };
+      state ??= { attempt: 0, renewedCredential: false, renewedTarget: false, redirects: 0, deadlineLeft: deadline };
       Object.assign(state, {
+        attempt: attempts,
         status,
-        facts: answer?.facts,
+        facts: answer && readFacts(answer.reply.headers),
         error,
         credential,
         location: answer?.reply.headers.get('location'),
@@ -146,7 +152,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         request = { url: next.url, method: next.method, headers, body: next.keepBody ? request.body : null };
         policy.url = next.url;
         policy.method = next.method;
-        state.attempt--; // a redirect is not a retry
+        attempts--; // a redirect is not a retry
         continue;
       }
       if (next.do === 'renew') {
@@ -168,12 +174,12 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
           request = await call.renewTarget!.run();
           policy.url = request.url;
         }
-        state.attempt--; // a renewal is not a retry
+        attempts--; // a renewal is not a retry
         continue;
       }
       const cause = failure(failed, call.endpoint, parts.secrets());
       const url = safeUrl(request.url);
-      const retry = state.attempt + 1;
+      const retry = attempts + 1;
       logger.info('retrying', { method: request.method, url, attempt: retry, delay: next.delay, cause: cause.message });
       if (hooks) emit(hooks, 'onRetry', { endpoint: call.endpoint, method: request.method, url, attempt: retry, elapsed: Date.now() - started, delay: next.delay, cause }, logger);
       if (!next.inQueue) await sleep(next.delay, signal);

@@ -20,6 +20,8 @@ export interface Invocation {
   body: unknown;
   /** The caller's options, passed on whole. */
   options: RequestOptions | undefined;
+  /** The pipeline call of the operation without options, made once per method. */
+  call: Call;
 }
 
 export type Invoke = (invocation: Invocation) => Promise<unknown>;
@@ -39,10 +41,15 @@ export function checkPathParam(where: string, value: unknown): string {
   return value;
 }
 
-function checkArgs(where: string, op: OperationSpec, args: unknown[]): Invocation {
+function checkArgs(where: string, op: OperationSpec, call: Call, args: unknown[]): Invocation {
   const path: Record<string, string> = {};
-  op.pathParams.forEach((param, i) => (path[param] = checkPathParam(`${where}(${param})`, args[i])));
-  let next = op.pathParams.length;
+  const params = op.pathParams;
+  let next = 0;
+  for (; next < params.length; next++) {
+    const value = args[next];
+    // The label is built only when the value is wrong ('', '.', '..' and lone surrogates are).
+    path[params[next]!] = typeof value === 'string' && value.length > 2 && !LONE_SURROGATE.test(value) ? value : checkPathParam(`${where}(${params[next]})`, value);
+  }
   let body: unknown;
   let query: Record<string, unknown> | undefined;
   if (op.body !== 'none') {
@@ -61,7 +68,7 @@ function checkArgs(where: string, op: OperationSpec, args: unknown[]): Invocatio
   }
   const options = args[next] as RequestOptions | undefined;
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new CovetonInputError(`${where}(options)`, 'must be an object');
-  return { op, where, path, query, body, options };
+  return { op, where, path, query, body, options, call };
 }
 
 export function bindResources(table: OperationTable, invoke: Invoke): Record<string, Record<string, (...args: unknown[]) => unknown>> {
@@ -71,8 +78,9 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
     for (const [name, row] of Object.entries(operations)) {
       const op = decodeOperation(row);
       const where = `${resource}.${name}`;
+      const call = operationCall(op, undefined);
       methods[name] = (...args: unknown[]) => {
-        const invocation = checkArgs(where, op, args);
+        const invocation = checkArgs(where, op, call, args);
         if (!op.paginated) return invoke(invocation);
         const limit = typeof invocation.query?.limit === 'number' ? invocation.query.limit : op.defaultLimit;
         const start = typeof invocation.query?.before === 'string' ? invocation.query.before : undefined;
@@ -108,11 +116,11 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** One resource-method call as one pipeline call. */
 export function createInvoke(pipeline: Pipeline, baseUrl: string): Invoke {
-  return async ({ op, where, path, query, body, options }) => {
+  return async ({ op, where, path, query, body, options, call }) => {
     const json = body !== undefined;
     const answer = await pipeline(
       { url: buildUrl(baseUrl, op.path, path, query), method: op.method, headers: (json ? JSON_HEADERS : NO_HEADERS) as Record<string, string>, body: json ? toJson(`${where}(body)`, body) : null },
-      operationCall(op, options),
+      options ? { ...call, options } : call,
     );
     if (op.redirect) {
       if (answer.reply.status === 0) {

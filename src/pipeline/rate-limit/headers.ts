@@ -61,22 +61,26 @@ export interface ResponseFacts {
   readonly retryAfterMs: number | undefined;
 }
 
+/** Retry-After is read when asked for (a failed answer), not on every success. */
+class Facts implements ResponseFacts {
+  readonly rateLimit: RateLimitInfo | undefined;
+  #retryAfter: { ms: number | undefined } | undefined;
+  constructor(
+    private readonly headers: HeaderReader,
+    private readonly at: number,
+  ) {
+    this.rateLimit = parseRateLimit(headers);
+  }
+  get retryAfterMs() {
+    return (this.#retryAfter ??= { ms: parseRetryAfter(this.headers, this.at) }).ms;
+  }
+}
+
 const parsed = new WeakMap<HeaderReader, ResponseFacts>();
 
 /** The headers of one response, parsed once however many parts of the SDK ask. */
 export function readFacts(headers: HeaderReader): ResponseFacts {
   let facts = parsed.get(headers);
-  if (!facts) {
-    // Retry-After is read when asked for (a failed answer), not on every success.
-    let retryAfter: { ms: number | undefined } | undefined;
-    const at = Date.now();
-    facts = {
-      rateLimit: parseRateLimit(headers),
-      get retryAfterMs() {
-        return (retryAfter ??= { ms: parseRetryAfter(headers, at) }).ms;
-      },
-    };
-    parsed.set(headers, facts);
-  }
+  if (!facts) parsed.set(headers, (facts = new Facts(headers, Date.now())));
   return facts;
 }
