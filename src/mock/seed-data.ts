@@ -2,6 +2,7 @@
 // quickstart's user, organization, chat and devices, so `examples/quickstart.ts` runs unchanged,
 // and Bob, who shares the chat with two devices of his own. Every device's keys are real.
 // Rows are partial: the seeder completes them with the schema's server-set fields.
+import { exampleSeed } from './seed-examples.js';
 import type { Row } from './state.js';
 
 export const SEED = {
@@ -28,7 +29,8 @@ const BUNDLES = {
 export type SeedDocument = Record<string, Row[]>;
 
 export function defaultSeed(): SeedDocument {
-  return {
+  const examples = exampleSeed();
+  const seed: SeedDocument = {
     users: [
       {
         id: SEED.userId,
@@ -118,6 +120,9 @@ export function defaultSeed(): SeedDocument {
     ],
     permissions: permissionRows(),
   };
+  // The spec examples' records come after the quickstart's, which keep their places in lists.
+  for (const [collection, rows] of Object.entries(examples)) seed[collection] = [...(seed[collection] ?? []), ...rows];
+  return seed;
 }
 
 function permissionRows(): Row[] {

@@ -91,7 +91,7 @@ describe('reference samples', () => {
     expect(all.length * languages.length).toBeGreaterThan(900);
   });
 
-  it('would catch a broken sample: the grammars report what httpsnippet got wrong before its fixes', () => {
+  it('would catch a broken sample: the grammars report a missing value or an unclosed call', () => {
     const broken: Record<string, string> = {
       swift: 'let parameters = [\n  "statusReason": ,\n  "ok": true\n] as [String : Any]\n',
       python: 'payload = {"a": None,\n',
@@ -119,14 +119,55 @@ describe('reference samples', () => {
     }
   });
 
-  it("sends the operation's method to its URL in every HTTP sample", () => {
+  it("sends the operation's method to its path, on the sandbox unless COVETON_BASE_URL says otherwise, in every HTTP sample", () => {
     for (const { entry, samples } of all.filter((a) => a.entry.kind === 'operation')) {
-      const path = `https://api.coveton.com/v1${entry.path.replace(/\{[^}]+\}/g, '[^/?\\s\'"]+')}`.replace(/[.]/g, '\\.');
+      const path = entry.path.replace(/\{[^}]+\}/g, '[^/?\\s\'"]+').replace(/[.]/g, '\\.');
       for (const s of samples.filter((x) => x.lang !== 'typescript')) {
-        expect(s.code, `${entry.operationId} ${s.label}`).toMatch(new RegExp(`${path}(\\?|'|"|\\s|$)`));
-        expect(s.code.toUpperCase(), `${entry.operationId} ${s.label}`).toContain(entry.method);
+        const where = `${entry.operationId} ${s.label}`;
+        expect(s.code, where).toMatch(new RegExp(`(^|["'{}])${path}(\\?|'|"|\`|\\s|$)`, 'm'));
+        expect(s.code, where).toContain('https://sandbox.api.coveton.com/v1');
+        expect(s.code, where).toContain('COVETON_BASE_URL');
+        expect(s.code.toUpperCase(), where).toContain(entry.method);
       }
     }
+  });
+
+  it('opens every sample with the one line that says what it needs, and reads the key from the environment', () => {
+    for (const { entry, samples } of all) {
+      // A TypeScript sample of what the SDK does not call is a comment saying so.
+      for (const s of samples.filter((x) => !x.code.split('\n').every((line) => line.startsWith('//')))) {
+        const first = s.code.split('\n').find((line) => line !== '<?php')!;
+        expect(first, `${entry.operationId} ${s.label}`).toMatch(/^(\/\/|#) Needs: /);
+        if (entry.kind === 'operation' && s.code.includes('Bearer')) expect(s.code, `${entry.operationId} ${s.label}`).toContain('COVETON_API_KEY');
+      }
+    }
+  });
+
+  it('makes a fresh Idempotency-Key in every sample that sends one, never a fixed value', () => {
+    const fixed = /Idempotency-Key['"]?\s*[:,=]\s*['"]?[0-9a-f]{8}-/i;
+    let sending = 0;
+    for (const { entry, samples } of all.filter((a) => (a.entry as { idempotent?: boolean }).idempotent)) {
+      for (const s of samples.filter((x) => x.lang !== 'typescript')) {
+        sending++;
+        expect(s.code, `${entry.operationId} ${s.label}`).toMatch(/uuid|UUID|Uuid|Guid|randomUUID|random_bytes|rand\.Read/);
+        expect(s.code, `${entry.operationId} ${s.label}`).not.toMatch(fixed);
+      }
+    }
+    expect(sending).toBeGreaterThan(100);
+  });
+
+  it('sends no future date in any example request: once it passes, the sample would become a 422', () => {
+    const dated: string[] = [];
+    const walk = (value: unknown, where: string) => {
+      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && Date.parse(value) > Date.now()) dated.push(`${where}: ${value}`);
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`);
+    };
+    for (const { entry } of all.filter((a) => a.entry.kind === 'operation')) {
+      const e = entry as unknown as { body?: unknown; query: Record<string, unknown> };
+      walk(e.body, `${entry.operationId} body`);
+      walk(e.query, `${entry.operationId} query`);
+    }
+    expect(dated).toEqual([]);
   });
 
   it("compiles every TypeScript sample, and the landing page's, against the SDK, strict", () => {

@@ -188,7 +188,8 @@ describe('seed files', () => {
     const second = await startMock({ seed: file, rateLimit: false });
     try {
       const ids = await idsOf(first.url);
-      expect(ids).toHaveLength(2);
+      // The default seed's team (the spec examples'), the file's team, and Grace.
+      expect(ids).toHaveLength(3);
       expect(await idsOf(second.url)).toEqual(ids);
       first.reset();
       expect(await idsOf(first.url)).toEqual(ids);

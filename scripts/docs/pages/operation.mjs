@@ -2,7 +2,7 @@
 // one switcher, the try-it console (operations only), the request and the responses.
 import { deref } from '../contract.mjs';
 import { rulesSections } from '../rules.mjs';
-import { API_KEY_PLACEHOLDER } from '../samples/http.mjs';
+import { ENV } from '../samples/request.mjs';
 import { sdkLine } from '../samples/typescript.mjs';
 import { schemaBody, schemaLink, typeLabel } from './schema.mjs';
 import { cell, escapeHtml, fence, safeMarkdown, table } from './text.mjs';
@@ -120,7 +120,7 @@ export function operationPage(spec, entry, samples) {
     '',
     entry.kind === 'event'
       ? `The TypeScript sample verifies a delivery with the SDK; the others post this example delivery to your endpoint. Its signature was made with the spec's example secret, so for a delivery your handler accepts, run \`npx coveton webhooks trigger ${entry.path} --to <your endpoint> --secret <its signing secret>\` (see [testing webhook handlers](/guides/webhooks)).`
-      : `The samples send the spec's example request to production; use \`https://sandbox.api.coveton.com/v1\` while you build, and replace \`${API_KEY_PLACEHOLDER}\`.`,
+      : `Each sample is a complete program: its first line says what it needs. It sends the spec's example request to the sandbox, or to \`$${ENV.base}\` when set (\`http://127.0.0.1:4010\` for a local \`npx coveton mock\`), with the key in \`$${ENV.key}\`; it prints the response body and exits non-zero on an error status. Samples that create something send a fresh Idempotency-Key each run.`,
     '',
     ...(entry.kind === 'operation' ? ['## Try it {#try-it}', '', TRY_IT_NOTE, '', '<TryIt />', ''] : []),
     requestSection(spec, entry),

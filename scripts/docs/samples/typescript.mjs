@@ -44,9 +44,10 @@ export function typescriptOperationSample(entry) {
   const call = helper ? `coveton.session.${helper}(${helper === 'logout' ? '' : args.join(', ')})` : `coveton.${entry.sdk.resource}.${entry.sdk.name}(${args.join(', ')})`;
   const bearer = entry.schemes[0]?.type === 'http';
   const lines = [
+    `// Needs: Node.js 20 or later and \`npm install @coveton/sdk\`. Reads COVETON_BASE_URL (default: the sandbox)${bearer && !helper ? ' and COVETON_API_KEY' : ''}. Run \`npx tsx sample.ts\`; an error status throws, so the process exits non-zero.`,
     "import { createCoveton } from '@coveton/sdk';",
     '',
-    bearer && !helper ? 'const coveton = createCoveton({ apiKey: process.env.COVETON_API_KEY });' : 'const coveton = createCoveton();',
+    "const coveton = createCoveton({ environment: 'sandbox' });",
     '',
   ];
   if (entry.idempotent) lines.push('// Sent with an Idempotency-Key, reused on retries.');
@@ -56,7 +57,7 @@ export function typescriptOperationSample(entry) {
     const item = singular(name.startsWith('list') && name.length > 4 ? lowerFirst(name.slice(4)) : entry.sdk.resource);
     lines.push(`for await (const ${item} of ${call}) {`, `  console.log(${item}.id);`, '}');
   } else if (shape.redirect) {
-    lines.push(`const { location } = await ${call};`, "// Send the user's browser to `location`.");
+    lines.push(`const { location } = await ${call};`, "// Send the user's browser to `location`.", 'console.log(location);');
   } else if (hasContent && helper !== 'logout') {
     const name = resultName(entry);
     lines.push(`const ${name} = await ${call};`, `console.log(${name});`);
@@ -69,6 +70,7 @@ export function typescriptOperationSample(entry) {
 export function typescriptEventSample(entry) {
   const header = entry.params.find((p) => p.in === 'header')?.name ?? 'X-Coveton-Signature';
   return [
+    '// Needs: `npm install @coveton/sdk` and a runtime with Web-standard Request/Response (Node.js 20, Deno, Bun, Workers). Reads COVETON_WEBHOOK_SECRET.',
     "import { constructEvent } from '@coveton/sdk/webhooks';",
     '',
     '// Your endpoint (a Web-standard handler): verify the raw body before trusting it.',
