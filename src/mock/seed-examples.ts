@@ -9,7 +9,6 @@ import type { Row } from './state.js';
 const T0 = '2026-01-05T09:00:00Z';
 const ORG = 'org_7Qk2mP4x';
 const ADA = 'usr_4AdaL9xQ';
-const KEY = 'QkFTRTY0X1BVQkxJQ19LRVk=';
 
 const user = (id: string, email: string, displayName: string, handle: string): Row => ({
   id,
@@ -29,8 +28,8 @@ const device = (id: string, userId: string, name: string, platform: string): Row
   userId,
   name,
   platform,
-  identityKey: Buffer.from(`${id.toUpperCase()}_IDENTITY_KEY`).toString('base64'),
-  signedPreKey: { keyId: 1, publicKey: KEY, signature: KEY },
+  identityKey: Buffer.from(`${id.toUpperCase()}_IDENTITY_KEY`.padEnd(33, '_')).toString('base64'),
+  signedPreKey: { keyId: 1, publicKey: 'Bb3A1+bsAABsdH+esQP3TkWD86atbE1yG4y/UCh+tupI', signature: 'yDbUJtaOclUTE/rtBP27/1jhrBIIOUHBeVCJEW3U6LOHltKXucbRc/37JpJSzZqgMWDogkNZ2VQYlGBCSamWCA==' },
   oneTimePreKeysRemaining: 50,
   createdAt: T0,
 });
