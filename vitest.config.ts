@@ -19,20 +19,33 @@ const oneTransport = [
   'test/sdk/no-proxy.test.ts',
 ];
 
+// Vitest's default is one worker per core minus one: on the 2-core CI machine a single worker,
+// so every file waited for every other although most integration time is spent waiting on child
+// processes, browsers and sockets. Two groups run one after the other: first everything that
+// does not measure time across processes, two files at a time; then the files whose outcome
+// depends on a fleet of processes sharing the CPU fairly (fleets, windows, a second Node running
+// the whole SDK suite, the packed tarball), one at a time, as before.
+const alone = ['test/fleet/**/*.test.ts', 'test/mock/rate-limit.test.ts', 'test/package/**/*.test.ts'];
+const integration = {
+  globalSetup: ['test/support/global-setup.ts'],
+};
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: unit, env: { COVETON_TEST_TRANSPORT: 'fetch' } } },
-      { extends: true, test: { name: 'unit-undici', include: behaviour, exclude: oneTransport, env: { COVETON_TEST_TRANSPORT: 'undici' } } },
+      { extends: true, test: { name: 'unit', include: unit, env: { COVETON_TEST_TRANSPORT: 'fetch' }, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'unit-undici', include: behaviour, exclude: oneTransport, env: { COVETON_TEST_TRANSPORT: 'undici' }, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: unit,
-          globalSetup: ['test/support/global-setup.ts'],
+          exclude: [...unit, ...alone],
+          ...integration,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
           typecheck: {
             enabled: true,
             include: ['test/types/**/*.test-d.ts'],
@@ -40,6 +53,7 @@ export default defineConfig({
           },
         },
       },
+      { extends: true, test: { name: 'integration-alone', include: alone, ...integration, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });

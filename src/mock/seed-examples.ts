@@ -4,6 +4,7 @@
 // the colleagues (Charles, Katherine) and contact (Bob) the examples mention. Rows are partial,
 // completed by the seeder like seed-data.ts's. Names differ from the create examples', which
 // would otherwise be taken.
+import { deviceKeyBundle } from '../tools/device-keys.js';
 import type { Row } from './state.js';
 
 const T0 = '2026-01-05T09:00:00Z';
@@ -28,15 +29,17 @@ const device = (id: string, userId: string, name: string, platform: string): Row
   userId,
   name,
   platform,
-  identityKey: Buffer.from(`${id.toUpperCase()}_IDENTITY_KEY`.padEnd(33, '_')).toString('base64'),
-  signedPreKey: { keyId: 1, publicKey: 'Bb3A1+bsAABsdH+esQP3TkWD86atbE1yG4y/UCh+tupI', signature: 'yDbUJtaOclUTE/rtBP27/1jhrBIIOUHBeVCJEW3U6LOHltKXucbRc/37JpJSzZqgMWDogkNZ2VQYlGBCSamWCA==' },
+  // Real keys derived from the id (as scripts/e2e/bundles.mjs makes the spec's): the mock's
+  // contract check refuses a device list holding a key that is not a tagged Ed25519 key.
+  ...deviceKeyBundle(id),
   oneTimePreKeysRemaining: 50,
   createdAt: T0,
 });
 
 export function exampleSeed(): Record<string, Row[]> {
   return {
-    users: [user('usr_9Tn4Vb6c', 'charles@example.com', 'Charles Babbage', 'charles'), user('usr_3Fh8Lw2a', 'katherine@example.com', 'Katherine Johnson', 'katherine'), user('usr_7BobT2zR', 'bob@example.com', 'Bob Example', 'bob')],
+    users: [user('usr_9Tn4Vb6c', 'charles@example.com', 'Charles Babbage', 'charles'), user('usr_3Fh8Lw2a', 'katherine@example.com', 'Katherine Johnson', 'katherine')],
+    // Bob is seed-data.ts's (with his own password and devices); only his example device is added here.
     members: [
       { id: 'mem_8Kp3Zs1f', organizationId: ORG, userId: 'usr_9Tn4Vb6c', email: 'charles@example.com', displayName: 'Charles Babbage', role: 'member', status: 'active', joinedAt: T0 },
       { id: 'mem_2Hq7Wd4n', organizationId: ORG, userId: 'usr_3Fh8Lw2a', email: 'katherine@example.com', displayName: 'Katherine Johnson', role: 'admin', status: 'active', joinedAt: T0 },

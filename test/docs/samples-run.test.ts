@@ -30,11 +30,6 @@ export const EXPECTED_TO_FAIL: Record<string, string> = {
   receiveStripeWebhook: "sent by Stripe, signed over the exact body and time with the processor's secret",
   receivePaystackWebhook: "sent by Paystack, signed with the processor's secret",
   receiveFlutterwaveWebhook: "sent by Flutterwave with the processor's secret hash",
-  // Known defect, left open: the devices seeded for the spec examples do not yet meet the
-  // device-bundle schema, so the mock answers these lists with a 500 naming the contract rule.
-  listDevices: 'the seeded example devices fail the device-bundle schema (mock 500)',
-  listUserDevices: 'the seeded example devices fail the device-bundle schema (mock 500)',
-  listChatDevices: 'the seeded example devices fail the device-bundle schema (mock 500)',
 };
 
 const contract = loadContract(root) as { spec: unknown; operations: Entry[] };

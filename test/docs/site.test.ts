@@ -139,7 +139,7 @@ describe('docs site', () => {
     const tab = await context.newPage();
     await tab.goto(`${server.url}/reference/api-keys/createApiKey.html`);
     expect(await tab.locator('h1').innerText()).toContain('Create an API key');
-    expect(await tab.locator('.vp-code-group .blocks > .active').innerText()).toContain('curl --request POST');
+    expect(await tab.locator('.vp-code-group .blocks > .active').innerText()).toContain('--request POST "${COVETON_BASE_URL:-');
     expect(await tab.locator('form.try-it textarea').inputValue()).toContain('"name": "CI Pipeline"');
     await tab.goto(`${server.url}/guides/retries-and-idempotency.html`);
     expect(await tab.locator('.vp-doc').innerText()).toContain('Idempotency-Key');

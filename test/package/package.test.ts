@@ -133,7 +133,9 @@ describe('the packed package', () => {
     // the e2e entry (issue 19), which adds 17 kB (minified ESM and CJS, 7.5 kB gzipped each, and
     // its declarations): 321.3 kB. The budget sits above that; what the tarball is made of is in
     // docs/guides/package.md.
-    expect(size).toBeLessThan(325 * 1024);
+    // The docs' example seed, the device-key tools in the mock and CLI bundles and the e2e entry
+    // brought it to 335.7 kB (343,723 B).
+    expect(size).toBeLessThan(345 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {

@@ -68,7 +68,7 @@ describe('device bundles in the contract', () => {
 
   it("the mock's seeded devices verify", () => {
     const devices = defaultSeed().devices!;
-    expect(devices.map((d) => d.id)).toEqual(['dev_a1', 'dev_b2', 'dev_BobPhone1', 'dev_BobLaptop1']);
+    expect(devices.map((d) => d.id)).toEqual(['dev_a1', 'dev_b2', 'dev_BobPhone1', 'dev_BobLaptop1', 'dev_a1Xk93', 'dev_a4Tb20', 'dev_b2Lm47']);
     for (const d of devices) expect(signedPreKeyProblem(d.identityKey, d.signedPreKey), d.id).toBeUndefined();
   });
 
