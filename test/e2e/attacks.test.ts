@@ -58,6 +58,20 @@ async function craft(signer: Device, senderDeviceId: string, to: VerifiedDevice[
   });
 }
 
+/** A message as the API would store it: Ada's device sent `ciphertext` with these envelopes to chat_1. */
+function fromAda(id: string, senderDeviceId: string, ciphertext: Uint8Array, envelopes: { deviceId: string; header: Uint8Array }[]): StoredMessage {
+  return {
+    id,
+    chatId: 'chat_1',
+    senderId: 'usr_ada',
+    senderDeviceId,
+    contentType: 'text/plain',
+    createdAt: new Date().toISOString(),
+    ciphertext: toBase64Url(ciphertext),
+    envelopes: envelopes.map((e) => ({ deviceId: e.deviceId, header: toBase64Url(e.header) })),
+  };
+}
+
 const flip = (text: string, at: number) => {
   const bytes = fromBase64(text, 'x');
   bytes[at]! ^= 0x01;
@@ -156,16 +170,7 @@ describe('attacks on a sealed message', () => {
     const sealed = await craft(ada.device, ada.id, bundles);
     const bobs = bundles.find((d) => d.id === bob.id)!;
     const other = await sealEnvelope({ deviceId: bob.id, keyId: bobs.keyId, publicKey: bobs.preKey }, await sha256(sealed.ciphertext), crypto.getRandomValues(new Uint8Array(32)));
-    const message: StoredMessage = {
-      id: 'msg_k',
-      chatId: 'chat_1',
-      senderId: 'usr_ada',
-      senderDeviceId: ada.id,
-      contentType: 'text/plain',
-      createdAt: new Date().toISOString(),
-      ciphertext: toBase64Url(sealed.ciphertext),
-      envelopes: sealed.envelopes.map((e) => ({ deviceId: e.deviceId, header: toBase64Url(e.deviceId === bob.id ? other : e.header) })),
-    };
+    const message = fromAda('msg_k', ada.id, sealed.ciphertext, sealed.envelopes.map((e) => ({ deviceId: e.deviceId, header: e.deviceId === bob.id ? other : e.header })));
     expect(await refused(bob.client, message)).toBe('key_commitment');
   });
 
@@ -177,16 +182,7 @@ describe('attacks on a sealed message', () => {
     // A co-recipient who knows the content key adds a ghost envelope for another device.
     const phone = all.find((d) => d.id === bob2.id)!;
     const ghost = await sealEnvelope({ deviceId: bob2.id, keyId: phone.keyId, publicKey: phone.preKey }, await sha256(sealed.ciphertext), key);
-    const message: StoredMessage = {
-      id: 'msg_ghost',
-      chatId: 'chat_1',
-      senderId: 'usr_ada',
-      senderDeviceId: ada.id,
-      contentType: 'text/plain',
-      createdAt: new Date().toISOString(),
-      ciphertext: toBase64Url(sealed.ciphertext),
-      envelopes: [...sealed.envelopes.map((e) => ({ deviceId: e.deviceId, header: toBase64Url(e.header) })), { deviceId: bob2.id, header: toBase64Url(ghost) }],
-    };
+    const message = fromAda('msg_ghost', ada.id, sealed.ciphertext, [...sealed.envelopes, { deviceId: bob2.id, header: ghost }]);
     expect(await refused(bob2.client, message)).toBe('not_for_this_device');
     expect(await refused(bob2.client, { ...message, envelopes: message.envelopes.slice(0, 1) })).toBe('not_for_this_device');
   });
