@@ -22,6 +22,10 @@ function moveClock(clock: Clock, body: unknown, id: string): Reply {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(b).some((k) => !['set', 'advance', 'frozen'].includes(k))) {
     return bad('Send { "set": "2026-06-20T16:00:00Z" }, { "advance": "16m" } (or seconds), and/or { "frozen": true }.', id);
   }
+  if (b.frozen !== undefined && typeof b.frozen !== 'boolean') return bad('"frozen" must be true or false.', id);
+  // Freeze before setting: a clock frozen after `set` would stand at the set time plus the
+  // milliseconds that passed in between, not at the time the caller asked for.
+  if (b.frozen === true) clock.freeze(true);
   if (b.set !== undefined) {
     const at = parseTime(b.set);
     if (at === undefined) return bad('"set" must be an RFC 3339 time such as "2026-06-20T16:00:00Z", or milliseconds since the epoch.', id);
@@ -32,10 +36,7 @@ function moveClock(clock: Clock, body: unknown, id: string): Reply {
     if (by === undefined) return bad('"advance" must be seconds (960) or a duration such as "16m", "2h", "1d", "500ms".', id);
     clock.advance(by);
   }
-  if (b.frozen !== undefined) {
-    if (typeof b.frozen !== 'boolean') return bad('"frozen" must be true or false.', id);
-    clock.freeze(b.frozen);
-  }
+  if (b.frozen === false) clock.freeze(false);
   return { status: 200, body: clock.state() };
 }
 

@@ -36,6 +36,9 @@ export async function measurePage(browser: Browser, base: string, path: string):
   });
   // Idle-time prefetches of linked pages count too: wait until the network is quiet.
   await page.waitForLoadState('networkidle');
+  // Stop counting before awaiting: a request that finished after the snapshot would ask for its
+  // sizes from a context about to close, an unhandled rejection that failed a CI run.
+  page.removeAllListeners('requestfinished');
   const sizes = await Promise.all(finished);
   await context.close();
   return { path, transferBytes: sizes.reduce((a, b) => a + b, 0), requests: sizes.length, headingShownMs: Math.round(headingShownMs), urls };
