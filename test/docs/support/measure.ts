@@ -43,3 +43,27 @@ export async function measurePage(browser: Browser, base: string, path: string):
   await context.close();
   return { path, transferBytes: sizes.reduce((a, b) => a + b, 0), requests: sizes.length, headingShownMs: Math.round(headingShownMs), urls };
 }
+
+export interface RenderBlocking {
+  /** Whether an `<h1>` is in the body as served, so it shows before any script runs. */
+  heading: boolean;
+  /** Stylesheets linked from `<head>` (they hold back the first paint). */
+  stylesheets: string[];
+  /** Classic scripts with a `src` and neither `async` nor `defer` (they hold back parsing). */
+  scripts: string[];
+}
+
+/** What must arrive before a page's first paint, read from its HTML as served. */
+export function renderBlocking(html: string): RenderBlocking {
+  const head = /<head>([\s\S]*?)<\/head>/.exec(html)?.[1] ?? '';
+  const body = html.slice(html.indexOf('<body'));
+  const tags = (name: string) => [...head.matchAll(new RegExp(`<${name}\\b[^>]*>`, 'g'))].map((m) => m[0]);
+  const attr = (tag: string, key: string) => new RegExp(`\\s${key}="([^"]*)"`).exec(tag)?.[1];
+  const stylesheets = tags('link')
+    .filter((tag) => (attr(tag, 'rel') ?? '').split(/\s+/).includes('stylesheet'))
+    .map((tag) => attr(tag, 'href')!.replace(/^\//, ''));
+  const scripts = tags('script')
+    .filter((tag) => attr(tag, 'src') !== undefined && attr(tag, 'type') !== 'module' && !/\s(async|defer)[\s>=]/.test(tag))
+    .map((tag) => attr(tag, 'src')!);
+  return { heading: /<h1[\s>]/.test(body), stylesheets, scripts };
+}
