@@ -1,7 +1,9 @@
-// The SDK quickstart: sign in, read the current user, create an API key, list keys, send an
-// encrypted message, presign a file upload and start a checkout. `npm start` runs it against
-// the bundled mock API; point COVETON_BASE_URL at the sandbox to run it for real.
+// The SDK quickstart: sign in, read the current user, create an API key, list keys, register a
+// device for Ada and one for Bob, send Bob an end-to-end encrypted message and open it on his
+// device, presign a file upload and start a checkout. `npm start` runs it against the bundled
+// mock API; point COVETON_BASE_URL at the sandbox to run it for real.
 import { APIError, createCoveton } from '@coveton/sdk';
+import { e2eClient, loadOrCreateDevice, memoryKeyStore } from '@coveton/sdk/e2e';
 
 const coveton = createCoveton({
   // Defaults: COVETON_BASE_URL, else production. The mock needs no account.
@@ -33,16 +35,33 @@ try {
   for await (const k of coveton.apiKeys.list({ status: 'active' })) names.push(`${k.name} [${k.status}]`);
   step('API keys listed', `${names.length}: ${names.join(', ')}`);
 
-  const message = await coveton.messages.send(
-    {
-      chatId: 'chat_8f2a',
-      contentType: 'text/plain',
-      ciphertext: 'QkFTRTY0X09QQVFVRV9DSVBIRVJURVhU',
-      envelopes: [{ deviceId: 'dev_a1', header: 'U0VBTEVEX0tFWV9GT1JfREVWSUNFX0Ex' }],
-    },
+  // End to end: each device makes its own keys and publishes only the public ones. memoryKeyStore
+  // forgets them on exit; keep them in a file or IndexedDB store in a real app.
+  const adaDevice = await loadOrCreateDevice({ store: memoryKeyStore(), name: "Ada's laptop", platform: 'web' });
+  await adaDevice.register(coveton);
+  step('device registered', `${adaDevice.id} ${adaDevice.name}`);
+
+  const bob = createCoveton({ baseUrl: process.env.COVETON_BASE_URL });
+  await bob.session.login({ email: 'bob@example.com', password: 'bob-strong-passphrase' });
+  const bobDevice = await loadOrCreateDevice({ store: memoryKeyStore(), name: "Bob's tablet", platform: 'web' });
+  await bobDevice.register(bob);
+  step('device registered', `${bobDevice.id} ${bobDevice.name}`);
+
+  // Sealed on Ada's device to every device in the chat: the API stores ciphertext only.
+  const plaintext = 'Hello Bob, the quarterly numbers are in.';
+  const message = await e2eClient(coveton, adaDevice).messages.send(
+    { chatId: 'chat_8f2a', plaintext, contentType: 'text/plain' },
     { idempotencyKey: crypto.randomUUID() }, // a retry with this key never posts twice
   );
-  step('message sent', `${message.id} in ${message.chatId}, ${message.envelopes.length} envelope(s)`);
+  step('message sent', `${message.id} "${plaintext}" sealed to ${message.envelopes.length} devices`);
+  step('stored by the API', `${message.ciphertext.slice(0, 24)}… (${message.ciphertext.length} chars of ciphertext)`);
+
+  // Bob reads the chat and opens the message with his device's keys.
+  for await (const received of bob.chats.listMessages('chat_8f2a')) {
+    if (received.id !== message.id) continue;
+    const opened = await e2eClient(bob, bobDevice).messages.decrypt(received);
+    step('message decrypted', `on ${bobDevice.name}: "${opened.text}" from ${opened.senderDeviceId}`);
+  }
 
   const upload = await coveton.files.presignUpload({ filename: 'report.enc', contentType: 'application/octet-stream', size: 482711 });
   step('file presigned', `${upload.fileId}, PUT within ${upload.expiresIn} s`);

@@ -1,16 +1,62 @@
 // `npm start` is the main job: the quickstart against the bundled mock, end to end.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createCoveton } from '../src/index.js';
+import { startMock } from '../src/mock/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const PLAINTEXT = 'Hello Bob, the quarterly numbers are in.';
 
 describe('npm start', () => {
   it('runs the SDK quickstart against the bundled mock and prints every step', () => {
-    const root = fileURLToPath(new URL('..', import.meta.url));
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    for (const step of ['signed in', 'current user', 'API key created', 'API keys listed', 'message sent', 'file presigned', 'checkout started']) {
+    for (const step of ['signed in', 'current user', 'API key created', 'API keys listed', 'device registered', 'message sent', 'stored by the API', 'message decrypted', 'file presigned', 'checkout started']) {
       expect(out).toMatch(new RegExp(`✓ ${step}`));
     }
     expect(out).not.toContain('✗');
     expect(out).toMatch(/Coveton mock API \(stateful, validating\) on http:\/\/127\.0\.0\.1:\d+/);
+  }, 90_000);
+
+  it('sends a really encrypted message: Bob opens it on his device, the mock holds only ciphertext', async () => {
+    const mock = await startMock();
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], {
+        cwd: root,
+        env: { ...process.env, COVETON_BASE_URL: mock.url, COVETON_LOG: 'warn' },
+        timeout: 60_000,
+      });
+      const lines = stdout.split('\n');
+      const [ada, bob] = lines.filter((l) => l.includes('✓ device registered')).map((l) => /(dev_\w+)/.exec(l)![1]!);
+      expect(lines.filter((l) => l.includes('✓ device registered'))).toEqual([
+        `  ✓ device registered        ${ada} Ada's laptop`,
+        `  ✓ device registered        ${bob} Bob's tablet`,
+      ]);
+      const sent = lines.find((l) => l.includes('✓ message sent'))!;
+      const id = /(msg_\w+)/.exec(sent)![1]!;
+      expect(lines).toContain(`  ✓ message decrypted        on Bob's tablet: "${PLAINTEXT}" from ${ada}`);
+
+      // What the mock stored for that message, read back as Ada.
+      const coveton = createCoveton({ baseUrl: mock.url });
+      await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+      const stored = [];
+      for await (const m of coveton.chats.listMessages('chat_8f2a')) if (m.id === id) stored.push(m);
+      expect(stored).toHaveLength(1);
+      const message = stored[0]!;
+      expect(sent).toBe(`  ✓ message sent             ${id} "${PLAINTEXT}" sealed to ${message.envelopes.length} devices`);
+      expect(message.envelopes.map((e) => e.deviceId)).toEqual(expect.arrayContaining([ada, bob, 'dev_BobPhone1', 'dev_BobLaptop1']));
+      expect(message).toMatchObject({ contentType: 'text/plain', senderDeviceId: ada });
+      expect(lines).toContain(`  ✓ stored by the API        ${message.ciphertext.slice(0, 24)}… (${message.ciphertext.length} chars of ciphertext)`);
+      const body = Buffer.from(message.ciphertext, 'base64url');
+      expect(body[0]).toBe(1); // wire format version 1
+      for (const needle of [PLAINTEXT, 'quarterly']) {
+        expect(body.includes(Buffer.from(needle))).toBe(false);
+        expect(JSON.stringify(message)).not.toContain(needle);
+      }
+      expect(mock.violations).toEqual([]);
+    } finally {
+      await mock.close();
+    }
   }, 90_000);
 });

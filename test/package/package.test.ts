@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binOf, manifest, must, packAndInstall, root, run, type Packed } from './support/packed.js';
 import { statSync } from 'node:fs';
-import { inject } from 'vitest';
+import { startMock } from '../../src/mock/index.js';
 // @ts-expect-error: a plain .mjs module without types
 import { measureSize, overBudget, readBudget } from '../../scripts/size.mjs';
 // @ts-expect-error: a plain .mjs module without types
@@ -224,14 +224,21 @@ describe('the packed package', () => {
     });
   });
 
-  it('runs the README quickstart as the README says: saved as quickstart.mts, through tsx, against the mock', async () => {
+  it('runs the README quickstart as the README says: saved as quickstart.mts, through tsx, against the stateful mock', async () => {
     writeFileSync(join(packed.consumer, 'quickstart.mts'), readFileSync(join(root, 'examples', 'quickstart.ts'), 'utf8'));
     const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-    const result = await run(process.execPath, [tsx, 'quickstart.mts'], { cwd: packed.consumer, env: { COVETON_BASE_URL: inject('mockUrl') } });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('✓ signed in');
-    expect(result.stdout).toContain('✓ API keys listed');
+    // `coveton mock`'s engine: the encrypted exchange needs its state (Bob's new device in the chat).
+    const mock = await startMock();
+    try {
+      const result = await run(process.execPath, [tsx, 'quickstart.mts'], { cwd: packed.consumer, env: { COVETON_BASE_URL: mock.url } });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('✓ signed in');
+      expect(result.stdout).toContain('✓ API keys listed');
+      expect(result.stdout).toContain(`✓ message decrypted        on Bob's tablet: "Hello Bob, the quarterly numbers are in."`);
+    } finally {
+      await mock.close();
+    }
   }, 60_000);
 
   it('installs the coveton command', async () => {
