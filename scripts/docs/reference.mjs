@@ -7,7 +7,7 @@ import { loadContract } from './contract.mjs';
 import { LANGUAGES } from './languages.mjs';
 import { operationPage, pagePath } from './pages/operation.mjs';
 import { schemasPage, SCHEMAS_PAGE } from './pages/schema.mjs';
-import { cell, safeMarkdown, table } from './pages/text.mjs';
+import { cell, htmlText, inlineCode, safeMarkdown, table } from './pages/text.mjs';
 import { samplesFor } from './samples/index.mjs';
 
 function tagsInOrder(spec, entries) {
@@ -19,16 +19,16 @@ function tagsInOrder(spec, entries) {
   });
 }
 
-const methodCell = (e) => (e.kind === 'event' ? '`event`' : `\`${e.method}\``);
+const methodCell = (e) => inlineCode(e.kind === 'event' ? 'event' : e.method);
 
 function tagPage(tag) {
-  const rows = tag.entries.map((e) => [methodCell(e), `[\`${e.path}\`](${pagePath(e)})`, cell(e.summary)]);
-  return ['---', `title: ${JSON.stringify(tag.title)}`, '---', '', `# ${tag.title}`, '', safeMarkdown(tag.description), '', table(['', tag.entries[0]?.kind === 'event' ? 'Event' : 'Path', 'What it does'], rows), ''].join('\n');
+  const rows = tag.entries.map((e) => [methodCell(e), `[${inlineCode(e.path)}](${pagePath(e)})`, cell(e.summary)]);
+  return ['---', `title: ${JSON.stringify(tag.title)}`, '---', '', `# ${safeMarkdown(tag.title)}`, '', safeMarkdown(tag.description), '', table(['', tag.entries[0]?.kind === 'event' ? 'Event' : 'Path', 'What it does'], rows), ''].join('\n');
 }
 
 function overviewPage(spec, tags) {
-  const servers = spec.servers.map((s) => [`\`${s.url}\``, cell(s.description ?? '')]);
-  const rows = tags.map((t) => [`[${t.title}](/reference/${t.name}/)`, String(t.entries.length), cell(t.description.split('\n\n')[0] ?? '')]);
+  const servers = spec.servers.map((s) => [inlineCode(s.url), cell(s.description ?? '')]);
+  const rows = tags.map((t) => [`[${safeMarkdown(t.title)}](/reference/${t.name}/)`, String(t.entries.length), cell(t.description.split('\n\n')[0] ?? '')]);
   return [
     '---',
     'title: API reference',
@@ -54,9 +54,9 @@ function sidebar(tags) {
   return [
     { text: 'Overview', link: '/reference/' },
     ...tags.map((t) => ({
-      text: t.title,
+      text: htmlText(t.title),
       collapsed: true,
-      items: [{ text: 'Overview', link: `/reference/${t.name}/` }, ...t.entries.map((e) => ({ text: e.kind === 'event' ? e.path : e.summary, link: pagePath(e) }))],
+      items: [{ text: 'Overview', link: `/reference/${t.name}/` }, ...t.entries.map((e) => ({ text: htmlText(e.kind === 'event' ? e.path : e.summary), link: pagePath(e) }))],
     })),
     { text: 'Schemas', link: SCHEMAS_PAGE },
   ];

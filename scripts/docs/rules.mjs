@@ -1,7 +1,7 @@
 // "Who can call this" and "Errors this operation returns" on each operation page, written from
 // the operation's x-access, x-invariants and x-audit (spec/README.md): the same rules the mock
 // enforces and `coveton contract --write` checks, so the page cannot say something else.
-import { cell, table } from './pages/text.mjs';
+import { inlineCode, oneLine, safeMarkdown, table } from './pages/text.mjs';
 
 const CREDENTIAL_REASONS = ['credentials_missing', 'token_invalid', 'token_expired', 'session_revoked', 'key_revoked', 'key_suspended', 'key_expired', 'wrong_environment'];
 const CODES = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 422: 'VALIDATION', 429: 'RATE_LIMITED' };
@@ -14,14 +14,14 @@ const AUDIENCE = {
   recipients: 'its uploader, and the participants of a chat with a message that references it',
 };
 
-const code = (text) => `\`${text}\``;
+const code = inlineCode;
 const list = (items, last = 'or') => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`);
 const what = (collection) => collection.replace(/ies$/, 'y').replace(/s$/, '').replace(/-/g, ' ');
 const refText = (ref) => {
   const [source, ...rest] = ref.split('.');
-  if (source === 'path' || source === 'query') return `the \`${rest.join('.')}\` ${source} parameter`;
-  if (source === 'body') return `\`${rest.join('.')}\` in the body`;
-  if (source === 'effect') return `the change the processor's event confirmed (\`${rest.join('.')}\`)`;
+  if (source === 'path' || source === 'query') return `the ${code(rest.join('.'))} ${source} parameter`;
+  if (source === 'body') return `${code(rest.join('.'))} in the body`;
+  if (source === 'effect') return `the change the processor's event confirmed (${code(rest.join('.'))})`;
   return code(ref);
 };
 
@@ -54,7 +54,7 @@ function accessLines(access) {
   for (const r of access.require ?? []) {
     if (r.roles) lines.push(`Your role in the organization: ${list(r.roles, 'or')} (else 403 ${code(r.reason)}). API keys are not members: their scope decides.`);
     else if (r.self) lines.push(`You must be the ${what(access.target.collection)}'s ${code(r.self)} (else 403 ${code(r.reason)}).`);
-    else lines.push(`Refused with 403 ${code(r.reason)} when ${r.when}.`);
+    else lines.push(`Refused with 403 ${code(r.reason)} when ${safeMarkdown(r.when)}.`);
   }
   return lines;
 }
@@ -63,7 +63,7 @@ function errorRows(op) {
   const access = op['x-access'];
   const documented = new Set(Object.keys(op.responses ?? {}));
   const rows = [];
-  const row = (status, reason, when) => rows.push([code(status), code(CODES[status] ?? ''), reason ? code(reason) : '', cell(when)]);
+  const row = (status, reason, when) => rows.push([code(status), code(CODES[status] ?? ''), reason ? code(reason) : '', oneLine(when)]);
   if (access.caller === 'signature') {
     row(401, 'credentials_missing', "the processor's signature header is missing");
     row(400, 'signature_invalid', 'the signature does not verify, or its timestamp is stale');
@@ -79,9 +79,9 @@ function errorRows(op) {
   for (const r of access.require ?? []) {
     if (r.roles) row(403, r.reason, `your role is not ${list(r.roles)}`);
     else if (r.self) row(403, r.reason, `you are not the ${what(access.target.collection)}'s ${code(r.self)}`);
-    else row(403, r.reason, r.when);
+    else row(403, r.reason, safeMarkdown(r.when));
   }
-  for (const inv of op['x-invariants'] ?? []) row(inv.status, inv.reason, inv.when);
+  for (const inv of op['x-invariants'] ?? []) row(inv.status, inv.reason, safeMarkdown(inv.when));
   if (documented.has('400')) row(400, undefined, 'the request breaks the contract (a parameter, a header, malformed JSON)');
   if (documented.has('422')) row(422, undefined, 'the body fails validation; `details[]` names each field');
   if (documented.has('429')) row(429, undefined, 'more than 120 requests a minute from your address or with your credential; wait `Retry-After` seconds');
@@ -94,7 +94,7 @@ function auditLines(audit) {
     const condition = !ref ? '' : value !== undefined ? ` when ${refText(ref)} is ${code(value)}` : ref.startsWith('effect.') ? ` when the processor's event confirmed a change (${code(ref.slice(7))})` : ` when the request sets ${refText(ref)}`;
     const where = entry.organization === 'caller' ? 'each organization you belong to' : 'the organization';
     const metadata = Object.keys(entry.metadata ?? {});
-    return `${code(entry.action)}${condition}, to the audit log of ${where} (target: ${entry.target.type}${metadata.length ? `; metadata: ${metadata.map(code).join(', ')}` : ''}).`;
+    return `${code(entry.action)}${condition}, to the audit log of ${where} (target: ${safeMarkdown(entry.target.type)}${metadata.length ? `; metadata: ${metadata.map(code).join(', ')}` : ''}).`;
   });
 }
 
@@ -102,9 +102,9 @@ function auditLines(audit) {
 export function rulesSections(spec, entry) {
   const op = entry.kind === 'operation' ? operationOf(spec, entry) : undefined;
   if (!op?.['x-access']) return '';
-  const parts = ['## Who can call this {#access}', '', ...accessLines(op['x-access']).map((l) => `- ${cell(l)}`), ''];
+  const parts = ['## Who can call this {#access}', '', ...accessLines(op['x-access']).map((l) => `- ${oneLine(l)}`), ''];
   parts.push('## Errors this operation returns {#errors}', '', table(['Status', 'Code', 'Reason', 'When'], errorRows(op)), '');
   const audit = auditLines(op['x-audit'] ?? []);
-  parts.push('### Audit log {#audit}', '', audit.length ? 'On success, this appends:' : 'This writes nothing to the audit log.', '', ...audit.map((l) => `- ${cell(l)}`), '');
+  parts.push('### Audit log {#audit}', '', audit.length ? 'On success, this appends:' : 'This writes nothing to the audit log.', '', ...audit.map((l) => `- ${oneLine(l)}`), '');
   return parts.join('\n');
 }

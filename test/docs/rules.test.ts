@@ -9,6 +9,8 @@ import type { Json } from '../support/spec.js';
 import { loadContract } from '../../scripts/docs/contract.mjs';
 // @ts-expect-error: plain .mjs modules without types
 import { operationPage } from '../../scripts/docs/pages/operation.mjs';
+// @ts-expect-error: plain .mjs modules without types
+import { inlineCode } from '../../scripts/docs/pages/text.mjs';
 
 const { spec, operations } = loadContract(root) as { spec: Json; operations: Json[] };
 
@@ -21,9 +23,9 @@ describe('operation pages render the rules', () => {
       for (const heading of ['## Who can call this {#access}', '## Errors this operation returns {#errors}', '### Audit log {#audit}']) {
         if (!page.includes(heading)) problems.push(`${entry.operationId}: no "${heading}"`);
       }
-      for (const reason of ruleReasons(op)) if (!page.includes(`| \`${reason}\` |`)) problems.push(`${entry.operationId}: reason ${reason} not in the errors table`);
-      for (const inv of op['x-invariants']) if (!page.includes(`| \`${inv.status}\` | `)) problems.push(`${entry.operationId}: status ${inv.status} not in the errors table`);
-      for (const a of op['x-audit']) if (!page.includes(`\`${a.action}\``)) problems.push(`${entry.operationId}: audit action ${a.action} not listed`);
+      for (const reason of ruleReasons(op)) if (!page.includes(`| ${inlineCode(reason)} |`)) problems.push(`${entry.operationId}: reason ${reason} not in the errors table`);
+      for (const inv of op['x-invariants']) if (!page.includes(`| ${inlineCode(inv.status)} | `)) problems.push(`${entry.operationId}: status ${inv.status} not in the errors table`);
+      for (const a of op['x-audit']) if (!page.includes(inlineCode(a.action))) problems.push(`${entry.operationId}: audit action ${a.action} not listed`);
     }
     expect(problems).toEqual([]);
   });

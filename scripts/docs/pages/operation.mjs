@@ -5,7 +5,7 @@ import { rulesSections } from '../rules.mjs';
 import { ENV } from '../samples/request.mjs';
 import { sdkLine } from '../samples/typescript.mjs';
 import { schemaBody, schemaLink, typeLabel } from './schema.mjs';
-import { cell, escapeHtml, fence, safeMarkdown, table } from './text.mjs';
+import { cell, fence, htmlText, inlineCode, safeMarkdown, table } from './text.mjs';
 
 const TRY_IT_NOTE =
   'Sends the request below from your browser to the base URL you set (kept for your next visit). `npx coveton mock` runs a local mock on port 4010 that accepts any `ak_test_` key. The credential you type stays in this tab\'s memory and goes to that base URL only.';
@@ -17,7 +17,7 @@ function authLine(entry) {
   const scheme = entry.schemes[0];
   if (!scheme) return 'Public: no credentials.';
   if (scheme.type === 'http') return 'Authentication: `Authorization: Bearer <token>` (an access token or an API key secret), or `X-API-Key: <secret>`.';
-  return `Authentication: the provider's \`${scheme.name}\` header, checked by Coveton.`;
+  return `Authentication: the provider's ${inlineCode(scheme.name)} header, checked by Coveton.`;
 }
 
 /** What the try-it console starts from; read by the page's `<TryIt />` through its frontmatter. */
@@ -39,7 +39,7 @@ function tryItData(spec, entry) {
 }
 
 function paramRows(spec, params) {
-  return params.map((p) => [`\`${p.name}\``, typeLabel(spec, p.schema), p.required ? 'yes' : '', cell(p.description ?? '')]);
+  return params.map((p) => [inlineCode(p.name), typeLabel(spec, p.schema), p.required ? 'yes' : '', cell(p.description ?? '')]);
 }
 
 function requestSection(spec, entry) {
@@ -68,7 +68,7 @@ function responsesSection(spec, entry) {
     const media = response.content?.['application/json'];
     const ref = media?.schema?.$ref?.split('/').pop();
     if (/^[45]/.test(status)) {
-      errors.push([`\`${status}\``, cell(response.description ?? ''), ref ? schemaLink(ref) : '']);
+      errors.push([inlineCode(status), cell(response.description ?? ''), ref ? schemaLink(ref) : '']);
       continue;
     }
     parts.push('', `### ${status}`, '', safeMarkdown(response.description ?? ''));
@@ -78,7 +78,7 @@ function responsesSection(spec, entry) {
       if (first !== undefined) parts.push('', fence('json', JSON.stringify(first, null, 2)));
     }
     const headers = Object.keys(response.headers ?? {});
-    if (headers.length > 0) parts.push('', `Headers: ${headers.map((h) => `\`${h}\``).join(', ')}.`);
+    if (headers.length > 0) parts.push('', `Headers: ${headers.map(inlineCode).join(', ')}.`);
   }
   if (errors.length > 0) {
     parts.push('', '### Errors', '', 'Every error has the body `{ "error": { "code", "message", "details"?, "reason"?, "requestId"? } }` (see the [errors guide](/guides/errors)).', '');
@@ -107,13 +107,13 @@ export function operationPage(spec, entry, samples) {
     '',
     `# ${safeMarkdown(entry.summary)} {#${entry.operationId}}`,
     '',
-    `<p class="op-line"><span class="op-method op-${method}">${escapeHtml(entry.kind === 'event' ? 'EVENT' : entry.method)}</span> <code>${escapeHtml(entry.path)}</code></p>`,
+    `<p class="op-line"><span class="op-method op-${method}">${htmlText(entry.kind === 'event' ? 'EVENT' : entry.method)}</span> ${inlineCode(entry.path)}</p>`,
     '',
     entry.deprecated ? '::: warning Deprecated\nThis operation is deprecated.\n:::\n' : '',
     safeMarkdown(entry.description),
     '',
     authLine(entry),
-    entry.kind === 'operation' ? `${sdkLine(entry)} Operation id: \`${entry.operationId}\`.` : `Operation id: \`${entry.operationId}\`.`,
+    entry.kind === 'operation' ? `${sdkLine(entry)} Operation id: ${inlineCode(entry.operationId)}.` : `Operation id: ${inlineCode(entry.operationId)}.`,
     '',
     rulesSections(spec, entry),
     samplesSection(samples),

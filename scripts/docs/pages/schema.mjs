@@ -1,11 +1,11 @@
 // Schemas as Markdown: a type label with links to the schemas page, and a table of fields that
 // opens inline objects one level at a time (`error.code`).
 import { deref } from '../contract.mjs';
-import { cell, table } from './text.mjs';
+import { cell, inlineCode, oneLine, safeMarkdown, table } from './text.mjs';
 
 export const SCHEMAS_PAGE = '/reference/schemas';
 
-export const schemaLink = (name) => `[${name}](${SCHEMAS_PAGE}#${name.toLowerCase()})`;
+export const schemaLink = (name) => `[${safeMarkdown(name)}](${SCHEMAS_PAGE}#${name.toLowerCase()})`;
 
 function refName(schema) {
   return schema?.$ref?.startsWith('#/components/schemas/') ? schema.$ref.split('/').pop() : undefined;
@@ -17,14 +17,14 @@ export function typeLabel(spec, schema, depth = 0) {
   const name = refName(schema);
   if (name) return schemaLink(name);
   if (depth > 4) return 'object';
-  if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
+  if (schema.const !== undefined) return inlineCode(JSON.stringify(schema.const));
   for (const [key, joiner] of [['oneOf', ' \\| '], ['anyOf', ' \\| '], ['allOf', ' & ']]) {
     if (schema[key]) return schema[key].map((s) => typeLabel(spec, s, depth + 1)).join(joiner);
   }
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   const labels = types.map((t) => {
     if (t === 'array') return `array of ${typeLabel(spec, schema.items, depth + 1)}`;
-    if (t === 'string' && schema.format) return `string (${schema.format})`;
+    if (t === 'string' && schema.format) return `string (${safeMarkdown(schema.format)})`;
     return t;
   });
   if (labels.length === 0 && schema.properties) labels.push('object');
@@ -35,11 +35,11 @@ export function typeLabel(spec, schema, depth = 0) {
 function constraints(spec, schema) {
   const s = deref(spec, schema) ?? {};
   const notes = [];
-  if (s.enum) notes.push(`One of ${s.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}.`);
-  if (s.default !== undefined) notes.push(`Default \`${JSON.stringify(s.default)}\`.`);
+  if (s.enum) notes.push(`One of ${s.enum.map((v) => inlineCode(JSON.stringify(v))).join(', ')}.`);
+  if (s.default !== undefined) notes.push(`Default ${inlineCode(JSON.stringify(s.default))}.`);
   if (s.minLength !== undefined || s.maxLength !== undefined) notes.push(`Length ${s.minLength ?? 0} to ${s.maxLength ?? 'any'}.`);
   if (s.minimum !== undefined || s.maximum !== undefined) notes.push(`From ${s.minimum ?? '-∞'} to ${s.maximum ?? '∞'}.`);
-  if (s.pattern) notes.push(`Pattern \`${s.pattern}\`.`);
+  if (s.pattern) notes.push(`Pattern ${inlineCode(s.pattern)}.`);
   return notes.join(' ');
 }
 
@@ -47,7 +47,7 @@ function describeField(spec, schema) {
   const own = schema?.description;
   const target = deref(spec, schema);
   const text = own ?? (refName(schema) ? '' : target?.description ?? '');
-  return [text, constraints(spec, schema)].filter(Boolean).join(' ');
+  return [safeMarkdown(text), constraints(spec, schema)].filter(Boolean).join(' ');
 }
 
 /** Rows for an object's fields; inline object fields are opened under a dotted name. */
@@ -58,7 +58,7 @@ function fieldRows(spec, schema, prefix = '', depth = 0) {
   const rows = [];
   for (const [name, prop] of Object.entries(s.properties)) {
     const full = `${prefix}${name}`;
-    rows.push([`\`${full}\``, typeLabel(spec, prop), required.has(name) ? 'yes' : '', cell(describeField(spec, prop))]);
+    rows.push([inlineCode(full), typeLabel(spec, prop), required.has(name) ? 'yes' : '', oneLine(describeField(spec, prop))]);
     if (!refName(prop) && prop.properties && depth < 3) rows.push(...fieldRows(spec, prop, `${full}.`, depth + 1));
     if (!refName(prop) && prop.type === 'array' && prop.items?.properties && depth < 3) rows.push(...fieldRows(spec, prop.items, `${full}[].`, depth + 1));
   }
@@ -71,7 +71,7 @@ export function schemaBody(spec, schema) {
   if (rows.length > 0) return table(['Field', 'Type', 'Required', 'Description'], rows);
   const s = deref(spec, schema) ?? {};
   const note = constraints(spec, schema);
-  return `Type: ${typeLabel(spec, refName(schema) ? s : schema)}.${note ? ` ${cell(note)}` : ''}`;
+  return `Type: ${typeLabel(spec, refName(schema) ? s : schema)}.${note ? ` ${oneLine(note)}` : ''}`;
 }
 
 /** The page listing every schema of `components.schemas`, one heading (and anchor) each. */
@@ -87,7 +87,7 @@ export function schemasPage(spec) {
     'Every object the API reads or writes, as named in the OpenAPI contract (`generated/openapi.json` in the package).',
   ];
   for (const [name, schema] of Object.entries(spec.components.schemas ?? {})) {
-    parts.push('', `## ${name} {#${name.toLowerCase()}}`, '');
+    parts.push('', `## ${safeMarkdown(name)} {#${name.toLowerCase()}}`, '');
     if (schema.description) parts.push(cell(schema.description), '');
     parts.push(schemaBody(spec, { $ref: `#/components/schemas/${name}` }));
   }
