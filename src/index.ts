@@ -22,6 +22,7 @@ export {
   RateLimitedError,
   RedirectError,
   SessionExpiredError,
+  TokenDecryptError,
   TokenStoreError,
   UnauthorizedError,
   UnexpectedResponseError,

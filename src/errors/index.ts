@@ -24,4 +24,4 @@ export {
   UnexpectedResponseError,
 } from './transport.js';
 export { SessionExpiredError } from './session.js';
-export { TokenStoreError } from './store.js';
+export { TokenDecryptError, TokenStoreError } from './store.js';

@@ -16,3 +16,21 @@ export class TokenStoreError extends CovetonError {
     super(message, options);
   }
 }
+
+/**
+ * The pair in a shared token store could not be opened (`redisTokenStore`'s `cipher`): sealed
+ * with a key the cipher does not hold, altered, moved from another session key, stored in clear
+ * where a sealed pair belongs, or sealed while the store has no cipher. Nothing was sent with
+ * it (the store fails closed); unlike other store failures, trying again does not help: give
+ * the cipher the key it was sealed with, or sign in again.
+ */
+export class TokenDecryptError extends TokenStoreError {
+  override name = 'TokenDecryptError';
+  constructor(
+    /** The Redis key of the session. */
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super('get', `The session stored under ${JSON.stringify(key)} could not be opened (another key, altered, or not sealed by this store's cipher); nothing was sent.`, options);
+  }
+}

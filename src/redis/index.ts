@@ -2,6 +2,7 @@
 // Node only; needs the `redis` package (node-redis), an optional peer dependency of the SDK.
 export { redisTokenStore, type RedisTokenStoreOptions } from './token-store.js';
 export { redisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.js';
+export { aesGcmTokenCipher, type AesGcmTokenCipherOptions, type TokenCipher } from './cipher.js';
 export type { RedisScripting } from './scripts.js';
 export { RedisStoreError } from './scripts.js';
 // The interfaces the stores implement, so that their signatures name what this entry exports.

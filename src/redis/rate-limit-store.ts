@@ -4,14 +4,15 @@
 // Waiting stays local (a timer for the wait Redis gave), so nothing polls Redis in a loop; the
 // one short re-ask (50 ms) is the moment after a window was spent, before its answers came back.
 import { withFallback } from './fallback.js';
-import { script, scriptRunner, type RedisScripting } from './scripts.js';
+import { script, scriptRunner, slotKeys, type RedisScripting } from './scripts.js';
 import type { RateLimitDecision, RateLimitStore } from '../public/rate-limit.js';
 
 /** Options of {@link redisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {
   /**
    * The Redis key of the budget: one per API key (or per IP). `<key>:out` and `<key>:budget`
-   * are used too; on Redis Cluster put a hash tag in it (`coveton:{rate}:ak_live_1234`).
+   * are used too, all with one hash tag (one Redis Cluster slot): a key without one is wrapped
+   * whole (`{coveton:rate:ak_live_1234}`), a key with one keeps it.
    * @example redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' })
    */
   key: string;
@@ -131,14 +132,15 @@ const num = (value: number | undefined) => (value === undefined || !Number.isFin
  * const coveton = createCoveton({ rateLimit: { store: redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' }) } });
  */
 export function redisRateLimitStore(client: RedisScripting, options: RedisRateLimitStoreOptions): RateLimitStore & { readonly key: string } {
-  return Object.assign(withFallback(redisBudget(client, options)), { key: options.key });
+  const budget = redisBudget(client, options);
+  return Object.assign(withFallback(budget), { key: budget.key });
 }
 
 /** The Redis store alone, without the fallback (tested on its own). */
 export function redisBudget(client: RedisScripting, options: RedisRateLimitStoreOptions): RateLimitStore & { readonly key: string } {
-  const { key } = options;
-  if (typeof key !== 'string' || key === '') throw new TypeError('redisRateLimitStore: `key` must be a non-empty string');
-  const keys = [key, `${key}:budget`, `${key}:out`];
+  if (typeof options.key !== 'string' || options.key === '') throw new TypeError('redisRateLimitStore: `key` must be a non-empty string');
+  const keys = slotKeys(options.key, ':budget', ':out');
+  const [key, , out] = keys as [string, string, string];
   const run = scriptRunner(client, options.commandTimeout ?? 250);
   return {
     key,
@@ -149,7 +151,7 @@ export function redisBudget(client: RedisScripting, options: RedisRateLimitStore
       return { wait: first, why: second as 'pause' | 'window' | 'budget' };
     },
     async report({ now, ticket, answered, figures, tooMany }) {
-      await run(REPORT, [key, `${key}:out`], [
+      await run(REPORT, [key, out], [
         Math.round(now),
         answered ? '1' : '',
         num(figures?.limit),

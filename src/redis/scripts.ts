@@ -20,15 +20,27 @@ export interface Script {
   sha(): Promise<string>;
 }
 
-/** SHA-1 in hex, as Redis names scripts (and as `redis.sha1hex` computes it inside one). */
-export async function sha1hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
+/** A digest in hex: SHA-1 is how Redis names scripts. */
+export async function digestHex(algorithm: 'SHA-1' | 'SHA-256', text: string): Promise<string> {
+  const digest = await crypto.subtle.digest(algorithm, new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The Redis keys of one store: `key` and `key` + each suffix, all with one hash tag so that a
+ * Redis Cluster keeps them in one slot (a script may touch only one). A key that has a tag
+ * (`coveton:{usr_8f2a}:session`) keeps it; any other is wrapped whole (`{coveton:session:usr_8f2a}`).
+ */
+export function slotKeys(key: string, ...suffixes: string[]): string[] {
+  const open = key.indexOf('{');
+  const tagged = open !== -1 && key.indexOf('}', open + 1) > open + 1;
+  const base = tagged ? key : `{${key}}`;
+  return [base, ...suffixes.map((suffix) => base + suffix)];
 }
 
 export function script(source: string): Script {
   let sha: Promise<string> | undefined;
-  return { source, sha: () => (sha ??= sha1hex(source)) };
+  return { source, sha: () => (sha ??= digestHex('SHA-1', source)) };
 }
 
 /**

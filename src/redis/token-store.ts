@@ -2,16 +2,31 @@
 // refresh token revokes the whole family). The pair lives in one Redis hash; a lock lets one
 // process refresh at a time; a claim marks the stored refresh token as being spent, so that a
 // process that takes the lock after a holder died mid-refresh never sends it a second time.
-import { RedisStoreError, script, scriptRunner, sha1hex, type RedisScripting } from './scripts.js';
+// No token is ever a command argument in clear when a cipher is given: the pair is sealed
+// before it leaves this process, and the claim compares a digest of the refresh token.
+import type { TokenCipher } from './cipher.js';
+import { RedisStoreError, digestHex, script, scriptRunner, slotKeys, type RedisScripting } from './scripts.js';
+import { TokenDecryptError } from '../errors/store.js';
 import type { SessionTokens, TokenStore } from '../public/session.js';
 
 /** Options of {@link redisTokenStore}. */
 export interface RedisTokenStoreOptions {
   /**
-   * The Redis key of the session (the lock uses `<key>:lock`). One key per user session.
+   * The Redis key of the session, one per user session. The pair and its lock share a hash tag
+   * (one Redis Cluster slot): a key without one is wrapped whole, `{coveton:session:usr_8f2a}`
+   * and `{coveton:session:usr_8f2a}:lock`; a key with one keeps it.
    * @example redisTokenStore(redis, { key: 'coveton:session:usr_8f2a' })
    */
   key: string;
+  /**
+   * Seals the pair before it is written, so that Redis (its keys, MONITOR, SLOWLOG, replicas,
+   * snapshots) never holds a token in clear. A stored pair that does not open (another key,
+   * altered, written in clear or for another session key) fails the call with
+   * `TokenDecryptError`, and nothing is sent with it.
+   * @default undefined (the pair is stored and written as JSON in clear)
+   * @example redisTokenStore(redis, { key, cipher: aesGcmTokenCipher({ keys: { k1: sessionKey }, current: 'k1' }) })
+   */
+  cipher?: TokenCipher;
   /**
    * How long the lock lives unless its holder renews it (ms). A holder that dies stops
    * renewing: the others go on after at most this long.
@@ -49,21 +64,19 @@ export interface RedisTokenStoreOptions {
 }
 
 const GET = script(`return redis.call('HGET', KEYS[1], 'pair')`);
-// A new pair replaces the old one and its claim in one step.
+// A new pair (sealed, or JSON) and its refresh token's SHA-256 replace the old ones and the
+// claim in one step.
 const SET = script(`
 redis.call('DEL', KEYS[1])
 if ARGV[1] ~= '' then
-  redis.call('HSET', KEYS[1], 'pair', ARGV[1])
+  redis.call('HSET', KEYS[1], 'pair', ARGV[1], 'refresh', ARGV[3])
   if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 end
 return 1`);
-// The stored refresh token is compared by its SHA-1, so the token itself is never a script
-// argument (arguments can show up in SLOWLOG and MONITOR). 1: claimed by us; 0: not ours.
+// The stored refresh token is compared by its SHA-256, so the token itself is never a script
+// argument (arguments show in SLOWLOG and MONITOR). 1: claimed by us; 0: not ours.
 const CLAIM = script(`
-local raw = redis.call('HGET', KEYS[1], 'pair')
-if not raw then return 0 end
-local ok, pair = pcall(cjson.decode, raw)
-if not ok or type(pair.refreshToken) ~= 'string' or redis.sha1hex(pair.refreshToken) ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'refresh') ~= ARGV[1] then return 0 end
 local by = redis.call('HGET', KEYS[1], 'claim')
 if by and by ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], 'claim', ARGV[2])
@@ -89,9 +102,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * const coveton = createCoveton({ tokenStore: redisTokenStore(redis, { key: 'coveton:session:usr_8f2a' }) });
  */
 export function redisTokenStore(client: RedisScripting, options: RedisTokenStoreOptions): TokenStore & { readonly key: string } {
-  const { key } = options;
-  if (typeof key !== 'string' || key === '') throw new TypeError('redisTokenStore: `key` must be a non-empty string');
-  const lockKey = `${key}:lock`;
+  if (typeof options.key !== 'string' || options.key === '') throw new TypeError('redisTokenStore: `key` must be a non-empty string');
+  const [key, lockKey] = slotKeys(options.key, ':lock') as [string, string];
+  const { cipher } = options;
   const lockTtl = options.lockTtl ?? 10_000;
   const lockWait = options.lockWait ?? 30_000;
   const run = scriptRunner(client, options.commandTimeout ?? 1_000);
@@ -102,10 +115,27 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   let cached: { tokens: SessionTokens | undefined; at: number } | undefined;
   let holding = 0;
 
+  const seal = async (tokens: SessionTokens): Promise<string> => {
+    const json = JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt });
+    return cipher ? cipher.seal(json, key) : json;
+  };
+  /** Fails closed: a pair that does not open, or is in clear where a sealed one belongs, is never used. */
+  const open = async (stored: string): Promise<SessionTokens> => {
+    const clear = stored.startsWith('{');
+    try {
+      if (cipher ? clear : !clear) throw new TypeError(cipher ? 'stored in clear, a sealed pair was expected' : 'stored sealed, and no cipher was given');
+      const tokens = JSON.parse(cipher ? await cipher.open(stored, key) : stored) as SessionTokens;
+      if (typeof tokens?.accessToken !== 'string' || typeof tokens.refreshToken !== 'string') throw new TypeError('not a token pair');
+      return tokens;
+    } catch (error) {
+      throw new TokenDecryptError(key, { cause: error });
+    }
+  };
   const call = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (error) {
+      if (error instanceof TokenDecryptError) throw error;
       throw new RedisStoreError(`Redis failed on ${operation} (${error instanceof Error ? error.name : 'error'})`, { cause: error });
     }
   };
@@ -117,7 +147,7 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       return call('get', async () => {
         const at = Date.now();
         const raw = await run(GET, [key], []);
-        const tokens = typeof raw === 'string' ? (JSON.parse(raw) as SessionTokens) : undefined;
+        const tokens = typeof raw === 'string' ? await open(raw) : undefined;
         cached = { tokens, at };
         return tokens;
       });
@@ -125,12 +155,12 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
     set: (tokens) =>
       call('set', async () => {
         cached = undefined;
-        const value = tokens ? JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt }) : '';
-        await run(SET, [key], [value, options.ttl ?? 0]);
+        const args = tokens ? [await seal(tokens), options.ttl ?? 0, await digestHex('SHA-256', tokens.refreshToken)] : ['', 0, ''];
+        await run(SET, [key], args);
         cached = { tokens, at: Date.now() };
       }),
     claim: (refreshToken) =>
-      call('claim', async () => (await run(CLAIM, [key], [await sha1hex(refreshToken), claimant])) === 1),
+      call('claim', async () => (await run(CLAIM, [key], [await digestHex('SHA-256', refreshToken), claimant])) === 1),
     async lock<T>(fn: () => Promise<T>): Promise<T> {
       const owner = crypto.randomUUID();
       const started = Date.now();

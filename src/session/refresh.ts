@@ -6,7 +6,7 @@
 // lock holder may have spent from being sent by the next one.
 import { APIError } from '../errors/api-error.js';
 import { CovetonError, errorName } from '../errors/base.js';
-import { TokenStoreError } from '../errors/store.js';
+import { TokenDecryptError, TokenStoreError } from '../errors/store.js';
 import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
 import { SessionExpiredError } from '../errors/session.js';
 import { bounded } from './bounded.js';
@@ -184,8 +184,12 @@ export function createRefresher(options: RefresherOptions): Refresher {
     return inflight;
   }
 
-  /** The store failed: go on with the last pair while it is valid; a refresh needs the store. */
+  /**
+   * The store failed: go on with the last pair while it is valid; a refresh needs the store.
+   * A stored pair that does not open is no outage but a wrong key or tampering: fail closed.
+   */
   const withoutStore = (error: unknown) => {
+    if (error instanceof TokenDecryptError) throw error;
     const tokens = latest;
     if (!storeDown) logger.warn('the token store is unreachable; using the last pair while it lasts', { error: errorName(error) });
     storeDown = true;

@@ -121,7 +121,7 @@ describe('a fleet of processes spending one rate-limit budget through Redis', ()
     const after = await fleet.run(5, 'get');
     expect(tally(after)).toEqual({ ok: 40 });
     const client = await createClient({ url: redis.url }).connect();
-    const seq = Number(await client.hGet(config.rateKey, 'seq'));
+    const seq = Number(await client.hGet(`{${config.rateKey}}`, 'seq'));
     await client.close();
     expect(seq).toBeGreaterThanOrEqual(40);
     replies.forEach((reply, i) => {

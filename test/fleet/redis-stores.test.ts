@@ -3,8 +3,10 @@
 // what the keys hold.
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisTokenStore } from '../../src/redis/index.js';
+import { CovetonError, TokenDecryptError, TokenStoreError, createCoveton } from '../../src/index.js';
+import { aesGcmTokenCipher, redisTokenStore, type TokenCipher } from '../../src/redis/index.js';
 import { redisBudget as redisRateLimitStore } from '../../src/redis/rate-limit-store.js';
+import { startAuthServer } from '../support/auth-server.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 let redis: RedisServer;
@@ -30,27 +32,27 @@ describe('redisTokenStore', () => {
     await Promise.all([
       a.lock!(async () => {
         order.push('a in');
-        expect((await client.get('k:lock1:lock'))!.length).toBeGreaterThanOrEqual(32);
+        expect((await client.get('{k:lock1}:lock'))!.length).toBeGreaterThanOrEqual(32);
         await sleep(150);
         order.push('a out');
       }),
       sleep(20).then(() => b.lock!(async () => void order.push('b in'))),
     ]);
     expect(order).toEqual(['a in', 'a out', 'b in']);
-    expect(await client.exists('k:lock1:lock')).toBe(0);
+    expect(await client.exists('{k:lock1}:lock')).toBe(0);
   });
 
   it('waits a bounded time for a lock someone else holds, and never deletes a lock it does not own', async () => {
-    await client.set('k:lock2:lock', 'someone-else', { PX: 5_000 });
+    await client.set('{k:lock2}:lock', 'someone-else', { PX: 5_000 });
     const store = redisTokenStore(client, { key: 'k:lock2', lockWait: 300 });
     const started = Date.now();
     await expect(store.lock!(async () => 'never')).rejects.toThrow(/held by another process/);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(await client.get('k:lock2:lock')).toBe('someone-else');
+    expect(await client.get('{k:lock2}:lock')).toBe('someone-else');
   });
 
   it('a dead holder stops renewing: its lock expires within lockTtl and the next one goes', async () => {
-    await client.set('k:lock3:lock', 'dead-holder', { PX: 400 });
+    await client.set('{k:lock3}:lock', 'dead-holder', { PX: 400 });
     const store = redisTokenStore(client, { key: 'k:lock3', lockWait: 5_000 });
     const started = Date.now();
     await store.lock!(async () => undefined);
@@ -81,10 +83,12 @@ describe('redisTokenStore', () => {
     expect(await a.claim!('rt_1_secret')).toBe(false);
     expect(await a.claim!('rt_2_secret')).toBe(true);
     expect(await a.get()).toEqual(pair(2));
-    expect(Object.keys(await client.hGetAll('k:claim')).sort()).toEqual(['claim', 'pair']);
-    expect(await client.hGet('k:claim', 'claim')).not.toContain('rt_');
+    expect(a.key).toBe('{k:claim}');
+    expect(Object.keys(await client.hGetAll('{k:claim}')).sort()).toEqual(['claim', 'pair', 'refresh']);
+    expect(await client.hGet('{k:claim}', 'claim')).not.toContain('rt_');
+    expect(await client.hGet('{k:claim}', 'refresh')).toMatch(/^[0-9a-f]{64}$/);
     await a.set(undefined);
-    expect(await client.exists('k:claim')).toBe(0);
+    expect(await client.exists('{k:claim}')).toBe(0);
     expect(await a.get()).toBeUndefined();
   });
 
@@ -138,5 +142,136 @@ describe('redisRateLimitStore', () => {
     await a.report({ now, ticket: 1, answered: true });
     expect(await a.take({ now: now + 10, inFlight: 0, budget })).toEqual({ ticket: 2 });
     expect(await a.take({ now: now + 20, inFlight: 0, budget })).toEqual({ wait: 980, why: 'budget' });
+  });
+});
+
+describe('redisTokenStore with a cipher', () => {
+  const key1 = new Uint8Array(32).fill(7);
+  const key2 = new Uint8Array(32).fill(9);
+  const sealedWith = (id: string, bytes: Uint8Array) => aesGcmTokenCipher({ keys: { [id]: bytes }, current: id });
+
+  /** Every command Redis is sent while `work` runs, as MONITOR shows it. */
+  async function monitored(work: () => Promise<void>): Promise<string[]> {
+    const watcher = await client.duplicate().connect();
+    const lines: string[] = [];
+    await watcher.monitor((line) => void lines.push(line));
+    await work();
+    const end = `monitor:end:${Math.random()}`;
+    await client.get(end);
+    while (!lines.some((line) => line.includes(end))) await sleep(5);
+    await watcher.close();
+    return lines;
+  }
+
+  it('a refresh through the client: Redis holds ciphertext, and no command carries the access or the refresh token', async () => {
+    const server = await startAuthServer();
+    try {
+      const first = server.issue({ expired: true });
+      const store = redisTokenStore(client, { key: 'k:sealed', cipher: sealedWith('k1', key1) });
+      const coveton = createCoveton({ baseUrl: server.url, tokenStore: store, maxRetries: 0 });
+      const lines = await monitored(async () => {
+        await store.set(first);
+        await coveton.users.getCurrent();
+      });
+      expect(server.refreshes).toHaveLength(1);
+      const second = (await store.get())!;
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      const stored = (await client.hGet('{k:sealed}', 'pair'))!;
+      expect(stored).toMatch(/^cvt1\.k1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
+      expect(lines.some((line) => line.includes('"EVALSHA"') || line.includes('"EVAL"'))).toBe(true);
+      for (const secret of [first.accessToken, first.refreshToken, second.accessToken, second.refreshToken]) {
+        expect(stored).not.toContain(secret);
+        expect(lines.filter((line) => line.includes(secret))).toEqual([]);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('control: without a cipher the pair is written in clear, and MONITOR shows the refresh token', async () => {
+    const store = redisTokenStore(client, { key: 'k:clear' });
+    const lines = await monitored(async () => store.set(pair(5)));
+    // EVALSHA, and EVAL after its NOSCRIPT the first time this script runs on this server.
+    expect(lines.filter((line) => line.includes('rt_5_secret')).length).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse((await client.hGet('{k:clear}', 'pair'))!)).toEqual(pair(5));
+  });
+
+  it('fails closed with TokenDecryptError, and sends nothing, when the stored pair does not open', async () => {
+    const server = await startAuthServer();
+    try {
+      const tokens = server.issue({ expired: false });
+      await redisTokenStore(client, { key: 'k:wrong', cipher: sealedWith('k1', key1) }).set(tokens);
+      await redisTokenStore(client, { key: 'k:clear2' }).set(tokens);
+      await redisTokenStore(client, { key: 'k:tampered', cipher: sealedWith('k1', key1) }).set(tokens);
+      const sealed = (await client.hGet('{k:tampered}', 'pair'))!;
+      await client.hSet('{k:tampered}', 'pair', sealed.slice(0, -6) + (sealed.at(-6) === 'A' ? 'B' : 'A') + sealed.slice(-5));
+      await client.hSet('{k:moved}', await client.hGetAll('{k:wrong}'));
+      const cases: [string, TokenCipher | undefined][] = [
+        ['k:wrong', sealedWith('k1', key2)], // same id, other bytes
+        ['k:wrong', sealedWith('k2', key2)], // a key id the cipher does not hold
+        ['k:wrong', undefined], // sealed, and no cipher given
+        ['k:clear2', sealedWith('k1', key1)], // in clear where a sealed pair belongs
+        ['k:tampered', sealedWith('k1', key1)],
+        ['k:moved', sealedWith('k1', key1)], // another session's sealed pair
+      ];
+      for (const [key, cipher] of cases) {
+        const coveton = createCoveton({ baseUrl: server.url, tokenStore: redisTokenStore(client, { key, cipher }), maxRetries: 0 });
+        const error = await coveton.users.getCurrent().then(() => undefined, (e: unknown) => e);
+        expect(error, key).toBeInstanceOf(TokenDecryptError);
+        expect(error).toBeInstanceOf(TokenStoreError);
+        expect(error).toBeInstanceOf(CovetonError);
+        expect((error as TokenDecryptError).key).toBe(`{${key}}`);
+        const shown = `${(error as Error).message} ${JSON.stringify(error)}`;
+        expect(shown).not.toContain(tokens.refreshToken);
+        expect(shown).not.toContain(tokens.accessToken);
+      }
+      expect(server.requests).toHaveLength(0);
+      // A client that holds a good pair stops too once the stored one no longer opens.
+      const store = redisTokenStore(client, { key: 'k:later', cipher: sealedWith('k1', key1), cacheFor: 0 });
+      await store.set(tokens);
+      const coveton = createCoveton({ baseUrl: server.url, tokenStore: store, maxRetries: 0 });
+      await coveton.users.getCurrent();
+      await client.hSet('{k:later}', 'pair', sealed);
+      await expect(coveton.users.getCurrent()).rejects.toBeInstanceOf(TokenDecryptError);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rotates: a pair sealed with an old key opens while that key is listed, and the next write seals with the current one', async () => {
+    await redisTokenStore(client, { key: 'k:rotate', cipher: sealedWith('k1', key1) }).set(pair(1));
+    const rotated = redisTokenStore(client, { key: 'k:rotate', cipher: aesGcmTokenCipher({ keys: { k2: key2, k1: key1 }, current: 'k2' }) });
+    expect(await rotated.get()).toEqual(pair(1));
+    await rotated.set(pair(2));
+    expect(await client.hGet('{k:rotate}', 'pair')).toMatch(/^cvt1\.k2\./);
+    await expect(redisTokenStore(client, { key: 'k:rotate', cipher: sealedWith('k1', key1) }).get()).rejects.toBeInstanceOf(TokenDecryptError);
+    expect(await redisTokenStore(client, { key: 'k:rotate', cipher: sealedWith('k2', key2) }).get()).toEqual(pair(2));
+  });
+
+  it('refuses keys that are not 32 bytes, bad key ids and a current key it does not hold', () => {
+    expect(() => aesGcmTokenCipher({ keys: { k1: new Uint8Array(16) }, current: 'k1' })).toThrow(/32 bytes/);
+    expect(() => aesGcmTokenCipher({ keys: { 'k.1': key1 }, current: 'k.1' })).toThrow(/key id/);
+    expect(() => aesGcmTokenCipher({ keys: { k1: key1 }, current: 'k2' })).toThrow(/current/);
+    expect(() => aesGcmTokenCipher({ keys: {}, current: 'k1' })).toThrow(/at least one/);
+  });
+});
+
+describe('store keys share one hash tag (one Redis Cluster slot)', () => {
+  it('wraps a key without a tag whole, and keeps a tag the key has', async () => {
+    const plain = redisTokenStore(client, { key: 'coveton:session:usr_1' });
+    const tagged = redisTokenStore(client, { key: 'coveton:{usr_1}:session' });
+    expect(plain.key).toBe('{coveton:session:usr_1}');
+    expect(tagged.key).toBe('coveton:{usr_1}:session');
+    await plain.lock!(async () => {
+      expect(await client.exists('{coveton:session:usr_1}:lock')).toBe(1);
+    });
+    await tagged.lock!(async () => {
+      expect(await client.exists('coveton:{usr_1}:session:lock')).toBe(1);
+    });
+    const budget = redisRateLimitStore(client, { key: 'coveton:rate:ak_1' });
+    expect(budget.key).toBe('{coveton:rate:ak_1}');
+    await budget.take({ now: Date.now(), inFlight: 0, budget: { requests: 5, interval: 1_000 } });
+    expect((await client.keys('{coveton:rate:ak_1}*')).sort()).toEqual(['{coveton:rate:ak_1}', '{coveton:rate:ak_1}:budget', '{coveton:rate:ak_1}:out']);
   });
 });
