@@ -67,9 +67,10 @@ export function fileHelpers(api: E2EApi) {
       const key = random(32);
       const { size, open } = opener(source, options.size);
       const contentType = options.contentType ?? 'application/octet-stream';
-      // Encryption is deterministic given the key, so a re-read of the source yields the same bytes.
-      const encrypted = () => encryptStream(key, exactly(size, open()));
-      const { fileId } = await api.files.upload(encrypted(), { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: encryptedSize(size) });
+      // Encryption is deterministic given the key, so each attempt re-reads the source and sends
+      // the same bytes, encrypted as they stream: the exact size is known before the first byte.
+      const encrypted = { size: encryptedSize(size), stream: () => encryptStream(key, exactly(size, open())) };
+      const { fileId } = await api.files.upload(encrypted, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: encrypted.size });
       return { fileId, filename: options.filename, contentType, size, key };
     },
 

@@ -27,33 +27,70 @@ function nonce(counter: number, last: boolean): Bytes {
   return n;
 }
 
-/** Reads `source` into pieces of exactly `size` bytes (the last may be short); `more` says if any follow. */
-async function* pieces(source: ReadableStream<Uint8Array>, size: number): AsyncGenerator<{ bytes: Bytes; more: boolean }> {
+/**
+ * Reads `source` in pieces of a size the caller asks for, each with `more`: whether a byte
+ * follows it. A piece within one chunk of the source is a view of it; one across chunks is
+ * copied once. Nothing is read beyond the piece asked for and one chunk past it.
+ */
+function pieces(source: ReadableStream<Uint8Array>) {
   const reader = source.getReader();
-  let buffered: Bytes[] = [];
+  const queue: Bytes[] = [];
   let length = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (value?.length) {
-        buffered.push(value as Bytes);
-        length += value.length;
-      }
-      // Emit a piece only once a byte past it is known, so the last one can be flagged.
-      while (length > size) {
-        const all = concat(...buffered);
-        yield { bytes: all.slice(0, size), more: true };
-        buffered = [all.slice(size)];
-        length -= size;
-      }
-      if (done) {
-        yield { bytes: concat(...buffered), more: false };
-        return;
-      }
+  let done = false;
+  const take = (n: number): Bytes => {
+    const head = queue[0];
+    if (head && head.length >= n) {
+      queue[0] = head.subarray(n);
+      if (!queue[0].length) queue.shift();
+      length -= n;
+      return head.subarray(0, n);
     }
-  } finally {
-    reader.releaseLock();
-  }
+    const out = new Uint8Array(n);
+    for (let at = 0; at < n; ) {
+      const first = queue[0]!;
+      const k = Math.min(first.length, n - at);
+      out.set(first.subarray(0, k), at);
+      at += k;
+      if (k === first.length) queue.shift();
+      else queue[0] = first.subarray(k);
+    }
+    length -= n;
+    return out;
+  };
+  return {
+    /** Up to `n` bytes (fewer only at the end), and whether more follow. */
+    async read(n: number): Promise<{ bytes: Bytes; more: boolean }> {
+      while (length <= n && !done) {
+        const { done: ended, value } = await reader.read();
+        if (ended) done = true;
+        else if (value.length) (queue.push(value as Bytes), (length += value.length));
+      }
+      const bytes = take(Math.min(n, length));
+      return { bytes, more: length > 0 };
+    },
+    release: () => reader.releaseLock(),
+    cancel: (reason: unknown) => reader.cancel(reason),
+  };
+}
+
+/** A ReadableStream pulling one value of `steps` per pull; `stop` runs when it is cancelled. */
+function pulled(steps: () => AsyncGenerator<Bytes>, stop: (reason: unknown) => Promise<void>, fail: (error: unknown) => unknown = (e) => e): ReadableStream<Uint8Array> {
+  let running: AsyncGenerator<Bytes> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await (running ??= steps()).next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(fail(error));
+      }
+    },
+    async cancel(reason) {
+      await running?.return(undefined);
+      await stop(reason).catch(() => {});
+    },
+  });
 }
 
 export async function fileHeader(key: Uint8Array): Promise<Bytes> {
@@ -62,61 +99,44 @@ export async function fileHeader(key: Uint8Array): Promise<Bytes> {
 
 /** Encrypts `source` as it is read; pulling the result drives the reading (backpressure). */
 export function encryptStream(key: Uint8Array, source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  let steps: AsyncGenerator<Bytes> | undefined;
+  const input = pieces(source);
   async function* run(): AsyncGenerator<Bytes> {
     const header = await fileHeader(key);
     const aes = await aesKey(key);
     yield header;
-    let counter = 0;
-    for await (const { bytes, more } of pieces(source, SEGMENT)) {
-      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(counter++, !more), additionalData: header }, aes, bytes);
-      yield new Uint8Array(sealed);
+    try {
+      for (let counter = 0, more = true; more; counter++) {
+        const piece = await input.read(SEGMENT);
+        more = piece.more;
+        const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(counter, !more), additionalData: header }, aes, piece.bytes);
+        yield new Uint8Array(sealed);
+      }
+    } finally {
+      input.release();
     }
   }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await (steps ??= run()).next();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    async cancel(reason) {
-      await steps?.return(undefined);
-      await source.cancel(reason).catch(() => {});
-    },
-  });
+  return pulled(run, (reason) => input.cancel(reason));
 }
 
 /** Decrypts a STREAM file as it is read; every failure is an E2EError and no unchecked byte is passed on. */
 export function decryptStream(key: Uint8Array, source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  let steps: AsyncGenerator<Bytes> | undefined;
+  const input = pieces(source);
   async function* run(): AsyncGenerator<Bytes> {
-    const aes = await aesKey(key);
-    let header: Bytes | undefined;
-    let counter = 0;
-    let finished = false;
-    let rest = new Uint8Array(0) as Bytes;
-    const input = pieces(source, SEGMENT + TAG);
-    for await (const { bytes, more } of input) {
-      let chunk = concat(rest, bytes);
-      if (!header) {
-        if (chunk.length < FILE_HEADER_BYTES) throw new E2EError('truncated', 'file');
-        header = chunk.slice(0, FILE_HEADER_BYTES);
-        checkVersion(header, 'file');
-        if (readU32(header, 3) !== SEGMENT) throw new E2EError('unsupported_version', 'segment size');
-        if (!equal(header.subarray(7), await commitment(key, LABEL.file))) throw new E2EError('key_commitment', 'file');
-        chunk = chunk.slice(FILE_HEADER_BYTES);
+    try {
+      const aes = await aesKey(key);
+      const { bytes: header } = await input.read(FILE_HEADER_BYTES);
+      if (header.length < FILE_HEADER_BYTES) throw new E2EError('truncated', 'file');
+      checkVersion(header, 'file');
+      if (readU32(header, 3) !== SEGMENT) throw new E2EError('unsupported_version', 'segment size');
+      if (!equal(header.subarray(7), await commitment(key, LABEL.file))) throw new E2EError('key_commitment', 'file');
+      // Segments of exactly SEGMENT + TAG bytes; the one nothing follows is the last.
+      for (let counter = 0, more = true; more; counter++) {
+        const segment = await input.read(SEGMENT + TAG);
+        more = segment.more;
+        yield await openSegment(aes, header, segment.bytes, counter, !more);
       }
-      // Segments of exactly SEGMENT + TAG bytes, and the final one; keep a partial one for later.
-      while (chunk.length > SEGMENT + TAG || (!more && chunk.length > 0 && !finished)) {
-        const take = Math.min(chunk.length, SEGMENT + TAG);
-        const segment = chunk.slice(0, take);
-        chunk = chunk.slice(take);
-        const last = !more && chunk.length === 0;
-        yield await openSegment(aes, header, segment, counter++, last);
-        finished = last;
-      }
-      if (!more && !finished) throw new E2EError('truncated', 'file');
-      rest = chunk;
+    } finally {
+      input.release();
     }
   }
   async function openSegment(aes: CryptoKey, header: Bytes, segment: Bytes, counter: number, last: boolean): Promise<Bytes> {
@@ -130,20 +150,5 @@ export function decryptStream(key: Uint8Array, source: ReadableStream<Uint8Array
       throw new E2EError('decrypt_failed', `segment ${counter}`, { cause: error });
     }
   }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await (steps ??= run()).next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(error instanceof E2EError ? error : new E2EError('decrypt_failed', 'file', { cause: error }));
-      }
-    },
-    async cancel(reason) {
-      await steps?.return(undefined);
-      await source.cancel(reason).catch(() => {});
-    },
-  });
+  return pulled(run, (reason) => input.cancel(reason), (error) => (error instanceof E2EError ? error : new E2EError('decrypt_failed', 'file', { cause: error })));
 }
-

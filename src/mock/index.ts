@@ -132,6 +132,8 @@ export interface MockOptions {
   collectionCap?: number;
   /** Bytes of uploaded files kept in memory, in total; past it the oldest goes. @default 268435456 */
   storageCap?: number;
+  /** Bytes one upload may have (at most `storageCap`); a larger one is answered 413. @default 67108864 (64 MiB) */
+  maxUploadBytes?: number;
   /** Seconds an access token lives. @default 900 */
   accessTokenSeconds?: number;
   /** One line per request and per failed delivery; silent by default. @default none */
@@ -235,7 +237,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       limiter,
       policy: { corsOrigins: options.corsOrigins ?? [], loopbackOnly: isLoopback(host) },
       log,
-      maxUploadBytes: Math.min(options.storageCap ?? DEFAULT_STORAGE_CAP, 64 * 1024 * 1024),
+      maxUploadBytes: Math.min(options.storageCap ?? DEFAULT_STORAGE_CAP, options.maxUploadBytes ?? 64 * 1024 * 1024),
       control: (method, path, body, id) => controlAnswer(control, method, path, body, id),
     },
     requests,

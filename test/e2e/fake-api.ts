@@ -64,9 +64,15 @@ export function fakeWorld(): FakeWorld {
           },
         },
         files: {
+          // As core `files.upload` takes a re-readable source: `{ size, stream() }`, read by every
+          // attempt. Each upload here is read twice (a failed first attempt, then the stored one).
           async upload(body, options) {
-            const bytes = await readAll(body as ReadableStream<Uint8Array>);
+            const source = body as { size: number; stream(): ReadableStream<Uint8Array> };
+            if (typeof source?.stream !== 'function' || source.size !== options.size) throw new Error('expected a re-readable source of the declared size');
+            const first = await readAll(source.stream());
+            const bytes = await readAll(source.stream());
             if (bytes.length !== options.size) throw new Error(`declared ${options.size}, sent ${bytes.length}`);
+            if (Buffer.compare(first, bytes) !== 0) throw new Error('a second read of the source sent other bytes');
             const fileId = `file_${++n}`;
             world.files.set(fileId, bytes);
             return { fileId, size: bytes.length };
