@@ -7,8 +7,8 @@
 // without it the figure would be the collector's slack, not what the SDK keeps alive.
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { createCoveton } from '../../../src/index.node.js';
-import { e2eClient, loadOrCreateDevice, memoryKeyStore } from '../../../src/e2e/index.js';
+import { createCoveton } from '../../src/index.node.js';
+import { e2eClient, loadOrCreateDevice, memoryKeyStore } from '../../src/e2e/index.js';
 
 const [baseUrl, path] = process.argv.slice(2) as [string, string];
 const gc = (globalThis as { gc?: () => void }).gc!;
