@@ -23,9 +23,14 @@ const oneTransport = [
 // so every file waited for every other although most integration time is spent waiting on child
 // processes, browsers and sockets. Two groups run one after the other: first everything that
 // does not measure time across processes, two files at a time; then the files whose outcome
-// depends on a fleet of processes sharing the CPU fairly (fleets, windows, a second Node running
-// the whole SDK suite, the packed tarball), one at a time, as before.
-const alone = ['test/fleet/**/*.test.ts', 'test/mock/rate-limit.test.ts', 'test/package/**/*.test.ts'];
+// depends on a fleet of processes sharing the CPU fairly (fleets, rate-limit windows), one at a
+// time. The packed tarball and the second Node run in the first group: neither measures time.
+const alone = ['test/fleet/**/*.test.ts', 'test/mock/rate-limit.test.ts'];
+// The unit files share one module registry per worker (no isolation): they start in-process
+// servers, restore every stubbed global, env and timer, and keep no module state of their own,
+// so a fresh registry per file only cost its imports again. Measured on the 2-core machine:
+// 96 s of CPU for both unit projects with isolation, 44 s without, the same 623 tests passing.
+const shared = { isolate: false };
 const integration = {
   globalSetup: ['test/support/global-setup.ts'],
 };
@@ -35,8 +40,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: unit, env: { COVETON_TEST_TRANSPORT: 'fetch' }, maxWorkers: 2, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'unit-undici', include: behaviour, exclude: oneTransport, env: { COVETON_TEST_TRANSPORT: 'undici' }, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'unit', include: unit, env: { COVETON_TEST_TRANSPORT: 'fetch' }, ...shared, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'unit-undici', include: behaviour, exclude: oneTransport, env: { COVETON_TEST_TRANSPORT: 'undici' }, ...shared, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {

@@ -10,6 +10,9 @@ export default defineConfig({
   test: {
     include: ['test/sdk/**/*.test.ts', 'test/webhooks/**/*.test.ts', 'test/package/node24/runtime.check.ts'],
     testTimeout: 30_000,
+    // As in the main config's unit projects: these files keep no module state, so one registry
+    // serves them all (40 s of CPU with a registry per file, 16 s without).
+    isolate: false,
     hookTimeout: 60_000,
   },
 });
