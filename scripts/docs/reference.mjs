@@ -1,12 +1,13 @@
 // Writes the reference part of the docs site as Markdown under docs/reference/ (generated, not
-// committed): a page per operation and per outbound event, an index per tag, the schemas page,
+// committed): a page per operation and per outbound event, an index per tag, a page per schema
+// and their index,
 // the reference overview, and the sidebar the VitePress config reads.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadContract } from './contract.mjs';
 import { LANGUAGES } from './languages.mjs';
 import { operationPage, pagePath } from './pages/operation.mjs';
-import { schemasPage, SCHEMAS_PAGE } from './pages/schema.mjs';
+import { schemaPage, schemasIndex, SCHEMAS_PAGE } from './pages/schema.mjs';
 import { cell, htmlText, inlineCode, safeMarkdown, table } from './pages/text.mjs';
 import { samplesFor } from './samples/index.mjs';
 
@@ -49,6 +50,13 @@ function overviewPage(spec, tags) {
   ].join('\n');
 }
 
+/** A sidebar entry (HTML): the method as a badge, then the title. */
+function sidebarText(e) {
+  const method = e.kind === 'event' ? 'event' : e.method.toLowerCase();
+  const badge = e.kind === 'event' ? 'EVT' : e.method === 'DELETE' ? 'DEL' : e.method;
+  return `<span class="sb-method op-${method}">${badge}</span><span class="sb-title">${htmlText(e.kind === 'event' ? e.path : e.summary)}</span>`;
+}
+
 /** The reference's sidebar: one collapsed group per tag. */
 function sidebar(tags) {
   return [
@@ -56,7 +64,7 @@ function sidebar(tags) {
     ...tags.map((t) => ({
       text: htmlText(t.title),
       collapsed: true,
-      items: [{ text: 'Overview', link: `/reference/${t.name}/` }, ...t.entries.map((e) => ({ text: htmlText(e.kind === 'event' ? e.path : e.summary), link: pagePath(e) }))],
+      items: [{ text: 'Overview', link: `/reference/${t.name}/` }, ...t.entries.map((e) => ({ text: sidebarText(e), link: pagePath(e) }))],
     })),
     { text: 'Schemas', link: SCHEMAS_PAGE },
   ];
@@ -76,8 +84,9 @@ export function writeReference(root, docsDir = join(root, 'docs')) {
   for (const entry of operations) write(join(out, entry.tag, `${entry.operationId}.md`), operationPage(spec, entry, samplesFor(spec, entry)));
   for (const tag of tags) write(join(out, tag.name, 'index.md'), tagPage(tag));
   write(join(out, 'index.md'), overviewPage(spec, tags));
-  write(join(out, 'schemas.md'), schemasPage(spec));
+  write(join(out, 'schemas', 'index.md'), schemasIndex(spec));
+  for (const name of Object.keys(spec.components.schemas ?? {})) write(join(out, 'schemas', `${name}.md`), schemaPage(spec, name));
   write(join(out, 'sidebar.json'), `${JSON.stringify(sidebar(tags), null, 2)}\n`);
   write(join(docsDir, 'public', 'openapi.json'), `${JSON.stringify(spec)}\n`);
-  return { operations: operations.length, pages: operations.length + tags.length + 2 };
+  return { operations: operations.length, pages: operations.length + tags.length + 2 + Object.keys(spec.components.schemas ?? {}).length };
 }

@@ -19,6 +19,13 @@ export function selectLanguage(label: string, root: ParentNode = document): void
     const index = inputs.findIndex((input) => group.querySelector(`label[for="${input.id}"]`)?.textContent?.trim() === label);
     if (index < 0) continue;
     inputs[index]!.checked = true;
+    // The tabs are one scrolling row: bring the chosen one into sight.
+    const tabs = group.querySelector<HTMLElement>(':scope > .tabs');
+    const chosen = tabs?.querySelector<HTMLElement>(`label[for="${inputs[index]!.id}"]`);
+    if (tabs && chosen) {
+      const [row, tab] = [tabs.getBoundingClientRect(), chosen.getBoundingClientRect()];
+      if (tab.left < row.left || tab.right > row.right) tabs.scrollLeft += tab.left - row.left - 16;
+    }
     const blocks = group.querySelector(':scope > .blocks')?.children ?? [];
     [...blocks].forEach((block, i) => block.classList.toggle('active', i === index));
   }

@@ -1,11 +1,13 @@
-// Schemas as Markdown: a type label with links to the schemas page, and a table of fields that
-// opens inline objects one level at a time (`error.code`).
+// Schemas as Markdown: a type label linking to each schema's own page, and fields as a stacked
+// list (name, type and whether required on one line, the description under it) that reads on a
+// phone; an inline object's fields open under a <details> one level at a time.
 import { deref } from '../contract.mjs';
-import { cell, inlineCode, oneLine, safeMarkdown, table } from './text.mjs';
+import { cell, inlineCode, oneLine, safeMarkdown } from './text.mjs';
 
-export const SCHEMAS_PAGE = '/reference/schemas';
+export const SCHEMAS_PAGE = '/reference/schemas/';
 
-export const schemaLink = (name) => `[${safeMarkdown(name)}](${SCHEMAS_PAGE}#${name.toLowerCase()})`;
+export const schemaPath = (name) => `${SCHEMAS_PAGE}${name}`;
+export const schemaLink = (name) => `[${safeMarkdown(name)}](${schemaPath(name)})`;
 
 function refName(schema) {
   return schema?.$ref?.startsWith('#/components/schemas/') ? schema.$ref.split('/').pop() : undefined;
@@ -50,46 +52,67 @@ function describeField(spec, schema) {
   return [safeMarkdown(text), constraints(spec, schema)].filter(Boolean).join(' ');
 }
 
-/** Rows for an object's fields; inline object fields are opened under a dotted name. */
-function fieldRows(spec, schema, prefix = '', depth = 0) {
-  const s = refName(schema) && depth > 0 ? undefined : deref(spec, schema);
-  if (!s?.properties) return [];
-  const required = new Set(s.required ?? []);
-  const rows = [];
-  for (const [name, prop] of Object.entries(s.properties)) {
-    const full = `${prefix}${name}`;
-    rows.push([inlineCode(full), typeLabel(spec, prop), required.has(name) ? 'yes' : '', oneLine(describeField(spec, prop))]);
-    if (!refName(prop) && prop.properties && depth < 3) rows.push(...fieldRows(spec, prop, `${full}.`, depth + 1));
-    if (!refName(prop) && prop.type === 'array' && prop.items?.properties && depth < 3) rows.push(...fieldRows(spec, prop.items, `${full}[].`, depth + 1));
-  }
-  return rows;
+/**
+ * One field: its line, its description, and (for an inline object, or an array of them) its own
+ * fields in a <details> that opens in place.
+ */
+export function field({ name, type, required, description, children = '' }) {
+  const head = `${inlineCode(name)} <span class="field-type">${oneLine(type)}</span>${required ? ' <span class="field-required">required</span>' : ''}`;
+  return ['<div class="field">', '', head, '', description ? oneLine(description) : '', children, '</div>'].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n');
 }
 
-/** A schema's field table, or a line saying what it is when it has no fields. */
+function nested(spec, schema, label, depth) {
+  const inner = fieldList(spec, schema, depth + 1);
+  if (!inner) return '';
+  return ['', `<details class="field-children"><summary>Fields of ${inlineCode(label)}</summary>`, '', inner, '', '</details>', ''].join('\n');
+}
+
+/** An object's fields as a list; '' when it has none. */
+export function fieldList(spec, schema, depth = 0) {
+  const s = refName(schema) && depth > 0 ? undefined : deref(spec, schema);
+  if (!s?.properties) return '';
+  const required = new Set(s.required ?? []);
+  const items = Object.entries(s.properties).map(([name, prop]) => {
+    let children = '';
+    if (!refName(prop) && prop.properties && depth < 3) children = nested(spec, prop, name, depth);
+    else if (!refName(prop) && prop.type === 'array' && prop.items?.properties && !refName(prop.items) && depth < 3) children = nested(spec, prop.items, `${name}[]`, depth);
+    return field({ name, type: typeLabel(spec, prop), required: required.has(name), description: describeField(spec, prop), children });
+  });
+  return ['<div class="fields">', '', ...items.flatMap((i) => [i, '']), '</div>'].join('\n');
+}
+
+/** A schema's fields, or a line saying what it is when it has none. */
 export function schemaBody(spec, schema) {
-  const rows = fieldRows(spec, schema);
-  if (rows.length > 0) return table(['Field', 'Type', 'Required', 'Description'], rows);
+  const list = fieldList(spec, schema);
+  if (list) return list;
   const s = deref(spec, schema) ?? {};
   const note = constraints(spec, schema);
   return `Type: ${typeLabel(spec, refName(schema) ? s : schema)}.${note ? ` ${oneLine(note)}` : ''}`;
 }
 
-/** The page listing every schema of `components.schemas`, one heading (and anchor) each. */
-export function schemasPage(spec) {
-  const parts = [
+/** The page of one schema of `components.schemas`. */
+export function schemaPage(spec, name) {
+  const schema = spec.components.schemas[name];
+  return [
     '---',
-    'title: Schemas',
-    'outline: false',
+    `title: ${JSON.stringify(`${name} schema`)}`,
+    // Searching a schema's name finds the index, which lists them all: the search index stays small.
+    'search: false',
     '---',
     '',
-    '# Schemas',
+    `# ${safeMarkdown(name)} {#schema}`,
     '',
-    'Every object the API reads or writes, as named in the OpenAPI contract (`generated/openapi.json` in the package).',
-  ];
-  for (const [name, schema] of Object.entries(spec.components.schemas ?? {})) {
-    parts.push('', `## ${safeMarkdown(name)} {#${name.toLowerCase()}}`, '');
-    if (schema.description) parts.push(cell(schema.description), '');
-    parts.push(schemaBody(spec, { $ref: `#/components/schemas/${name}` }));
-  }
-  return `${parts.join('\n')}\n`;
+    schema.description ? `${safeMarkdown(schema.description)}\n` : '',
+    schemaBody(spec, { $ref: `#/components/schemas/${name}` }),
+    '',
+    `[All schemas](${SCHEMAS_PAGE})`,
+    '',
+  ].join('\n');
+}
+
+/** The index of the schemas: each with the first sentence of its description. */
+export function schemasIndex(spec) {
+  const names = Object.keys(spec.components.schemas ?? {});
+  const rows = names.map((name) => `- ${schemaLink(name)}${spec.components.schemas[name].description ? `: ${cell(spec.components.schemas[name].description.split(/(?<=\.)\s/)[0])}` : ''}`);
+  return ['---', 'title: Schemas', '---', '', '# Schemas', '', `The ${names.length} objects the API reads or writes, as named in the OpenAPI contract (\`generated/openapi.json\` in the package); each has its own page.`, '', ...rows, ''].join('\n');
 }
