@@ -15,11 +15,25 @@ import type { CallSettings } from './settings.js';
 import type { Authenticator, AuthRequest } from '../public/auth.js';
 import type { AttemptInfo, RequestEvent } from '../public/events.js';
 import type { Logger } from '../public/logger.js';
+import type { RateLimitInfo } from '../public/rate-limit.js';
 
 /** The rate limiter, as the loop sees it: every attempt waits its turn, and every answer is shown to it. */
+/**
+ * A turn the rate-limit queue will not give (the policy's `decideTurn` said so): nothing was
+ * sent. Facts only; the pipeline builds the error (./outcome.ts `refusedTurn`).
+ */
+export interface TurnRefused {
+  refused: 'rate-limited' | 'deadline';
+  /** How long until the store would have let it go (ms). */
+  wait: number;
+  /** The last figures the server reported. */
+  rateLimit: RateLimitInfo | undefined;
+}
+
 export interface AttemptGate {
   tryAcquire(): (() => void) | undefined;
-  acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<() => void>;
+  /** A turn (the function that gives it back), or why none will come. */
+  acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<(() => void) | TurnRefused>;
   /** `turn` (the release the gate handed out) says which send this answers. */
   observe(status: number, headers: HeaderReader, turn?: () => void): void;
 }

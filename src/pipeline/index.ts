@@ -11,7 +11,7 @@ import type { ResolvedOptions } from '../options.js';
 import { redact, safeUrl } from '../util/redact.js';
 import { attempt, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan } from './attempt.js';
 import { emit } from './hooks.js';
-import { failure, refusedRedirect, type Failed } from './outcome.js';
+import { failure, refusedRedirect, refusedTurn, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { callHeaders, settle, type CallSettings } from './settings.js';
 import { readFacts } from './rate-limit/headers.js';
@@ -87,7 +87,9 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
     for (;;) {
       attempts++;
       if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
-      const release = gate ? (gate.tryAcquire() ?? (await gate.acquire(signal, started + deadline))) : undefined;
+      const turn = gate ? (gate.tryAcquire() ?? (await gate.acquire(signal, started + deadline))) : undefined;
+      if (turn && typeof turn !== 'function') throw refusedTurn(turn, call.endpoint, { deadline, maxRetryAfter: options.maxRetryAfter });
+      const release = turn;
       plan.left = deadline - (Date.now() - started);
       if (plan.left <= 0) {
         release?.();

@@ -136,3 +136,33 @@ export function decide(policy: CallPolicy, state: AttemptState): Decision {
   // With a rate limiter, a 429's Retry-After is waited once, in its queue, by every request alike.
   return { do: 'retry', delay, inQueue: status === 429 && policy.queued && retryAfter !== undefined };
 }
+
+/** What the rate-limit store said about the head of the queue: how long until it may go, and why. */
+export interface TurnWait {
+  wait: number;
+  why: 'learning' | 'pause' | 'window' | 'budget';
+}
+
+export type TurnDecision = { do: 'wait' } | { do: 'stop'; because: 'rate-limited' | 'deadline' };
+
+/**
+ * A request waiting in the rate-limit queue: wait for its turn, or fail now without sending.
+ * A wait the server asked for (its window, a 429's pause) longer than `maxRetryAfter` fails
+ * with a RateLimitedError; a turn that would come after the deadline fails with the deadline.
+ * `learning` (an answer out will tell the figures) has no length: it is waited.
+ */
+export function decideTurn(turn: TurnWait, limits: { maxRetryAfter: number; deadlineLeft: number }): TurnDecision {
+  if ((turn.why === 'window' || turn.why === 'pause') && turn.wait > limits.maxRetryAfter) return { do: 'stop', because: 'rate-limited' };
+  if (turn.why !== 'learning' && turn.wait > limits.deadlineLeft) return { do: 'stop', because: 'deadline' };
+  return { do: 'wait' };
+}
+
+/**
+ * How long a 429 holds every request of the queue (the store keeps it as a fact): its
+ * Retry-After, capped at `maxRetryAfter` so that an hour's Retry-After does not freeze every
+ * caller for an hour (past the cap, the next request meets the server's 429 and fails in
+ * `decide`). Undefined when the 429 did not say: the store's window end stands.
+ */
+export function pauseAfter429(retryAfterMs: number | undefined, maxRetryAfter: number): number | undefined {
+  return retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, maxRetryAfter);
+}

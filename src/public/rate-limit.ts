@@ -63,8 +63,11 @@ export interface RateLimitReport {
   answered: boolean;
   /** The server's figures, when plausible (`resetAt` in ms since the epoch, as in {@link RateLimitInfo}). */
   figures?: { limit: number; remaining: number; resetAt: number } | undefined;
-  /** A 429: its Retry-After in ms (if it said) and the longest pause allowed (`maxRetryAfter`, ms). */
-  tooMany?: { retryAfter: number | undefined; maxPause: number } | undefined;
+  /**
+   * A 429: how long it holds every send (ms), as the client's policy decided (its Retry-After,
+   * capped at `maxRetryAfter`); undefined when the 429 did not say (wait for the window's end).
+   */
+  tooMany?: { pause: number | undefined } | undefined;
 }
 
 /** A rate-limit budget, possibly shared by many processes. Either method may be async. */

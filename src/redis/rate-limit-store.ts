@@ -90,14 +90,14 @@ save()
 return {0, seq}`);
 
 // KEYS: state hash, sends out. ARGV: now, answered, limit, remaining, resetAt, tooMany,
-// retryAfter, maxPause, ticket ('' = none).
+// pause (the policy's; '' = until the window's end), ticket ('' = none).
 const REPORT = script(`${STATE}
 local now = tonumber(ARGV[1])
-if ARGV[9] ~= '' then redis.call('ZREM', KEYS[2], ARGV[9]) end
+if ARGV[8] ~= '' then redis.call('ZREM', KEYS[2], ARGV[8]) end
 if ARGV[2] ~= '1' then return 0 end
 if ARGV[2] == '1' then learned = true end
 local resetAt = tonumber(ARGV[5])
-local ticket = tonumber(ARGV[9])
+local ticket = tonumber(ARGV[8])
 if resetAt and ticket and ticket <= refillSeq and resetAt <= refilledAt and taken > 0 then
   if left then left = left + 1 end
   taken = taken - 1
@@ -114,8 +114,6 @@ if resetAt then
 end
 if ARGV[6] == '1' then
   local wait = tonumber(ARGV[7]) or math.max(0, windowEnd - now)
-  local cap = tonumber(ARGV[8])
-  if cap then wait = math.min(wait, cap) end
   paused = math.max(paused, now + wait)
   windowEnd = math.min(windowEnd, paused)
   left = 0
@@ -158,8 +156,7 @@ export function redisBudget(client: RedisScripting, options: RedisRateLimitStore
         num(figures?.remaining),
         num(figures?.resetAt),
         tooMany ? '1' : '',
-        num(tooMany?.retryAfter),
-        num(tooMany?.maxPause),
+        num(tooMany?.pause),
         num(ticket),
       ]);
     },

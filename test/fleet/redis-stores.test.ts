@@ -130,7 +130,7 @@ describe('redisRateLimitStore', () => {
     expect(await a.take({ now, inFlight: 0 })).toEqual({ ticket: 4 });
     expect(await b.take({ now, inFlight: 2 })).toEqual({ wait: 1_000, why: 'window' });
     // A 429 pauses every process for its Retry-After.
-    await b.report({ now, ticket: 2, answered: true, tooMany: { retryAfter: 500, maxPause: 60_000 } });
+    await b.report({ now, ticket: 2, answered: true, tooMany: { pause: 500 } });
     expect(await a.take({ now: now + 100, inFlight: 0 })).toEqual({ wait: 400, why: 'pause' });
   });
 

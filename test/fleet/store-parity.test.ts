@@ -69,7 +69,7 @@ describe('redisRateLimitStore and memoryRateLimitStore', () => {
               ticket,
               answered: step.answered,
               figures: step.answered && step.remaining !== undefined ? { limit: 6, remaining: step.remaining, resetAt } : undefined,
-              tooMany: step.answered && step.tooMany ? { retryAfter: step.retryAfter, maxPause: 1_000 } : undefined,
+              tooMany: step.answered && step.tooMany ? { pause: step.retryAfter } : undefined,
             };
             memory.report(report);
             await shared.report(report);

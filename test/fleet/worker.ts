@@ -20,6 +20,8 @@ interface Config {
   maxRetries?: number;
   rateTimeout?: number;
   crash?: 'before-store' | 'after-store';
+  /** Calls per run for this worker, instead of the run's (0: this worker sits the run out). */
+  batch?: number;
 }
 
 type Message = { batch: number; call: 'me' | 'create' | 'get'; keyPrefix?: string } | { configure: Config } | { exit: true };
@@ -101,7 +103,7 @@ async function main() {
     }
     const started = Date.now();
     const outcomes = await Promise.all(
-      Array.from({ length: message.batch }, () =>
+      Array.from({ length: config.batch ?? message.batch }, () =>
         call(message.call, message.keyPrefix ?? 'w').then(
           () => 'ok',
           (error: Error) => error.name,

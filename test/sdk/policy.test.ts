@@ -2,7 +2,7 @@
 // socket. The behaviour suites show the same rules end to end; this file shows each rule alone.
 import { describe, expect, it } from 'vitest';
 import { APIConnectionError, APITimeoutError, CovetonError } from '../../src/index.js';
-import { decide, type AttemptState, type CallPolicy, type Decision } from '../../src/pipeline/policy.js';
+import { decide, decideTurn, pauseAfter429, type AttemptState, type CallPolicy, type Decision, type TurnDecision, type TurnWait } from '../../src/pipeline/policy.js';
 
 const policy = (over: Partial<CallPolicy> = {}): CallPolicy => ({
   method: 'GET',
@@ -96,5 +96,37 @@ const TABLE: Row[] = [
 describe('decide(), every branch', () => {
   it.each(TABLE)('%s', (_name, over, attempt, expected) => {
     expect(decide(policy(over), state(attempt))).toEqual(expected);
+  });
+});
+
+// A request waiting in the rate-limit queue: what the store said (a fact: how long until a slot
+// is free, and why) against the client's maxRetryAfter and the call's deadline.
+type TurnRow = [name: string, turn: TurnWait, limits: { maxRetryAfter: number; deadlineLeft: number }, expected: TurnDecision];
+const LIMITS = { maxRetryAfter: 1000, deadlineLeft: 5000 };
+const TURNS: TurnRow[] = [
+  ['the window ends within maxRetryAfter: wait', { wait: 1000, why: 'window' }, LIMITS, { do: 'wait' }],
+  ['the window ends past maxRetryAfter: RateLimitedError, nothing sent', { wait: 1001, why: 'window' }, LIMITS, { do: 'stop', because: 'rate-limited' }],
+  ["a 429's pause within maxRetryAfter: wait", { wait: 999, why: 'pause' }, LIMITS, { do: 'wait' }],
+  ["a 429's pause past maxRetryAfter: RateLimitedError", { wait: 3_600_000, why: 'pause' }, LIMITS, { do: 'stop', because: 'rate-limited' }],
+  ["the caller's own budget is no server's wait: past maxRetryAfter it is waited", { wait: 4000, why: 'budget' }, LIMITS, { do: 'wait' }],
+  ["the caller's own budget past the deadline: the deadline", { wait: 5001, why: 'budget' }, LIMITS, { do: 'stop', because: 'deadline' }],
+  ['a window within maxRetryAfter but past the deadline: the deadline', { wait: 900, why: 'window' }, { maxRetryAfter: 1000, deadlineLeft: 899 }, { do: 'stop', because: 'deadline' }],
+  ['a turn exactly at the deadline: waited', { wait: 5000, why: 'budget' }, LIMITS, { do: 'wait' }],
+  ['learning (an answer out will say): waited whatever the limits', { wait: Infinity, why: 'learning' }, { maxRetryAfter: 0, deadlineLeft: 0 }, { do: 'wait' }],
+];
+
+describe('decideTurn(), every branch', () => {
+  it.each(TURNS)('%s', (_name, turn, limits, expected) => {
+    expect(decideTurn(turn, limits)).toEqual(expected);
+  });
+});
+
+describe('pauseAfter429()', () => {
+  it.each([
+    ['a Retry-After within maxRetryAfter holds the queue that long', 1500, 60_000, 1500],
+    ["an hour's Retry-After holds it maxRetryAfter only", 3_600_000, 60_000, 60_000],
+    ["no Retry-After: no pause of its own (the store's window end stands)", undefined, 60_000, undefined],
+  ] as const)('%s', (_name, retryAfter, max, expected) => {
+    expect(pauseAfter429(retryAfter, max)).toBe(expected);
   });
 });

@@ -75,7 +75,10 @@ describe('a pluggable RateLimitStore behind the queue', () => {
     const decisions: RateLimitDecision[] = [{ wait: 3_600_000, why: 'window' }, { wait: 150, why: 'pause' }, { ticket: 1 }];
     const store: RateLimitStore = { take: () => decisions.shift()!, report: () => {} };
     const coveton = client({ rateLimit: { store }, maxRetryAfter: 1_000 });
-    await expect(coveton.apiKeys.get('key_1')).rejects.toBeInstanceOf(RateLimitedError);
+    const refused = await coveton.apiKeys.get('key_1').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    // Built by the pipeline from the queue's facts: the call's endpoint, the store's wait.
+    expect(refused).toMatchObject({ endpoint: 'GET /api-keys/{id}', retryAfterMs: 3_600_000, status: 429 });
     const started = Date.now();
     await coveton.apiKeys.get('key_1');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
@@ -136,10 +139,10 @@ describe('memoryRateLimitStore, the window rules', () => {
     expect(take(t0 + 1_006, 4)).toEqual({ wait: Number.POSITIVE_INFINITY, why: 'learning' });
   });
 
-  it('a 429 pauses for its Retry-After, capped at maxPause, then a fresh window', () => {
+  it("a 429 pauses for the pause it reports (the policy's, capped at maxRetryAfter), then a fresh window", () => {
     const store = memoryRateLimitStore();
     const first = store.take({ now: 0, inFlight: 0 }) as { ticket: number };
-    store.report({ now: 0, ticket: first.ticket, answered: true, figures: figures(3, 60_000), tooMany: { retryAfter: 90_000, maxPause: 5_000 } });
+    store.report({ now: 0, ticket: first.ticket, answered: true, figures: figures(3, 60_000), tooMany: { pause: 5_000 } });
     expect(store.take({ now: 1_000, inFlight: 0 })).toEqual({ wait: 4_000, why: 'pause' });
     expect(store.take({ now: 5_000, inFlight: 0 })).toEqual({ ticket: 2 });
   });

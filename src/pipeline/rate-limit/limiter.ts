@@ -1,13 +1,14 @@
 // The one place that waits for rate limits (API brief: 120 requests a minute per IP and per
 // token). Requests queue in order; none is sent while the budget is known to be spent, a 429
-// pauses the whole queue for its Retry-After, and an optional concurrency cap and
-// requests-per-interval budget smooth bursts. Waiting counts against the caller's deadline and
-// signal. The budget itself lives in a store (./rate-limit-store.ts): this client's memory by
+// pauses the whole queue (for as long as the policy's `pauseAfter429` says), and an optional
+// concurrency cap and requests-per-interval budget smooth bursts. The limiter schedules only:
+// whether a wait the store gives is waited or refused is the policy's `decideTurn`, and a
+// refused turn goes back to the pipeline as facts (it builds the error). The budget itself lives in a store (./rate-limit-store.ts): this client's memory by
 // default, or Redis for a fleet (which falls back to this process's figures while Redis is
 // away: ./redis/fallback.ts). octokit's throttling plugin queues the same way; the rest is ours.
-import { RateLimitedError } from '../../errors/api-error.js';
 import { APITimeoutError, APIUserAbortError } from '../../errors/transport.js';
-import type { AttemptGate } from '../index.js';
+import type { AttemptGate, TurnRefused } from '../attempt.js';
+import { decideTurn, pauseAfter429 } from '../policy.js';
 import { readFacts } from './headers.js';
 import { clampTimer } from '../../util/timers.js';
 import { memoryRateLimitStore, type MemoryRateLimitStore } from './store.js';
@@ -22,7 +23,7 @@ interface LimiterSettings extends RateLimitOptions {
 }
 
 interface Waiter {
-  resolve(release: () => void): void;
+  resolve(turn: (() => void) | TurnRefused): void;
   reject(error: unknown): void;
   deadlineAt: number;
   cleanup(): void;
@@ -92,11 +93,11 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
     finish();
   };
 
-  /** Takes the head of the queue off it, failing it with `error`. */
-  const failHead = (head: Waiter, error: unknown): true => {
+  /** Takes the head of the queue off it: no turn will come for it. */
+  const refuseHead = (head: Waiter, refused: TurnRefused['refused'], wait: number): true => {
     queue.shift();
     head.cleanup();
-    head.reject(error);
+    head.resolve({ refused, wait, rateLimit: figures });
     return true;
   };
 
@@ -117,32 +118,12 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       return true;
     }
     if (!head) return false;
-    const { wait, why } = decision;
-    // A wait the server asked for, longer than the client allows: fail now, send nothing.
-    if ((why === 'window' || why === 'pause') && wait > maxPause) return failHead(head, tooLong(wait));
-    // The turn would come after the deadline: fail now instead of waiting in vain.
-    if (why !== 'learning' && now + wait > head.deadlineAt) {
-      return failHead(head, new APITimeoutError('deadline', Math.max(0, head.deadlineAt - now)));
-    }
+    const verdict = decideTurn(decision, { maxRetryAfter: maxPause, deadlineLeft: head.deadlineAt - now });
+    if (verdict.do === 'stop') return refuseHead(head, verdict.because, decision.wait);
     // While learning, the answer of the send that is out pumps again.
-    if (why !== 'learning') timer = setTimeout(pump, clampTimer(wait));
+    if (decision.why !== 'learning') timer = setTimeout(pump, clampTimer(decision.wait));
     return false;
   };
-
-  const tooLong = (wait: number): RateLimitedError =>
-    new RateLimitedError({
-      status: 429,
-      code: 'RATE_LIMITED',
-      message: `the rate-limit budget is spent for ${Math.ceil(wait / 1000)} s more, longer than maxRetryAfter (${maxPause} ms); nothing was sent.`,
-      headers: new Headers(),
-      requestId: undefined,
-      reason: undefined,
-      details: undefined,
-      rateLimit: figures,
-      retryAfterMs: wait,
-      body: undefined,
-      endpoint: 'the client-side queue',
-    });
 
   const turn = (ticket: number): (() => void) => {
     active.push(ticket);
@@ -216,7 +197,7 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
         now,
         answered: true,
         figures: plausible ? { limit: latest.limit, remaining: latest.remaining, resetAt: resetAt! } : undefined,
-        tooMany: status === 429 ? { retryAfter: facts.retryAfterMs, maxPause } : undefined,
+        tooMany: status === 429 ? { pause: pauseAfter429(facts.retryAfterMs, maxPause) } : undefined,
       };
       const ticket = release && tickets.get(release);
       if (ticket !== undefined) {

@@ -4,7 +4,9 @@ import type { RateLimitTake, RateLimitDecision, RateLimitReport, RateLimitStore 
 // the store one question per send, "may this one go now, or how long until it may?", and tells
 // it what each response reported. The default keeps the figures in this client's memory;
 // `@coveton/sdk/redis` keeps them in Redis so that a fleet of processes spends one budget.
-// Both follow the same rules, written once here and once in the Redis script.
+// Both follow the same rules, written once here and once in the Redis script. A store keeps
+// facts and answers with them (a ticket, or how long until a slot is free); whether a wait is
+// worth waiting is the policy's (../policy.ts `decideTurn`).
 
 /** The default store: this client's memory. */
 export interface MemoryRateLimitStore extends RateLimitStore {
@@ -94,9 +96,8 @@ export function memoryRateLimitStore(options: { learnFirst?: boolean } = {}): Me
         }
       }
       if (tooMany) {
-        // Capped: a Retry-After of an hour must not freeze every caller for an hour; past the cap
-        // the next request meets the server's 429 again and fails at once in the retry loop.
-        const wait = Math.min(tooMany.retryAfter ?? Math.max(0, windowEnd - now), tooMany.maxPause);
+        // The pause the policy gave (pauseAfter429), or, when the 429 did not say, the window's end.
+        const wait = tooMany.pause ?? Math.max(0, windowEnd - now);
         pausedUntil = Math.max(pausedUntil, now + wait);
         // The 429's own Retry-After is the server's last word on when to go on.
         windowEnd = Math.min(windowEnd, pausedUntil);
