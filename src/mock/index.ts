@@ -23,6 +23,7 @@ import { fileRules } from './rules/files.js';
 import { messagingRules } from './rules/messaging.js';
 import { organizationRules } from './rules/organizations.js';
 import { applySeed, readSeedFile } from './seed.js';
+import { applyExampleSecrets } from './seed-examples.js';
 import type { SeedDocument } from './seed-data.js';
 import { createMockServer, type RequestRecord } from './server.js';
 import { loadSpecModel } from '../tools/spec-model.js';
@@ -226,8 +227,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     outbox.length = 0;
     violations.length = 0;
     applySeed(store, spec, seed);
+    applyExampleSecrets(tokens, storage);
   };
   applySeed(store, spec, seed);
+  applyExampleSecrets(tokens, storage);
   const pipeline: Pipeline = { env, contract: await contractLoading, idempotency, handlerFor, rulesFor: (op) => rules.get(op.id)!, violations };
   const host = options.host ?? '127.0.0.1';
   const control = { clock, reset, events: deliveries.events, outbox, violations, counts: () => store.counts(), processorSecret };

@@ -32,6 +32,8 @@ export interface FileStorage {
   /** A URL path+query that allows one kind of access to `fileId` until `seconds` from now. */
   grant(fileId: string, kind: Grant['kind'], seconds: number): string;
   has(fileId: string): boolean;
+  /** Holds `bytes` as the uploaded content of `fileId` (a seeded upload). */
+  seed(fileId: string, bytes: Buffer): void;
   /** Answers a request to `/__storage/...`. */
   handle(method: string, url: URL, headers: Record<string, string>, body: Buffer, expected: (fileId: string) => { size: number; contentType: string } | undefined): StorageAnswer;
   clear(): void;
@@ -77,6 +79,7 @@ export function createStorage(now: () => number, cap = DEFAULT_STORAGE_CAP): Fil
       return `/__storage/${fileId}?token=${token}&expires=${Math.floor(expiresAt / 1000)}`;
     },
     has: (fileId) => files.has(fileId),
+    seed: (fileId, bytes) => void put(fileId, bytes),
     handle(method, url, headers, body, expected) {
       if (headers.authorization !== undefined || headers['x-api-key'] !== undefined) {
         return json(400, 'BAD_REQUEST', 'Storage refuses requests carrying Authorization or X-API-Key: presigned URLs carry their own signature, never an API credential.');

@@ -33,6 +33,8 @@ export interface Tokens {
   /** The user and family of a valid access token, or a 401 with the reason. */
   verify(accessToken: string): { userId: string; family: string };
   revokeFamily(family: string): void;
+  /** Takes `refreshToken` as an unspent token of `family` (the sessions the docs' examples name). */
+  adopt(refreshToken: string, userId: string, family: string): void;
   familyOf(refreshToken: string): string | undefined;
   /** Whether a refresh token was already exchanged. */
   isSpent(refreshToken: string): boolean;
@@ -89,6 +91,7 @@ export function createTokens(now: () => number, accessSeconds = ACCESS_TOKEN_SEC
       return { userId: claims.sub, family: claims.sid };
     },
     revokeFamily: (family) => void revoked.add(family),
+    adopt: (refreshToken, userId, family) => void refresh.set(refreshToken, { family, userId, used: false }),
     familyOf: (token) => refresh.get(token)?.family,
     isSpent: (token) => refresh.get(token)?.used === true,
     isRevoked: (family) => revoked.has(family),
