@@ -39,6 +39,14 @@ const sdkErrors: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
+/** The file key store takes E2EError from the e2e entry, so `instanceof E2EError` holds across both. */
+const e2eErrors: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'e2e-errors',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: '@coveton/sdk/e2e', external: true }));
+  },
+};
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', webhooks: 'src/webhooks/index.ts', redis: 'src/redis/index.ts', schema: 'src/schema.ts' },
@@ -76,6 +84,23 @@ export default defineConfig([
     minify: true,
     keepNames: true,
     esbuildPlugins: [sdkErrors],
+  },
+  {
+    // `@coveton/sdk/e2e/node`, Node only: the file key store (node:fs), kept out of the e2e entry so
+    // a browser bundle never meets node:fs. E2EError comes from `@coveton/sdk/e2e` (one class).
+    entry: { 'e2e-node': 'src/e2e/file-key-store.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    external: ['@coveton/sdk', '@coveton/sdk/e2e'],
+    sourcemap: false,
+    clean: false,
+    treeshake: true,
+    target: 'node20',
+    platform: 'node',
+    outDir: 'dist',
+    minify: true,
+    keepNames: true,
+    esbuildPlugins: [e2eErrors],
   },
   {
     // Node only, never reachable from src/index.ts: it stays out of the browser bundle. ESM only

@@ -25,6 +25,7 @@ export const API_ENTRIES = [
   { name: 'redis', dts: 'redis.d.ts' },
   { name: 'schema', dts: 'schema.d.ts' },
   { name: 'e2e', dts: 'e2e.d.ts' },
+  { name: 'e2e-node', dts: 'e2e-node.d.ts' },
 ];
 
 /** Where two reports part, as `line N: -old +new`, so a failing check says what changed. */
@@ -82,7 +83,7 @@ export function apiReports({ distDir = join(root, 'dist'), packageJson = join(ro
                 strict: true,
                 skipLibCheck: true,
                 types: ['node'],
-                ...(entry.name === 'schema' ? {} : { paths: { '@coveton/sdk/schema': [schema], ...(entry.name === 'e2e' ? { '@coveton/sdk': [join(main, 'index.d.ts')] } : {}) } }),
+                ...(entry.name === 'schema' ? {} : { paths: { '@coveton/sdk/schema': [schema], ...(entry.name.startsWith('e2e') ? { '@coveton/sdk': [join(main, 'index.d.ts')], '@coveton/sdk/e2e': [join(main, 'e2e.d.ts')] } : {}) } }),
               },
               files: [join(distDir, entry.dts)],
             },

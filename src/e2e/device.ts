@@ -73,8 +73,8 @@ export async function signPreKey(identity: CryptoKey, keyId: number, raw: Uint8A
   return { keyId, publicKey: encodePreKey(raw), signature: toBase64(signature) };
 }
 
-async function newPreKey(keyId: number, now: number): Promise<PreKeyRecord> {
-  const pair = await generatePreKey();
+async function newPreKey(keyId: number, now: number, store: KeyStore): Promise<PreKeyRecord> {
+  const pair = await generatePreKey(store.writesKeyBytes === true);
   return { keyId, pair, raw: await rawPublic(pair.publicKey), createdAt: now };
 }
 
@@ -84,19 +84,19 @@ export interface LoadOptions {
   platform: Platform;
 }
 
-/** Loads this device's keys from `store`, or creates them (non-extractable) on first use. */
+/** Loads this device's keys from `store`, or creates them (non-extractable unless the store writes bytes) on first use. */
 export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> {
   const { store } = options;
   let record = (await store.get(RECORD)) as DeviceRecord | undefined;
   if (!record) {
-    const identity = await generateIdentity();
+    const identity = await generateIdentity(store.writesKeyBytes === true);
     record = {
       format: 1,
       name: options.name,
       platform: options.platform,
       identity,
       identityRaw: await rawPublic(identity.publicKey),
-      preKeys: [await newPreKey(1, Date.now())],
+      preKeys: [await newPreKey(1, Date.now(), store)],
     };
     await store.set(RECORD, record);
   }
@@ -133,7 +133,7 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
     async rotateSignedPreKey(coveton, options = {}) {
       if (!record.deviceId) throw new E2EError('not_registered', 'register first');
       const now = options.now ?? Date.now();
-      const next = await newPreKey(current().keyId + 1, now);
+      const next = await newPreKey(current().keyId + 1, now, store);
       const signed = await signPreKey(record.identity.privateKey, next.keyId, next.raw);
       await (coveton as unknown as DeviceApi).devices.rotateSignedPreKey(record.deviceId, signed);
       const keep = options.keepMs ?? 30 * 24 * 3600_000;

@@ -16,7 +16,10 @@ export type E2EErrorCode =
   | 'identity_changed' // a pinned identity changed and the policy is 'block'
   | 'bad_bundle' // a device bundle whose signed pre-key signature does not verify
   | 'not_registered' // the device has no id yet: call device.register first
-  | 'unsupported_runtime'; // WebCrypto lacks X25519 or Ed25519 here
+  | 'unsupported_runtime' // WebCrypto lacks X25519 or Ed25519 here (or IndexedDB, for its store)
+  | 'key_store_insecure' // a key store file others may read or write (mode wider than 0600)
+  | 'key_store_invalid' // a key store file that is not one or is damaged, or a value it cannot hold
+  | 'key_store_failed'; // the key store could not read or write (disk, IndexedDB)
 
 export class E2EError extends CovetonError {
   override name = 'E2EError';

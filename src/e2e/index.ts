@@ -9,6 +9,7 @@ export { CovetonError } from '../errors/base.js';
 export { E2EError, type E2EErrorCode } from './errors.js';
 export { loadOrCreateDevice, type Device, type LoadOptions, type Platform, type SignedPreKey } from './device.js';
 export { memoryKeyStore, type KeyStore } from './store.js';
+export { indexedDbKeyStore, type IndexedDbKeyStoreOptions } from './indexeddb-store.js';
 export type { Attachment, FileSource, UploadOptions } from './files.js';
 export type { Decrypted, E2EClient, E2EClientOptions, SendInput } from './client.js';
 export type { IdentityChange, IdentityPolicy } from './trust.js';

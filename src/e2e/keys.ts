@@ -7,16 +7,17 @@ import { TAG_ED25519, TAG_X25519 } from './suite.js';
 
 const subtle = () => globalThis.crypto.subtle;
 
-async function generate(name: 'Ed25519' | 'X25519', usages: KeyUsage[]): Promise<CryptoKeyPair> {
+async function generate(name: 'Ed25519' | 'X25519', usages: KeyUsage[], extractable: boolean): Promise<CryptoKeyPair> {
   try {
-    return (await subtle().generateKey({ name }, false, usages)) as CryptoKeyPair;
+    return (await subtle().generateKey({ name }, extractable, usages)) as CryptoKeyPair;
   } catch (error) {
     throw new E2EError('unsupported_runtime', name, { cause: error });
   }
 }
 
-export const generateIdentity = () => generate('Ed25519', ['sign', 'verify']);
-export const generatePreKey = () => generate('X25519', ['deriveBits']);
+/** Extractable only for a store that writes keys out as bytes (KeyStore.writesKeyBytes). */
+export const generateIdentity = (extractable = false) => generate('Ed25519', ['sign', 'verify'], extractable);
+export const generatePreKey = (extractable = false) => generate('X25519', ['deriveBits'], extractable);
 
 /** The raw 32 bytes of a public key (public halves are always extractable). */
 export const rawPublic = async (key: CryptoKey): Promise<Bytes> => new Uint8Array(await subtle().exportKey('raw', key));

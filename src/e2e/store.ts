@@ -3,6 +3,12 @@
 // store keeps non-extractable CryptoKeys as they are and their bytes never reach JavaScript.
 
 export interface KeyStore {
+  /**
+   * True for a store that writes keys out as bytes (a file): the device then makes its keys
+   * extractable so the store can write them, and the store reads them back non-extractable.
+   * Stores that keep CryptoKey objects (memory, IndexedDB) leave it unset.
+   */
+  readonly writesKeyBytes?: boolean;
   get(name: string): Promise<unknown>;
   set(name: string, value: unknown): Promise<void>;
   delete(name: string): Promise<void>;

@@ -1,0 +1,153 @@
+// `@coveton/sdk/e2e/node`: a device's key store in a file, for Node (servers, CLIs, desktop apps).
+// Node only (node:fs): its own entry, so a browser bundle of `@coveton/sdk/e2e` never meets it.
+//
+// The file is JSON, mode 0600, replaced whole on every write (a temporary file in the same
+// folder, synced, then renamed over it: a crash leaves the old file or the new one, never half).
+// A file others may read or write is refused (`key_store_insecure`), as is one that is not a key
+// store or is damaged (`key_store_invalid`). Keys are written as bytes (PKCS#8 for private keys,
+// raw for public ones) and read back as non-extractable CryptoKeys.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { E2EError } from './errors.js';
+import type { KeyStore } from '@coveton/sdk/e2e';
+
+const FORMAT = 'coveton-e2e-key-store';
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface KeyJson {
+  algorithm: 'Ed25519' | 'X25519';
+  type: 'private' | 'public';
+  usages: KeyUsage[];
+  bytes: string;
+}
+
+const invalid = (path: string, what: string, cause?: unknown) => new E2EError('key_store_invalid', `${path}: ${what}`, { cause });
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A key store in the file at `path` (created with mode 0600 on the first write). */
+export function fileKeyStore(path: string): KeyStore {
+  // What each key read from the file was, so it can be written again though it is non-extractable.
+  const written = new WeakMap<CryptoKey, KeyJson>();
+  let values: Promise<Map<string, unknown>> | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  async function toJson(value: unknown): Promise<Json> {
+    if (value instanceof CryptoKey) {
+      const known = written.get(value);
+      if (known) return { $key: { ...known } };
+      const algorithm = value.algorithm.name;
+      if ((algorithm !== 'Ed25519' && algorithm !== 'X25519') || value.type === 'secret') throw invalid(path, `cannot hold a ${algorithm} ${value.type} key`);
+      if (!value.extractable) throw invalid(path, 'a non-extractable key cannot be written to a file (create the device with this store)');
+      const format = value.type === 'private' ? 'pkcs8' : 'raw';
+      const bytes = Buffer.from(await crypto.subtle.exportKey(format, value)).toString('base64');
+      return { $key: { algorithm, type: value.type, usages: [...value.usages], bytes } };
+    }
+    if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+    if (Array.isArray(value)) return Promise.all(value.map(toJson));
+    if (isObject(value)) {
+      const out: Record<string, Json> = {};
+      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = await toJson(v);
+      return out;
+    }
+    if (value === null || ['boolean', 'number', 'string'].includes(typeof value)) return value as Json;
+    throw invalid(path, `cannot hold a ${typeof value}`);
+  }
+
+  async function fromJson(value: unknown): Promise<unknown> {
+    if (Array.isArray(value)) return Promise.all(value.map(fromJson));
+    if (!isObject(value)) return value;
+    if ('$bytes' in value) {
+      if (typeof value.$bytes !== 'string') throw invalid(path, 'bytes that are not base64');
+      return new Uint8Array(Buffer.from(value.$bytes, 'base64'));
+    }
+    if ('$key' in value) {
+      const key = value.$key as KeyJson;
+      if (!isObject(key) || !['Ed25519', 'X25519'].includes(key.algorithm) || !['private', 'public'].includes(key.type) || !Array.isArray(key.usages) || typeof key.bytes !== 'string') {
+        throw invalid(path, 'a key entry that does not parse');
+      }
+      const bytes = Buffer.from(key.bytes, 'base64');
+      let imported: CryptoKey;
+      try {
+        imported = await crypto.subtle.importKey(key.type === 'private' ? 'pkcs8' : 'raw', bytes, { name: key.algorithm }, key.type === 'public', key.usages);
+      } catch (error) {
+        throw invalid(path, `a ${key.algorithm} ${key.type} key that does not import`, error);
+      }
+      written.set(imported, key);
+      return imported;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await fromJson(v);
+    return out;
+  }
+
+  async function load(): Promise<Map<string, unknown>> {
+    let mode: number;
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw invalid(path, 'not a file');
+      mode = info.mode & 0o777;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      if (error instanceof E2EError) throw error;
+      throw new E2EError('key_store_failed', `${path}: stat`, { cause: error });
+    }
+    // Windows has no Unix modes to check.
+    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+      throw new E2EError('key_store_insecure', `${path} has mode ${mode.toString(8).padStart(4, '0')}: others may read or change it (chmod 600 it)`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw invalid(path, 'not JSON', error);
+    }
+    if (!isObject(parsed) || parsed.format !== FORMAT || parsed.version !== 1 || !isObject(parsed.values)) throw invalid(path, `not a ${FORMAT} file of version 1`);
+    const out = new Map<string, unknown>();
+    for (const [name, value] of Object.entries(parsed.values)) out.set(name, await fromJson(value));
+    return out;
+  }
+
+  async function save(all: Map<string, unknown>): Promise<void> {
+    const body: Record<string, Json> = {};
+    for (const [name, value] of all) body[name] = await toJson(value);
+    const text = `${JSON.stringify({ format: FORMAT, version: 1, values: body })}\n`;
+    const dir = dirname(path);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const temporary = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => {});
+      throw new E2EError('key_store_failed', `${path}: write`, { cause: error });
+    }
+  }
+
+  const loaded = () => (values ??= load().catch((error: unknown) => {
+    values = undefined; // a fixed file is read again on the next call
+    throw error;
+  }));
+  /** Changes the values and writes the file; writes run one at a time, in call order. */
+  const change = (edit: (all: Map<string, unknown>) => void): Promise<void> => {
+    const next = writing.then(async () => {
+      const all = await loaded();
+      edit(all);
+      await save(all);
+    });
+    writing = next.catch(() => {});
+    return next;
+  };
+
+  return {
+    writesKeyBytes: true,
+    get: async (name) => (await loaded()).get(name),
+    set: (name, value) => change((all) => void all.set(name, value)),
+    delete: (name) => change((all) => void all.delete(name)),
+  };
+}

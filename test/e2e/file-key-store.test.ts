@@ -1,0 +1,101 @@
+// The Node file key store (`@coveton/sdk/e2e/node`): a device survives a restart through it, the
+// file is 0600 and replaced whole by rename, and a file others may read or that is damaged is
+// refused with a typed error.
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createE2EClient } from '../../src/e2e/client.js';
+import { fileKeyStore } from '../../src/e2e/file-key-store.js';
+import { E2EError, loadOrCreateDevice, memoryKeyStore } from '../../src/e2e/index.js';
+import { fakeWorld } from './fake-api.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'coveton-key-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => join(dir, `device-${++n}`, 'keys.json');
+
+async function failure(work: () => Promise<unknown>): Promise<string> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof E2EError) return error.code;
+    throw error;
+  }
+  throw new Error('no error');
+}
+
+describe('fileKeyStore', () => {
+  it('keeps a device across a restart: same keys, 0600, private keys read back non-extractable, rotation written again', async () => {
+    const path = fresh();
+    const world = fakeWorld();
+    world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+    const first = await loadOrCreateDevice({ store: fileKeyStore(path), name: "Bob's server", platform: 'server' });
+    await first.register(world.as('usr_bob'));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).toContain('"format":"coveton-e2e-key-store"');
+
+    // A new process, as far as the store can tell: a new store over the same file.
+    const store = fileKeyStore(path);
+    const again = await loadOrCreateDevice({ store, name: 'ignored', platform: 'server' });
+    expect({ id: again.id, userId: again.userId, identityKey: again.identityKey, name: again.name }).toEqual({ id: first.id, userId: 'usr_bob', identityKey: first.identityKey, name: "Bob's server" });
+    const record = (await store.get('coveton-e2e/device')) as { identity: CryptoKeyPair; preKeys: { pair: CryptoKeyPair }[] };
+    expect([record.identity.privateKey.extractable, record.preKeys[0]!.pair.privateKey.extractable]).toEqual([false, false]);
+
+    // It opens what Ada seals to it, and rotates (the loaded, non-extractable keys are written again).
+    const adaStore = memoryKeyStore();
+    const ada = await loadOrCreateDevice({ store: adaStore, name: 'Ada', platform: 'web' });
+    await ada.register(world.as('usr_ada'));
+    const sent = await createE2EClient(world.as('usr_ada'), ada, adaStore).messages.send({ chatId: 'chat_1', plaintext: 'kept', contentType: 'text/plain' });
+    expect((await createE2EClient(world.as('usr_bob'), again, store).messages.decrypt(sent)).text).toBe('kept');
+    const rotated = await again.rotateSignedPreKey(world.as('usr_bob'));
+    const third = await loadOrCreateDevice({ store: fileKeyStore(path), name: 'ignored', platform: 'server' });
+    expect(third.identityKey).toBe(first.identityKey);
+    const saved = JSON.parse(readFileSync(path, 'utf8')).values['coveton-e2e/device'];
+    expect(saved.preKeys.map((k: { keyId: number }) => k.keyId)).toEqual([1, rotated.keyId]);
+  });
+
+  it('replaces the file whole by rename (a new inode, no temporary file left), writes in call order', async () => {
+    const path = fresh();
+    const store = fileKeyStore(path);
+    await store.set('a', { n: 1 });
+    const before = statSync(path).ino;
+    await Promise.all([store.set('b', new Uint8Array([1, 2, 3])), store.set('a', { n: 2 }), store.delete('b')]);
+    expect(statSync(path).ino).not.toBe(before);
+    expect(readdirSync(join(path, '..'))).toEqual(['keys.json']);
+    expect(JSON.parse(readFileSync(path, 'utf8')).values).toEqual({ a: { n: 2 } });
+    expect(await fileKeyStore(path).get('a')).toEqual({ n: 2 });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a file others may read or write (key_store_insecure) and reads it once it is 0600', async () => {
+    const path = fresh();
+    await fileKeyStore(path).set('a', 1);
+    chmodSync(path, 0o644);
+    const store = fileKeyStore(path);
+    expect(await failure(() => store.get('a'))).toBe('key_store_insecure');
+    expect(await failure(() => store.set('a', 2))).toBe('key_store_insecure');
+    expect(statSync(path).mode & 0o777).toBe(0o644); // left as it was, not rewritten
+    chmodSync(path, 0o600);
+    expect(await store.get('a')).toBe(1);
+  });
+
+  it('refuses a damaged or foreign file, and a value it cannot hold (key_store_invalid)', async () => {
+    const cases: [string, string][] = [
+      ['not JSON', '{"format":"coveton-e2e-key-store",'],
+      ['another format', JSON.stringify({ format: 'something-else', version: 1, values: {} })],
+      ['another version', JSON.stringify({ format: 'coveton-e2e-key-store', version: 2, values: {} })],
+      ['a key that does not import', JSON.stringify({ format: 'coveton-e2e-key-store', version: 1, values: { k: { $key: { algorithm: 'Ed25519', type: 'private', usages: ['sign'], bytes: 'AAAA' } } } })],
+      ['a key of another kind', JSON.stringify({ format: 'coveton-e2e-key-store', version: 1, values: { k: { $key: { algorithm: 'RSA', type: 'private', usages: [], bytes: '' } } } })],
+    ];
+    for (const [what, text] of cases) {
+      const path = fresh();
+      await fileKeyStore(path).set('x', 1);
+      writeFileSync(path, text, { mode: 0o600 });
+      expect([what, await failure(() => fileKeyStore(path).get('k'))]).toEqual([what, 'key_store_invalid']);
+    }
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    expect(await failure(() => fileKeyStore(fresh()).set('k', pair))).toBe('key_store_invalid');
+    expect(await failure(() => fileKeyStore(fresh()).set('k', () => 1))).toBe('key_store_invalid');
+  });
+});
