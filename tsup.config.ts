@@ -32,7 +32,7 @@ const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
  * The e2e entry takes CovetonError from the package's main entry (so an E2EError is an instance of
  * the one CovetonError users catch) instead of carrying a copy of the class.
  */
-const sdkErrors: NonNullable<Options['esbuildPlugins']>[number] = {
+export const sdkErrors: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'sdk-errors',
   setup(build) {
     build.onResolve({ filter: /\/errors\/base\.js$/ }, () => ({ path: '@coveton/sdk', external: true }));

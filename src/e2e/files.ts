@@ -61,6 +61,21 @@ function exactly(size: number, stream: ReadableStream<Uint8Array>): ReadableStre
   );
 }
 
+/**
+ * Browsers stream a request body only over HTTP/2 or 3 (Chromium refuses it on HTTP/1.1, which
+ * object stores such as S3 speak), so there the encrypted file becomes a Blob first: built one
+ * segment at a time, each new Blob referring to the last, so the browser holds the bytes (and
+ * may page them to disk), not the page's JavaScript heap. Every other runtime streams.
+ */
+const inBrowser = () => (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent?.startsWith('Mozilla/') === true;
+
+async function blobOf(stream: ReadableStream<Uint8Array>): Promise<Blob> {
+  const reader = stream.getReader();
+  let blob = new Blob([]);
+  for (let read = await reader.read(); !read.done; read = await reader.read()) blob = new Blob([blob, read.value as Uint8Array<ArrayBuffer>]);
+  return blob;
+}
+
 export function fileHelpers(api: E2EApi) {
   return {
     async upload(source: FileSource, options: UploadOptions): Promise<Attachment> {
@@ -69,8 +84,9 @@ export function fileHelpers(api: E2EApi) {
       const contentType = options.contentType ?? 'application/octet-stream';
       // Encryption is deterministic given the key, so each attempt re-reads the source and sends
       // the same bytes, encrypted as they stream: the exact size is known before the first byte.
-      const encrypted = { size: encryptedSize(size), stream: () => encryptStream(key, exactly(size, open())) };
-      const { fileId } = await api.files.upload(encrypted, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: encrypted.size });
+      const streamed = { size: encryptedSize(size), stream: () => encryptStream(key, exactly(size, open())) };
+      const body = inBrowser() ? await blobOf(streamed.stream()) : streamed;
+      const { fileId } = await api.files.upload(body, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: streamed.size });
       return { fileId, filename: options.filename, contentType, size, key };
     },
 

@@ -1,5 +1,5 @@
-// Builds what the runtimes run: the package's ESM build (the `index`, `index.node` and `webhooks`
-// entries of tsup.config.ts, made by tsup into a temporary folder so the repo's dist/ is never
+// Builds what the runtimes run: the package's ESM build (the `index`, `index.node`, `webhooks` and
+// `e2e` entries of tsup.config.ts, made by tsup into a temporary folder so the repo's dist/ is never
 // raced), then one bundle per entry of this folder with `@coveton/sdk` resolved to that build the
 // way the package's export conditions resolve it: Node gets `index.node` (undici), Bun, Deno,
 // workerd and browsers get `index`. Every runtime gets plain ES modules with nothing left to
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild, type BuildOptions, type Plugin } from 'esbuild';
 import { build as tsup } from 'tsup';
+import { sdkErrors } from '../../tsup.config.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -22,24 +23,17 @@ export async function buildBundles(into: string): Promise<Bundles> {
   const dist = join(into, 'dist');
   const bundles = join(into, 'bundles');
   mkdirSync(bundles, { recursive: true });
-  // The same settings as the package's first tsup entry, ESM only and without declarations.
-  await tsup({
-    config: false,
-    entry: { index: join(root, 'src/index.ts'), 'index.node': join(root, 'src/index.node.ts'), webhooks: join(root, 'src/webhooks/index.ts') },
-    format: ['esm'],
-    dts: false,
-    treeshake: true,
-    target: 'es2022',
-    platform: 'neutral',
-    outDir: dist,
-    silent: true,
-  });
+  // The same settings as the package's tsup entries, ESM only and without declarations.
+  const settings = { config: false, format: ['esm' as const], dts: false, treeshake: true, target: 'es2022', platform: 'neutral' as const, outDir: dist, silent: true };
+  await tsup({ ...settings, entry: { index: join(root, 'src/index.ts'), 'index.node': join(root, 'src/index.node.ts'), webhooks: join(root, 'src/webhooks/index.ts') } });
+  // The e2e entry as the package builds it: CovetonError taken from `@coveton/sdk`.
+  await tsup({ ...settings, entry: { e2e: join(root, 'src/e2e/index.ts') }, external: ['@coveton/sdk'], esbuildPlugins: [sdkErrors] });
   /** `@coveton/sdk` as the export conditions pick it: the Node entry for Node, else the default one. */
   const sdk = (entry: 'index' | 'index.node'): Plugin => ({
     name: 'coveton-sdk-build',
     setup(b) {
-      b.onResolve({ filter: /^@coveton\/sdk(\/webhooks)?$/ }, (args) => ({
-        path: join(dist, args.path.endsWith('/webhooks') ? 'webhooks.js' : `${entry}.js`),
+      b.onResolve({ filter: /^@coveton\/sdk(\/webhooks|\/e2e)?$/ }, (args) => ({
+        path: join(dist, args.path === '@coveton/sdk' ? `${entry}.js` : `${args.path.slice('@coveton/sdk/'.length)}.js`),
       }));
     },
   });

@@ -40,13 +40,13 @@ function runScript(command: string, args: string[], env: Record<string, string> 
   });
 }
 
-export const runNode = (node: string, bundles: string, api: string) => runScript(node, [join(bundles, 'node-main.js'), api]);
+export const runNode = (node: string, bundles: string, api: string, mock: string) => runScript(node, [join(bundles, 'node-main.js'), api, mock]);
 
-export const runBun = (bundles: string, api: string) => runScript(bin('bun'), [join(bundles, 'main.js'), api], { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' });
+export const runBun = (bundles: string, api: string, mock: string) => runScript(bin('bun'), [join(bundles, 'main.js'), api, mock], { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' });
 
 /** Deno 2 with its default permissions plus network access: no --allow-env, no --allow-read. */
-export const runDeno = (bundles: string, api: string, denoDir: string) =>
-  runScript(bin('deno'), ['run', '--allow-net', '--no-prompt', '--no-config', '--no-lock', join(bundles, 'main.js'), api], {
+export const runDeno = (bundles: string, api: string, mock: string, denoDir: string) =>
+  runScript(bin('deno'), ['run', '--allow-net', '--no-prompt', '--no-config', '--no-lock', join(bundles, 'main.js'), api, mock], {
     DENO_DIR: denoDir,
     DENO_NO_UPDATE_CHECK: '1',
   });
@@ -78,7 +78,7 @@ async function waitForPort(port: number, deadline: number): Promise<void> {
  * Cloudflare's workerd serving worker.js on a free port. Its outbound network is opened to
  * loopback (the test's server) explicitly: a deployed worker reaches public hosts only.
  */
-export async function runWorkerd(bundles: string, api: string): Promise<Report> {
+export async function runWorkerd(bundles: string, api: string, mock: string): Promise<Report> {
   const port = await freePort();
   const config = join(bundles, 'workerd.capnp');
   writeFileSync(
@@ -106,7 +106,7 @@ const matrixWorker :Workerd.Worker = (
     await waitForPort(port, Date.now() + 20_000).catch((e: unknown) => {
       throw new Error(`workerd did not start: ${String(e)}\n${err.slice(-3000)}`);
     });
-    const response = await fetch(`http://127.0.0.1:${port}/?api=${encodeURIComponent(api)}`, { signal: AbortSignal.timeout(20_000) });
+    const response = await fetch(`http://127.0.0.1:${port}/?api=${encodeURIComponent(api)}&mock=${encodeURIComponent(mock)}`, { signal: AbortSignal.timeout(20_000) });
     return (await response.json()) as Report;
   } finally {
     if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
@@ -118,7 +118,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Headless Chromium on a page of the test's server (same origin as the API), importing browser.js from it. */
-export async function runChromium(pageUrl: string, moduleUrl: string, api: string): Promise<Report> {
+export async function runChromium(pageUrl: string, moduleUrl: string, api: string, mock: string): Promise<Report> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (Debian's package; .ci/run installs it).`);
   }
@@ -127,7 +127,7 @@ export async function runChromium(pageUrl: string, moduleUrl: string, api: strin
     const page = await browser.newPage();
     await page.goto(pageUrl);
     // A string, not a function: the test runner rewrites `import()` inside functions it compiles.
-    const script = `import(${JSON.stringify(moduleUrl)}).then((program) => program.run(${JSON.stringify(api)})).catch((error) => ({ failed: String(error && error.stack || error) }))`;
+    const script = `import(${JSON.stringify(moduleUrl)}).then((program) => program.run(${JSON.stringify(api)}, ${JSON.stringify(mock)})).catch((error) => ({ failed: String(error && error.stack || error) }))`;
     return (await page.evaluate(script)) as Report;
   } finally {
     await browser.close();

@@ -4,6 +4,7 @@
 // It reports what it saw as plain JSON; the test compares every runtime's report to one answer.
 import { createCoveton, CovetonInputError, UnauthorizedError } from '@coveton/sdk';
 import { constructEvent, signPayload, WebhookSignatureError } from '@coveton/sdk/webhooks';
+import { e2eClient, indexedDbKeyStore, loadOrCreateDevice, memoryKeyStore, type KeyStore } from '@coveton/sdk/e2e';
 
 import { TEST_KEY, WEBHOOK_BODY, WEBHOOK_SECRET, WEBHOOK_T } from './constants.js';
 
@@ -29,7 +30,49 @@ function runtime(): string {
 const describe = (error: unknown) =>
   error instanceof Error ? { name: error.name, message: error.message.slice(0, 300) } : { name: typeof error, message: String(error) };
 
-export async function run(baseUrl: string): Promise<Record<string, unknown>> {
+/**
+ * The e2e round trip against the stateful mock at `mockUrl`: Ada and Bob register a device each,
+ * Ada sends Bob a sealed message with a sealed file, Bob reads the chat, opens both. In a browser
+ * Ada's keys live in IndexedDB: the report says whether they came back non-extractable.
+ */
+async function e2eRoundTrip(mockUrl: string, name: string): Promise<Record<string, unknown>> {
+  const browser = Boolean((globalThis as Globals).document);
+  const person = async (email: string, password: string, store: KeyStore) => {
+    const coveton = createCoveton({ baseUrl: mockUrl, logLevel: 'off' });
+    await coveton.session.login({ email, password });
+    const device = await loadOrCreateDevice({ store, name: `${name.slice(0, 40)} ${email}`, platform: browser ? 'web' : 'server' });
+    await device.register(coveton);
+    return { coveton, device, secure: e2eClient(coveton, device) };
+  };
+  const adaStore = browser ? indexedDbKeyStore({ database: 'coveton-runtime-matrix' }) : memoryKeyStore();
+  const ada = await person('ada@example.com', 'a-strong-passphrase', adaStore);
+  const bob = await person('bob@example.com', 'bob-strong-passphrase', memoryKeyStore());
+
+  const data = new Uint8Array(100_000).map((_, i) => (i * 7919) % 251);
+  const attachment = await ada.secure.files.upload(data, { filename: 'data.bin' });
+  const sent = await ada.secure.messages.send({ chatId: 'chat_8f2a', plaintext: `hello from ${name}`, contentType: 'text/plain', files: [attachment] });
+  let opened: Awaited<ReturnType<typeof bob.secure.messages.decrypt>> | undefined;
+  for await (const message of bob.coveton.chats.listMessages('chat_8f2a')) if (message.id === sent.id) opened = await bob.secure.messages.decrypt(message);
+  const back = new Uint8Array(await new Response(await bob.secure.files.download(opened!.files[0]!)).arrayBuffer());
+  const out: Record<string, unknown> = {
+    text: opened?.text,
+    fromAda: opened?.senderDeviceId === ada.device.id,
+    file: back.length === data.length && back.every((b, i) => b === data[i]) ? 'same' : 'differs',
+  };
+  if (browser) {
+    // The keys as IndexedDB gives them back, and the same device loaded again from it.
+    const record = (await adaStore.get('coveton-e2e/device')) as { identity: CryptoKeyPair; preKeys: { pair: CryptoKeyPair }[] };
+    const again = await loadOrCreateDevice({ store: indexedDbKeyStore({ database: 'coveton-runtime-matrix' }), name: 'again', platform: 'web' });
+    out.indexedDb = {
+      extractable: [record.identity.privateKey.extractable, record.preKeys[0]!.pair.privateKey.extractable],
+      isCryptoKey: record.identity.privateKey instanceof CryptoKey,
+      reloaded: again.id === ada.device.id && again.identityKey === ada.device.identityKey,
+    };
+  }
+  return out;
+}
+
+export async function run(baseUrl: string, mockUrl: string): Promise<Record<string, unknown>> {
   const report: Record<string, unknown> = { runtime: runtime() };
 
   // An API key is refused in a browser page unless the caller opts in; allowed anywhere else.
@@ -89,5 +132,11 @@ export async function run(baseUrl: string): Promise<Record<string, unknown>> {
     tampered = error instanceof WebhookSignatureError ? error.reason : describe(error);
   }
   report.webhook = { header, type: event.type, dataId: (event.data as { id?: string }).id, tampered };
+
+  try {
+    report.e2e = await e2eRoundTrip(mockUrl, report.runtime as string);
+  } catch (error) {
+    report.e2e = describe(error);
+  }
   return report;
 }

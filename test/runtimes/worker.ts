@@ -1,12 +1,12 @@
 // Entry for Cloudflare's workerd: a module worker that runs the program for each request, the
-// API URL given as `?api=`, and answers with the report.
+// API URL given as `?api=` (the stateful mock's as `?mock=`), and answers with the report.
 import { run } from './program.js';
 
 export default {
   async fetch(request: Request): Promise<Response> {
-    const api = new URL(request.url).searchParams.get('api') ?? '';
+    const query = new URL(request.url).searchParams;
     try {
-      return Response.json(await run(api));
+      return Response.json(await run(query.get('api') ?? '', query.get('mock') ?? ''));
     } catch (error) {
       return Response.json({ failed: String((error as Error)?.stack ?? error) });
     }
