@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadContract } from './contract.mjs';
-import { LANGUAGES } from './languages.mjs';
+import { LANGUAGES, proofSentence } from './languages.mjs';
 import { operationPage, pagePath } from './pages/operation.mjs';
 import { schemaPage, schemasIndex, SCHEMAS_PAGE } from './pages/schema.mjs';
 import { cell, htmlText, inlineCode, safeMarkdown, table } from './pages/text.mjs';
@@ -42,6 +42,8 @@ function overviewPage(spec, tags) {
     table(['Base URL', ''], servers),
     '',
     `Every operation has a page with samples in ${LANGUAGES.length} languages (${LANGUAGES.map((l) => l.label).join(', ')}): pick one on any sample and every page follows. Operations also have a **Try it** console that sends the example request to a base URL you choose, by default a local \`coveton mock\` on \`http://127.0.0.1:4010\`.`,
+    '',
+    proofSentence(),
     '',
     table(['Section', 'Entries', ''], rows),
     '',

@@ -16,6 +16,8 @@ import { root } from './support/site.js';
 // @ts-expect-error: plain .mjs modules without types
 import { loadContract } from '../../scripts/docs/contract.mjs';
 // @ts-expect-error: plain .mjs modules without types
+import { LANGUAGES } from '../../scripts/docs/languages.mjs';
+// @ts-expect-error: plain .mjs modules without types
 import { samplesFor } from '../../scripts/docs/samples/index.mjs';
 
 type Entry = { kind: string; operationId: string; success: string; responses: Record<string, unknown>; shape: { paginated: boolean } };
@@ -71,6 +73,11 @@ describe('samples run against the mock', () => {
     const ids = operations.map((e) => e.operationId);
     for (const id of Object.keys(EXPECTED_TO_FAIL)) expect(ids, id).toContain(id);
     expect(operations.length - Object.keys(EXPECTED_TO_FAIL).length).toBeGreaterThanOrEqual(64);
+  });
+
+  it('runs the languages the site says it runs, and no other', () => {
+    const said = (LANGUAGES as { id: string; parsedOnly?: string }[]).filter((l) => !l.parsedOnly).map((l) => l.id);
+    expect(Object.keys(RUNNERS).sort()).toEqual(said.sort());
   });
 
   for (const [lang, runner] of Object.entries(RUNNERS)) {

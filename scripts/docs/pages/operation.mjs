@@ -4,6 +4,7 @@
 // error) on the right, beside them.
 import { deref } from '../contract.mjs';
 import { errorExamples, rulesSections } from '../rules.mjs';
+import { proofSentence } from '../languages.mjs';
 import { ENV } from '../samples/request.mjs';
 import { sdkLine } from '../samples/typescript.mjs';
 import { field, schemaBody, schemaLink, typeLabel } from './schema.mjs';
@@ -117,7 +118,7 @@ export function operationPage(spec, entry, samples) {
   const note =
     entry.kind === 'event'
       ? `The TypeScript sample verifies a delivery with the SDK; the others post this example delivery to your endpoint. Its signature was made with the spec's example secret, so for a delivery your handler accepts, run \`npx coveton webhooks trigger ${entry.path} --to <your endpoint> --secret <its signing secret>\` (see [testing webhook handlers](/guides/webhooks)).`
-      : `Each sample is a complete program: its first line says what it needs. It sends the spec's example request to the sandbox, or to \`$${ENV.base}\` when set (\`http://127.0.0.1:4010\` for a local \`npx coveton mock\`), with the key in \`$${ENV.key}\`; it prints the response body and exits non-zero on an error status. Samples that create something send a fresh Idempotency-Key each run.`;
+      : `Each sample is a complete program: its first line says what it needs. It sends the spec's example request to the sandbox, or to \`$${ENV.base}\` when set (\`http://127.0.0.1:4010\` for a local \`npx coveton mock\`), with the key in \`$${ENV.key}\`; it prints the response body and exits non-zero on an error status. Samples that create something send a fresh Idempotency-Key each run. ${proofSentence()}`;
   const lines = [
     '---',
     ...Object.entries(front).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),

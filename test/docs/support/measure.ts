@@ -5,14 +5,16 @@ import type { Browser } from 'playwright-core';
 
 export interface PageCost {
   path: string;
+  width: number;
   transferBytes: number;
   requests: number;
   headingShownMs: number;
   urls: string[];
 }
 
-export async function measurePage(browser: Browser, base: string, path: string): Promise<PageCost> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export async function measurePage(browser: Browser, base: string, path: string, width = 1280): Promise<PageCost> {
+  const phone = width < 640;
+  const context = await browser.newContext(phone ? { viewport: { width, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width, height: 900 } });
   const page = await context.newPage();
   // A cold cache, but a warm renderer: the first navigation of a new context also starts a
   // renderer process, which is Chromium's cost, not the page's. A tiny file of the same origin
@@ -41,7 +43,7 @@ export async function measurePage(browser: Browser, base: string, path: string):
   page.removeAllListeners('requestfinished');
   const sizes = await Promise.all(finished);
   await context.close();
-  return { path, transferBytes: sizes.reduce((a, b) => a + b, 0), requests: sizes.length, headingShownMs: Math.round(headingShownMs), urls };
+  return { path, width, transferBytes: sizes.reduce((a, b) => a + b, 0), requests: sizes.length, headingShownMs: Math.round(headingShownMs), urls };
 }
 
 export interface RenderBlocking {
