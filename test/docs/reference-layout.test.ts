@@ -51,9 +51,10 @@ describe('reference layout', () => {
 
   it('puts the samples and response examples beside the prose at 1280 px, in view while the page scrolls', async () => {
     const page = await open(1280);
-    const [main, aside] = [await box(page, '.op-main'), await box(page, '.op-aside')];
-    expect(aside.left, 'samples column starts right of the prose').toBeGreaterThanOrEqual(main.right);
-    expect(aside.top, 'and level with it').toBeLessThan(main.top + 50);
+    const [intro, main, aside] = [await box(page, '.op-intro'), await box(page, '.op-main'), await box(page, '.op-aside')];
+    expect(aside.left, 'samples column starts right of the prose').toBeGreaterThanOrEqual(Math.max(intro.right, main.right));
+    expect(aside.top, 'and level with it').toBeLessThan(intro.top + 50);
+    expect(main.top, 'the parameters follow the intro on the left').toBeLessThan(intro.bottom + 50);
     expect(main.right - main.left).toBeGreaterThan(350);
     expect(aside.right - aside.left).toBeGreaterThan(350);
     expect(aside.right).toBeLessThanOrEqual(1280);
@@ -126,6 +127,9 @@ describe('reference layout', () => {
     expect(report.pageWidth).toBeLessThanOrEqual(390);
     expect(report.wide).toEqual([]);
     expect(report.tables, 'tables that scroll sideways').toBe(0);
+    // On a phone the samples come after what the operation does, before its parameters.
+    const order = await page.evaluate(() => ['.op-intro', '#samples', '#request'].map((s) => document.querySelector(s)!.getBoundingClientRect().top));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
     await page.screenshot({ path: join(shots, 'operation-390.png') });
     figures.push(`send message at 390 px: ${report.height} px tall (13,312 px before)`);
     await page.context().close();
