@@ -14,6 +14,7 @@ const GUIDE_ORDER = [
   'authentication',
   'sessions',
   'zero-knowledge',
+  'e2e-wire-format',
   'errors',
   'retries-and-idempotency',
   'hooks-and-tracing',
