@@ -27,6 +27,7 @@ const box = (page: Page, selector: string): Promise<Box> =>
 describe('reference layout', () => {
   let server: StaticServer;
   let browser: Browser;
+  let desk: Page | undefined;
   const figures: string[] = [];
 
   beforeAll(async () => {
@@ -41,13 +42,18 @@ describe('reference layout', () => {
     await server?.close();
   });
 
+  /** A page at `width`: the one desktop tab the tests share, or a new phone. */
   async function open(width: number, path = SEND): Promise<Page> {
-    const context = await browser.newContext(width < 640 ? { viewport: { width, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width, height: 900 } });
-    const page = await context.newPage();
+    desk ??= await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = width === 1280 ? desk : await (await browser.newContext({ viewport: { width, height: 844 }, isMobile: true, hasTouch: true })).newPage();
     await page.goto(`${server.url}${path}`);
     await page.locator('h1').first().waitFor();
     return page;
   }
+
+  const release = async (page: Page) => {
+    if (page !== desk) await page.context().close();
+  };
 
   it('puts the samples and response examples beside the prose at 1280 px, in view while the page scrolls', async () => {
     const page = await open(1280);
@@ -72,7 +78,7 @@ describe('reference layout', () => {
     await page.screenshot({ path: join(shots, 'operation-1280.png') });
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     figures.push(`send message at 1280 px: ${height} px tall (7,999 px in one column)`);
-    await page.context().close();
+    await release(page);
   });
 
   it('keeps the twelve sample tabs on one row, with the chosen one in sight', async () => {
@@ -90,7 +96,7 @@ describe('reference layout', () => {
     expect(tab!.left).toBeGreaterThanOrEqual(row!.left - 1);
     expect(tab!.right).toBeLessThanOrEqual(row!.right + 1);
     await page.locator('.op-aside .vp-code-group .tabs label', { hasText: /^cURL$/ }).first().click();
-    await page.context().close();
+    await release(page);
   });
 
   it('shows the method of every operation in the sidebar', async () => {
@@ -112,7 +118,7 @@ describe('reference layout', () => {
     await expect.poll(() => nested.locator('.field').first().isVisible()).toBe(false);
     await nested.locator('summary').click();
     await expect.poll(() => nested.locator('.field').first().isVisible()).toBe(true);
-    await page.context().close();
+    await release(page);
   });
 
   it('reads on a 390 px phone: no field, table cell or line runs off the screen', async () => {
@@ -132,7 +138,7 @@ describe('reference layout', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     await page.screenshot({ path: join(shots, 'operation-390.png') });
     figures.push(`send message at 390 px: ${report.height} px tall (13,312 px before)`);
-    await page.context().close();
+    await release(page);
   });
 
   it('gives every schema of the contract its own page, listed on the schemas index', async () => {
@@ -150,6 +156,6 @@ describe('reference layout', () => {
     const page = await open(1280, '/reference/schemas/Message.html');
     await page.screenshot({ path: join(shots, 'schema-1280.png') });
     figures.push(`${names.length} schema pages; Message is ${await page.evaluate(() => document.documentElement.scrollHeight)} px tall (all schemas were one 64,672 px page)`);
-    await page.context().close();
+    await release(page);
   });
 });
