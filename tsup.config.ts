@@ -89,7 +89,7 @@ export default defineConfig([
   {
     // `@coveton/sdk/e2e/node`, Node only: the file key store (node:fs), kept out of the e2e entry so
     // a browser bundle never meets node:fs. E2EError comes from `@coveton/sdk/e2e` (one class).
-    entry: { 'e2e-node': 'src/e2e/file-key-store.ts' },
+    entry: { 'e2e-node': 'src/e2e/node-file-key-store.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     external: ['@coveton/sdk', '@coveton/sdk/e2e'],

@@ -1,5 +1,7 @@
 // Redaction runs on server text, which is hostile: it must stay linear and bounded. The figures
-// printed here are the time to redact 1 MB of each shape that used to be quadratic.
+// printed here are the time to redact 1 MB of each shape that used to be quadratic (a few ms
+// each on a quiet machine). The bounds sit far above them and far below what quadratic work
+// costs (minutes on 1 MB): a loaded CI runner once took over 100 ms, and that was no regression.
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../src/index.js';
 import { hideShapes, MAX_REDACTED_CHARS, redact, REDACTED } from '../../src/util/redact.js';
@@ -28,24 +30,24 @@ const { serve } = serverFixture();
 let server: FaultServer | undefined;
 
 describe('redaction of hostile text', () => {
-  it('redacts 1 MB of each hostile shape in well under 100 ms, keeping a few KB', () => {
+  it('redacts 1 MB of each hostile shape in well under a second, keeping a few KB', () => {
     for (const [name, text] of Object.entries(HOSTILE)) {
       redact(text); // warm up the regexp compiler
       let out = '';
       const ms = time(() => (out = redact(text, [TEST_KEY, 'rt_knownRefreshToken'])));
       console.log(`redact 1 MB of ${name}: ${ms.toFixed(2)} ms`);
-      expect(ms, name).toBeLessThan(100);
+      expect(ms, name).toBeLessThan(1000);
       expect(out.length, name).toBeLessThan(3 * MAX_REDACTED_CHARS); // a replacement may be longer than what it hides
       expect(out, name).toMatch(/characters dropped\]$/);
     }
   });
 
-  it('the patterns alone are linear: 1 MB of each shape, unbounded, in well under a second', () => {
+  it('the patterns alone are linear: 1 MB of each shape, unbounded, in a few seconds at most', () => {
     for (const [name, text] of Object.entries(HOSTILE)) {
       const ms = time(() => hideShapes(text));
       console.log(`pattern pass over 1 MB of ${name}: ${ms.toFixed(2)} ms`);
       // The quadratic patterns took 150-250 ms on 32 KB, i.e. minutes on 1 MB.
-      expect(ms, name).toBeLessThan(1000);
+      expect(ms, name).toBeLessThan(5000);
     }
   });
 

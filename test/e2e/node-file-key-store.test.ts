@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createE2EClient } from '../../src/e2e/client.js';
-import { fileKeyStore } from '../../src/e2e/file-key-store.js';
+import { fileKeyStore } from '../../src/e2e/node-file-key-store.js';
 import { E2EError, loadOrCreateDevice, memoryKeyStore } from '../../src/e2e/index.js';
 import { fakeWorld } from './fake-api.js';
 
