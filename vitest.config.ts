@@ -17,6 +17,7 @@ const oneTransport = [
   'test/sdk/runtime-guards.test.ts',
   'test/sdk/url-policy.test.ts',
   'test/sdk/no-proxy.test.ts',
+  'test/sdk/abort-source.test.ts',
 ];
 
 // Vitest's default is one worker per core minus one: on the 2-core CI machine a single worker,

@@ -128,7 +128,6 @@ async function once(
   // signal, whose cost inside fetch is much of what the SDK adds to a fast local call.
   const bounded = settings.signal || Number.isFinite(timeout) || Number.isFinite(left);
   const guard = bounded ? attemptSignal(settings.signal, timeout, left) : undefined;
-  const signal = guard?.signal;
   let handedOver = false;
   const headers = { ...request.headers };
   try {
@@ -140,7 +139,17 @@ async function once(
     }
     // One object is both what the authenticator sees and what the transport sends. (Only file
     // uploads carry a streamed source, on the storage pipeline, which has no authenticator.)
-    const out = { url: request.url, method: request.method, headers, body: request.body, public: anonymous, signal } as Outgoing & AuthRequest;
+    // Its `signal` is made only if the authenticator reads it.
+    const out = {
+      url: request.url,
+      method: request.method,
+      headers,
+      body: request.body,
+      public: anonymous,
+      get signal() {
+        return guard?.signal;
+      },
+    } as Outgoing & AuthRequest;
     let credential: string | undefined;
     const { auth } = parts;
     if (auth && !renewed) {
@@ -153,12 +162,12 @@ async function once(
     assertHeaderValues(headers);
     /** The attempt ended without a whole answer: the connection, timeout or abort error. */
     const lost = (error: unknown): Attempted => ({
-      error: connectionError(error, guard?.reason(), request.url, settings, parts.secrets()),
+      error: connectionError(error, guard?.why(), request.url, settings, parts.secrets()),
       credential,
     });
     let reply: Reply;
     try {
-      reply = await parts.send(out, signal);
+      reply = await parts.send(out, guard);
     } catch (error) {
       return lost(error);
     }

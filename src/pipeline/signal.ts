@@ -1,39 +1,58 @@
-// Each attempt gets its own AbortSignal: a timer for the per-attempt `timeout` (or what is left
+// Each attempt gets its own abort source (a real AbortSignal only when asked for): a timer for the per-attempt `timeout` (or what is left
 // of the `deadline`, if that is sooner) linked to the caller's signal. A shared signal would let
 // one timeout kill every later call (openapi-fetch's createClient({ signal }) does exactly that).
 // Plain setTimeout rather than AbortSignal.timeout() so that tests can drive it with fake timers.
 import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
 import { clampTimer } from '../util/timers.js';
+import type { AbortSource } from '../transport/outgoing.js';
 
-export interface AttemptSignal {
-  signal: AbortSignal;
-  /** Why the signal fired, once it has. */
-  reason(): 'caller' | 'attempt' | 'deadline' | undefined;
+export interface AttemptSignal extends AbortSource {
+  /** Why it fired, once it has. */
+  why(): 'caller' | 'attempt' | 'deadline' | undefined;
   dispose(): void;
 }
 
 export function attemptSignal(caller: AbortSignal | undefined, timeout: number, deadlineLeft: number): AttemptSignal {
-  const controller = new AbortController();
   let why: 'caller' | 'attempt' | 'deadline' | undefined;
-  const onCallerAbort = () => {
-    why = 'caller';
-    controller.abort(new APIUserAbortError({ cause: caller?.reason }));
+  let reason: unknown;
+  let listeners: Set<() => void> | undefined;
+  /** Made only when someone asks for `signal` (fetch does; undici takes this source as it is). */
+  let controller: AbortController | undefined;
+  const fire = (cause: 'caller' | 'attempt' | 'deadline', error: unknown) => {
+    if (why) return;
+    why = cause;
+    reason = error;
+    controller?.abort(error);
+    listeners?.forEach((listener) => listener());
+    listeners = undefined;
   };
+  const onCallerAbort = () => fire('caller', new APIUserAbortError({ cause: caller?.reason }));
   if (caller?.aborted) onCallerAbort();
   else caller?.addEventListener('abort', onCallerAbort, { once: true });
 
   const byDeadline = deadlineLeft < timeout;
   const ms = Math.max(0, Math.min(timeout, deadlineLeft));
   const timer = Number.isFinite(ms)
-    ? setTimeout(() => {
-        why = byDeadline ? 'deadline' : 'attempt';
-        controller.abort(new APITimeoutError(why, byDeadline ? deadlineLeft : timeout));
-      }, clampTimer(ms))
+    ? setTimeout(() => fire(byDeadline ? 'deadline' : 'attempt', new APITimeoutError(byDeadline ? 'deadline' : 'attempt', byDeadline ? deadlineLeft : timeout)), clampTimer(ms))
     : undefined;
 
   return {
-    signal: controller.signal,
-    reason: () => why,
+    get aborted() {
+      return why !== undefined;
+    },
+    get reason() {
+      return reason;
+    },
+    addEventListener: (_type, listener) => void (listeners ??= new Set()).add(listener),
+    removeEventListener: (_type, listener) => void listeners?.delete(listener),
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (why) controller.abort(reason);
+      }
+      return controller.signal;
+    },
+    why: () => why,
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
       caller?.removeEventListener('abort', onCallerAbort);

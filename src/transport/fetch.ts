@@ -46,6 +46,6 @@ export function fetchSend(fetchImpl: (request: Request) => Promise<Response>, cu
     const headers = { ...request.headers, 'content-length': String(body.size) };
     return { method: request.method, headers, body: body.stream(), duplex: 'half', redirect: 'manual', signal } as RequestInit;
   };
-  if (custom) return async (request, signal) => fromResponse(await fetchImpl(new Request(request.url, init(request, signal))));
-  return async (request, signal) => fromResponse(await globalThis.fetch(request.url, init(request, signal)));
+  if (custom) return async (request, abort) => fromResponse(await fetchImpl(new Request(request.url, init(request, abort?.signal))));
+  return async (request, abort) => fromResponse(await globalThis.fetch(request.url, init(request, abort?.signal)));
 }

@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable, pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, Dispatcher, ProxyAgent } from 'undici';
+import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
 import { isSource, type HeaderReader, type Reply, type Send } from './outgoing.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
@@ -97,15 +97,35 @@ class EnvProxyRouter extends Dispatcher {
   }
 }
 
-function dispatcherFor(proxy: string | false | undefined): Dispatcher {
-  if (proxy === false) return new Agent();
-  if (proxy) return new ProxyAgent(proxy);
-  // No proxy in the environment (the usual case): a plain agent, no NO_PROXY matching per request.
+/** The dispatcher of each origin. */
+type Route = (origin: string) => Dispatcher;
+
+/**
+ * Direct (the usual case): one keep-alive Pool per origin, asked directly. An Agent keeps the
+ * same pools but looks one up and dispatches through a layer of its own on every request.
+ */
+function poolPerOrigin(): Route {
+  const pools = new Map<string, Pool>();
+  return (origin) => {
+    let pool = pools.get(origin);
+    if (!pool) pools.set(origin, (pool = new Pool(origin)));
+    return pool;
+  };
+}
+
+function routeFor(proxy: string | false | undefined): Route {
+  if (proxy === false) return poolPerOrigin();
+  if (proxy) {
+    const agent = new ProxyAgent(proxy);
+    return () => agent;
+  }
+  // No proxy in the environment: no NO_PROXY matching per request.
   const env = process.env;
   const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined;
   const httpsProxy = env.https_proxy || env.HTTPS_PROXY || undefined;
-  if (!httpProxy && !httpsProxy) return new Agent();
-  return new EnvProxyRouter(httpProxy, httpsProxy, env.no_proxy || env.NO_PROXY || undefined);
+  if (!httpProxy && !httpsProxy) return poolPerOrigin();
+  const router = new EnvProxyRouter(httpProxy, httpsProxy, env.no_proxy || env.NO_PROXY || undefined);
+  return () => router;
 }
 
 /** Where the path starts in an absolute URL (after `scheme://host[:port]`). */
@@ -114,10 +134,10 @@ function split(url: string): [origin: string, path: string] {
   return slash < 0 ? [url, '/'] : [url.slice(0, slash), url.slice(slash)];
 }
 
-/** A Send over undici, one keep-alive dispatcher per client. */
+/** A Send over undici: keep-alive connections per client and origin. */
 export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
-  const dispatcher = dispatcherFor(options.proxy);
-  return async (request, signal) => {
+  const route = routeFor(options.proxy);
+  return async (request, abort) => {
     const [origin, path] = split(request.url);
     // The headers are this attempt's own copy: set the encodings fetch would ask for, in place.
     const headers = request.headers;
@@ -128,6 +148,6 @@ export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
       headers['content-length'] = String(request.body.size);
       body = request.body.stream();
     } else body = request.body;
-    return fromUndici(await dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal }));
+    return fromUndici(await route(origin).request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal: abort as unknown as AbortSignal | undefined }));
   };
 }

@@ -41,7 +41,20 @@ export interface Reply {
 }
 
 /** Sends one attempt. */
-export type Send = (request: Outgoing, signal: AbortSignal | undefined) => Promise<Reply>;
+/**
+ * What aborts one send: undici takes it as it is (it has the listeners undici asks for), and
+ * `signal` makes a real AbortSignal that follows it, on first use, for fetch. An AbortSignal is
+ * an EventTarget, much of what a fast local call costs: undici's path never makes one.
+ */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+  readonly signal: AbortSignal;
+}
+
+export type Send = (request: Outgoing, abort: AbortSource | undefined) => Promise<Reply>;
 
 /** Any headers as a plain object with lower-case names. */
 export function lowerCaseHeaders(headers: HeadersInit | undefined): Record<string, string> {
