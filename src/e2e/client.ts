@@ -1,6 +1,6 @@
 // `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
 // this device's keys, files in STREAM segments, safety numbers. Every failure is an E2EError.
-import { fromBase64, fromUtf8, toBase64Url, utf8, type Bytes } from './bytes.js';
+import { equal, fromBase64, fromUtf8, toBase64Url, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
 import { envelopeKeyId } from './envelope.js';
@@ -11,7 +11,8 @@ import { safetyNumber, type SafetyNumber } from './safety.js';
 import type { KeyStore } from './store.js';
 import { acceptDevices, checkPins, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
 import { collect, type E2EApi, type StoredMessage } from './api.js';
-import { verify } from './keys.js';
+import { tagged, verify } from './keys.js';
+import { TAG_ED25519 } from './suite.js';
 
 export interface E2EClientOptions {
   /** Where pins and replay records live; defaults to the device's own store. */
@@ -63,6 +64,7 @@ export interface E2EClient {
 
 export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, options: E2EClientOptions = {}): E2EClient {
   const secret = secretsOf(device);
+  const ownIdentity = tagged(TAG_ED25519, secret.record.identityRaw);
   const policy = options.onIdentityChange ?? 'warn';
   // Devices by id, with when they were listed: a listing answers for messages created before it.
   const known = new Map<string, { device: VerifiedDevice; listedAt: number }>();
@@ -77,8 +79,17 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     const verified = await Promise.all(list.map(verifyBundle));
     const byUser = new Map<string, VerifiedDevice[]>();
     for (const d of verified) byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), d]);
+    const self = me();
     for (const [userId, devices] of byUser) {
-      if (userId !== me().userId) await checkPins(store, userId, devices, policy, (c) => options.onWarning?.(c));
+      // The caller's own other devices are pinned and checked like anyone's: a device the server
+      // adds to this user would otherwise read everything sent. This device is checked against its
+      // own key, which it knows.
+      const others = devices.filter((d) => d.id !== self.deviceId);
+      const listedSelf = devices.find((d) => d.id === self.deviceId);
+      if (listedSelf && (userId !== self.userId || !equal(listedSelf.identityRaw, ownIdentity))) {
+        throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${userId} (this device)`);
+      }
+      await checkPins(store, userId, others, policy, (c) => options.onWarning?.(c));
     }
     for (const d of verified) known.set(d.id, { device: d, listedAt });
     return verified;

@@ -205,6 +205,37 @@ describe('attacks on a sealed message', () => {
     }
   });
 
+  it("a device the server adds to the sender's own user: identity_changed under 'block' (nothing sent), a warning under 'warn'", async () => {
+    for (const policy of ['block', 'warn'] as const) {
+      const { world, ada } = await setUp(policy);
+      // Ada pinned her own phone when she first sent. Now the server lists a device it controls as hers.
+      const planted = await loadOrCreateDevice({ store: memoryKeyStore(), name: 'planted', platform: 'web' });
+      await planted.register(world.as('usr_ada'));
+      const before = world.messages.length;
+      const send = ada.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+      if (policy === 'block') {
+        await expect(send).rejects.toMatchObject({ name: 'E2EError', code: 'identity_changed' });
+        expect(world.messages.length).toBe(before);
+      } else {
+        expect((await send).envelopes.map((e) => e.deviceId)).toContain(planted.id);
+        expect(ada.warnings).toEqual([{ userId: 'usr_ada', deviceId: planted.id, kind: 'device_added' }]);
+      }
+    }
+  });
+
+  it('this device listed under another identity key: identity_changed under either policy, nothing sent', async () => {
+    for (const policy of ['block', 'warn'] as const) {
+      const { world, ada } = await setUp(policy);
+      const other = await loadOrCreateDevice({ store: memoryKeyStore(), name: 'x', platform: 'web' });
+      await other.register(world.as('usr_ada'));
+      const fake = world.devices.pop()!;
+      Object.assign(world.devices.find((d) => d.id === ada.id)!, { identityKey: fake.identityKey, signedPreKey: fake.signedPreKey });
+      const before = world.messages.length;
+      await expect(ada.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' })).rejects.toMatchObject({ code: 'identity_changed' });
+      expect([world.messages.length, ada.warnings]).toEqual([before, []]);
+    }
+  });
+
   it('a bundle whose signed pre-key does not verify: bad_bundle, nothing sent', async () => {
     const { world, ada, bob } = await setUp();
     const entry = world.devices.find((d) => d.id === bob.id)!;
