@@ -9,7 +9,7 @@ import { openMessage, sealMessage } from './message.js';
 import { checkReplay } from './replay.js';
 import { safetyNumber, type SafetyNumber } from './safety.js';
 import type { KeyStore } from './store.js';
-import { acceptDevices, checkPins, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
+import { acceptDevices, checkPins, pinnedKeys, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
 import { collect, type E2EApi, type StoredMessage } from './api.js';
 import { tagged, verify } from './keys.js';
 import { TAG_ED25519 } from './suite.js';
@@ -19,7 +19,10 @@ export interface E2EClientOptions {
   store?: KeyStore;
   /** What to do when a pinned user's identity changes or a device is added: 'warn' (default) or 'block'. */
   onIdentityChange?: IdentityPolicy;
-  /** Told of each change the policy let through ('warn'). */
+  /**
+   * Told of each change the policy let through ('warn').
+   * @default a one-line `console.warn` naming the user, the device and the kind of change
+   */
   onWarning?: (change: IdentityChange) => void;
 }
 
@@ -62,10 +65,14 @@ export interface E2EClient {
   acceptIdentity(userId: string): Promise<void>;
 }
 
+const defaultWarning = (change: IdentityChange) =>
+  console.warn(`coveton e2e: ${change.kind} for device ${change.deviceId} of ${change.userId}, let through by onIdentityChange 'warn'`);
+
 export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, options: E2EClientOptions = {}): E2EClient {
   const secret = secretsOf(device);
   const ownIdentity = tagged(TAG_ED25519, secret.record.identityRaw);
   const policy = options.onIdentityChange ?? 'warn';
+  const warn = options.onWarning ?? defaultWarning;
   // Devices by id, with when they were listed: a listing answers for messages created before it.
   const known = new Map<string, { device: VerifiedDevice; listedAt: number }>();
   const me = () => {
@@ -89,7 +96,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
       if (listedSelf && (userId !== self.userId || !equal(listedSelf.identityRaw, ownIdentity))) {
         throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${userId} (this device)`);
       }
-      await checkPins(store, userId, others, policy, (c) => options.onWarning?.(c));
+      await checkPins(store, userId, others, policy, warn);
     }
     for (const d of verified) known.set(d.id, { device: d, listedAt });
     return verified;
@@ -190,16 +197,18 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
 
     /** The safety number between this user and `userId` (compare it in person or by a call). */
     async safetyNumber(userId: string): Promise<SafetyNumber> {
-      const mine = await admit(await collect(api.devices.listForUser(me().userId)));
-      const theirs = await admit(await collect(api.devices.listForUser(userId)));
-      const keys = (list: VerifiedDevice[]) => list.filter((d) => d.removedAt === null).map((d) => d.identityRaw);
-      return safetyNumber({ userId: me().userId, keys: keys(mine) }, { userId, keys: keys(theirs) });
+      const self = me();
+      // Listed and checked as a send would, then made from the pins: the devices this client seals to.
+      await admit(await collect(api.devices.listForUser(self.userId)));
+      await admit(await collect(api.devices.listForUser(userId)));
+      const mine = [ownIdentity, ...(await pinnedKeys(store, self.userId))];
+      return safetyNumber({ userId: self.userId, keys: mine }, { userId, keys: await pinnedKeys(store, userId) });
     },
 
     /** Trusts `userId`'s current devices after an out-of-band check (needed under 'block'). */
     async acceptIdentity(userId: string): Promise<void> {
       const listed = await Promise.all((await collect(api.devices.listForUser(userId))).map(verifyBundle));
-      await acceptDevices(store, userId, listed);
+      await acceptDevices(store, userId, listed.filter((d) => d.id !== me().deviceId));
     },
   };
 }

@@ -1,7 +1,7 @@
 // The bundles of other devices: fetched from the API, each signed pre-key verified under its
 // identity key, and each user's identities pinned on first use (TOFU). A later change (a device's
 // key replaced, or a device added to a user already pinned) goes to the `onIdentityChange` policy.
-import { concat, fromBase64, u32, utf8, type Bytes } from './bytes.js';
+import { concat, fromBase64, hex, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { importIdentity, importPreKey, untag, verify } from './keys.js';
 import type { KeyStore } from './store.js';
@@ -49,7 +49,28 @@ export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice
 }
 
 const pinName = (userId: string) => `coveton-e2e/pins/${userId}`;
-type Pins = Record<string, string>;
+/** A pinned device: its tagged identity key (hex), and whether a listing showed it removed. */
+interface Pin {
+  key: string;
+  removed: boolean;
+}
+/** Stored as entries, [deviceId, key, removed], so no device id is ever read as a property name. */
+type StoredPins = [string, string, boolean][];
+
+async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
+  const stored = await store.get(pinName(userId));
+  const pins = new Map<string, Pin>();
+  if (Array.isArray(stored)) {
+    for (const [id, key, removed] of stored as StoredPins) pins.set(id, { key, removed: removed === true });
+  } else if (typeof stored === 'object' && stored !== null) {
+    // Pins written by earlier versions: an object of device id to key.
+    for (const [id, key] of Object.entries(stored)) if (typeof key === 'string') pins.set(id, { key, removed: false });
+  }
+  return pins;
+}
+
+const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
+  store.set(pinName(userId), [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removed]));
 
 /** Compares a user's devices with their pins; pins what is new unless the policy blocks it. */
 export async function checkPins(
@@ -59,21 +80,39 @@ export async function checkPins(
   policy: IdentityPolicy,
   notify: (change: IdentityChange) => void,
 ): Promise<void> {
-  const pins = ((await store.get(pinName(userId))) as Pins | undefined) ?? {};
-  const firstUse = Object.keys(pins).length === 0;
-  const next: Pins = { ...pins };
+  const pins = await loadPins(store, userId);
+  const firstUse = pins.size === 0;
+  let changed = false;
   for (const d of devices) {
-    const key = Array.from(d.identityRaw, (b) => b.toString(16).padStart(2, '0')).join('');
-    if (pins[d.id] === key) continue;
+    const key = hex(d.identityRaw);
+    const removed = d.removedAt !== null;
+    const pinned = pins.get(d.id);
+    if (pinned?.key === key && (removed || !pinned.removed)) {
+      // Unchanged, or newly listed as removed (which takes nothing away from a safety number's check).
+      if (removed && !pinned.removed) (pins.set(d.id, { key, removed }), (changed = true));
+      continue;
+    }
+    // A new device, a new key, or a device shown removed before and listed active again.
     if (!firstUse) {
-      const change: IdentityChange = { userId, deviceId: d.id, kind: pins[d.id] === undefined ? 'device_added' : 'key_changed' };
+      const change: IdentityChange = { userId, deviceId: d.id, kind: pinned && pinned.key !== key ? 'key_changed' : 'device_added' };
       const decision = typeof policy === 'function' ? policy(change) : policy;
       if (decision === 'block') throw new E2EError('identity_changed', `${change.kind}: ${d.id} of ${userId}`);
       notify(change);
     }
-    next[d.id] = key;
+    pins.set(d.id, { key, removed });
+    changed = true;
   }
-  await store.set(pinName(userId), next);
+  if (changed) await savePins(store, userId, pins);
+}
+
+/**
+ * The identity keys (tagged) of a user's pinned devices not known to be removed: the devices this
+ * client seals to, whichever listing showed them first. Safety numbers are made from these, so a
+ * server that shows one device list to senders and another to safety numbers changes the number.
+ */
+export async function pinnedKeys(store: KeyStore, userId: string): Promise<Uint8Array[]> {
+  const pins = await loadPins(store, userId);
+  return [...pins.values()].filter((p) => !p.removed).map((p) => Uint8Array.from(p.key.match(/../g) ?? [], (h) => parseInt(h, 16)));
 }
 
 /** Trusts a user's current devices as they are (after checking the safety number out of band). */

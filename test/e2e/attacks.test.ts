@@ -1,6 +1,6 @@
 // Attacks on sealed messages: each is refused with a typed E2EError naming what was wrong, and
 // no plaintext comes back (nor appears in the error).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64Url } from '../../src/e2e/bytes.js';
 import { createE2EClient, type E2EClient } from '../../src/e2e/client.js';
 import { secretsOf, type Device } from '../../src/e2e/device.js';
@@ -8,6 +8,7 @@ import { sealEnvelope } from '../../src/e2e/envelope.js';
 import { sealMessage, sha256, type FixedRandomness } from '../../src/e2e/message.js';
 import { verifyBundle, type VerifiedDevice } from '../../src/e2e/trust.js';
 import { E2EError, loadOrCreateDevice, memoryKeyStore, type StoredMessage } from '../../src/e2e/index.js';
+import type { E2EApi } from '../../src/e2e/api.js';
 import { fakeWorld } from './fake-api.js';
 
 const SECRET = 'the launch code is 0000';
@@ -234,6 +235,51 @@ describe('attacks on a sealed message', () => {
       await expect(ada.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' })).rejects.toMatchObject({ code: 'identity_changed' });
       expect([world.messages.length, ada.warnings]).toEqual([before, []]);
     }
+  });
+
+  it("the default 'warn' policy warns on the console: one line naming user, device and change, no key material", async () => {
+    const { world, ada } = await setUp();
+    const client = createE2EClient(world.as('usr_ada'), ada.device, ada.store);
+    const planted = await loadOrCreateDevice({ store: memoryKeyStore(), name: 'planted', platform: 'web' });
+    await planted.register(world.as('usr_bob'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+      expect(warn.mock.calls).toEqual([[`coveton e2e: device_added for device ${planted.id} of usr_bob, let through by onIdentityChange 'warn'`]]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a device shown to senders but hidden from safety numbers: the safety numbers differ', async () => {
+    const world = fakeWorld();
+    world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+    const make = async (userId: string, api: (base: E2EApi) => E2EApi = (a) => a) => {
+      const store = memoryKeyStore();
+      const device = await loadOrCreateDevice({ store, name: 'x', platform: 'web' });
+      await device.register(world.as(userId));
+      return { device, client: createE2EClient(api(world.as(userId)), device, store, { onWarning: () => {} }) };
+    };
+    const bob = await make('usr_bob');
+    const planted = await make('usr_bob');
+    // Ada's server lists the planted device in the chat, and leaves it out of Bob's device list.
+    const hide = (base: E2EApi): E2EApi => ({
+      ...base,
+      devices: {
+        ...base.devices,
+        listForUser: async function* (id: string) {
+          for await (const d of base.devices.listForUser(id)) if (d.id !== planted.device.id) yield d;
+        },
+      },
+    });
+    const ada = await make('usr_ada', hide);
+    const sent = await ada.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+    expect(sent.envelopes.map((e) => e.deviceId)).toContain(planted.device.id);
+    const fromAda = await ada.client.safetyNumber('usr_bob');
+    // Bob's side, from an honest list without the planted device.
+    world.devices.splice(world.devices.findIndex((d) => d.id === planted.device.id), 1);
+    const fromBob = await bob.client.safetyNumber('usr_ada');
+    expect(fromAda.digits).not.toBe(fromBob.digits);
   });
 
   it('a bundle whose signed pre-key does not verify: bad_bundle, nothing sent', async () => {
