@@ -6,6 +6,10 @@
 // A file others may read or write is refused (`key_store_insecure`), as is one that is not a key
 // store or is damaged (`key_store_invalid`). Keys are written as bytes (PKCS#8 for private keys,
 // raw for public ones) and read back as non-extractable CryptoKeys.
+//
+// Encoding: a key is `{"$key": …}` and bytes are `{"$bytes": "<base64>"}`, objects with that one
+// property; in any other object a property name starting with `$` is written with one more `$`
+// in front, so no stored value is ever read back as a key or as bytes ("$key" is kept as "$$key").
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -23,6 +27,9 @@ interface KeyJson {
 
 const invalid = (path: string, what: string, cause?: unknown) => new E2EError('key_store_invalid', `${path}: ${what}`, { cause });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Sets an own property, whatever its name ("__proto__" included). */
+const put = (into: object, name: string, value: unknown) => Object.defineProperty(into, name, { value, enumerable: true, writable: true, configurable: true });
+const tagged = (v: Record<string, unknown>, tag: string) => Object.keys(v).length === 1 && Object.hasOwn(v, tag);
 
 /** A key store in the file at `path` (created with mode 0600 on the first write). */
 export function fileKeyStore(path: string): KeyStore {
@@ -46,7 +53,7 @@ export function fileKeyStore(path: string): KeyStore {
     if (Array.isArray(value)) return Promise.all(value.map(toJson));
     if (isObject(value)) {
       const out: Record<string, Json> = {};
-      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = await toJson(v);
+      for (const [k, v] of Object.entries(value)) if (v !== undefined) put(out, k.startsWith('$') ? `$${k}` : k, await toJson(v));
       return out;
     }
     if (value === null || ['boolean', 'number', 'string'].includes(typeof value)) return value as Json;
@@ -56,11 +63,11 @@ export function fileKeyStore(path: string): KeyStore {
   async function fromJson(value: unknown): Promise<unknown> {
     if (Array.isArray(value)) return Promise.all(value.map(fromJson));
     if (!isObject(value)) return value;
-    if ('$bytes' in value) {
+    if (tagged(value, '$bytes')) {
       if (typeof value.$bytes !== 'string') throw invalid(path, 'bytes that are not base64');
       return new Uint8Array(Buffer.from(value.$bytes, 'base64'));
     }
-    if ('$key' in value) {
+    if (tagged(value, '$key')) {
       const key = value.$key as KeyJson;
       if (!isObject(key) || !['Ed25519', 'X25519'].includes(key.algorithm) || !['private', 'public'].includes(key.type) || !Array.isArray(key.usages) || typeof key.bytes !== 'string') {
         throw invalid(path, 'a key entry that does not parse');
@@ -76,7 +83,10 @@ export function fileKeyStore(path: string): KeyStore {
       return imported;
     }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await fromJson(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (k.startsWith('$') && !k.startsWith('$$')) throw invalid(path, `a property ${JSON.stringify(k)} that is not escaped`);
+      put(out, k.startsWith('$') ? k.slice(1) : k, await fromJson(v));
+    }
     return out;
   }
 
@@ -109,7 +119,7 @@ export function fileKeyStore(path: string): KeyStore {
 
   async function save(all: Map<string, unknown>): Promise<void> {
     const body: Record<string, Json> = {};
-    for (const [name, value] of all) body[name] = await toJson(value);
+    for (const [name, value] of all) put(body, name, await toJson(value));
     const text = `${JSON.stringify({ format: FORMAT, version: 1, values: body })}\n`;
     const dir = dirname(path);
     await mkdir(dir, { recursive: true, mode: 0o700 });

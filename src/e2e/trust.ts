@@ -28,7 +28,13 @@ export interface IdentityChange {
 
 export type IdentityPolicy = 'warn' | 'block' | ((change: IdentityChange) => 'warn' | 'block');
 
+// The API's id patterns (spec/components/schemas/Device.yaml): ids become pin and store names.
+const DEVICE_ID = /^dev_[A-Za-z0-9]+$/;
+const USER_ID = /^usr_[A-Za-z0-9]+$/;
+
 export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice> {
+  if (typeof device.id !== 'string' || !DEVICE_ID.test(device.id)) throw new E2EError('bad_bundle', `device id ${JSON.stringify(String(device.id).slice(0, 64))}`);
+  if (typeof device.userId !== 'string' || !USER_ID.test(device.userId)) throw new E2EError('bad_bundle', `user id of ${device.id}`);
   const identityRaw = untag(device.identityKey, TAG_ED25519, `identityKey of ${device.id}`);
   const preKeyRaw = untag(device.signedPreKey.publicKey, TAG_X25519, `signedPreKey of ${device.id}`);
   const identity = await importIdentity(identityRaw.subarray(1));

@@ -282,6 +282,22 @@ describe('attacks on a sealed message', () => {
     expect(fromAda.digits).not.toBe(fromBob.digits);
   });
 
+  it('a device or user id outside the API\'s pattern ($key, $bytes, __proto__, constructor): bad_bundle, nothing sent', async () => {
+    const { world, ada, bob } = await setUp();
+    const entry = world.devices.find((d) => d.id === bob.id)!;
+    const before = world.messages.length;
+    for (const id of ['$key', '$bytes', '__proto__', 'constructor']) {
+      for (const field of ['id', 'userId'] as const) {
+        const saved = entry[field];
+        entry[field] = id;
+        world.chats.set('chat_1', ['usr_ada', 'usr_bob', 'usr_mal', id]);
+        await expect(ada.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' })).rejects.toMatchObject({ code: 'bad_bundle' });
+        entry[field] = saved;
+      }
+    }
+    expect(world.messages.length).toBe(before);
+  });
+
   it('a bundle whose signed pre-key does not verify: bad_bundle, nothing sent', async () => {
     const { world, ada, bob } = await setUp();
     const entry = world.devices.find((d) => d.id === bob.id)!;

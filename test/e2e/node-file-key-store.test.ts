@@ -68,6 +68,20 @@ describe('fileKeyStore', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  it('keeps objects whose property names look like its own encoding ($key, $bytes) or like prototypes, exactly, across a reload', async () => {
+    const path = fresh();
+    const names = ['$key', '$bytes', '__proto__', 'constructor', '$$x', 'plain'];
+    const value: Record<string, unknown> = {};
+    for (const [i, name] of names.entries()) Object.defineProperty(value, name, { value: { n: i, raw: new Uint8Array([i]) }, enumerable: true, writable: true, configurable: true });
+    await fileKeyStore(path).set('v', value);
+    await fileKeyStore(path).set('w', { $key: 'text', $bytes: 'text' });
+    const back = (await fileKeyStore(path).get('v')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(names);
+    for (const [i, name] of names.entries()) expect([name, Object.getOwnPropertyDescriptor(back, name)?.value]).toEqual([name, { n: i, raw: new Uint8Array([i]) }]);
+    expect(await fileKeyStore(path).get('w')).toEqual({ $key: 'text', $bytes: 'text' });
+  });
+
   it('refuses a file others may read or write (key_store_insecure) and reads it once it is 0600', async () => {
     const path = fresh();
     await fileKeyStore(path).set('a', 1);
