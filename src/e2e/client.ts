@@ -174,7 +174,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         if (from.removedAt !== null && Math.max(inner.sentAt, createdAt) > from.removedAt) {
           throw new E2EError('device_removed', from.id);
         }
-        await checkReplay(store, message.senderDeviceId, opened.msgId, message.id);
+        await checkReplay(store, message.senderDeviceId, opened.msgId, { id: message.id, createdAt: message.createdAt ? createdAt : Infinity });
         let text: string | undefined;
         try {
           text = fromUtf8(inner.body);
