@@ -24,7 +24,7 @@ try {
   step('current user', `${me.id}, locale ${me.locale}`);
 
   const key = await coveton.apiKeys.create({
-    name: 'CI Pipeline',
+    name: 'Quickstart',
     type: 'service',
     environment: 'sandbox',
     permissions: ['messages:read', 'chats:read'],

@@ -1,4 +1,4 @@
-// `npm run bench:e2e`: what end-to-end encryption costs (issue 19), in one run, on this machine.
+// `npm run bench:e2e`: what end-to-end encryption costs, in one run, on this machine.
 //   seal      one message sealed to 1, 10, 100 and 1,000 devices (content key, AES-256-GCM body,
 //             Ed25519 signature, one HPKE envelope per device), and each bundle's check (a
 //             sender verifies every device's signed pre-key before sealing to it)

@@ -44,8 +44,8 @@ export function script(source: string): Script {
 }
 
 /**
- * What the stores throw. The client turns it into its `TokenStoreError` (sessions) or falls
- * back to its own figures (rate limits); this entry point keeps no copy of the SDK's classes.
+ * What the stores throw when Redis fails. The client turns it into its `TokenStoreError`
+ * (sessions) or falls back to its own figures (rate limits).
  */
 export class RedisStoreError extends Error {
   override name = 'RedisStoreError';

@@ -30,7 +30,12 @@ describe('the first step of the getting-started guide', () => {
     const dir = mkdtempSync(join(tmpdir(), 'coveton-first-step-'));
     try {
       expect(code).toContain("'http://127.0.0.1:4010'");
-      const file = join(dir, 'first-call.mts');
+      // As a new project has it: a package.json without "type", the file named as the guide says
+      // (a .ts file there is CommonJS to tsx, where top-level await fails).
+      const name = /Save this as `([^`]+)` [\s\S]*?run it with `npx tsx ([^`]+)`/.exec(guide.slice(first));
+      expect(name?.[1]).toBe(name?.[2]);
+      writeFileSync(join(dir, 'package.json'), '{ "name": "first-call", "private": true }\n');
+      const file = join(dir, name![1]!);
       writeFileSync(file, code.replace("'@coveton/sdk'", JSON.stringify(join(root, 'src', 'index.ts'))).replace("'http://127.0.0.1:4010'", JSON.stringify(mock.url)));
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], { cwd: root, timeout: 60_000 });
       expect(stdout).toBe(`${printed}\n`);

@@ -1,4 +1,4 @@
-// Issue 19, "Memory": a 64 MiB encrypted file round trip (upload, download, decrypt) adds under
+// Memory: a 64 MiB encrypted file round trip (upload, download, decrypt) adds under
 // 32 MiB to the SDK process's peak RSS. The SDK runs in a child process of its own and the mock
 // (which holds the uploaded bytes) in another, so only the SDK's memory is measured. In the
 // integration project, as it starts processes.

@@ -132,9 +132,9 @@ describe('the packed package', () => {
     expect(packed.files.filter((file) => file.endsWith('.map'))).toEqual([]);
     const size = statSync(packed.tarball).size;
     console.log(`tarball: ${(size / 1024).toFixed(1)} kB packed, ${packed.files.length} files`);
-    // The target was 300 kB (issue 16): 289.2 kB then (the spec's rules and the mock that enforces
-    // them, issue 20, added 25 kB; minifying the mock and the CLI took 8 kB back), 304.0 kB before
-    // the e2e entry (issue 19), which adds 17 kB (minified ESM and CJS, 7.5 kB gzipped each, and
+    // The target was 300 kB: 289.2 kB then (the spec's rules and the mock that enforces
+    // them added 25 kB; minifying the mock and the CLI took 8 kB back), 304.0 kB before
+    // the e2e entry, which adds 17 kB (minified ESM and CJS, 7.5 kB gzipped each, and
     // its declarations): 321.3 kB. The budget sits above that; what the tarball is made of is in
     // docs/guides/package.md.
     // The docs' example seed, the device-key tools in the mock and CLI bundles and the e2e entry

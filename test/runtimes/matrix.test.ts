@@ -1,7 +1,7 @@
 // "Runtimes, proved in the suite": one program (program.ts) run on the package's build in Node 20
 // (this process's Node), Node 24, Bun, Deno (default permissions plus --allow-net), Cloudflare's
 // workerd and headless Chromium, all at once, against one scripted server, and its e2e round trip
-// (issue 19) against one stateful mock. Every runtime must
+// against one stateful mock. Every runtime must
 // give the same report, and the server must see the same requests from each.
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
