@@ -58,3 +58,10 @@ export function fromBase64(text: string, what: string): Bytes {
 }
 
 export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** A date-time the API sent, in ms since 1970; one that does not parse is `malformed`, never NaN. */
+export function serverTime(text: string, what: string): number {
+  const ms = typeof text === 'string' ? Date.parse(text) : NaN;
+  if (!Number.isFinite(ms)) throw new E2EError('malformed', what);
+  return ms;
+}

@@ -1,6 +1,6 @@
 // `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
 // this device's keys, files in STREAM segments, safety numbers. Every failure is an E2EError.
-import { equal, fromBase64, fromUtf8, toBase64Url, utf8, type Bytes } from './bytes.js';
+import { equal, fromBase64, fromUtf8, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
 import { envelopeKeyId } from './envelope.js';
@@ -105,7 +105,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
   async function sender(message: StoredMessage): Promise<VerifiedDevice> {
     const cached = known.get(message.senderDeviceId);
     let found = cached?.device;
-    const created = message.createdAt ? Date.parse(message.createdAt) : Infinity;
+    const created = message.createdAt === undefined ? Infinity : serverTime(message.createdAt, `createdAt of ${message.id}`);
     // Listed again when unknown, or when the message is newer than the listing (a removal since).
     if (!cached || cached.device.userId !== message.senderId || !(created < cached.listedAt)) {
       const listed = await admit(await collect(api.devices.listForChat(message.chatId)));
@@ -170,11 +170,11 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
           verify: (signature, data) => verify(from.identity, signature, data),
         });
         const { inner } = opened;
-        const createdAt = message.createdAt ? Date.parse(message.createdAt) : inner.sentAt;
+        const createdAt = message.createdAt === undefined ? inner.sentAt : serverTime(message.createdAt, `createdAt of ${message.id}`);
         if (from.removedAt !== null && Math.max(inner.sentAt, createdAt) > from.removedAt) {
           throw new E2EError('device_removed', from.id);
         }
-        await checkReplay(store, message.senderDeviceId, opened.msgId, { id: message.id, createdAt: message.createdAt ? createdAt : Infinity });
+        await checkReplay(store, message.senderDeviceId, opened.msgId, { id: message.id, createdAt: message.createdAt === undefined ? Infinity : createdAt });
         let text: string | undefined;
         try {
           text = fromUtf8(inner.body);

@@ -1,7 +1,7 @@
 // The bundles of other devices: fetched from the API, each signed pre-key verified under its
 // identity key, and each user's identities pinned on first use (TOFU). A later change (a device's
 // key replaced, or a device added to a user already pinned) goes to the `onIdentityChange` policy.
-import { concat, fromBase64, hex, u32, utf8, type Bytes } from './bytes.js';
+import { concat, fromBase64, hex, serverTime, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { importIdentity, importPreKey, untag, verify } from './keys.js';
 import type { KeyStore } from './store.js';
@@ -50,7 +50,7 @@ export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice
     identity,
     keyId: device.signedPreKey.keyId,
     preKey: await importPreKey(preKeyRaw.subarray(1)),
-    removedAt: device.removedAt ? Date.parse(device.removedAt) : null,
+    removedAt: device.removedAt === null || device.removedAt === undefined ? null : serverTime(device.removedAt, `removedAt of ${device.id}`),
   };
 }
 

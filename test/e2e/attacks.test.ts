@@ -163,6 +163,18 @@ describe('attacks on a sealed message', () => {
     expect(await refused(bob.client, after)).toBe('device_removed');
   });
 
+  it("a removed device's later message with a date that does not parse (createdAt, removedAt): malformed, never opened", async () => {
+    const { world, ada2, bob } = await setUp();
+    const entry = world.devices.find((d) => d.id === ada2.id)!;
+    entry.removedAt = new Date(Date.now() - 1000).toISOString();
+    const after = await ada2.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+    expect(await refused(bob.client, { ...after, createdAt: 'yesterday' })).toBe('malformed');
+    entry.removedAt = 'garbage';
+    expect(await refused(bob.client, after)).toBe('malformed');
+    entry.removedAt = new Date(Date.now() - 1000).toISOString();
+    expect(await refused(bob.client, after)).toBe('device_removed');
+  });
+
   it('a downgraded or unknown version or suite: unsupported_version', async () => {
     const { bob, sent } = await setUp();
     const set = (text: string, at: number, value: number) => {
