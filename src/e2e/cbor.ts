@@ -69,8 +69,11 @@ export function decodeCbor(bytes: Uint8Array): CborValue {
           throw bad('text is not UTF-8');
         }
       case 4:
+        // Every item takes at least one byte: a count beyond what is left is a lie, refused before any allocation.
+        if (n > bytes.length - at) throw bad('array longer than its bytes');
         return Array.from({ length: n }, () => item(depth + 1));
       case 5: {
+        if (n > (bytes.length - at) / 2) throw bad('map longer than its bytes');
         const map: CborMap = new Map();
         let last = -1;
         for (let i = 0; i < n; i++) {
