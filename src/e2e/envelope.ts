@@ -19,10 +19,9 @@ export interface EnvelopeRecipient {
 
 export async function sealEnvelope(to: EnvelopeRecipient, ciphertextHash: Uint8Array, key: Uint8Array, ekm?: Uint8Array): Promise<Bytes> {
   const head = concat(new Uint8Array([VERSION]), u16(SUITE), u32(to.keyId));
-  const sealed = await hpke().seal(
-    { recipientPublicKey: to.publicKey, info: info(), ...(ekm ? { ekm } : {}) },
-    key as Bytes,
-    aad(head, ciphertextHash, to.deviceId),
+  // A pre-key HPKE cannot seal to (a low-order point, all zeros: no shared secret) is the bundle's fault.
+  const sealed = await as('bad_bundle', `signed pre-key of ${to.deviceId}`, () =>
+    hpke().seal({ recipientPublicKey: to.publicKey, info: info(), ...(ekm ? { ekm } : {}) }, key as Bytes, aad(head, ciphertextHash, to.deviceId)),
   );
   return concat(head, new Uint8Array(sealed.enc), new Uint8Array(sealed.ct));
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64Url } from '../../src/e2e/bytes.js';
 import { createE2EClient, type E2EClient } from '../../src/e2e/client.js';
-import { secretsOf, type Device } from '../../src/e2e/device.js';
+import { secretsOf, signPreKey, type Device } from '../../src/e2e/device.js';
 import { sealEnvelope } from '../../src/e2e/envelope.js';
 import { sealMessage, sha256, type FixedRandomness } from '../../src/e2e/message.js';
 import { verifyBundle, type VerifiedDevice } from '../../src/e2e/trust.js';
@@ -319,6 +319,16 @@ describe('attacks on a sealed message', () => {
         entry[field] = saved;
       }
     }
+    expect(world.messages.length).toBe(before);
+  });
+
+  it('a validly signed all-zero X25519 pre-key: bad_bundle naming the device, nothing sent', async () => {
+    const { world, ada, bob } = await setUp();
+    const entry = world.devices.find((d) => d.id === bob.id)!;
+    entry.signedPreKey = await signPreKey(secretsOf(bob.device).record.identity.privateKey, 2, new Uint8Array(32));
+    const before = world.messages.length;
+    const send = ada.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+    await expect(send).rejects.toMatchObject({ name: 'E2EError', code: 'bad_bundle', message: `bad_bundle: signed pre-key of ${bob.id}` });
     expect(world.messages.length).toBe(before);
   });
 
