@@ -23,13 +23,22 @@ export interface AesGcmTokenCipherOptions {
    * @example aesGcmTokenCipher({ keys: { k2: newKey, k1: oldKey }, current: 'k2' })
    */
   keys: Record<string, Uint8Array | ArrayBuffer | CryptoKey>;
-  /** The id of the key that seals new values. */
+  /**
+   * The id of the key that seals new values (one of `keys`); older keys only open.
+   * @example 'k2'
+   */
   current: string;
 }
 
 const PREFIX = 'cvt1';
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const text = new TextEncoder();
+
+/** A secret Web Crypto key for AES-GCM, allowed to encrypt and decrypt. */
+const isAesGcmKey = (key: unknown): key is CryptoKey => {
+  const k = key as Partial<CryptoKey> | null;
+  return typeof k === 'object' && k !== null && k.type === 'secret' && k.algorithm?.name === 'AES-GCM' && Array.isArray(k.usages) && k.usages.includes('encrypt') && k.usages.includes('decrypt');
+};
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (value: string) => Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
@@ -48,8 +57,13 @@ export function aesGcmTokenCipher(options: AesGcmTokenCipherOptions): TokenCiphe
   if (entries.length === 0) throw new TypeError('aesGcmTokenCipher: `keys` must name at least one key');
   for (const [id, key] of entries) {
     if (!KEY_ID.test(id)) throw new TypeError(`aesGcmTokenCipher: key id ${JSON.stringify(id)} must be 1-64 of A-Z a-z 0-9 _ -`);
-    const raw = key instanceof ArrayBuffer ? key.byteLength : key instanceof Uint8Array ? key.byteLength : undefined;
-    if (raw !== undefined && raw !== 32) throw new TypeError(`aesGcmTokenCipher: key ${id} must be 32 bytes (AES-256), not ${raw}`);
+    if (key instanceof ArrayBuffer || key instanceof Uint8Array) {
+      if (key.byteLength !== 32) throw new TypeError(`aesGcmTokenCipher: key ${id} must be 32 bytes (AES-256), not ${key.byteLength}`);
+    } else if (!isAesGcmKey(key)) {
+      // Checked now: a key that fails only at the first seal would fail a refresh after the
+      // old refresh token was spent, and sign the whole fleet out.
+      throw new TypeError(`aesGcmTokenCipher: key ${id} must be 32 bytes (a Uint8Array or ArrayBuffer) or an AES-GCM CryptoKey that may encrypt and decrypt`);
+    }
   }
   if (!entries.some(([id]) => id === options.current)) throw new TypeError('aesGcmTokenCipher: `current` must be the id of one of `keys`');
   // The key bytes are copied now (the caller may wipe theirs) and imported on first use.

@@ -9,6 +9,9 @@ import { RedisStoreError, digestHex, script, scriptRunner, slotKeys, type RedisS
 import { TokenDecryptError } from '../errors/store.js';
 import type { SessionTokens, TokenStore } from '../public/session.js';
 
+/** What the store puts before a value its cipher sealed. */
+const SEALED = 'sealed:';
+
 /** Options of {@link redisTokenStore}. */
 export interface RedisTokenStoreOptions {
   /**
@@ -115,16 +118,26 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   let cached: { tokens: SessionTokens | undefined; at: number } | undefined;
   let holding = 0;
 
+  // The store marks what it sealed itself, so a cipher may write any text (a KMS envelope in
+  // JSON starts with `{` too) and a pair in clear is never taken for a sealed one.
   const seal = async (tokens: SessionTokens): Promise<string> => {
     const json = JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt });
-    return cipher ? cipher.seal(json, key) : json;
+    if (!cipher) return json;
+    let sealed: unknown;
+    try {
+      sealed = await cipher.seal(json, key);
+    } catch (error) {
+      throw new RedisStoreError(`The token cipher could not seal the pair (${error instanceof Error ? error.name : 'error'}); nothing was stored`, { cause: error });
+    }
+    if (typeof sealed !== 'string') throw new RedisStoreError('The token cipher sealed the pair as something other than text; nothing was stored');
+    return `${SEALED}${sealed}`;
   };
   /** Fails closed: a pair that does not open, or is in clear where a sealed one belongs, is never used. */
   const open = async (stored: string): Promise<SessionTokens> => {
-    const clear = stored.startsWith('{');
+    const isSealed = stored.startsWith(SEALED);
     try {
-      if (cipher ? clear : !clear) throw new TypeError(cipher ? 'stored in clear, a sealed pair was expected' : 'stored sealed, and no cipher was given');
-      const tokens = JSON.parse(cipher ? await cipher.open(stored, key) : stored) as SessionTokens;
+      if (cipher ? !isSealed : isSealed) throw new TypeError(cipher ? 'stored in clear, a sealed pair was expected' : 'stored sealed, and no cipher was given');
+      const tokens = JSON.parse(cipher ? await cipher.open(stored.slice(SEALED.length), key) : stored) as SessionTokens;
       if (typeof tokens?.accessToken !== 'string' || typeof tokens.refreshToken !== 'string') throw new TypeError('not a token pair');
       return tokens;
     } catch (error) {
@@ -135,7 +148,7 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
     try {
       return await work();
     } catch (error) {
-      if (error instanceof TokenDecryptError) throw error;
+      if (error instanceof TokenDecryptError || error instanceof RedisStoreError) throw error;
       throw new RedisStoreError(`Redis failed on ${operation} (${error instanceof Error ? error.name : 'error'})`, { cause: error });
     }
   };

@@ -177,7 +177,7 @@ describe('redisTokenStore with a cipher', () => {
       const second = (await store.get())!;
       expect(second.refreshToken).not.toBe(first.refreshToken);
       const stored = (await client.hGet('{k:sealed}', 'pair'))!;
-      expect(stored).toMatch(/^cvt1\.k1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
+      expect(stored).toMatch(/^sealed:cvt1\.k1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
       expect(lines.some((line) => line.includes('"EVALSHA"') || line.includes('"EVAL"'))).toBe(true);
       for (const secret of [first.accessToken, first.refreshToken, second.accessToken, second.refreshToken]) {
         expect(stored).not.toContain(secret);
@@ -244,7 +244,7 @@ describe('redisTokenStore with a cipher', () => {
     const rotated = redisTokenStore(client, { key: 'k:rotate', cipher: aesGcmTokenCipher({ keys: { k2: key2, k1: key1 }, current: 'k2' }) });
     expect(await rotated.get()).toEqual(pair(1));
     await rotated.set(pair(2));
-    expect(await client.hGet('{k:rotate}', 'pair')).toMatch(/^cvt1\.k2\./);
+    expect(await client.hGet('{k:rotate}', 'pair')).toMatch(/^sealed:cvt1\.k2\./);
     await expect(redisTokenStore(client, { key: 'k:rotate', cipher: sealedWith('k1', key1) }).get()).rejects.toBeInstanceOf(TokenDecryptError);
     expect(await redisTokenStore(client, { key: 'k:rotate', cipher: sealedWith('k2', key2) }).get()).toEqual(pair(2));
   });
@@ -254,6 +254,39 @@ describe('redisTokenStore with a cipher', () => {
     expect(() => aesGcmTokenCipher({ keys: { 'k.1': key1 }, current: 'k.1' })).toThrow(/key id/);
     expect(() => aesGcmTokenCipher({ keys: { k1: key1 }, current: 'k2' })).toThrow(/current/);
     expect(() => aesGcmTokenCipher({ keys: {}, current: 'k1' })).toThrow(/at least one/);
+  });
+
+  it('refuses, when made, a key that is neither 32 bytes nor an AES-GCM CryptoKey that encrypts and decrypts', async () => {
+    const hmac = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const encryptOnly = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
+    const good = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    for (const key of ['0'.repeat(32), new DataView(new ArrayBuffer(32)), new Int8Array(32), hmac, encryptOnly, null]) {
+      expect(() => aesGcmTokenCipher({ keys: { k1: key as never }, current: 'k1' }), String(key)).toThrow(/must be 32 bytes .* or an AES-GCM CryptoKey/);
+    }
+    const store = redisTokenStore(client, { key: 'k:cryptokey', cipher: aesGcmTokenCipher({ keys: { k1: good }, current: 'k1' }) });
+    await store.set(pair(1));
+    expect(await store.get()).toEqual(pair(1));
+  });
+
+  it('stores what any cipher seals, JSON included, and names the cipher when it cannot seal', async () => {
+    // A KMS-style envelope in JSON: its text starts with `{` as a pair in clear does.
+    const json: TokenCipher = {
+      seal: async (text, context) => JSON.stringify({ v: 1, context, data: btoa(text) }),
+      open: async (sealed, context) => {
+        const { context: was, data } = JSON.parse(sealed);
+        if (was !== context) throw new Error('another session');
+        return atob(data);
+      },
+    };
+    const store = redisTokenStore(client, { key: 'k:json', cipher: json, cacheFor: 0 });
+    await store.set(pair(1));
+    expect(await client.hGet('{k:json}', 'pair')).toMatch(/^sealed:\{"v":1,/);
+    expect(await store.get()).toEqual(pair(1));
+
+    const broken: TokenCipher = { seal: async () => Promise.reject(new RangeError('key unavailable')), open: async () => '' };
+    const failing = redisTokenStore(client, { key: 'k:broken', cipher: broken });
+    await expect(failing.set(pair(1))).rejects.toThrow(/token cipher could not seal the pair \(RangeError\); nothing was stored/);
+    expect(await client.exists('{k:broken}')).toBe(0);
   });
 });
 
