@@ -18,6 +18,8 @@ export interface PreKeyRecord {
   createdAt: number;
   /** When a newer key replaced it; kept for the grace window after that, then deleted. */
   replacedAt?: number;
+  /** Saved, not yet known to be published: it opens envelopes but is not yet the current key. */
+  pending?: true;
 }
 
 interface DeviceRecord {
@@ -105,7 +107,8 @@ export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> 
 
 /** A device over an existing record (also used by the test vectors' fixed keys). */
 export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device {
-  const current = () => record.preKeys.reduce((a, b) => (b.keyId > a.keyId ? b : a));
+  const newest = (keys: PreKeyRecord[]) => keys.reduce((a, b) => (b.keyId > a.keyId ? b : a));
+  const current = () => newest(record.preKeys.filter((k) => !k.pending));
   const device: Device = {
     get id() {
       return record.deviceId;
@@ -119,6 +122,8 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       if (record.deviceId && record.userId) return { id: record.deviceId, userId: record.userId };
       const spk = current();
       const api = coveton as unknown as DeviceApi;
+      // The private halves are in the store before their public halves are published.
+      await store.set(RECORD, record);
       const created = await api.devices.register({
         name: record.name,
         platform: record.platform,
@@ -133,13 +138,22 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
     async rotateSignedPreKey(coveton, options = {}) {
       if (!record.deviceId) throw new E2EError('not_registered', 'register first');
       const now = options.now ?? Date.now();
-      const next = await newPreKey(current().keyId + 1, now, store);
+      // Saved as pending before it is published, so no published pre-key lacks its private half
+      // (a crash after publishing leaves a pending key that still opens what is sealed to it).
+      const next: PreKeyRecord = { ...(await newPreKey(newest(record.preKeys).keyId + 1, now, store)), pending: true };
+      const before = record.preKeys;
+      record.preKeys = [...before, next];
+      await store.set(RECORD, record).catch((error: unknown) => {
+        record.preKeys = before; // not saved: not published either
+        throw error;
+      });
       const signed = await signPreKey(record.identity.privateKey, next.keyId, next.raw);
       await (coveton as unknown as DeviceApi).devices.rotateSignedPreKey(record.deviceId, signed);
       const keep = options.keepMs ?? 30 * 24 * 3600_000;
-      for (const k of record.preKeys) k.replacedAt ??= now;
+      for (const k of record.preKeys) if (k !== next) k.replacedAt ??= now;
+      delete next.pending;
       // Older keys stay for the grace window after they were replaced, then go (coarse forward secrecy).
-      record.preKeys = [...record.preKeys.filter((k) => now - k.replacedAt! < keep), next];
+      record.preKeys = record.preKeys.filter((k) => k === next || now - k.replacedAt! < keep);
       await store.set(RECORD, record);
       return signed;
     },
