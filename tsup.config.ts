@@ -29,13 +29,15 @@ const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
 // client passed in, no SDK code of its own), the stateful mock for tests (`@coveton/sdk/mock`,
 // Node only) and the CLI (Node only).
 /**
- * The e2e entry takes CovetonError from the package's main entry (so an E2EError is an instance of
- * the one CovetonError users catch) instead of carrying a copy of the class.
+ * The e2e entry takes CovetonError from the package's own build (so an E2EError is an instance of
+ * the one CovetonError users catch) instead of carrying a copy of the class: through the webhooks
+ * entry, which re-exports it from the chunk the main entry shares, so that bundling e2e never
+ * reaches the client's code (its import() of the file-transfer chunk would keep that chunk live).
  */
 export const sdkErrors: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'sdk-errors',
   setup(build) {
-    build.onResolve({ filter: /\/errors\/base\.js$/ }, () => ({ path: '@coveton/sdk', external: true }));
+    build.onResolve({ filter: /\/errors\/base\.js$/ }, () => ({ path: '@coveton/sdk/webhooks', external: true }));
   },
 };
 
@@ -76,7 +78,7 @@ export default defineConfig([
     entry: { e2e: 'src/e2e/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    external: ['@coveton/sdk', '@coveton/sdk/schema'],
+    external: ['@coveton/sdk', '@coveton/sdk/webhooks', '@coveton/sdk/schema'],
     sourcemap: false,
     clean: false,
     treeshake: true,

@@ -3,8 +3,9 @@
 // for the browser (minified, tree-shaken, dependencies included, as an app's bundler would) from
 // the built package's `import` export, then gzipped. Budgets live in size-budget.json; the
 // tests measure the packed tarball with the same function. `--json` prints the figures as JSON.
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -35,26 +36,62 @@ function exportedFile(packageDir, subpath) {
  */
 export async function measureSize({ packageDir = root, entries = ENTRIES } = {}) {
   const results = [];
-  for (const entry of entries) {
-    const file = exportedFile(packageDir, entry.subpath);
-    const names = entry.imports.join(', ');
-    const result = await build({
-      stdin: { contents: `import { ${names} } from ${JSON.stringify(file)};\nconsole.log(${names});\n`, resolveDir: packageDir, loader: 'js' },
-      bundle: true,
-      minify: true,
-      treeShaking: true,
-      platform: 'browser',
-      format: 'esm',
-      target: 'es2022',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      // The package as published, not the repo's TypeScript `paths` back to src/.
-      tsconfigRaw: {},
-    });
-    const code = result.outputFiles[0].contents;
-    const inputs = Object.keys(result.metafile.inputs).filter((f) => f !== '<stdin>');
-    results.push({ name: entry.name, subpath: entry.subpath, imports: entry.imports, minified: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs });
+  // Split as an application's bundler splits (Vite, webpack, esbuild): what the SDK loads with
+  // import() on first use (the file transfer code) is a chunk of its own, fetched only when a
+  // file moves. `gzip` is what the application loads up front (the entry and the chunks it
+  // imports statically); `lazyGzip` the chunks loaded on demand.
+  const scratch = mkdtempSync(join(tmpdir(), 'coveton-size-'));
+  try {
+    for (const entry of entries) {
+      const file = exportedFile(packageDir, entry.subpath);
+      const names = entry.imports.join(', ');
+      const main = join(scratch, `${entry.name}.mjs`);
+      writeFileSync(main, `import { ${names} } from ${JSON.stringify(file)};\nconsole.log(${names});\n`);
+      const result = await build({
+        entryPoints: [main],
+        absWorkingDir: packageDir,
+        outdir: join(scratch, 'out'),
+        bundle: true,
+        splitting: true,
+        minify: true,
+        treeShaking: true,
+        platform: 'browser',
+        format: 'esm',
+        target: 'es2022',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        // The package as published, not the repo's TypeScript `paths` back to src/.
+        tsconfigRaw: {},
+      });
+      const outputs = result.metafile.outputs;
+      const byPath = new Map(result.outputFiles.map((f) => [relative(packageDir, f.path).split('\\').join('/'), f.contents]));
+      const entryOut = Object.keys(outputs).find((path) => outputs[path].entryPoint);
+      // The entry and every chunk it imports statically, transitively.
+      const upFront = new Set();
+      const visit = (path) => {
+        if (upFront.has(path)) return;
+        upFront.add(path);
+        for (const imported of outputs[path].imports) if (imported.kind === 'import-statement') visit(imported.path);
+      };
+      visit(entryOut);
+      const bytes = (paths) => paths.reduce((sum, path) => sum + byPath.get(path).length, 0);
+      const gzipOf = (paths) => (paths.length ? gzipSync(Buffer.concat(paths.map((path) => byPath.get(path))), { level: 9 }).length : 0);
+      const lazy = Object.keys(outputs).filter((path) => !upFront.has(path) && !path.endsWith('.map'));
+      const inputsOf = (paths) => [...new Set(paths.flatMap((path) => Object.keys(outputs[path].inputs)))].filter((f) => !f.endsWith(`${entry.name}.mjs`));
+      results.push({
+        name: entry.name,
+        subpath: entry.subpath,
+        imports: entry.imports,
+        minified: bytes([...upFront]),
+        gzip: gzipOf([...upFront]),
+        lazyGzip: gzipOf(lazy),
+        inputs: inputsOf([...upFront]),
+        lazyInputs: inputsOf(lazy),
+      });
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
   return results;
 }
@@ -79,8 +116,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     const results = await measureSize();
     const budget = readBudget();
-    if (process.argv.includes('--json')) console.log(JSON.stringify(results.map(({ inputs, ...r }) => ({ ...r, budget: budget[r.name]?.gzip })), null, 2));
-    else for (const r of results) console.log(`${r.name.padEnd(14)} ${kb(r.minified).padStart(10)} minified  ${kb(r.gzip).padStart(10)} gzipped  (budget ${kb(budget[r.name]?.gzip ?? 0)}, ${r.inputs.length} modules)`);
+    if (process.argv.includes('--json')) console.log(JSON.stringify(results.map(({ inputs, lazyInputs, ...r }) => ({ ...r, budget: budget[r.name]?.gzip })), null, 2));
+    else for (const r of results) console.log(`${r.name.padEnd(14)} ${kb(r.minified).padStart(10)} minified  ${kb(r.gzip).padStart(10)} gzipped  (budget ${kb(budget[r.name]?.gzip ?? 0)}, ${r.inputs.length} modules)${r.lazyGzip ? `, on demand ${kb(r.lazyGzip)} gzipped (${r.lazyInputs.length} modules)` : ''}`);
     const failures = overBudget(results, budget);
     for (const failure of failures) console.error(`size: ${failure}`);
     process.exit(failures.length > 0 ? 1 : 0);

@@ -1,6 +1,6 @@
 import { operations, sessionOperations, type Resources, type SessionOperations } from '../generated/resources.js';
 import { CovetonInputError } from './errors/base.js';
-import { fileHelpers } from './resources/files.js';
+import { lazyFileHelpers } from './resources/lazy-files.js';
 import { fetchSend } from './transport/fetch.js';
 import type { Send } from './transport/outgoing.js';
 import { leveled } from './util/logger.js';
@@ -75,7 +75,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
 
   const invoke = createInvoke(pipeline, config.baseUrl);
   const resources = bindResources(operations, invoke) as unknown as Resources;
-  Object.assign(resources.files, fileHelpers(resources.files, storage, config.baseUrl));
+  Object.assign(resources.files, lazyFileHelpers(resources.files, storage, config.baseUrl));
   const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
   const session = sessionHelpers(signIn, { settled: refresher.settled, set: tracked.set, arrived: refresher.arrived }, options.onTokens, storeTimeout);
   return Object.defineProperties(Object.assign(Object.create(null) as object, rawClient(pipeline, config.baseUrl, operations), resources), {
