@@ -139,8 +139,8 @@ describe('the packed package', () => {
     // docs/guides/package.md.
     // The docs' example seed, the device-key tools in the mock and CLI bundles and the e2e entry
     // brought it to 335.7 kB (343,723 B). The file transfer code as a chunk of its own (loaded
-    // on first use, ESM and CJS) and the growth since: 345.5 kB (353,808 B).
-    expect(size).toBeLessThan(346 * 1024);
+    // on first use, ESM and CJS) and the e2e work since: 347.8 kB (356,096 B).
+    expect(size).toBeLessThan(350 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
