@@ -10,7 +10,7 @@ import { checkReplay } from './replay.js';
 import { safetyNumber, type SafetyNumber } from './safety.js';
 import type { KeyStore } from './store.js';
 import { acceptDevices, checkPins, pinnedKeys, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
-import { collect, type E2EApi, type StoredMessage } from './api.js';
+import { collect, type BundleDevice, type E2EApi, type StoredMessage } from './api.js';
 import { tagged, verify } from './keys.js';
 import { TAG_ED25519 } from './suite.js';
 
@@ -81,25 +81,45 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
   };
 
   /** Verifies bundles, checks each user's pins, and remembers the devices by id. */
-  async function admit(list: Awaited<ReturnType<typeof collect<Parameters<typeof verifyBundle>[0]>>>): Promise<VerifiedDevice[]> {
+  /** This device, if listed, must be listed under this user with its own key, whatever the policy. */
+  function checkSelf(verified: VerifiedDevice[]): void {
+    const self = me();
+    const listedSelf = verified.find((d) => d.id === self.deviceId);
+    if (listedSelf && (listedSelf.userId !== self.userId || !equal(listedSelf.identityRaw, ownIdentity))) {
+      throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${listedSelf.userId} (this device)`);
+    }
+  }
+
+  /** Verifies bundles, checks each user's pins, and remembers the devices by id. */
+  async function admit(list: BundleDevice[]): Promise<VerifiedDevice[]> {
     const listedAt = Date.now();
     const verified = await Promise.all(list.map(verifyBundle));
+    checkSelf(verified);
     const byUser = new Map<string, VerifiedDevice[]>();
     for (const d of verified) byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), d]);
-    const self = me();
-    for (const [userId, devices] of byUser) {
-      // The caller's own other devices are pinned and checked like anyone's: a device the server
-      // adds to this user would otherwise read everything sent. This device is checked against its
-      // own key, which it knows.
-      const others = devices.filter((d) => d.id !== self.deviceId);
-      const listedSelf = devices.find((d) => d.id === self.deviceId);
-      if (listedSelf && (userId !== self.userId || !equal(listedSelf.identityRaw, ownIdentity))) {
-        throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${userId} (this device)`);
-      }
-      await checkPins(store, userId, others, policy, warn);
-    }
+    // The caller's own other devices are pinned and checked like anyone's: a device the server
+    // adds to this user would otherwise read everything sent.
+    for (const [userId, devices] of byUser) await checkPins(store, userId, devices.filter((d) => d.id !== me().deviceId), policy, warn);
     for (const d of verified) known.set(d.id, { device: d, listedAt });
     return verified;
+  }
+
+  /**
+   * The keys a safety number shows for `userId`: its pinned devices (what this client seals to),
+   * or, while a change waits under 'block', the listed devices `acceptIdentity` would pin, so the
+   * two people can compare before accepting.
+   */
+  async function safetyKeys(userId: string): Promise<Uint8Array[]> {
+    const listed = await collect(api.devices.listForUser(userId));
+    try {
+      await admit(listed);
+      return await pinnedKeys(store, userId);
+    } catch (error) {
+      if (!(error instanceof E2EError && error.code === 'identity_changed')) throw error;
+      const verified = await Promise.all(listed.map(verifyBundle));
+      checkSelf(verified);
+      return verified.filter((d) => d.userId === userId && d.removedAt === null && d.id !== me().deviceId).map((d) => d.identityRaw);
+    }
   }
 
   async function sender(message: StoredMessage): Promise<VerifiedDevice> {
@@ -198,11 +218,8 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     /** The safety number between this user and `userId` (compare it in person or by a call). */
     async safetyNumber(userId: string): Promise<SafetyNumber> {
       const self = me();
-      // Listed and checked as a send would, then made from the pins: the devices this client seals to.
-      await admit(await collect(api.devices.listForUser(self.userId)));
-      await admit(await collect(api.devices.listForUser(userId)));
-      const mine = [ownIdentity, ...(await pinnedKeys(store, self.userId))];
-      return safetyNumber({ userId: self.userId, keys: mine }, { userId, keys: await pinnedKeys(store, userId) });
+      const mine = [ownIdentity, ...(await safetyKeys(self.userId))];
+      return safetyNumber({ userId: self.userId, keys: mine }, { userId, keys: await safetyKeys(userId) });
     },
 
     /** Trusts `userId`'s current devices after an out-of-band check (needed under 'block'). */

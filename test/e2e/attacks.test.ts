@@ -332,6 +332,20 @@ describe('attacks on a sealed message', () => {
     expect(world.messages.length).toBe(before);
   });
 
+  it("under 'block', a new device of a contact: safety numbers still compare (on the listed devices), acceptIdentity then lets sends through", async () => {
+    const { world, ada, bob } = await setUp('block');
+    const tablet = await loadOrCreateDevice({ store: memoryKeyStore(), name: 'tablet', platform: 'web' });
+    await tablet.register(world.as('usr_bob'));
+    const send = () => ada.client.messages.send({ chatId: 'chat_2', plaintext: SECRET, contentType: 'text/plain' });
+    await expect(send()).rejects.toMatchObject({ code: 'identity_changed' });
+    const fromAda = await ada.client.safetyNumber('usr_bob');
+    expect(fromAda.digits).toBe((await bob.client.safetyNumber('usr_ada')).digits);
+    await expect(send()).rejects.toMatchObject({ code: 'identity_changed' }); // comparing accepted nothing
+    await ada.client.acceptIdentity('usr_bob');
+    expect((await send()).envelopes.map((e) => e.deviceId)).toContain(tablet.id);
+    expect((await ada.client.safetyNumber('usr_bob')).digits).toBe(fromAda.digits);
+  });
+
   it('a bundle whose signed pre-key does not verify: bad_bundle, nothing sent', async () => {
     const { world, ada, bob } = await setUp();
     const entry = world.devices.find((d) => d.id === bob.id)!;
