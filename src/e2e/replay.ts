@@ -3,22 +3,47 @@
 // by the server's createdAt (then by message id) owns it, whichever this device read first: the
 // original opens even when a copy was shown first, and from then on the copy is refused. The
 // record is this device's own (in its key store): each device detects replays among what it reads.
+//
+// Bounded: one record per sender device keeps the newest LIMIT bodies by createdAt. Older ones
+// are dropped and the record keeps their latest createdAt (the horizon); a body from at or before
+// the horizon that the record does not hold opens unrecorded, so reading old history adds nothing,
+// and a replay is detected only while its original is among the newest LIMIT of that device.
 import { hex } from './bytes.js';
 import { E2EError } from './errors.js';
 import type { KeyStore } from './store.js';
 
-/** The owner of a msgId as stored: message id and createdAt (ms, or null when the API gave none). */
-type Owner = [messageId: string, createdAt: number | null];
+export const LIMIT = 4096;
+/** [msgId (hex), message id, createdAt ms or null when the API gave none]. */
+type Entry = [string, string, number | null];
+/** Stored as [horizon or null, entries]. */
+type Seen = [number | null, Entry[]];
 
+const at = (e: Entry) => e[2] ?? Infinity;
+const finite = (n: number) => (Number.isFinite(n) ? n : null);
 const earlier = (a: { id: string; at: number }, b: { id: string; at: number }) => a.at < b.at || (a.at === b.at && a.id < b.id);
 
-export async function checkReplay(store: KeyStore, senderDeviceId: string, msgId: Uint8Array, message: { id: string; createdAt: number }): Promise<void> {
-  const name = `coveton-e2e/seen/${senderDeviceId}/${hex(msgId)}`;
+export async function checkReplay(store: KeyStore, senderDeviceId: string, msgId: Uint8Array, message: { id: string; createdAt: number }, limit = LIMIT): Promise<void> {
+  const name = `coveton-e2e/seen/${senderDeviceId}`;
+  const id = hex(msgId);
   const stored = await store.get(name);
-  // Records written by earlier versions hold the message id alone: that message stays the owner.
-  const owner = typeof stored === 'string' ? { id: stored, at: -Infinity } : Array.isArray(stored) ? { id: String(stored[0]), at: (stored as Owner)[1] ?? Infinity } : undefined;
+  const [horizon, seen] = Array.isArray(stored) ? [(stored as Seen)[0] ?? -Infinity, (stored as Seen)[1]] : [-Infinity, [] as Entry[]];
+  const found = seen.find((e) => e[0] === id);
+  let owner = found && { id: found[1], at: at(found) };
+  if (!owner) {
+    // One record per body, as earlier versions kept them: a message id alone, or [message id, createdAt].
+    const old = await store.get(`${name}/${id}`);
+    if (typeof old === 'string') owner = { id: old, at: -Infinity };
+    else if (Array.isArray(old)) owner = { id: String(old[0]), at: old[1] ?? Infinity };
+  }
   if (owner?.id === message.id) return;
   if (owner && !earlier({ id: message.id, at: message.createdAt }, owner)) throw new E2EError('replay', owner.id);
-  // JSON has no Infinity: a message without createdAt is stored with null.
-  await store.set(name, [message.id, Number.isFinite(message.createdAt) ? message.createdAt : null] satisfies Owner);
+  if (!owner && message.createdAt <= horizon) return;
+  const next = [...seen.filter((e) => e[0] !== id), [id, message.id, finite(message.createdAt)] as Entry];
+  let edge = horizon;
+  while (next.length > limit) {
+    const oldest = next.reduce((a, b) => (at(b) < at(a) ? b : a));
+    next.splice(next.indexOf(oldest), 1);
+    if (oldest[2] !== null) edge = Math.max(edge, oldest[2]);
+  }
+  await store.set(name, [finite(edge), next] satisfies Seen);
 }
