@@ -25,11 +25,15 @@ function exited(c: ChildProcess): Promise<number | null> {
   return c.exitCode !== null ? Promise.resolve(c.exitCode) : new Promise((resolve) => c.once('exit', (code) => resolve(code)));
 }
 
-describe.concurrent('coveton mock', () => {
+// Both tests start Prism at once, beside whatever else the suite runs: a start took 3 s alone
+// and over 20 s on a loaded machine. The test's own bound is above the start's.
+const PRISM_START = 60_000;
+
+describe.concurrent('coveton mock', { timeout: 90_000 }, () => {
   it('serves the spec examples on the port, validates requests, and stops on SIGTERM', async () => {
     const port = await closedPort();
     const child = mock(['--stateless', '--port', String(port), '--quiet']);
-    expect(await firstLine(child)).toBe(`http://127.0.0.1:${port}`);
+    expect(await firstLine(child, PRISM_START)).toBe(`http://127.0.0.1:${port}`);
 
     const list = await fetch(`http://127.0.0.1:${port}/api-keys`, { headers: auth });
     expect(list.status).toBe(200);
@@ -55,7 +59,7 @@ describe.concurrent('coveton mock', () => {
     const child = mock(['--stateless', '--port', String(port), '--errors', '--quiet']);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    expect(await firstLine(child)).toBe(`http://127.0.0.1:${port}`);
+    expect(await firstLine(child, PRISM_START)).toBe(`http://127.0.0.1:${port}`);
 
     const ok = await fetch(`http://127.0.0.1:${port}/utils/authtest`, { headers: auth });
     expect(await ok.json()).toEqual({ msg: 'Auth successful' });
