@@ -60,20 +60,23 @@ local function refill(force)
   if limit then left = limit - taken else left = nil end
   if force and left then left = math.max(1, left) end
 end
+-- A refill counts even when this take must wait (the memory store keeps it too): every
+-- return below saves it.
 refill(false)
 if left and left <= 0 and now >= windowEnd then
   -- Spent, and no answer yet says when the new window ends. Answers out in this process will
   -- say; answers out elsewhere too (ask again shortly); with none out, start afresh.
-  if inFlight > 0 then return {-1, 'learning'} end
-  if out > 0 then return {50, 'window'} end
+  if inFlight > 0 then save() return {-1, 'learning'} end
+  if out > 0 then save() return {50, 'window'} end
   refill(true)
 end
-if left and left <= 0 then return {windowEnd - now, 'window'} end
+if left and left <= 0 then save() return {windowEnd - now, 'window'} end
 local requests, interval = tonumber(ARGV[3]), tonumber(ARGV[4])
 if requests then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - interval)
   if redis.call('ZCARD', KEYS[2]) >= requests then
     local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    save()
     return {tonumber(oldest[2]) + interval - now, 'budget'}
   end
 end
