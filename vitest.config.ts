@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirst from './test/support/sequencer.js';
 
 // Tests mirror the layers. `unit`: the SDK's behaviour against in-process servers, no Prism,
 // no child processes, under 30 s. `unit-undici`: the behaviour suites again, with the Node
@@ -45,6 +46,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: SlowestFirst },
     projects: [
       { extends: true, test: { name: 'unit', include: unit, env: { COVETON_TEST_TRANSPORT: 'fetch' }, ...shared, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'unit-undici', include: behaviour, exclude: oneTransport, env: { COVETON_TEST_TRANSPORT: 'undici' }, ...shared, maxWorkers: 2, sequence: { groupOrder: 0 } } },
