@@ -15,13 +15,23 @@ import { tagged, verify } from './keys.js';
 import { TAG_ED25519 } from './suite.js';
 
 export interface E2EClientOptions {
-  /** Where pins and replay records live; defaults to the device's own store. */
+  /**
+   * Where pins and replay records live.
+   * @default the device's own key store
+   * @example e2eClient(coveton, device, { store: indexedDbKeyStore({ database: 'coveton-pins' }) })
+   */
   store?: KeyStore;
-  /** What to do when a pinned user's identity changes or a device is added: 'warn' (default) or 'block'. */
+  /**
+   * What to do when a pinned user's identity key changes or a device is added: go on and tell
+   * `onWarning` ('warn'), or refuse to send or open until `acceptIdentity` ('block').
+   * @default 'warn'
+   * @example e2eClient(coveton, device, { onIdentityChange: 'block' })
+   */
   onIdentityChange?: IdentityPolicy;
   /**
    * Told of each change the policy let through ('warn').
    * @default a one-line `console.warn` naming the user, the device and the kind of change
+   * @example e2eClient(coveton, device, { onWarning: (change) => audit.log('identity change', change) })
    */
   onWarning?: (change: IdentityChange) => void;
 }

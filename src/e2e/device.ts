@@ -48,7 +48,11 @@ export interface Device {
   readonly identityKey: string;
   /** Publishes the public keys (POST /devices) and keeps the id the API gives; once per device. */
   register(coveton: Coveton): Promise<{ id: string; userId: string }>;
-  /** A new signed pre-key (keyId + 1); older ones are kept `keep` long (default 30 days) to open late envelopes. */
+  /**
+   * A new signed pre-key (a higher keyId); older ones are kept `keepMs` (default 30 days) to open
+   * envelopes sealed before the rotation reached their senders.
+   * @example await device.rotateSignedPreKey(coveton, { keepMs: 7 * 24 * 3600_000 })
+   */
   rotateSignedPreKey(coveton: Coveton, options?: { keepMs?: number; now?: number }): Promise<SignedPreKey>;
 }
 

@@ -20,9 +20,23 @@ export interface Attachment {
 export type FileSource = Blob | ReadableStream<Uint8Array> | Uint8Array;
 
 export interface UploadOptions {
+  /**
+   * The name the recipients see. It travels only inside the sealed message that attaches the
+   * file: the API stores the upload as `encrypted.bin`.
+   */
   filename: string;
+  /**
+   * The type the recipients see, carried like the name (the API stores `application/octet-stream`).
+   * @default 'application/octet-stream'
+   * @example { filename: 'report.pdf', contentType: 'application/pdf' }
+   */
   contentType?: string;
-  /** Required for a ReadableStream: its exact number of bytes. */
+  /**
+   * The source's exact number of bytes: required for a `ReadableStream`, read from a Blob or a
+   * Uint8Array otherwise.
+   * @default the size of the Blob or Uint8Array
+   * @example secure.files.upload(stream, { filename: 'backup.tar', size: 73_400_320 })
+   */
   size?: number;
 }
 

@@ -10,7 +10,11 @@ export interface IndexedDbKeyStoreOptions {
   database?: string;
 }
 
-/** A key store in this origin's IndexedDB (browsers, web workers): keys survive reloads. */
+/**
+ * A key store in this origin's IndexedDB (browsers, web workers): keys survive reloads, and
+ * private keys stay non-extractable CryptoKeys.
+ * @example const device = await loadOrCreateDevice({ store: indexedDbKeyStore(), name: "Ada's laptop", platform: 'web' });
+ */
 export function indexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}): KeyStore {
   const name = options.database ?? 'coveton-e2e';
   let opened: Promise<IDBDatabase> | undefined;
