@@ -100,15 +100,29 @@ class EnvProxyRouter extends Dispatcher {
 /** The dispatcher of each origin. */
 type Route = (origin: string) => Dispatcher;
 
+/** Origins whose pools are kept; past it the least recently used one is closed. */
+const MAX_POOLS = 16;
+
 /**
  * Direct (the usual case): one keep-alive Pool per origin, asked directly. An Agent keeps the
- * same pools but looks one up and dispatches through a layer of its own on every request.
+ * same pools but looks one up and dispatches through a layer of its own on every request. The
+ * pools are bounded: presigned storage URLs and redirects may name ever new origins, and a pool
+ * nobody closes keeps its sockets. A closed pool finishes what it has in flight first.
  */
-function poolPerOrigin(): Route {
-  const pools = new Map<string, Pool>();
+export function poolPerOrigin(make: (origin: string) => Dispatcher = (origin) => new Pool(origin)): Route {
+  const pools = new Map<string, Dispatcher>();
   return (origin) => {
     let pool = pools.get(origin);
-    if (!pool) pools.set(origin, (pool = new Pool(origin)));
+    if (pool) pools.delete(origin); // re-inserted below: the Map's order is the use order
+    else {
+      pool = make(origin);
+      if (pools.size >= MAX_POOLS) {
+        const [oldest, evicted] = pools.entries().next().value as [string, Dispatcher];
+        pools.delete(oldest);
+        void evicted.close().catch(() => undefined);
+      }
+    }
+    pools.set(origin, pool);
     return pool;
   };
 }

@@ -3,9 +3,10 @@
 // pauses the whole queue (for as long as the policy's `pauseAfter429` says), and an optional
 // concurrency cap and requests-per-interval budget smooth bursts. The limiter schedules only:
 // whether a wait the store gives is waited or refused is the policy's `decideTurn`, and a
-// refused turn goes back to the pipeline as facts (it builds the error). The budget itself lives in a store (./rate-limit-store.ts): this client's memory by
-// default, or Redis for a fleet (which falls back to this process's figures while Redis is
-// away: ./redis/fallback.ts). octokit's throttling plugin queues the same way; the rest is ours.
+// refused turn goes back to the pipeline as facts (it builds the error). The budget itself
+// lives in a store (./store.ts): this client's memory by default, or Redis for a fleet (which
+// falls back to this process's figures while Redis is away: src/redis/fallback.ts). octokit's
+// throttling plugin queues the same way; the rest is ours.
 import { APITimeoutError, APIUserAbortError } from '../../errors/transport.js';
 import type { AttemptGate, TurnRefused } from '../attempt.js';
 import { decideTurn, pauseAfter429 } from '../policy.js';
