@@ -40,7 +40,6 @@ export interface Reply {
   toHeaders(): Headers;
 }
 
-/** Sends one attempt. */
 /**
  * What aborts one send: undici takes it as it is (it has the listeners undici asks for), and
  * `signal` makes a real AbortSignal that follows it, on first use, for fetch. An AbortSignal is
@@ -54,6 +53,7 @@ export interface AbortSource {
   readonly signal: AbortSignal;
 }
 
+/** Sends one attempt. */
 export type Send = (request: Outgoing, abort: AbortSource | undefined) => Promise<Reply>;
 
 /** Any headers as a plain object with lower-case names. */
