@@ -86,6 +86,9 @@ export default defineConfig([
     platform: 'neutral',
     outDir: 'dist',
     minify: true,
+    // Split: what registering, sending and reading a message need is the entry and the chunks it
+    // imports; files, safety numbers and acceptIdentity are chunks loaded with import() on first use.
+    splitting: true,
     esbuildPlugins: [sdkErrors],
   },
   {

@@ -86,6 +86,8 @@ export async function measureSize({ packageDir = root, entries = ENTRIES } = {})
         minified: bytes([...upFront]),
         gzip: gzipOf([...upFront]),
         lazyGzip: gzipOf(lazy),
+        // Each chunk loaded on demand alone, named by its first module (`files`, `identity`).
+        lazyChunks: lazy.map((path) => ({ name: chunkName(inputsOf([path])[0] ?? path), gzip: gzipOf([path]) })),
         inputs: inputsOf([...upFront]),
         lazyInputs: inputsOf(lazy),
       });
@@ -111,13 +113,15 @@ export function overBudget(results, budget = readBudget()) {
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
+/** `dist/files-AB12CD.js` → `files`. */
+const chunkName = (file) => file.split('/').pop().replace(/(-[A-Z0-9]+)?\.[cm]?js$/, '');
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     const results = await measureSize();
     const budget = readBudget();
     if (process.argv.includes('--json')) console.log(JSON.stringify(results.map(({ inputs, lazyInputs, ...r }) => ({ ...r, budget: budget[r.name]?.gzip })), null, 2));
-    else for (const r of results) console.log(`${r.name.padEnd(14)} ${kb(r.minified).padStart(10)} minified  ${kb(r.gzip).padStart(10)} gzipped  (budget ${kb(budget[r.name]?.gzip ?? 0)}, ${r.inputs.length} modules)${r.lazyGzip ? `, on demand ${kb(r.lazyGzip)} gzipped (${r.lazyInputs.length} modules)` : ''}`);
+    else for (const r of results) console.log(`${r.name.padEnd(14)} ${kb(r.minified).padStart(10)} minified  ${kb(r.gzip).padStart(10)} gzipped  (budget ${kb(budget[r.name]?.gzip ?? 0)}, ${r.inputs.length} modules)${r.lazyGzip ? `, on demand ${kb(r.lazyGzip)} gzipped (${r.lazyChunks.map((c) => `${c.name} ${kb(c.gzip)}`).join(', ')})` : ''}`);
     const failures = overBudget(results, budget);
     for (const failure of failures) console.error(`size: ${failure}`);
     process.exit(failures.length > 0 ? 1 : 0);

@@ -4,12 +4,13 @@ import { equal, fromBase64, fromUtf8, serverTime, toBase64Url, utf8, type Bytes 
 import { E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
 import { envelopeKeyId } from './envelope.js';
-import { fileHelpers, type Attachment, type FileSource, type UploadOptions } from './files.js';
+import type { Attachment, FileSource, UploadOptions } from './files.js';
+import type { IdentityContext } from './identity.js';
 import { openMessage, sealMessage } from './message.js';
 import { checkReplay } from './replay.js';
-import { safetyNumber, type SafetyNumber } from './safety.js';
+import type { SafetyNumber } from './safety.js';
 import type { KeyStore } from './store.js';
-import { acceptDevices, checkPins, pinnedKeys, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
+import { checkPins, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
 import { collect, type BundleDevice, type E2EApi, type StoredMessage } from './api.js';
 import { tagged, verify } from './keys.js';
 import { TAG_ED25519 } from './suite.js';
@@ -90,7 +91,6 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     return { deviceId: device.id, userId: device.userId };
   };
 
-  /** Verifies bundles, checks each user's pins, and remembers the devices by id. */
   /** This device, if listed, must be listed under this user with its own key, whatever the policy. */
   function checkSelf(verified: VerifiedDevice[]): void {
     const self = me();
@@ -114,23 +114,11 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     return verified;
   }
 
-  /**
-   * The keys a safety number shows for `userId`: its pinned devices (what this client seals to),
-   * or, while a change waits under 'block', the listed devices `acceptIdentity` would pin, so the
-   * two people can compare before accepting.
-   */
-  async function safetyKeys(userId: string): Promise<Uint8Array[]> {
-    const listed = await collect(api.devices.listForUser(userId));
-    try {
-      await admit(listed);
-      return await pinnedKeys(store, userId);
-    } catch (error) {
-      if (!(error instanceof E2EError && error.code === 'identity_changed')) throw error;
-      const verified = await Promise.all(listed.map(verifyBundle));
-      checkSelf(verified);
-      return verified.filter((d) => d.userId === userId && d.removedAt === null && d.id !== me().deviceId).map((d) => d.identityRaw);
-    }
-  }
+  // Safety numbers and acceptIdentity load on first use (identity.ts), as files do (files.ts).
+  const identity = async (): Promise<[typeof import('./identity.js'), IdentityContext]> => [
+    await import('./identity.js'),
+    { api, store, self: me(), ownIdentity, admit, checkSelf },
+  ];
 
   async function sender(message: StoredMessage): Promise<VerifiedDevice> {
     const cached = known.get(message.senderDeviceId);
@@ -223,20 +211,19 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
       },
     },
 
-    files: fileHelpers(api),
-
-    /** The safety number between this user and `userId` (compare it in person or by a call). */
-    async safetyNumber(userId: string): Promise<SafetyNumber> {
-      const self = me();
-      const mine = [ownIdentity, ...(await safetyKeys(self.userId))];
-      return safetyNumber({ userId: self.userId, keys: mine }, { userId, keys: await safetyKeys(userId) });
+    files: {
+      upload: async (source, options) => (await import('./files.js')).upload(api, source, options),
+      download: async (attachment) => (await import('./files.js')).download(api, attachment),
     },
 
-    /** Trusts `userId`'s current devices after an out-of-band check (needed under 'block'). */
-    async acceptIdentity(userId: string): Promise<void> {
-      const listed = await Promise.all((await collect(api.devices.listForUser(userId))).map(verifyBundle));
-      await acceptDevices(store, userId, listed.filter((d) => d.id !== me().deviceId));
+    async safetyNumber(userId) {
+      const [m, ctx] = await identity();
+      return m.safetyNumberWith(ctx, userId);
+    },
+
+    async acceptIdentity(userId) {
+      const [m, ctx] = await identity();
+      return m.acceptIdentity(ctx, userId);
     },
   };
 }
-

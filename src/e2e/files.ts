@@ -1,6 +1,7 @@
 // Encrypted files: a fresh key per file, STREAM segments (stream.ts) uploaded through the core
 // `files.upload` with the exact encrypted size declared up front, and a download that decrypts
-// as it reads. The file key travels only inside a sealed message (`send({ files })`).
+// as it reads. The file key travels only inside a sealed message (`send({ files })`). Loaded on
+// first use (client.ts imports it with import()), so sending text does not carry it.
 import { random, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import type { E2EApi } from './api.js';
@@ -90,24 +91,22 @@ async function blobOf(stream: ReadableStream<Uint8Array>): Promise<Blob> {
   return blob;
 }
 
-export function fileHelpers(api: E2EApi) {
-  return {
-    async upload(source: FileSource, options: UploadOptions): Promise<Attachment> {
-      const key = random(32);
-      const { size, open } = opener(source, options.size);
-      const contentType = options.contentType ?? 'application/octet-stream';
-      // Encryption is deterministic given the key, so each attempt re-reads the source and sends
-      // the same bytes, encrypted as they stream: the exact size is known before the first byte.
-      const streamed = { size: encryptedSize(size), stream: () => encryptStream(key, exactly(size, open())) };
-      const body = inBrowser() ? await blobOf(streamed.stream()) : streamed;
-      const { fileId } = await api.files.upload(body, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: streamed.size });
-      return { fileId, filename: options.filename, contentType, size, key };
-    },
+/** Encrypts as it reads (STREAM) and uploads through the core `files.upload`. */
+export async function upload(api: E2EApi, source: FileSource, options: UploadOptions): Promise<Attachment> {
+  const key = random(32);
+  const { size, open } = opener(source, options.size);
+  const contentType = options.contentType ?? 'application/octet-stream';
+  // Encryption is deterministic given the key, so each attempt re-reads the source and sends
+  // the same bytes, encrypted as they stream: the exact size is known before the first byte.
+  const streamed = { size: encryptedSize(size), stream: () => encryptStream(key, exactly(size, open())) };
+  const body = inBrowser() ? await blobOf(streamed.stream()) : streamed;
+  const { fileId } = await api.files.upload(body, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: streamed.size });
+  return { fileId, filename: options.filename, contentType, size, key };
+}
 
-    async download(attachment: Attachment): Promise<ReadableStream<Uint8Array>> {
-      if (!(attachment.key instanceof Uint8Array) || attachment.key.length !== 32) throw new E2EError('malformed', 'attachment');
-      const stream = await api.files.download(attachment.fileId, { as: 'stream' });
-      return decryptStream(attachment.key, stream);
-    },
-  };
+/** Downloads and decrypts as it reads. */
+export async function download(api: E2EApi, attachment: Attachment): Promise<ReadableStream<Uint8Array>> {
+  if (!(attachment.key instanceof Uint8Array) || attachment.key.length !== 32) throw new E2EError('malformed', 'attachment');
+  const stream = await api.files.download(attachment.fileId, { as: 'stream' });
+  return decryptStream(attachment.key, stream);
 }

@@ -28,13 +28,7 @@ export async function checkReplay(store: KeyStore, senderDeviceId: string, msgId
   const stored = await store.get(name);
   const [horizon, seen] = Array.isArray(stored) ? [(stored as Seen)[0] ?? -Infinity, (stored as Seen)[1]] : [-Infinity, [] as Entry[]];
   const found = seen.find((e) => e[0] === id);
-  let owner = found && { id: found[1], at: at(found) };
-  if (!owner) {
-    // One record per body, as earlier versions kept them: a message id alone, or [message id, createdAt].
-    const old = await store.get(`${name}/${id}`);
-    if (typeof old === 'string') owner = { id: old, at: -Infinity };
-    else if (Array.isArray(old)) owner = { id: String(old[0]), at: old[1] ?? Infinity };
-  }
+  const owner = found && { id: found[1], at: at(found) };
   if (owner?.id === message.id) return;
   if (owner && !earlier({ id: message.id, at: message.createdAt }, owner)) throw new E2EError('replay', owner.id);
   if (!owner && message.createdAt <= horizon) return;

@@ -54,7 +54,7 @@ export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice
   };
 }
 
-const pinName = (userId: string) => `coveton-e2e/pins/${userId}`;
+export const pinName = (userId: string) => `coveton-e2e/pins/${userId}`;
 /** A pinned device: its tagged identity key (hex), and whether a listing showed it removed. */
 interface Pin {
   key: string;
@@ -63,16 +63,9 @@ interface Pin {
 /** Stored as entries, [deviceId, key, removed], so no device id is ever read as a property name. */
 type StoredPins = [string, string, boolean][];
 
-async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
+export async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
   const stored = await store.get(pinName(userId));
-  const pins = new Map<string, Pin>();
-  if (Array.isArray(stored)) {
-    for (const [id, key, removed] of stored as StoredPins) pins.set(id, { key, removed: removed === true });
-  } else if (typeof stored === 'object' && stored !== null) {
-    // Pins written by earlier versions: an object of device id to key.
-    for (const [id, key] of Object.entries(stored)) if (typeof key === 'string') pins.set(id, { key, removed: false });
-  }
-  return pins;
+  return new Map(Array.isArray(stored) ? (stored as StoredPins).map(([id, key, removed]) => [id, { key, removed: removed === true }]) : []);
 }
 
 const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
@@ -109,20 +102,4 @@ export async function checkPins(
     changed = true;
   }
   if (changed) await savePins(store, userId, pins);
-}
-
-/**
- * The identity keys (tagged) of a user's pinned devices not known to be removed: the devices this
- * client seals to, whichever listing showed them first. Safety numbers are made from these, so a
- * server that shows one device list to senders and another to safety numbers changes the number.
- */
-export async function pinnedKeys(store: KeyStore, userId: string): Promise<Uint8Array[]> {
-  const pins = await loadPins(store, userId);
-  return [...pins.values()].filter((p) => !p.removed).map((p) => Uint8Array.from(p.key.match(/../g) ?? [], (h) => parseInt(h, 16)));
-}
-
-/** Trusts a user's current devices as they are (after checking the safety number out of band). */
-export async function acceptDevices(store: KeyStore, userId: string, devices: VerifiedDevice[]): Promise<void> {
-  await store.delete(pinName(userId));
-  await checkPins(store, userId, devices, 'warn', () => {});
 }
