@@ -5,7 +5,9 @@ import SlowestFirst from './test/support/sequencer.js';
 // no child processes, under 30 s. `unit-undici`: the behaviour suites again, with the Node
 // entry's undici transport instead of fetch (test/support/client.ts picks the transport from
 // COVETON_TEST_TRANSPORT): a parameterisation, not a copy. `integration`: everything that needs
-// Prism, the CLI, the built package, other runtimes or the spec toolchain.
+// Prism, the CLI, the built package, other runtimes or the spec toolchain. The type-level tests
+// (test/types/*.test-d.ts) are compiled by test/types/project.test.ts with the whole project, not
+// by Vitest's typecheck mode, which runs them in a group after all others (one core idle).
 const unit = ['test/sdk/**/*.test.ts', 'test/webhooks/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 const behaviour = ['test/sdk/**/*.test.ts'];
 // Files that run once: pure functions (no transport at all), or clients given their own `fetch`
@@ -27,8 +29,17 @@ const oneTransport = [
 // processes, browsers and sockets. Two groups run one after the other: first everything that
 // does not measure time across processes, two files at a time; then the files whose outcome
 // depends on a fleet of processes sharing the CPU fairly (fleets, rate-limit windows), one at a
-// time. The packed tarball and the second Node run in the first group: neither measures time.
-const alone = ['test/fleet/**/*.test.ts', 'test/mock/rate-limit.test.ts'];
+// time. The packed tarball and the second Node run in the first group: neither measures time,
+// nor does the Redis/memory store parity (fixed timestamps, counts only). The Prism mock is not
+// started for this group: none of its files uses it. A new file whose outcome depends on timing
+// across processes is listed here by name.
+const alone = [
+  'test/fleet/rate-limit.test.ts', // budget windows of 1-2 s, Redis stopped mid-run
+  'test/fleet/sessions.test.ts', // lock TTLs of 1 s, an access token living 4 s
+  'test/fleet/redis-cluster.test.ts', // a failover within a bounded number of 300 ms timeouts
+  'test/fleet/redis-stores.test.ts', // lock renewal and expiry against lockTtl
+  'test/mock/rate-limit.test.ts', // 130 requests inside one 2 s window
+];
 // The unit files share one module registry per worker (no isolation): they start in-process
 // servers, restore every stubbed global, env and timer, and keep no module state of their own,
 // so a fresh registry per file only cost its imports again. Measured on the 2-core machine:
@@ -60,15 +71,10 @@ export default defineConfig({
           ...integration,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
-          typecheck: {
-            enabled: true,
-            include: ['test/types/**/*.test-d.ts'],
-            tsconfig: './tsconfig.json',
-          },
         },
       },
       { extends: true, test: { name: 'integration-shared', include: sharedIntegration, exclude: alone, ...integration, ...shared, maxWorkers: 2, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'integration-alone', include: alone, ...integration, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'integration-alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -1,4 +1,4 @@
-// One Prism mock for the integration project, on the bundled spec, started the way `coveton
+// One Prism mock for the integration projects, on the bundled spec, started the way `coveton
 // mock` starts it (so it stops when the test run ends); its URL reaches tests through
 // inject('mockUrl'). Ready means it answered an HTTP request, not that its port accepted a
 // connection: Prism opens the port before it can serve, and a test that ran in between saw
@@ -28,7 +28,19 @@ export async function untilAnswers(url: string, timeoutMs = 30_000): Promise<voi
   }
 }
 
-export default async function setup(project: TestProject) {
+/**
+ * Both projects that use the mock (integration, integration-shared) get this one: Vitest runs
+ * each project's global setup in its own turn before any test starts, so a Prism each cost a
+ * second start-up (some 5 s of one core) while nothing else ran. The last teardown stops it.
+ */
+interface Shared {
+  mock: Promise<Awaited<ReturnType<typeof startBundledMock>>>;
+  users: number;
+}
+const SHARED = Symbol.for('coveton.test.prismMock');
+const holder = globalThis as { [SHARED]?: Shared };
+
+async function startReady() {
   const mock = await startBundledMock(bundledSpecPath('openapi.yaml'), 60 * 60 * 1000);
   try {
     await untilAnswers(mock.url);
@@ -36,6 +48,20 @@ export default async function setup(project: TestProject) {
     await mock.stop();
     throw error;
   }
+  return mock;
+}
+
+export default async function setup(project: TestProject) {
+  const shared = (holder[SHARED] ??= { mock: startReady(), users: 0 });
+  shared.users++;
+  const mock = await shared.mock.catch((error: unknown) => {
+    if (holder[SHARED] === shared) delete holder[SHARED];
+    throw error;
+  });
   project.provide('mockUrl', mock.url);
-  return () => mock.stop();
+  return async () => {
+    if (--shared.users > 0) return;
+    if (holder[SHARED] === shared) delete holder[SHARED];
+    await mock.stop();
+  };
 }
