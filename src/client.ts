@@ -3,15 +3,14 @@ import { CovetonInputError } from './errors/base.js';
 import { lazyFileHelpers } from './resources/lazy-files.js';
 import { fetchSend } from './transport/fetch.js';
 import type { Send } from './transport/outgoing.js';
+import { lazyMethods } from './util/lazy.js';
 import { leveled } from './util/logger.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { apiKeyAuth, sessionAuth, watchedStore } from './session/credentials.js';
 import { identity } from './pipeline/identity.js';
 import { createPipeline } from './pipeline/index.js';
 import { createRateLimiter } from './pipeline/rate-limit/limiter.js';
-import { rawClient } from './resources/raw-client.js';
 import { bindResources, createInvoke } from './resources/bind.js';
-import { refreshExchange } from './session/exchange.js';
 import { sessionHelpers } from './session/helpers.js';
 import { createRefresher } from './session/refresh.js';
 import { memoryTokenStore } from './session/tokens.js';
@@ -34,6 +33,8 @@ function initialTokens(options: CovetonOptions): SessionTokens | undefined {
   return { accessToken: options.accessToken, refreshToken: options.refreshToken };
 }
 
+const RAW_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
+
 /** Builds a client on the given default transport (fetch here; undici in the Node entry). */
 export function buildClient(options: CovetonOptions, platform: TransportFactory | undefined): Coveton {
   const config = resolveOptions(options);
@@ -53,7 +54,8 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const bare = createPipeline(config, { send, target: 'api', identity: stamp, secrets, logger });
   const refresher = createRefresher({
     store: tracked,
-    exchange: refreshExchange(bare, config.baseUrl),
+    pipeline: bare,
+    baseUrl: config.baseUrl,
     onTokens: options.onTokens,
     onSessionExpired: options.onSessionExpired,
     margin: options.refreshMargin ?? 60_000,
@@ -77,8 +79,10 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const resources = bindResources(operations, invoke) as unknown as Resources;
   Object.assign(resources.files, lazyFileHelpers(resources.files, storage, config.baseUrl));
   const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
+  // The raw client loads on its first call: most applications use the resource methods only.
+  const raw = lazyMethods(() => import('./resources/raw-client.js').then((m) => m.rawClient(pipeline, config.baseUrl, operations)), RAW_METHODS);
   const session = sessionHelpers(signIn, { settled: refresher.settled, set: tracked.set, arrived: refresher.arrived }, options.onTokens, storeTimeout);
-  return Object.defineProperties(Object.assign(Object.create(null) as object, rawClient(pipeline, config.baseUrl, operations), resources), {
+  return Object.defineProperties(Object.assign(Object.create(null) as object, raw, resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },
     session: { value: session, enumerable: true },
   }) as unknown as Coveton;

@@ -137,7 +137,9 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         reason: reasonOf(answer?.errorBody),
         deadlineLeft: deadline - (Date.now() - started),
       });
-      const next = decide(policy, state);
+      const decided = decide(policy, state);
+      // The redirect rules load on the first redirect (./redirect.ts): the API itself never sends one.
+      const next = decided.do === 'redirect' ? (await import('./redirect.js')).redirect(policy, state) : decided;
       if (line) logger.debug('attempt', { ...line, decision: next.do, delay: (next as { delay?: number }).delay, why: (next as { why?: string }).why });
       if (next.do === 'stop') {
         if (answer && call.returnErrors) return answer;

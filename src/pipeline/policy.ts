@@ -1,6 +1,6 @@
 // The one module that decides whether and when a request is sent again: a retry after a
 // transient failure, a renewal (a fresh credential such as a session token, a fresh presigned URL) and a followed
-// redirect. The loop in ./index.ts asks `decide` after every attempt and does what it says;
+// redirect (whose rules are ./redirect.ts, loaded on the first redirect). The loop in ./index.ts asks `decide` after every attempt and does what it says;
 // no other file repeats a request.
 import { CovetonError } from '../errors/base.js';
 import { APIConnectionError, APITimeoutError, neverReachedServer } from '../errors/transport.js';
@@ -18,7 +18,6 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', '
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
 
 /**
  * A request may be sent again only if repeating it cannot do something twice: an idempotent
@@ -80,41 +79,22 @@ export type Decision =
   | { do: 'follow'; url: string; method: string; keepBody: boolean }
   | { do: 'refuse'; location: string; why: string };
 
+/** `decide`'s answer to a redirect: the redirect rules (./redirect.ts `redirect`) say follow or refuse. */
+export type Decided = Decision | { do: 'redirect' };
+
 function isRetryableError(error: CovetonError | undefined, notSentOnly: boolean): boolean {
   if (!(error instanceof APIConnectionError)) return false;
   if (notSentOnly) return neverReachedServer(error);
   return !(error instanceof APITimeoutError) || error.kind === 'attempt';
 }
 
-function redirect(policy: CallPolicy, state: AttemptState): Decision {
-  if (state.status === 0) return { do: 'refuse', location: '', why: 'the runtime hides its target' };
-  if (state.redirects >= MAX_REDIRECTS) return { do: 'refuse', location: '', why: 'too many redirects' };
-  if (!state.location) return { do: 'refuse', location: '', why: 'no Location' };
-  let target: URL;
-  try {
-    target = new URL(state.location, policy.url);
-  } catch {
-    return { do: 'refuse', location: '', why: 'bad Location' };
-  }
-  const shown = `${target.origin}${target.pathname}${target.search ? '?[REDACTED]' : ''}`;
-  // A user:password in the Location is the server handing out a credential: fetch refuses to
-  // build such a request (it failed as a connection error) while undici dropped it and followed.
-  if (target.username || target.password) return { do: 'refuse', location: shown, why: 'the Location carries credentials' };
-  const toGet = state.status === 303 || ((state.status === 301 || state.status === 302) && policy.method === 'POST');
-  const method = toGet && policy.method !== 'HEAD' ? 'GET' : policy.method;
-  if (policy.redirects === 'storage') {
-    if (target.protocol !== 'https:') return { do: 'refuse', location: shown, why: 'storage redirects are followed only to https' };
-    return { do: 'follow', url: target.href, method, keepBody: method === policy.method };
-  }
-  if (target.origin !== new URL(policy.url).origin) return { do: 'refuse', location: shown, why: 'another origin never gets an API request' };
-  if (policy.repeat === 'if-not-sent') return { do: 'refuse', location: shown, why: 'it carries a one-time credential' };
-  if (policy.method !== 'GET' && policy.method !== 'HEAD') return { do: 'refuse', location: shown, why: `${policy.method} is never re-sent` };
-  return { do: 'follow', url: target.href, method, keepBody: false };
-}
-
-export function decide(policy: CallPolicy, state: AttemptState): Decision {
+/**
+ * What to do after an attempt. A redirect is judged by ./redirect.ts, which the loop loads when
+ * the first one comes (the API itself never redirects; OAuth starts are the answer, not followed).
+ */
+export function decide(policy: CallPolicy, state: AttemptState): Decided {
   const { status } = state;
-  if (status !== undefined && (status === 0 || REDIRECT_STATUSES.has(status)) && policy.redirects !== 'manual') return redirect(policy, state);
+  if (status !== undefined && (status === 0 || REDIRECT_STATUSES.has(status)) && policy.redirects !== 'manual') return { do: 'redirect' };
   // A renewal is not a retry: the request failed for a reason the renewal mends, once.
   if (status === 401 && state.reason === 'token_expired' && state.credential !== undefined && !state.renewedCredential) {
     return { do: 'renew', what: 'credential' };

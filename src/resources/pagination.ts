@@ -51,32 +51,9 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
 
   /** Every page, oldest last, until a short or empty page. */
   async *pages(): AsyncGenerator<T[], void, undefined> {
-    let page = await this.#firstPage();
-    this.#first = undefined; // let the first page go once the walk moves on
-    const used = new Set<string>();
-    if (this.start !== undefined) used.add(this.start);
-    for (;;) {
-      if (page.length === 0) return;
-      const full = page.length >= this.limit;
-      let next: string | undefined;
-      if (full) {
-        const id = (page[page.length - 1] as { id?: unknown } | null)?.id;
-        if (typeof id !== 'string' || id === '') {
-          throw new PaginationError(this.operation, 'a full page ends with an item without an id');
-        }
-        next = id;
-      }
-      for (const item of page) {
-        const id = (item as { id?: unknown } | null)?.id;
-        if (typeof id === 'string' && used.has(id)) {
-          throw new PaginationError(this.operation, `pages do not advance: ${show(id)} was already sent as a cursor`);
-        }
-      }
-      yield page;
-      if (next === undefined) return;
-      used.add(next);
-      page = await this.fetchPage(next);
-    }
+    // The walk and its guard load on the first walk (./page-walk.ts): `await` alone needs neither.
+    const { walk } = await import('./page-walk.js');
+    yield* walk(this.#firstPage(), () => (this.#first = undefined), this.fetchPage, this.limit, this.start, this.operation);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {

@@ -1,14 +1,13 @@
-// Single-flight token refresh. Any number of requests that need a refresh share one
-// `POST /auth/refresh`; the new pair reaches `onTokens` and the store before any of them uses
-// it; a refresh token that was spent, or may have been, is never sent again by this client
-// (seed 002: a replayed refresh token revokes the whole family). With a shared store, the
-// lock makes it one refresh for the whole fleet, and `claim` keeps a refresh token that a dead
-// lock holder may have spent from being sent by the next one.
-import { APIError } from '../errors/api-error.js';
-import { CovetonError, errorName } from '../errors/base.js';
-import { TokenDecryptError, TokenStoreError } from '../errors/store.js';
-import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
-import { SessionExpiredError } from '../errors/session.js';
+// Single-flight token refresh: what every request asks of the session. `current()` reads the
+// pair from the store and starts a refresh when its access token is near expiry; any number of
+// requests that need one share it. The refresh itself (./rotate.ts: the exchange, the lock, the
+// end of a session) loads on the first refresh, so a client that never holds a session does not
+// carry it. The new pair reaches `onTokens` and the store before any request uses it.
+import { errorName } from '../errors/base.js';
+import { TokenDecryptError } from '../errors/store.js';
+import type { SessionExpiredError } from '../errors/session.js';
+import { lazyMethods } from '../util/lazy.js';
+import type { Pipeline } from '../pipeline/index.js';
 import { bounded } from './bounded.js';
 import { clockSkew, expiresAt, isTokenPair } from './tokens.js';
 import type { Logger } from '../public/logger.js';
@@ -16,8 +15,9 @@ import type { SessionTokens, TokenStore } from '../public/session.js';
 
 export interface RefresherOptions {
   store: TokenStore;
-  /** Sends the refresh request; resolves to the new pair or throws the API/transport error. */
-  exchange: (refreshToken: string) => Promise<SessionTokens>;
+  /** The pipeline the refresh request goes through (no credential, no rate-limit turn), and the API's base URL. */
+  pipeline: Pipeline;
+  baseUrl: string;
   onTokens?: ((tokens: SessionTokens) => void | Promise<void>) | undefined;
   onSessionExpired?: ((error: SessionExpiredError) => void) | undefined;
   /** Refresh when the access token has less than this left (ms). */
@@ -38,147 +38,80 @@ export interface Refresher {
   arrived(tokens: SessionTokens): void;
 }
 
-/** A rejection that means the refresh token is dead, not that the network hiccuped. */
-function isFinal(error: unknown): error is APIError {
-  return error instanceof APIError && [400, 401, 403, 404, 422].includes(error.status);
-}
-
-/** A failure after which the server may or may not have spent the token (the request left). */
-function outcomeUnknown(error: unknown): boolean {
-  return error instanceof APIConnectionError && !neverReachedServer(error);
-}
-
-/** The server answered 2xx (it took the token) but the answer was unusable: not JSON, not a pair. */
-function answeredUnusably(error: unknown): boolean {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 200 && status < 300;
+/** What the refresh (./rotate.ts) shares with the reads here. */
+export interface RefreshState {
+  readonly options: RefresherOptions;
+  /** Refresh tokens this client sent (or saw claimed) and must never send again. */
+  readonly spent: Set<string>;
+  /** The newest usable pair this client has seen, kept even if `onTokens` or the store failed to take it. */
+  latest: SessionTokens | undefined;
+  /** What the store holds, unless its refresh token is spent: then the pair we got for it. */
+  read(): Promise<SessionTokens | undefined>;
+  nearExpiry(tokens: SessionTokens): boolean;
+  /** A pair that came from the server: learns the clock skew from it. */
+  arrived(tokens: SessionTokens): void;
+  /** Stores a new pair; one the store fails to take is kept and stored again on a later read. */
+  save(tokens: SessionTokens): Promise<void>;
 }
 
 export function createRefresher(options: RefresherOptions): Refresher {
   const { store, margin, storeTimeout, logger } = options;
   let inflight: Promise<SessionTokens> | undefined;
-  /** Refresh tokens this client sent (or saw claimed) and must never send again. */
-  const spent = new Set<string>();
-  /** The newest usable pair this client has seen, kept even if `onTokens` or the store failed to take it. */
-  let latest: SessionTokens | undefined;
   /** This clock minus the server's (ms), learned from the pairs this client received. */
   let skew = 0;
   let storeDown = false;
-
-  const nearExpiry = (tokens: SessionTokens) => {
-    const at = expiresAt(tokens, skew);
-    return at !== undefined && at - Date.now() <= margin;
-  };
-  const arrived = (tokens: SessionTokens) => {
-    skew = clockSkew(tokens) ?? skew;
-  };
   /** A pair the store failed to take (Redis down right after a refresh): stored again on the next read. */
   let unsaved: SessionTokens | undefined;
   let saving = false;
-  const save = async (tokens: SessionTokens) => {
-    saving = true;
-    try {
-      await bounded(store.set(tokens), 'set', storeTimeout);
-      if (unsaved === tokens) unsaved = undefined;
-    } catch (error) {
-      unsaved = tokens;
-      logger.error('the token store did not take the new pair; it is kept in memory and stored again later', {
-        error: errorName(error),
-      });
-    } finally {
-      saving = false;
-    }
+
+  const state: RefreshState = {
+    options,
+    spent: new Set(),
+    latest: undefined,
+    nearExpiry: (tokens) => {
+      const at = expiresAt(tokens, skew);
+      return at !== undefined && at - Date.now() <= margin;
+    },
+    arrived: (tokens) => {
+      skew = clockSkew(tokens) ?? skew;
+    },
+    async save(tokens) {
+      saving = true;
+      try {
+        await bounded(store.set(tokens), 'set', storeTimeout);
+        if (unsaved === tokens) unsaved = undefined;
+      } catch (error) {
+        unsaved = tokens;
+        logger.error('the token store did not take the new pair; it is kept in memory and stored again later', {
+          error: errorName(error),
+        });
+      } finally {
+        saving = false;
+      }
+    },
+    read: async () => fresh(await bounded(store.get(), 'get', storeTimeout)),
   };
+  const { spent, nearExpiry } = state;
   /** What the store holds, unless its refresh token is spent: then the pair we got for it. */
   const freshest = (value: SessionTokens | undefined) => {
     const stored = isTokenPair(value) ? value : undefined; // a store holding garbage holds no session
     if (stored && spent.has(stored.refreshToken)) {
-      if (unsaved && unsaved === latest && !saving) void save(unsaved);
-      return latest;
+      if (unsaved && unsaved === state.latest && !saving) void state.save(unsaved);
+      return state.latest;
     }
-    latest = stored;
+    state.latest = stored;
     return stored;
   };
-  const read = async () => {
-    const stored = await bounded(store.get(), 'get', storeTimeout);
+  /** A store read that answered: the store is up again. */
+  const fresh = (stored: SessionTokens | undefined) => {
     if (storeDown) logger.info('the token store answers again');
     storeDown = false;
     return freshest(stored);
   };
 
-  async function end(message: string, reason: string | undefined, cause: unknown): Promise<never> {
-    const expired = new SessionExpiredError(message, reason, { cause });
-    latest = undefined;
-    try {
-      await bounded(store.set(undefined), 'set', storeTimeout);
-    } catch {
-      logger.error('the token store did not take the end of the session');
-    }
-    options.onSessionExpired?.(expired);
-    throw expired;
-  }
-
-  async function exchange(stale: string): Promise<SessionTokens> {
-    // Read again under the lock: another request, tab or process may have refreshed meanwhile.
-    const tokens = await read();
-    if (!tokens) throw new SessionExpiredError('There is no session: sign in first.', undefined);
-    if (tokens.accessToken !== stale && !nearExpiry(tokens)) return tokens;
-    if (store.claim && !(await bounded(store.claim(tokens.refreshToken), 'claim', storeTimeout))) {
-      // Someone sent this refresh token already. If they stored the pair they got, use it.
-      const again = await read();
-      if (again && again.refreshToken !== tokens.refreshToken) return again;
-      spent.add(tokens.refreshToken);
-      return end('An earlier holder of the session lock sent this refresh token and never stored the pair it got: sign in again.', undefined, undefined);
-    }
-    let next: SessionTokens;
-    try {
-      next = await options.exchange(tokens.refreshToken);
-    } catch (error) {
-      if (isFinal(error)) {
-        spent.add(tokens.refreshToken);
-        return end(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
-      }
-      if (answeredUnusably(error)) {
-        spent.add(tokens.refreshToken);
-        return end('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
-      }
-      if (outcomeUnknown(error)) {
-        // The request left and no answer came back: the server may have rotated the token.
-        // Sending it again could revoke the whole family, so this session ends here.
-        spent.add(tokens.refreshToken);
-        return end('The token refresh got no answer, and its refresh token may be spent: sign in again.', undefined, error);
-      }
-      throw error; // refused connection, 5xx, 429: nothing was spent, the session lives on
-    }
-    spent.add(tokens.refreshToken);
-    if (!isTokenPair(next)) {
-      // A `200 {}`, a proxy's HTML page: the server took the token and gave nothing usable back.
-      return end('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, undefined);
-    }
-    arrived(next);
-    latest = next;
-    // Neither failure fails the request: the pair is valid and kept in memory.
-    try {
-      await bounded(options.onTokens?.(next), 'onTokens', storeTimeout, undefined, false);
-    } catch (error) {
-      logger.error('onTokens failed; the new pair is kept in memory', { error: errorName(error) });
-    }
-    await save(next);
-    return next;
-  }
-
-  /** The lock's own failures (never the refresh's errors, which are the SDK's) become TokenStoreError. */
-  async function locked<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await store.lock!(fn);
-    } catch (error) {
-      if (error instanceof CovetonError) throw error;
-      throw new TokenStoreError('lock', 'The token store could not lock the session: no refresh was sent.', { cause: error });
-    }
-  }
-
+  const rotate = lazyMethods(() => import('./rotate.js').then((m) => m.rotation(state)), ['refresh']);
   function refresh(stale: string): Promise<SessionTokens> {
-    inflight ??= (store.lock ? locked(() => exchange(stale)) : exchange(stale)).finally(() => {
+    inflight ??= rotate.refresh(stale).finally(() => {
       inflight = undefined;
     });
     return inflight;
@@ -190,7 +123,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
    */
   const withoutStore = (error: unknown) => {
     if (error instanceof TokenDecryptError) throw error;
-    const tokens = latest;
+    const tokens = state.latest;
     if (!storeDown) logger.warn('the token store is unreachable; using the last pair while it lasts', { error: errorName(error) });
     storeDown = true;
     if (tokens && !nearExpiry(tokens)) return tokens;
@@ -201,9 +134,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     current() {
       if (inflight) return inflight;
       const check = (stored: SessionTokens | undefined) => {
-        if (storeDown) logger.info('the token store answers again');
-        storeDown = false;
-        const tokens = freshest(stored);
+        const tokens = fresh(stored);
         return tokens && nearExpiry(tokens) ? refresh(tokens.accessToken) : tokens;
       };
       let stored: ReturnType<TokenStore['get']>;
@@ -222,9 +153,9 @@ export function createRefresher(options: RefresherOptions): Refresher {
         return freshest(await bounded(store.get(), 'get', storeTimeout, signal));
       } catch (error) {
         if (signal?.aborted) throw error;
-        return latest;
+        return state.latest;
       }
     },
-    arrived,
+    arrived: state.arrived,
   };
 }

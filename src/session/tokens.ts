@@ -13,6 +13,15 @@ export function memoryTokenStore(initial?: SessionTokens): TokenStore {
   };
 }
 
+/** The pair of a sign-in or refresh answer; `expiresIn` (seconds) becomes a time on this clock. */
+export function toTokens(session: { accessToken: string; refreshToken: string; expiresIn?: number }): SessionTokens {
+  return {
+    accessToken: session?.accessToken,
+    refreshToken: session?.refreshToken,
+    ...(typeof session?.expiresIn === 'number' && Number.isFinite(session.expiresIn) ? { accessTokenExpiresAt: Date.now() + session.expiresIn * 1000 } : {}),
+  };
+}
+
 /** A pair worth installing: two non-empty string tokens (a `200 {}` or an HTML page is not one). */
 export function isTokenPair(value: unknown): value is SessionTokens {
   const v = value as Partial<SessionTokens> | null | undefined;

@@ -141,8 +141,12 @@ describe('the packed package', () => {
     // brought it to 335.7 kB (343,723 B). The file transfer code as a chunk of its own (loaded
     // on first use, ESM and CJS) and the e2e work since: 347.8 kB (356,096 B). The e2e entry
     // split so that files and safety numbers load on first use (its chunks, ESM and CJS, each a
-    // file; split code also packs a little worse): 351.6 kB (360,041 B).
-    expect(size).toBeLessThan(355 * 1024);
+    // file; split code also packs a little worse): 351.6 kB (360,041 B). The core's parts most
+    // applications never run as chunks of their own (the token refresh, the raw client, the
+    // redirect rules, the page walk, sign-in's install and logout: 14 more files, ESM and CJS,
+    // and the code they share split into more chunks) add 5,435 B packed, for 1,015 B less
+    // gzipped in every browser bundle: 365,476 B.
+    expect(size).toBeLessThan(360 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { APIConnectionError, APITimeoutError, CovetonError } from '../../src/index.js';
 import { decide, decideTurn, pauseAfter429, type AttemptState, type CallPolicy, type Decision, type TurnDecision, type TurnWait } from '../../src/pipeline/policy.js';
+import { redirect } from '../../src/pipeline/redirect.js';
 
 const policy = (over: Partial<CallPolicy> = {}): CallPolicy => ({
   method: 'GET',
@@ -93,9 +94,20 @@ const TABLE: Row[] = [
   ['a 304 is no redirect to follow', {}, { status: 304 }, { do: 'stop' }],
 ];
 
+/** What the loop does: `decide`, and for a redirect the redirect rules it loads on the first one. */
+function decided(p: CallPolicy, s: AttemptState): Decision {
+  const first = decide(p, s);
+  return first.do === 'redirect' ? redirect(p, s) : first;
+}
+
 describe('decide(), every branch', () => {
   it.each(TABLE)('%s', (_name, over, attempt, expected) => {
-    expect(decide(policy(over), state(attempt))).toEqual(expected);
+    expect(decided(policy(over), state(attempt))).toEqual(expected);
+  });
+
+  it('hands every redirect status, and status 0, to the redirect rules', () => {
+    for (const status of [0, 301, 302, 303, 307, 308]) expect(decide(policy(), state({ status }))).toEqual({ do: 'redirect' });
+    expect(decide(policy({ redirects: 'manual' }), state({ status: 302 }))).toEqual({ do: 'stop' });
   });
 });
 

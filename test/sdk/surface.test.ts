@@ -42,3 +42,19 @@ describe('public surface', () => {
     expect(generated.filter((name) => !exported.has(name))).toEqual([]);
   });
 });
+
+describe('methods loaded on first use (src/util/lazy.ts)', () => {
+  it('loads once for calls made together, and asks again after a load that failed', async () => {
+    const { lazyMethods } = await import('../../src/util/lazy.js');
+    let loads = 0;
+    const impl = { twice: (n: number) => n * 2, name: () => 'impl' };
+    const methods = lazyMethods(async () => {
+      loads++;
+      if (loads === 1) throw new TypeError('Failed to fetch dynamically imported module');
+      return impl;
+    }, ['twice', 'name']);
+    await expect(methods.twice(2)).rejects.toThrow('Failed to fetch dynamically imported module');
+    expect(await Promise.all([methods.twice(3), methods.name(), methods.twice(4)])).toEqual([6, 'impl', 8]);
+    expect(loads).toBe(2);
+  });
+});

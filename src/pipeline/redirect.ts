@@ -1,0 +1,33 @@
+// The redirect rules of the policy (./policy.ts `decide` hands a redirect here): follow it, or
+// refuse it with the reason. Loaded by the loop on the first redirect, so that a bundle whose
+// API never redirects does not carry them.
+import type { AttemptState, CallPolicy, Decision } from './policy.js';
+
+const MAX_REDIRECTS = 5;
+
+/** Follow or refuse the redirect that `state` answered; `location` in a refusal never shows a query. */
+export function redirect(policy: CallPolicy, state: AttemptState): Decision {
+  if (state.status === 0) return { do: 'refuse', location: '', why: 'the runtime hides its target' };
+  if (state.redirects >= MAX_REDIRECTS) return { do: 'refuse', location: '', why: 'too many redirects' };
+  if (!state.location) return { do: 'refuse', location: '', why: 'no Location' };
+  let target: URL;
+  try {
+    target = new URL(state.location, policy.url);
+  } catch {
+    return { do: 'refuse', location: '', why: 'bad Location' };
+  }
+  const shown = `${target.origin}${target.pathname}${target.search ? '?[REDACTED]' : ''}`;
+  // A user:password in the Location is the server handing out a credential: fetch refuses to
+  // build such a request (it failed as a connection error) while undici dropped it and followed.
+  if (target.username || target.password) return { do: 'refuse', location: shown, why: 'the Location carries credentials' };
+  const toGet = state.status === 303 || ((state.status === 301 || state.status === 302) && policy.method === 'POST');
+  const method = toGet && policy.method !== 'HEAD' ? 'GET' : policy.method;
+  if (policy.redirects === 'storage') {
+    if (target.protocol !== 'https:') return { do: 'refuse', location: shown, why: 'storage redirects are followed only to https' };
+    return { do: 'follow', url: target.href, method, keepBody: method === policy.method };
+  }
+  if (target.origin !== new URL(policy.url).origin) return { do: 'refuse', location: shown, why: 'another origin never gets an API request' };
+  if (policy.repeat === 'if-not-sent') return { do: 'refuse', location: shown, why: 'it carries a one-time credential' };
+  if (policy.method !== 'GET' && policy.method !== 'HEAD') return { do: 'refuse', location: shown, why: `${policy.method} is never re-sent` };
+  return { do: 'follow', url: target.href, method, keepBody: false };
+}

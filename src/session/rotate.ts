@@ -1,0 +1,114 @@
+// The refresh itself, loaded on the first refresh (./refresh.ts holds the reads every request
+// makes, and imports this file with `import()`: a client that only ever sends an API key never
+// carries it). One `POST /auth/refresh` for the refresh token in the store; the new pair reaches
+// `onTokens` and the store before anyone uses it; a refresh token that was spent, or may have
+// been, is never sent again (seed 002: a replayed one revokes the whole family), and the session
+// ends instead. With a shared store the lock makes it one refresh for the fleet, and `claim`
+// keeps a token a dead lock holder may have spent from being sent by the next one.
+import { APIError } from '../errors/api-error.js';
+import { CovetonError, errorName } from '../errors/base.js';
+import { TokenStoreError } from '../errors/store.js';
+import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
+import { SessionExpiredError } from '../errors/session.js';
+import { bounded } from './bounded.js';
+import { refreshExchange } from './exchange.js';
+import { isTokenPair } from './tokens.js';
+import type { RefreshState } from './refresh.js';
+import type { SessionTokens } from '../public/session.js';
+
+/** A rejection that means the refresh token is dead, not that the network hiccuped. */
+function isFinal(error: unknown): error is APIError {
+  return error instanceof APIError && [400, 401, 403, 404, 422].includes(error.status);
+}
+
+/** A failure after which the server may or may not have spent the token (the request left). */
+function outcomeUnknown(error: unknown): boolean {
+  return error instanceof APIConnectionError && !neverReachedServer(error);
+}
+
+/** The server answered 2xx (it took the token) but the answer was unusable: not JSON, not a pair. */
+function answeredUnusably(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 200 && status < 300;
+}
+
+/** The refresh of a refresher's state: `refresh(stale)` runs one (the caller keeps it single-flight). */
+export function rotation(state: RefreshState): { refresh(staleAccessToken: string): Promise<SessionTokens> } {
+  const { options } = state;
+  const { store, storeTimeout, logger } = options;
+  const send = refreshExchange(options.pipeline, options.baseUrl);
+
+  async function end(message: string, reason: string | undefined, cause: unknown): Promise<never> {
+    const expired = new SessionExpiredError(message, reason, { cause });
+    state.latest = undefined;
+    try {
+      await bounded(store.set(undefined), 'set', storeTimeout);
+    } catch {
+      logger.error('the token store did not take the end of the session');
+    }
+    options.onSessionExpired?.(expired);
+    throw expired;
+  }
+
+  async function exchange(stale: string): Promise<SessionTokens> {
+    const { spent } = state;
+    // Read again under the lock: another request, tab or process may have refreshed meanwhile.
+    const tokens = await state.read();
+    if (!tokens) throw new SessionExpiredError('There is no session: sign in first.', undefined);
+    if (tokens.accessToken !== stale && !state.nearExpiry(tokens)) return tokens;
+    if (store.claim && !(await bounded(store.claim(tokens.refreshToken), 'claim', storeTimeout))) {
+      // Someone sent this refresh token already. If they stored the pair they got, use it.
+      const again = await state.read();
+      if (again && again.refreshToken !== tokens.refreshToken) return again;
+      spent.add(tokens.refreshToken);
+      return end('An earlier holder of the session lock sent this refresh token and never stored the pair it got: sign in again.', undefined, undefined);
+    }
+    let next: SessionTokens;
+    try {
+      next = await send(tokens.refreshToken);
+    } catch (error) {
+      if (isFinal(error)) {
+        spent.add(tokens.refreshToken);
+        return end(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
+      }
+      if (answeredUnusably(error)) {
+        spent.add(tokens.refreshToken);
+        return end('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
+      }
+      if (outcomeUnknown(error)) {
+        // The request left and no answer came back: the server may have rotated the token.
+        // Sending it again could revoke the whole family, so this session ends here.
+        spent.add(tokens.refreshToken);
+        return end('The token refresh got no answer, and its refresh token may be spent: sign in again.', undefined, error);
+      }
+      throw error; // refused connection, 5xx, 429: nothing was spent, the session lives on
+    }
+    spent.add(tokens.refreshToken);
+    if (!isTokenPair(next)) {
+      // A `200 {}`, a proxy's HTML page: the server took the token and gave nothing usable back.
+      return end('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, undefined);
+    }
+    state.arrived(next);
+    state.latest = next;
+    // Neither failure fails the request: the pair is valid and kept in memory.
+    try {
+      await bounded(options.onTokens?.(next), 'onTokens', storeTimeout, undefined, false);
+    } catch (error) {
+      logger.error('onTokens failed; the new pair is kept in memory', { error: errorName(error) });
+    }
+    await state.save(next);
+    return next;
+  }
+
+  /** The lock's own failures (never the refresh's errors, which are the SDK's) become TokenStoreError. */
+  async function locked<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await store.lock!(fn);
+    } catch (error) {
+      if (error instanceof CovetonError) throw error;
+      throw new TokenStoreError('lock', 'The token store could not lock the session: no refresh was sent.', { cause: error });
+    }
+  }
+
+  return { refresh: (stale) => (store.lock ? locked(() => exchange(stale)) : exchange(stale)) };
+}

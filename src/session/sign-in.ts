@@ -1,0 +1,39 @@
+// What follows a sign-in (the pair it returned goes to `onTokens` and the store) and logout
+// (which must carry the newest refresh token, then forgets the pair whatever happened). Loaded
+// by ./helpers.ts on first use.
+import type { SessionOperations } from '../../generated/resources.js';
+import { CovetonError } from '../errors/base.js';
+import { bounded } from './bounded.js';
+import { isTokenPair, toTokens } from './tokens.js';
+import type { HelperStore } from './helpers.js';
+import type { AuthSession } from '../../generated/models.js';
+import type { LogoutOptions, SessionTokens } from '../public/session.js';
+
+export function signInSteps(
+  auth: SessionOperations,
+  store: HelperStore,
+  onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
+  storeTimeout: number,
+) {
+  return {
+    async install<S extends AuthSession>(session: S): Promise<S> {
+      const tokens = toTokens(session);
+      if (!isTokenPair(tokens)) throw new CovetonError('The sign-in answered without a usable token pair; nothing was installed.');
+      store.arrived?.(tokens);
+      await bounded(onTokens?.(tokens), 'onTokens', storeTimeout, undefined, false);
+      await bounded(store.set(tokens), 'set', storeTimeout);
+      return session;
+    },
+    async logout(options: LogoutOptions = {}): Promise<void> {
+      const { signal } = options;
+      try {
+        // After any refresh under way: logout must carry the newest refresh token, not a spent one.
+        const tokens = await store.settled(signal);
+        if (tokens) await auth.logout({ refreshToken: tokens.refreshToken }, options);
+      } finally {
+        // Forgotten whatever happened above; a store that does not answer is waited for only so long.
+        await bounded(store.set(undefined), 'set', storeTimeout, signal);
+      }
+    },
+  };
+}
