@@ -1,4 +1,5 @@
-import { relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 /**
@@ -25,7 +26,7 @@ const ownBuilds: NonNullable<Options['esbuildPlugins']>[number] = {
 // Seven entry points, each importable alone: the SDK (fetch; every runtime), its Node build
 // (the `node` export condition: undici transport, proxies), the webhook helpers (no SDK
 // runtime pulled in), the Redis stores for fleets (`@coveton/sdk/redis`: the user's own
-// `redis` client), end-to-end encryption (`@coveton/sdk/e2e`: WebCrypto and @hpke/core, the
+// `redis` client), end-to-end encryption (`@coveton/sdk/e2e`: WebCrypto and hpke-js, the
 // client passed in, no SDK code of its own), the stateful mock for tests (`@coveton/sdk/mock`,
 // Node only) and the CLI (Node only).
 /**
@@ -38,6 +39,42 @@ export const sdkErrors: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'sdk-errors',
   setup(build) {
     build.onResolve({ filter: /\/errors\/base\.js$/ }, () => ({ path: '@coveton/sdk/webhooks', external: true }));
+  },
+};
+
+/** Where a package's ES modules are: `<package>/esm/src/`. */
+const esmSources = (pkg: string) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'esm', 'src');
+
+/**
+ * hpke-js goes into the e2e build (pinned exactly, a devDependency), from its own modules and
+ * only those the suite uses (suite.ts: the native cipher suite, DHKEM(X25519, HKDF-SHA256),
+ * HKDF-SHA256, AES-128-GCM). The packages' front modules re-export everything, and what
+ * @hpke/common adds for other suites (noble's HMAC and SHA-3, whose tables are built when the
+ * module loads) is kept by bundlers that cannot prove it unused: 1.7 kB gzipped of the entry.
+ * `@hpke/core` (imported by suite.ts) and `@hpke/common` (imported by core's modules) resolve to
+ * lists of the library's modules; a name missing from them fails the build. The licence
+ * travels as a comment in the chunk that holds the code, and in full in THIRD-PARTY-LICENSES.md.
+ */
+export const hpkeModules: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'hpke-modules',
+  setup(build) {
+    const core = esmSources('@hpke/core');
+    const common = esmSources('@hpke/common');
+    const from = (dir: string, file: string) => JSON.stringify(join(dir, file));
+    const modules: Record<string, string> = {
+      '@hpke/core': [
+        `export { CipherSuiteNative as CipherSuite } from ${from(core, 'cipherSuiteNative.js')};`,
+        `export { DhkemX25519HkdfSha256 } from ${from(core, 'kems/dhkemX25519.js')};`,
+        `export { Aes128Gcm } from ${from(core, 'aeads/aesGcm.js')};`,
+        `export { HkdfSha256Native as HkdfSha256 } from ${from(common, 'kdfs/hkdf.js')};`,
+        '/*! hpke-js (@hpke/core, @hpke/common): MIT License, Copyright (c) 2023-2024 Ajitomi Daisuke */',
+      ].join('\n'),
+      '@hpke/common': ['errors', 'algorithm', 'identifiers', 'consts', 'kems/dhkem', 'kdfs/hkdf', 'interfaces/aeadEncryptionContext', 'interfaces/dhkemPrimitives', 'interfaces/kemInterface', 'utils/misc']
+        .map((file) => `export * from ${from(common, `${file}.js`)};`)
+        .join('\n'),
+    };
+    build.onResolve({ filter: /^@hpke\/(core|common)$/ }, (args) => ({ path: args.path, namespace: 'hpke-modules' }));
+    build.onLoad({ filter: /.*/, namespace: 'hpke-modules' }, (args) => ({ contents: modules[args.path], loader: 'js', resolveDir: core }));
   },
 };
 
@@ -74,11 +111,13 @@ export default defineConfig([
     // `@coveton/sdk/e2e`, every runtime: minified to keep the tarball near its budget, and without
     // kept names, which cost browser bundles 1.1 kB gzipped (E2EError names itself; stack traces
     // name minified functions, as they do once an app's bundler has minified it anyway).
-    // @hpke/core stays a dependency, the SDK is the package's own main entry.
+    // hpke-js is bundled from the modules the suite uses (hpkeModules); the SDK is the
+    // package's own main entry.
     entry: { e2e: 'src/e2e/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     external: ['@coveton/sdk', '@coveton/sdk/webhooks', '@coveton/sdk/schema'],
+    noExternal: ['@hpke/core', '@hpke/common'],
     sourcemap: false,
     clean: false,
     treeshake: true,
@@ -89,7 +128,7 @@ export default defineConfig([
     // Split: what registering, sending and reading a message need is the entry and the chunks it
     // imports; files, safety numbers and acceptIdentity are chunks loaded with import() on first use.
     splitting: true,
-    esbuildPlugins: [sdkErrors],
+    esbuildPlugins: [hpkeModules, sdkErrors],
   },
   {
     // `@coveton/sdk/e2e/node`, Node only: the file key store (node:fs), kept out of the e2e entry so

@@ -1,6 +1,8 @@
 // Wire format v1, suite 0x0001: the constants every other file names, and the one HPKE suite.
 // Envelopes: HPKE base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM (RFC 9180).
 // Bodies and file segments: AES-256-GCM. Signatures: Ed25519. Hashes: SHA-256.
+// The package build takes these four classes from hpke-js's own modules (hpkeModules in
+// tsup.config.ts): another import from @hpke/core needs its module listed there.
 import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { readU16 } from './bytes.js';
 import { E2EError } from './errors.js';

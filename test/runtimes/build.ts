@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild, type BuildOptions, type Plugin } from 'esbuild';
 import { build as tsup } from 'tsup';
-import { sdkErrors } from '../../tsup.config.js';
+import { hpkeModules, sdkErrors } from '../../tsup.config.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -26,8 +26,9 @@ export async function buildBundles(into: string): Promise<Bundles> {
   // The same settings as the package's tsup entries, ESM only and without declarations.
   const settings = { config: false, format: ['esm' as const], dts: false, treeshake: true, target: 'es2022', platform: 'neutral' as const, outDir: dist, silent: true };
   await tsup({ ...settings, entry: { index: join(root, 'src/index.ts'), 'index.node': join(root, 'src/index.node.ts'), webhooks: join(root, 'src/webhooks/index.ts') } });
-  // The e2e entry as the package builds it: CovetonError taken from `@coveton/sdk/webhooks` (the class the main entry shares).
-  await tsup({ ...settings, entry: { e2e: join(root, 'src/e2e/index.ts') }, external: ['@coveton/sdk', '@coveton/sdk/webhooks'], esbuildPlugins: [sdkErrors] });
+  // The e2e entry as the package builds it: CovetonError taken from `@coveton/sdk/webhooks` (the
+  // class the main entry shares), hpke-js from the modules the package bundles.
+  await tsup({ ...settings, entry: { e2e: join(root, 'src/e2e/index.ts') }, external: ['@coveton/sdk', '@coveton/sdk/webhooks'], noExternal: ['@hpke/core', '@hpke/common'], esbuildPlugins: [hpkeModules, sdkErrors] });
   /** `@coveton/sdk` as the export conditions pick it: the Node entry for Node, else the default one. */
   const sdk = (entry: 'index' | 'index.node'): Plugin => ({
     name: 'coveton-sdk-build',

@@ -12,7 +12,7 @@ export const root = fileURLToPath(new URL('../../..', import.meta.url));
 export const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** What the stage needs to build the package: sources, the contract, build config, docs for users. */
-const STAGE_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'scripts/share-declarations.mjs', 'src', 'generated', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const STAGE_FILES = ['package.json', 'tsup.config.ts', 'tsconfig.json', 'scripts/share-declarations.mjs', 'src', 'generated', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD-PARTY-LICENSES.md'];
 
 /** The environment for nested npm runs: without the outer `npm test`'s own package and prefix. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
