@@ -5,9 +5,10 @@ import SlowestFirst from './test/support/sequencer.js';
 // no child processes, under 30 s. `unit-undici`: the behaviour suites again, with the Node
 // entry's undici transport instead of fetch (test/support/client.ts picks the transport from
 // COVETON_TEST_TRANSPORT): a parameterisation, not a copy. `integration`: everything that needs
-// Prism, the CLI, the built package, other runtimes or the spec toolchain. The type-level tests
-// (test/types/*.test-d.ts) are compiled by test/types/project.test.ts with the whole project, not
-// by Vitest's typecheck mode, which runs them in a group after all others (one core idle).
+// Prism, the CLI, the built package, other runtimes or the spec toolchain. `typecheck`: tsc over
+// the whole project, type-level tests (test/types/*.test-d.ts) included, started with the run at
+// the lowest CPU priority (test/support/typecheck-setup.ts); its file reads the verdict, last.
+// Vitest's typecheck mode ran tsc in a group after all others, with one core idle.
 const unit = ['test/sdk/**/*.test.ts', 'test/webhooks/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 const behaviour = ['test/sdk/**/*.test.ts'];
 // Files that run once: pure functions (no transport at all), or clients given their own `fetch`
@@ -50,6 +51,7 @@ const shared = { isolate: false };
 // stopped in their own hooks). Measured here: mock, spec and contract 131 s of CPU isolated
 // against 77 s shared; the CLI 102 s against 68 s; the same tests passing.
 const sharedIntegration = ['test/mock/**/*.test.ts', 'test/spec/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/cli/**/*.test.ts'];
+const typecheck = 'test/types/project.test.ts';
 const integration = {
   globalSetup: ['test/support/global-setup.ts'],
 };
@@ -67,7 +69,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: [...unit, ...alone, ...sharedIntegration],
+          exclude: [...unit, ...alone, ...sharedIntegration, typecheck],
           ...integration,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -75,6 +77,7 @@ export default defineConfig({
       },
       { extends: true, test: { name: 'integration-shared', include: sharedIntegration, exclude: alone, ...integration, ...shared, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'integration-alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'typecheck', include: [typecheck], globalSetup: ['test/support/typecheck-setup.ts'], maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -10,7 +10,6 @@ export const SLOWEST = [
   'test/docs/site.test.ts', // 132 s
   'test/package/package.test.ts', // 72 s
   'test/docs/samples-run.test.ts', // 54 s
-  'test/types/project.test.ts', // 45 s (one tsc over the project, measured alone on a busy machine)
   'test/mock/cli.test.ts', // 28 s
   'test/package/node24.test.ts', // 25 s
   'test/docs/reference-layout.test.ts', // 20 s
