@@ -30,13 +30,17 @@ function nonce(counter: number, last: boolean): Bytes {
 /**
  * Reads `source` in pieces of a size the caller asks for, each with `more`: whether a byte
  * follows it. A piece within one chunk of the source is a view of it; one across chunks is
- * copied once. Nothing is read beyond the piece asked for and one chunk past it.
+ * copied into one buffer of `most` bytes (the largest piece the caller reads) that every such
+ * piece reuses, so a piece is valid until the next read: WebCrypto copies its input when
+ * called, so handing a piece to it is enough. Nothing is read beyond the piece asked for and
+ * one chunk past it.
  */
-function pieces(source: ReadableStream<Uint8Array>) {
+function pieces(source: ReadableStream<Uint8Array>, most: number) {
   const reader = source.getReader();
   const queue: Bytes[] = [];
   let length = 0;
   let done = false;
+  let scratch: Bytes | undefined;
   const take = (n: number): Bytes => {
     const head = queue[0];
     if (head && head.length >= n) {
@@ -45,7 +49,9 @@ function pieces(source: ReadableStream<Uint8Array>) {
       length -= n;
       return head.subarray(0, n);
     }
-    const out = new Uint8Array(n);
+    // Downloads arrive in chunks that rarely match a segment: without the reused buffer, each
+    // segment would leave a copy of itself for the collector.
+    const out = (scratch ??= new Uint8Array(most)).subarray(0, n);
     for (let at = 0; at < n; ) {
       const first = queue[0]!;
       const k = Math.min(first.length, n - at);
@@ -99,7 +105,7 @@ export async function fileHeader(key: Uint8Array): Promise<Bytes> {
 
 /** Encrypts `source` as it is read; pulling the result drives the reading (backpressure). */
 export function encryptStream(key: Uint8Array, source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const input = pieces(source);
+  const input = pieces(source, SEGMENT);
   async function* run(): AsyncGenerator<Bytes> {
     const header = await fileHeader(key);
     const aes = await aesKey(key);
@@ -120,11 +126,12 @@ export function encryptStream(key: Uint8Array, source: ReadableStream<Uint8Array
 
 /** Decrypts a STREAM file as it is read; every failure is an E2EError and no unchecked byte is passed on. */
 export function decryptStream(key: Uint8Array, source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const input = pieces(source);
+  const input = pieces(source, SEGMENT + TAG);
   async function* run(): AsyncGenerator<Bytes> {
     try {
       const aes = await aesKey(key);
-      const { bytes: header } = await input.read(FILE_HEADER_BYTES);
+      // Kept for every segment: a copy, not a piece of the reused buffer.
+      const header = (await input.read(FILE_HEADER_BYTES)).bytes.slice();
       if (header.length < FILE_HEADER_BYTES) throw new E2EError('truncated', 'file');
       checkVersion(header, 'file');
       if (readU32(header, 3) !== SEGMENT) throw new E2EError('unsupported_version', 'segment size');

@@ -32,6 +32,16 @@ describe('STREAM files', () => {
     expect(await read(decryptStream(key, streamOf(encrypted, 5_000)))).toEqual(plain);
   });
 
+  it('opens a file that arrives in pieces smaller than its header, and a segment split at every boundary', async () => {
+    // Pieces across chunks share one reused buffer: the header, kept for every segment, must be
+    // a copy of its own, and each segment is opened before the next one is assembled.
+    const plain = data(2 * SEGMENT + 3);
+    const encrypted = await read(encryptStream(key, streamOf(plain)));
+    expect(await read(decryptStream(key, streamOf(encrypted, 17)))).toEqual(plain);
+    expect(await read(decryptStream(key, streamOf(encrypted, SEGMENT + 15)))).toEqual(plain);
+    expect(await failure(encrypted.slice(0, 39 + 2 * (SEGMENT + 16)))).toBe('truncated');
+  });
+
   it('a cut at a segment boundary is truncated; a cut inside one, a swap, a flipped byte or an extra segment is refused', async () => {
     const encrypted = await read(encryptStream(key, streamOf(data(3 * SEGMENT + 100))));
     const seg = SEGMENT + 16;
