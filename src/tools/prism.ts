@@ -147,9 +147,9 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
 }
 
 /**
- * A validating mock of the bundled spec on a free port, quiet, for `npm start` and the test
- * suite; it stops with its parent, or after `maxLifetimeMs`.
+ * A validating mock of the bundled spec on `port` (a free one if not given), quiet, for
+ * `npm start` and the test suite; it stops with its parent, or after `maxLifetimeMs`.
  */
-export async function startBundledMock(specPath: string, maxLifetimeMs: number): Promise<RunningPrism> {
-  return startPrism({ mode: 'mock', spec: specPath, port: await freePort(), errors: true, log: 'ignore', maxLifetimeMs });
+export async function startBundledMock(specPath: string, maxLifetimeMs: number, port?: number): Promise<RunningPrism> {
+  return startPrism({ mode: 'mock', spec: specPath, port: port ?? (await freePort()), errors: true, log: 'ignore', maxLifetimeMs });
 }

@@ -1,11 +1,12 @@
 // `coveton api-keys ...`, run in process (helpers.ts runProgram): against the suite's Prism mock
 // for the spec's answers, and against scripted servers for what a static mock cannot show
 // (pages, errors, hostile text). stdout is a pipe unless a test gives it a terminal width.
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiError, type FaultServer, json, serverFixture } from '../support/fault-server.js';
 import { apiKey, plain, runProgram, TEST_KEY } from './helpers.js';
+import { prismMock } from '../support/prism-mock.js';
 
-const mock = inject('mockUrl');
+const mock = prismMock();
 const onMock = (args: string[], options: Parameters<typeof runProgram>[1] = {}) =>
   runProgram([...args, '--base-url', mock, '--api-key', TEST_KEY], options);
 const on = (server: FaultServer, args: string[], options: Parameters<typeof runProgram>[1] = {}) =>

@@ -1,11 +1,12 @@
 // `coveton auth test`, run in process: the key works (Prism), or the API's 401/403 reason in plain words
 // (scripted server, since Prism answers every refusal with the same canned example).
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiError, type FaultServer, serverFixture } from '../support/fault-server.js';
 import { runProgram as runCli, TEST_KEY } from './helpers.js';
+import { prismMock } from '../support/prism-mock.js';
 
 
-const mock = inject('mockUrl');
+const mock = prismMock();
 const { serve } = serverFixture();
 let server: FaultServer | undefined;
 

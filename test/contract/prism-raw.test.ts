@@ -2,11 +2,12 @@
 // Prism (validating, --errors), gets the documented success status, no sl-violations header,
 // the rate-limit headers, and a body that validates against the response schema. The list of
 // operations comes from the spec, so a new one is covered without editing this file.
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAjv, deref, exampleRequest, specOperations, validatorAt } from '../support/spec.js';
+import { prismMock } from '../support/prism-mock.js';
 
 const validate = validatorAt(createAjv());
-const base = inject('mockUrl');
+const base = prismMock();
 
 describe('every operation against the Prism mock', () => {
   for (const operation of specOperations()) {

@@ -1,17 +1,18 @@
 // Every operation of the spec, called through its generated resource method against the Prism
 // mock: no sl-violations on any response, and the method returns data that validates against
 // the documented success schema. The operations come from the spec (via the generated table).
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { operations, sessionOperations } from '../../generated/resources.js';
 import { allOperations } from '../../src/resources/operations.js';
 import { createCoveton } from '../../src/index.js';
 import { createAjv, deref, exampleRequest, specOperations, validatorAt } from '../support/spec.js';
+import { prismMock } from '../support/prism-mock.js';
 
 const validate = validatorAt(createAjv());
 const violations: string[] = [];
 const seen: string[] = [];
 const coveton = createCoveton({
-  baseUrl: inject('mockUrl'),
+  baseUrl: prismMock(),
   apiKey: 'ak_test_Mdi9ewW3Ch81P6abc123def456',
   maxRetries: 0,
   logLevel: 'off',
