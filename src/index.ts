@@ -13,6 +13,7 @@ export {
   APIUserAbortError,
   BadRequestError,
   BodyTooLargeError,
+  ChunkLoadError,
   ConflictError,
   CovetonError,
   CovetonInputError,

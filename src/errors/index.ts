@@ -23,5 +23,6 @@ export {
   RedirectError,
   UnexpectedResponseError,
 } from './transport.js';
+export { ChunkLoadError } from './load.js';
 export { SessionExpiredError } from './session.js';
 export { TokenDecryptError, TokenStoreError } from './store.js';

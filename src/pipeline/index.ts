@@ -8,6 +8,7 @@ import type { CovetonError } from '../errors/base.js';
 import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
 import type { Outgoing } from '../transport/outgoing.js';
 import type { ResolvedOptions } from '../options.js';
+import { loadOnce } from '../util/lazy.js';
 import { redact, safeUrl } from '../util/redact.js';
 import { attempt, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan } from './attempt.js';
 import { emit } from './hooks.js';
@@ -58,6 +59,9 @@ export interface PipelineParts {
 }
 
 export type Pipeline = (request: Outgoing, call: Call) => Promise<Answer>;
+
+/** The redirect rules (./redirect.ts), loaded on the first redirect: the API itself never sends one. */
+const redirectRules = loadOnce('redirect rules', () => import('./redirect.js'));
 
 const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
 
@@ -138,8 +142,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         deadlineLeft: deadline - (Date.now() - started),
       });
       const decided = decide(policy, state);
-      // The redirect rules load on the first redirect (./redirect.ts): the API itself never sends one.
-      const next = decided.do === 'redirect' ? (await import('./redirect.js')).redirect(policy, state) : decided;
+      const next = decided.do === 'redirect' ? (await redirectRules()).redirect(policy, state) : decided;
       if (line) logger.debug('attempt', { ...line, decision: next.do, delay: (next as { delay?: number }).delay, why: (next as { why?: string }).why });
       if (next.do === 'stop') {
         if (answer && call.returnErrors) return answer;

@@ -8,6 +8,10 @@
 // already sent (a server cycling A -> B -> A, or ignoring `before`) stops the walk with a
 // PaginationError before that page is handed over.
 import { CovetonError } from '../errors/base.js';
+import { loadOnce } from '../util/lazy.js';
+
+/** The walk and its guard (./page-walk.ts), loaded on the first walk: `await` alone needs neither. */
+const pageWalk = loadOnce('page walk', () => import('./page-walk.js'));
 
 export type PageFetcher<T> = (before: string | undefined) => Promise<T[]>;
 
@@ -51,8 +55,7 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
 
   /** Every page, oldest last, until a short or empty page. */
   async *pages(): AsyncGenerator<T[], void, undefined> {
-    // The walk and its guard load on the first walk (./page-walk.ts): `await` alone needs neither.
-    const { walk } = await import('./page-walk.js');
+    const { walk } = await pageWalk();
     yield* walk(this.#firstPage(), () => (this.#first = undefined), this.fetchPage, this.limit, this.start, this.operation);
   }
 

@@ -2,9 +2,10 @@
 // behind them (register, login, completeOAuth, logout) are not on `coveton.auth`: a call made
 // there would install nothing, or spend the rotating refresh token behind the refresher's back.
 // The sign-in request starts here, its arguments checked as every resource method's are; what
-// follows it (./sign-in.ts: installing the pair, logout) loads on first use.
+// follows it (./sign-in.ts: installing the pair, logout) loads on first use, before the request.
 import type { SessionOperations } from '../../generated/resources.js';
-import { lazyMethods } from '../util/lazy.js';
+import { loadOnce } from '../util/lazy.js';
+import type { AuthSession } from '../../generated/models.js';
 import type { SessionHelpers, SessionTokens, TokenStore } from '../public/session.js';
 
 export interface HelperStore extends Pick<TokenStore, 'set'> {
@@ -19,12 +20,20 @@ export function sessionHelpers(
   onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
   storeTimeout = 10_000,
 ): SessionHelpers {
-  const after = lazyMethods(() => import('./sign-in.js').then((m) => m.signInSteps(auth, store, onTokens, storeTimeout)), ['install', 'logout']);
+  const steps = loadOnce('sign-in', () => import('./sign-in.js').then((m) => m.signInSteps(auth, store, onTokens, storeTimeout)));
+  // Loaded before the request is sent: the pair it returns (and the OAuth code it spends) must
+  // not be lost to a chunk that fails to load after the fact.
+  const signIn =
+    <A extends unknown[], S extends AuthSession>(send: (...args: A) => Promise<S>) =>
+    async (...args: A): Promise<S> => {
+      const { install } = await steps();
+      return install(await send(...args));
+    };
   return {
-    register: (...args) => auth.registerAccount(...args).then(after.install),
-    login: (...args) => auth.login(...args).then(after.install),
-    completeOAuth: (...args) => auth.completeOAuth(...args).then(after.install),
-    logout: (options) => after.logout(options),
+    register: signIn(auth.registerAccount),
+    login: signIn(auth.login),
+    completeOAuth: signIn(auth.completeOAuth),
+    logout: async (options) => (await steps()).logout(options),
     tokens: () => store.settled(),
   };
 }

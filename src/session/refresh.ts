@@ -109,7 +109,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     return freshest(stored);
   };
 
-  const rotate = lazyMethods(() => import('./rotate.js').then((m) => m.rotation(state)), ['refresh']);
+  const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh']);
   function refresh(stale: string): Promise<SessionTokens> {
     inflight ??= rotate.refresh(stale).finally(() => {
       inflight = undefined;

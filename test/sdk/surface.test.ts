@@ -44,16 +44,24 @@ describe('public surface', () => {
 });
 
 describe('methods loaded on first use (src/util/lazy.ts)', () => {
-  it('loads once for calls made together, and asks again after a load that failed', async () => {
+  it('loads once for calls made together; a failed load is a ChunkLoadError naming the part, asked for again next time', async () => {
     const { lazyMethods } = await import('../../src/util/lazy.js');
+    const { ChunkLoadError } = await import('../../src/index.js');
     let loads = 0;
-    const impl = { twice: (n: number) => n * 2, name: () => 'impl' };
-    const methods = lazyMethods(async () => {
+    const impl = { twice: async (n: number) => n * 2, name: async () => 'impl' };
+    const offline = new TypeError('Failed to fetch dynamically imported module');
+    const methods = lazyMethods('raw client', async () => {
       loads++;
-      if (loads === 1) throw new TypeError('Failed to fetch dynamically imported module');
+      if (loads === 1) throw offline;
       return impl;
     }, ['twice', 'name']);
-    await expect(methods.twice(2)).rejects.toThrow('Failed to fetch dynamically imported module');
+    const failed = await Promise.all([methods.twice(2), methods.name()].map((p) => p.catch((e: unknown) => e)));
+    for (const error of failed) {
+      expect(error).toBeInstanceOf(ChunkLoadError);
+      expect(error).toMatchObject({ name: 'ChunkLoadError', part: 'raw client', cause: offline });
+      expect((error as Error).message).toBe("The SDK's raw client code did not load; the next call tries again.");
+    }
+    expect(loads).toBe(1);
     expect(await Promise.all([methods.twice(3), methods.name(), methods.twice(4)])).toEqual([6, 'impl', 8]);
     expect(loads).toBe(2);
   });

@@ -1,0 +1,123 @@
+// Code loaded on first use (src/util/lazy.ts) whose chunk does not load: an offline page, a
+// chunk gone from the CDN. Each module below fails its first load here, as `import()` does then.
+// The call that needed it fails with a ChunkLoadError naming the part, nothing is sent that the
+// failure would waste, and the next call loads the chunk and works. The unit files share one
+// module registry, so the SDK is imported afresh here, after the mocks, and the registry is
+// reset again for the files that follow.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startAuthServer, type AuthServer } from '../support/auth-server.js';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+
+const offline = { fail: new Set<string>(), loads: new Map<string, number>() };
+const modules = {
+  rotate: '../../src/session/rotate.js',
+  'sign-in': '../../src/session/sign-in.js',
+  redirect: '../../src/pipeline/redirect.js',
+  'page-walk': '../../src/resources/page-walk.js',
+  'raw-client': '../../src/resources/raw-client.js',
+};
+
+let sdk: typeof import('../../src/index.js');
+let support: typeof import('../support/client.js');
+beforeAll(async () => {
+  vi.resetModules();
+  for (const [name, path] of Object.entries(modules)) {
+    // The module `name` fails to load while it is in `offline.fail`; every load is counted.
+    vi.doMock(path, async (original) => {
+      offline.loads.set(name, (offline.loads.get(name) ?? 0) + 1);
+      if (offline.fail.delete(name)) throw new TypeError(`Failed to fetch dynamically imported module: ${name}`);
+      return original();
+    });
+  }
+  sdk = await import('../../src/index.js');
+  support = await import('../support/client.js');
+});
+afterAll(() => {
+  for (const path of Object.values(modules)) vi.doUnmock(path);
+  vi.resetModules();
+});
+
+let server: AuthServer | FaultServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  offline.fail.clear();
+});
+
+async function chunkError(call: Promise<unknown>, part: string): Promise<void> {
+  const error = await call.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(sdk.ChunkLoadError);
+  expect(error).toMatchObject({ name: 'ChunkLoadError', part });
+  expect((error as Error).cause).toBeInstanceOf(Error);
+}
+
+describe('a chunk that fails to load', () => {
+  it('token refresh: 20 calls that find the token expired share one failed load and send no refresh; the next call refreshes once', async () => {
+    const auth = await startAuthServer();
+    server = auth;
+    const tokens = auth.issue({ expired: true });
+    const coveton = support.createCoveton({ baseUrl: auth.url, logLevel: 'off', ...tokens });
+    offline.fail.add('rotate');
+    const first = await Promise.all(Array.from({ length: 20 }, () => coveton.users.getCurrent().catch((e: unknown) => e)));
+    for (const error of first) expect(error).toMatchObject({ name: 'ChunkLoadError', part: 'token refresh' });
+    expect(offline.loads.get('rotate')).toBe(1);
+    expect(auth.refreshes).toHaveLength(0);
+    expect((await coveton.session.tokens())?.refreshToken).toBe(tokens.refreshToken);
+    const second = await Promise.all(Array.from({ length: 20 }, () => coveton.users.getCurrent()));
+    expect(second.map((user) => user.id)).toEqual(Array(20).fill('usr_1'));
+    expect(auth.refreshes).toHaveLength(1);
+    expect(auth.reuses).toBe(0);
+    expect(offline.loads.get('rotate')).toBe(2);
+  });
+
+  it('sign-in: the login is not sent (its pair would be lost); the next login installs its pair', async () => {
+    const auth = await startAuthServer();
+    server = auth;
+    const coveton = support.createCoveton({ baseUrl: auth.url, logLevel: 'off' });
+    offline.fail.add('sign-in');
+    await chunkError(coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' }), 'sign-in');
+    expect(auth.requests).toHaveLength(0);
+    await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+    expect(auth.requests.map((r) => r.path)).toEqual(['/auth/login']);
+    await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+  });
+
+  it('redirect rules: the redirected call fails typed, nothing follows; the next redirect is judged and followed', async () => {
+    const api = await startFaultServer((req, res) => {
+      if (req.path === '/api-keys/old') {
+        res.writeHead(302, { Location: '/api-keys/key_01HZX3K8W2Q9' });
+        return res.end();
+      }
+      return json(res, 200, support.apiKeyRecord);
+    });
+    server = api;
+    const coveton = support.testClient(api.url);
+    offline.fail.add('redirect');
+    await chunkError(coveton.apiKeys.get('old'), 'redirect rules');
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/old']);
+    await expect(coveton.apiKeys.get('old')).resolves.toMatchObject({ id: 'key_01HZX3K8W2Q9' });
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/old', '/api-keys/old', '/api-keys/key_01HZX3K8W2Q9']);
+  });
+
+  it('page walk and raw client: typed failure, then the same call works; calls made together load once', async () => {
+    const api = await startFaultServer((req, res) => json(res, 200, req.path === '/api-keys' ? [support.apiKeyRecord] : support.apiKeyRecord));
+    server = api;
+    const coveton = support.testClient(api.url);
+    offline.fail.add('page-walk');
+    const walk = async () => {
+      const ids: string[] = [];
+      for await (const key of coveton.apiKeys.list()) ids.push(key.id);
+      return ids;
+    };
+    await chunkError(walk(), 'page walk');
+    expect(await Promise.all([walk(), walk()])).toEqual([[support.apiKeyRecord.id], [support.apiKeyRecord.id]]);
+    expect(offline.loads.get('page-walk')).toBe(2);
+
+    offline.fail.add('raw-client');
+    const get = () => coveton.GET('/api-keys/{id}', { params: { path: { id: 'key_1' } } });
+    await chunkError(get(), 'raw client');
+    const [a, b] = await Promise.all([get(), get()]);
+    expect([a.data?.id, b.data?.id]).toEqual([support.apiKeyRecord.id, support.apiKeyRecord.id]);
+    expect(offline.loads.get('raw-client')).toBe(2);
+  });
+});
