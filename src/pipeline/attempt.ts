@@ -96,9 +96,12 @@ interface Seen {
 
 const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
 
-export async function attempt(parts: AttemptParts, plan: AttemptPlan): Promise<Attempted> {
-  const { hooks } = plan;
-  if (!hooks) return once(parts, plan, undefined);
+export function attempt(parts: AttemptParts, plan: AttemptPlan): Promise<Attempted> {
+  // Without hooks, the attempt itself: no async frame of its own (each one is a promise hop per call).
+  return plan.hooks ? withHooks(parts, plan, plan.hooks) : once(parts, plan, undefined);
+}
+
+async function withHooks(parts: AttemptParts, plan: AttemptPlan, hooks: Omit<AttemptInfo, 'elapsed'>): Promise<Attempted> {
   const seen: Seen = {};
   // `onResponse` once per attempt that `onRequest` saw start, however it ended.
   const told = (error: CovetonError | undefined) => {

@@ -18,10 +18,9 @@ function fromResponse(response: Response): Reply {
     status: response.status, // 0 for a redirect a browser hides from scripts (type 'opaqueredirect')
     statusText: response.statusText,
     headers: response.headers,
-    async text(limit) {
+    text(limit) {
       const length = plain();
-      if (length !== undefined && length <= limit) return response.text();
-      return decode(await capped(limit));
+      return length !== undefined && length <= limit ? response.text() : capped(limit).then(decode);
     },
     async bytes(limit) {
       const length = plain();
@@ -38,7 +37,13 @@ function fromResponse(response: Response): Reply {
 export function fetchSend(fetchImpl: (request: Request) => Promise<Response>, custom: boolean): Send {
   const init = (request: Outgoing, signal: AbortSignal | undefined): RequestInit => {
     const { body } = request;
-    if (!isSource(body)) return { method: request.method, headers: request.headers, body: body as BodyInit | null, redirect: 'manual', signal };
+    // Only the members there are: fetch converts each one given, on every call.
+    if (!isSource(body)) {
+      const bare: RequestInit = { method: request.method, headers: request.headers, redirect: 'manual' };
+      if (body !== null) bare.body = body as BodyInit;
+      if (signal) bare.signal = signal;
+      return bare;
+    }
     // A Blob goes as it is: the runtime knows its length and reads it from where it lives. Any
     // other source is streamed, half duplex, with its declared length (browsers drop that header
     // and need HTTP/2 for a streamed body; Node and Deno send it).

@@ -14,13 +14,13 @@ import { decode, readCapped } from './read.js';
 
 type RawHeaders = Record<string, string | string[] | undefined>;
 
-function headerReader(raw: RawHeaders): HeaderReader {
-  return {
-    get(name) {
-      const value = raw[name];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-  };
+/** undici's raw headers (lower-case names) as the pipeline reads them. */
+class RawHeaderReader implements HeaderReader {
+  constructor(readonly raw: RawHeaders) {}
+  get(name: string): string | null {
+    const value = this.raw[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
 }
 
 function toHeaders(raw: RawHeaders): Headers {
@@ -42,30 +42,46 @@ function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null)
   return pipeline(body, make(), () => {});
 }
 
-function fromUndici({ statusCode, headers, body }: Dispatcher.ResponseData): Reply {
-  const raw = headers as RawHeaders;
-  const reader = headerReader(raw);
-  // Content codings are case-insensitive (RFC 9110 section 8.4.1): `GZIP` is gzip, as fetch reads it.
-  const encoding = reader.get('content-encoding')?.trim().toLowerCase() ?? null;
-  const length = reader.get('content-length');
-  const known = length !== null && encoding === null ? Number(length) : undefined;
-  const capped = (limit: number) => readCapped(decoded(body, encoding), limit, () => body.destroy());
-  return {
-    status: statusCode,
-    statusText: STATUS_CODES[statusCode] ?? '',
-    headers: reader,
-    async text(limit) {
-      if (known !== undefined && known <= limit) return body.text();
-      return decode(await capped(limit));
-    },
-    async bytes(limit) {
-      if (known !== undefined && known <= limit) return new Uint8Array(await body.arrayBuffer());
-      return capped(limit);
-    },
-    stream: () => Readable.toWeb(encoding ? (decoded(body, encoding) as Readable) : body) as ReadableStream<Uint8Array>,
-    discard: () => void body.dump().catch(() => {}),
-    toHeaders: () => toHeaders(raw),
-  };
+/** An undici answer as a Reply: one object per answer, its methods shared. */
+class UndiciReply implements Reply {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: RawHeaderReader;
+  readonly #body: Dispatcher.ResponseData['body'];
+  readonly #encoding: string | null;
+  /** The length when the body comes as sent (not compressed): the runtime's own reader cannot overrun it. */
+  readonly #known: number | undefined;
+  constructor({ statusCode, headers, body }: Dispatcher.ResponseData) {
+    this.status = statusCode;
+    this.statusText = STATUS_CODES[statusCode] ?? '';
+    this.headers = new RawHeaderReader(headers as RawHeaders);
+    this.#body = body;
+    // Content codings are case-insensitive (RFC 9110 section 8.4.1): `GZIP` is gzip, as fetch reads it.
+    const encoding = this.headers.get('content-encoding')?.trim().toLowerCase() ?? null;
+    const length = this.headers.get('content-length');
+    this.#encoding = encoding;
+    this.#known = length !== null && encoding === null ? Number(length) : undefined;
+  }
+  #capped(limit: number): Promise<Uint8Array> {
+    const body = this.#body;
+    return readCapped(decoded(body, this.#encoding), limit, () => body.destroy());
+  }
+  text(limit: number): Promise<string> {
+    return this.#known !== undefined && this.#known <= limit ? this.#body.text() : this.#capped(limit).then(decode);
+  }
+  async bytes(limit: number): Promise<Uint8Array> {
+    return this.#known !== undefined && this.#known <= limit ? new Uint8Array(await this.#body.arrayBuffer()) : this.#capped(limit);
+  }
+  stream(): ReadableStream<Uint8Array> {
+    const body = this.#body;
+    return Readable.toWeb(this.#encoding ? (decoded(body, this.#encoding) as Readable) : body) as ReadableStream<Uint8Array>;
+  }
+  discard(): void {
+    void this.#body.dump().catch(() => {});
+  }
+  toHeaders(): Headers {
+    return toHeaders(this.headers.raw);
+  }
 }
 
 /** Sends each request direct or through the proxy of its scheme, as NO_PROXY says. */
@@ -162,6 +178,6 @@ export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
       headers['content-length'] = String(request.body.size);
       body = request.body.stream();
     } else body = request.body;
-    return fromUndici(await route(origin).request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal: abort as unknown as AbortSignal | undefined }));
+    return new UndiciReply(await route(origin).request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal: abort as unknown as AbortSignal | undefined }));
   };
 }

@@ -3,8 +3,7 @@
 import type { HeaderReader } from '../../transport/outgoing.js';
 import type { RateLimitInfo } from '../../public/rate-limit.js';
 
-function int(headers: HeaderReader, name: string): number | undefined {
-  const raw = headers.get(name);
+function int(raw: string | null): number | undefined {
   if (raw === null || raw === '') return undefined;
   const value = Number(raw);
   return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
@@ -12,19 +11,20 @@ function int(headers: HeaderReader, name: string): number | undefined {
 
 const MAX_DATE_SECONDS = 8.64e12;
 
-let last: { key: string; info: RateLimitInfo } | undefined;
+let last: { limit: string | null; remaining: string | null; reset: string | null; info: RateLimitInfo | undefined } | undefined;
 
 function parseRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
+  const limitText = headers.get('x-ratelimit-limit');
+  const remainingText = headers.get('x-ratelimit-remaining');
+  const resetText = headers.get('x-ratelimit-reset');
   // The same three strings come back on most responses of a window: reuse the parsed figures.
-  const key = `${headers.get('x-ratelimit-limit')},${headers.get('x-ratelimit-remaining')},${headers.get('x-ratelimit-reset')}`;
-  if (last?.key === key) return last.info;
-  const limit = int(headers, 'x-ratelimit-limit');
-  const remaining = int(headers, 'x-ratelimit-remaining');
-  const reset = int(headers, 'x-ratelimit-reset');
+  if (last && last.limit === limitText && last.remaining === remainingText && last.reset === resetText) return last.info;
+  const limit = int(limitText);
+  const remaining = int(remainingText);
+  const reset = int(resetText);
   // A reset past what a Date can hold (year 275760) is garbage, not a time: the figures are absent.
-  if (limit === undefined || remaining === undefined || reset === undefined || reset > MAX_DATE_SECONDS) return undefined;
-  const info = Object.freeze({ limit, remaining, resetAt: reset * 1000 });
-  last = { key, info };
+  const info = limit === undefined || remaining === undefined || reset === undefined || reset > MAX_DATE_SECONDS ? undefined : Object.freeze({ limit, remaining, resetAt: reset * 1000 });
+  last = { limit: limitText, remaining: remainingText, reset: resetText, info };
   return info;
 }
 

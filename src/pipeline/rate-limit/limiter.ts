@@ -47,7 +47,7 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
   const store: RateLimitStore = options.store ?? local!;
   if (options.logger) options.store?.attach?.({ logger: options.logger });
   /** Tickets of the sends out. */
-  let active: number[] = [];
+  const active: number[] = [];
   let queue: Waiter[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pumping = false;
@@ -55,9 +55,11 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
   /** The ticket of each turn handed out and not reported yet, by its release function. */
   const tickets = new Map<() => void, number>();
 
-  const report = (facts: Omit<RateLimitReport, 'ticket'>, ticket: number | undefined): void => {
+  /** `facts` is made for this report: the ticket goes on it, no copy. */
+  const report = (facts: RateLimitReport, ticket: number | undefined): void => {
+    facts.ticket = ticket;
     try {
-      const done = store.report({ ...facts, ticket });
+      const done = store.report(facts);
       if (done instanceof Promise) done.catch(() => undefined); // (a store logs its own failures)
     } catch {
       // A store that throws on a report only loses that report.
@@ -133,8 +135,9 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       if (released) return;
       released = true;
       // Every send is reported once: here, if no answer came for it.
-      if (tickets.delete(release)) report({ now: Date.now(), answered: false }, ticket);
-      active = active.filter((t) => t !== ticket);
+      if (tickets.delete(release)) report({ now: Date.now(), ticket, answered: false }, ticket);
+      const at = active.indexOf(ticket);
+      if (at !== -1) active.splice(at, 1);
       if (queue.length > 0) pump();
     };
     tickets.set(release, ticket);
@@ -194,8 +197,9 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       if (latest) figures = latest;
       const resetAt = latest?.resetAt;
       const plausible = latest && resetAt! <= now + PLAUSIBLE_RESET;
-      const answer: Omit<RateLimitReport, 'ticket'> = {
+      const answer: RateLimitReport = {
         now,
+        ticket: undefined,
         answered: true,
         figures: plausible ? { limit: latest.limit, remaining: latest.remaining, resetAt: resetAt! } : undefined,
         tooMany: status === 429 ? { pause: pauseAfter429(facts.retryAfterMs, maxPause) } : undefined,
