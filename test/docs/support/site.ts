@@ -72,7 +72,10 @@ export async function builtSite(): Promise<BuiltSite> {
     // Older builds go: one cached site is enough.
     for (const name of readdirSync(cacheDir)) if (name !== hash && !name.endsWith('.lock')) rmSync(join(cacheDir, name), { recursive: true, force: true });
     const started = Date.now();
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts', 'docs.mjs'), '--out', dir, '--json'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+    // A 64 MB young generation: the build allocates fast (Shiki's tokens, Vue's compiler) and
+    // spent 11-14 s of its 45-54 s of CPU collecting with Node's default; 6-9 s with this.
+    const args = ['--max-semi-space-size=64', join(root, 'scripts', 'docs.mjs'), '--out', dir, '--json'];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 16 * 1024 * 1024 });
     const ms = Date.now() - started;
     const { cpuMs } = JSON.parse(stdout.trim().split('\n').pop()!);
     writeFileSync(meta, JSON.stringify({ ms, cpuMs }));
