@@ -1,11 +1,17 @@
 // RFC 9180 known-answer vectors through the HPKE library the e2e entry uses (@hpke/core, the
 // WebCrypto X25519 path): A.1.1 and A.2.1 (values from the RFC's appendix), and the vector file
 // that Debian ships in golang-github-cloudflare-circl-dev (draft-08 vectors with the final labels,
-// every X25519/HKDF-SHA256 set in all four modes). .ci/run installs that package.
-import { existsSync, readFileSync } from 'node:fs';
+// every X25519/HKDF-SHA256 set in all four modes). .ci/run installs that package. Then the same
+// vectors (those of the suite the e2e entry uses) through hpke-js as the package's e2e build
+// bundles it: the modules tsup.config.ts's hpkeModules picks, minified, not the packages' fronts.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Aes128Gcm, Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, ExportOnly, HkdfSha256 } from '@hpke/core';
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { hpkeModules } from '../../tsup.config.js';
 
 const CIRCL_VECTORS = '/usr/share/gocode/src/github.com/cloudflare/circl/hpke/testdata/vectors_v08_779d028.json';
 const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
@@ -33,9 +39,18 @@ interface CirclEncryption {
   ciphertext: string;
 }
 
+/** The classes a vector runs with: @hpke/core's front, or the e2e build's bundle of it. */
+interface Hpke {
+  CipherSuite: typeof CipherSuite;
+  DhkemX25519HkdfSha256: typeof DhkemX25519HkdfSha256;
+  HkdfSha256: typeof HkdfSha256;
+  aeads: Partial<Record<Vector['aead_id'], new () => Aes128Gcm>>;
+}
+const installed: Hpke = { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256, aeads };
+
 /** Runs one vector both ways; returns how many values were checked. */
-async function check(v: Vector): Promise<number> {
-  const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new aeads[v.aead_id]() });
+async function check(v: Vector, hpke: Hpke = installed): Promise<number> {
+  const suite = new hpke.CipherSuite({ kem: new hpke.DhkemX25519HkdfSha256(), kdf: new hpke.HkdfSha256(), aead: new hpke.aeads[v.aead_id]!() });
   const recipient = await suite.kem.deriveKeyPair(fromHex(v.ikmR).buffer);
   let checked = 0;
   expect(toHex(await suite.kem.serializePublicKey(recipient.publicKey))).toBe(v.pkRm);
@@ -116,6 +131,35 @@ const A_2_1: Vector = {
   exports: [],
 };
 
+/** The CIRCL file's X25519/HKDF-SHA256 sets; it names an encryption's fields `plaintext` and `ciphertext`. */
+function circlSets(): Vector[] {
+  expect(existsSync(CIRCL_VECTORS), `${CIRCL_VECTORS} is missing: apt-get install golang-github-cloudflare-circl-dev (.ci/run does)`).toBe(true);
+  const all = JSON.parse(readFileSync(CIRCL_VECTORS, 'utf8')) as (Vector & { kem_id: number; kdf_id: number })[];
+  return all
+    .filter((v) => v.kem_id === 0x20 && v.kdf_id === 1)
+    .map((v) => ({ ...v, encryptions: (v.encryptions as unknown as CirclEncryption[]).map((e) => ({ aad: e.aad, pt: e.plaintext, ct: e.ciphertext })) }));
+}
+
+/** hpke-js as the e2e build has it: suite.ts's import of @hpke/core, bundled by the build's plugin, minified. */
+async function bundled(): Promise<Hpke> {
+  const { outputFiles } = await build({
+    stdin: { contents: "export { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';", resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    plugins: [hpkeModules],
+  });
+  const dir = join(process.cwd(), 'test-output', 'hpke-bundle');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `suite-${process.pid}.mjs`);
+  writeFileSync(file, outputFiles[0]!.text);
+  const lib = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Omit<Hpke, 'aeads'> & { Aes128Gcm: Hpke['aeads'][1] };
+  return { ...lib, aeads: { 1: lib.Aes128Gcm } };
+}
+
 describe('HPKE known answers through @hpke/core', () => {
   it('RFC 9180 A.1.1 (X25519, HKDF-SHA256, AES-128-GCM, base): key, enc, 6 seals and opens, 3 exports both sides', async () => {
     expect(await check(A_1_1)).toBe(2 + 12 + 6);
@@ -126,16 +170,24 @@ describe('HPKE known answers through @hpke/core', () => {
   });
 
   it("the vector file of Debian's golang-github-cloudflare-circl-dev: every X25519/HKDF-SHA256 set, all modes and AEADs", async () => {
-    expect(existsSync(CIRCL_VECTORS), `${CIRCL_VECTORS} is missing: apt-get install golang-github-cloudflare-circl-dev (.ci/run does)`).toBe(true);
-    const all = JSON.parse(readFileSync(CIRCL_VECTORS, 'utf8')) as (Vector & { kem_id: number; kdf_id: number })[];
-    // The file names an encryption's fields `plaintext` and `ciphertext`.
-    const ours = all
-      .filter((v) => v.kem_id === 0x20 && v.kdf_id === 1)
-      .map((v) => ({ ...v, encryptions: (v.encryptions as unknown as CirclEncryption[]).map((e) => ({ aad: e.aad, pt: e.plaintext, ct: e.ciphertext })) }));
+    const ours = circlSets();
     let checked = 0;
     for (const v of ours) checked += await check(v);
     console.log(`CIRCL vectors: ${ours.length} sets, ${checked} values checked`);
     expect(ours.length).toBe(16);
     expect(checked).toBe(12 * (2 + 257 * 2 + 6) + 4 * (2 + 6));
+  }, 120_000);
+});
+
+describe("HPKE known answers through the e2e build's bundle of hpke-js", () => {
+  it('RFC 9180 A.1.1 and every CIRCL set of the suite it carries (AES-128-GCM, all four modes)', async () => {
+    const hpke = await bundled();
+    expect(hpke.CipherSuite).not.toBe(CipherSuite); // its own copy, not the installed front's
+    expect(await check(A_1_1, hpke)).toBe(2 + 12 + 6);
+    const sets = circlSets().filter((v) => v.aead_id === 1);
+    let checked = 0;
+    for (const v of sets) checked += await check(v, hpke);
+    expect(sets.map((v) => v.mode)).toEqual([0, 1, 2, 3]);
+    expect(checked).toBe(4 * (2 + 257 * 2 + 6));
   }, 120_000);
 });
