@@ -42,6 +42,21 @@ export const sdkErrors: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
+/**
+ * In the CommonJS build, a chunk loaded on first use is `require`d, not `import()`ed: CommonJS
+ * test runners run modules in `vm` scripts where `import()` throws unless ES modules are enabled
+ * (Jest by default: "A dynamic import callback was invoked without --experimental-vm-modules"),
+ * so every part the SDK loads on first use (the token refresh, the raw client, file transfers...)
+ * failed there. The ESM build keeps `import()`: a bundler makes each a chunk of its own.
+ */
+export const requireChunks: NonNullable<Options['plugins']>[number] = {
+  name: 'require-chunks',
+  renderChunk(code) {
+    if (this.format !== 'cjs') return undefined;
+    return { code: code.replace(/\bimport\((["'])(\.\/[\w.-]+\.cjs)\1\)/g, 'Promise.resolve().then(() => require($1$2$1))') };
+  },
+};
+
 /** Where a package's ES modules are: `<package>/esm/src/`. */
 const esmSources = (pkg: string) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'esm', 'src');
 
@@ -106,6 +121,7 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     outDir: 'dist',
+    plugins: [requireChunks],
   },
   {
     // `@coveton/sdk/e2e`, every runtime: minified to keep the tarball near its budget, and without
@@ -129,6 +145,7 @@ export default defineConfig([
     // imports; files, safety numbers and acceptIdentity are chunks loaded with import() on first use.
     splitting: true,
     esbuildPlugins: [hpkeModules, sdkErrors],
+    plugins: [requireChunks],
   },
   {
     // `@coveton/sdk/e2e/node`, Node only: the file key store (node:fs), kept out of the e2e entry so

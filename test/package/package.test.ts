@@ -238,6 +238,15 @@ describe('the packed package', () => {
     });
   });
 
+  it('loads the parts it loads on first use from require where import() throws (CommonJS test runners such as Jest)', async () => {
+    const probe = join(root, 'test', 'package', 'support', 'vm-require.cjs');
+    // The package's `require` (the Node build), and the CommonJS build other runtimes get.
+    for (const entry of ['@coveton/sdk', join(packed.consumer, 'node_modules', '@coveton', 'sdk', 'dist', 'index.cjs')]) {
+      const out = JSON.parse(await must(process.execPath, [probe, entry], { cwd: packed.consumer }));
+      expect([entry, out]).toEqual([entry, { refreshed: 'key_1', raw: 'key_1', walked: ['key_1'], redirected: 'key_1' }]);
+    }
+  });
+
   it('runs the e2e entry from import and from require, its chunks loaded on first use included', async () => {
     // Ada and Bob on the stateful mock: a text message, a file up and down (the files chunk) and
     // both sides' safety numbers (the identity chunk), through the installed package.
