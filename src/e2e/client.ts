@@ -1,7 +1,7 @@
 // `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
 // this device's keys, files in STREAM segments, safety numbers. Every failure is an E2EError.
 import { equal, fromBase64, fromUtf8, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
-import { E2EError } from './errors.js';
+import { as, E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
 import { envelopeKeyId } from './envelope.js';
 import type { Attachment, FileSource, UploadOptions } from './files.js';
@@ -115,8 +115,10 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
   }
 
   // Safety numbers and acceptIdentity load on first use (identity.ts), as files do (files.ts).
+  const files = () => as('chunk_load_failed', 'file encryption did not load', () => import('./files.js'));
+  // A chunk that does not load is an E2EError; the next call asks for it again.
   const identity = async (): Promise<[typeof import('./identity.js'), IdentityContext]> => [
-    await import('./identity.js'),
+    await as('chunk_load_failed', 'safety numbers did not load', () => import('./identity.js')),
     { api, store, self: me(), ownIdentity, admit, checkSelf },
   ];
 
@@ -212,8 +214,8 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     },
 
     files: {
-      upload: async (source, options) => (await import('./files.js')).upload(api, source, options),
-      download: async (attachment) => (await import('./files.js')).download(api, attachment),
+      upload: async (source, options) => (await files()).upload(api, source, options),
+      download: async (attachment) => (await files()).download(api, attachment),
     },
 
     async safetyNumber(userId) {

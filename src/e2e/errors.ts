@@ -19,7 +19,8 @@ export type E2EErrorCode =
   | 'unsupported_runtime' // WebCrypto lacks X25519 or Ed25519 here (or IndexedDB, for its store)
   | 'key_store_insecure' // a key store file others may read or write (mode wider than 0600)
   | 'key_store_invalid' // a key store file that is not one or is damaged, or a value it cannot hold
-  | 'key_store_failed'; // the key store could not read or write (disk, IndexedDB)
+  | 'key_store_failed' // the key store could not read or write (disk, IndexedDB)
+  | 'chunk_load_failed'; // files or safety numbers, loaded on first use, did not load (offline page, chunk gone); the next call tries again
 
 export class E2EError extends CovetonError {
   override name = 'E2EError';

@@ -1,41 +1,28 @@
 // Code loaded on first use (src/util/lazy.ts) whose chunk does not load: an offline page, a
 // chunk gone from the CDN. Each module below fails its first load here, as `import()` does then.
 // The call that needed it fails with a ChunkLoadError naming the part, nothing is sent that the
-// failure would waste, and the next call loads the chunk and works. The unit files share one
-// module registry, so the SDK is imported afresh here, after the mocks, and the registry is
-// reset again for the files that follow.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+// failure would waste, and the next call loads the chunk and works. The SDK is imported afresh,
+// after the mocks (test/support/offline-chunks.ts).
+import { afterEach, describe, expect, it } from 'vitest';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-
-const offline = { fail: new Set<string>(), loads: new Map<string, number>() };
-const modules = {
-  rotate: '../../src/session/rotate.js',
-  'sign-in': '../../src/session/sign-in.js',
-  redirect: '../../src/pipeline/redirect.js',
-  'page-walk': '../../src/resources/page-walk.js',
-  'raw-client': '../../src/resources/raw-client.js',
-};
+import { offlineChunks } from '../support/offline-chunks.js';
 
 let sdk: typeof import('../../src/index.js');
 let support: typeof import('../support/client.js');
-beforeAll(async () => {
-  vi.resetModules();
-  for (const [name, path] of Object.entries(modules)) {
-    // The module `name` fails to load while it is in `offline.fail`; every load is counted.
-    vi.doMock(path, async (original) => {
-      offline.loads.set(name, (offline.loads.get(name) ?? 0) + 1);
-      if (offline.fail.delete(name)) throw new TypeError(`Failed to fetch dynamically imported module: ${name}`);
-      return original();
-    });
-  }
-  sdk = await import('../../src/index.js');
-  support = await import('../support/client.js');
-});
-afterAll(() => {
-  for (const path of Object.values(modules)) vi.doUnmock(path);
-  vi.resetModules();
-});
+const offline = offlineChunks(
+  {
+    rotate: 'src/session/rotate.ts',
+    'sign-in': 'src/session/sign-in.ts',
+    redirect: 'src/pipeline/redirect.ts',
+    'page-walk': 'src/resources/page-walk.ts',
+    'raw-client': 'src/resources/raw-client.ts',
+  },
+  async () => {
+    sdk = await import('../../src/index.js');
+    support = await import('../support/client.js');
+  },
+);
 
 let server: AuthServer | FaultServer | undefined;
 afterEach(async () => {
