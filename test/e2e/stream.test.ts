@@ -42,6 +42,36 @@ describe('STREAM files', () => {
     expect(await failure(encrypted.slice(0, 39 + 2 * (SEGMENT + 16)))).toBe('truncated');
   });
 
+  it('a hostile chunking never leaks bytes of the reused buffer: one-byte chunks, one chunk over three segments, cuts and extra bytes in either', async () => {
+    const chunks = (bytes: Uint8Array, sizes: number[]) =>
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let at = 0, i = 0; at < bytes.length; at += sizes[i++ % sizes.length]!) c.enqueue(bytes.slice(at, at + sizes[i % sizes.length]!));
+          c.close();
+        },
+      });
+    const outcome = (bytes: Uint8Array, sizes: number[]) =>
+      read(decryptStream(key, chunks(bytes, sizes))).then(
+        (plain) => plain,
+        (error: unknown) => (error instanceof E2EError ? error.code : error),
+      );
+    const small = data(100);
+    const sealedSmall = await read(encryptStream(key, streamOf(small)));
+    expect(await outcome(sealedSmall, [1])).toEqual(small);
+    expect(await outcome(sealedSmall.slice(0, -1), [1])).toBe('decrypt_failed');
+    expect(await outcome(new Uint8Array([...sealedSmall, 0]), [1])).toBe('decrypt_failed');
+    const plain = data(3 * SEGMENT + 5);
+    const sealed = await read(encryptStream(key, streamOf(plain)));
+    const seg = SEGMENT + 16;
+    // The header and three segments in one chunk, then odd pieces; segment-sized pieces off by one.
+    for (const sizes of [[39 + 3 * seg + 1, 7], [seg + 1, seg - 1], [38, 2, seg - 3, 1]]) {
+      expect(await outcome(sealed, sizes)).toEqual(plain);
+      expect(await outcome(sealed.slice(0, 39 + 3 * seg), sizes)).toBe('truncated');
+      expect(await outcome(sealed.slice(0, -1), sizes)).toBe('decrypt_failed');
+      expect(await outcome(new Uint8Array([...sealed, 1, 2, 3]), sizes)).toBe('decrypt_failed');
+    }
+  });
+
   it('a cut at a segment boundary is truncated; a cut inside one, a swap, a flipped byte or an extra segment is refused', async () => {
     const encrypted = await read(encryptStream(key, streamOf(data(3 * SEGMENT + 100))));
     const seg = SEGMENT + 16;
