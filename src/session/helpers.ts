@@ -5,6 +5,7 @@
 // follows it (./sign-in.ts: installing the pair, logout) loads on first use, before the request.
 import type { SessionOperations } from '../../generated/resources.js';
 import { loadOnce } from '../util/lazy.js';
+import { bounded } from './bounded.js';
 import type { AuthSession } from '../../generated/models.js';
 import type { SessionHelpers, SessionTokens, TokenStore } from '../public/session.js';
 
@@ -33,7 +34,21 @@ export function sessionHelpers(
     register: signIn(auth.registerAccount),
     login: signIn(auth.login),
     completeOAuth: signIn(auth.completeOAuth),
-    logout: async (options) => (await steps()).logout(options),
+    async logout(options) {
+      let after: Awaited<ReturnType<typeof steps>>;
+      try {
+        after = await steps();
+      } catch (error) {
+        // Logout forgets the pair whatever happened: a chunk that did not load too (nothing was sent).
+        try {
+          await bounded(store.set(undefined), 'set', storeTimeout, options?.signal);
+        } catch {
+          // The load's error is the one the caller gets.
+        }
+        throw error;
+      }
+      return after.logout(options);
+    },
     tokens: () => store.settled(),
   };
 }

@@ -57,6 +57,17 @@ describe('a chunk that fails to load', () => {
     expect(offline.loads.get('rotate')).toBe(2);
   });
 
+  it('logout: the pair is forgotten even when its chunk does not load (nothing is sent)', async () => {
+    const auth = await startAuthServer();
+    server = auth;
+    const coveton = support.createCoveton({ baseUrl: auth.url, logLevel: 'off', ...auth.issue() });
+    expect(await coveton.session.tokens()).toBeDefined();
+    offline.fail.add('sign-in');
+    await chunkError(coveton.session.logout(), 'sign-in');
+    expect(await coveton.session.tokens()).toBeUndefined();
+    expect(auth.requests).toHaveLength(0);
+  });
+
   it('sign-in: the login is not sent (its pair would be lost); the next login installs its pair', async () => {
     const auth = await startAuthServer();
     server = auth;
