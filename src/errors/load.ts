@@ -12,6 +12,6 @@ export class ChunkLoadError extends CovetonError {
     readonly part: string,
     options?: { cause?: unknown },
   ) {
-    super(`The SDK's ${part} code did not load; the next call tries again.`, options);
+    super(`The SDK's ${part} did not load; the next call tries again.`, options);
   }
 }

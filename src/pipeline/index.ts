@@ -61,7 +61,7 @@ export interface PipelineParts {
 export type Pipeline = (request: Outgoing, call: Call) => Promise<Answer>;
 
 /** The redirect rules (./redirect.ts), loaded on the first redirect: the API itself never sends one. */
-const redirectRules = loadOnce('redirect rules', () => import('./redirect.js'));
+const redirectRules = loadOnce('redirects', () => import('./redirect.js'));
 
 const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
 

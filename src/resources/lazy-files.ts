@@ -7,5 +7,5 @@ import type { FileHelpers } from '../public/files.js';
 import { lazyMethods } from '../util/lazy.js';
 
 export function lazyFileHelpers(files: Resources['files'], storage: Pipeline, apiBaseUrl: string): FileHelpers {
-  return lazyMethods('file transfer', () => import('./files.js').then((m) => m.fileHelpers(files, storage, apiBaseUrl)), ['upload', 'download']);
+  return lazyMethods('files', () => import('./files.js').then((m) => m.fileHelpers(files, storage, apiBaseUrl)), ['upload', 'download']);
 }

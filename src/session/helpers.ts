@@ -30,25 +30,20 @@ export function sessionHelpers(
       const { install } = await steps();
       return install(await send(...args));
     };
+  const forget = () => bounded(store.set(undefined), 'set', storeTimeout)?.catch(() => undefined);
   return {
     register: signIn(auth.registerAccount),
     login: signIn(auth.login),
     completeOAuth: signIn(auth.completeOAuth),
-    async logout(options) {
-      let after: Awaited<ReturnType<typeof steps>>;
-      try {
-        after = await steps();
-      } catch (error) {
-        // Logout forgets the pair whatever happened: a chunk that did not load too (nothing was sent).
-        try {
-          await bounded(store.set(undefined), 'set', storeTimeout, options?.signal);
-        } catch {
-          // The load's error is the one the caller gets.
-        }
-        throw error;
-      }
-      return after.logout(options);
-    },
+    // Logout forgets the pair whatever happened, a chunk that did not load too (nothing was sent).
+    logout: (options) =>
+      steps().then(
+        (after) => after.logout(options),
+        (error: unknown) => {
+          forget();
+          throw error;
+        },
+      ),
     tokens: () => store.settled(),
   };
 }

@@ -91,7 +91,7 @@ describe('a chunk that fails to load', () => {
     server = api;
     const coveton = support.testClient(api.url);
     offline.fail.add('redirect');
-    await chunkError(coveton.apiKeys.get('old'), 'redirect rules');
+    await chunkError(coveton.apiKeys.get('old'), 'redirects');
     expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/old']);
     await expect(coveton.apiKeys.get('old')).resolves.toMatchObject({ id: 'key_01HZX3K8W2Q9' });
     expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/old', '/api-keys/old', '/api-keys/key_01HZX3K8W2Q9']);

@@ -59,7 +59,7 @@ describe('methods loaded on first use (src/util/lazy.ts)', () => {
     for (const error of failed) {
       expect(error).toBeInstanceOf(ChunkLoadError);
       expect(error).toMatchObject({ name: 'ChunkLoadError', part: 'raw client', cause: offline });
-      expect((error as Error).message).toBe("The SDK's raw client code did not load; the next call tries again.");
+      expect((error as Error).message).toBe("The SDK's raw client did not load; the next call tries again.");
     }
     expect(loads).toBe(1);
     expect(await Promise.all([methods.twice(3), methods.name(), methods.twice(4)])).toEqual([6, 'impl', 8]);
