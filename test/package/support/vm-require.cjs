@@ -14,7 +14,9 @@ function load(file) {
   run.call(module.exports, module.exports, (id) => (own(id) ? load(real.resolve(id)) : real(id)), module, file, path.dirname(file));
   return module.exports;
 }
-const { createCoveton } = load(require.resolve(process.argv[2], { paths: [process.cwd()] }));
+// Resolved as the consumer's own code would: from a file in its folder. (require.resolve with
+// `paths` first tries this script's own package, the repository, whose name is @coveton/sdk.)
+const { createCoveton } = load(Module.createRequire(path.join(process.cwd(), 'consumer.cjs')).resolve(process.argv[2]));
 const key = { id: 'key_1', name: 'CI' };
 const fetch = async (request) => {
   const url = new URL(request.url);
