@@ -127,6 +127,13 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     },
     async failover(node) {
       const slots = (await layout()).find((n) => n.port === node.port)!.slots;
+      // Redis replicates asynchronously: a write its replica has not acknowledged is lost when the
+      // master dies (https://redis.io/docs/latest/operate/oss_and_stack/management/scaling/ ,
+      // "Redis Cluster consistency guarantees"). On a loaded machine the session written just
+      // before could be such a write; the test is about the SDK across a failover, not about that
+      // loss, so it waits for the replica's acknowledgement first.
+      const acknowledged = (await cli(node.port, 'WAIT', '1', '5000')).trim();
+      if (acknowledged !== '1') throw new Error(`the replica of ${node.port} did not acknowledge its writes within 5 s (WAIT answered ${acknowledged})`);
       const exited = new Promise((resolve) => node.child.once('exit', resolve));
       process.kill(node.child.pid!, 'SIGKILL');
       await exited;
