@@ -35,12 +35,13 @@ export function sessionHelpers(
     register: signIn(auth.registerAccount),
     login: signIn(auth.login),
     completeOAuth: signIn(auth.completeOAuth),
-    // Logout forgets the pair whatever happened, a chunk that did not load too (nothing was sent).
+    // Logout forgets the pair whatever happened, a chunk that did not load too (nothing was sent),
+    // and settles only once the store has.
     logout: (options) =>
       steps().then(
         (after) => after.logout(options),
-        (error: unknown) => {
-          forget();
+        async (error: unknown) => {
+          await forget();
           throw error;
         },
       ),

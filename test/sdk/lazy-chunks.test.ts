@@ -68,6 +68,27 @@ describe('a chunk that fails to load', () => {
     expect(auth.requests).toHaveLength(0);
   });
 
+  it('logout: with a store that takes its time (Redis), it settles only once the pair is forgotten', async () => {
+    const auth = await startAuthServer();
+    server = auth;
+    let pair: import('../../src/index.js').SessionTokens | undefined = auth.issue();
+    const writes: string[] = [];
+    const tokenStore = {
+      get: () => pair,
+      set: async (tokens: typeof pair) => {
+        await new Promise((done) => setTimeout(done, 30));
+        pair = tokens;
+        writes.push(tokens ? 'pair' : 'forgotten');
+      },
+    };
+    const coveton = support.createCoveton({ baseUrl: auth.url, logLevel: 'off', tokenStore });
+    offline.fail.add('sign-in');
+    await chunkError(coveton.session.logout(), 'sign-in');
+    // No wait here: the rejection came after the store's write, not before it.
+    expect([writes, pair]).toEqual([['forgotten'], undefined]);
+    expect(auth.requests).toHaveLength(0);
+  });
+
   it('sign-in: the login is not sent (its pair would be lost); the next login installs its pair', async () => {
     const auth = await startAuthServer();
     server = auth;
