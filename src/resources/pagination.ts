@@ -1,12 +1,7 @@
 // Lists return JSON arrays, newest first; `before` = the id of the oldest item seen walks back,
 // and a page shorter than `limit` is the last (API brief: Pagination). A PagePromise is both:
 // `await` it for the first page, or iterate it item by item or page by page, holding one page
-// at a time.
-//
-// A walk must end even when the server misbehaves: every cursor sent is remembered (one string
-// per page, not one per item), and a page whose next cursor is missing, not a string, or was
-// already sent (a server cycling A -> B -> A, or ignoring `before`) stops the walk with a
-// PaginationError before that page is handed over.
+// at a time. The walk, and how it ends against a misbehaving server, is ./page-walk.ts.
 import { CovetonError } from '../errors/base.js';
 import { loadOnce } from '../util/lazy.js';
 
@@ -25,9 +20,6 @@ export class PaginationError extends CovetonError {
     super(`${operation}: ${message}`);
   }
 }
-
-/** `"..."`, at most 64 characters of it: a cursor comes from the server and may be anything. */
-const show = (cursor: string) => JSON.stringify(cursor.slice(0, 64));
 
 export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, AsyncIterable<T> {
   #first: Promise<T[]> | undefined;
