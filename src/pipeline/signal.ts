@@ -6,6 +6,19 @@ import { APITimeoutError, APIUserAbortError } from '../errors/transport.js';
 import { clampTimer } from '../util/timers.js';
 import type { AbortSource } from '../transport/outgoing.js';
 
+/**
+ * Controllers lent to fetch and given back when their attempt ended without firing. On Node 20
+ * `new AbortController()` costs about 7 µs of CPU (it is made transferable), a few percent of a
+ * warm local call. A signal that never fired is safe to lend again: a runtime follows it from
+ * each request it was given, and aborting a request that has answered and whose body is read or
+ * cancelled does nothing (Fetch standard, "abort the fetch() call"). Each controller goes to at
+ * most {@link LENDS} sends, as undici drops a finished request's listener only when that request
+ * is collected.
+ */
+const idle: { controller: AbortController; lends: number }[] = [];
+const LENDS = 64;
+const IDLE = 8;
+
 export interface AttemptSignal extends AbortSource {
   /** Why it fired, once it has. */
   why(): 'caller' | 'attempt' | 'deadline' | undefined;
@@ -18,6 +31,8 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
   let listeners: Set<() => void> | undefined;
   /** Made only when someone asks for `signal` (fetch does; undici takes this source as it is). */
   let controller: AbortController | undefined;
+  /** The controller came from the pool, and nobody but the transport has seen its signal. */
+  let lent: { controller: AbortController; lends: number } | undefined;
   const fire = (cause: 'caller' | 'attempt' | 'deadline', error: unknown) => {
     if (why) return;
     why = cause;
@@ -46,16 +61,31 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
     addEventListener: (_type, listener) => void (listeners ??= new Set()).add(listener),
     removeEventListener: (_type, listener) => void listeners?.delete(listener),
     get signal() {
+      // Whoever else holds it may keep it past the attempt: this one is never lent again.
+      lent = undefined;
       if (!controller) {
         controller = new AbortController();
         if (why) controller.abort(reason);
       }
       return controller.signal;
     },
+    get sendSignal() {
+      if (controller) return controller.signal;
+      if (why) return this.signal;
+      lent = idle.pop() ?? { controller: new AbortController(), lends: 0 };
+      lent.lends++;
+      controller = lent.controller;
+      return controller.signal;
+    },
     why: () => why,
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
       caller?.removeEventListener('abort', onCallerAbort);
+      if (lent && !why) {
+        if (lent.lends < LENDS && idle.length < IDLE) idle.push(lent);
+        controller = undefined; // a late `fire` must not reach the next borrower
+      }
+      lent = undefined;
     },
   };
 }

@@ -52,5 +52,7 @@ export function fetchSend(fetchImpl: (request: Request) => Promise<Response>, cu
     return { method: request.method, headers, body: body.stream(), duplex: 'half', redirect: 'manual', signal } as RequestInit;
   };
   if (custom) return async (request, abort) => fromResponse(await fetchImpl(new Request(request.url, init(request, abort?.signal))));
-  return async (request, abort) => fromResponse(await globalThis.fetch(request.url, init(request, abort?.signal)));
+  // The runtime's own fetch keeps no signal past the answer; a custom one might (it is the
+  // caller's code), so it gets a signal of its own.
+  return async (request, abort) => fromResponse(await globalThis.fetch(request.url, init(request, abort?.sendSignal)));
 }

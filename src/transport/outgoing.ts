@@ -51,6 +51,11 @@ export interface AbortSource {
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
   readonly signal: AbortSignal;
+  /**
+   * The same, for the transport's own request only, which must not keep it once the attempt has
+   * ended: the signal may then be lent to a later send (../pipeline/signal.ts).
+   */
+  readonly sendSignal: AbortSignal;
 }
 
 /** Sends one attempt. */

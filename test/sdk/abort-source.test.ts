@@ -3,6 +3,7 @@
 // Node build makes none per call; fetch asks, and gets one that follows the source.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APITimeoutError, APIUserAbortError } from '../../src/index.js';
+import { createCoveton as viaFetch } from '../../src/index.js';
 import { createCoveton as viaUndici } from '../../src/index.node.js';
 import { attemptSignal } from '../../src/pipeline/signal.js';
 import { apiKeyRecord, TEST_KEY } from '../support/client.js';
@@ -79,5 +80,79 @@ describe('AbortSignals made per call', () => {
     const node = viaUndici(options);
     await node.apiKeys.get('key_1'); // warm: connections
     expect(await controllersMade(async () => { for (let i = 0; i < 5; i++) await node.apiKeys.get('key_1'); })).toBe(0);
+  });
+});
+
+describe('AbortSignals lent by the fetch build', () => {
+  /** The signal each send gave the runtime's fetch, in order. */
+  function watchSignals(): (AbortSignal | undefined)[] {
+    const seen: (AbortSignal | undefined)[] = [];
+    const real = globalThis.fetch;
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      seen.push(init?.signal ?? undefined);
+      return real(url, init);
+    });
+    return seen;
+  }
+
+  it('makes no AbortController of its own for 5 calls after the first: as many as 5 plain fetches (5 more before)', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const coveton = viaFetch({ baseUrl: server.url, apiKey: TEST_KEY, logLevel: 'off' });
+    await coveton.apiKeys.get('key_1');
+    const url = `${server.url}/api-keys/key_1`;
+    // The runtime's fetch may make its own per request (undici does): the same for both.
+    const plain = await controllersMade(async () => { for (let i = 0; i < 5; i++) await (await fetch(url)).text(); });
+    expect(await controllersMade(async () => { for (let i = 0; i < 5; i++) await coveton.apiKeys.get('key_1'); })).toBe(plain);
+  });
+
+  it('lends a signal again only once its send is answered and read; one that fired, or that a stream still covers, never', async () => {
+    let release: () => void = () => {};
+    server = await startFaultServer(async (req, res, index) => {
+      if (req.path === '/api-keys/slow') return new Promise<void>((resolve) => setTimeout(() => (json(res, 200, apiKeyRecord), resolve()), 400));
+      if (req.path.startsWith('/files/')) {
+        return json(res, 200, { fileId: 'file_1', url: `${server!.url}/storage/file_1?X-Signature=s`, expiresIn: 300, size: 8, contentType: 'application/octet-stream', filename: 'x' });
+      }
+      if (req.path.startsWith('/storage/')) {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '8' });
+        res.write(Buffer.from('abcd'));
+        await new Promise<void>((resolve) => (release = resolve));
+        return void res.end(Buffer.from('efgh'));
+      }
+      json(res, 200, { ...apiKeyRecord, id: `key_${index}` });
+    });
+    const coveton = viaFetch({ baseUrl: server.url, apiKey: TEST_KEY, logLevel: 'off', timeout: 150, maxRetries: 0 });
+    await coveton.apiKeys.get('key_1'); // the pool holds at least one idle controller now
+    const seen = watchSignals();
+    await coveton.apiKeys.get('key_1');
+    await coveton.apiKeys.get('key_1');
+    expect(seen[1]).toBe(seen[0]);
+    await expect(coveton.apiKeys.get('slow')).rejects.toBeInstanceOf(APITimeoutError);
+    const fired = seen[2]!;
+    expect(fired.aborted).toBe(true);
+    await coveton.apiKeys.get('key_1');
+    expect(seen[3]).not.toBe(fired);
+    expect(seen[3]!.aborted).toBe(false);
+
+    // A stream still being read keeps its signal; a later send that times out cannot end it.
+    const stream = await viaFetch({ baseUrl: server.url, apiKey: TEST_KEY, logLevel: 'off', timeout: 5_000 }).files.download('file_1', { as: 'stream' });
+    const streaming = seen[seen.length - 1]!;
+    await coveton.apiKeys.get('key_1');
+    expect(seen[seen.length - 1]).not.toBe(streaming);
+    await expect(coveton.apiKeys.get('slow')).rejects.toBeInstanceOf(APITimeoutError);
+    release();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('abcdefgh');
+    expect(streaming.aborted).toBe(false);
+  });
+
+  it('never lends a signal an authenticator has seen: it may keep it past the attempt', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    const given: (AbortSignal | undefined)[] = [];
+    const coveton = viaFetch({ baseUrl: server.url, logLevel: 'off', auth: { authenticate: (request) => void given.push(request.signal), secrets: () => [] } });
+    const seen = watchSignals();
+    for (let i = 0; i < 3; i++) await coveton.apiKeys.get('key_1');
+    expect(new Set(given).size).toBe(3);
+    expect(seen).toEqual(given);
   });
 });
