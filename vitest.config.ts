@@ -23,6 +23,7 @@ const oneTransport = [
   'test/sdk/no-proxy.test.ts',
   'test/sdk/abort-source.test.ts',
   'test/sdk/undici-pools.test.ts',
+  'test/sdk/undici-body-stream.test.ts',
 ];
 
 // Vitest's default is one worker per core minus one: on the 2-core CI machine a single worker,

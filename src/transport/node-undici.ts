@@ -4,7 +4,7 @@
 // from HTTPS_PROXY / HTTP_PROXY, with NO_PROXY read as curl reads it (./no-proxy.ts: IPv6
 // literals, CIDR ranges, ports), unless the `proxy` option says otherwise. Only src/index.node.ts reaches this file: browser bundles never do.
 import { STATUS_CODES } from 'node:http';
-import { Readable, pipeline } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
@@ -42,6 +42,32 @@ function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null)
   return pipeline(body, make(), () => {});
 }
 
+/**
+ * A Node body as a web stream, read one chunk per pull. Readable.toWeb copies every chunk (to
+ * detach it from Buffer's shared pool): a second buffer of the whole body for the collector. A
+ * chunk that is all of its buffer (a socket read, or a decompressor's filled output) is handed
+ * on as it is, never reused by its producer; only a view into a larger buffer is copied, so a
+ * reader may still transfer what it gets.
+ */
+export function webStream(source: AsyncIterable<Uint8Array>, destroy: (reason: unknown) => void): ReadableStream<Uint8Array> {
+  const chunks = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) return controller.close();
+        const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+        controller.enqueue(whole ? new Uint8Array(value.buffer, 0, value.byteLength) : new Uint8Array(value));
+      },
+      cancel(reason) {
+        destroy(reason);
+        void chunks.return?.()?.catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** An undici answer as a Reply: one object per answer, its methods shared. */
 class UndiciReply implements Reply {
   readonly status: number;
@@ -74,7 +100,7 @@ class UndiciReply implements Reply {
   }
   stream(): ReadableStream<Uint8Array> {
     const body = this.#body;
-    return Readable.toWeb(this.#encoding ? (decoded(body, this.#encoding) as Readable) : body) as ReadableStream<Uint8Array>;
+    return webStream(this.#encoding ? decoded(body, this.#encoding) : body, (reason) => body.destroy(reason instanceof Error ? reason : undefined));
   }
   discard(): void {
     void this.#body.dump().catch(() => {});
