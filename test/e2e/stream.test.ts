@@ -25,6 +25,50 @@ async function failure(encrypted: Uint8Array): Promise<string> {
 }
 
 describe('STREAM files', () => {
+  it('reads its source only as far as its reader has asked, plus one segment and one chunk, up and down', async () => {
+    // A source of `total` bytes in 64 KiB chunks that counts what was pulled from it.
+    const counted = (bytes: Uint8Array, chunk: number) => {
+      const source = { pulled: 0 };
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          pull(c) {
+            if (source.pulled >= bytes.length) return c.close();
+            const piece = bytes.subarray(source.pulled, source.pulled + chunk);
+            source.pulled += piece.length;
+            c.enqueue(piece);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      return { source, stream };
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 30));
+    const plain = data(64 * SEGMENT);
+    const up = counted(plain, SEGMENT);
+    const encrypting = encryptStream(key, up.stream).getReader();
+    await settle();
+    expect(up.source.pulled).toBe(0);
+    for (let i = 0; i < 4; i++) await encrypting.read(); // the header and three segments
+    await settle();
+    // Three segments read, the fourth prepared ahead (the stream's one queued value), and the
+    // chunk after it, read to learn whether the fourth is the last.
+    expect(up.source.pulled).toBe(5 * SEGMENT);
+    await encrypting.cancel();
+
+    const encrypted = await read(encryptStream(key, streamOf(plain, 50_000)));
+    const down = counted(encrypted, 50_000);
+    const decrypting = decryptStream(key, down.stream).getReader();
+    await settle();
+    // The first segment is prepared before it is asked for: its bytes, and the chunk they end in.
+    expect(down.source.pulled).toBeLessThanOrEqual(39 + SEGMENT + 16 + 50_000);
+    for (let i = 0; i < 3; i++) await decrypting.read();
+    await settle();
+    // Four segments (three read, one ahead) and at most the chunk that tells whether more follow.
+    expect(down.source.pulled).toBeGreaterThan(39 + 4 * (SEGMENT + 16));
+    expect(down.source.pulled).toBeLessThanOrEqual(39 + 4 * (SEGMENT + 16) + 50_000);
+    await decrypting.cancel();
+  });
+
   it.each([0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT, 200_000])('round trip of %i bytes, exact size known before reading', async (n) => {
     const plain = data(n);
     const encrypted = await read(encryptStream(key, streamOf(plain, 7_777)));
