@@ -1,22 +1,22 @@
-// The SDK side of the memory test (run with --expose-gc): Ada uploads a file through the e2e
-// entry from a file-backed Blob, sends it to Bob, Bob downloads and decrypts it into a hash.
-// Prints one JSON line: the SDK process's resident set before and at its peak during the trip.
-//
-// Every 2 MiB read or written, the probe samples the resident set and runs the collector, so the
-// figure is what the SDK keeps alive (14-16 MiB), not the collector's slack. Without it, as an
-// application runs, the trip adds 35-48 MiB on Node 20 and 30-34 MiB on Node 24: every segment
-// leaves WebCrypto's fresh output buffer (and the transport's read buffers) for the collector,
-// which V8 runs on external-memory pressure, when dead buffers reach about 31 MiB in every run
-// (process.memoryUsage().external at its peak), however few bytes each segment leaves (one copy
-// fewer per downloaded segment moved `arrayBuffers` from 24-30 to 23-25 MiB and RSS not at all);
-// the rest is malloc's per-thread arenas, as WebCrypto allocates on libuv's worker threads (with
-// MALLOC_ARENA_MAX=1: 31 MiB). WebCrypto cannot write into a buffer it is given.
+// The SDK side of the memory test: Ada uploads a file from a file-backed Blob and Bob downloads
+// it into a hash, in one of three ways (argv[4]):
+//   e2e     through the e2e entry (encrypted up, sent to Bob in a message, decrypted down), left
+//           to the collector as an application is: nothing in the trip calls gc()
+//   plain   the same bytes through the core files API, no encryption: the floor, what moving
+//           64 MiB through undici and Node streams costs before the e2e entry adds anything
+//   live    the e2e trip with a collection every 2 MiB: what the SDK keeps alive, not what an
+//           application sees (printed, never asserted)
+// Run with --expose-gc: every mode collects once before the baseline (so the figure is what the
+// trip adds over a settled process), and only `live` collects during the trip.
+// Prints one JSON line: the resident set before, what the trip added at its peak, and V8's own
+// external memory at its peak (dead buffers waiting for the collector count there).
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { createCoveton } from '../../src/index.node.js';
 import { e2eClient, loadOrCreateDevice, memoryKeyStore } from '../../src/e2e/index.js';
 
-const [baseUrl, path] = process.argv.slice(2) as [string, string];
+const [baseUrl, path, mode = 'e2e'] = process.argv.slice(2) as [string, string, string?];
+if (!['e2e', 'plain', 'live'].includes(mode)) throw new Error(`unknown mode ${mode}`);
 const gc = (globalThis as { gc?: () => void }).gc!;
 
 async function person(email: string, password: string, name: string) {
@@ -31,12 +31,17 @@ const ada = await person('ada@example.com', 'a-strong-passphrase', "Ada's server
 const bob = await person('bob@example.com', 'bob-strong-passphrase', "Bob's server");
 
 let peak = 0;
+let external = 0;
 let seen = 0;
-const sample = () => void (peak = Math.max(peak, process.memoryUsage.rss()));
-/** Counts bytes passing; every 2 MiB, a sample and a collection. */
+const sample = () => {
+  const { rss, external: now } = process.memoryUsage();
+  peak = Math.max(peak, rss);
+  external = Math.max(external, now);
+};
+/** Counts bytes passing; in `live` mode, a collection every 2 MiB. */
 function probe(bytes: number) {
   sample();
-  if (Math.floor((seen + bytes) / 2 ** 21) > Math.floor(seen / 2 ** 21)) gc();
+  if (mode === 'live' && Math.floor((seen + bytes) / 2 ** 21) > Math.floor(seen / 2 ** 21)) gc();
   seen += bytes;
 }
 
@@ -47,17 +52,25 @@ class Probed extends Blob {
   }
 }
 
-/** Uploads `blob`, sends it to Bob, and returns the SHA-256 of what Bob decrypts. */
-async function roundTrip(blob: Blob): Promise<string> {
-  const attachment = await ada.secure.files.upload(blob, { filename: 'big.bin' });
-  const sent = await ada.secure.messages.send({ chatId: 'chat_8f2a', plaintext: 'the file', contentType: 'text/plain', files: [attachment] });
-  const { files } = await bob.secure.messages.decrypt(sent);
+async function hashOf(stream: ReadableStream<Uint8Array>): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of (await bob.secure.files.download(files[0]!)) as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
     hash.update(chunk);
     probe(chunk.length);
   }
   return hash.digest('hex');
+}
+
+/** Uploads `blob` and returns the SHA-256 of what Bob (or, plain, Ada) downloads. */
+async function roundTrip(blob: Blob): Promise<string> {
+  if (mode === 'plain') {
+    const { fileId } = await ada.coveton.files.upload(blob, { filename: 'big.bin', contentType: 'application/octet-stream' });
+    return hashOf(await ada.coveton.files.download(fileId, { as: 'stream' }));
+  }
+  const attachment = await ada.secure.files.upload(blob, { filename: 'big.bin' });
+  const sent = await ada.secure.messages.send({ chatId: 'chat_8f2a', plaintext: 'the file', contentType: 'text/plain', files: [attachment] });
+  const { files } = await bob.secure.messages.decrypt(sent);
+  return hashOf(await bob.secure.files.download(files[0]!));
 }
 
 // Warm every code path on a small file first, so the figure is what the big one adds.
@@ -68,6 +81,7 @@ gc();
 const baseline = process.memoryUsage.rss();
 const maxBefore = process.resourceUsage().maxRSS * 1024;
 peak = baseline;
+external = 0;
 const timer = setInterval(sample, 2);
 const started = Date.now();
 const sha256 = await roundTrip(new Probed([await openAsBlob(path)]));
@@ -77,4 +91,4 @@ sample();
 const maxAfter = process.resourceUsage().maxRSS * 1024;
 // The kernel's high-water mark is exact when the trip raised it; otherwise the samples are all there is.
 if (maxAfter > maxBefore) peak = Math.max(peak, maxAfter);
-process.stdout.write(`${JSON.stringify({ sha256, baseline, peak, added: peak - baseline, ms })}\n`);
+process.stdout.write(`${JSON.stringify({ mode, sha256, baseline, peak, added: peak - baseline, external, ms })}\n`);
