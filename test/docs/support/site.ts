@@ -1,7 +1,7 @@
 // The built docs site, shared by the docs tests: built once per set of inputs (the spec, the SDK
 // table, the guides, the site config and the generator) into test-output/docs-site/<hash>/, so
 // that the test files of one run, and later runs with nothing changed, reuse one build. A lock
-// directory keeps two test files from building at the same time.
+// directory keeps two test files from building at the same time (tryLock).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -58,6 +58,50 @@ export interface BuiltSite {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** The process id written in a lock directory, if it has been written yet. */
+function ownerOf(lock: string): number | undefined {
+  try {
+    return Number(readFileSync(join(lock, 'pid'), 'utf8')) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the build lock (a directory, created atomically, holding the builder's process id), or
+ * returns false while a living process holds it. A lock whose builder has died is taken over:
+ * a test worker ended by its hook timeout, or a stopped run, never reaches the `finally` that
+ * removes the lock, and the docs files of the next run on that checkout then each waited the
+ * 300 s after which a lock counts as stale, as long as their own hooks' timeouts, and failed.
+ */
+export function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+  } catch {
+    const owner = ownerOf(lock);
+    if (owner === undefined || alive(owner)) return false; // its id not written yet, or building
+    // Read once more: another waiter may have taken it over since.
+    if (ownerOf(lock) !== owner) return false;
+    rmSync(lock, { recursive: true, force: true });
+    try {
+      mkdirSync(lock);
+    } catch {
+      return false;
+    }
+  }
+  writeFileSync(join(lock, 'pid'), String(process.pid));
+  return true;
+}
+
 export async function builtSite(): Promise<BuiltSite> {
   const hash = inputHash();
   const dir = join(cacheDir, hash);
@@ -69,14 +113,10 @@ export async function builtSite(): Promise<BuiltSite> {
       const { ms, cpuMs } = JSON.parse(readFileSync(meta, 'utf8'));
       return { dir, buildMs: ms, buildCpuMs: cpuMs, cached: true };
     }
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another test file is building it: wait (a stale lock from a killed run expires).
-      if (waited > 300_000) rmSync(lock, { recursive: true, force: true });
-      await sleep(250);
-    }
+    if (tryLock(lock)) break;
+    // Another test file is building it: wait (a lock without a process id expires).
+    if (waited > 300_000) rmSync(lock, { recursive: true, force: true });
+    await sleep(250);
   }
   try {
     // Older builds go: one cached site is enough.
