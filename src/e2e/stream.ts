@@ -79,6 +79,27 @@ function pieces(source: ReadableStream<Uint8Array>, most: number) {
   };
 }
 
+/**
+ * WebCrypto's result in a buffer of the script's own, and WebCrypto's released at once, where the
+ * runtime can (ArrayBuffer.prototype.transfer: Node 22+, current browsers, Deno, Bun). On Node 24
+ * WebCrypto's results left to the collector piled up: a 64 MiB trip reached 57 MiB of external
+ * memory and +38-61 MiB of peak RSS in most runs, against at most 30 MiB and +19-25 MiB moving
+ * the same bytes unencrypted; with the copy, +18-26 MiB in 6 runs of 7. Costs one copy per
+ * segment. Elsewhere (Node 20) the result is used as it is.
+ */
+function owned(result: ArrayBuffer): Bytes {
+  const transfer = (result as { transfer?: (length: number) => ArrayBuffer }).transfer;
+  if (typeof transfer !== 'function') return new Uint8Array(result);
+  const copy = new Uint8Array(result.byteLength);
+  copy.set(new Uint8Array(result));
+  try {
+    transfer.call(result, 0);
+  } catch {
+    // A buffer that cannot be detached is left to the collector: the copy is already made.
+  }
+  return copy;
+}
+
 /** A ReadableStream pulling one value of `steps` per pull; `stop` runs when it is cancelled. */
 function pulled(steps: () => AsyncGenerator<Bytes>, stop: (reason: unknown) => Promise<void>, fail: (error: unknown) => unknown = (e) => e): ReadableStream<Uint8Array> {
   let running: AsyncGenerator<Bytes> | undefined;
@@ -115,7 +136,7 @@ export function encryptStream(key: Uint8Array, source: ReadableStream<Uint8Array
         const piece = await input.read(SEGMENT);
         more = piece.more;
         const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(counter, !more), additionalData: header }, aes, piece.bytes);
-        yield new Uint8Array(sealed);
+        yield owned(sealed);
       }
     } finally {
       input.release();
@@ -150,7 +171,7 @@ export function decryptStream(key: Uint8Array, source: ReadableStream<Uint8Array
     if (segment.length < TAG) throw new E2EError('truncated', 'file');
     const open = (flag: boolean) => crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce(counter, flag), additionalData: header }, aes, segment);
     try {
-      return new Uint8Array(await open(last));
+      return owned(await open(last));
     } catch (error) {
       // A full segment that opens as "not last" where the file ends: the rest was cut off.
       if (last && (await open(false).then(() => true, () => false))) throw new E2EError('truncated', 'file');

@@ -1,5 +1,5 @@
 // STREAM files: sizes known up front, and every cut, swap or change of a segment refused.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decryptStream, encryptStream, encryptedSize, SEGMENT } from '../../src/e2e/stream.js';
 import { E2EError } from '../../src/e2e/errors.js';
 
@@ -25,6 +25,36 @@ async function failure(encrypted: Uint8Array): Promise<string> {
 }
 
 describe('STREAM files', () => {
+  it('hands on a copy of each WebCrypto result and releases the result at once, where the runtime can transfer a buffer', async () => {
+    const subtle = globalThis.crypto.subtle;
+    const results: ArrayBuffer[] = [];
+    const released: number[] = [];
+    const spies = (['encrypt', 'decrypt'] as const).map((name) => {
+      const real = subtle[name].bind(subtle) as (...args: unknown[]) => Promise<ArrayBuffer>;
+      return vi.spyOn(subtle, name).mockImplementation(async (...args: unknown[]) => {
+        const result = await real(...args);
+        results.push(result);
+        // Node 20 has no ArrayBuffer.prototype.transfer: one that records the release stands in.
+        Object.defineProperty(result, 'transfer', { value: (length: number) => (released.push(length), new ArrayBuffer(0)) });
+        return result;
+      });
+    });
+    try {
+      const plain = data(3 * SEGMENT + 5);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of encryptStream(key, streamOf(plain, 50_000)) as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+      const encrypted = await read(new ReadableStream({ start: (c) => (chunks.forEach((x) => c.enqueue(x)), c.close()) }));
+      const opened: Uint8Array[] = [];
+      for await (const chunk of decryptStream(key, streamOf(encrypted, 50_000)) as unknown as AsyncIterable<Uint8Array>) opened.push(chunk);
+      expect(await read(new ReadableStream({ start: (c) => (opened.forEach((x) => c.enqueue(x)), c.close()) }))).toEqual(plain);
+      expect(results).toHaveLength(8); // four segments sealed, four opened
+      expect(released).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      for (const chunk of [...chunks, ...opened]) expect(results).not.toContain(chunk.buffer);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
   it('reads its source only as far as its reader has asked, plus one segment and one chunk, up and down', async () => {
     // A source of `total` bytes in 64 KiB chunks that counts what was pulled from it.
     const counted = (bytes: Uint8Array, chunk: number) => {
