@@ -151,12 +151,8 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, secretsOf(parts, call));
       if (next.do === 'follow') {
         state.redirects++;
-        const headers = { ...request.headers };
-        if (!next.keepBody) {
-          delete headers['content-type'];
-          delete headers['content-length'];
-        }
-        request = { url: next.url, method: next.method, headers, body: next.keepBody ? request.body : null };
+        // Only the redirect rules decide a follow, so they are loaded: the new request is built there.
+        request = (await redirectRules()).followed(request, next);
         policy.url = next.url;
         policy.method = next.method;
         attempts--; // a redirect is not a retry
@@ -170,7 +166,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
           const wait = attemptSignal(signal, Infinity, deadline - (Date.now() - started));
           const renewed = { ...request.headers };
           try {
-            await each.auth!.renew!(credential!, { url: request.url, method: request.method, headers: renewed, body: request.body as string | Uint8Array | null, public: plan.anonymous, signal: wait.signal });
+            await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal });
           } finally {
             wait.dispose();
           }

@@ -1,6 +1,7 @@
 // The redirect rules of the policy (./policy.ts `decide` hands a redirect here): follow it, or
 // refuse it with the reason. Loaded by the loop on the first redirect, so that a bundle whose
 // API never redirects does not carry them.
+import type { Outgoing } from '../transport/outgoing.js';
 import type { AttemptState, CallPolicy, Decision } from './policy.js';
 
 const MAX_REDIRECTS = 5;
@@ -30,4 +31,14 @@ export function redirect(policy: CallPolicy, state: AttemptState): Decision {
   if (policy.repeat === 'if-not-sent') return { do: 'refuse', location: shown, why: 'it carries a one-time credential' };
   if (policy.method !== 'GET' && policy.method !== 'HEAD') return { do: 'refuse', location: shown, why: `${policy.method} is never re-sent` };
   return { do: 'follow', url: target.href, method, keepBody: false };
+}
+
+/** The request a followed redirect sends: to its target, with the body only when the method stays. */
+export function followed(request: Outgoing, next: Extract<Decision, { do: 'follow' }>): Outgoing {
+  const headers = { ...request.headers };
+  if (!next.keepBody) {
+    delete headers['content-type'];
+    delete headers['content-length'];
+  }
+  return { url: next.url, method: next.method, headers, body: next.keepBody ? request.body : null };
 }

@@ -13,9 +13,9 @@ import type { AbortSource } from '../transport/outgoing.js';
  * each request it was given, and aborting a request that has answered and whose body is read or
  * cancelled does nothing (Fetch standard, "abort the fetch() call"). Each controller goes to at
  * most {@link LENDS} sends, as undici drops a finished request's listener only when that request
- * is collected.
+ * is collected; at most {@link IDLE} wait idle.
  */
-const idle: { controller: AbortController; lends: number }[] = [];
+const idle: [AbortController, lends: number][] = [];
 const LENDS = 64;
 const IDLE = 8;
 
@@ -32,7 +32,7 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
   /** Made only when someone asks for `signal` (fetch does; undici takes this source as it is). */
   let controller: AbortController | undefined;
   /** The controller came from the pool, and nobody but the transport has seen its signal. */
-  let lent: { controller: AbortController; lends: number } | undefined;
+  let lent: [AbortController, lends: number] | undefined;
   const fire = (cause: 'caller' | 'attempt' | 'deadline', error: unknown) => {
     if (why) return;
     why = cause;
@@ -70,38 +70,29 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
       return controller.signal;
     },
     get sendSignal() {
-      if (controller) return controller.signal;
-      if (why) return this.signal;
-      lent = idle.pop() ?? { controller: new AbortController(), lends: 0 };
-      lent.lends++;
-      controller = lent.controller;
-      return controller.signal;
+      if (controller || why) return this.signal;
+      lent = idle.pop() ?? [new AbortController(), 0];
+      lent[1]++;
+      return (controller = lent[0]).signal;
     },
     why: () => why,
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
       caller?.removeEventListener('abort', onCallerAbort);
       if (lent && !why) {
-        if (lent.lends < LENDS && idle.length < IDLE) idle.push(lent);
-        controller = undefined; // a late `fire` must not reach the next borrower
+        if (lent[1] < LENDS && idle.length < IDLE) idle.push(lent);
+        lent = controller = undefined; // a late `fire` must not reach the next borrower
       }
-      lent = undefined;
     },
   };
 }
 
-/** Waits `ms`, or rejects with the abort error as soon as the caller's signal fires. */
+/** Waits `ms` (an attempt signal whose timer is the wait), or rejects with the abort error as soon as the caller's signal fires. */
 export function sleep(ms: number, caller?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (caller?.aborted) return reject(new APIUserAbortError({ cause: caller.reason }));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new APIUserAbortError({ cause: caller?.reason }));
-    };
-    const timer = setTimeout(() => {
-      caller?.removeEventListener('abort', onAbort);
-      resolve();
-    }, clampTimer(ms));
-    caller?.addEventListener('abort', onAbort, { once: true });
+    const wait = attemptSignal(caller, ms || 0, Infinity);
+    const done = () => (wait.dispose(), wait.why() === 'caller' ? reject(wait.reason) : resolve());
+    if (wait.aborted) done();
+    else wait.addEventListener('abort', done);
   });
 }
