@@ -87,10 +87,14 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
   };
 }
 
-/** Waits `ms` (an attempt signal whose timer is the wait), or rejects with the abort error as soon as the caller's signal fires. */
+/**
+ * Waits `ms` (an attempt signal whose timer is the wait), or rejects with the abort error as soon
+ * as the caller's signal fires. An endless wait is clamped as every timer is: a pending timer
+ * keeps Node running, where none would let the process exit with the call never settled.
+ */
 export function sleep(ms: number, caller?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const wait = attemptSignal(caller, ms || 0, Infinity);
+    const wait = attemptSignal(caller, clampTimer(ms || 0), Infinity);
     const done = () => (wait.dispose(), wait.why() === 'caller' ? reject(wait.reason) : resolve());
     if (wait.aborted) done();
     else wait.addEventListener('abort', done);

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APITimeoutError, APIUserAbortError } from '../../src/index.js';
 import { createCoveton as viaFetch } from '../../src/index.js';
 import { createCoveton as viaUndici } from '../../src/index.node.js';
-import { attemptSignal } from '../../src/pipeline/signal.js';
+import { attemptSignal, sleep } from '../../src/pipeline/signal.js';
+import { MAX_TIMER } from '../../src/util/timers.js';
 import { apiKeyRecord, TEST_KEY } from '../support/client.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 
@@ -70,6 +71,29 @@ describe('attemptSignal', () => {
     expect(removed).not.toHaveBeenCalled();
     expect(kept).toHaveBeenCalledTimes(1);
     source.dispose();
+  });
+});
+
+describe('sleep', () => {
+  it('an endless wait keeps one timer, clamped to 2^31-1 ms as every timer is (none before: Node could exit with the call never settled)', async () => {
+    vi.useFakeTimers();
+    let done = false;
+    void sleep(Infinity).then(() => (done = true));
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(MAX_TIMER - 1);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBe(true);
+  });
+
+  it("rejects at once with the caller's abort when the caller's signal has already fired, and leaves no timer", async () => {
+    vi.useFakeTimers();
+    const caller = new AbortController();
+    caller.abort('stop');
+    const waited = sleep(1_000, caller.signal);
+    await expect(waited).rejects.toBeInstanceOf(APIUserAbortError);
+    await expect(waited).rejects.toMatchObject({ cause: 'stop' });
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
