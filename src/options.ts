@@ -38,19 +38,6 @@ export interface ResolvedOptions {
 
 const env = readEnv; // never throws (Deno without --allow-env), see env.ts
 
-function proxyOption(value: unknown): string | false | undefined {
-  if (value === undefined || value === false) return value;
-  if (typeof value === 'string') {
-    try {
-      const url = new URL(value);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
-    } catch {
-      // fall through to the error
-    }
-  }
-  throw new CovetonInputError('proxy', 'must be an http(s) URL or false');
-}
-
 export function resolveOptions(options: CovetonOptions): ResolvedOptions {
   if (options.environment !== undefined && !(options.environment in ENVIRONMENTS)) {
     throw new CovetonInputError('environment', `must be 'production' or 'sandbox', got ${JSON.stringify(options.environment)}`);
@@ -102,6 +89,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     headers: { ...options.headers },
     userAgent: options.userAgent,
     maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, 8 * 1024 * 1024, Number.MAX_SAFE_INTEGER),
-    proxy: proxyOption(options.proxy),
+    // Checked by the Node transport, the only one that uses it (./transport/node-undici.ts).
+    proxy: options.proxy,
   };
 }

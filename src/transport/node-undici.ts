@@ -9,6 +9,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
 import { isSource, type HeaderReader, type Reply, type Send } from './outgoing.js';
+import { CovetonInputError } from '../errors/base.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
 import { decode, readCapped } from './read.js';
 
@@ -169,7 +170,26 @@ export function poolPerOrigin(make: (origin: string) => Dispatcher = (origin) =>
   };
 }
 
-function routeFor(proxy: string | false | undefined): Route {
+/**
+ * The `proxy` option, checked here rather than with the other options: only this transport uses
+ * it (browsers, Deno, Bun and a `fetch` of the caller's ignore it, as its TSDoc says), so the
+ * browser bundle does not carry the check.
+ */
+function checkedProxy(value: unknown): string | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value === 'string') {
+    try {
+      const { protocol } = new URL(value);
+      if (protocol === 'http:' || protocol === 'https:') return value;
+    } catch {
+      // not a URL: the error below says what is expected
+    }
+  }
+  throw new CovetonInputError('proxy', 'must be an http(s) URL or false');
+}
+
+function routeFor(option: string | false | undefined): Route {
+  const proxy = checkedProxy(option);
   if (proxy === false) return poolPerOrigin();
   if (proxy) {
     const agent = new ProxyAgent(proxy);

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCoveton as nodeCreateCoveton } from '../../src/index.node.js';
+import { createCoveton as nodeCreateCoveton, CovetonInputError } from '../../src/index.node.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.js';
 import { TEST_KEY, TRANSPORT, apiKeyRecord, testClient } from '../support/client.js';
@@ -93,6 +93,24 @@ describe.runIf(TRANSPORT === 'undici')('proxies (Node entry)', () => {
       v6.closeAllConnections();
       await new Promise((resolve) => v6.close(resolve));
     }
+  });
+
+  it('refuses a proxy that is not an http(s) URL when the client is made, before anything is sent', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    for (const bad of ['not a url', 'socks5://127.0.0.1:1080', 'file:///etc/passwd', '', 3128, true]) {
+      let error: unknown;
+      try {
+        client({ proxy: bad as never });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, String(bad)).toBeInstanceOf(CovetonInputError);
+      expect((error as CovetonInputError).field).toBe('proxy');
+      expect((error as CovetonInputError).message).toContain('http(s) URL or false');
+    }
+    // Accepted: an http(s) URL, false, or nothing (the environment decides).
+    for (const good of ['http://127.0.0.1:9', 'https://proxy.internal:3128', false, undefined] as const) client({ proxy: good });
+    expect(server.requests).toHaveLength(0);
   });
 
   it('the proxy option overrides the environment', async () => {
