@@ -45,50 +45,80 @@ export interface Fleet {
   configure(config: (id: number) => Record<string, unknown>): Promise<void>;
   /** Every live worker fires `batch` concurrent calls; resolves with each worker's reply (undefined if it died). */
   run(batch: number, call: 'me' | 'create' | 'get', keyPrefix?: string): Promise<(Reply | undefined)[]>;
+  /** Between requests: each worker's listeners (IDLE_LISTENERS), and the listener warnings seen since the start. */
+  leftovers(): { listeners: { message: number; exit: number }[]; warnings: string[] };
   close(): Promise<void>;
 }
 
 const alive = (w: Worker) => w.child.exitCode === null && w.child.signalCode === null;
 
-function request<T>(w: Worker, message: unknown, accept: (m: Record<string, unknown>) => T | undefined): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    if (!alive(w)) return resolve(undefined);
+/**
+ * Waits for the first message `accept` takes (a value, or an Error to reject with), or for the
+ * worker's exit, then drops both listeners. One left on the child per request (an `exit` one
+ * never fires while the worker lives) piled up past Node's limit of 10 per event, and every run
+ * printed MaxListenersExceededWarning.
+ */
+function until<T>(
+  child: ChildProcess,
+  accept: (m: Record<string, unknown>) => T | Error | undefined,
+  onExit: (code: number | null) => T | Error | undefined,
+): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const settle = (value: T | Error | undefined) => {
+      child.off('message', onMessage).off('exit', exited);
+      if (value instanceof Error) reject(value);
+      else resolve(value);
+    };
     const onMessage = (m: Record<string, unknown>) => {
       const value = accept(m);
-      if (value === undefined) return;
-      w.child.off('message', onMessage);
-      resolve(value);
+      if (value !== undefined) settle(value);
     };
-    w.child.on('message', onMessage);
-    w.child.once('exit', () => resolve(undefined));
-    w.child.send(message as object);
+    const exited = (code: number | null) => settle(onExit(code));
+    child.on('message', onMessage).on('exit', exited);
   });
+}
+
+function request<T>(w: Worker, message: unknown, accept: (m: Record<string, unknown>) => T | undefined): Promise<T | undefined> {
+  if (!alive(w)) return Promise.resolve(undefined);
+  const reply = until(w.child, accept, () => undefined);
+  w.child.send(message as object);
+  return reply;
 }
 
 async function spawnWorker(id: number): Promise<Worker> {
   const child = fork(WORKER, [], { env: { ...process.env, FLEET_WORKER: String(id) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const worker: Worker = { id, child, crashPoint: new Promise(() => {}), kill: () => alive(worker) && process.kill(child.pid!, 'SIGKILL') };
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (m: { ready?: boolean; fatal?: string }) => (m.ready ? resolve() : m.fatal ? reject(new Error(m.fatal)) : undefined));
-    child.once('exit', (code) => reject(new Error(`worker ${id} exited with ${code}`)));
-  });
+  // One listener for the crash point, whichever `configure` set it.
+  child.on('message', (m: { crashPoint?: boolean }) => m.crashPoint && crashed.get(worker)?.());
+  await until<true>(
+    child,
+    (m) => (m.ready ? true : m.fatal ? new Error(String(m.fatal)) : undefined),
+    (code) => new Error(`worker ${id} exited with ${code}`),
+  );
   return worker;
 }
 
+/** What resolves each worker's current `crashPoint`. */
+const crashed = new WeakMap<Worker, () => void>();
+
+/** The listeners a worker's process holds between requests: the crash-point one, nothing else. */
+export const IDLE_LISTENERS = { message: 1, exit: 0 };
+
 export async function startFleet(size: number): Promise<Fleet> {
   await bundle();
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => void (warning.name === 'MaxListenersExceededWarning' && warnings.push(warning.message));
+  process.on('warning', onWarning);
   const workers = await Promise.all(Array.from({ length: size }, (_, id) => spawnWorker(id)));
   return {
     workers,
+    leftovers: () => ({ listeners: workers.map(({ child }) => ({ message: child.listenerCount('message'), exit: child.listenerCount('exit') })), warnings }),
     async configure(config) {
       await Promise.all(
         workers.map(async (w, i) => {
           if (!alive(w)) workers[i] = w = await spawnWorker(w.id);
           const worker = w;
-          worker.crashPoint = new Promise<void>((resolve) => {
-            const onMessage = (m: { crashPoint?: boolean }) => m.crashPoint && (worker.child.off('message', onMessage), resolve());
-            worker.child.on('message', onMessage);
-          });
+          worker.crashPoint = new Promise<void>((resolve) => crashed.set(worker, resolve));
           await request(worker, { configure: config(worker.id) }, (m) => (m.configured ? true : undefined));
         }),
       );
@@ -108,6 +138,7 @@ export async function startFleet(size: number): Promise<Fleet> {
       );
       rmSync(WORKER, { force: true });
       built = undefined;
+      process.off('warning', onWarning);
     },
   };
 }

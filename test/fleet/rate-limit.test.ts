@@ -4,7 +4,7 @@
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { startFleet, tally, type Fleet } from './fleet.js';
+import { IDLE_LISTENERS, startFleet, tally, type Fleet } from './fleet.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 const LIMIT = 50;
@@ -23,6 +23,9 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await server?.close();
+  // Every request of the harness took its listeners off the worker again: none piles up, so
+  // Node never warns (MaxListenersExceededWarning) however many requests a file makes.
+  expect(fleet.leftovers()).toEqual({ listeners: fleet.workers.map(() => IDLE_LISTENERS), warnings: [] });
 });
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisTokenStore } from '../../src/redis/index.js';
 import { jwtExpiry } from '../../src/session/tokens.js';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
-import { startFleet, tally, type Fleet } from './fleet.js';
+import { IDLE_LISTENERS, startFleet, tally, type Fleet } from './fleet.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 const report = (name: string, figures: Record<string, unknown>) => {
@@ -27,6 +27,9 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await server?.close();
+  // Every request of the harness took its listeners off the worker again: none piles up, so
+  // Node never warns (MaxListenersExceededWarning) however many requests a file makes.
+  expect(fleet.leftovers()).toEqual({ listeners: fleet.workers.map(() => IDLE_LISTENERS), warnings: [] });
 });
 
 /** Puts the pair in Redis the way a process that signed in would. */
