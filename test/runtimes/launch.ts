@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { root } from './build.js';
 
 export type Report = Record<string, unknown>;
@@ -117,12 +117,17 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // As in test/package/docs.test.ts: without the background-networking flags Chromium calls out at start-up.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Headless Chromium on a page of the test's server (same origin as the API), importing browser.js from it. */
-export async function runChromium(pageUrl: string, moduleUrl: string, api: string, mock: string): Promise<Report> {
+/** Debian's headless Chromium, with nothing of its own on the network. */
+export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (Debian's package; .ci/run installs it).`);
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Headless Chromium on a page of the test's server (same origin as the API), importing browser.js from it. */
+export async function runChromium(pageUrl: string, moduleUrl: string, api: string, mock: string): Promise<Report> {
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(pageUrl);
