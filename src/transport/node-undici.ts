@@ -4,7 +4,7 @@
 // from HTTPS_PROXY / HTTP_PROXY, with NO_PROXY read as curl reads it (./no-proxy.ts: IPv6
 // literals, CIDR ranges, ports), unless the `proxy` option says otherwise. Only src/index.node.ts reaches this file: browser bundles never do.
 import { STATUS_CODES } from 'node:http';
-import { pipeline } from 'node:stream';
+import { finished, pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
@@ -34,7 +34,7 @@ function toHeaders(raw: RawHeaders): Headers {
 }
 
 /** The decoded body: undici hands over the bytes as sent, so compression is undone here, under the cap. */
-function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null): AsyncIterable<Uint8Array> {
+function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null): Readable {
   const make = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip : encoding === 'deflate' ? createInflate : encoding === 'br' ? createBrotliDecompress : undefined;
   if (!make) return body;
   // pipeline, not pipe: pipe passes neither an error nor a destroy on, so a connection reset
@@ -44,25 +44,40 @@ function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null)
 }
 
 /**
- * A Node body as a web stream, read one chunk per pull. Readable.toWeb copies every chunk (to
- * detach it from Buffer's shared pool): a second buffer of the whole body for the collector. A
- * chunk that is all of its buffer (a socket read, or a decompressor's filled output) is handed
- * on as it is, never reused by its producer; only a view into a larger buffer is copied, so a
- * reader may still transfer what it gets.
+ * A Node body as a web stream, one chunk per pull, each chunk as the body produced it.
+ * Readable.toWeb copies every chunk (to detach it from Buffer's shared pool), and reading the
+ * body through its async iterator (read() with no size) joins every chunk waiting in it into a
+ * new buffer whenever the reader is slower than the socket: either way a second buffer of the
+ * whole body for the collector. Flowing mode emits the chunks one by one; the body is paused
+ * after each until the reader asks again. A chunk that is all of its buffer (a socket read, or
+ * a decompressor's filled output) is handed on as it is, never reused by its producer; only a
+ * view into a larger buffer is copied, so a reader may still transfer what it gets.
  */
-export function webStream(source: AsyncIterable<Uint8Array>, destroy: (reason: unknown) => void): ReadableStream<Uint8Array> {
-  const chunks = source[Symbol.asyncIterator]();
+export function webStream(source: Readable, destroy: (reason: unknown) => void): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
-      async pull(controller) {
-        const { done, value } = await chunks.next();
-        if (done) return controller.close();
-        const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
-        controller.enqueue(whole ? new Uint8Array(value.buffer, 0, value.byteLength) : new Uint8Array(value));
+      start(controller) {
+        source.pause();
+        source.on('data', (value: Uint8Array) => {
+          const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+          controller.enqueue(whole ? new Uint8Array(value.buffer, 0, value.byteLength) : new Uint8Array(value));
+          if ((controller.desiredSize ?? 0) <= 0) source.pause();
+        });
+        // An end, an error, or a close before the end (a reset connection): never a short body read as whole.
+        finished(source, (error) => {
+          if (error) return controller.error(error);
+          try {
+            controller.close();
+          } catch {
+            // Already cancelled by the reader.
+          }
+        });
+      },
+      pull() {
+        source.resume();
       },
       cancel(reason) {
         destroy(reason);
-        void chunks.return?.()?.catch(() => {});
       },
     },
     { highWaterMark: 0 },

@@ -1,7 +1,8 @@
 // The Node transport's download stream: the body's chunks handed on without a copy where the
 // chunk is all of its buffer (Readable.toWeb copied every one: a second 64 MiB of garbage for a
 // 64 MiB file), copied where it is a view into a larger buffer, so a reader may transfer what it
-// gets; errors and cancellation go through to the body.
+// gets; a reader slower than the body gets its chunks one by one, never joined into a new
+// buffer; errors, a close before the end and cancellation go through.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { webStream } from '../../src/transport/node-undici.js';
@@ -53,5 +54,27 @@ describe('the undici body as a web stream', () => {
       },
     });
     await expect(read(webStream(failing, () => {}))).rejects.toThrow('connection reset');
+  });
+
+  it('hands a reader slower than the body each chunk as it was pushed, never joined with the ones waiting behind it', async () => {
+    // A response body in byte mode, three socket reads waiting before the reader asks: read()
+    // with no size, as an async iterator reads, joins them into one new buffer.
+    const pushed = [new Uint8Array(8).fill(1), new Uint8Array(8).fill(2), new Uint8Array(8).fill(3)];
+    const body = new Readable({ highWaterMark: 64, read() {} });
+    for (const chunk of pushed) body.push(Buffer.from(chunk.buffer));
+    body.push(null);
+    const chunks = await read(webStream(body, () => {}));
+    expect(chunks.map((c) => c.buffer)).toEqual(pushed.map((c) => c.buffer));
+    for (const [i, chunk] of chunks.entries()) expect(chunk.buffer).toBe(pushed[i]!.buffer);
+  });
+
+  it('fails when the body closes before its end, instead of ending short', async () => {
+    const body = new Readable({ read() {} });
+    const stream = webStream(body, () => {});
+    const reader = stream.getReader();
+    body.push(Buffer.from([1, 2, 3]));
+    expect([...(await reader.read()).value!]).toEqual([1, 2, 3]);
+    body.destroy();
+    await expect(reader.read()).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
   });
 });
