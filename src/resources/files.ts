@@ -60,6 +60,9 @@ export function fileHelpers(
       } catch (error) {
         // A source that yielded other than its size: that, not the transport's view of it.
         throw (bytes as Partial<CountedSource>).problem?.() ?? error;
+      } finally {
+        // Storage may have answered before it had the whole body: the read it left open ends here.
+        (bytes as Partial<CountedSource>).release?.();
       }
       return { fileId, size };
     },

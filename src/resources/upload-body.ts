@@ -25,6 +25,8 @@ const mismatch = (size: number, got: number | string) => refuse('size', `says ${
 /** A source whose reads are counted: the first read that breaks its size is its `problem()`. */
 export interface CountedSource extends UploadSource {
   problem(): CovetonInputError | undefined;
+  /** Cancels the read still open, if any: for when the upload has settled. */
+  release(): void;
 }
 
 /** Whether the body is a re-readable source: a size and a `stream()` that starts a new read (a Blob is one). */
@@ -42,6 +44,12 @@ function checkSize(size: number | undefined): void {
 /**
  * The source to stream, its size checked: a Blob as it is (its size is its length), any other
  * source wrapped so that a read yielding other than `size` bytes fails with CovetonInputError.
+ *
+ * A transport that has its answer before the whole body (a 413, a 401 from a proxy, an early
+ * success) stops reading, and fetch neither finishes nor cancels the stream it was given: it
+ * keeps its reader. The caller's source (an open file, a socket) would stay locked and never
+ * be released. So each read is ours to end: the next attempt's `stream()` cancels the one before,
+ * and `release()` the last one, each source stream cancelled at most once and then unlocked.
  */
 export function streamedSource(source: UploadSource, declared: number | undefined): UploadSource | CountedSource {
   checkSize(source.size);
@@ -49,24 +57,48 @@ export function streamedSource(source: UploadSource, declared: number | undefine
   if (typeof Blob !== 'undefined' && source instanceof Blob) return source;
   const { size } = source;
   let problem: CovetonInputError | undefined;
+  let open: ((why: Error) => void) | undefined;
+  const release = () => open?.(new Error('the upload no longer reads this source'));
   return {
     size,
     problem: () => problem,
+    release,
     stream() {
+      release();
+      const reader = source.stream().getReader();
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
       let total = 0;
-      const fail = (c: TransformStreamDefaultController<Uint8Array>, error: CovetonInputError) => c.error((problem = error));
-      return source.stream().pipeThrough(
-        new TransformStream<unknown, Uint8Array>({
-          transform(chunk, c) {
-            if (!(chunk instanceof Uint8Array)) return fail(c, refuse('body', `a stream must yield bytes (Uint8Array or Buffer), got ${typeof chunk}`));
-            total += chunk.byteLength;
-            if (total > size) return fail(c, mismatch(size, 'stream yields more'));
-            c.enqueue(chunk);
+      let ended = false;
+      /** Ends this read: the transport's side errors (unless it has ended already), the source is cancelled, then unlocked. */
+      const end = (why: unknown) => {
+        if (ended) return;
+        ended = true;
+        controller.error(why);
+        void reader.cancel(why).then(() => reader.releaseLock(), () => {});
+      };
+      const fail = (error: CovetonInputError) => end((problem = error));
+      open = end;
+      return new ReadableStream<Uint8Array>(
+        {
+          start: (c) => void (controller = c),
+          async pull(c) {
+            const { done, value } = await reader.read();
+            if (ended) return; // ended while this read waited: the attempt is over
+            if (done) {
+              ended = true;
+              reader.releaseLock();
+              if (total === size) c.close();
+              else c.error((problem = mismatch(size, total)));
+              return;
+            }
+            if (!(value instanceof Uint8Array)) return fail(refuse('body', `a stream must yield bytes (Uint8Array or Buffer), got ${typeof value}`));
+            total += value.byteLength;
+            if (total > size) return fail(mismatch(size, 'stream yields more'));
+            c.enqueue(value);
           },
-          flush(c) {
-            if (total !== size) fail(c, mismatch(size, total));
-          },
-        }),
+          cancel: end,
+        },
+        { highWaterMark: 0 },
       );
     },
   };
