@@ -19,6 +19,28 @@ const idle: [AbortController, lends: number][] = [];
 const LENDS = 64;
 const IDLE = 8;
 
+/**
+ * The one listener each caller's signal gets from the SDK, however many calls, attempts and waits
+ * follow it: an application that hands its one shutdown signal to every call would otherwise get
+ * a listener per call in flight (Node warns past 10, MaxListenersExceededWarning). The set of
+ * followers is itself the listener (`handleEvent`): adding it again adds nothing (an EventTarget
+ * keeps a listener once), and it leaves the signal with its last follower.
+ */
+class Relay extends Set<() => void> {
+  handleEvent() {
+    this.forEach((f) => f());
+  }
+}
+const relays = new WeakMap<AbortSignal, Relay>();
+
+/** Calls `listener` when `signal` aborts, until the function returned is called (once or more). */
+function follow(signal: AbortSignal, listener: () => void): () => void {
+  let relay = relays.get(signal);
+  if (!relay) relays.set(signal, (relay = new Relay()));
+  signal.addEventListener('abort', relay.add(listener));
+  return () => void (relay.delete(listener) && !relay.size && signal.removeEventListener('abort', relay));
+}
+
 export interface AttemptSignal extends AbortSource {
   /** Why it fired, once it has. */
   why(): 'caller' | 'attempt' | 'deadline' | undefined;
@@ -42,8 +64,9 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
     listeners = undefined;
   };
   const onCallerAbort = () => fire('caller', new APIUserAbortError({ cause: caller?.reason }));
+  let unfollow: (() => void) | undefined;
   if (caller?.aborted) onCallerAbort();
-  else caller?.addEventListener('abort', onCallerAbort, { once: true });
+  else if (caller) unfollow = follow(caller, onCallerAbort);
 
   const byDeadline = deadlineLeft < timeout;
   const ms = Math.max(0, Math.min(timeout, deadlineLeft));
@@ -78,7 +101,7 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
     why: () => why,
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
-      caller?.removeEventListener('abort', onCallerAbort);
+      unfollow?.();
       if (lent && !why) {
         if (lent[1] < LENDS && idle.length < IDLE) idle.push(lent);
         lent = controller = undefined; // a late `fire` must not reach the next borrower

@@ -2,7 +2,7 @@
 // `storeTimeout`, or when the caller's signal fires. A hung store must not hang every call.
 import { TokenStoreError } from '../errors/store.js';
 import { APIUserAbortError } from '../errors/transport.js';
-import { clampTimer } from '../util/timers.js';
+import { attemptSignal } from '../pipeline/signal.js';
 
 export function bounded<T>(
   work: T | Promise<T>,
@@ -15,22 +15,13 @@ export function bounded<T>(
   if (!(work instanceof Promise)) return work;
   if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => finish(() => reject(new APIUserAbortError({ cause: signal?.reason })));
-    const timer = Number.isFinite(timeout)
-      ? setTimeout(
-          () => finish(() => reject(new TokenStoreError(operation, `The token store did not answer ${operation} within ${timeout} ms.`))),
-          clampTimer(timeout),
-        )
-      : undefined;
-    let done = false;
-    const finish = (settle: () => void) => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // The caller's signal (followed through its one relay, however many waits share it) and the
+    // time limit: one attempt signal. Whatever comes first settles the promise; a later settle is a no-op.
+    const wait = attemptSignal(signal, Infinity, timeout);
+    const finish = (settle: () => void) => (wait.dispose(), settle());
+    wait.addEventListener('abort', () =>
+      finish(() => reject(wait.why() === 'caller' ? wait.reason : new TokenStoreError(operation, `The token store did not answer ${operation} within ${timeout} ms.`))),
+    );
     work.then(
       (value) => finish(() => resolve(value)),
       (error: unknown) =>

@@ -7,11 +7,12 @@
 // lives in a store (./store.ts): this client's memory by default, or Redis for a fleet (which
 // falls back to this process's figures while Redis is away: src/redis/fallback.ts). octokit's
 // throttling plugin queues the same way; the rest is ours.
-import { APITimeoutError, APIUserAbortError } from '../../errors/transport.js';
+import { APIUserAbortError } from '../../errors/transport.js';
 import type { AttemptGate, TurnRefused } from '../attempt.js';
 import { decideTurn, pauseAfter429 } from '../policy.js';
 import { readFacts } from './headers.js';
 import { clampTimer } from '../../util/timers.js';
+import { attemptSignal } from '../signal.js';
 import { memoryRateLimitStore, type MemoryRateLimitStore } from './store.js';
 import type { Logger } from '../../public/logger.js';
 import type { RateLimitDecision, RateLimitInfo, RateLimitReport, RateLimitStore } from '../../public/rate-limit.js';
@@ -160,26 +161,15 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
     acquire(signal, deadlineAt) {
       if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
       return new Promise((resolve, reject) => {
-        const leave = (error: unknown) => {
+        // The wait ends with the caller's signal (followed through its one relay, however many
+        // calls wait on it) or with the deadline: an attempt signal without a timeout of its own.
+        const wait = attemptSignal(signal, Infinity, deadlineAt - Date.now());
+        const waiter: Waiter = { resolve, reject, deadlineAt, cleanup: wait.dispose };
+        wait.addEventListener('abort', () => {
           queue = queue.filter((w) => w !== waiter);
-          waiter.cleanup();
-          reject(error);
-        };
-        const onAbort = () => leave(new APIUserAbortError({ cause: signal?.reason }));
-        // A wait for a concurrency slot has no timer of its own: the deadline needs one.
-        const expiry = Number.isFinite(deadlineAt)
-          ? setTimeout(() => leave(new APITimeoutError('deadline', 0)), clampTimer(deadlineAt - Date.now()))
-          : undefined;
-        const waiter: Waiter = {
-          resolve,
-          reject,
-          deadlineAt,
-          cleanup: () => {
-            signal?.removeEventListener('abort', onAbort);
-            if (expiry !== undefined) clearTimeout(expiry);
-          },
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
+          wait.dispose();
+          reject(wait.reason);
+        });
         queue.push(waiter);
         pump();
       });
