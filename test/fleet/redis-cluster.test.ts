@@ -8,11 +8,15 @@ import { aesGcmTokenCipher, redisRateLimitStore, redisTokenStore } from '../../s
 import { startAuthServer } from '../support/auth-server.js';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 
+// The client's type is the one its call returns: declared as ReturnType<typeof createCluster>
+// (the default type arguments), the assignment had tsc compare two instantiations of node-redis's
+// cluster type member by member, about a quarter of the whole project's type check.
+const connectTo = (urls: string[]) => createCluster({ rootNodes: urls.map((url) => ({ url })), defaults: { socket: { reconnectStrategy: () => 100, connectTimeout: 500 } } });
 let cluster: RedisCluster;
-let client: ReturnType<typeof createCluster>;
+let client: ReturnType<typeof connectTo>;
 beforeAll(async () => {
   cluster = await startRedisCluster();
-  client = createCluster({ rootNodes: cluster.urls.map((url) => ({ url })), defaults: { socket: { reconnectStrategy: () => 100, connectTimeout: 500 } } });
+  client = connectTo(cluster.urls);
   client.on('error', () => {});
   await client.connect();
 }, 30_000);
