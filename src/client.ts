@@ -22,7 +22,7 @@ import type { SessionHelpers, SessionTokens } from './public/session.js';
 import type { Authenticator } from './public/auth.js';
 import type { Coveton } from './public/client.js';
 
-/** Makes the bottom hop for a client: the runtime's default transport, unless the caller gave a fetch. */
+/** Makes the bottom hop for a client where the runtime has its own (Node), a fetch the caller gave included. */
 export type TransportFactory = (options: ResolvedOptions) => Send;
 
 function initialTokens(options: CovetonOptions): SessionTokens | undefined {
@@ -38,7 +38,7 @@ const RAW_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
 /** Builds a client on the given default transport (fetch here; undici in the Node entry). */
 export function buildClient(options: CovetonOptions, platform: TransportFactory | undefined): Coveton {
   const config = resolveOptions(options);
-  const send = config.customFetch || !platform ? fetchSend(config.fetch, config.customFetch) : platform(config);
+  const send = platform ? platform(config) : fetchSend(config.fetch, config.customFetch);
   const logger = leveled(config.logger, config.logLevel);
   const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
   const limiter =

@@ -1,7 +1,9 @@
 // The Node entry of `@coveton/sdk` (the `node` export condition): the same surface as
 // ./index.ts, but `createCoveton` sends through undici's dispatcher (src/transport/node-undici.ts), with
-// proxy support, instead of `fetch`. A `fetch` passed in the options still wins.
+// proxy support, instead of `fetch`. A `fetch` passed in the options still wins, a Blob body
+// streamed to it a slice at a time (src/transport/node-fetch.ts).
 import { buildClient } from './client.js';
+import { nodeFetchSend } from './transport/node-fetch.js';
 import { undiciSend } from './transport/node-undici.js';
 import { isNode } from './util/runtime.js';
 
@@ -20,5 +22,5 @@ const inNode = isNode();
  * for await (const k of coveton.apiKeys.list({ status: 'active' })) console.log(k.name);
  */
 export function createCoveton(options: CovetonOptions = {}): Coveton {
-  return buildClient(options, inNode ? undiciSend : undefined);
+  return buildClient(options, inNode ? (config) => (config.customFetch ? nodeFetchSend(config.fetch) : undiciSend(config)) : undefined);
 }
