@@ -24,7 +24,7 @@ const oneTransport = [
   'test/sdk/abort-source.test.ts',
   'test/sdk/undici-pools.test.ts',
   'test/sdk/undici-body-stream.test.ts',
-  'test/sdk/node-custom-fetch.test.ts',
+  'test/sdk/node-blob-upload.test.ts',
 ];
 
 // Vitest's default is one worker per core minus one: on the 2-core CI machine a single worker,

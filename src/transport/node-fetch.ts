@@ -2,7 +2,8 @@
 // Node makes a Blob body into `blob.stream()`, which gives an in-memory Blob (a `File` built
 // from bytes, a `new Blob([...])`) as one chunk: a copy of the whole of it, made before the first
 // byte goes out (a 1 GiB File, 1 GiB more). So a Blob goes as a stream read one slice at a time,
-// with its length, as any other re-readable source does (./fetch.ts).
+// with its length, as any other re-readable source does (./fetch.ts); the Node transport
+// (./node-undici.ts) reads a Blob the same way.
 import { fetchSend } from './fetch.js';
 import type { Send } from './outgoing.js';
 

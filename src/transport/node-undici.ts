@@ -10,6 +10,7 @@ import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
 import { isSource, type HeaderReader, type Reply, type Send } from './outgoing.js';
 import { CovetonInputError } from '../errors/base.js';
+import { blobSlices } from './node-fetch.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
 import { decode, readCapped } from './read.js';
 
@@ -235,9 +236,10 @@ export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
     headers['accept-encoding'] ??= 'gzip, deflate, br';
     // A source is streamed with its exact length; each attempt reads it anew.
     let body: string | Uint8Array | ReadableStream<Uint8Array> | null;
+    // A Blob a slice at a time: its own stream() hands an in-memory Blob over as one whole copy.
     if (isSource(request.body)) {
       headers['content-length'] = String(request.body.size);
-      body = request.body.stream();
+      body = request.body instanceof Blob ? blobSlices(request.body) : request.body.stream();
     } else body = request.body;
     return new UndiciReply(await route(origin).request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal: abort as unknown as AbortSignal | undefined }));
   };

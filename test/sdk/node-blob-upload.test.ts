@@ -1,9 +1,10 @@
-// A `fetch` passed in the options to the Node entry, given a Blob to upload: what it receives.
-// Node makes a Blob body of a Request into `blob.stream()`, which hands an in-memory Blob over as
-// one chunk, a copy of all of it. The Node entry streams a Blob to the caller's fetch a slice at
-// a time instead, with its length. (The fetch build is left as it is: Node is not its runtime.)
-import { describe, expect, it } from 'vitest';
+// A Blob uploaded through the Node entry. Node makes a Blob body of a Request into
+// `blob.stream()`, which hands an in-memory Blob over as one chunk, a copy of all of it: what a
+// `fetch` passed in the options received, and what the Node transport read. Both now read a Blob
+// a slice at a time, with its length. (The fetch build is left as it is: Node is not its runtime.)
+import { afterEach, describe, expect, it } from 'vitest';
 import { createCoveton } from '../../src/index.node.js';
+import { startFilesServer } from '../support/files-server.js';
 
 const SIZE = 4 * 1024 * 1024 + 5;
 const BLOB_SLICE = 64 * 1024;
@@ -46,5 +47,35 @@ describe('Node entry with a fetch of the caller, uploading a Blob', () => {
     const [put] = puts;
     expect({ length: put!.length, chunks: put!.chunks }).toEqual({ length: String(SIZE), chunks: [...Array(Math.floor(SIZE / BLOB_SLICE)).fill(BLOB_SLICE), SIZE % BLOB_SLICE] });
     expect(Buffer.compare(put!.bytes, pattern(SIZE))).toBe(0); // the same bytes (toEqual walks 4 MiB one by one)
+  });
+});
+
+/** A Blob that counts how it is read: whole (`stream()`) or by slices. */
+class WatchedBlob extends Blob {
+  streams = 0;
+  slices = 0;
+  override stream() {
+    this.streams++;
+    return super.stream();
+  }
+  override slice(...args: Parameters<Blob['slice']>) {
+    this.slices++;
+    return super.slice(...args);
+  }
+}
+
+let close: (() => Promise<void>) | undefined;
+afterEach(() => close?.());
+
+describe('Node transport (no fetch given), uploading a Blob', () => {
+  it('reads it a slice at a time, never through its whole-copy stream(), and sends it whole with its length', async () => {
+    const { server, stored, storageRequests } = await startFilesServer();
+    close = () => server.close();
+    const blob = new WatchedBlob([pattern(SIZE)]);
+    const coveton = createCoveton({ baseUrl: server.url, apiKey: 'ak_test_SECRETsecretSECRET1234567890', logLevel: 'off' });
+    const { fileId } = await coveton.files.upload(blob, { filename: 'report.bin', contentType: 'application/octet-stream' });
+    expect({ streams: blob.streams, slices: blob.slices }).toEqual({ streams: 0, slices: Math.ceil(SIZE / BLOB_SLICE) });
+    expect(storageRequests.map((r) => r.headers['content-length'])).toEqual([String(SIZE)]);
+    expect(Buffer.compare(stored.get(fileId)!, pattern(SIZE))).toBe(0);
   });
 });
