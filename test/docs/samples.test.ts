@@ -1,15 +1,14 @@
 // The reference's code samples are generated, so they are checked like code: twelve per operation
 // and event, in the switcher's order; every one parses with its language's tree-sitter grammar
 // (tree-sitter-wasms, run by web-tree-sitter: no native build) with no error or missing node;
-// every TypeScript sample compiles, strict, against the SDK's own types and calls the resource
-// method the SDK binds for the operation; every HTTP sample calls the operation's method and URL.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// every TypeScript sample calls the resource method the SDK binds for the operation; every HTTP
+// sample calls the operation's method and URL. That every TypeScript sample, and the landing
+// page's code, compiles strict against the SDK's own types is checked by the project's type check
+// (test/support/typecheck-setup.ts, read by test/types/project.test.ts), which has those types
+// checked already.
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import ts from 'typescript';
 import { Language, Parser, type Node } from 'web-tree-sitter';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as generated from '../../generated/resources.js';
 import { spec } from '../support/spec.js';
 import { root } from './support/site.js';
@@ -57,7 +56,6 @@ function problems(node: Node, out: string[] = []): string[] {
 
 describe('reference samples', () => {
   const parsers = new Map<string, Parser>();
-  const dir = mkdtempSync(join(tmpdir(), 'coveton-samples-'));
 
   beforeAll(async () => {
     await Parser.init();
@@ -67,7 +65,6 @@ describe('reference samples', () => {
       parsers.set(lang.id, parser);
     }
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gives every operation and event of the spec twelve samples, in the switcher order', () => {
     expect(languages.map((l) => l.label)).toEqual(['cURL', 'JavaScript', 'TypeScript', 'Python', 'PHP', 'Ruby', 'Go', 'Java', 'C#', 'Rust', 'Swift', 'Kotlin']);
@@ -169,28 +166,4 @@ describe('reference samples', () => {
     }
     expect(dated).toEqual([]);
   });
-
-  it("compiles every TypeScript sample, and the landing page's, against the SDK, strict", () => {
-    const files = all.map(({ entry, samples }) => {
-      const file = join(dir, `${entry.operationId}.ts`);
-      writeFileSync(file, `${samples.find((s) => s.lang === 'typescript')!.code}\nexport {};\n`);
-      return file;
-    });
-    const landing = [...readFileSync(join(root, 'docs', 'index.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(landing.length).toBeGreaterThan(0);
-    landing.forEach((code, i) => {
-      files.push(join(dir, `landing-${i}.ts`));
-      writeFileSync(files.at(-1)!, `${code}\nexport {};\n`);
-    });
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
-    const program = ts.createProgram(files, { ...config.options, noEmit: true, noUnusedLocals: false });
-    const found = files.flatMap((file) => {
-      const source = program.getSourceFile(file)!;
-      return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => {
-        const { line } = source.getLineAndCharacterOfPosition(d.start ?? 0);
-        return `${file.slice(dir.length + 1)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-      });
-    });
-    expect(found).toEqual([]);
-  }, 60_000);
 });

@@ -1,17 +1,22 @@
-// The project typecheck (`tsc --noEmit -p tsconfig.json`: src/, generated/, test/ with the
-// type-level tests of test/types/*.test-d.ts, scripts/, examples/), started when the run starts,
-// at the lowest CPU priority. It is some 35 s of one core with no timing in it, so it takes only
+// The project typecheck (`tsc --noEmit` over what tsconfig.json includes: src/, generated/, test/
+// with the type-level tests of test/types/*.test-d.ts, scripts/, examples/), and with them the
+// TypeScript the docs show (every reference sample and the landing page's code, written out by
+// test/docs/support/typescript-samples.ts), started when the run starts, at the lowest CPU
+// priority. The samples were a program of their own in test/docs/samples.test.ts, which checked
+// the SDK's types a second time for them: 11.4 s of CPU there, 6.1 s more here.
+// It is some 25 s of one core with no timing in it, so it takes only
 // the cycles the other files leave: while Vitest and Prism start, and beside the serial fleet
 // group, whose processes keep the CPU whenever they want it (the kernel gives a niceness-19
 // process about 1.5 % of a core that anything at the default priority wants). Its verdict is
 // read by test/types/project.test.ts, which Vitest runs last (vitest.config.ts: `typecheck`).
 // --incremental keeps a rerun on an unchanged tree short (build info in the ignored test-output/).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { writeTypeScriptSamples } from '../docs/support/typescript-samples.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,10 +42,22 @@ function write(verdict: string, value: TypecheckVerdict): void {
   renameSync(`${verdict}.part`, verdict);
 }
 
+/**
+ * The project's tsconfig.json with the docs' samples added: the same options (extended), the
+ * same folders (read from it, and given relative to this file), and the samples' folder.
+ */
+function projectWithSamples(): string {
+  writeTypeScriptSamples(root, join(dir, 'samples'));
+  const { include } = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { include: string[] };
+  const config = join(dir, 'tsconfig.json');
+  writeFileSync(config, `${JSON.stringify({ extends: '../../tsconfig.json', include: [...include.map((path) => `../../${path}`), 'samples'] }, null, 2)}\n`);
+  return config;
+}
+
 function start(verdict: string): ChildProcess {
   rmSync(verdict, { force: true });
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = [tsc, '--noEmit', '--pretty', 'false', '--incremental', '--tsBuildInfoFile', join(dir, 'tsconfig.tsbuildinfo'), '-p', join(root, 'tsconfig.json')];
+  const args = [tsc, '--noEmit', '--pretty', 'false', '--incremental', '--tsBuildInfoFile', join(dir, 'tsconfig.tsbuildinfo'), '-p', projectWithSamples()];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     setPriority(child.pid!, constants.priority.PRIORITY_LOW);
