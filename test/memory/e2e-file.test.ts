@@ -10,15 +10,16 @@
 // floor) 1-46 MiB, the e2e trip 7-43 MiB (33-43 in 9 runs of 10). Every 64 KiB chunk a socket
 // read, a file read or WebCrypto produces is a fresh buffer, and V8 collects them once about
 // 32 MiB are waiting: its external memory peaks at 36-42 MiB in every Node 20 run, with the SDK
-// or without. The e2e trip's excess over the floors goes with malloc's per-thread arenas (the
-// thread pool WebCrypto runs on): with MALLOC_ARENA_MAX=1 in the environment, the application's
-// choice, the same trip added 8-31 MiB (median 15, 6 runs). On Node 24 the trip added 10-51 MiB,
-// under 32 in 7 runs of 10, undici alone 8-48 MiB. With a collection every 2 MiB (`live`,
-// printed) the trip adds 0-16 MiB: what the SDK keeps alive. So the assertion guards what
-// streaming guarantees and buffering breaks: a trip that held the encrypted file whole added
-// 105 MiB (the file and a batch of dead buffers), a streamed one at most 54 MiB here, and the
-// line is drawn between them, at 80 MiB, on both Nodes. The figures and the verdict on 32 MiB
-// are printed on every run.
+// or without. The e2e trip's excess over the floors goes with malloc's per-thread arenas: with
+// MALLOC_ARENA_MAX=1 in the environment, the application's choice, the same trip added 8-31 MiB
+// (median 15, 6 runs); with one thread in libuv's pool, where WebCrypto runs, 37-39 MiB as
+// before; with V8's collector kept on the main thread, 57-80 MiB. On Node 24 the trip added
+// 10-51 MiB, under 32 in 7 runs of 10, undici alone 8-48 MiB. With a collection every 2 MiB
+// (`live`, printed) the trip adds 0-16 MiB: what the SDK keeps alive. So the assertion guards
+// what streaming guarantees and buffering breaks: a trip that held the encrypted file whole
+// added 105 MiB (the file and a batch of dead buffers), a streamed one at most 54 MiB here, and
+// the line is drawn between them, at 80 MiB, on both Nodes. The figures and the verdict on
+// 32 MiB are printed on every run.
 import { spawn, execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
