@@ -24,6 +24,7 @@ const oneTransport = [
   'test/sdk/abort-source.test.ts',
   'test/sdk/undici-pools.test.ts',
   'test/sdk/undici-body-stream.test.ts',
+  'test/sdk/custom-fetch-undici.test.ts',
   'test/sdk/node-blob-upload.test.ts',
 ];
 

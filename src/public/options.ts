@@ -49,7 +49,11 @@ export interface CovetonOptions extends SessionOptions {
    */
   auth?: Authenticator;
   /**
-   * The fetch to send requests with (a proxy agent, a test double, an instrumented fetch).
+   * The fetch to send requests with (a proxy agent, a test double, an instrumented fetch). It is
+   * called with one `Request` of the runtime's own class. A fetch that knows only its own
+   * `Request` class (npm undici's reads any other as the URL `[object Request]`) takes the parts:
+   * `(r) => undiciFetch(r.url, { method: r.method, headers: r.headers, body: r.body, duplex: 'half', redirect: r.redirect, signal: r.signal })`
+   * (with the type casts the runtimes guide shows).
    * @default globalThis.fetch
    * @example createCoveton({ fetch: (request) => myFetch(request) })
    */
