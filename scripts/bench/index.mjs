@@ -20,6 +20,7 @@ import { render } from './report.mjs';
 const PARTS = {
   overhead: { file: 'overhead.mjs' },
   throughput: { file: 'throughput.mjs' },
+  fetchRuntimes: { file: 'fetch-runtimes.mjs' },
   pagination: { file: 'pagination.mjs', nodeArgs: ['--expose-gc'] },
   coldStart: { file: 'cold-start.mjs' },
   types: { file: 'types.mjs' },

@@ -28,6 +28,20 @@ function overheadTable(overhead) {
   return table(CONTENDER_HEADER, rows);
 }
 
+const RUNTIME_HEADER = ['runtime, call', 'fetch CPU / call', 'fetch+timeout', 'sdk-fetch', 'sdk-fetch wall'];
+
+/** The fetch build in each runtime that gets it, against that runtime's own fetch (paired ratios). */
+function fetchRuntimesTable(f) {
+  const rows = [`The fetch build where it runs, against the runtime's own fetch: CPU per call, paired by round; median of ${f.rounds} rounds x ${f.calls} calls`];
+  for (const [runtime, ops] of Object.entries(f.runtimes)) {
+    for (const [op, r] of Object.entries(ops)) {
+      rows.push([`  ${runtime} ${op.toUpperCase()}`, fmt.us(r.fetch.cpuUs), x(r['fetch+timeout'].cpuRatio), x(r['sdk-fetch'].cpuRatio), x(r['sdk-fetch'].wallRatio)]);
+    }
+  }
+  for (const [runtime, why] of Object.entries(f.skipped ?? {})) rows.push(`  ${runtime}: skipped (${why})`);
+  return table(RUNTIME_HEADER, rows);
+}
+
 function throughputTable(t) {
   const rows = [`Throughput, ${t.callers} concurrent callers, ${t.op.toUpperCase()}: median of ${t.rounds} slices of ${t.sliceMs / 1000} s`];
   for (const [name, row] of Object.entries(t.rows)) {
@@ -44,6 +58,10 @@ function targets(parts) {
     const r = o?.[op];
     if (r?.sdk && r.stripe) out.push(verdict(r.sdk.cpuUs < r.stripe.cpuUs, `Node ${op.toUpperCase()} client CPU per call below stripe-node's (${x(r.sdk.cpuUs / r.stripe.cpuUs)} of it, ${x(r.sdk.cpuUs / r.fetch.cpuUs)} of fetch)`));
     if (r?.['sdk-fetch']) out.push(verdict(r['sdk-fetch'].wallUs <= 1.05 * r.fetch.wallUs, `fetch transport ${op.toUpperCase()} wall at most 1.05x fetch (${x(r['sdk-fetch'].wallUs / r.fetch.wallUs)})`));
+  }
+  for (const [runtime, ops] of Object.entries(parts.fetchRuntimes?.runtimes ?? {})) {
+    if (runtime === 'node') continue; // Node's row is the overhead part's, above
+    for (const [op, r] of Object.entries(ops)) out.push(verdict(r['sdk-fetch'].wallRatio <= 1.05, `fetch build in ${runtime}, ${op.toUpperCase()} wall at most 1.05x its fetch (${x(r['sdk-fetch'].wallRatio)})`));
   }
   const t = parts.throughput?.rows;
   if (t?.sdk && t.stripe) out.push(verdict(t.sdk.rps > t.stripe.rps, `throughput at ${parts.throughput.callers} callers above stripe-node's (${x(t.sdk.rps / t.stripe.rps)} of it, ${x(t.sdk.rps / t.fetch.rps)} of fetch)`));
@@ -123,7 +141,7 @@ export function describeMachine(m) {
 
 export function render(results) {
   const rows = [];
-  for (const name of ['overhead', 'throughput']) if (results.errors?.[name]) rows.push(`${name}: FAILED (${results.errors[name]})`);
+  for (const name of ['overhead', 'throughput', 'fetchRuntimes']) if (results.errors?.[name]) rows.push(`${name}: FAILED (${results.errors[name]})`);
   for (const [name, section] of Object.entries(SECTIONS)) {
     if (results.parts[name]) rows.push(...section(results.parts[name]));
     else if (results.errors?.[name]) rows.push(`${name}: FAILED (${results.errors[name]})`);
@@ -138,6 +156,7 @@ export function render(results) {
   const contenders = [
     results.parts.overhead ? overheadTable(results.parts.overhead) : '',
     results.parts.throughput ? throughputTable(results.parts.throughput) : '',
+    results.parts.fetchRuntimes ? fetchRuntimesTable(results.parts.fetchRuntimes) : '',
   ].filter(Boolean);
   const rest = rows.length ? `${table(HEADER, rows)}\n` : '';
   return `${title}\n${contenders.map((t) => `${t}\n\n`).join('')}${rest}\n${targets(results.parts)}`;
