@@ -3,12 +3,12 @@
 // events), expiry driven by moving the clock over /__mock/clock, and the rate limits per address
 // and per token with their figures on every answer.
 import { createHmac } from 'node:crypto';
-import Stripe from 'stripe';
 import { Agent } from 'undici';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/mock/index.js';
 import { conflict, httpClient, message, NOT_FOUND, outcome, PEOPLE, peopleSeed, type Person } from './http.js';
 import { useMock } from './support.js';
+import { stripeSignature } from '../support/stripe.js';
 
 const PROCESSOR_SECRET = 'whsec_rules_test_processor';
 const mock = useMock({ seed: peopleSeed(), processorSecret: PROCESSOR_SECRET });
@@ -64,7 +64,7 @@ describe('audit entries: membership, role grants, devices, sessions, billing; ap
     expect(session.status).toBe(201);
     const sessionId = (session.body.checkoutUrl as string).split('/').pop()!;
     const event = JSON.stringify({ id: 'evt_rulesCheckout1', object: 'event', type: 'checkout.session.completed', created: Math.floor(Date.now() / 1000), data: { object: { id: sessionId, object: 'checkout.session', payment_status: 'paid', amount_total: 28800, currency: 'usd' } } });
-    const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload: event, secret: PROCESSOR_SECRET });
+    const signature = stripeSignature(event, PROCESSOR_SECRET);
     for (let i = 0; i < 2; i++) {
       const delivered = await call('POST', '/webhooks/stripe', { body: JSON.parse(event), headers: { 'stripe-signature': signature } });
       expect([delivered.status, delivered.body]).toEqual([200, { received: true }]);
