@@ -148,8 +148,12 @@ describe('the packed package', () => {
     // and the code they share split into more chunks) add 5,435 B packed, for 1,015 B less
     // gzipped in every browser bundle: 365,476 B. hpke-js's modules that the e2e suite uses,
     // bundled into it (ESM and CJS) instead of installed as two packages (about 147 kB packed),
-    // and their licence: 367.3 kB.
-    expect(size).toBeLessThan(370 * 1024);
+    // and their licence: 367.3 kB. Then fixes that each needed code in both builds: one abort
+    // listener per caller signal, the upload source cancelled when storage answers early, Blob
+    // uploads read 64 KiB at a time in Node (a transport of its own for a fetch given in the
+    // options), downloads handed on chunk by chunk, the `proxy` check in the Node transport,
+    // and the `fetch` option's TSDoc on npm undici: 370.1 kB.
+    expect(size).toBeLessThan(372 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
