@@ -22,23 +22,26 @@ const IDLE = 8;
 /**
  * The one listener each caller's signal gets from the SDK, however many calls, attempts and waits
  * follow it: an application that hands its one shutdown signal to every call would otherwise get
- * a listener per call in flight (Node warns past 10, MaxListenersExceededWarning). The set of
- * followers is itself the listener (`handleEvent`): adding it again adds nothing (an EventTarget
- * keeps a listener once), and it leaves the signal with its last follower.
+ * a listener per call in flight (Node warns past 10, MaxListenersExceededWarning). The listener
+ * is a function, added when the first follower comes and removed with the last: a polyfilled
+ * signal built on EventEmitter (node-abort-controller) takes only functions and keeps every
+ * copy it is given. Every follower is the SDK's own `fire`, which throws nothing (a runtime's
+ * abort listeners run inside the abort's dispatch, which keeps their errors to itself).
  */
-class Relay extends Set<() => void> {
-  handleEvent() {
-    this.forEach((f) => f());
-  }
-}
-const relays = new WeakMap<AbortSignal, Relay>();
+const relays = new WeakMap<AbortSignal, [followers: Set<() => void>, relay: () => void]>();
 
 /** Calls `listener` when `signal` aborts, until the function returned is called (once or more). */
 function follow(signal: AbortSignal, listener: () => void): () => void {
-  let relay = relays.get(signal);
-  if (!relay) relays.set(signal, (relay = new Relay()));
-  signal.addEventListener('abort', relay.add(listener));
-  return () => void (relay.delete(listener) && !relay.size && signal.removeEventListener('abort', relay));
+  let entry = relays.get(signal);
+  if (!entry) {
+    const followers = new Set<() => void>();
+    const relay = () => followers.forEach((f) => f());
+    relays.set(signal, (entry = [followers, relay]));
+  }
+  const [followers, relay] = entry;
+  if (!followers.size) signal.addEventListener('abort', relay);
+  followers.add(listener);
+  return () => void (followers.delete(listener) && !followers.size && signal.removeEventListener('abort', relay));
 }
 
 export interface AttemptSignal extends AbortSource {
@@ -59,6 +62,8 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
     if (why) return;
     why = cause;
     reason = error;
+    // Fired: nothing more to hear from the caller (a stream left unread is never disposed).
+    unfollow?.();
     controller?.abort(error);
     listeners?.forEach((listener) => listener());
     listeners = undefined;

@@ -74,7 +74,10 @@ export function streamedSource(source: UploadSource, declared: number | undefine
         if (ended) return;
         ended = true;
         controller.error(why);
-        void reader.cancel(why).then(() => reader.releaseLock(), () => {});
+        // Unlocked at once, whatever the source's cancel does (rejects, or never settles): a
+        // pending cancel may outlive the lock.
+        void reader.cancel(why).catch(() => {});
+        reader.releaseLock();
       };
       const fail = (error: CovetonInputError) => end((problem = error));
       open = end;
@@ -82,7 +85,18 @@ export function streamedSource(source: UploadSource, declared: number | undefine
         {
           start: (c) => void (controller = c),
           async pull(c) {
-            const { done, value } = await reader.read();
+            let next: ReadableStreamReadResult<unknown>;
+            try {
+              next = await reader.read();
+            } catch (error) {
+              // The source failed (a file gone, a socket reset): it is errored, so only unlocked.
+              if (!ended) {
+                ended = true;
+                reader.releaseLock();
+              }
+              throw error;
+            }
+            const { done, value } = next;
             if (ended) return; // ended while this read waited: the attempt is over
             if (done) {
               ended = true;

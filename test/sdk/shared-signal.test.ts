@@ -4,7 +4,8 @@
 // left once the calls have settled, and aborting it still ends every call.
 import { getEventListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { attemptSignal } from '../../src/pipeline/signal.js';
 import { APIUserAbortError } from '../../src/index.js';
 import { apiKeyRecord, testClient } from '../support/client.js';
 import { json, serverFixture } from '../support/fault-server.js';
@@ -84,5 +85,67 @@ describe('a caller signal shared by many concurrent calls', () => {
     expect(server.requests).toHaveLength(1);
     expect(abortListeners(shutdown.signal)).toBe(0);
     expect(warnings).toEqual([]);
+  });
+});
+
+/**
+ * A signal as EventEmitter-based polyfills make it (node-abort-controller): `addEventListener`
+ * takes only functions, keeps every copy it is given, and throws on anything else, as
+ * EventEmitter's `on` does.
+ */
+function emitterSignal() {
+  const listeners: ((event: unknown) => void)[] = [];
+  const signal = {
+    aborted: false,
+    reason: undefined as unknown,
+    addEventListener(_type: string, listener: unknown) {
+      if (typeof listener !== 'function') throw new TypeError('The "listener" argument must be of type function');
+      listeners.push(listener as (event: unknown) => void);
+    },
+    removeEventListener(_type: string, listener: unknown) {
+      const at = listeners.indexOf(listener as (event: unknown) => void);
+      if (at >= 0) listeners.splice(at, 1);
+    },
+    abort(reason: unknown) {
+      signal.aborted = true;
+      signal.reason = reason;
+      for (const listener of [...listeners]) listener({ type: 'abort' });
+    },
+  };
+  return { signal, listeners };
+}
+
+describe('followers of one caller signal', () => {
+  it('a polyfilled signal (EventEmitter-based) works: one listener, a function, while calls run; none after; its abort ends them', async () => {
+    const { server, arrived, release } = await holding((res) => json(res, 200, apiKeyRecord));
+    const client = testClient(server.url, { maxRetries: 0 });
+    const { signal, listeners } = emitterSignal();
+    const calls = Array.from({ length: 3 }, () => client.apiKeys.get('key_1', { signal: signal as unknown as AbortSignal }));
+    const more = Array.from({ length: CALLS - 3 }, () => client.apiKeys.get('key_1', { signal: signal as unknown as AbortSignal }));
+    await arrived;
+    expect(listeners.map((l) => typeof l)).toEqual(['function']);
+    release();
+    await Promise.all([...calls, ...more]);
+    expect(listeners).toEqual([]);
+
+    const { signal: second } = emitterSignal();
+    const aborted = Array.from({ length: 2 }, () => client.apiKeys.get('key_1', { signal: second as unknown as AbortSignal }).catch((e: unknown) => e));
+    await tick();
+    second.abort(new Error('shutdown'));
+    for (const error of await Promise.all(aborted)) expect(error).toBeInstanceOf(APIUserAbortError);
+  });
+
+  it('an attempt that fired stops following the caller at once, before it is disposed (a stream nobody reads is never disposed)', async () => {
+    vi.useFakeTimers();
+    try {
+      const caller = new AbortController();
+      const attempts = [attemptSignal(caller.signal, 100, Infinity), attemptSignal(caller.signal, 100, Infinity)];
+      expect(abortListeners(caller.signal)).toBe(1);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(attempts.map((s) => s.why())).toEqual(['attempt', 'attempt']);
+      expect(abortListeners(caller.signal)).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

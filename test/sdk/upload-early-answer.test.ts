@@ -111,4 +111,41 @@ describe('files.upload whose storage answers before the body is sent', () => {
       [1, false],
     ]);
   });
+
+  it("a source that fails (its pull throws) ends unlocked, on every attempt's read", async () => {
+    const { url } = await earlyBucket([]);
+    const streams: ReadableStream<Uint8Array>[] = [];
+    const source = {
+      size: 100,
+      stream() {
+        const stream = new ReadableStream<Uint8Array>({ pull: () => Promise.reject(new Error('disk gone')) }, { highWaterMark: 0 });
+        streams.push(stream);
+        return stream;
+      },
+    };
+    await testClient(url, { maxRetries: 2 }).files.upload(source, opts).catch(() => undefined);
+    await settleDown();
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.map((s) => s.locked)).toEqual(streams.map(() => false));
+  });
+
+  it.each([
+    ['rejects', () => Promise.reject(new Error('cannot close'))],
+    ['never settles', () => new Promise<void>(() => {})],
+  ])("a source whose cancel %s is still unlocked once storage's early 413 ends the upload", async (_how, cancel) => {
+    const { url } = await earlyBucket([413]);
+    const streams: ReadableStream<Uint8Array>[] = [];
+    const source = {
+      size: SIZE,
+      stream() {
+        const stream = new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(new Uint8Array(64 * 1024)), cancel }, { highWaterMark: 0 });
+        streams.push(stream);
+        return stream;
+      },
+    };
+    const failed = await testClient(url, { maxRetries: 0 }).files.upload(source, opts).catch((e: unknown) => e);
+    expect((failed as APIError).status).toBe(413);
+    await settleDown();
+    expect(streams.map((s) => s.locked)).toEqual([false]);
+  });
 });
