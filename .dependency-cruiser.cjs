@@ -86,7 +86,7 @@ module.exports = {
       comment: 'What the browser entries reach never loads a Node-only module (undici, node:*, the mock, the CLI, tools, Redis).',
       severity: 'error',
       from: { path: '^src/(index\\.ts|webhooks/index\\.ts|redis/index\\.ts|e2e/index\\.ts)$' },
-      to: { reachable: true, path: '^(src/(transport/node-(undici|fetch)\\.ts|mock/|cli/|tools/)|node:|undici|redis$)' },
+      to: { reachable: true, path: '^(src/(transport/node-(undici|fetch|proxy)\\.ts|mock/|cli/|tools/)|node:|undici|redis$)' },
     },
     {
       name: 'no-node-builtins-in-core',

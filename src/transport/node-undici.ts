@@ -11,6 +11,7 @@ import type { ResolvedOptions } from '../options.js';
 import { isSource, type HeaderReader, type Reply, type Send } from './outgoing.js';
 import { CovetonInputError } from '../errors/base.js';
 import { blobSlices } from './node-fetch.js';
+import { renewableProxy, settledOrStuck, type ProxyRoute } from './node-proxy.js';
 import { bypassesProxy, parseNoProxy, type NoProxyRule } from './no-proxy.js';
 import { decode, readCapped } from './read.js';
 
@@ -157,7 +158,7 @@ class EnvProxyRouter extends Dispatcher {
 }
 
 /** The dispatcher of each origin. */
-type Route = (origin: string) => Dispatcher;
+type Route = ((origin: string) => Dispatcher) & { stuck?: ProxyRoute['stuck'] };
 
 /** Origins whose pools are kept; past it the least recently used one is closed. */
 const MAX_POOLS = 16;
@@ -207,17 +208,13 @@ function checkedProxy(value: unknown): string | false | undefined {
 function routeFor(option: string | false | undefined): Route {
   const proxy = checkedProxy(option);
   if (proxy === false) return poolPerOrigin();
-  if (proxy) {
-    const agent = new ProxyAgent(proxy);
-    return () => agent;
-  }
+  if (proxy) return renewableProxy(() => new ProxyAgent(proxy));
   // No proxy in the environment: no NO_PROXY matching per request.
   const env = process.env;
   const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined;
   const httpsProxy = env.https_proxy || env.HTTPS_PROXY || undefined;
   if (!httpProxy && !httpsProxy) return poolPerOrigin();
-  const router = new EnvProxyRouter(httpProxy, httpsProxy, env.no_proxy || env.NO_PROXY || undefined);
-  return () => router;
+  return renewableProxy(() => new EnvProxyRouter(httpProxy, httpsProxy, env.no_proxy || env.NO_PROXY || undefined));
 }
 
 /** Where the path starts in an absolute URL (after `scheme://host[:port]`). */
@@ -241,6 +238,10 @@ export function undiciSend(options: Pick<ResolvedOptions, 'proxy'>): Send {
       headers['content-length'] = String(request.body.size);
       body = request.body instanceof Blob ? blobSlices(request.body) : request.body.stream();
     } else body = request.body;
-    return new UndiciReply(await route(origin).request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal: abort as unknown as AbortSignal | undefined }));
+    const dispatcher = route(origin);
+    const pending = dispatcher.request({ origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.DispatchOptions['body'], signal: abort as unknown as AbortSignal | undefined });
+    // Through a proxy, a request that ignores its abort means a stuck dispatcher (./node-proxy.ts).
+    const { stuck } = route;
+    return new UndiciReply(await (stuck && abort ? settledOrStuck(pending, abort, () => stuck(dispatcher)) : pending));
   };
 }

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCoveton as nodeCreateCoveton, CovetonInputError } from '../../src/index.node.js';
+import { APITimeoutError, createCoveton as nodeCreateCoveton, CovetonInputError } from '../../src/index.node.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.js';
 import { TEST_KEY, TRANSPORT, apiKeyRecord, testClient } from '../support/client.js';
@@ -111,6 +111,25 @@ describe.runIf(TRANSPORT === 'undici')('proxies (Node entry)', () => {
     // Accepted: an http(s) URL, false, or nothing (the environment decides).
     for (const good of ['http://127.0.0.1:9', 'https://proxy.internal:3128', false, undefined] as const) client({ proxy: good });
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('a proxy that closes every connection: the call ends with its timeout, the reconnecting stops, and the next call gets a new dispatcher', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, apiKeyRecord));
+    proxy = await startForwardProxy();
+    proxy.drop = true;
+    const coveton = client({ proxy: proxy.url, timeout: 200 });
+    // undici 7 reconnects in a loop and ignores the abort: the dispatcher is destroyed STUCK_MS after it.
+    const error = await coveton.apiKeys.get('key_1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APITimeoutError);
+    const after = proxy.connections;
+    expect(after).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(proxy.connections).toBe(after);
+    // The proxy recovers: the same client goes through it again.
+    proxy.drop = false;
+    await expect(coveton.apiKeys.get('key_1')).resolves.toMatchObject({ id: apiKeyRecord.id });
+    expect(proxy.seen).toEqual([new URL(server.url).host]);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('the proxy option overrides the environment', async () => {

@@ -1,5 +1,6 @@
 // A forward proxy on 127.0.0.1 that records what passed through it: plain proxied requests
-// (absolute-form URLs) and CONNECT tunnels. Enough to prove which requests took the proxy.
+// (absolute-form URLs) and CONNECT tunnels. Enough to prove which requests took the proxy. It can
+// also close every connection it accepts, as a broken or hostile proxy does.
 import { createServer, request as httpRequest } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
@@ -7,11 +8,16 @@ export interface ForwardProxy {
   url: string;
   /** `host:port` of every request or tunnel that went through, in order. */
   seen: string[];
+  /** Connections accepted so far. */
+  connections: number;
+  /** While true, each connection is closed as soon as it is accepted (a broken or hostile proxy). */
+  drop: boolean;
   close(): Promise<void>;
 }
 
 export async function startForwardProxy(): Promise<ForwardProxy> {
   const seen: string[] = [];
+  const proxy = { seen, connections: 0, drop: false } as ForwardProxy;
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const target = new URL(req.url ?? '');
@@ -39,17 +45,19 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
     sockets.add(upstream);
   });
   server.on('connection', (socket) => {
+    proxy.connections++;
+    if (proxy.drop) return void socket.destroy();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  Object.assign(proxy, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
-  };
+  });
+  return proxy;
 }
