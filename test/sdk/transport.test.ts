@@ -127,7 +127,7 @@ describe.runIf(TRANSPORT === 'undici')('proxies (Node entry)', () => {
     expect(proxy.connections).toBe(after);
     // The proxy recovers: the same client goes through it again.
     proxy.drop = false;
-    await expect(coveton.apiKeys.get('key_1')).resolves.toMatchObject({ id: apiKeyRecord.id });
+    await expect(coveton.apiKeys.get('key_1', { timeout: 10_000 })).resolves.toMatchObject({ id: apiKeyRecord.id });
     expect(proxy.seen).toEqual([new URL(server.url).host]);
     expect(server.requests).toHaveLength(1);
   });
