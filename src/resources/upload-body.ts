@@ -65,6 +65,10 @@ export function streamedSource(source: UploadSource, declared: number | undefine
     release,
     stream() {
       release();
+      // A read that broke the size: the source is wrong, not the network. fetch reports the
+      // error as a network failure, which the policy retries; the retry fails here, with the
+      // input error, before anything is read or sent again.
+      if (problem) throw problem;
       const reader = source.stream().getReader();
       let controller!: ReadableStreamDefaultController<Uint8Array>;
       let total = 0;

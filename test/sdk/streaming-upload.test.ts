@@ -104,4 +104,13 @@ describe('files.upload streams a re-readable source', () => {
     await expect(client.files.upload(long, opts)).rejects.toBeInstanceOf(CovetonInputError);
     await expect(client.files.upload(long, { ...opts, size: 999 })).rejects.toThrow('says 999 bytes but the body has 1000');
   });
+
+  it('a source that breaks its size is read and sent once: a retry fails with the input error before reading it again', async () => {
+    const { url, seen } = await bucket();
+    const wrong = generated(900);
+    const client = testClient(url, { maxRetries: 2, backoff: { initialDelay: 1, maxDelay: 1 } });
+    await expect(client.files.upload({ size: 1000, stream: wrong.source.stream }, opts)).rejects.toThrow('says 1000 bytes but the body has 900');
+    expect(wrong.reads()).toBe(1);
+    expect(seen.puts.length).toBeLessThanOrEqual(1);
+  });
 });
