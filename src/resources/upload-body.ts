@@ -58,6 +58,7 @@ export function streamedSource(source: UploadSource, declared: number | undefine
   const { size } = source;
   let problem: CovetonInputError | undefined;
   let open: ((why: Error) => void) | undefined;
+  let last: ReadableStream | undefined;
   const release = () => open?.(new Error('the upload no longer reads this source'));
   return {
     size,
@@ -69,7 +70,10 @@ export function streamedSource(source: UploadSource, declared: number | undefine
       // error as a network failure, which the policy retries; the retry fails here, with the
       // input error, before anything is read or sent again.
       if (problem) throw problem;
-      const reader = source.stream().getReader();
+      const stream = source.stream();
+      // A retry needs a new read: the stream an earlier attempt read is spent.
+      if (stream === last) throw (problem = refuse('body', 'stream() gave the same stream again: it must start a new read on each call (an upload may be retried)'));
+      const reader = (last = stream).getReader();
       let controller!: ReadableStreamDefaultController<Uint8Array>;
       let total = 0;
       let ended = false;

@@ -113,4 +113,12 @@ describe('files.upload streams a re-readable source', () => {
     expect(wrong.reads()).toBe(1);
     expect(seen.puts.length).toBeLessThanOrEqual(1);
   });
+
+  it('a source whose stream() gives the same stream again fails on the retry with an error saying so', async () => {
+    const { url, seen } = await bucket([503]);
+    const once = generated(1000).source.stream();
+    const client = testClient(url, { maxRetries: 2, backoff: { initialDelay: 1, maxDelay: 1 } });
+    await expect(client.files.upload({ size: 1000, stream: () => once }, opts)).rejects.toThrow('stream() gave the same stream again');
+    expect(seen.puts.map((p) => p.status)).toEqual([503]);
+  });
 });
