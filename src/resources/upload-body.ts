@@ -77,15 +77,20 @@ export function streamedSource(source: UploadSource, declared: number | undefine
       let controller!: ReadableStreamDefaultController<Uint8Array>;
       let total = 0;
       let ended = false;
-      /** Ends this read: the transport's side errors (unless it has ended already), the source is cancelled, then unlocked. */
-      const end = (why: unknown) => {
+      /** This read is over: the source is no longer ours to read (a no-op once it is). */
+      const unlock = () => {
         if (ended) return;
         ended = true;
+        reader.releaseLock();
+      };
+      /** Ends this read: the transport's side errors, the source is cancelled, then unlocked. */
+      const end = (why: unknown) => {
+        if (ended) return;
         controller.error(why);
         // Unlocked at once, whatever the source's cancel does (rejects, or never settles): a
         // pending cancel may outlive the lock.
         void reader.cancel(why).catch(() => {});
-        reader.releaseLock();
+        unlock();
       };
       const fail = (error: CovetonInputError) => end((problem = error));
       open = end;
@@ -98,17 +103,13 @@ export function streamedSource(source: UploadSource, declared: number | undefine
               next = await reader.read();
             } catch (error) {
               // The source failed (a file gone, a socket reset): it is errored, so only unlocked.
-              if (!ended) {
-                ended = true;
-                reader.releaseLock();
-              }
+              unlock();
               throw error;
             }
             const { done, value } = next;
             if (ended) return; // ended while this read waited: the attempt is over
             if (done) {
-              ended = true;
-              reader.releaseLock();
+              unlock();
               if (total === size) c.close();
               else c.error((problem = mismatch(size, total)));
               return;
