@@ -152,8 +152,9 @@ describe('the packed package', () => {
     // listener per caller signal, the upload source cancelled when storage answers early, Blob
     // uploads read 64 KiB at a time in Node (a transport of its own for a fetch given in the
     // options), downloads handed on chunk by chunk, the `proxy` check in the Node transport,
-    // the `fetch` option's TSDoc on npm undici, and a stuck proxy dispatcher made again: 371.2 kB.
-    expect(size).toBeLessThan(372 * 1024);
+    // the `fetch` option's TSDoc on npm undici, and a stuck proxy dispatcher made again: 371.2 to
+    // 372.0 kB across fresh clones. The budget sits about 1% above that, as the others do.
+    expect(size).toBeLessThan(376 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
