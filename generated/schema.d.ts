@@ -4425,7 +4425,8 @@ export interface components {
          *     result for a key is recorded and replayed to any retry carrying the same key, so the
          *     resource is never created twice. Reuse the key only for retries of the same request: the same
          *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-         *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+         *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+         *     values: the same fields in another order, or other whitespace, are the same request.
          * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
          */
         IdempotencyKey: string;
@@ -4594,7 +4595,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5106,7 +5108,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5270,7 +5273,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5498,7 +5502,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5701,7 +5706,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5862,7 +5868,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5907,7 +5914,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5997,7 +6005,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6122,7 +6131,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6296,7 +6306,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6659,7 +6670,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -6935,7 +6947,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -7035,7 +7048,8 @@ export interface operations {
                  *     result for a key is recorded and replayed to any retry carrying the same key, so the
                  *     resource is never created twice. Reuse the key only for retries of the same request: the same
                  *     key with a different request body is rejected with 422 `VALIDATION` (detail path
-                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends.
+                 *     `Idempotency-Key`), as the IETF Idempotency-Key draft recommends. Bodies are compared as JSON
+                 *     values: the same fields in another order, or other whitespace, are the same request.
                  * @example 9f1c2b7e-3a4d-4f8a-9c2e-1b0d5e6f7a8b
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

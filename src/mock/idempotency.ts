@@ -2,10 +2,20 @@
 // replayed (status, body, headers) to every retry with the same key; the same key with a
 // different request is rejected with 422, as the IETF Idempotency-Key draft recommends. A retry
 // that arrives while the first is still running waits for it. Keys are scoped per credential.
+// "The same request" is the same meaning: the JSON body is compared in a canonical form (object
+// keys sorted at every depth), so a client that re-serializes its body on retry still replays.
 import { createHash } from 'node:crypto';
 import type { Reply } from './reply.js';
 
 const MAX_KEYS = 5_000;
+
+/** JSON text with object keys sorted at every depth; arrays keep their order (it has meaning). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
 
 interface Entry {
   fingerprint: string;
@@ -23,7 +33,7 @@ export function createIdempotencyStore(): IdempotencyStore {
   return {
     async run(scope, key, request, work) {
       const id = `${scope}\u0000${key}`;
-      const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+      const fingerprint = createHash('sha256').update(canonical(request)).digest('hex');
       const seen = entries.get(id);
       if (seen) {
         if (seen.fingerprint !== fingerprint) return { mismatch: true };
