@@ -1,10 +1,12 @@
 // Who may call (seed 000 and the API brief, "Authentication"): the user access tokens this mock
-// issued, the API keys it issued (status, allowed IPs and scopes checked), or any other `ak_test_`
-// key, taken as a full-access sandbox key of the seeded organization. Everything else is a 401
+// issued, the API keys it holds (status, allowed IPs and scopes checked), or an `ak_test_` key it
+// never issued nor seeded, taken as a full-access sandbox key of the seeded organization. A key it
+// issued or seeded and no longer holds is a 401 (key-secrets.ts says why). Everything else is a 401
 // whose `reason` says what is wrong. The scope an operation needs is the spec's x-access
 // (access.ts).
 import { isIP } from 'node:net';
 import type { Call, MockEnv, Principal } from './engine.js';
+import { issuedHere } from './key-secrets.js';
 import { forbidden, unauthorized } from './reply.js';
 import { SEED } from './seed-data.js';
 
@@ -46,6 +48,9 @@ function keyPrincipal(secret: string, env: MockEnv, ip: string): Principal {
   if (!secret.startsWith('ak_test_')) throw unauthorized('token_invalid', 'The API key is malformed: keys start `ak_test_` or `ak_live_`.');
   const row = env.store.find('api-keys', (k) => k._secret === secret);
   if (!row) {
+    if (issuedHere(secret) || env.seededKeySecrets.has(secret)) {
+      throw unauthorized('token_invalid', 'This API key no longer exists: it was deleted, dropped by the mock\'s collection cap, or forgotten by a reset.');
+    }
     return { kind: 'key', keyId: undefined, userId: SEED.userId, organizationId: SEED.organizationId, environment: 'sandbox', permissions: ['*'] };
   }
   const expired = row.status === 'expired' || (row.expiresAt !== null && Date.parse(row.expiresAt) <= env.now());

@@ -13,7 +13,7 @@ export type Principal =
   | { kind: 'user'; userId: string; organizationId: string | undefined; sessionId: string }
   | {
       kind: 'key';
-      /** Undefined for an `ak_test_` key the mock never issued: accepted with full access. */
+      /** Undefined for an `ak_test_` key the mock never issued or seeded: accepted with full access. */
       keyId: string | undefined;
       userId: string;
       organizationId: string | undefined;
@@ -36,6 +36,8 @@ export interface MockEnv {
   mail(to: string, subject: string, token: string): void;
   /** The secret the payment processors' webhook signatures are verified with. */
   processorSecret: string;
+  /** The secrets of the seed's API keys: once such a key is deleted, its secret is refused (credentials.ts). */
+  seededKeySecrets: ReadonlySet<string>;
 }
 
 /** What `x-access` found for a call: the target record, the organization acted in, and what a handler reports for `x-audit` (`effect`). */

@@ -22,7 +22,7 @@ import { deviceRules } from './rules/devices.js';
 import { fileRules } from './rules/files.js';
 import { messagingRules } from './rules/messaging.js';
 import { organizationRules } from './rules/organizations.js';
-import { applySeed, readSeedFile } from './seed.js';
+import { applySeed, readSeedFile, seededKeySecrets } from './seed.js';
 import { applyExampleSecrets } from './seed-examples.js';
 import type { SeedDocument } from './seed-data.js';
 import { createMockServer, type RequestRecord } from './server.js';
@@ -206,6 +206,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       if (outbox.length > 1000) outbox.shift();
     },
     processorSecret,
+    seededKeySecrets: seededKeySecrets(seed),
   };
   const handlers = new Map<string, Handler>();
   const handlerFor = (op: (typeof spec.operations)[number]) => {

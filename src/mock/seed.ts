@@ -25,6 +25,12 @@ export function readSeedFile(path: string): SeedDocument {
   return doc as SeedDocument;
 }
 
+/** The secrets of the API keys the seeds hold (`secret` of an `api-keys` record). */
+export function seededKeySecrets(extra: SeedDocument | undefined): Set<string> {
+  const rows = [defaultSeed(), extra ?? {}].flatMap((doc) => doc['api-keys'] ?? []);
+  return new Set(rows.map((row) => row.secret).filter((s): s is string => typeof s === 'string'));
+}
+
 export function applySeed(store: Store, spec: SpecModel, extra: SeedDocument | undefined): void {
   for (const [d, doc] of [defaultSeed(), extra ?? {}].entries()) {
     for (const [collection, rows] of Object.entries(doc)) {

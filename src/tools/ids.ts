@@ -4,13 +4,18 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-export function base62(length: number): string {
-  const bytes = randomBytes(length * 2);
+/** Up to `length` base62 characters drawn from `bytes` (fewer when the bytes run out). */
+export function base62From(bytes: Uint8Array, length: number): string {
   let out = '';
   for (let i = 0; out.length < length && i < bytes.length; i++) {
     // 248 = 4 * 62: dropping larger bytes keeps every character equally likely.
     if (bytes[i]! < 248) out += BASE62[bytes[i]! % 62];
   }
+  return out;
+}
+
+export function base62(length: number): string {
+  const out = base62From(randomBytes(length * 2), length);
   return out.length === length ? out : out + base62(length - out.length);
 }
 
@@ -30,8 +35,5 @@ export function requestId(): string {
 
 /** An id that is the same every time for the same `key` (records of a seed file, across starts and resets). */
 export function stableId(prefix: string, key: string): string {
-  const digest = createHash('sha256').update(key).digest();
-  let out = '';
-  for (let i = 0; out.length < 12 && i < digest.length; i++) if (digest[i]! < 248) out += BASE62[digest[i]! % 62];
-  return `${prefix}${out}`;
+  return `${prefix}${base62From(createHash('sha256').update(key).digest(), 12)}`;
 }

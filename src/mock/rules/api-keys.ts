@@ -4,11 +4,11 @@
 // x-invariants (checks.ts: grantsHeldScopes, productionFromProduction, enterpriseForProduction).
 import { fillContext, isoNow, type Handler } from '../engine.js';
 import { fill, visible } from '../fill.js';
-import { base62 } from '../../tools/ids.js';
+import { newKeySecret } from '../key-secrets.js';
 
 const create: Handler = (call, env) => {
   const permissions: string[] = call.body.permissions ?? ['*'];
-  const secret = `${call.body.environment === 'production' ? 'ak_live_' : 'ak_test_'}${base62(32)}`;
+  const secret = newKeySecret(call.body.environment);
   const row = fill(
     env.spec.operations.find((o) => o.id === 'getApiKey')!.successSchema,
     {
