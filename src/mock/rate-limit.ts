@@ -2,7 +2,8 @@
 // both per IP address and per token, in fixed windows on the mock's clock. A request counts
 // against its address and, when it carries a credential, against that credential too; it passes
 // only when both have budget left. Every answer carries the tighter of the two budgets; past
-// either limit the answer is a 429 with `Retry-After` in seconds.
+// either limit the answer is a 429 with `Retry-After` in seconds. Keys are `<kind>:<id>`
+// (`ip:...`, `token:...`).
 export interface RateLimitSetting {
   requests: number;
   seconds: number;
@@ -39,24 +40,38 @@ interface Window {
   count: number;
 }
 
-export function createRateLimiter(setting: RateLimitSetting | false, now: () => number): RateLimiter {
-  const windows = new Map<string, Window>();
+/** The kind of a key (`ip`, `token`): each kind has its own windows and its own cap. */
+const kindOf = (key: string) => key.slice(0, key.indexOf(':') + 1);
+
+export function createRateLimiter(setting: RateLimitSetting | false, now: () => number, maxTracked = MAX_TRACKED): RateLimiter {
+  // Memory is bounded per kind, so made-up tokens can only push out other tokens' windows, never
+  // an address's: every request counts against its address, which therefore still binds. Within a
+  // kind the least recently used window goes first (a Map keeps insertion order; a use re-inserts).
+  const kinds = new Map<string, Map<string, Window>>();
   const span = setting ? setting.seconds * 1000 : 0;
-  const windowOf = (key: string, t: number): Window => {
-    let w = windows.get(key);
-    if (!w || t >= w.start + span || t < w.start) {
-      if (!w && windows.size >= MAX_TRACKED) windows.delete(windows.keys().next().value as string);
-      w = { start: t, count: 0 };
-      windows.set(key, w);
-    }
-    return w;
+  const current = (key: string, t: number): Window | undefined => {
+    const w = kinds.get(kindOf(key))?.get(key);
+    return w && t >= w.start && t < w.start + span ? w : undefined;
   };
-  const decide = (keys: string[], count: boolean): RateDecision => {
+  const count = (key: string, t: number) => {
+    const kind = kindOf(key);
+    const windows = kinds.get(kind) ?? kinds.set(kind, new Map()).get(kind)!;
+    const w = current(key, t) ?? { start: t, count: 0 };
+    windows.delete(key);
+    if (windows.size >= maxTracked) windows.delete(windows.keys().next().value as string);
+    windows.set(key, { start: w.start, count: w.count + 1 });
+  };
+  const decide = (keys: string[], take: boolean): RateDecision => {
     if (!setting) return { allowed: true, headers: {} };
     const t = now();
-    const all = keys.map((k) => windowOf(k, t));
+    // A key without a running window has its whole budget; it gets a window only when a request
+    // it allows is counted, so a refused request leaves nothing behind.
+    let all = keys.map((k) => current(k, t) ?? { start: t, count: 0 });
     const allowed = all.every((w) => w.count < setting.requests);
-    if (allowed && count) for (const w of all) w.count++;
+    if (allowed && take) {
+      for (const k of keys) count(k, t);
+      all = keys.map((k) => current(k, t)!);
+    }
     // The binding window: the one with the least budget left (on a tie, the one that resets last).
     const tight = all.reduce((a, b) => (b.count > a.count || (b.count === a.count && b.start > a.start) ? b : a));
     const headers: Record<string, string> = {
@@ -74,6 +89,6 @@ export function createRateLimiter(setting: RateLimitSetting | false, now: () => 
   return {
     take: (keys) => decide(keys, true),
     peek: (keys) => decide(keys, false),
-    clear: () => windows.clear(),
+    clear: () => kinds.clear(),
   };
 }
