@@ -64,6 +64,15 @@ function keyPrincipal(secret: string, env: MockEnv, ip: string): Principal {
   return { kind: 'key', keyId: row.id, userId: row._createdBy, organizationId: row._organizationId, environment: row.environment, permissions: row.permissions };
 }
 
+/**
+ * A sign-in's tokens live exactly as long as its session record. Whatever ends the record ends
+ * them: logout, revocation, a password reset (every session of the account), and the collection
+ * cap dropping the oldest, which no revocation list would hear of.
+ */
+export function sessionHeld(env: MockEnv, family: string): boolean {
+  return env.store.get('sessions', family) !== undefined;
+}
+
 export function authenticate(call: Pick<Call, 'headers' | 'ip'>, env: MockEnv): Principal {
   const credential = credentialOf(call.headers);
   if (!credential) {
@@ -71,6 +80,7 @@ export function authenticate(call: Pick<Call, 'headers' | 'ip'>, env: MockEnv): 
   }
   if (credential.startsWith('ak_') || call.headers.authorization === undefined) return keyPrincipal(credential, env, call.ip);
   const { userId, family } = env.tokens.verify(credential);
+  if (!sessionHeld(env, family)) throw unauthorized('session_revoked', 'This session has ended (the mock no longer holds it): sign in again.');
   const member = env.store.find('members', (m) => m.userId === userId && m.status === 'active');
   return { kind: 'user', userId, organizationId: member?.organizationId, sessionId: family };
 }

@@ -123,7 +123,8 @@ const resetPassword: Handler = (call, env) => {
   env.store.remove('_reset-tokens', call.body.token);
   const user = env.store.get('users', entry.userId);
   if (user) Object.assign(user, { _password: call.body.password, updatedAt: isoNow(env) });
-  // A new password ends every session of the account (every refresh-token family).
+  // A new password ends every session of the account (every refresh-token family): those the
+  // collection cap dropped are ended already (credentials.ts, sessionHeld).
   for (const session of env.store.all('sessions').filter((s) => s._userId === entry.userId)) {
     env.tokens.revokeFamily(session.id);
     env.store.remove('sessions', session.id);
