@@ -1,6 +1,6 @@
 // `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
 // this device's keys, files in STREAM segments, safety numbers. Every failure is an E2EError.
-import { equal, fromBase64, fromUtf8, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
+import { fromBase64, fromUtf8, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
 import { as, E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
 import { envelopeKeyId } from './envelope.js';
@@ -10,7 +10,7 @@ import { openMessage, sealMessage } from './message.js';
 import { checkReplay } from './replay.js';
 import type { SafetyNumber } from './safety.js';
 import type { KeyStore } from './store.js';
-import { checkPins, verifyBundle, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
+import { checkPins, verifyListing, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
 import { collect, type BundleDevice, type E2EApi, type StoredMessage } from './api.js';
 import { tagged, verify } from './keys.js';
 import { TAG_ED25519 } from './suite.js';
@@ -91,20 +91,10 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     return { deviceId: device.id, userId: device.userId };
   };
 
-  /** This device, if listed, must be listed under this user with its own key, whatever the policy. */
-  function checkSelf(verified: VerifiedDevice[]): void {
-    const self = me();
-    const listedSelf = verified.find((d) => d.id === self.deviceId);
-    if (listedSelf && (listedSelf.userId !== self.userId || !equal(listedSelf.identityRaw, ownIdentity))) {
-      throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${listedSelf.userId} (this device)`);
-    }
-  }
-
   /** Verifies bundles, checks each user's pins, and remembers the devices by id. */
   async function admit(list: BundleDevice[]): Promise<VerifiedDevice[]> {
     const listedAt = Date.now();
-    const verified = await Promise.all(list.map(verifyBundle));
-    checkSelf(verified);
+    const verified = await verifyListing(list, { ...me(), identityRaw: ownIdentity });
     const byUser = new Map<string, VerifiedDevice[]>();
     for (const d of verified) byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), d]);
     // The caller's own other devices are pinned and checked like anyone's: a device the server
@@ -119,7 +109,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
   // A chunk that does not load is an E2EError; the next call asks for it again.
   const identity = async (): Promise<[typeof import('./identity.js'), IdentityContext]> => [
     await as('chunk_load_failed', 'safety numbers did not load', () => import('./identity.js')),
-    { api, store, self: me(), ownIdentity, admit, checkSelf },
+    { api, store, self: { ...me(), identityRaw: ownIdentity }, admit },
   ];
 
   async function sender(message: StoredMessage): Promise<VerifiedDevice> {

@@ -3,7 +3,7 @@
 // that only sends and reads messages does not carry it.
 import { E2EError } from './errors.js';
 import { safetyNumber, type SafetyNumber } from './safety.js';
-import { checkPins, loadPins, pinName, verifyBundle, type VerifiedDevice } from './trust.js';
+import { checkPins, loadPins, pinName, verifyListing, type Self, type VerifiedDevice } from './trust.js';
 import { collect, type BundleDevice, type E2EApi } from './api.js';
 import type { KeyStore } from './store.js';
 
@@ -11,13 +11,10 @@ import type { KeyStore } from './store.js';
 export interface IdentityContext {
   api: E2EApi;
   store: KeyStore;
-  self: { deviceId: string; userId: string };
-  /** This device's tagged identity key. */
-  ownIdentity: Uint8Array;
+  /** This device: its id, its user and its tagged identity key. */
+  self: Self;
   /** Verifies bundles, checks each user's pins and remembers the devices (the client's). */
   admit(list: BundleDevice[]): Promise<VerifiedDevice[]>;
-  /** Refuses a listing that shows this device under another user or key, whatever the policy. */
-  checkSelf(verified: VerifiedDevice[]): void;
 }
 
 /**
@@ -42,21 +39,20 @@ async function safetyKeys(ctx: IdentityContext, userId: string): Promise<Uint8Ar
     return await pinnedKeys(ctx.store, userId);
   } catch (error) {
     if (!(error instanceof E2EError && error.code === 'identity_changed')) throw error;
-    const verified = await Promise.all(listed.map(verifyBundle));
-    ctx.checkSelf(verified);
+    const verified = await verifyListing(listed, ctx.self);
     return verified.filter((d) => d.userId === userId && d.removedAt === null && d.id !== ctx.self.deviceId).map((d) => d.identityRaw);
   }
 }
 
 /** The safety number between this user and `userId`. */
 export async function safetyNumberWith(ctx: IdentityContext, userId: string): Promise<SafetyNumber> {
-  const mine = [ctx.ownIdentity, ...(await safetyKeys(ctx, ctx.self.userId))];
+  const mine = [ctx.self.identityRaw, ...(await safetyKeys(ctx, ctx.self.userId))];
   return safetyNumber({ userId: ctx.self.userId, keys: mine }, { userId, keys: await safetyKeys(ctx, userId) });
 }
 
 /** Trusts a user's current devices as they are (after checking the safety number out of band). */
 export async function acceptIdentity(ctx: IdentityContext, userId: string): Promise<void> {
-  const listed = await Promise.all((await collect(ctx.api.devices.listForUser(userId))).map(verifyBundle));
+  const listed = await verifyListing(await collect(ctx.api.devices.listForUser(userId)), ctx.self);
   await ctx.store.delete(pinName(userId));
   await checkPins(ctx.store, userId, listed.filter((d) => d.id !== ctx.self.deviceId), 'warn', () => {});
 }

@@ -1,7 +1,7 @@
 // The bundles of other devices: fetched from the API, each signed pre-key verified under its
 // identity key, and each user's identities pinned on first use (TOFU). A later change (a device's
 // key replaced, or a device added to a user already pinned) goes to the `onIdentityChange` policy.
-import { concat, fromBase64, hex, serverTime, u32, utf8, type Bytes } from './bytes.js';
+import { concat, equal, fromBase64, hex, serverTime, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { importIdentity, importPreKey, untag, verify } from './keys.js';
 import type { KeyStore } from './store.js';
@@ -52,6 +52,29 @@ export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice
     preKey: await importPreKey(preKeyRaw.subarray(1)),
     removedAt: device.removedAt === null || device.removedAt === undefined ? null : serverTime(device.removedAt, `removedAt of ${device.id}`),
   };
+}
+
+/** This device as a listing must show it: its id, its user and its tagged identity key. */
+export interface Self {
+  deviceId: string;
+  userId: string;
+  identityRaw: Bytes;
+}
+
+/**
+ * Verifies a listing as a whole, whatever the policy: a device id listed twice (one id, two keys
+ * to seal to) refuses it before any bundle is verified, and so does this device's id under
+ * another user or identity key. Nothing is sealed to, or pinned from, a refused listing.
+ */
+export async function verifyListing(list: BundleDevice[], self: Self): Promise<VerifiedDevice[]> {
+  if (new Set(list.map((d) => d.id)).size !== list.length) throw new E2EError('bad_bundle', 'a device id listed twice');
+  const verified = await Promise.all(list.map(verifyBundle));
+  for (const d of verified) {
+    if (d.id === self.deviceId && (d.userId !== self.userId || !equal(d.identityRaw, self.identityRaw))) {
+      throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${d.userId} (this device)`);
+    }
+  }
+  return verified;
 }
 
 export const pinName = (userId: string) => `coveton-e2e/pins/${userId}`;
