@@ -6,11 +6,13 @@
 import { fillContext, isoNow, type Handler } from '../engine.js';
 import { fill, visible } from '../fill.js';
 import { itemSchema } from '../resources.js';
+import { MockHttpError } from '../reply.js';
 import type { Row } from '../state.js';
 
 const createChat: Handler = (call, env) => {
   const now = isoNow(env);
-  const devices = (userId: string) => env.store.all('devices').filter((d) => d.userId === userId).map((d) => d.id);
+  // Removed devices receive no new messages (deleteDevice): a new chat routes to active ones only.
+  const devices = (userId: string) => env.store.all('devices').filter((d) => d.userId === userId && !d.removedAt).map((d) => d.id);
   const me = call.principal!.userId;
   const others = (call.body.participantIds as string[]).filter((id) => id !== me);
   const participants = [
@@ -26,12 +28,15 @@ const createChat: Handler = (call, env) => {
 const sendMessage: Handler = (call, env) => {
   const chat = call.ctx.target!;
   const me = call.principal!.userId;
-  // The device the sender named (x-access checked it is theirs and active), else their first.
-  const myDevices = chat.participants.find((p: Row) => p.userId === me)?.deviceIds ?? [];
-  const senderDeviceId = call.body.senderDeviceId ?? myDevices[0] ?? env.store.find('devices', (d) => d.userId === me && !d.removedAt)?.id;
+  // The device the sender named (x-access checked it is theirs and active), else their first
+  // active one. With none, the sender device is missing: the spec's 404 for one not theirs.
+  const mineActive = (d: Row | undefined) => d !== undefined && d.userId === me && !d.removedAt;
+  const myDevices: string[] = chat.participants.find((p: Row) => p.userId === me)?.deviceIds ?? [];
+  const senderDeviceId: string | undefined = call.body.senderDeviceId ?? myDevices.find((id) => mineActive(env.store.get('devices', id))) ?? env.store.find('devices', mineActive)?.id;
+  if (senderDeviceId === undefined) throw new MockHttpError(404, 'No sender device: senderDeviceId is left out and the caller has no active device (register one with POST /devices).');
   const row = fill(
     itemSchema(env.spec, 'messages'),
-    { fileIds: [], reactions: [], expiresAt: null, editedAt: null, ...call.body, senderId: me, ...(senderDeviceId ? { senderDeviceId } : {}) },
+    { fileIds: [], reactions: [], expiresAt: null, editedAt: null, ...call.body, senderId: me, senderDeviceId },
     fillContext(env, call.principal),
   );
   env.store.put('messages', row);
