@@ -72,8 +72,17 @@ export interface E2EClient {
   };
   /** The safety number between this user and `userId` (compare it in person or on a call). */
   safetyNumber(userId: string): Promise<SafetyNumber>;
-  /** Trusts `userId`'s current devices after an out-of-band check (needed under 'block'). */
-  acceptIdentity(userId: string): Promise<void>;
+  /**
+   * Trusts `userId`'s devices as listed now (needed under 'block' after a change), once the two
+   * people have compared `compared`, the safety number (or its digits) they saw. Pins only that
+   * user's devices, and only if they still make `compared`: a device added or swapped since, or
+   * a listing with no active device, is refused (`identity_changed`, `bad_bundle`) and the pins
+   * are left as they were.
+   * @example
+   * const number = await secure.safetyNumber('usr_bob');
+   * if (await userSaysItMatches(number.digits)) await secure.acceptIdentity('usr_bob', number);
+   */
+  acceptIdentity(userId: string, compared: SafetyNumber | string): Promise<void>;
 }
 
 const defaultWarning = (change: IdentityChange) =>
@@ -213,9 +222,9 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
       return m.safetyNumberWith(ctx, userId);
     },
 
-    async acceptIdentity(userId) {
+    async acceptIdentity(userId, compared) {
       const [m, ctx] = await identity();
-      return m.acceptIdentity(ctx, userId);
+      return m.acceptIdentity(ctx, userId, compared);
     },
   };
 }

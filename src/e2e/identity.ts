@@ -3,7 +3,7 @@
 // that only sends and reads messages does not carry it.
 import { E2EError } from './errors.js';
 import { safetyNumber, type SafetyNumber } from './safety.js';
-import { checkPins, loadPins, pinName, verifyListing, type Self, type VerifiedDevice } from './trust.js';
+import { loadPins, replacePins, verifyListing, type Self, type VerifiedDevice } from './trust.js';
 import { collect, type BundleDevice, type E2EApi } from './api.js';
 import type { KeyStore } from './store.js';
 
@@ -44,15 +44,29 @@ async function safetyKeys(ctx: IdentityContext, userId: string): Promise<Uint8Ar
   }
 }
 
-/** The safety number between this user and `userId`. */
-export async function safetyNumberWith(ctx: IdentityContext, userId: string): Promise<SafetyNumber> {
+/** The safety number between this user, as the safety numbers show it, and `theirs`, the keys of `userId`. */
+async function numberWith(ctx: IdentityContext, userId: string, theirs: Uint8Array[]): Promise<SafetyNumber> {
   const mine = [ctx.self.identityRaw, ...(await safetyKeys(ctx, ctx.self.userId))];
-  return safetyNumber({ userId: ctx.self.userId, keys: mine }, { userId, keys: await safetyKeys(ctx, userId) });
+  return safetyNumber({ userId: ctx.self.userId, keys: mine }, { userId, keys: theirs });
 }
 
-/** Trusts a user's current devices as they are (after checking the safety number out of band). */
-export async function acceptIdentity(ctx: IdentityContext, userId: string): Promise<void> {
-  const listed = await verifyListing(await collect(ctx.api.devices.listForUser(userId)), ctx.self);
-  await ctx.store.delete(pinName(userId));
-  await checkPins(ctx.store, userId, listed.filter((d) => d.id !== ctx.self.deviceId), 'warn', () => {});
+/** The safety number between this user and `userId`. */
+export const safetyNumberWith = async (ctx: IdentityContext, userId: string) => numberWith(ctx, userId, await safetyKeys(ctx, userId));
+
+/**
+ * Pins `userId`'s devices listed now, if they make the number the two people compared: only that
+ * user's devices, recomputed from the very listing pinned, in one write. A listing with no active
+ * device of the user is refused, so an accept never leaves the user unpinned (first use again).
+ */
+export async function acceptIdentity(ctx: IdentityContext, userId: string, compared: SafetyNumber | string): Promise<void> {
+  const listed = (await verifyListing(await collect(ctx.api.devices.listForUser(userId)), ctx.self)).filter(
+    (d) => d.userId === userId && d.id !== ctx.self.deviceId,
+  );
+  const active = listed.filter((d) => d.removedAt === null);
+  if (active.length === 0) throw new E2EError('bad_bundle', `no active device of ${userId} to accept`);
+  const number = await numberWith(ctx, userId, active.map((d) => d.identityRaw));
+  if (!number.matches(typeof compared === 'string' ? compared : compared.digits)) {
+    throw new E2EError('identity_changed', `the devices of ${userId} listed now do not make the safety number compared`);
+  }
+  await replacePins(ctx.store, userId, listed);
 }

@@ -94,6 +94,10 @@ export async function loadPins(store: KeyStore, userId: string): Promise<Map<str
 const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
   store.set(pinName(userId), [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removed]));
 
+/** Replaces a user's pins with `devices` in one write (what acceptIdentity trusts). */
+export const replacePins = (store: KeyStore, userId: string, devices: VerifiedDevice[]) =>
+  savePins(store, userId, new Map(devices.map((d) => [d.id, { key: hex(d.identityRaw), removed: d.removedAt !== null }])));
+
 /** Compares a user's devices with their pins; pins what is new unless the policy blocks it. */
 export async function checkPins(
   store: KeyStore,

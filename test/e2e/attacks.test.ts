@@ -341,7 +341,7 @@ describe('attacks on a sealed message', () => {
     const fromAda = await ada.client.safetyNumber('usr_bob');
     expect(fromAda.digits).toBe((await bob.client.safetyNumber('usr_ada')).digits);
     await expect(send()).rejects.toMatchObject({ code: 'identity_changed' }); // comparing accepted nothing
-    await ada.client.acceptIdentity('usr_bob');
+    await ada.client.acceptIdentity('usr_bob', fromAda);
     expect((await send()).envelopes.map((e) => e.deviceId)).toContain(tablet.id);
     expect((await ada.client.safetyNumber('usr_bob')).digits).toBe(fromAda.digits);
   });

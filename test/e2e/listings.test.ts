@@ -79,11 +79,12 @@ describe('device listings', () => {
     }
   });
 
-  it('a device id listed twice to safetyNumber and acceptIdentity: bad_bundle, no pin changed', async () => {
+  it('a device id listed twice to safetyNumber and acceptIdentity: bad_bundle', async () => {
     const { ada, bob, send, plant } = await setUp('block');
     await send();
+    const number = await bob.client.safetyNumber('usr_ada');
     plant(bob.id, 'usr_bob');
     expect(await code(ada.client.safetyNumber('usr_bob'))).toBe('E2EError:bad_bundle');
-    expect(await code(ada.client.acceptIdentity('usr_bob'))).toBe('E2EError:bad_bundle');
+    expect(await code(ada.client.acceptIdentity('usr_bob', number))).toBe('E2EError:bad_bundle');
   });
 });
