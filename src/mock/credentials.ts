@@ -4,26 +4,35 @@
 // issued or seeded and no longer holds is a 401 (key-secrets.ts says why). Everything else is a 401
 // whose `reason` says what is wrong. The scope an operation needs is the spec's x-access
 // (access.ts).
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { Call, MockEnv, Principal } from './engine.js';
 import { issuedHere } from './key-secrets.js';
 import { forbidden, unauthorized } from './reply.js';
 import { SEED } from './seed-data.js';
 
-function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
-}
+const family = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
 
-/** Whether `ip` is one of `allowed` (exact addresses, or IPv4 CIDR ranges). */
+/**
+ * Whether `ip` is one of `allowed`: addresses or CIDR ranges, IPv4 or IPv6 (IpRange.yaml), in
+ * any spelling (`::1` is `0:0:0:0:0:0:0:1`). node:net's BlockList does the matching, and matches
+ * IPv4 entries against the IPv4-mapped form (`::ffff:10.0.0.1`) a dual-stack socket reports; an
+ * IPv4 request is also tried in that form, for entries written as mapped IPv6. An entry that is
+ * no address or range (the spec's IPv6 range pattern is loose) never matches.
+ */
 export function ipAllowed(ip: string, allowed: string[]): boolean {
-  const plain = ip.replace(/^::ffff:/, '');
-  return allowed.some((entry) => {
-    const [base, bits] = entry.split('/');
-    if (bits === undefined) return base === plain || base === ip;
-    if (isIP(base!) !== 4 || isIP(plain) !== 4) return false;
-    const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-    return (ipv4ToInt(base!) & mask) === (ipv4ToInt(plain) & mask);
-  });
+  if (isIP(ip) === 0) return false;
+  const list = new BlockList();
+  for (const entry of allowed) {
+    const [base = '', bits, extra] = entry.split('/');
+    if (isIP(base) === 0 || extra !== undefined || (bits !== undefined && !/^\d{1,3}$/.test(bits))) continue;
+    try {
+      if (bits === undefined) list.addAddress(base, family(base));
+      else list.addSubnet(base, Number(bits), family(base));
+    } catch {
+      // A prefix longer than the address (`10.0.0.0/33`).
+    }
+  }
+  return list.check(ip, family(ip)) || (isIP(ip) === 4 && list.check(`::ffff:${ip}`, 'ipv6'));
 }
 
 function credentialOf(headers: Record<string, string>): string | undefined {
