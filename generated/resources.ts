@@ -761,7 +761,10 @@ export interface MessagesResource {
    * envelopes verbatim and never sees plaintext: it cannot open an envelope or read the body,
    * and what you POST is exactly what the other devices GET. Produce both with the SDK rather
    * than rolling your own crypto; seal an envelope for every device listed in the chat's
-   * participants (see `getChat`). A device without an envelope cannot read the message.
+   * participants (see `getChat`). A device without an envelope cannot read the message. Each
+   * envelope is for an active device of a participant of the chat (else 422
+   * `envelope_device_not_in_chat`: an unknown device, another user's, or a removed one), and each
+   * device gets at most one envelope (else 422 `envelope_device_repeated`).
    *
    * Attach uploaded files by their `fileIds` (see `presignFileUpload`). With `expiresAt` the
    * message self-destructs: it is deleted for everyone at that time, so it must lie in the
@@ -790,7 +793,9 @@ export interface MessagesResource {
    * `contentType` may change with them; `chatId`, `fileIds` and `expiresAt` cannot.
    *
    * Only the sender may edit a message (403 `not_sender`). A message past its `expiresAt` cannot
-   * be edited (409 `message_expired`). A message that does not exist or was deleted, or is in a
+   * be edited (409 `message_expired`). The new envelopes follow the rules of `sendMessage`: each
+   * for an active device of a participant of the message's chat (else 422
+   * `envelope_device_not_in_chat`), each device at most once (else 422 `envelope_device_repeated`). A message that does not exist or was deleted, or is in a
    * chat the caller is not in, is a 404. Called with an API key, this needs the `messages:write`
    * scope (else 403 `insufficient_scope`).
    *

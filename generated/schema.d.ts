@@ -865,7 +865,10 @@ export interface paths {
          *     envelopes verbatim and never sees plaintext: it cannot open an envelope or read the body,
          *     and what you POST is exactly what the other devices GET. Produce both with the SDK rather
          *     than rolling your own crypto; seal an envelope for every device listed in the chat's
-         *     participants (see `getChat`). A device without an envelope cannot read the message.
+         *     participants (see `getChat`). A device without an envelope cannot read the message. Each
+         *     envelope is for an active device of a participant of the chat (else 422
+         *     `envelope_device_not_in_chat`: an unknown device, another user's, or a removed one), and each
+         *     device gets at most one envelope (else 422 `envelope_device_repeated`).
          *
          *     Attach uploaded files by their `fileIds` (see `presignFileUpload`). With `expiresAt` the
          *     message self-destructs: it is deleted for everyone at that time, so it must lie in the
@@ -924,7 +927,9 @@ export interface paths {
          *     `contentType` may change with them; `chatId`, `fileIds` and `expiresAt` cannot.
          *
          *     Only the sender may edit a message (403 `not_sender`). A message past its `expiresAt` cannot
-         *     be edited (409 `message_expired`). A message that does not exist or was deleted, or is in a
+         *     be edited (409 `message_expired`). The new envelopes follow the rules of `sendMessage`: each
+         *     for an active device of a participant of the message's chat (else 422
+         *     `envelope_device_not_in_chat`), each device at most once (else 422 `envelope_device_repeated`). A message that does not exist or was deleted, or is in a
          *     chat the caller is not in, is a 404. Called with an API key, this needs the `messages:write`
          *     scope (else 403 `insufficient_scope`).
          */
@@ -2775,9 +2780,11 @@ export interface components {
          *     - `direct_chat_shape`: a direct chat names exactly one other user and has no name.
          *     - `expires_at_past`: `expiresAt` must be in the future.
          *     - `signed_pre_key_invalid`: the signed pre-key's signature does not verify under the device's identity key.
+         *     - `envelope_device_repeated`: a message has two envelopes for one device.
+         *     - `envelope_device_not_in_chat`: an envelope is for a device that is not an active device of a participant of the chat (unknown, another user's, or removed).
          * @enum {string}
          */
-        ErrorReason: "credentials_missing" | "token_invalid" | "token_expired" | "refresh_token_reused" | "session_revoked" | "invalid_credentials" | "oauth_failed" | "key_revoked" | "key_suspended" | "key_expired" | "wrong_environment" | "signature_invalid" | "insufficient_scope" | "scope_grant_forbidden" | "environment_forbidden" | "enterprise_required" | "ip_not_allowed" | "not_owner" | "not_admin" | "not_sender" | "not_invitee" | "user_required" | "organization_suspended" | "email_taken" | "handle_taken" | "slug_taken" | "name_taken" | "identity_key_taken" | "already_member" | "invite_pending" | "invite_expired" | "invite_not_pending" | "already_revoked" | "already_suspended" | "last_owner" | "role_builtin" | "direct_chat_exists" | "plan_already_active" | "message_expired" | "reset_token_invalid" | "direct_chat_shape" | "expires_at_past" | "signed_pre_key_not_newer" | "device_removed" | "signed_pre_key_invalid";
+        ErrorReason: "credentials_missing" | "token_invalid" | "token_expired" | "refresh_token_reused" | "session_revoked" | "invalid_credentials" | "oauth_failed" | "key_revoked" | "key_suspended" | "key_expired" | "wrong_environment" | "signature_invalid" | "insufficient_scope" | "scope_grant_forbidden" | "environment_forbidden" | "enterprise_required" | "ip_not_allowed" | "not_owner" | "not_admin" | "not_sender" | "not_invitee" | "user_required" | "organization_suspended" | "email_taken" | "handle_taken" | "slug_taken" | "name_taken" | "identity_key_taken" | "already_member" | "invite_pending" | "invite_expired" | "invite_not_pending" | "already_revoked" | "already_suspended" | "last_owner" | "role_builtin" | "direct_chat_exists" | "plan_already_active" | "message_expired" | "reset_token_invalid" | "direct_chat_shape" | "expires_at_past" | "signed_pre_key_not_newer" | "device_removed" | "signed_pre_key_invalid" | "envelope_device_repeated" | "envelope_device_not_in_chat";
         /** @description A short-lived URL to fetch a file's encrypted bytes from storage. */
         FileDownload: {
             /**
@@ -3287,7 +3294,11 @@ export interface components {
              * @example text/plain
              */
             contentType: string;
-            /** @description One envelope per recipient device, each device at most once. */
+            /**
+             * @description One envelope per recipient device, each device at most once (else 422
+             *     `envelope_device_repeated`). Each is for an active device of a participant of the chat, as
+             *     `listChatDevices` lists them without `removedAt` (else 422 `envelope_device_not_in_chat`).
+             */
             envelopes: components["schemas"]["Envelope"][];
             /**
              * Format: date-time
@@ -3408,7 +3419,11 @@ export interface components {
              * @example text/markdown
              */
             contentType?: string;
-            /** @description The new envelopes, one per recipient device; they replace all earlier ones. */
+            /**
+             * @description The new envelopes, one per recipient device; they replace all earlier ones. The same rules
+             *     as a new message's: each device at most once, each an active device of a participant of the
+             *     chat.
+             */
             envelopes: components["schemas"]["Envelope"][];
         };
         /** @description The `message.updated` event. Sent when a message is edited (its ciphertext and envelopes replaced). */

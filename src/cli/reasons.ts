@@ -48,6 +48,8 @@ export const REASON_TEXT: Record<ErrorReason, string> = {
   direct_chat_shape: 'a direct chat names exactly one other user and has no name',
   expires_at_past: 'expiresAt must be in the future',
   signed_pre_key_invalid: "the signed pre-key's signature does not verify under the identity key",
+  envelope_device_repeated: 'the message has two envelopes for one device: seal once per device',
+  envelope_device_not_in_chat: "an envelope is for a device that is not an active device of the chat's participants: list the chat's devices again and seal to those",
 };
 
 /** The words for a reason, or undefined for a reason this CLI does not know yet. */

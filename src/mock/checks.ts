@@ -75,6 +75,8 @@ const CHECKS: Record<string, Check> = {
     return !env.store.all('chats').some((c) => c.type === 'direct' && c.participants.length === pair.size && (c.participants as Row[]).every((p) => pair.has(p.userId)));
   },
   expiresInFuture: (call, env) => body(call).expiresAt === undefined || Date.parse(body(call).expiresAt) > env.now(),
+  envelopeDevicesOnce: (call) => repeatedEnvelope(call) === undefined,
+  envelopeDevicesInChat: (call, env, ctx) => strangerEnvelope(call, env, ctx) === undefined,
 
   // Devices: the signed pre-key verifies under the identity key (registration: the body's;
   // rotation: the device's), a rotation moves to a higher key id (the current key again is a
@@ -103,9 +105,45 @@ function preKeyProblem(call: Call, ctx: AccessContext): string | undefined {
   return b.identityKey !== undefined ? signedPreKeyProblem(b.identityKey, b.signedPreKey) : signedPreKeyProblem(String(ctx.target?.identityKey), b as SignedPreKeyBundle);
 }
 
+const envelopeDevices = (call: Call): string[] => ((body(call).envelopes ?? []) as Row[]).map((e) => String(e.deviceId));
+
+/** The first envelope whose device an earlier envelope names already: `[index, earlier index]`. */
+function repeatedEnvelope(call: Call): [number, number] | undefined {
+  const first = new Map<string, number>();
+  for (const [i, id] of envelopeDevices(call).entries()) {
+    const seen = first.get(id);
+    if (seen !== undefined) return [i, seen];
+    first.set(id, i);
+  }
+  return undefined;
+}
+
+/**
+ * The first envelope not for an active device of a participant of the chat (what
+ * `listChatDevices` lists, less the removed); the target is the chat (a send) or the message (an edit).
+ */
+function strangerEnvelope(call: Call, env: MockEnv, ctx: AccessContext): number | undefined {
+  const chat = ctx.target?.participants ? ctx.target : env.store.get('chats', String(ctx.target?.chatId));
+  const participants = new Set(((chat?.participants ?? []) as Row[]).map((p) => p.userId));
+  const ok = (id: string) => {
+    const device = env.store.get('devices', id);
+    return device !== undefined && !device.removedAt && participants.has(device.userId);
+  };
+  const at = envelopeDevices(call).findIndex((id) => !ok(id));
+  return at === -1 ? undefined : at;
+}
+
 /** What exactly is wrong, for the checks that can say more than their `when` (a 422's details). */
 const EXPLAIN: Record<string, (call: Call, env: MockEnv, ctx: AccessContext) => string | undefined> = {
   signedPreKeyVerifies: (call, _env, ctx) => preKeyProblem(call, ctx),
+  envelopeDevicesOnce: (call) => {
+    const [i, seen] = repeatedEnvelope(call)!;
+    return `envelopes[${i}].deviceId ${envelopeDevices(call)[i]} has an envelope already (envelopes[${seen}])`;
+  },
+  envelopeDevicesInChat: (call, env, ctx) => {
+    const i = strangerEnvelope(call, env, ctx)!;
+    return `envelopes[${i}].deviceId ${envelopeDevices(call)[i]} is not an active device of a participant of the chat`;
+  },
 };
 
 export function explainCheck(name: string, call: Call, env: MockEnv, ctx: AccessContext): string | undefined {

@@ -76,14 +76,28 @@ export async function runWriteFlows(client: Coveton, options: WriteFlowOptions =
     await checkDuplicate(f, registerStep, (id) => f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id } }));
     expectListed(f, await f.step({ operationId: 'listDevices', method: 'GET', template: '/devices', query: { limit: 100 } }), device.id);
     await f.step({ operationId: 'rotateSignedPreKey', method: 'PUT', template: '/devices/{id}/signed-pre-key', path: { id: device.id }, body: signPreKey(identity.privateKey, 2) });
-    await f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id: device.id } });
-    await f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id: device.id }, expect: 404 });
   }
+  // The device stays until the message is sent: an envelope must be for an active device of the chat.
+  try {
+    await chatFlow(f, label, device?.id);
+  } finally {
+    if (device?.id) {
+      await f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id: device.id } });
+      await f.step({ operationId: 'deleteDevice', method: 'DELETE', template: '/devices/{id}', path: { id: device.id }, expect: 404 });
+    }
+  }
+  if (options.withKey) await checkScopes(f, label, options.withKey);
+  if (organizationId) await checkAudit(f, organizationId);
+  return f.results;
+}
+
+/** A chat with the caller alone, and a message in it sealed to one of the caller's active devices. */
+async function chatFlow(f: FlowRunner, label: string, deviceId: string | undefined): Promise<void> {
   const me = await f.step({ operationId: 'getCurrentUser', method: 'GET', template: '/users/me' });
   const chat = me?.id ? await f.step({ operationId: 'createChat', method: 'POST', template: '/chats', body: { type: 'group', name: label, participantIds: [me.id] } }) : undefined;
   if (chat?.id) {
     await f.step({ operationId: 'getChat', method: 'GET', template: '/chats/{id}', path: { id: chat.id } });
-    const envelopes = (device?.id ? [device.id] : []).concat(chat.participants?.[0]?.deviceIds ?? []).slice(0, 1).map((deviceId: string) => ({ deviceId, header: PUBLIC_KEY }));
+    const envelopes = (deviceId ? [deviceId] : []).concat(chat.participants?.[0]?.deviceIds ?? []).slice(0, 1).map((id: string) => ({ deviceId: id, header: PUBLIC_KEY }));
     const message = await f.step({
       operationId: 'sendMessage',
       method: 'POST',
@@ -100,7 +114,4 @@ export async function runWriteFlows(client: Coveton, options: WriteFlowOptions =
       await f.step({ operationId: 'deleteMessage', method: 'DELETE', template: '/messages/{id}', path: { id: message.id }, expect: 404 });
     }
   }
-  if (options.withKey) await checkScopes(f, label, options.withKey);
-  if (organizationId) await checkAudit(f, organizationId);
-  return f.results;
 }
