@@ -1,6 +1,8 @@
 // The part of the Coveton client the e2e entry calls, by structure: the e2e entry imports no
 // SDK code, only these shapes, so it adds nothing to the main bundle and the main entry nothing to it.
+// And `collect`, which reads a device listing within the spec's bound.
 import type { SignedPreKey } from './device.js';
+import { E2EError } from './errors.js';
 
 /** A device as `GET /chats/{id}/devices` and `GET /users/{id}/devices` list it (public keys only). */
 export interface BundleDevice {
@@ -57,8 +59,17 @@ export interface E2EApi extends DeviceApi {
   };
 }
 
+/** The most devices one listing holds: the spec's maxItems of both device listings. */
+export const MAX_DEVICES = 1000;
+
+/**
+ * Reads a device listing, refusing one longer than the API may send (`bad_bundle`) as soon as
+ * it is: before any bundle is verified or sealed to, and without reading an endless one to its end.
+ */
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
-  for await (const item of items) out.push(item);
+  for await (const item of items) {
+    if (out.push(item) > MAX_DEVICES) throw new E2EError('bad_bundle', `more than ${MAX_DEVICES} devices listed`);
+  }
   return out;
 }

@@ -1,8 +1,9 @@
 // Device listings are checked as a whole before anything is sealed to them: a device id listed
 // twice, or this device's id with another key or user, refuses the listing under every policy.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createE2EClient } from '../../src/e2e/client.js';
 import { loadOrCreateDevice, memoryKeyStore, type IdentityPolicy } from '../../src/e2e/index.js';
+import type { BundleDevice } from '../../src/e2e/api.js';
 import { fakeWorld } from './fake-api.js';
 
 const SECRET = 'the launch code is 0000';
@@ -86,5 +87,47 @@ describe('device listings', () => {
     plant(bob.id, 'usr_bob');
     expect(await code(ada.client.safetyNumber('usr_bob'))).toBe('E2EError:bad_bundle');
     expect(await code(ada.client.acceptIdentity('usr_bob', number))).toBe('E2EError:bad_bundle');
+  });
+});
+
+describe('device listings are bounded (the spec: maxItems 1000)', () => {
+  /** A listing of `n` clones of Bob's bundle under fresh ids, counting what the client read of it. */
+  const clones = (bundle: BundleDevice, n: number, read: { count: number }) =>
+    async function* (): AsyncIterable<BundleDevice> {
+      for (let i = 0; i < n; i++) (read.count++, yield { ...bundle, id: `dev_clone${i}` });
+    };
+
+  it('1001 devices, or a listing that never ends: bad_bundle after reading 1001, before any bundle is verified, nothing sealed', async () => {
+    for (const n of [1001, Infinity]) {
+      const { world, ada, bob } = await setUp('warn');
+      const api = world.as('usr_ada');
+      const read = { count: 0 };
+      const bundle = world.devices.find((d) => d.id === bob.id)!;
+      const listing = clones(bundle, n, read);
+      const client = createE2EClient({ ...api, devices: { ...api.devices, listForChat: listing, listForUser: listing } }, ada.device, memoryKeyStore());
+      const verify = vi.spyOn(crypto.subtle, 'verify');
+      try {
+        expect(await code(client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' }))).toBe('E2EError:bad_bundle');
+        expect(await code(client.safetyNumber('usr_bob'))).toBe('E2EError:bad_bundle');
+        expect([read.count, verify.mock.calls.length, world.messages.length]).toEqual([2002, 0, 0]);
+      } finally {
+        verify.mockRestore();
+      }
+    }
+  });
+
+  it('1000 devices: sealed to all 1000', async () => {
+    const { world, ada, bob } = await setUp('warn');
+    const api = world.as('usr_ada');
+    const bundle = world.devices.find((d) => d.id === bob.id)!;
+    const listing = clones(bundle, 1000, { count: 0 });
+    const client = createE2EClient({ ...api, devices: { ...api.devices, listForChat: listing } }, ada.device, memoryKeyStore());
+    const verify = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      expect((await client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' })).envelopes).toHaveLength(1000);
+      expect(verify.mock.calls.length).toBe(1000); // the spy above sees every bundle verified
+    } finally {
+      verify.mockRestore();
+    }
   });
 });
