@@ -1,6 +1,7 @@
 import { readEnv } from './util/env.js';
+import { MAX_TIMER } from './util/timers.js';
 import { CovetonInputError } from './errors/base.js';
-import { count, MAX_RETRIES_CAP, millis } from './util/validate.js';
+import { fraction, count, MAX_RETRIES_CAP, millis } from './util/validate.js';
 import { isLogLevel } from './util/logger.js';
 import { isBrowserPage } from './util/runtime.js';
 import { checkBaseUrl } from './transport/url-policy.js';
@@ -23,7 +24,7 @@ export interface ResolvedOptions {
   timeout: number;
   deadline: number;
   maxRetryAfter: number;
-  backoff: BackoffOptions;
+  backoff: Required<BackoffOptions>;
   /** The client's hooks, checked. */
   hooks: HookList | undefined;
   /** The caller's own authenticator, in place of the API key. */
@@ -81,7 +82,12 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     timeout: millis('timeout', options.timeout, 60_000),
     deadline: millis('deadline', options.deadline, Infinity),
     maxRetryAfter: millis('maxRetryAfter', options.maxRetryAfter, 60_000),
-    backoff: options.backoff ?? {},
+    // Checked as every other duration: a NaN or a negative delay would turn the wait off.
+    backoff: {
+      initialDelay: count('backoff.initialDelay', options.backoff?.initialDelay, 500, MAX_TIMER),
+      maxDelay: count('backoff.maxDelay', options.backoff?.maxDelay, 8000, MAX_TIMER),
+      jitter: fraction('backoff.jitter', options.backoff?.jitter ?? 0.25),
+    },
     hooks: joinHooks(undefined, options.hooks, 'hooks'),
     auth,
     logger: options.logger ?? console,

@@ -142,13 +142,15 @@ export function codeForStatus(status: number): ErrorCode | undefined {
   return CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : undefined);
 }
 
-/** Picks the class: the envelope's code when it is one we know, else the status. */
-export function errorClassFor(status: number, code: string | undefined): typeof APIError {
-  // Own keys only: the code is the server's string, and `in` would also find `constructor`,
-  // `toString` or `__proto__` on the prototype (a server answering `"code": "constructor"`
-  // made the SDK throw `new Object(...)` instead of an error). A status is a number: the
-  // table's own keys are the only numeric ones.
-  return BY_CODE[(code && Object.hasOwn(BY_CODE, code) ? code : codeForStatus(status)) as ErrorCode] ?? APIError;
-}
+/**
+ * The envelope's code when it is one the SDK knows. The server's own string is never kept:
+ * `code` is typed as a known one and printed in every message, and a server may put anything
+ * there (one that echoed the request's API key put the key in the message). Own keys only: `in`
+ * would also find `constructor` or `__proto__` on the prototype.
+ */
+export const knownCode = (code: unknown): ErrorCode | undefined => (typeof code === 'string' && Object.hasOwn(BY_CODE, code) ? (code as ErrorCode) : undefined);
+
+/** The class of a code; APIError for none (a status the API does not name). */
+export const classOf = (code: ErrorCode | undefined): typeof APIError => (code && BY_CODE[code]) || APIError;
 
 export type { ErrorEnvelope };

@@ -94,7 +94,8 @@ interface Seen {
   id?: string | null;
 }
 
-const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
+/** A 3xx, or 0: a redirect the runtime hides from scripts (fetch's opaqueredirect). */
+export const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
 
 export function attempt(parts: AttemptParts, plan: AttemptPlan): Promise<Attempted> {
   // Without hooks, the attempt itself: no async frame of its own (each one is a promise hop per call).

@@ -5,8 +5,7 @@
 // 0.5 s, 1 s, 2 s, 4 s, 8 s and at least 75% of that.
 import type { BackoffOptions } from '../public/options.js';
 
-export function backoffDelay(retry: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
-  const { initialDelay = 500, maxDelay = 8000, jitter = 0.25 } = options;
+export function backoffDelay(retry: number, { initialDelay, maxDelay, jitter }: Required<BackoffOptions>, random: () => number = Math.random): number {
   const base = Math.min(initialDelay * 2 ** Math.max(0, retry - 1), maxDelay);
   return Math.round(base * (1 - jitter * random()));
 }

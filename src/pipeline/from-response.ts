@@ -3,7 +3,7 @@
 import type { HeaderReader } from '../transport/outgoing.js';
 import { redact } from '../util/redact.js';
 import { readFacts } from './rate-limit/headers.js';
-import { APIError, codeForStatus, errorClassFor, type ErrorEnvelope } from '../errors/api-error.js';
+import { APIError, classOf, codeForStatus, knownCode, type ErrorEnvelope } from '../errors/api-error.js';
 
 export interface ErrorContext {
   /** `METHOD /path/template`, never with a query string. */
@@ -41,7 +41,8 @@ export function errorFromResponse(
   const { status, statusText, headers } = reply;
   const clean = (value: unknown) => (typeof value === 'string' ? redact(value, context.secrets) : undefined);
   const envelope = envelopeOf(body);
-  const code = typeof envelope?.code === 'string' ? envelope.code : undefined;
+  const known = knownCode(envelope?.code);
+  const code = known ?? codeForStatus(status);
   const serverMessage = clean(envelope?.message);
   // The reason phrase is the server's text as much as the body is (fetch passes it on as sent).
   const phrase = clean(statusText);
@@ -51,11 +52,11 @@ export function errorFromResponse(
     : undefined;
   const requestId = clean(envelope?.requestId) ?? clean(headers.get('x-request-id'));
   const reason = clean(envelope?.reason) as ErrorEnvelope['reason'];
-  const Class = errorClassFor(status, code);
+  const Class = classOf(code);
   const facts = readFacts(headers);
   return new Class({
     status,
-    code: Class === APIError ? undefined : ((code as ErrorEnvelope['code'] | undefined) ?? codeForStatus(status)),
+    code: Class === APIError ? undefined : code,
     message,
     headers: reply.toHeaders(),
     requestId,
@@ -66,7 +67,7 @@ export function errorFromResponse(
     endpoint: context.endpoint,
     body: envelope
       ? ({
-          ...(code ? { code } : {}),
+          ...(known ? { code: known } : {}),
           message: serverMessage ?? '',
           ...(reason !== undefined ? { reason } : {}),
           ...(details ? { details } : {}),

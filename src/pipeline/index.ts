@@ -10,7 +10,7 @@ import type { Outgoing } from '../transport/outgoing.js';
 import type { ResolvedOptions } from '../options.js';
 import { loadOnce } from '../util/lazy.js';
 import { redact, safeUrl } from '../util/redact.js';
-import { attempt, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan } from './attempt.js';
+import { attempt, isRedirect, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan } from './attempt.js';
 import { emit } from './hooks.js';
 import { failure, refusedRedirect, refusedTurn, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
@@ -63,7 +63,6 @@ export type Pipeline = (request: Outgoing, call: Call) => Promise<Answer>;
 /** The redirect rules (./redirect.ts), loaded on the first redirect: the API itself never sends one. */
 const redirectRules = loadOnce('redirects', () => import('./redirect.js'));
 
-const isRedirect = (status: number) => status === 0 || (status >= 300 && status < 400);
 
 export function createPipeline(options: ResolvedOptions, parts: PipelineParts): Pipeline {
   // What a call without options runs with.

@@ -47,7 +47,7 @@ export interface CallPolicy {
   redirects: 'api' | 'storage' | 'manual';
   maxRetries: number;
   maxRetryAfter: number;
-  backoff: BackoffOptions;
+  backoff: Required<BackoffOptions>;
   /** A rate-limit queue that waits out a 429's Retry-After for every request alike. */
   queued: boolean;
   /** Renew the target (presign again) and resend once, after a response with this status. */

@@ -2,6 +2,7 @@
 // refuse it with the reason. Loaded by the loop on the first redirect, so that a bundle whose
 // API never redirects does not carry them.
 import type { Outgoing } from '../transport/outgoing.js';
+import { checkStorageUrl } from '../transport/url-policy.js';
 import type { AttemptState, CallPolicy, Decision } from './policy.js';
 
 const MAX_REDIRECTS = 5;
@@ -25,6 +26,14 @@ export function redirect(policy: CallPolicy, state: AttemptState): Decision {
   const method = toGet && policy.method !== 'HEAD' ? 'GET' : policy.method;
   if (policy.redirects === 'storage') {
     if (target.protocol !== 'https:') return { do: 'refuse', location: shown, why: 'storage redirects are followed only to https' };
+    // A storage server's Location is the network's word as much as the presigned URL was: the
+    // same host rules (./url-policy.ts), loopback only from loopback. The presign's headers go
+    // along, as fetch sends them: they are no more secret than the file they come with.
+    try {
+      checkStorageUrl('Location', target.href, policy.url);
+    } catch {
+      return { do: 'refuse', location: shown, why: 'it points at a link-local, metadata, unspecified or loopback host' };
+    }
     return { do: 'follow', url: target.href, method, keepBody: method === policy.method };
   }
   if (target.origin !== new URL(policy.url).origin) return { do: 'refuse', location: shown, why: 'another origin never gets an API request' };

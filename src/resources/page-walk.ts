@@ -4,9 +4,7 @@
 // was already sent (a server cycling A -> B -> A, or ignoring `before`) stops the walk with a
 // PaginationError before that page is handed over.
 import { PaginationError, type PageFetcher } from './pagination.js';
-
-/** `"..."`, at most 64 characters of it: a cursor comes from the server and may be anything. */
-const show = (cursor: string) => JSON.stringify(cursor.slice(0, 64));
+import { count } from '../util/validate.js';
 
 /** Every page from `first` on, oldest last, until a short or empty page. `release` lets the first page go. */
 export async function* walk<T extends { id: string }>(
@@ -21,7 +19,7 @@ export async function* walk<T extends { id: string }>(
   release(); // let the first page go once the walk moves on
   const used = new Set<string>();
   if (start !== undefined) used.add(start);
-  for (;;) {
+  for (let number = 1; ; number++) {
     if (page.length === 0) return;
     const full = page.length >= limit;
     let next: string | undefined;
@@ -35,7 +33,8 @@ export async function* walk<T extends { id: string }>(
     for (const item of page) {
       const id = (item as { id?: unknown } | null)?.id;
       if (typeof id === 'string' && used.has(id)) {
-        throw new PaginationError(operation, `pages do not advance: ${show(id)} was already sent as a cursor`);
+        // Named by its page, never quoted: the id is the server's string, and may echo a secret.
+        throw new PaginationError(operation, `pages do not advance: page ${number} holds an id already sent as a cursor`);
       }
     }
     yield page;
@@ -43,4 +42,15 @@ export async function* walk<T extends { id: string }>(
     used.add(next);
     page = await fetchPage(next);
   }
+}
+
+/** Every item of `list`, or a PaginationError once there are more than `maxItems`. */
+export async function collect<T>(list: AsyncIterable<T>, operation: string, maxItems: unknown): Promise<T[]> {
+  const max = count('toArray(maxItems)', maxItems, 10_000, Number.MAX_SAFE_INTEGER);
+  const all: T[] = [];
+  for await (const item of list) {
+    if (all.length === max) throw new PaginationError(operation, `more than ${max} items: raise toArray's maxItems, or walk the list with for await`);
+    all.push(item);
+  }
+  return all;
 }

@@ -55,10 +55,15 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
     for await (const page of this.pages()) yield* page;
   }
 
-  /** Collects every item into one array; mind the memory on long lists. */
-  async toArray(): Promise<T[]> {
-    const all: T[] = [];
-    for await (const item of this) all.push(item);
-    return all;
+  /**
+   * Collects the list into one array. A list longer than `maxItems` fails with PaginationError
+   * instead of filling memory (a server whose pages never end would): for longer lists, raise it
+   * or walk them with `for await`, one page in memory at a time. The cap is Stripe's
+   * (`autoPagingToArray`).
+   * @default { maxItems: 10_000 }
+   * @example const keys = await coveton.apiKeys.list().toArray({ maxItems: 50_000 });
+   */
+  async toArray(options?: { maxItems?: number }): Promise<T[]> {
+    return (await pageWalk()).collect(this, this.operation, options?.maxItems);
   }
 }

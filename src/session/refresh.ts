@@ -73,7 +73,10 @@ export function createRefresher(options: RefresherOptions): Refresher {
       return at !== undefined && at - Date.now() <= margin;
     },
     arrived: (tokens) => {
-      skew = clockSkew(tokens) ?? skew;
+      // Learnt only from a pair whose own `expiresIn` outlives the margin: one that says it is
+      // about to expire while its JWT says 15 minutes would teach a skew that ages every later
+      // token, and each call would then spend a refresh token first.
+      if (tokens.accessTokenExpiresAt! - Date.now() > margin) skew = clockSkew(tokens) ?? skew;
     },
     async save(tokens) {
       saving = true;

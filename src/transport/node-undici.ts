@@ -4,7 +4,7 @@
 // from HTTPS_PROXY / HTTP_PROXY, with NO_PROXY read as curl reads it (./no-proxy.ts: IPv6
 // literals, CIDR ranges, ports), unless the `proxy` option says otherwise. Only src/index.node.ts reaches this file: browser bundles never do.
 import { STATUS_CODES } from 'node:http';
-import { finished, pipeline, type Readable } from 'node:stream';
+import { finished, pipeline, type Duplex, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ResolvedOptions } from '../options.js';
@@ -35,14 +35,24 @@ function toHeaders(raw: RawHeaders): Headers {
   return headers;
 }
 
-/** The decoded body: undici hands over the bytes as sent, so compression is undone here, under the cap. */
+const DECODERS: Record<string, () => Duplex> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+/** At most this many codings are undone, as fetch (undici) allows: a longer list is a decompressor per entry. */
+const MAX_CODINGS = 5;
+
+/**
+ * The decoded body: undici hands over the bytes as sent, so compression is undone here, under
+ * the cap. Codings are listed in the order they were applied (RFC 9110 section 8.4), so they
+ * are undone last first, as fetch does; with one it does not know, or too many, the body stays
+ * as sent (and is not the JSON the caller wanted).
+ */
 function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null): Readable {
-  const make = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip : encoding === 'deflate' ? createInflate : encoding === 'br' ? createBrotliDecompress : undefined;
-  if (!make) return body;
+  const codings = (encoding ?? '').split(',').map((coding) => coding.trim()).filter((coding) => coding && coding !== 'identity');
+  if (!codings.length || codings.length > MAX_CODINGS || !codings.every((coding) => Object.hasOwn(DECODERS, coding))) return body;
+  const steps = codings.reverse().map((coding) => DECODERS[coding]!());
   // pipeline, not pipe: pipe passes neither an error nor a destroy on, so a connection reset
   // mid-body, or the attempt's timer destroying the body, left the decompressor waiting
   // forever and the call hanging past its timeout and deadline.
-  return pipeline(body, make(), () => {});
+  return pipeline([body, ...steps], () => {}) as Duplex;
 }
 
 /**

@@ -13,6 +13,12 @@ export function count(field: string, value: unknown, fallback: number, max: numb
   return value;
 }
 
+/** A fraction from 0 to 1 (the backoff's jitter). */
+export function fraction(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new CovetonInputError(field, `must be a number from 0 to 1, got ${String(value)}`);
+  return value;
+}
+
 export function millis(field: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0)) {

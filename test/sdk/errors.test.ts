@@ -91,6 +91,21 @@ describe('typed errors', () => {
     }
   });
 
+  it('an error code the SDK does not know is not kept: the status names it, so a server echoing a secret or a megabyte there reaches no message', async () => {
+    const codes = [`bad key ${TEST_KEY}`, 'x'.repeat(1_000_000), 'NOT_A_CODE'];
+    server = await startFaultServer((req, res, index) => apiError(res, 400, codes[index]!, 'nope'));
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    for (const code of codes) {
+      const error = (await coveton.apiKeys.get('key_1').catch((e: unknown) => e)) as APIError;
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.body).toEqual({ message: 'nope', requestId: 'req_400' });
+      expect(error.message).toBe('400 BAD_REQUEST on GET /api-keys/{id}: nope');
+      expect(JSON.stringify(error.toJSON())).not.toContain(code);
+    }
+    expect(server.requests.length).toBe(3);
+  });
+
   it('never shows a secret: not in the message, toJSON, or a log line, even when the server echoes one', async () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMSJ9.c2lnbmF0dXJlLXNlY3JldA';
     server = await startFaultServer((req, res) =>

@@ -56,6 +56,13 @@ describe('client options', () => {
       [{ apiKeyHeader: 'cookie' }, 'apiKeyHeader'],
       [{ apiKey: ` ${TEST_KEY} ` }, 'apiKey'],
       [{ logLevel: 'loud' }, 'logLevel'],
+      // A NaN, negative or out-of-range backoff turned the wait between retries off.
+      [{ backoff: { initialDelay: Number.NaN } }, 'backoff.initialDelay'],
+      [{ backoff: { initialDelay: -1000 } }, 'backoff.initialDelay'],
+      [{ backoff: { initialDelay: 'soon' } }, 'backoff.initialDelay'],
+      [{ backoff: { maxDelay: Infinity } }, 'backoff.maxDelay'],
+      [{ backoff: { jitter: 5 } }, 'backoff.jitter'],
+      [{ backoff: { jitter: -0.1 } }, 'backoff.jitter'],
     ];
     for (const [options, field] of bad) {
       const error = (() => {

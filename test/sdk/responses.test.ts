@@ -2,12 +2,12 @@
 // bodies that break the contract, bodies too large (plain or gzip bombs), server-echoed values
 // in errors, connection errors, and a client with no credential.
 import { inspect } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APIConnectionError, APITimeoutError, BodyTooLargeError, UnauthorizedError, UnexpectedResponseError, ValidationError } from '../../src/index.js';
 import { parseRetryAfter } from '../../src/pipeline/rate-limit/headers.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { TEST_KEY, apiKeyRecord, testClient } from '../support/client.js';
+import { TEST_KEY, TRANSPORT, apiKeyRecord, testClient } from '../support/client.js';
 import type { RetryEvent } from '../../src/public/events.js';
 
 let server: FaultServer;
@@ -115,6 +115,32 @@ describe('content codings', () => {
       res.end(gzipSync(JSON.stringify(apiKeyRecord)));
     });
     await expect(testClient(server.url).apiKeys.get('key_1')).resolves.toMatchObject({ id: apiKeyRecord.id });
+  });
+
+  it('stacked codings are undone last first, as fetch does; one unknown leaves a body that is not the JSON; six are refused', async () => {
+    const body = Buffer.from(JSON.stringify(apiKeyRecord));
+    // Six: Node's fetch refuses the answer (a connection error); the Node transport leaves it undecoded.
+    const six = TRANSPORT === 'undici' ? UnexpectedResponseError : APIConnectionError;
+    const cases: [string, Buffer, boolean | typeof six][] = [
+      ['gzip, gzip', gzipSync(gzipSync(body)), true],
+      ['gzip, br', brotliCompressSync(gzipSync(body)), true],
+      ['deflate, gzip', gzipSync(deflateSync(body)), true],
+      ['gzip, gzip, gzip, gzip, gzip', [1, 2, 3, 4, 5].reduce((b) => gzipSync(b), body), true],
+      ['gzip, gzip, gzip, gzip, gzip, gzip', [1, 2, 3, 4, 5, 6].reduce((b) => gzipSync(b), body), six],
+      ['gzip, compress', gzipSync(body), false],
+    ];
+    server = await startFaultServer((req, res, index) => {
+      const [coding, bytes] = cases[index]!;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': coding });
+      res.end(bytes);
+    });
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    for (const [coding, , decodes] of cases) {
+      const got = coveton.apiKeys.get('key_1');
+      if (decodes === true) await expect(got, coding).resolves.toMatchObject({ id: apiKeyRecord.id });
+      else await expect(got, coding).rejects.toBeInstanceOf(decodes || UnexpectedResponseError);
+    }
+    expect(server.requests.length).toBe(cases.length);
   });
 });
 

@@ -22,8 +22,8 @@ afterEach(() => vi.useRealTimers());
 
 describe('backoff formula', () => {
   it('is min(0.5 s * 2^(n-1), 8 s), less up to 25% jitter', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, {}, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, {}, () => 1))).toEqual([375, 750, 1500, 3000, 6000, 6000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, { initialDelay: 500, maxDelay: 8000, jitter: 0.25 }, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, { initialDelay: 500, maxDelay: 8000, jitter: 0.25 }, () => 1))).toEqual([375, 750, 1500, 3000, 6000, 6000]);
   });
 });
 

@@ -148,6 +148,21 @@ describe('clock skew', () => {
     expect(refreshes()).toBe(0);
   });
 
+  it.each([0, -100_000, 1])('a pair whose expiresIn (%i) says it expires as it arrives, while its JWT says 15 minutes, teaches no skew: no refresh before each call', async (expiresIn) => {
+    let n = 0;
+    const pair = () => ({ accessToken: jwt(now() + 900, `e${++n}`), refreshToken: `rt_short_${n}`, expiresIn, tokenType: 'Bearer' });
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/login') return json(res, 200, { ...pair(), user: { id: 'usr_1' } });
+      if (req.path === '/auth/refresh') return json(res, 200, pair());
+      json(res, 200, { id: 'usr_1' });
+    });
+    const coveton = client({});
+    await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+    for (let i = 0; i < 5; i++) await coveton.users.getCurrent();
+    expect(refreshes()).toBe(0);
+    expect(server.requests.filter((r) => r.path === '/users/me').length).toBe(5);
+  });
+
   it('with a saved pair (no expiresIn yet), it refreshes once, learns the skew, and stops', async () => {
     const { pair } = await laggingServer();
     const coveton = client({ ...pair() });
