@@ -53,11 +53,11 @@ function send(res: ServerResponse, method: string, reply: Reply): void {
 }
 
 /**
- * A 413 is sent before the body is read to its end: the connection is closed after it, or the
- * body's rest would be read as the next request on a kept-alive socket (the client's next call
- * failed with ECONNRESET).
+ * An answer sent before the body is read to its end (a 413, a refused upload): the connection is
+ * closed after it, or the body's rest would be read as the next request on a kept-alive socket
+ * (the client's next call failed with ECONNRESET).
  */
-function tooLarge(res: ServerResponse, method: string, reply: Reply): void {
+function sendUnread(res: ServerResponse, method: string, reply: Reply): void {
   send(res, method, { ...reply, headers: { ...reply.headers, connection: 'close' } });
 }
 
@@ -131,15 +131,24 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
     }
 
     if (url.pathname.startsWith('/__storage/')) {
-      const body = await readBody(req, hooks.maxUploadBytes);
-      if (!body) {
-        tooLarge(res, method, errorReply(413, `The mock's storage takes uploads up to ${hooks.maxUploadBytes} bytes.`, id));
-        return 413;
-      }
-      const answer = env.storage.handle(method, url, headers, body, (fileId) => {
+      const expected = (fileId: string) => {
         const file = env.store.get('files', fileId);
         return file ? { size: file.size, contentType: file.contentType } : undefined;
-      });
+      };
+      // The URL, method and headers decide first: a forged or expired URL never makes the mock
+      // read (and hold) a body of up to maxUploadBytes. A request whose body is all in keeps
+      // its connection.
+      const refused = env.storage.refusal(method, url, headers, expected);
+      if (refused) {
+        (req.complete ? send : sendUnread)(res, method, refused);
+        return refused.status;
+      }
+      const body = await readBody(req, hooks.maxUploadBytes);
+      if (!body) {
+        sendUnread(res, method, errorReply(413, `The mock's storage takes uploads up to ${hooks.maxUploadBytes} bytes.`, id));
+        return 413;
+      }
+      const answer = env.storage.handle(method, url, headers, body, expected);
       send(res, method, answer);
       return answer.status;
     }
@@ -165,7 +174,7 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
     }
     const rawBody = await readBody(req, MAX_API_BODY);
     if (!rawBody) {
-      tooLarge(res, method, withRate(errorReply(413, `Request bodies are limited to ${MAX_API_BODY} bytes.`, id)));
+      sendUnread(res, method, withRate(errorReply(413, `Request bodies are limited to ${MAX_API_BODY} bytes.`, id)));
       return 413;
     }
     const query: Record<string, string | string[]> = {};

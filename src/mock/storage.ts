@@ -28,14 +28,24 @@ export interface StorageAnswer {
   body: Buffer | string;
 }
 
+/** The size and type the API recorded for a file at presign, if it knows the file. */
+type Expected = (fileId: string) => { size: number; contentType: string } | undefined;
+
 export interface FileStorage {
   /** A URL path+query that allows one kind of access to `fileId` until `seconds` from now. */
   grant(fileId: string, kind: Grant['kind'], seconds: number): string;
   has(fileId: string): boolean;
   /** Holds `bytes` as the uploaded content of `fileId` (a seeded upload). */
   seed(fileId: string, bytes: Buffer): void;
-  /** Answers a request to `/__storage/...`. */
-  handle(method: string, url: URL, headers: Record<string, string>, body: Buffer, expected: (fileId: string) => { size: number; contentType: string } | undefined): StorageAnswer;
+  /**
+   * The refusal of a request to `/__storage/...` that its URL, method and headers decide (the
+   * URL's token and expiry, the kind of access it grants, credentials, an upload's
+   * Content-Length), or undefined: asked before the body is read, so a refused upload is never
+   * buffered.
+   */
+  refusal(method: string, url: URL, headers: Record<string, string>, expected: Expected): StorageAnswer | undefined;
+  /** Answers a request to `/__storage/...` (its refusal, if it has one). */
+  handle(method: string, url: URL, headers: Record<string, string>, body: Buffer, expected: Expected): StorageAnswer;
   clear(): void;
 }
 
@@ -64,6 +74,26 @@ export function createStorage(now: () => number, cap = DEFAULT_STORAGE_CAP): Fil
     return stored;
   }
 
+  function refusal(method: string, url: URL, headers: Record<string, string>, expected: Expected): StorageAnswer | undefined {
+    if (headers.authorization !== undefined || headers['x-api-key'] !== undefined) {
+      return json(400, 'BAD_REQUEST', 'Storage refuses requests carrying Authorization or X-API-Key: presigned URLs carry their own signature, never an API credential.');
+    }
+    const fileId = url.pathname.split('/')[2] ?? '';
+    const grant = grants.get(url.searchParams.get('token') ?? '');
+    if (!grant || grant.fileId !== fileId) return json(403, 'FORBIDDEN', 'The storage URL signature is invalid.');
+    if (grant.expiresAt <= now()) return json(403, 'FORBIDDEN', 'The storage URL has expired: ask the API for a new one.');
+    const upload = method === 'PUT' && grant.kind === 'upload';
+    if (!upload && !((method === 'GET' || method === 'HEAD') && grant.kind === 'download')) {
+      return json(405, 'BAD_REQUEST', `This storage URL allows ${grant.kind === 'upload' ? 'PUT' : 'GET'} only.`);
+    }
+    if (!upload) return undefined;
+    const want = expected(fileId);
+    if (!want) return json(404, 'NOT_FOUND', `No presigned file ${fileId}.`);
+    const declared = headers['content-length'];
+    if (declared !== undefined && Number(declared) !== want.size) return json(400, 'BAD_REQUEST', `The upload has ${declared} bytes; the presign said ${want.size}.`);
+    return undefined;
+  }
+
   return {
     grant(fileId, kind, seconds) {
       const token = base62(32);
@@ -80,32 +110,25 @@ export function createStorage(now: () => number, cap = DEFAULT_STORAGE_CAP): Fil
     },
     has: (fileId) => files.has(fileId),
     seed: (fileId, bytes) => void put(fileId, bytes),
+    refusal,
     handle(method, url, headers, body, expected) {
-      if (headers.authorization !== undefined || headers['x-api-key'] !== undefined) {
-        return json(400, 'BAD_REQUEST', 'Storage refuses requests carrying Authorization or X-API-Key: presigned URLs carry their own signature, never an API credential.');
-      }
+      const refused = refusal(method, url, headers, expected);
+      if (refused) return refused;
       const fileId = url.pathname.split('/')[2] ?? '';
-      const grant = grants.get(url.searchParams.get('token') ?? '');
-      if (!grant || grant.fileId !== fileId) return json(403, 'FORBIDDEN', 'The storage URL signature is invalid.');
-      if (grant.expiresAt <= now()) return json(403, 'FORBIDDEN', 'The storage URL has expired: ask the API for a new one.');
-      if (method === 'PUT' && grant.kind === 'upload') {
-        const want = expected(fileId);
-        if (!want) return json(404, 'NOT_FOUND', `No presigned file ${fileId}.`);
+      if (method === 'PUT') {
+        // A body without Content-Length (chunked) is measured once read.
+        const want = expected(fileId)!;
         if (body.length !== want.size) return json(400, 'BAD_REQUEST', `The upload has ${body.length} bytes; the presign said ${want.size}.`);
         const stored = put(fileId, body);
         return { status: 200, headers: { etag: `"${stored.sha256}"` }, body: '' };
       }
-      if ((method === 'GET' || method === 'HEAD') && grant.kind === 'download') {
-        const stored = files.get(fileId);
-        if (!stored) return json(404, 'NOT_FOUND', `File ${fileId} has no bytes (evicted from the mock's storage).`);
-        const want = expected(fileId);
-        return {
-          status: 200,
-          headers: { 'content-type': want?.contentType ?? 'application/octet-stream', etag: `"${stored.sha256}"` },
-          body: stored.bytes,
-        };
-      }
-      return json(405, 'BAD_REQUEST', `This storage URL allows ${grant.kind === 'upload' ? 'PUT' : 'GET'} only.`);
+      const stored = files.get(fileId);
+      if (!stored) return json(404, 'NOT_FOUND', `File ${fileId} has no bytes (evicted from the mock's storage).`);
+      return {
+        status: 200,
+        headers: { 'content-type': expected(fileId)?.contentType ?? 'application/octet-stream', etag: `"${stored.sha256}"` },
+        body: stored.bytes,
+      };
     },
     clear() {
       grants.clear();
