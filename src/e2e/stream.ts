@@ -12,6 +12,7 @@ import { checkVersion, LABEL, SUITE, VERSION } from './suite.js';
 export const SEGMENT = 64 * 1024;
 const TAG = 16;
 export const FILE_HEADER_BYTES = 39;
+const EMPTY = new Uint8Array(0);
 
 /** The exact encrypted size of `size` plaintext bytes: what the presign is told before any byte is read. */
 export const encryptedSize = (size: number): number => FILE_HEADER_BYTES + size + TAG * Math.max(1, Math.ceil(size / SEGMENT));
@@ -37,30 +38,36 @@ function nonce(counter: number, last: boolean): Bytes {
  */
 function pieces(source: ReadableStream<Uint8Array>, most: number) {
   const reader = source.getReader();
-  const queue: Bytes[] = [];
+  // Chunks not yet read start at `first`: a shift per chunk would move the whole queue, and a
+  // source of one-byte chunks queues a segment's worth (quadratic). Read chunks are dropped
+  // once they are half the queue, so each chunk is moved at most once on average.
+  let queue: Bytes[] = [];
+  let first = 0;
   let length = 0;
   let done = false;
   let scratch: Bytes | undefined;
+  const consume = (k: number) => {
+    const head = queue[first]!;
+    if (k === head.length) queue[first++] = EMPTY;
+    else queue[first] = head.subarray(k);
+    length -= k;
+    return head.subarray(0, k);
+  };
   const take = (n: number): Bytes => {
-    const head = queue[0];
-    if (head && head.length >= n) {
-      queue[0] = head.subarray(n);
-      if (!queue[0].length) queue.shift();
-      length -= n;
-      return head.subarray(0, n);
+    if (n === 0) return EMPTY;
+    let out: Bytes;
+    if (queue[first]!.length >= n) out = consume(n);
+    else {
+      // Downloads arrive in chunks that rarely match a segment: without the reused buffer, each
+      // segment would leave a copy of itself for the collector.
+      out = (scratch ??= new Uint8Array(most)).subarray(0, n);
+      for (let at = 0; at < n; ) {
+        const piece = consume(Math.min(queue[first]!.length, n - at));
+        out.set(piece, at);
+        at += piece.length;
+      }
     }
-    // Downloads arrive in chunks that rarely match a segment: without the reused buffer, each
-    // segment would leave a copy of itself for the collector.
-    const out = (scratch ??= new Uint8Array(most)).subarray(0, n);
-    for (let at = 0; at < n; ) {
-      const first = queue[0]!;
-      const k = Math.min(first.length, n - at);
-      out.set(first.subarray(0, k), at);
-      at += k;
-      if (k === first.length) queue.shift();
-      else queue[0] = first.subarray(k);
-    }
-    length -= n;
+    if (first * 2 > queue.length) (queue = queue.slice(first)), (first = 0);
     return out;
   };
   return {
