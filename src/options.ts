@@ -1,7 +1,7 @@
 import { readEnv } from './util/env.js';
 import { MAX_TIMER } from './util/timers.js';
 import { CovetonInputError } from './errors/base.js';
-import { fraction, count, MAX_RETRIES_CAP, millis } from './util/validate.js';
+import { count, fraction, MAX_RETRIES_CAP, millis } from './util/validate.js';
 import { isLogLevel } from './util/logger.js';
 import { isBrowserPage } from './util/runtime.js';
 import { checkBaseUrl } from './transport/url-policy.js';

@@ -3,7 +3,7 @@
 import type { HeaderReader } from '../transport/outgoing.js';
 import { redact } from '../util/redact.js';
 import { readFacts } from './rate-limit/headers.js';
-import { APIError, classOf, codeForStatus, knownCode, type ErrorEnvelope } from '../errors/api-error.js';
+import { classOf, codeForStatus, knownCode, type APIError, type ErrorEnvelope } from '../errors/api-error.js';
 
 export interface ErrorContext {
   /** `METHOD /path/template`, never with a query string. */
@@ -56,7 +56,7 @@ export function errorFromResponse(
   const facts = readFacts(headers);
   return new Class({
     status,
-    code: Class === APIError ? undefined : code,
+    code,
     message,
     headers: reply.toHeaders(),
     requestId,

@@ -162,9 +162,9 @@ export interface CovetonOptions extends SessionOptions {
 }
 
 export interface BackoffOptions {
-  /** @default 500 */
+  /** The first wait, in whole milliseconds (0 to 2^31-1). @default 500 */
   initialDelay?: number;
-  /** @default 8000 */
+  /** The longest wait, in whole milliseconds (0 to 2^31-1). @default 8000 */
   maxDelay?: number;
   /** Fraction of the delay removed at random, 0 to 1. @default 0.25 */
   jitter?: number;

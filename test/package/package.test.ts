@@ -153,8 +153,11 @@ describe('the packed package', () => {
     // uploads read 64 KiB at a time in Node (a transport of its own for a fetch given in the
     // options), downloads handed on chunk by chunk, the `proxy` check in the Node transport,
     // the `fetch` option's TSDoc on npm undici, and a stuck proxy dispatcher made again: 371.2 to
-    // 372.0 kB across fresh clones. The budget sits about 1% above that, as the others do.
-    expect(size).toBeLessThan(376 * 1024);
+    // 372.0 kB across fresh clones. A round of fixes against hostile servers and peers (the
+    // mock's rules for gone keys, sessions, storage grants, parameters and envelopes; the e2e
+    // entry's bounded listings and exact identity acceptance; stacked content codings; error
+    // codes): 376.9 kB (385,980 B). The budget sits about 1% above that, as the others do.
+    expect(size).toBeLessThan(381 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
