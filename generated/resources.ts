@@ -772,7 +772,7 @@ export interface MessagesResource {
    *
    * Name the sending device in `senderDeviceId`: recipients look its identity key up to check
    * the sender's signature. It must be one of the caller's devices (else 404) and not removed
-   * (else 409 `device_removed`); without it the API records the caller's first device.
+   * (else 409 `device_removed`); without it the API records the caller's first active (not removed) device.
    *
    * Errors: a chat the caller is not in, or a file that does not exist or that the caller cannot
    * see, is a 404. Called with an API key, this needs the `messages:write` scope (else 403

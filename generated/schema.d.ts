@@ -876,7 +876,7 @@ export interface paths {
          *
          *     Name the sending device in `senderDeviceId`: recipients look its identity key up to check
          *     the sender's signature. It must be one of the caller's devices (else 404) and not removed
-         *     (else 409 `device_removed`); without it the API records the caller's first device.
+         *     (else 409 `device_removed`); without it the API records the caller's first active (not removed) device.
          *
          *     Errors: a chat the caller is not in, or a file that does not exist or that the caller cannot
          *     see, is a 404. Called with an API key, this needs the `messages:write` scope (else 403
@@ -3266,7 +3266,7 @@ export interface components {
             /** @description Reactions, one entry per emoji; empty when there are none. */
             reactions: components["schemas"]["MessageReactionSummary"][];
             /**
-             * @description The device the message was sent from, as the sender named it (else the sender's first device).
+             * @description The device the message was sent from, as the sender named it (else the sender's first active device).
              * @example dev_a1Xk93
              */
             senderDeviceId: string;
@@ -3316,7 +3316,7 @@ export interface components {
             /**
              * @description The caller's device that sealed and signed the message; recipients verify the signature
              *     with its identity key. One of the caller's active devices (else 404, or 409 when removed);
-             *     when left out, the API records the caller's first device.
+             *     when left out, the API records the caller's first active (not removed) device.
              * @example dev_a1
              */
             senderDeviceId?: string;
