@@ -1,8 +1,11 @@
 // The part of the Coveton client the e2e entry calls, by structure: the e2e entry imports no
 // SDK code, only these shapes, so it adds nothing to the main bundle and the main entry nothing to it.
-// And `collect`, which reads a device listing within the spec's bound.
+// And what is checked of them where they come in: `collect` reads a device listing within the
+// spec's bound, each bundle checked for type; MESSAGE, a stored message's fields.
 import type { SignedPreKey } from './device.js';
 import { E2EError } from './errors.js';
+import type { Shape } from './shape.js';
+import { checked } from './shape.js';
 
 /** A device as `GET /chats/{id}/devices` and `GET /users/{id}/devices` list it (public keys only). */
 export interface BundleDevice {
@@ -12,6 +15,13 @@ export interface BundleDevice {
   signedPreKey: SignedPreKey;
   removedAt?: string | null;
 }
+const BUNDLE: Shape = {
+  id: 'string',
+  userId: 'string',
+  identityKey: 'string',
+  signedPreKey: { keyId: 'uint32', publicKey: 'string', signature: 'string' },
+  removedAt: 'string?',
+};
 
 /** A message as the API stores and returns it. */
 export interface StoredMessage {
@@ -26,6 +36,18 @@ export interface StoredMessage {
   createdAt?: string;
   expiresAt?: string | null;
 }
+/** Every field of a stored message the e2e entry reads, checked before any is. */
+export const MESSAGE: Shape = {
+  id: 'string',
+  chatId: 'string',
+  senderId: 'string',
+  senderDeviceId: 'string',
+  contentType: 'string',
+  ciphertext: 'string',
+  envelopes: [{ deviceId: 'string', header: 'string' }],
+  createdAt: 'string?',
+  expiresAt: 'string?',
+};
 
 export interface DeviceApi {
   devices: {
@@ -63,13 +85,14 @@ export interface E2EApi extends DeviceApi {
 export const MAX_DEVICES = 1000;
 
 /**
- * Reads a device listing, refusing one longer than the API may send (`bad_bundle`) as soon as
- * it is: before any bundle is verified or sealed to, and without reading an endless one to its end.
+ * Reads a device listing, each bundle checked for type (`malformed`), refusing one longer than the
+ * API may send (`bad_bundle`) as soon as it is: before any bundle is verified or sealed to, and
+ * without reading an endless one to its end.
  */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
+export async function collect(items: AsyncIterable<BundleDevice>): Promise<BundleDevice[]> {
+  const out: BundleDevice[] = [];
   for await (const item of items) {
-    if (out.push(item) > MAX_DEVICES) throw new E2EError('bad_bundle', `more than ${MAX_DEVICES} devices listed`);
+    if (out.push(checked(item, BUNDLE, 'device')) > MAX_DEVICES) throw new E2EError('bad_bundle', `more than ${MAX_DEVICES} devices listed`);
   }
   return out;
 }

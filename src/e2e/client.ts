@@ -11,7 +11,8 @@ import { checkReplay } from './replay.js';
 import type { SafetyNumber } from './safety.js';
 import type { KeyStore } from './store.js';
 import { checkPins, verifyListing, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
-import { collect, type BundleDevice, type E2EApi, type StoredMessage } from './api.js';
+import { checked } from './shape.js';
+import { collect, MESSAGE, type BundleDevice, type E2EApi, type StoredMessage } from './api.js';
 import { tagged, verify } from './keys.js';
 import { TAG_ED25519 } from './suite.js';
 
@@ -170,8 +171,9 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         );
       },
 
-      async decrypt(message: StoredMessage): Promise<Decrypted> {
+      async decrypt(stored: StoredMessage): Promise<Decrypted> {
         const self = me();
+        const message = checked<StoredMessage>(stored, MESSAGE, 'message');
         const envelope = message.envelopes.find((e) => e.deviceId === self.deviceId);
         if (!envelope) throw new E2EError('not_for_this_device', 'no envelope');
         const header = fromBase64(envelope.header, 'envelope header');

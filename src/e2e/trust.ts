@@ -33,8 +33,9 @@ const DEVICE_ID = /^dev_[A-Za-z0-9]+$/;
 const USER_ID = /^usr_[A-Za-z0-9]+$/;
 
 export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice> {
-  if (typeof device.id !== 'string' || !DEVICE_ID.test(device.id)) throw new E2EError('bad_bundle', `device id ${JSON.stringify(String(device.id).slice(0, 64))}`);
-  if (typeof device.userId !== 'string' || !USER_ID.test(device.userId)) throw new E2EError('bad_bundle', `user id of ${device.id}`);
+  // Types were checked as the listing was read (api.ts collect): here, the API's patterns.
+  if (!DEVICE_ID.test(device.id)) throw new E2EError('bad_bundle', `device id ${JSON.stringify(device.id.slice(0, 64))}`);
+  if (!USER_ID.test(device.userId)) throw new E2EError('bad_bundle', `user id of ${device.id}`);
   const identityRaw = untag(device.identityKey, TAG_ED25519, `identityKey of ${device.id}`);
   const preKeyRaw = untag(device.signedPreKey.publicKey, TAG_X25519, `signedPreKey of ${device.id}`);
   const identity = await importIdentity(identityRaw.subarray(1));

@@ -5,21 +5,12 @@ import { createE2EClient } from '../../src/e2e/client.js';
 import { loadPins } from '../../src/e2e/trust.js';
 import { loadOrCreateDevice, memoryKeyStore } from '../../src/e2e/index.js';
 import type { BundleDevice, E2EApi } from '../../src/e2e/api.js';
-import { fakeWorld } from './fake-api.js';
+import { adaAndBob } from './fake-api.js';
 
 const SECRET = 'the launch code is 0000';
 
 async function setUp() {
-  const world = fakeWorld();
-  const make = async (userId: string) => {
-    const store = memoryKeyStore();
-    const device = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
-    await device.register(world.as(userId));
-    return { device, store, id: device.id! };
-  };
-  const ada = await make('usr_ada');
-  const bob = await make('usr_bob');
-  world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+  const { world, ada, bob } = await adaAndBob();
   // What the server adds to Bob's listing, beyond what the world holds.
   const extra: BundleDevice[] = [];
   let hideBob = false;

@@ -3,6 +3,8 @@
 // no HTTP. The mock API itself is exercised by test/quickstart.test.ts and the e2e mock tests.
 import type { Coveton } from '../../src/index.js';
 import type { BundleDevice, E2EApi, StoredMessage } from '../../src/e2e/api.js';
+import { createE2EClient, type E2EClientOptions } from '../../src/e2e/client.js';
+import { loadOrCreateDevice, memoryKeyStore, type IdentityChange } from '../../src/e2e/index.js';
 
 export interface FakeWorld {
   devices: (BundleDevice & { name: string })[];
@@ -87,4 +89,23 @@ export function fakeWorld(): FakeWorld {
     },
   };
   return world;
+}
+
+/** A device of `userId` registered in `world`, its key store, and its e2e client (warnings kept). */
+export async function enrol(world: FakeWorld, userId: string, options: E2EClientOptions = {}) {
+  const store = memoryKeyStore();
+  const device = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
+  await device.register(world.as(userId));
+  const warnings: IdentityChange[] = [];
+  const client = createE2EClient(world.as(userId), device, store, { onWarning: (c) => warnings.push(c), ...options });
+  return { device, store, client, warnings, id: device.id! };
+}
+
+/** A world of Ada and Bob, one device each, in chat_1. */
+export async function adaAndBob(options: E2EClientOptions = {}) {
+  const world = fakeWorld();
+  const ada = await enrol(world, 'usr_ada', options);
+  const bob = await enrol(world, 'usr_bob', options);
+  world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+  return { world, ada, bob };
 }

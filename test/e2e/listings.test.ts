@@ -4,24 +4,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { createE2EClient } from '../../src/e2e/client.js';
 import { loadOrCreateDevice, memoryKeyStore, type IdentityPolicy } from '../../src/e2e/index.js';
 import type { BundleDevice } from '../../src/e2e/api.js';
-import { fakeWorld } from './fake-api.js';
+import { adaAndBob } from './fake-api.js';
 
 const SECRET = 'the launch code is 0000';
 const POLICIES: IdentityPolicy[] = ['warn', 'block', () => 'warn'];
 
 async function setUp(policy: IdentityPolicy) {
-  const world = fakeWorld();
-  const make = async (userId: string) => {
-    const store = memoryKeyStore();
-    const device = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
-    await device.register(world.as(userId));
-    const warnings: unknown[] = [];
-    const client = createE2EClient(world.as(userId), device, store, { onIdentityChange: policy, onWarning: (c) => warnings.push(c) });
-    return { device, client, warnings, id: device.id! };
-  };
-  const ada = await make('usr_ada');
-  const bob = await make('usr_bob');
-  world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+  const { world, ada, bob } = await adaAndBob({ onIdentityChange: policy });
   // A device of the server's own, whose keys it lists under other devices' ids.
   const server = await loadOrCreateDevice({ store: memoryKeyStore(), name: 'server', platform: 'web' });
   await server.register(world.as('usr_srv'));

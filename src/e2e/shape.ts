@@ -1,0 +1,32 @@
+// The one type check of the server's JSON that the e2e entry reads (stored messages, their
+// envelopes, device bundles), made where it comes in: a field of the wrong type is
+// E2EError('malformed') naming it, never a TypeError from deep inside, nor a value coerced.
+import { E2EError } from './errors.js';
+
+/** 'string?' also takes null or a missing field; [shape] is an array of that shape. */
+export type Shape = 'string' | 'string?' | 'uint32' | readonly [Shape] | { readonly [field: string]: Shape };
+
+/** The path of the first field of `value` not of its shape ('' for `value` itself), or undefined. */
+function wrong(value: unknown, shape: Shape): string | undefined {
+  if (typeof shape === 'string') {
+    const ok =
+      shape === 'uint32'
+        ? Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 32
+        : typeof value === 'string' || (shape === 'string?' && value == null);
+    return ok ? undefined : '';
+  }
+  const list = Array.isArray(shape);
+  if (typeof value !== 'object' || !value || Array.isArray(value) !== list) return '';
+  for (const field in list ? value : shape) {
+    const at = wrong((value as Record<string, unknown>)[field], list ? (shape as [Shape])[0] : (shape as Record<string, Shape>)[field]!);
+    if (at !== undefined) return `.${field}${at}`;
+  }
+  return undefined;
+}
+
+/** `value` as the `T` that `shape` describes, or E2EError('malformed') naming the first wrong field. */
+export function checked<T>(value: unknown, shape: Shape, what: string): T {
+  const at = wrong(value, shape);
+  if (at !== undefined) throw new E2EError('malformed', what + at);
+  return value as T;
+}
