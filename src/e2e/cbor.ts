@@ -56,6 +56,8 @@ export function decodeCbor(bytes: Uint8Array): CborValue {
     if (depth > 8) throw bad('nested too deep');
     const first = take(1)[0]!;
     const major = first >> 5;
+    // Before its argument is read: a float's bits are no integer to judge the form of.
+    if (major === 1 || major > 5) throw bad(`major type ${major} is not used`);
     const n = arg(first & 31);
     switch (major) {
       case 0:
@@ -72,7 +74,8 @@ export function decodeCbor(bytes: Uint8Array): CborValue {
         // Every item takes at least one byte: a count beyond what is left is a lie, refused before any allocation.
         if (n > bytes.length - at) throw bad('array longer than its bytes');
         return Array.from({ length: n }, () => item(depth + 1));
-      case 5: {
+      default: {
+        // Major type 5, a map: the only one left.
         if (n > (bytes.length - at) / 2) throw bad('map longer than its bytes');
         const map: CborMap = new Map();
         let last = -1;
@@ -84,8 +87,6 @@ export function decodeCbor(bytes: Uint8Array): CborValue {
         }
         return map;
       }
-      default:
-        throw bad(`major type ${major} is not used`);
     }
   };
   const value = item(0);

@@ -59,13 +59,24 @@ const isText = (v: CborValue): v is string => typeof v === 'string';
 const isArray = (v: CborValue): v is CborValue[] => Array.isArray(v);
 const isMap = (v: CborValue): v is CborMap => v instanceof Map;
 
+/**
+ * Refuses a key this version does not define (`malformed`, naming it): a v1 reader that skipped
+ * one would take a message meaning more than it reads; a later version changes the version byte.
+ */
+function known(map: CborMap, prefix: string): void {
+  for (const key of map.keys()) if (key < 1 || key > 5) throw bad(prefix + key);
+}
+
 export function decodeInner(bytes: Uint8Array): Inner {
   const map = decodeCbor(bytes);
   if (!isMap(map)) throw bad('root');
+  known(map, '');
+  // Sorted, each once (strictly ascending, as encodeInner sorts): the one encoding of the set.
   const recipients = field<CborValue[]>(map, 3, isArray)!;
-  if (!recipients.every(isText)) throw bad('3');
+  if (!recipients.every((r, i) => isText(r) && (i === 0 || (recipients[i - 1] as string) < r))) throw bad('3');
   const files = field<CborValue[]>(map, 4, isArray)!.map((f) => {
     if (!isMap(f)) throw bad('4');
+    known(f, '4.');
     const key = field<Bytes>(f, 2, isBytes)!;
     if (key.length !== 32) throw bad('4.2');
     return { fileId: field<string>(f, 1, isText)!, key, size: field<number>(f, 3, isNumber)!, filename: field<string>(f, 4, isText)!, contentType: field<string>(f, 5, isText)! };

@@ -1,7 +1,9 @@
-// The inner message's CBOR decoder on lengths that lie: every refusal is an E2EError `malformed`,
-// never a RangeError from allocating what a count claims.
+// The inner message's CBOR decoder on lengths that lie, and the inner message on encodings that
+// are not its one: every refusal is an E2EError `malformed`, never a RangeError from allocating
+// what a count claims, nor a second encoding of a value taken.
 import { describe, expect, it } from 'vitest';
-import { decodeCbor, encodeCbor } from '../../src/e2e/cbor.js';
+import { decodeCbor, encodeCbor, type CborValue } from '../../src/e2e/cbor.js';
+import { decodeInner, encodeInner } from '../../src/e2e/inner.js';
 import { E2EError } from '../../src/e2e/errors.js';
 
 function code(bytes: number[]): string {
@@ -29,5 +31,39 @@ describe('CBOR counts beyond the bytes left', () => {
     expect(code([0xa2, 0x01, 0x02])).toBe('malformed');
     expect(decodeCbor(new Uint8Array([0x82, 0x01, 0x02]))).toEqual([1, 2]);
     expect(decodeCbor(encodeCbor(new Map([[1, 2]])))).toEqual(new Map([[1, 2]]));
+  });
+});
+
+describe('the inner message takes one encoding of one value (the wire-format guide)', () => {
+  const body = new TextEncoder().encode('hi');
+  const file = (extra: [number, CborValue][] = []) => new Map<number, CborValue>([[1, 'file_1'], [2, new Uint8Array(32)], [3, 5], [4, 'a'], [5, 'b'], ...extra]);
+  const inner = (recipients: string[], extra: [number, CborValue][] = [], files = [file()]) =>
+    encodeCbor(new Map<number, CborValue>([[1, body], [2, 1], [3, recipients], [4, files], ...extra]));
+  const refusal = (bytes: Uint8Array) => {
+    try {
+      decodeInner(bytes);
+    } catch (error) {
+      if (error instanceof E2EError) return error.message;
+      throw error;
+    }
+    return 'decoded';
+  };
+
+  it('recipients unsorted or named twice, an unknown key at the top or in a file: malformed naming the key', () => {
+    expect(decodeInner(inner(['dev_a', 'dev_b'])).recipients).toEqual(['dev_a', 'dev_b']);
+    expect(encodeInner(decodeInner(inner(['dev_a', 'dev_b'])))).toEqual(inner(['dev_a', 'dev_b']));
+    expect([
+      refusal(inner(['dev_b', 'dev_a'])),
+      refusal(inner(['dev_a', 'dev_a', 'dev_b'])),
+      refusal(inner(['dev_a'], [[9, 'x']])),
+      refusal(inner(['dev_a'], [[0, 'x']])),
+      refusal(inner(['dev_a'], [], [file([[7, 'x']])])),
+    ]).toEqual(['malformed: inner 3', 'malformed: inner 3', 'malformed: inner 9', 'malformed: inner 0', 'malformed: inner 4.7']);
+  });
+
+  it('a float (major type 7) is named as such, not as an integer out of shortest form', () => {
+    for (const bytes of [[0xf9, 0x3c, 0x00], [0xfa, 0x3f, 0x80, 0, 0], [0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0], [0xf5]]) {
+      expect(() => decodeCbor(new Uint8Array(bytes))).toThrow('malformed: major type 7 is not used');
+    }
   });
 });
