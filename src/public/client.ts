@@ -18,5 +18,10 @@ export type Coveton = RawClient &
   };
 
 
-/** openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this client alone. */
+/**
+ * openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this
+ * client alone. Of the per-call options, `parseAs` takes `'json'` or `'text'`; `baseUrl`,
+ * `fetch`, `querySerializer`, `bodySerializer`, `pathSerializer` and `middleware` are refused
+ * with a CovetonInputError, as are query values other than strings, numbers and booleans.
+ */
 export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;

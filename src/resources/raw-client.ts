@@ -25,6 +25,36 @@ interface RawInit extends Omit<RequestOptions, 'headers'> {
   parseAs?: 'json' | 'text';
 }
 
+/**
+ * openapi-fetch's options that this runtime does not honour: its client-level settings (the
+ * client's own `baseUrl` and transport rule), serializers (the SDK's rules are the spec's), and
+ * middleware (hooks are the SDK's extension point). Refused, rather than ignored in silence.
+ */
+const NOT_HONOURED = ['baseUrl', 'fetch', 'querySerializer', 'bodySerializer', 'pathSerializer', 'middleware'];
+
+/** The API's query parameters are strings, numbers and booleans; anything else went out as `[object Object]`, a locale date or `NaN`. */
+function checkQuery(query: Record<string, unknown> | undefined): void {
+  for (const [name, value] of Object.entries(query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && typeof item !== 'string' && typeof item !== 'boolean' && !Number.isFinite(item)) {
+        throw new CovetonInputError(`query parameter ${name}`, 'must be a string, a number or a boolean');
+      }
+    }
+  }
+}
+
+/** A body sent as is (a string, bytes), or data that is JSON: a Blob, a Map or URLSearchParams became `{}`. */
+function bodyOf(data: unknown): string | Uint8Array {
+  if (typeof data === 'string' || data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  const proto = typeof data === 'object' && data !== null ? Object.getPrototypeOf(data) : null;
+  if (proto !== null && proto !== Object.prototype && proto !== Array.prototype) {
+    throw new CovetonInputError('body', 'must be JSON data (a plain object or array), a string, or bytes');
+  }
+  return toJson('body', data);
+}
+
 function toResponse(reply: Reply, text: string | undefined): Response {
   // A Response carries 200 to 599 only: status 0 (a hidden browser redirect), 1xx, or a server's
   // 600+ (undici and fetch both pass any three digits on) is a bad gateway answer.
@@ -41,6 +71,9 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     // Session-only operations (coveton.session.*) and the payment processors' webhooks are not
     // in the table: an untyped call to them is refused, as the types refuse a typed one.
     if (!op) throw new CovetonInputError(`${verb} ${template}`, 'is not an operation of this client (sign-in and sign-out are coveton.session.*)');
+    for (const name of NOT_HONOURED) if ((options as Record<string, unknown>)[name] !== undefined) throw new CovetonInputError(name, "is openapi-fetch's, and not honoured by this client");
+    if (parseAs !== undefined && parseAs !== 'json' && parseAs !== 'text') throw new CovetonInputError('parseAs', "must be 'json' or 'text' (files.download reads bytes and streams)");
+    checkQuery(params?.query);
     // Every parameter of the template, present or not: a missing one used to become an empty
     // segment, so `DELETE /api-keys/{id}` without an id was sent as `DELETE /api-keys/`.
     const path: Record<string, string> = {};
@@ -50,7 +83,7 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     for (const [name, value] of Object.entries(params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
     let body: string | Uint8Array | null = null;
     if (data !== undefined) {
-      body = typeof data === 'string' || data instanceof Uint8Array ? data : toJson('body', data);
+      body = bodyOf(data);
       headers['content-type'] ??= 'application/json';
     }
     const answer = await pipeline(

@@ -81,6 +81,27 @@ describe('input guards', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('the raw client refuses query values, bodies and openapi-fetch options it would send wrong or ignore, before sending', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, req.method === 'GET' ? [] : apiKeyRecord));
+    const coveton = testClient(server.url);
+    const list = (query: unknown) => coveton.GET('/api-keys', { params: { query: query as never } });
+    for (const bad of [{ limit: { n: 1 } }, { before: new Date(0) }, { limit: Number.NaN }, { limit: Infinity }, { q: Symbol('q') }, { status: [['active']] }]) {
+      const field = Object.keys(bad)[0]!;
+      expect((await refused(list(bad), new RegExp(`^query parameter ${field}$`))).message).toContain('must be a string, a number or a boolean');
+    }
+    for (const body of [new Blob(['x']), new Map([['a', 1]]), new URLSearchParams('a=1'), new Date(0)]) {
+      await refused(coveton.POST('/api-keys', { body: body as never }), /^body$/);
+    }
+    const ignored = { baseUrl: 'https://elsewhere.test', fetch: globalThis.fetch, querySerializer: () => '', bodySerializer: () => '', pathSerializer: () => '', middleware: [] };
+    for (const [name, value] of Object.entries(ignored)) await refused(coveton.GET('/api-keys', { [name]: value } as never), new RegExp(`^${name}$`));
+    for (const parseAs of ['blob', 'arrayBuffer', 'stream']) await refused(coveton.GET('/api-keys', { parseAs } as never), /^parseAs$/);
+    expect(server.requests).toHaveLength(0);
+    // What is JSON or bytes still goes: a DataView's bytes as they are, numbers and booleans in the query.
+    await coveton.POST('/api-keys', { body: new DataView(new TextEncoder().encode(JSON.stringify(apiKeyBody)).buffer) as never });
+    await list({ limit: 2, unread: true, status: ['active', 'revoked'] });
+    expect(server.requests.map((r) => (r.method === 'GET' ? r.path : r.body))).toEqual([JSON.stringify(apiKeyBody), '/api-keys?limit=2&unread=true&status=active&status=revoked']);
+  });
+
   it('a resource method refuses a body JSON cannot hold (a cycle, a BigInt) as a CovetonInputError naming it, before sending', async () => {
     server = await startFaultServer((req, res) => json(res, 201, apiKeyRecord));
     const coveton = testClient(server.url);
