@@ -4,7 +4,7 @@
 // Waiting stays local (a timer for the wait Redis gave), so nothing polls Redis in a loop; the
 // one short re-ask (50 ms) is the moment after a window was spent, before its answers came back.
 import { withFallback } from './fallback.js';
-import { script, scriptRunner, slotKeys, type RedisScripting } from './scripts.js';
+import { RedisStoreError, script, scriptRunner, slotKeys, type RedisScripting } from './scripts.js';
 import type { RateLimitDecision, RateLimitStore } from '../public/rate-limit.js';
 
 /** Options of {@link redisRateLimitStore}. */
@@ -149,6 +149,11 @@ export function redisBudget(client: RedisScripting, options: RedisRateLimitStore
       const [first, second] = (await run(TAKE, keys, [Math.round(now), inFlight, num(budget?.requests), num(budget?.interval)])) as [number, number | string];
       if (first === 0) return { ticket: Number(second) };
       if (first === -1) return { wait: Number.POSITIVE_INFINITY, why: 'learning' };
+      // The script's waits are ms ahead, above 0. Anything else comes of state it did not write
+      // (Redis turns a Lua number past 2^63, such as a pausedUntil of 1e300, into its smallest
+      // integer): failing here hands the turn to the local figures, where a wait below 0 would
+      // have been asked again at once, forever.
+      if (!Number.isSafeInteger(first) || first < 0) throw new RedisStoreError(`the rate-limit state at ${key} gave a wait of ${first} ms: it was not written by this store`);
       return { wait: first, why: second as 'pause' | 'window' | 'budget' };
     },
     async report({ now, ticket, answered, figures, tooMany }) {

@@ -2,10 +2,11 @@
 // renewal and bounded wait, the claim that keeps a refresh token from being sent twice, and
 // what the keys hold.
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CovetonError, TokenDecryptError, TokenStoreError, createCoveton } from '../../src/index.js';
 import { aesGcmTokenCipher, redisTokenStore, type TokenCipher } from '../../src/redis/index.js';
-import { redisBudget as redisRateLimitStore } from '../../src/redis/rate-limit-store.js';
+import { redisBudget as redisRateLimitStore, redisRateLimitStore as redisFallbackStore } from '../../src/redis/rate-limit-store.js';
+import { RedisStoreError } from '../../src/redis/scripts.js';
 import { startAuthServer } from '../support/auth-server.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
@@ -142,6 +143,43 @@ describe('redisRateLimitStore', () => {
     await a.report({ now, ticket: 1, answered: true });
     expect(await a.take({ now: now + 10, inFlight: 0, budget })).toEqual({ ticket: 2 });
     expect(await a.take({ now: now + 20, inFlight: 0, budget })).toEqual({ wait: 980, why: 'budget' });
+  });
+
+  // Redis turns a Lua number past 2^63 (1e300, inf) into its smallest integer: a wait of -9.2e18 ms,
+  // which the queue would take as "go now", ask again at once, and never send.
+  it.each([
+    ['pausedUntil 1e300', { pausedUntil: '1e300' }],
+    ['pausedUntil inf', { pausedUntil: 'inf' }],
+    ['pausedUntil 2^63 - 1', { pausedUntil: '9223372036854775807' }],
+    ['a spent window ending at 1e300', { left: '0', windowEnd: '1e300', learned: '1' }],
+  ])('state it did not write (%s) gives no wait below 0: the take fails as Redis failing', async (_name, fields) => {
+    await client.hSet('{r:3}', fields);
+    const store = redisRateLimitStore(client, { key: 'r:3' });
+    await expect(store.take({ now: Date.now(), inFlight: 0 })).rejects.toThrow(RedisStoreError);
+    await client.del('{r:3}');
+  });
+
+  it('with that state, a call goes out on the local figures: one send, one take from Redis, one warning', async () => {
+    await client.hSet('{r:4}', { pausedUntil: '1e300' });
+    let evals = 0;
+    const counted = { evalSha: (...a: Parameters<typeof client.evalSha>) => (evals++, client.evalSha(...a)), eval: (...a: Parameters<typeof client.eval>) => (evals++, client.eval(...a)) };
+    let sent = 0;
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const coveton = createCoveton({
+      baseUrl: 'https://api.example.test/v1',
+      apiKey: 'ak_test_rateLimitKey1234',
+      deadline: 2_000,
+      logger,
+      logLevel: 'warn',
+      fetch: async () => (sent++, new Response('{"id":"key_1"}', { status: 200, headers: { 'content-type': 'application/json' } })),
+      rateLimit: { store: redisFallbackStore(counted as never, { key: 'r:4' }) },
+    });
+    await coveton.apiKeys.get('key_1');
+    expect(sent).toBe(1);
+    expect(evals).toBe(1); // the take; the report goes to the local figures while Redis is out
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0]![0]).toContain('shared rate-limit store is unreachable');
+    await client.del('{r:4}');
   });
 });
 

@@ -128,6 +128,11 @@ const TURNS: TurnRow[] = [
   ["the caller's own budget past the deadline: the deadline", { wait: 5001, why: 'budget' }, LIMITS, { do: 'stop', because: 'deadline' }],
   ['a window within maxRetryAfter but past the deadline: the deadline', { wait: 900, why: 'window' }, { maxRetryAfter: 1000, deadlineLeft: 899 }, { do: 'stop', because: 'deadline' }],
   ['a turn exactly at the deadline: waited', { wait: 5000, why: 'budget' }, LIMITS, { do: 'wait' }],
+  // A store's wait below 0 (a number past 2^63 comes out of Redis's Lua as its smallest integer) or not a number
+  // would be waited as 0 and asked again at once, forever: refused, whatever the limits.
+  ['a wait below 0 from a store: refused, not asked again at once', { wait: -9_223_372_036_854_775_808, why: 'pause' }, { maxRetryAfter: Infinity, deadlineLeft: Infinity }, { do: 'stop', because: 'rate-limited' }],
+  ["a budget's wait below 0: refused", { wait: -1, why: 'budget' }, LIMITS, { do: 'stop', because: 'rate-limited' }],
+  ['a wait that is not a number: refused', { wait: Number.NaN, why: 'window' }, { maxRetryAfter: Infinity, deadlineLeft: Infinity }, { do: 'stop', because: 'rate-limited' }],
   ['learning (an answer out will say): waited whatever the limits', { wait: Infinity, why: 'learning' }, { maxRetryAfter: 0, deadlineLeft: 0 }, { do: 'wait' }],
 ];
 

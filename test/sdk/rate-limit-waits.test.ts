@@ -85,6 +85,17 @@ describe('a pluggable RateLimitStore behind the queue', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('a wait below 0 from a store fails the call at once with RateLimitedError, asking the store once and sending nothing (not a loop of asks)', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, { id: 'key_1' }));
+    let takes = 0;
+    const store: RateLimitStore = { take: async () => (takes++, { wait: -9_223_372_036_854_775_808, why: 'pause' }), report: () => {} };
+    const coveton = client({ rateLimit: { store }, deadline: 1_000 });
+    const refused = await coveton.apiKeys.get('key_1').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(takes).toBe(1);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('a shared store that fails is replaced by the local figures with one warning, and used again once it answers (the Redis entry\'s fallback)', async () => {
     server = await startFaultServer((req, res) => json(res, 200, { id: 'key_1' }));
     let down = true;
