@@ -84,10 +84,16 @@ local by = redis.call('HGET', KEYS[1], 'claim')
 if by and by ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], 'claim', ARGV[2])
 return 1`);
-// SET NX PX with a random owner; else how long the current holder has left.
+// SET NX PX with a random owner: 'acquired', a value no wait can take; else how long the
+// current holder has left. A lock key with no expiry (PTTL -1) was set by no store, each lock
+// has lockTtl: a restore, PERSIST or another writer left it, and nobody would ever remove it. It
+// is given lockTtl and goes like a dead holder's lock.
 const ACQUIRE = script(`
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
-return redis.call('PTTL', KEYS[1])`);
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'acquired' end
+local left = redis.call('PTTL', KEYS[1])
+if left >= 0 then return left end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return tonumber(ARGV[2])`);
 // Renew and release only as the owner: a holder whose lock expired must not touch the next one's.
 const RENEW = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -178,8 +184,9 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       const owner = crypto.randomUUID();
       const started = Date.now();
       for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
-        const left = Number(await call('lock', () => run(ACQUIRE, [lockKey], [owner, lockTtl])));
-        if (left === -1) break;
+        const answer = await call('lock', () => run(ACQUIRE, [lockKey], [owner, lockTtl]));
+        if (answer === 'acquired') break;
+        const left = Number(answer);
         const waited = Date.now() - started;
         if (waited >= lockWait) throw new RedisStoreError(`The session lock was held by another process for ${waited} ms (lockWait ${lockWait} ms)`);
         // Not a tight loop: back off, and never sleep past the holder's expiry or our own limit.

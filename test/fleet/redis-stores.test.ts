@@ -72,6 +72,50 @@ describe('redisTokenStore', () => {
     expect(bGotIn).toBe(false);
   });
 
+  // A lock key with no expiry was written by none of the stores (each lock has lockTtl): a restore, PERSIST,
+  // another writer. Taken as acquired, it let two holders in at once.
+  it('a lock key with no expiry is nobody\'s: nobody gets in while it stands; it is given lockTtl and goes like a dead holder\'s', async () => {
+    await client.set('{k:lock5}:lock', 'no-expiry');
+    const a = redisTokenStore(client, { key: 'k:lock5', lockTtl: 300, lockWait: 5_000 });
+    const b = redisTokenStore(client, { key: 'k:lock5', lockTtl: 300, lockWait: 5_000 });
+    let inside = 0;
+    let most = 0;
+    const seen: (string | null)[] = [];
+    const work = async () => {
+      most = Math.max(most, ++inside);
+      seen.push(await client.get('{k:lock5}:lock'));
+      await sleep(50);
+      inside--;
+    };
+    await Promise.all([a.lock!(work), b.lock!(work)]);
+    expect(most).toBe(1);
+    expect(seen).toHaveLength(2);
+    expect(seen).not.toContain('no-expiry');
+  });
+
+  it('two clients refresh one session while a lock key with no expiry stands: one refresh, both calls succeed, no session ended', async () => {
+    const server = await startAuthServer();
+    try {
+      await client.set('{k:lock6}:lock', 'no-expiry');
+      const expired: string[] = [];
+      const make = (name: string) =>
+        createCoveton({
+          baseUrl: server.url,
+          maxRetries: 0,
+          tokenStore: redisTokenStore(client, { key: 'k:lock6', lockTtl: 300, cacheFor: 0 }),
+          onSessionExpired: () => void expired.push(name),
+        });
+      await redisTokenStore(client, { key: 'k:lock6' }).set(server.issue({ expired: true }));
+      const outcomes = await Promise.allSettled([make('a').users.getCurrent(), make('b').users.getCurrent()]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(server.refreshes).toHaveLength(1);
+      expect(server.reuses).toBe(0);
+      expect(expired).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('claims a stored refresh token once for everyone: not twice, not after the pair changed; the key holds the pair and the claim only', async () => {
     const a = redisTokenStore(client, { key: 'k:claim' });
     const b = redisTokenStore(client, { key: 'k:claim' });
