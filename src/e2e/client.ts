@@ -55,6 +55,14 @@ export interface Decrypted {
   senderUserId: string;
   /** When the sender signed it (ms since 1970). */
   sentAt: number;
+  /**
+   * When the sender signed it to expire (ms since 1970), or null if it does not: the signed value,
+   * which the server's `expiresAt` must match (else `decrypt_failed`). Past it, stop showing the
+   * plaintext and delete any copy the app kept: the API deletes the stored message then, but
+   * nothing takes back what a device already opened.
+   * @example if (opened.expiresAt !== null) setTimeout(() => hide(opened), opened.expiresAt - Date.now());
+   */
+  expiresAt: number | null;
   files: Attachment[];
 }
 
@@ -191,6 +199,10 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
           verify: (signature, data) => verify(from.identity, signature, data),
         });
         const { inner } = opened;
+        // The server's expiry is not signed: one that moves, drops or adds the signed one is refused.
+        const what = `expiresAt of ${message.id}`;
+        const expiresAt = message.expiresAt == null ? null : serverTime(message.expiresAt, what);
+        if (expiresAt !== (inner.expiresAt ?? null)) throw new E2EError('decrypt_failed', what);
         const createdAt = message.createdAt === undefined ? inner.sentAt : serverTime(message.createdAt, `createdAt of ${message.id}`);
         if (from.removedAt !== null && Math.max(inner.sentAt, createdAt) > from.removedAt) {
           throw new E2EError('device_removed', from.id);
@@ -209,6 +221,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
           senderDeviceId: message.senderDeviceId,
           senderUserId: message.senderId,
           sentAt: inner.sentAt,
+          expiresAt,
           files: inner.files,
         };
       },

@@ -9,10 +9,8 @@ export type Shape = 'string' | 'string?' | 'uint32' | readonly [Shape] | { reado
 /** The path of the first field of `value` not of its shape ('' for `value` itself), or undefined. */
 function wrong(value: unknown, shape: Shape): string | undefined {
   if (typeof shape === 'string') {
-    const ok =
-      shape === 'uint32'
-        ? Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 32
-        : typeof value === 'string' || (shape === 'string?' && value == null);
+    // `>>> 0` gives back only an integer from 0 to 2^32 - 1 unchanged (never a string, 1.5, -1 or 2^32).
+    const ok = shape === 'uint32' ? (value as number) >>> 0 === value : typeof value === 'string' || (shape === 'string?' && value == null);
     return ok ? undefined : '';
   }
   const list = Array.isArray(shape);
