@@ -65,7 +65,8 @@ export async function acceptIdentity(ctx: IdentityContext, userId: string, compa
   const active = listed.filter((d) => d.removedAt === null);
   if (active.length === 0) throw new E2EError('bad_bundle', `no active device of ${userId} to accept`);
   const number = await numberWith(ctx, userId, active.map((d) => d.identityRaw));
-  if (!number.matches(typeof compared === 'string' ? compared : compared.digits)) {
+  // String(): no number at all (a JavaScript caller), or digits of another type, match nothing.
+  if (!number.matches(String(typeof compared === 'string' ? compared : compared?.digits))) {
     throw new E2EError('identity_changed', `the devices of ${userId} listed now do not make the safety number compared`);
   }
   await replacePins(ctx.store, userId, listed);

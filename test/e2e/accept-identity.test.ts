@@ -91,6 +91,8 @@ describe('acceptIdentity', () => {
     await send();
     await register('usr_bob');
     for (const wrong of ['1'.repeat(60), '']) expect(await code(client.acceptIdentity('usr_bob', wrong))).toBe('E2EError:identity_changed');
+    // From JavaScript, or past the types: no number, or one without digits.
+    for (const wrong of [undefined, null, {}, { digits: 5 }]) expect(await code(client.acceptIdentity('usr_bob', wrong as never))).toBe('E2EError:identity_changed');
     expect(await pinned()).toEqual([bob.id]);
   });
 
