@@ -26,6 +26,7 @@ export const API_ENTRIES = [
   { name: 'schema', dts: 'schema.d.ts' },
   { name: 'e2e', dts: 'e2e.d.ts' },
   { name: 'e2e-node', dts: 'e2e-node.d.ts' },
+  { name: 'mock', dts: 'mock.d.ts' },
 ];
 
 /** Where two reports part, as `line N: -old +new`, so a failing check says what changed. */

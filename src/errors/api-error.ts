@@ -33,7 +33,7 @@ export interface APIErrorInit {
 export class APIError extends CovetonError {
   override name = 'APIError';
   readonly status: number;
-  /** The API's error code, or undefined when the body was not the error envelope (e.g. a proxy page). */
+  /** The API's error code: the envelope's when the SDK knows it, else the one the status stands for; undefined on a plain APIError (a status the API does not name). */
   readonly code: ErrorCode | undefined;
   readonly requestId: string | undefined;
   readonly headers: Headers;

@@ -34,9 +34,11 @@ import type { Pipeline, ViolationRecord } from './pipeline.js';
 
 export { parseRateLimit, type RateLimitSetting } from './rate-limit.js';
 export { isLoopback } from './cors.js';
-export type { ClockState } from './clock.js';
+export type { Clock, ClockState } from './clock.js';
 export { SEED, type SeedDocument } from './seed-data.js';
-export type { DeliveryRecord } from './deliveries.js';
+export type { DeliveryRecord, WebhookOptions } from './deliveries.js';
+/** One record of the mock's state (a seed document's row): the API's fields, and the mock's own `_` fields. */
+export type { Row } from './state.js';
 export type { ViolationRecord } from './pipeline.js';
 export type { RequestRecord } from './server.js';
 

@@ -132,14 +132,14 @@ describe('--verbose', () => {
     let calls = 0;
     server = await serve((_req, res) =>
       ++calls === 1
-        ? apiError(res, 503, 'UNAVAILABLE', 'busy', {}, { 'X-Request-Id': 'req_first', 'Retry-After': '0' })
+        ? apiError(res, 503, 'INTERNAL', 'busy', {}, { 'X-Request-Id': 'req_first', 'Retry-After': '0' })
         : json(res, 200, [apiKey('key_1')], { 'X-Request-Id': 'req_second' }),
     );
     const run = await runProgram(['api-keys', 'list', '--verbose', '--filter', 'secret-words', '--base-url', server.url, '--api-key', TEST_KEY]);
     expect(run.code).toBe(0);
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^GET ${server.url}/api-keys -> 503, request id req_first in \\d+ ms \\(attempt 1\\); retry in \\d+ ms \\(503 UNAVAILABLE\\)$`));
+    expect(lines[0]).toMatch(new RegExp(`^GET ${server.url}/api-keys -> 503, request id req_first in \\d+ ms \\(attempt 1\\); retry in \\d+ ms \\(503 INTERNAL\\)$`));
     expect(lines[1]).toMatch(new RegExp(`^GET ${server.url}/api-keys -> 200, request id req_second in \\d+ ms \\(attempt 2\\); done$`));
     expect(run.stderr).not.toContain('secret-words');
     expect(run.stderr).not.toContain(TEST_KEY);
