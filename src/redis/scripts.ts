@@ -61,7 +61,7 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
       const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), clampTimer(timeout));
       work.then(resolve, reject).finally(() => clearTimeout(timer));
     });
-  return async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
+  const run = async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
     const options = { keys, arguments: args.map(String) };
     try {
       return await bounded(redis.evalSha(await s.sha(), options));
@@ -70,4 +70,12 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
       return bounded(redis.eval(s.source, options));
     }
   };
+  /**
+   * EVAL with the script's text, handed to the client now: no digest to wait for and no NOSCRIPT
+   * round trip, so on its connection it runs after every command asked for before it and before
+   * every one asked for after it (a connection runs its commands in order).
+   */
+  const now = (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> =>
+    bounded(redis.eval(s.source, { keys, arguments: args.map(String) }));
+  return Object.assign(run, { now });
 }

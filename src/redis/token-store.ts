@@ -84,6 +84,10 @@ local by = redis.call('HGET', KEYS[1], 'claim')
 if by and by ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], 'claim', ARGV[2])
 return 1`);
+// Takes back a claim of ours that may have landed unanswered (no refresh was sent for it).
+const UNCLAIM = script(`
+if redis.call('HGET', KEYS[1], 'claim') == ARGV[1] then return redis.call('HDEL', KEYS[1], 'claim') end
+return 0`);
 // SET NX PX with a random owner: 'acquired', a value no wait can take; else how long the
 // current holder has left. A lock key with no expiry (PTTL -1) was set by no store, each lock
 // has lockTtl: a restore, PERSIST or another writer left it, and nobody would ever remove it. It
@@ -123,6 +127,17 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   /** The last pair read or written, and when; never used while this process holds the lock. */
   let cached: { tokens: SessionTokens | undefined; at: number } | undefined;
   let holding = 0;
+  /** Claims sent and not answered yet; `undone` once their UNCLAIM is on its way. */
+  const unanswered = new Set<{ undone: boolean }>();
+  // A claim given up on (a timeout) may be on the wire still and land once Redis resumes: the
+  // refresher sent nothing, but the next holder would find the token claimed and end the
+  // session. UNCLAIM, sent on the same connection, runs after it and takes it back, before the
+  // lock's RELEASE lets anyone else in.
+  const undo = (claim: { undone: boolean }) => {
+    if (claim.undone) return;
+    claim.undone = true;
+    void run.now(UNCLAIM, [key], [claimant]).catch(() => undefined);
+  };
 
   // The store marks what it sealed itself, so a cipher may write any text (a KMS envelope in
   // JSON starts with `{` too) and a pair in clear is never taken for a sealed one.
@@ -179,7 +194,19 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
         cached = { tokens, at: Date.now() };
       }),
     claim: (refreshToken) =>
-      call('claim', async () => (await run(CLAIM, [key], [await digestHex('SHA-256', refreshToken), claimant])) === 1),
+      call('claim', async () => {
+        const digest = await digestHex('SHA-256', refreshToken);
+        const claim = { undone: false };
+        unanswered.add(claim);
+        try {
+          return (await run(CLAIM, [key], [digest, claimant])) === 1;
+        } catch (error) {
+          undo(claim);
+          throw error;
+        } finally {
+          unanswered.delete(claim);
+        }
+      }),
     async lock<T>(fn: () => Promise<T>): Promise<T> {
       const owner = crypto.randomUUID();
       const started = Date.now();
@@ -201,6 +228,9 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       } finally {
         holding--;
         clearInterval(renew);
+        // A claim still unanswered when the holder gives up (the client's storeTimeout below
+        // commandTimeout): taken back before the release.
+        for (const claim of unanswered) undo(claim);
         // Not awaited: the refresh's outcome need not wait for it, and commands on one
         // connection run in order. If it fails, the lock expires on its own within lockTtl.
         void run(RELEASE, [lockKey], [owner]).catch(() => undefined);

@@ -61,7 +61,7 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
       const again = await state.read();
       if (again && again.refreshToken !== tokens.refreshToken) return again;
       spent.add(tokens.refreshToken);
-      return end('An earlier holder of the session lock sent this refresh token and never stored the pair it got: sign in again.', undefined, undefined);
+      return end('An earlier holder of the session lock claimed this refresh token, so it may have been sent, and never stored a new pair: sign in again.', undefined, undefined);
     }
     let next: SessionTokens;
     try {

@@ -137,6 +137,91 @@ describe('redisTokenStore', () => {
     expect(await a.get()).toBeUndefined();
   });
 
+  // A claim given up on (Redis stalled past commandTimeout) may still be on the wire, and land once Redis
+  // resumes: no refresh was sent for it, yet the next holder found the token claimed and ended the session.
+  it('a claim that timed out is undone: the next holder claims the token it never sent, and its claim stands', async () => {
+    const other = await connect(redis.url);
+    try {
+      const a = redisTokenStore(client, { key: 'k:late', commandTimeout: 200, cacheFor: 0 });
+      const b = redisTokenStore(other, { key: 'k:late', commandTimeout: 200, cacheFor: 0 });
+      await a.set(pair(7));
+      expect([await a.claim!('not-stored'), await b.claim!('not-stored')]).toEqual([false, false]); // scripts loaded
+      const timedOut = await a
+        .lock!(async () => {
+          process.kill(redis.pid(), 'SIGSTOP');
+          try {
+            return await a.claim!('rt_7_secret').catch((e: unknown) => e);
+          } finally {
+            process.kill(redis.pid(), 'SIGCONT');
+          }
+        });
+      expect(timedOut).toBeInstanceOf(RedisStoreError);
+      expect(await b.lock!(() => b.claim!('rt_7_secret'))).toBe(true);
+      expect(await a.claim!('rt_7_secret')).toBe(false); // b's claim stands
+    } finally {
+      process.kill(redis.pid(), 'SIGCONT');
+      await other.close();
+    }
+  });
+
+  it.each([
+    ['the store gives up on it (commandTimeout)', { commandTimeout: 200 }, {}],
+    ['the client gives up first (storeTimeout below commandTimeout)', { commandTimeout: 5_000 }, { storeTimeout: 100 }],
+  ])('two clients: a refresh whose claim timed out (%s) fails with TokenStoreError, sending nothing; the next refreshes once and no session ends', async (_name, storeOptions, clientOptions) => {
+    const server = await startAuthServer();
+    const other = await connect(redis.url);
+    try {
+      const expired: string[] = [];
+      // Redis stalls while a's claim (two arguments: the token's SHA-256 and a's claimant id) is on the wire.
+      const stalling = {
+        evalSha: (sha: string, o: { keys: string[]; arguments: string[] }) => {
+          if (o.arguments.length === 2 && /^[0-9a-f]{64}$/.test(o.arguments[0]!)) process.kill(redis.pid(), 'SIGSTOP');
+          return client.evalSha(sha, o);
+        },
+        eval: (source: string, o: { keys: string[]; arguments: string[] }) => client.eval(source, o),
+      };
+      const make = (name: string, redisClient: unknown) =>
+        createCoveton({
+          baseUrl: server.url,
+          maxRetries: 0,
+          tokenStore: redisTokenStore(redisClient as never, { key: 'k:late2', cacheFor: 0, ...storeOptions }),
+          onSessionExpired: () => void expired.push(name),
+          ...clientOptions,
+        });
+      await redisTokenStore(client, { key: 'k:late2' }).set(server.issue({ expired: true }));
+      expect(await redisTokenStore(client, { key: 'k:late2' }).claim!('not-stored')).toBe(false); // the claim script loaded
+      const first = await make('a', stalling).users.getCurrent().catch((e: unknown) => e);
+      process.kill(redis.pid(), 'SIGCONT');
+      expect(first).toBeInstanceOf(TokenStoreError);
+      expect(server.refreshes).toHaveLength(0);
+      await make('b', other).users.getCurrent();
+      expect(server.refreshes).toHaveLength(1);
+      expect(server.reuses).toBe(0);
+      expect(expired).toEqual([]);
+    } finally {
+      process.kill(redis.pid(), 'SIGCONT');
+      await other.close();
+      await server.close();
+    }
+  });
+
+  it('a token claimed by another holder ends the session without sending it, and the error says it may have been sent, not that it was', async () => {
+    const server = await startAuthServer();
+    try {
+      await redisTokenStore(client, { key: 'k:claimed' }).set(server.issue({ expired: true }));
+      const tokens = (await redisTokenStore(client, { key: 'k:claimed' }).get())!;
+      expect(await redisTokenStore(client, { key: 'k:claimed' }).claim!(tokens.refreshToken)).toBe(true); // a holder that died
+      const expired: unknown[] = [];
+      const coveton = createCoveton({ baseUrl: server.url, maxRetries: 0, tokenStore: redisTokenStore(client, { key: 'k:claimed', cacheFor: 0 }), onSessionExpired: (e) => void expired.push(e) });
+      const error = await coveton.users.getCurrent().catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'SessionExpiredError', message: 'An earlier holder of the session lock claimed this refresh token, so it may have been sent, and never stored a new pair: sign in again.' });
+      expect(expired).toEqual([error]);
+      expect(server.refreshes).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reuses a pair it read for cacheFor ms, but always reads Redis under the lock', async () => {
     const writer = redisTokenStore(client, { key: 'k:cache' });
     const reader = redisTokenStore(client, { key: 'k:cache', cacheFor: 300 });
