@@ -123,7 +123,10 @@ export async function checkPins(
     if (!firstUse) {
       const change: IdentityChange = { userId, deviceId: d.id, kind: pinned && pinned.key !== key ? 'key_changed' : 'device_added' };
       const decision = typeof policy === 'function' ? policy(change) : policy;
-      if (decision === 'block') throw new E2EError('identity_changed', `${change.kind}: ${d.id} of ${userId}`);
+      if (decision === 'block') {
+        // Say what to do next: the block lifts only when the users have compared numbers.
+        throw new E2EError('identity_changed', `${change.kind}: ${d.id} of ${userId}; compare safetyNumber(userId) out of band, then acceptIdentity`);
+      }
       notify(change);
     }
     pins.set(d.id, { key, removed });

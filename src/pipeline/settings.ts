@@ -40,7 +40,7 @@ export function callHeaders(
   const own = options?.headers;
   if (!own && !idempotent && client.length === 0) return entry;
   const headers = own ? { ...lowerCaseHeaders(own), ...entry } : { ...entry };
-  if (idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = options?.idempotencyKey ?? globalThis.crypto.randomUUID();
+  if (idempotent && !('idempotency-key' in headers)) headers['idempotency-key'] = options?.idempotencyKey || globalThis.crypto.randomUUID();
   for (const [name, value] of client) if (!(name in headers)) headers[name] = value;
   return headers;
 }

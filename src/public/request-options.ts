@@ -34,7 +34,8 @@ export interface RequestOptions {
    */
   maxRetries?: number;
   /**
-   * The `Idempotency-Key` to send, where the operation takes one.
+   * The `Idempotency-Key` to send, where the operation takes one. An empty string counts as
+   * none (the API refuses an empty key).
    * @default a random UUID per call, the same on every retry
    * @example await coveton.apiKeys.create(body, { idempotencyKey: `create-${jobId}` })
    */

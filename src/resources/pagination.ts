@@ -58,8 +58,8 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
   /**
    * Collects the list into one array. A list longer than `maxItems` fails with PaginationError
    * instead of filling memory (a server whose pages never end would): for longer lists, raise it
-   * or walk them with `for await`, one page in memory at a time. The cap is Stripe's
-   * (`autoPagingToArray`).
+   * (`Infinity` for no cap) or walk them with `for await`, one page in memory at a time. The cap
+   * is Stripe's (`autoPagingToArray`).
    * @default { maxItems: 10_000 }
    * @example const keys = await coveton.apiKeys.list().toArray({ maxItems: 50_000 });
    */

@@ -222,7 +222,7 @@ describe('attacks on a sealed message', () => {
       const fake = world.devices.pop()!;
       Object.assign(entry, { identityKey: fake.identityKey, signedPreKey: fake.signedPreKey });
       const send = ada.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
-      if (policy === 'block') await expect(send).rejects.toMatchObject({ name: 'E2EError', code: 'identity_changed' });
+      if (policy === 'block') await expect(send).rejects.toMatchObject({ name: 'E2EError', code: 'identity_changed', message: expect.stringContaining('then acceptIdentity') });
       else {
         await send;
         expect(ada.warnings).toEqual([{ userId: 'usr_bob', deviceId: bob.id, kind: 'key_changed' }]);

@@ -123,9 +123,12 @@ describe('pagination', () => {
   });
 
   it('toArray with maxItems equal to the list\'s length returns it whole', async () => {
-    server = await startFaultServer((req, res, i) => json(res, 200, i === 0 ? [{ id: 'key_3' }, { id: 'key_2' }] : [{ id: 'key_1' }]));
+    server = await startFaultServer((req, res) => json(res, 200, req.path.includes('before=') ? [{ id: 'key_1' }] : [{ id: 'key_3' }, { id: 'key_2' }]));
     const keys = await testClient(server.url).apiKeys.list({ limit: 2 }).toArray({ maxItems: 3 });
     expect(keys.map((k) => k.id)).toEqual(['key_3', 'key_2', 'key_1']);
+    // Infinity: no cap.
+    const all = await testClient(server.url).apiKeys.list({ limit: 2 }).toArray({ maxItems: Infinity });
+    expect(all).toHaveLength(3);
   });
 
   it('stops when a page holds the caller\'s own starting cursor', async () => {

@@ -50,6 +50,12 @@ describe('headers: the client\'s, the call\'s, and the SDK\'s own', () => {
     expect(first!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
     expect(second!.headers['idempotency-key']).toBe('mine');
   });
+
+  it('an empty idempotencyKey counts as none: the SDK makes one (the API refuses an empty key)', async () => {
+    server = await serve((req, res) => json(res, 201, apiKeyRecord));
+    await testClient(server.url).apiKeys.create(apiKeyBody, { idempotencyKey: '' });
+    expect(server.requests[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
 describe('file transfers pass the options on to each of their requests', () => {
