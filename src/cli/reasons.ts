@@ -13,7 +13,7 @@ export const REASON_TEXT: Record<ErrorReason, string> = {
   key_suspended: 'the API key is suspended: reactivate it with `coveton api-keys update <id> --status active`',
   key_expired: 'the API key has expired: create a new one with `coveton api-keys create`',
   wrong_environment:
-    'the API key belongs to another environment: a test key (ak_test_...) was sent to production, or a live key (ak_live_...) to the sandbox; use --base-url https://sandbox.api.coveton.com/v1 for test keys',
+    'the API key belongs to another environment: test keys (ak_test_...) work only on the sandbox and the mock, live keys (ak_live_...) only in production; use a key of this server\'s environment, or point --base-url at the key\'s (https://sandbox.api.coveton.com/v1 for test keys, https://api.coveton.com/v1 for live ones)',
   insufficient_scope: 'the API key lacks the admin scope this needs (keys:manage for API keys, audit:read for audit logs)',
   scope_grant_forbidden: 'a key can only grant scopes it holds itself: drop the extra --permissions or use a key that holds them',
   environment_forbidden: 'a non-production key cannot create a production key: use a production key',

@@ -67,6 +67,7 @@ describe('auth test', () => {
     await refusing(401, 'wrong_environment');
     const run = await runCli(['auth', 'test', '--base-url', server!.url, '--api-key', TEST_KEY]);
     expect(run.stderr).toContain('(you sent a test (non-production) key)');
+    expect(run.stderr).toContain('test keys (ak_test_...) work only on the sandbox and the mock, live keys (ak_live_...) only in production');
   });
 
   it('--json: the failure is the result, on stdout', async () => {
