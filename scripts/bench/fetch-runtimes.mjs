@@ -1,6 +1,7 @@
 // The fetch build against hand-written fetch in each runtime that has the binary here: Node (the
-// running one), Bun and Deno (devDependencies). Each runtime runs fetch-client.mjs once against
-// the bench server; the figures are ratios inside that one process.
+// running one), Bun and Deno (devDependencies) and Chromium (Debian's). Each runtime runs
+// fetch-measure.mjs once against the bench server (fetch-client.mjs in the three processes,
+// fetch-browser.mjs in a page); the figures are ratios inside that one process.
 //
 // Alone: `node scripts/bench/fetch-runtimes.mjs` (starts its own server).
 import { spawn } from 'node:child_process';
@@ -8,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_KEY, asPart, BENCH_DIR, ROOT, SDK_ENTRY } from './child.mjs';
+import { CHROMIUM, runInChromium } from './fetch-browser.mjs';
 
 const CLIENT = join(BENCH_DIR, 'fetch-client.mjs');
 const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
@@ -50,6 +52,10 @@ export async function run({ url, quick }) {
     process.stderr.write(`  fetch build in ${name}...\n`);
     result.runtimes[name] = await runClient(file, [...args, url, pathToFileURL(SDK_ENTRY).href, API_KEY, String(warmup), String(calls), String(rounds)]);
   }
+  if (existsSync(CHROMIUM)) {
+    process.stderr.write('  fetch build in chromium...\n');
+    result.runtimes.chromium = await runInChromium(url, { warmup, calls, rounds });
+  } else result.skipped.chromium = `${CHROMIUM} is not installed`;
   return result;
 }
 

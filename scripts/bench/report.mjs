@@ -35,7 +35,8 @@ function fetchRuntimesTable(f) {
   const rows = [`The fetch build where it runs, against the runtime's own fetch: CPU per call, paired by round; median of ${f.rounds} rounds x ${f.calls} calls`];
   for (const [runtime, ops] of Object.entries(f.runtimes)) {
     for (const [op, r] of Object.entries(ops)) {
-      rows.push([`  ${runtime} ${op.toUpperCase()}`, fmt.us(r.fetch.cpuUs), x(r['fetch+timeout'].cpuRatio), x(r['sdk-fetch'].cpuRatio), x(r['sdk-fetch'].wallRatio)]);
+      // A page has no CPU clock: Chromium's rows have wall ratios only.
+      rows.push([`  ${runtime} ${op.toUpperCase()}`, r.fetch.cpuUs === null ? NA : fmt.us(r.fetch.cpuUs), x(r['fetch+timeout'].cpuRatio), x(r['sdk-fetch'].cpuRatio), x(r['sdk-fetch'].wallRatio)]);
     }
   }
   for (const [runtime, why] of Object.entries(f.skipped ?? {})) rows.push(`  ${runtime}: skipped (${why})`);
