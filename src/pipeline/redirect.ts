@@ -2,7 +2,7 @@
 // refuse it with the reason. Loaded by the loop on the first redirect, so that a bundle whose
 // API never redirects does not carry them.
 import type { Outgoing } from '../transport/outgoing.js';
-import { checkStorageUrl } from '../transport/url-policy.js';
+import { checkStorageUrl } from '../transport/storage-url.js';
 import type { AttemptState, CallPolicy, Decision } from './policy.js';
 
 const MAX_REDIRECTS = 5;
@@ -27,7 +27,7 @@ export function redirect(policy: CallPolicy, state: AttemptState): Decision {
   if (policy.redirects === 'storage') {
     if (target.protocol !== 'https:') return { do: 'refuse', location: shown, why: 'storage redirects are followed only to https' };
     // A storage server's Location is the network's word as much as the presigned URL was: the
-    // same host rules (./url-policy.ts), loopback only from loopback. The presign's headers go
+    // same host rules (../transport/storage-url.ts), loopback only from loopback. The presign's headers go
     // along, as fetch sends them: they are no more secret than the file they come with.
     try {
       checkStorageUrl('Location', target.href, policy.url);

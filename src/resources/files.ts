@@ -8,7 +8,7 @@ import { CovetonInputError } from '../errors/base.js';
 import { APITimeoutError } from '../errors/transport.js';
 import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
 import type { Pipeline } from '../pipeline/index.js';
-import { checkStorageUrl } from '../transport/url-policy.js';
+import { checkStorageUrl } from '../transport/storage-url.js';
 import { isUploadSource, readUploadBody, streamedSource, type CountedSource } from './upload-body.js';
 import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
 import type { RequestOptions } from '../public/request-options.js';
@@ -19,7 +19,7 @@ const EXPIRED = 403;
 export function fileHelpers(
   files: Resources['files'],
   storage: Pipeline,
-  /** The API's base URL: a storage URL is held to its scheme (see url-policy.ts). */
+  /** The API's base URL: a storage URL is held to its scheme (see storage-url.ts). */
   apiBaseUrl: string,
 ): FileHelpers {
   /**

@@ -6,7 +6,7 @@
 //   R       the answer is a redirect (OAuth starts)   U       public: no session token
 //   O       a one-time credential rides on it: repeat only if it never reached the server
 //   >a >o >v  the success body: an array, an object, another JSON value (none: no body)
-import type { OperationSpec, OperationTable } from './types.js';
+import type { OperationSpec } from './types.js';
 
 const RETURNS = { a: 'array', o: 'object', v: 'value' } as const;
 
@@ -29,9 +29,4 @@ export function decodeOperation(row: string): OperationSpec {
     ...(has('O') ? { repeat: 'if-not-sent' as const } : {}),
     returns: returns ? RETURNS[returns.slice(1) as keyof typeof RETURNS] : 'nothing',
   };
-}
-
-/** Every operation of the table, decoded, with its resource and method name. */
-export function allOperations(table: OperationTable): { resource: string; name: string; op: OperationSpec }[] {
-  return Object.entries(table).flatMap(([resource, ops]) => Object.entries(ops).map(([name, row]) => ({ resource, name, op: decodeOperation(row) })));
 }

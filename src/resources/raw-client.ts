@@ -7,7 +7,7 @@ import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../../generated/resources.js';
 import { CovetonInputError } from '../errors/base.js';
 import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from '../transport/outgoing.js';
-import { allOperations } from './operations.js';
+import { decodeOperation } from './operations.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { decodeJson } from '../pipeline/decode.js';
 import { checkPathParam, operationCall } from './bind.js';
@@ -60,6 +60,14 @@ function toResponse(reply: Reply, text: string | undefined): Response {
   // 600+ (undici and fetch both pass any three digits on) is a bad gateway answer.
   const status = reply.status < 200 || reply.status > 599 ? 502 : reply.status;
   return new Response(NULL_BODY_STATUSES.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
+}
+
+/**
+ * Every operation of the table, decoded, with its resource and method name: the raw client's
+ * routes. Here rather than in ./operations.ts, so that a client loads it with the raw client.
+ */
+export function allOperations(table: OperationTable): { resource: string; name: string; op: OperationSpec }[] {
+  return Object.entries(table).flatMap(([resource, ops]) => Object.entries(ops).map(([name, row]) => ({ resource, name, op: decodeOperation(row) })));
 }
 
 export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable): RawClient {

@@ -5,7 +5,7 @@
 import type { components } from '@coveton/sdk/schema';
 import { decodeJson } from '../pipeline/decode.js';
 import type { Pipeline } from '../pipeline/index.js';
-import { toTokens } from './tokens.js';
+import { toTokens } from './to-tokens.js';
 import type { SessionTokens } from '../public/session.js';
 
 export function refreshExchange(pipeline: Pipeline, baseUrl: string) {

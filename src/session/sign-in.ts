@@ -4,7 +4,8 @@
 import type { SessionOperations } from '../../generated/resources.js';
 import { CovetonError } from '../errors/base.js';
 import { bounded } from './bounded.js';
-import { isTokenPair, toTokens } from './tokens.js';
+import { isTokenPair } from './tokens.js';
+import { toTokens } from './to-tokens.js';
 import type { HelperStore } from './helpers.js';
 import type { AuthSession } from '../../generated/models.js';
 import type { LogoutOptions, SessionTokens } from '../public/session.js';

@@ -13,20 +13,6 @@ export function memoryTokenStore(initial?: SessionTokens): TokenStore {
   };
 }
 
-/**
- * The pair of a sign-in or refresh answer; `expiresIn` (seconds) becomes a time on this clock.
- * Only a lifetime counts: a pair said to expire as it arrives (0, or less) would be refreshed
- * before every call, so it is kept as one whose lifetime is unknown (used until a 401 says).
- */
-export function toTokens(session: { accessToken: string; refreshToken: string; expiresIn?: number }): SessionTokens {
-  const seconds = session?.expiresIn;
-  return {
-    accessToken: session?.accessToken,
-    refreshToken: session?.refreshToken,
-    ...(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? { accessTokenExpiresAt: Date.now() + seconds * 1000 } : {}),
-  };
-}
-
 /** A pair worth installing: two non-empty string tokens (a `200 {}` or an HTML page is not one). */
 export function isTokenPair(value: unknown): value is SessionTokens {
   const v = value as Partial<SessionTokens> | null | undefined;

@@ -1,16 +1,12 @@
-// Which URLs the SDK will send anything to. Two kinds: the API base URL (the caller's option or
-// COVETON_BASE_URL) and the presigned storage URLs that the API hands back for file transfers.
-// A storage URL comes from the network, so it is held to the API's own scheme and may not point
-// at the machine's neighbourhood: link-local addresses (cloud metadata services live at
-// 169.254.169.254 and fd00:ec2::254), metadata host names, unspecified addresses, and loopback
-// unless the API itself is on loopback (a local mock). Credentials in a URL (`user:password@`)
-// are refused everywhere, and the refusal never repeats them. Hosts are matched on the WHATWG
-// URL parser's normalized form: IPv4 in dotted decimal (`0xa9.0xfe.0xa9.0xfe` becomes
-// 169.254.169.254), IPv6 lower-case and compressed, IPv4-mapped IPv6 in hex (`[::ffff:a9fe:a9fe]`).
+// Which API base URL the SDK will send anything to: the caller's option or COVETON_BASE_URL,
+// absolute http(s). Credentials in a URL (`user:password@`) are refused everywhere, and the
+// refusal never repeats them. The presigned storage URLs that the API hands back for file
+// transfers are held to more (./storage-url.ts, loaded with the file transfers and redirects
+// that reach them): this file is what every client needs up front.
 import { CovetonInputError } from '../errors/base.js';
 
 /** The URL parsed, or a CovetonInputError naming `field` that never echoes the URL. */
-function parse(field: string, url: unknown): URL {
+export function parseHttpUrl(field: string, url: unknown): URL {
   let parsed: URL;
   try {
     parsed = new URL(String(url));
@@ -23,25 +19,4 @@ function parse(field: string, url: unknown): URL {
 }
 
 /** Checks the API base URL: absolute http(s), no credentials. */
-export const checkBaseUrl = (url: unknown): URL => parse('baseUrl', url);
-
-// 127/8, ::1, IPv4-mapped 127/8, localhost and *.localhost.
-const LOOPBACK = /^(?:127\.|\[::1\]$|\[::ffff:7f|localhost$)|\.localhost$/;
-// 169.254/16 and fe80::/10 (link-local), 0/8 and :: (unspecified), their IPv4-mapped forms,
-// and the metadata services' names and addresses (GCP, AWS IPv6, Alibaba).
-const NEVER = /^(?:169\.254\.|0\.|\[(?:fe[89ab][0-9a-f]:|::ffff:(?:a9fe|0):|::\]|fd00:ec2::254\])|metadata(?:\.google\.internal)?$|100\.100\.100\.200$)/;
-
-/**
- * Checks a storage URL from a presign or download answer before anything is sent to it:
- * `https:` (or `http:` when the API base URL is `http:`), no credentials, no link-local,
- * metadata or unspecified host, and loopback only when the API is on loopback.
- */
-export function checkStorageUrl(field: string, url: unknown, apiBaseUrl: string): void {
-  const { protocol, hostname, host } = parse(field, url);
-  const api = new URL(apiBaseUrl);
-  if (protocol !== 'https:' && api.protocol !== 'http:') throw new CovetonInputError(field, `must be an https URL, got one for http://${host}`);
-  const name = hostname.replace(/\.$/, '');
-  if (NEVER.test(name) || (LOOPBACK.test(name) && !LOOPBACK.test(api.hostname))) {
-    throw new CovetonInputError(field, `points at ${host}, a link-local, metadata, unspecified or loopback host the SDK never sends to`);
-  }
-}
+export const checkBaseUrl = (url: unknown): URL => parseHttpUrl('baseUrl', url);

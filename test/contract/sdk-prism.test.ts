@@ -3,7 +3,7 @@
 // the documented success schema. The operations come from the spec (via the generated table).
 import { describe, expect, it } from 'vitest';
 import { operations, sessionOperations } from '../../generated/resources.js';
-import { allOperations } from '../../src/resources/operations.js';
+import { allOperations } from '../../src/resources/raw-client.js';
 import { createCoveton } from '../../src/index.js';
 import { createAjv, deref, exampleRequest, specOperations, validatorAt } from '../support/spec.js';
 import { prismMock } from '../support/prism-mock.js';

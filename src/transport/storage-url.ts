@@ -1,0 +1,31 @@
+// Which presigned storage URLs the SDK will send anything to. A storage URL comes from the
+// network (a presign or download answer, a redirect), so it is held to the API's own scheme and
+// may not point at the machine's neighbourhood: link-local addresses (cloud metadata services
+// live at 169.254.169.254 and fd00:ec2::254), metadata host names, unspecified addresses, and
+// loopback unless the API itself is on loopback (a local mock). Hosts are matched on the WHATWG
+// URL parser's normalized form: IPv4 in dotted decimal (`0xa9.0xfe.0xa9.0xfe` becomes
+// 169.254.169.254), IPv6 lower-case and compressed, IPv4-mapped IPv6 in hex (`[::ffff:a9fe:a9fe]`).
+// Only file transfers and redirects reach it, so it is in their chunks, not the client's.
+import { CovetonInputError } from '../errors/base.js';
+import { parseHttpUrl } from './url-policy.js';
+
+// 127/8, ::1, IPv4-mapped 127/8, localhost and *.localhost.
+const LOOPBACK = /^(?:127\.|\[::1\]$|\[::ffff:7f|localhost$)|\.localhost$/;
+// 169.254/16 and fe80::/10 (link-local), 0/8 and :: (unspecified), their IPv4-mapped forms,
+// and the metadata services' names and addresses (GCP, AWS IPv6, Alibaba).
+const NEVER = /^(?:169\.254\.|0\.|\[(?:fe[89ab][0-9a-f]:|::ffff:(?:a9fe|0):|::\]|fd00:ec2::254\])|metadata(?:\.google\.internal)?$|100\.100\.100\.200$)/;
+
+/**
+ * Checks a storage URL from a presign or download answer before anything is sent to it:
+ * `https:` (or `http:` when the API base URL is `http:`), no credentials, no link-local,
+ * metadata or unspecified host, and loopback only when the API is on loopback.
+ */
+export function checkStorageUrl(field: string, url: unknown, apiBaseUrl: string): void {
+  const { protocol, hostname, host } = parseHttpUrl(field, url);
+  const api = new URL(apiBaseUrl);
+  if (protocol !== 'https:' && api.protocol !== 'http:') throw new CovetonInputError(field, `must be an https URL, got one for http://${host}`);
+  const name = hostname.replace(/\.$/, '');
+  if (NEVER.test(name) || (LOOPBACK.test(name) && !LOOPBACK.test(api.hostname))) {
+    throw new CovetonInputError(field, `points at ${host}, a link-local, metadata, unspecified or loopback host the SDK never sends to`);
+  }
+}
