@@ -1,7 +1,8 @@
 // Every Redis operation of the stores is one Lua script, so that each decision is atomic and
 // the stores need nothing of the client but EVALSHA/EVAL (node-redis 4 to 6, a cluster client,
 // or a test double). Web Crypto only (SHA-1, random ids): no Node-only API here either. Scripts run by SHA-1, loaded on first use (NOSCRIPT) and again after a
-// restart; every call is bounded, because a client whose server is gone queues commands.
+// restart, by a second send; where the order on the connection matters, `now` sends EVAL once.
+// Every call is bounded, because a client whose server is gone queues commands.
 import { clampTimer } from '../util/timers.js';
 
 /** The part of a node-redis client (`createClient()`, `createCluster()`) the stores use. */

@@ -127,16 +127,16 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   /** The last pair read or written, and when; never used while this process holds the lock. */
   let cached: { tokens: SessionTokens | undefined; at: number } | undefined;
   let holding = 0;
-  /** Claims sent and not answered yet; `undone` once their UNCLAIM is on its way. */
-  const unanswered = new Set<{ undone: boolean }>();
+  /** Claims not answered yet, from their start: `sent` once handed to the client, `givenUp` once a timeout or the lock's release ended them. */
+  const unanswered = new Set<{ sent: boolean; givenUp: boolean }>();
   // A claim given up on (a timeout) may be on the wire still and land once Redis resumes: the
   // refresher sent nothing, but the next holder would find the token claimed and end the
   // session. UNCLAIM, sent on the same connection, runs after it and takes it back, before the
-  // lock's RELEASE lets anyone else in.
-  const undo = (claim: { undone: boolean }) => {
-    if (claim.undone) return;
-    claim.undone = true;
-    void run.now(UNCLAIM, [key], [claimant]).catch(() => undefined);
+  // lock's RELEASE lets anyone else in. One given up on before it was sent is never sent.
+  const giveUp = (claim: { sent: boolean; givenUp: boolean }) => {
+    if (claim.givenUp) return;
+    claim.givenUp = true;
+    if (claim.sent) void run.now(UNCLAIM, [key], [claimant]).catch(() => undefined);
   };
 
   // The store marks what it sealed itself, so a cipher may write any text (a KMS envelope in
@@ -195,13 +195,19 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       }),
     claim: (refreshToken) =>
       call('claim', async () => {
-        const digest = await digestHex('SHA-256', refreshToken);
-        const claim = { undone: false };
+        // Known before its first await: a holder that gives up during the digest (its
+        // storeTimeout) releases the lock, and the claim must not go out after the RELEASE.
+        const claim = { sent: false, givenUp: false };
         unanswered.add(claim);
         try {
-          return (await run(CLAIM, [key], [digest, claimant])) === 1;
+          const digest = await digestHex('SHA-256', refreshToken);
+          if (claim.givenUp) throw new RedisStoreError('The claim was given up on before it was sent; it was not sent');
+          claim.sent = true;
+          // One EVAL (run.now), never EVALSHA: a NOSCRIPT answer would send the claim a second
+          // time, after the UNCLAIM and the RELEASE a holder that gave up meanwhile had sent.
+          return (await run.now(CLAIM, [key], [digest, claimant])) === 1;
         } catch (error) {
-          undo(claim);
+          giveUp(claim);
           throw error;
         } finally {
           unanswered.delete(claim);
@@ -229,8 +235,8 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
         holding--;
         clearInterval(renew);
         // A claim still unanswered when the holder gives up (the client's storeTimeout below
-        // commandTimeout): taken back before the release.
-        for (const claim of unanswered) undo(claim);
+        // commandTimeout): taken back before the release, or never sent.
+        for (const claim of unanswered) giveUp(claim);
         // Not awaited: the refresh's outcome need not wait for it, and commands on one
         // connection run in order. If it fails, the lock expires on its own within lockTtl.
         void run(RELEASE, [lockKey], [owner]).catch(() => undefined);

@@ -24,6 +24,8 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pair = (n: number) => ({ accessToken: `at_${n}`, refreshToken: `rt_${n}_secret`, accessTokenExpiresAt: 1 });
+/** A claim's arguments: the refresh token's SHA-256 and the claimant id. */
+const isClaim = (o: { arguments: string[] }) => o.arguments.length === 2 && /^[0-9a-f]{64}$/.test(o.arguments[0]!);
 
 describe('redisTokenStore', () => {
   it('the lock is SET NX PX with a random owner: one holder at a time, the next one goes when it releases', async () => {
@@ -164,21 +166,27 @@ describe('redisTokenStore', () => {
     }
   });
 
+  // The third case: a claim sent by EVALSHA that Redis answered NOSCRIPT once it resumed was sent
+  // again as EVAL, after the UNCLAIM and the RELEASE of the lock's finally: it landed, and stood.
   it.each([
-    ['the store gives up on it (commandTimeout)', { commandTimeout: 200 }, {}],
-    ['the client gives up first (storeTimeout below commandTimeout)', { commandTimeout: 5_000 }, { storeTimeout: 100 }],
-  ])('two clients: a refresh whose claim timed out (%s) fails with TokenStoreError, sending nothing; the next refreshes once and no session ends', async (_name, storeOptions, clientOptions) => {
+    ['the store gives up on it (commandTimeout)', { commandTimeout: 200 }, {}, 'loaded'],
+    ['the client gives up first (storeTimeout below commandTimeout)', { commandTimeout: 5_000 }, { storeTimeout: 100 }, 'loaded'],
+    ['the client gives up first, and Redis has no script cached (a restart, SCRIPT FLUSH)', { commandTimeout: 5_000 }, { storeTimeout: 100 }, 'flushed'],
+  ])('two clients: a refresh whose claim timed out (%s) fails with TokenStoreError, sending nothing; the next refreshes once and no session ends', async (_name, storeOptions, clientOptions, scripts) => {
     const server = await startAuthServer();
     const other = await connect(redis.url);
     try {
       const expired: string[] = [];
-      // Redis stalls while a's claim (two arguments: the token's SHA-256 and a's claimant id) is on the wire.
+      // Redis stalls once, while a's claim (two arguments: the token's SHA-256 and a's claimant id) is on the wire.
+      let stalled = false;
+      const stall = (o: { arguments: string[] }) => {
+        if (stalled || !isClaim(o)) return;
+        stalled = true;
+        process.kill(redis.pid(), 'SIGSTOP');
+      };
       const stalling = {
-        evalSha: (sha: string, o: { keys: string[]; arguments: string[] }) => {
-          if (o.arguments.length === 2 && /^[0-9a-f]{64}$/.test(o.arguments[0]!)) process.kill(redis.pid(), 'SIGSTOP');
-          return client.evalSha(sha, o);
-        },
-        eval: (source: string, o: { keys: string[]; arguments: string[] }) => client.eval(source, o),
+        evalSha: (sha: string, o: { keys: string[]; arguments: string[] }) => (stall(o), client.evalSha(sha, o)),
+        eval: (source: string, o: { keys: string[]; arguments: string[] }) => (stall(o), client.eval(source, o)),
       };
       const make = (name: string, redisClient: unknown) =>
         createCoveton({
@@ -189,7 +197,8 @@ describe('redisTokenStore', () => {
           ...clientOptions,
         });
       await redisTokenStore(client, { key: 'k:late2' }).set(server.issue({ expired: true }));
-      expect(await redisTokenStore(client, { key: 'k:late2' }).claim!('not-stored')).toBe(false); // the claim script loaded
+      expect(await redisTokenStore(client, { key: 'k:late2' }).claim!('not-stored')).toBe(false); // Redis has the scripts cached, unless flushed below
+      if (scripts === 'flushed') await client.scriptFlush();
       const first = await make('a', stalling).users.getCurrent().catch((e: unknown) => e);
       process.kill(redis.pid(), 'SIGCONT');
       expect(first).toBeInstanceOf(TokenStoreError);
@@ -200,6 +209,51 @@ describe('redisTokenStore', () => {
       expect(expired).toEqual([]);
     } finally {
       process.kill(redis.pid(), 'SIGCONT');
+      await other.close();
+      await server.close();
+    }
+  });
+
+  // The claim computes the SHA-256 of the refresh token before it is sent. A client that gave up
+  // meanwhile (storeTimeout) had the lock released with nothing to take back, and the claim went
+  // out after the RELEASE, landed and stood. The digest is held here until the call has failed.
+  it('a claim its holder gave up on before it was sent (storeTimeout during its digest) is never sent: the next holder refreshes once', async () => {
+    const server = await startAuthServer();
+    const other = await connect(redis.url);
+    const digest = crypto.subtle.digest.bind(crypto.subtle);
+    try {
+      const expired: string[] = [];
+      const sent: string[] = [];
+      const recording = {
+        evalSha: (sha: string, o: { keys: string[]; arguments: string[] }) => (sent.push(isClaim(o) ? 'claim' : 'other'), client.evalSha(sha, o)),
+        eval: (source: string, o: { keys: string[]; arguments: string[] }) => (sent.push(isClaim(o) ? 'claim' : 'other'), client.eval(source, o)),
+      };
+      const store = redisTokenStore(recording as never, { key: 'k:slowdigest', cacheFor: 0 });
+      await redisTokenStore(client, { key: 'k:slowdigest' }).set(server.issue({ expired: true }));
+      let letGo!: () => void;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      let claimed: Promise<boolean> | undefined;
+      const slow = {
+        ...store,
+        claim: (refreshToken: string) => {
+          vi.spyOn(crypto.subtle, 'digest').mockImplementationOnce(async (algorithm, data) => (await held, digest(algorithm, data)));
+          return (claimed = store.claim!(refreshToken));
+        },
+      };
+      const a = createCoveton({ baseUrl: server.url, maxRetries: 0, storeTimeout: 100, tokenStore: slow, onSessionExpired: () => void expired.push('a') });
+      const first = await a.users.getCurrent().catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(TokenStoreError);
+      letGo();
+      expect(await claimed!.catch((e: unknown) => e)).toBeInstanceOf(RedisStoreError);
+      expect(sent).not.toContain('claim');
+      expect(await client.hGet('{k:slowdigest}', 'claim')).toBeNull();
+      const b = createCoveton({ baseUrl: server.url, maxRetries: 0, tokenStore: redisTokenStore(other, { key: 'k:slowdigest', cacheFor: 0 }), onSessionExpired: () => void expired.push('b') });
+      await b.users.getCurrent();
+      expect(server.refreshes).toHaveLength(1);
+      expect(server.reuses).toBe(0);
+      expect(expired).toEqual([]);
+    } finally {
+      vi.restoreAllMocks();
       await other.close();
       await server.close();
     }
