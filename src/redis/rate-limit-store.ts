@@ -154,6 +154,14 @@ export function redisBudget(client: RedisScripting, options: RedisRateLimitStore
       // integer): failing here hands the turn to the local figures, where a wait below 0 would
       // have been asked again at once, forever.
       if (!Number.isSafeInteger(first) || first < 0) throw new RedisStoreError(`the rate-limit state at ${key} gave a wait of ${first} ms: it was not written by this store`);
+      // A budget wait is the oldest logged send plus the interval, less now: at most the interval,
+      // or twice it for a send logged by a process whose clock runs up to an interval ahead. The
+      // queue weighs no budget wait against maxRetryAfter (the caller chose the budget), so an
+      // entry dated years ahead would hold every call that long: it fails here too.
+      const interval = Number(num(budget?.interval));
+      if (second === 'budget' && !(first <= 2 * interval)) {
+        throw new RedisStoreError(`the rate-limit state at ${key} gave a budget wait of ${first} ms, more than twice the budget's interval of ${interval} ms: it was not written by this store`);
+      }
       return { wait: first, why: second as 'pause' | 'window' | 'budget' };
     },
     async report({ now, ticket, answered, figures, tooMany }) {

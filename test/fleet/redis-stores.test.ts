@@ -342,8 +342,25 @@ describe('redisRateLimitStore', () => {
     await client.del('{r:3}');
   });
 
-  it('with that state, a call goes out on the local figures: one send, one take from Redis, one warning', async () => {
-    await client.hSet('{r:4}', { pausedUntil: '1e300' });
+  // A budget wait is never compared with maxRetryAfter (the caller chose that budget): a co-tenant's
+  // entry dated 31 years ahead in the budget log made every call wait that long, sending nothing.
+  it('a budget wait past the budget\'s interval (an entry far ahead in the budget log) is state it did not write: the take fails as Redis failing', async () => {
+    const now = Date.now();
+    const budget = { requests: 1, interval: 60_000 };
+    await client.zAdd('{r:5}:budget', { score: now + 1e12, value: 'x' });
+    const store = redisRateLimitStore(client, { key: 'r:5' });
+    await expect(store.take({ now, inFlight: 0, budget })).rejects.toThrow(new RedisStoreError('the rate-limit state at {r:5} gave a budget wait of 1000000060000 ms, more than twice the budget\'s interval of 60000 ms: it was not written by this store'));
+    // An entry of a process whose clock runs an interval ahead gives twice the interval: still a wait.
+    await client.zAdd('{r:5}:budget', { score: now + 60_000, value: 'x' });
+    expect(await store.take({ now, inFlight: 0, budget })).toEqual({ wait: 120_000, why: 'budget' });
+    await client.del('{r:5}:budget');
+  });
+
+  it.each([
+    ['a pausedUntil of 1e300', async () => void (await client.hSet('{r:4}', { pausedUntil: '1e300' })), undefined],
+    ['a budget log entry 1e12 ms ahead', async () => void (await client.zAdd('{r:4}:budget', { score: Date.now() + 1e12, value: 'x' })), { requests: 1, interval: 60_000 }],
+  ])('with state it did not write (%s), a call goes out on the local figures: one send, one take from Redis, one warning', async (_name, write, budget) => {
+    await write();
     let evals = 0;
     const counted = { evalSha: (...a: Parameters<typeof client.evalSha>) => (evals++, client.evalSha(...a)), eval: (...a: Parameters<typeof client.eval>) => (evals++, client.eval(...a)) };
     let sent = 0;
@@ -355,14 +372,14 @@ describe('redisRateLimitStore', () => {
       logger,
       logLevel: 'warn',
       fetch: async () => (sent++, new Response('{"id":"key_1"}', { status: 200, headers: { 'content-type': 'application/json' } })),
-      rateLimit: { store: redisFallbackStore(counted as never, { key: 'r:4' }) },
+      rateLimit: { store: redisFallbackStore(counted as never, { key: 'r:4' }), ...(budget ? { budget } : {}) },
     });
     await coveton.apiKeys.get('key_1');
     expect(sent).toBe(1);
     expect(evals).toBe(1); // the take; the report goes to the local figures while Redis is out
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0]![0]).toContain('shared rate-limit store is unreachable');
-    await client.del('{r:4}');
+    await client.del(['{r:4}', '{r:4}:budget']);
   });
 });
 
