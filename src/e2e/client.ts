@@ -84,9 +84,10 @@ export interface E2EClient {
   /**
    * Trusts `userId`'s devices as listed now (needed under 'block' after a change), once the two
    * people have compared `compared`, the safety number (or its digits) they saw. Pins only that
-   * user's devices, and only if they still make `compared`: a device added or swapped since, or
-   * a listing with no active device, is refused (`identity_changed`, `bad_bundle`) and the pins
-   * are left as they were.
+   * user's active devices, and only if they still make `compared`: a device added or swapped
+   * since, or a listing with no active device, is refused (`identity_changed`, `bad_bundle`) and
+   * the pins are left as they were. A removed device stays pinned only if it already was, under
+   * the same key (what it sent before its removal still opens); one never pinned authors nothing.
    * @example
    * const number = await secure.safetyNumber('usr_bob');
    * if (await userSaysItMatches(number.digits)) await secure.acceptIdentity('usr_bob', number);

@@ -3,7 +3,8 @@
 // that only sends and reads messages does not carry it.
 import { E2EError } from './errors.js';
 import { safetyNumber, type SafetyNumber } from './safety.js';
-import { loadPins, replacePins, verifyListing, type Self, type VerifiedDevice } from './trust.js';
+import { loadPins, removedNow, replacePins, verifyListing, type Self, type VerifiedDevice } from './trust.js';
+import { hex } from './bytes.js';
 import { collect, type BundleDevice, type E2EApi } from './api.js';
 import type { KeyStore } from './store.js';
 
@@ -40,7 +41,7 @@ async function safetyKeys(ctx: IdentityContext, userId: string): Promise<Uint8Ar
   } catch (error) {
     if (!(error instanceof E2EError && error.code === 'identity_changed')) throw error;
     const verified = await verifyListing(listed, ctx.self);
-    return verified.filter((d) => d.userId === userId && d.removedAt === null && d.id !== ctx.self.deviceId).map((d) => d.identityRaw);
+    return verified.filter((d) => d.userId === userId && !removedNow(d) && d.id !== ctx.self.deviceId).map((d) => d.identityRaw);
   }
 }
 
@@ -54,20 +55,23 @@ async function numberWith(ctx: IdentityContext, userId: string, theirs: Uint8Arr
 export const safetyNumberWith = async (ctx: IdentityContext, userId: string) => numberWith(ctx, userId, await safetyKeys(ctx, userId));
 
 /**
- * Pins `userId`'s devices listed now, if they make the number the two people compared: only that
- * user's devices, recomputed from the very listing pinned, in one write. A listing with no active
+ * Pins `userId`'s active devices listed now, if they make the number the two people compared: only
+ * that user's devices, recomputed from the very listing pinned, in one write. A removed device is
+ * kept only if it was pinned under the same key (what it sent before its removal opens): one
+ * never pinned is in no number, so it stays unpinned and authors nothing. A listing with no active
  * device of the user is refused, so an accept never leaves the user unpinned (first use again).
  */
 export async function acceptIdentity(ctx: IdentityContext, userId: string, compared: SafetyNumber | string): Promise<void> {
   const listed = (await verifyListing(await collect(ctx.api.devices.listForUser(userId)), ctx.self)).filter(
     (d) => d.userId === userId && d.id !== ctx.self.deviceId,
   );
-  const active = listed.filter((d) => d.removedAt === null);
+  const active = listed.filter((d) => !removedNow(d));
   if (active.length === 0) throw new E2EError('bad_bundle', `no active device of ${userId} to accept`);
   const number = await numberWith(ctx, userId, active.map((d) => d.identityRaw));
   // String(): no number at all (a JavaScript caller), or digits of another type, match nothing.
   if (!number.matches(String(typeof compared === 'string' ? compared : compared?.digits))) {
     throw new E2EError('identity_changed', `the devices of ${userId} listed now do not make the safety number compared`);
   }
-  await replacePins(ctx.store, userId, listed);
+  const pins = await loadPins(ctx.store, userId);
+  await replacePins(ctx.store, userId, listed.filter((d) => active.includes(d) || pins.get(d.id)?.key === hex(d.identityRaw)));
 }

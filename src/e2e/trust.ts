@@ -95,9 +95,15 @@ export async function loadPins(store: KeyStore, userId: string): Promise<Map<str
 const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
   store.set(pinName(userId), [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removed]));
 
+/**
+ * Removed for trust: a removal dated after this device's clock is none yet, so a device pinned
+ * active stays in safety numbers while it may still sign. (Nothing is sealed to it either way.)
+ */
+export const removedNow = (d: VerifiedDevice) => d.removedAt !== null && d.removedAt <= Date.now();
+
 /** Replaces a user's pins with `devices` in one write (what acceptIdentity trusts). */
 export const replacePins = (store: KeyStore, userId: string, devices: VerifiedDevice[]) =>
-  savePins(store, userId, new Map(devices.map((d) => [d.id, { key: hex(d.identityRaw), removed: d.removedAt !== null }])));
+  savePins(store, userId, new Map(devices.map((d) => [d.id, { key: hex(d.identityRaw), removed: removedNow(d) }])));
 
 /** Compares a user's devices with their pins; pins what is new unless the policy blocks it. */
 export async function checkPins(
@@ -112,11 +118,18 @@ export async function checkPins(
   let changed = false;
   for (const d of devices) {
     const key = hex(d.identityRaw);
-    const removed = d.removedAt !== null;
+    const removed = removedNow(d);
     const pinned = pins.get(d.id);
     if (pinned?.key === key && (removed || !pinned.removed)) {
       // Unchanged, or newly listed as removed (which takes nothing away from a safety number's check).
       if (removed && !pinned.removed) (pins.set(d.id, { key, removed }), (changed = true));
+      continue;
+    }
+    // Removed, and never pinned under this key while active, so no safety number showed it: the
+    // server sets both its removedAt and the dates of what it signed. Not pinned, and dated
+    // removed before all time, so nothing it signed opens (device_removed).
+    if (removed) {
+      d.removedAt = -Infinity;
       continue;
     }
     // A new device, a new key, or a device shown removed before and listed active again.

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCbor, encodeCbor, type CborValue } from '../../src/e2e/cbor.js';
 import { decodeInner, encodeInner } from '../../src/e2e/inner.js';
 import { E2EError } from '../../src/e2e/errors.js';
+import { fromUtf8, utf8 } from '../../src/e2e/bytes.js';
 
 function code(bytes: number[]): string {
   try {
@@ -59,6 +60,17 @@ describe('the inner message takes one encoding of one value (the wire-format gui
       refusal(inner(['dev_a'], [[0, 'x']])),
       refusal(inner(['dev_a'], [], [file([[7, 'x']])])),
     ]).toEqual(['malformed: inner 3', 'malformed: inner 3', 'malformed: inner 9', 'malformed: inner 0', 'malformed: inner 4.7']);
+  });
+
+  it('a text string led by a UTF-8 BOM keeps it: another value, not a second encoding of the text', () => {
+    const bom = Uint8Array.from(Buffer.from('6defbbbf746578742f706c61696e', 'hex'));
+    expect(decodeCbor(bom)).toBe('\ufefftext/plain');
+    expect(encodeCbor(decodeCbor(bom))).toEqual(bom);
+    const withBom = inner(['dev_a'], [], [file([[5, '\ufeffb']])]);
+    expect(decodeInner(withBom).files[0]!.contentType).toBe('\ufeffb');
+    expect(encodeInner(decodeInner(withBom))).toEqual(withBom);
+    // The same decoder gives a decrypted message its text: a body's leading BOM is kept too.
+    expect(fromUtf8(utf8('\ufeffhi'))).toBe('\ufeffhi');
   });
 
   it('a float (major type 7) is named as such, not as an integer out of shortest form', () => {
