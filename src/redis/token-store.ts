@@ -6,6 +6,7 @@
 // before it leaves this process, and the claim compares a digest of the refresh token.
 import type { TokenCipher } from './cipher.js';
 import { RedisStoreError, digestHex, script, scriptRunner, slotKeys, type RedisScripting } from './scripts.js';
+import { clampTimer } from '../util/timers.js';
 import { TokenDecryptError } from '../errors/store.js';
 import type { SessionTokens, TokenStore } from '../public/session.js';
 
@@ -68,8 +69,11 @@ export interface RedisTokenStoreOptions {
 
 const GET = script(`return redis.call('HGET', KEYS[1], 'pair')`);
 // A new pair (sealed, or JSON) and its refresh token's SHA-256 replace the old ones and the
-// claim in one step.
+// claim in one step. 1: written; 0: not. With ARGV[4] (a claimant) and ARGV[5] (the SHA-256 it
+// claimed), only while that claim stands: the write after a refresh, sent again after a failure or
+// late, never replaces what a later holder or a sign-in wrote, nor a pair it already replaced.
 const SET = script(`
+if ARGV[4] ~= '' and (redis.call('HGET', KEYS[1], 'claim') ~= ARGV[4] or redis.call('HGET', KEYS[1], 'refresh') ~= ARGV[5]) then return 0 end
 redis.call('DEL', KEYS[1])
 if ARGV[1] ~= '' then
   redis.call('HSET', KEYS[1], 'pair', ARGV[1], 'refresh', ARGV[3])
@@ -108,6 +112,12 @@ return 0`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A write made under the lock: whether it landed, and how to send it again (only the one that replaces the store's own claim). */
+interface Write {
+  outcome: Promise<'landed' | 'failed'>;
+  retry?: () => Promise<unknown>;
+}
+
 /**
  * A {@link TokenStore} in Redis, with a distributed lock, for processes that share one session.
  * @example
@@ -138,6 +148,14 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
     claim.givenUp = true;
     if (claim.sent) void run.now(UNCLAIM, [key], [claimant]).catch(() => undefined);
   };
+  /** The SHA-256 this store claimed under the lock it holds: the next write replaces that pair, and only it. */
+  let claimed: string | undefined;
+  /**
+   * Writes made under the lock, from their start: the lock is released once each has landed, so
+   * the next holder never finds the old pair still claimed by a holder that got a new one. One
+   * that failed is sent again (`retry`) while the lock is kept.
+   */
+  const writes = new Set<Write>();
 
   // The store marks what it sealed itself, so a cipher may write any text (a KMS envelope in
   // JSON starts with `{` too) and a pair in clear is never taken for a sealed one.
@@ -174,6 +192,38 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
     }
   };
 
+  /**
+   * Releases the lock once every write made under it has landed; until then the lock is renewed
+   * and a failed write is sent again, for at most lockWait (what the others wait for the lock).
+   * A write that never lands leaves the lock to expire within lockTtl instead of releasing it: the
+   * next holder then finds the old pair claimed, as after a holder that died, and ends the session
+   * (a pair it may have been sent for is never sent again). A write still unsent then may go out
+   * later: it lands only while this store's claim stands.
+   */
+  const release = async (owner: string, renew: ReturnType<typeof setInterval>, every: number, pending: Write[]) => {
+    const until = Date.now() + lockWait;
+    let stop!: () => void;
+    const deadline = new Promise<'failed'>((resolve) => (stop = () => resolve('failed')));
+    const timer = setTimeout(stop, clampTimer(lockWait));
+    (timer as { unref?: () => void }).unref?.();
+    let landed = true;
+    try {
+      for (const write of pending) {
+        let outcome = await Promise.race([write.outcome, deadline]);
+        while (outcome === 'failed' && write.retry && Date.now() + every < until) {
+          await sleep(every);
+          outcome = await Promise.race([write.retry().then(() => 'landed' as const, () => 'failed' as const), deadline]);
+        }
+        // Any other write is waited for only so that it goes out before the RELEASE.
+        landed &&= outcome === 'landed' || !write.retry;
+      }
+    } finally {
+      clearTimeout(timer);
+      clearInterval(renew);
+    }
+    if (landed) await run(RELEASE, [lockKey], [owner]).catch(() => undefined);
+  };
+
   return {
     key,
     get: () => {
@@ -186,13 +236,26 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
         return tokens;
       });
     },
-    set: (tokens) =>
-      call('set', async () => {
-        cached = undefined;
-        const args = tokens ? [await seal(tokens), options.ttl ?? 0, await digestHex('SHA-256', tokens.refreshToken)] : ['', 0, ''];
-        await run(SET, [key], args);
-        cached = { tokens, at: Date.now() };
-      }),
+    set: (tokens) => {
+      cached = undefined;
+      // Known before its first await, like a claim: the lock's release waits for it.
+      const replaces = holding > 0 ? claimed : undefined;
+      claimed = undefined;
+      const write = () =>
+        call('set', async () => {
+          const pair = tokens ? [await seal(tokens), options.ttl ?? 0, await digestHex('SHA-256', tokens.refreshToken)] : ['', 0, ''];
+          // One EVAL handed to the client at once (run.now): an EVALSHA answered NOSCRIPT would be
+          // sent again, after a RELEASE sent meanwhile.
+          return run.now(SET, [key], [...pair, replaces ? claimant : '', replaces ?? '']);
+        });
+      const first = write();
+      // Only the write that replaces this store's own claim is sent again: it lands only while
+      // that claim stands.
+      if (holding > 0) writes.add({ outcome: first.then(() => 'landed', () => 'failed'), ...(replaces ? { retry: write } : {}) });
+      return first.then((answer) => {
+        if (answer === 1) cached = { tokens, at: Date.now() };
+      });
+    },
     claim: (refreshToken) =>
       call('claim', async () => {
         // Known before its first await: a holder that gives up during the digest (its
@@ -205,7 +268,9 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
           claim.sent = true;
           // One EVAL (run.now), never EVALSHA: a NOSCRIPT answer would send the claim a second
           // time, after the UNCLAIM and the RELEASE a holder that gave up meanwhile had sent.
-          return (await run.now(CLAIM, [key], [digest, claimant])) === 1;
+          const ours = (await run.now(CLAIM, [key], [digest, claimant])) === 1;
+          if (ours && holding > 0) claimed = digest;
+          return ours;
         } catch (error) {
           giveUp(claim);
           throw error;
@@ -227,19 +292,21 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       }
       holding++;
       // Renew while the holder works, so a slow refresh keeps the lock and a dead one loses it.
-      const renew = setInterval(() => void run(RENEW, [lockKey], [owner, lockTtl]).catch(() => undefined), Math.max(10, Math.floor(lockTtl / 3)));
+      const every = Math.max(10, Math.floor(lockTtl / 3));
+      const renew = setInterval(() => void run(RENEW, [lockKey], [owner, lockTtl]).catch(() => undefined), every);
       (renew as { unref?: () => void }).unref?.();
       try {
         return await fn();
       } finally {
         holding--;
-        clearInterval(renew);
+        claimed = undefined;
         // A claim still unanswered when the holder gives up (the client's storeTimeout below
         // commandTimeout): taken back before the release, or never sent.
         for (const claim of unanswered) giveUp(claim);
-        // Not awaited: the refresh's outcome need not wait for it, and commands on one
-        // connection run in order. If it fails, the lock expires on its own within lockTtl.
-        void run(RELEASE, [lockKey], [owner]).catch(() => undefined);
+        const pending = [...writes];
+        writes.clear();
+        // Not awaited: the caller's storeTimeout bounds its wait, not the lock's.
+        void release(owner, renew, every, pending);
       }
     },
   };

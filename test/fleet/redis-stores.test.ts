@@ -259,6 +259,167 @@ describe('redisTokenStore', () => {
     }
   });
 
+  // A holder that got a new pair must store it before anyone else takes the lock: the next holder
+  // that found the old pair still claimed by it ended the session for the fleet, while it kept the
+  // new pair in memory. Three ways its write landed after the RELEASE, or never.
+  describe('a new pair whose write did not land before the lock was free', () => {
+    /** A SET's arguments (the pair, its ttl, its refresh token's SHA-256, and what it replaces), on the session key. */
+    const isSet = (o: { keys: string[]; arguments: string[] }) => !o.keys[0]!.endsWith(':lock') && o.arguments.length >= 3;
+    /** A lock's ACQUIRE answered with a wait (another holder has it). */
+    const isRefused = (o: { keys: string[]; arguments: string[] }, answer: unknown) => o.keys[0]!.endsWith(':lock') && o.arguments.length === 2 && answer !== 'acquired';
+    type Hooks = { before?: (o: { keys: string[]; arguments: string[] }, how: 'evalSha' | 'eval') => Promise<void> | void; after?: (o: { keys: string[]; arguments: string[] }, answer: unknown) => void };
+    const hooked = (base: typeof client, hooks: Hooks) => ({
+      evalSha: async (sha: string, o: { keys: string[]; arguments: string[] }) => (await hooks.before?.(o, 'evalSha'), base.evalSha(sha, o).then((a) => (hooks.after?.(o, a), a))),
+      eval: async (source: string, o: { keys: string[]; arguments: string[] }) => (await hooks.before?.(o, 'eval'), base.eval(source, o).then((a) => (hooks.after?.(o, a), a))),
+    });
+    const settled = (p: Promise<unknown>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+    /** The refresh token went to the server once, never twice, and no client's session ended. */
+    const oneRefreshNoneEnded = (server: { refreshes: unknown[]; reuses: number }, expired: string[]) => {
+      expect(server.refreshes).toHaveLength(1);
+      expect(server.reuses).toBe(0);
+      expect(expired).toEqual([]);
+    };
+
+    it('(a) the SET fails (a Redis error): the holder keeps the lock and writes it again; the next client gets the new pair, one refresh, no session ended', async () => {
+      const server = await startAuthServer();
+      const other = await connect(redis.url);
+      try {
+        const expired: string[] = [];
+        let failed = 0;
+        const failing = hooked(client, {
+          before: (o) => {
+            if (isSet(o) && failed++ === 0) throw new Error('READONLY You can\'t write against a read only replica.');
+          },
+        });
+        const make = (name: string, redisClient: unknown) =>
+          createCoveton({ baseUrl: server.url, maxRetries: 0, tokenStore: redisTokenStore(redisClient as never, { key: 'k:setfail', lockTtl: 300, cacheFor: 0 }), onSessionExpired: () => void expired.push(name) });
+        await redisTokenStore(client, { key: 'k:setfail' }).set(server.issue({ expired: true }));
+        await make('a', failing).users.getCurrent();
+        expect(failed).toBe(1);
+        await make('b', other).users.getCurrent();
+        oneRefreshNoneEnded(server, expired);
+        expect(failed).toBe(2);
+      } finally {
+        await other.close();
+        await server.close();
+      }
+    });
+
+    it.each(['seal', 'digest'] as const)('(b) the client gives up (storeTimeout) while the pair is sealed or hashed (%s held): the lock is kept until it is written; the next client gets the new pair, one refresh, no session ended', async (held) => {
+      const server = await startAuthServer();
+      const other = await connect(redis.url);
+      const digest = crypto.subtle.digest.bind(crypto.subtle);
+      try {
+        const expired: string[] = [];
+        const real = aesGcmTokenCipher({ keys: { k1: new Uint8Array(32).fill(7) }, current: 'k1' });
+        let letGo!: () => void;
+        const gate = new Promise<void>((resolve) => (letGo = resolve));
+        let holding = false;
+        const cipher: TokenCipher = {
+          seal: async (plain, key) => {
+            if (held === 'seal' && !holding) (holding = true), await gate;
+            return real.seal(plain, key);
+          },
+          open: (sealed, key) => real.open(sealed, key),
+        };
+        const store = redisTokenStore(client, { key: 'k:slowset', lockTtl: 300, cacheFor: 0, cipher });
+        const slow = {
+          ...store,
+          set: (tokens: Parameters<typeof store.set>[0]) => {
+            if (tokens && held === 'digest' && !holding) {
+              holding = true;
+              vi.spyOn(crypto.subtle, 'digest').mockImplementationOnce(async (algorithm, data) => (await gate, digest(algorithm, data)));
+            }
+            return store.set(tokens);
+          },
+        };
+        await redisTokenStore(client, { key: 'k:slowset', cipher: real }).set(server.issue({ expired: true }));
+        const a = createCoveton({ baseUrl: server.url, maxRetries: 0, storeTimeout: 100, tokenStore: slow, onSessionExpired: () => void expired.push('a') });
+        await a.users.getCurrent();
+        expect(holding).toBe(true);
+        let refused!: () => void;
+        const wasRefused = new Promise<void>((resolve) => (refused = resolve));
+        const waiting = hooked(other, { after: (o, answer) => isRefused(o, answer) && refused() });
+        const b = createCoveton({ baseUrl: server.url, maxRetries: 0, tokenStore: redisTokenStore(waiting as never, { key: 'k:slowset', cacheFor: 0, cipher: real }), onSessionExpired: () => void expired.push('b') });
+        const second = settled(b.users.getCurrent());
+        await Promise.race([wasRefused, second]); // b waits for the lock, or (before) went on without waiting
+        letGo();
+        expect(await second).toMatchObject({ value: { id: 'usr_1' } });
+        oneRefreshNoneEnded(server, expired);
+      } finally {
+        vi.restoreAllMocks();
+        await other.close();
+        await server.close();
+      }
+    });
+
+    it('a write that never lands within lockWait is sent again meanwhile, and the lock is left to expire, never released: the next holder finds the token claimed', async () => {
+      const sent: string[] = [];
+      const refusing = hooked(client, {
+        before: (o) => {
+          if (o.keys[0]!.endsWith(':lock') && o.arguments.length === 1) sent.push('release');
+          if (!isSet(o)) return;
+          sent.push('set');
+          throw new Error('OOM command not allowed when used memory > \'maxmemory\'.');
+        },
+      });
+      const a = redisTokenStore(refusing as never, { key: 'k:neverlands', lockTtl: 300, lockWait: 400, cacheFor: 0 });
+      const b = redisTokenStore(client, { key: 'k:neverlands', lockTtl: 300, lockWait: 5_000, cacheFor: 0 });
+      await b.set(pair(9));
+      const failed = await a.lock!(async () => (expect(await a.claim!('rt_9_secret')).toBe(true), Promise.resolve(a.set(pair(10))).catch((e: unknown) => e)));
+      expect(failed).toBeInstanceOf(RedisStoreError);
+      expect(await b.lock!(async () => [await b.get(), await b.claim!('rt_9_secret')])).toEqual([pair(9), false]);
+      expect(sent.filter((what) => what === 'set').length).toBeGreaterThan(1);
+      expect(sent).not.toContain('release');
+    });
+
+    // After a restart or SCRIPT FLUSH, another session's lock had Redis cache the release script
+    // again, and not the write's: the SET sent by EVALSHA and answered NOSCRIPT was sent again as
+    // EVAL after the RELEASE, which had run. That EVAL is held here until the next client is done.
+    it('(c) the SET answered NOSCRIPT while the client had given up (storeTimeout): it is never sent a second time after the release; the next client gets the new pair, one refresh, no session ended', async () => {
+      const server = await startAuthServer();
+      const other = await connect(redis.url);
+      let nextDone!: () => void;
+      const next = new Promise<void>((resolve) => (nextDone = resolve));
+      try {
+        const expired: string[] = [];
+        let stalled = false;
+        let shaSet = false;
+        let released!: () => void;
+        const wasReleased = new Promise<void>((resolve) => (released = resolve));
+        const stalling = hooked(client, {
+          before: async (o, how) => {
+            if (!isSet(o)) return;
+            if (how === 'evalSha') shaSet = true;
+            else if (shaSet) await next; // the second send of the write, once the next client is done
+            if (stalled) return;
+            stalled = true;
+            process.kill(redis.pid(), 'SIGSTOP');
+          },
+          after: (o, answer) => o.keys[0]!.endsWith(':lock') && o.arguments.length === 1 && answer === 1 && released(),
+        });
+        const make = (name: string, redisClient: unknown, clientOptions = {}) =>
+          createCoveton({ baseUrl: server.url, maxRetries: 0, tokenStore: redisTokenStore(redisClient as never, { key: 'k:setnoscript', cacheFor: 0, commandTimeout: 5_000 }), onSessionExpired: () => void expired.push(name), ...clientOptions });
+        await redisTokenStore(client, { key: 'k:setnoscript' }).set(server.issue({ expired: true }));
+        await client.scriptFlush();
+        await redisTokenStore(client, { key: 'k:another-session' }).lock!(async () => undefined); // caches ACQUIRE and RELEASE
+        await make('a', stalling, { storeTimeout: 100 }).users.getCurrent();
+        expect(stalled).toBe(true);
+        process.kill(redis.pid(), 'SIGCONT');
+        await wasReleased;
+        const second = await settled(make('b', other).users.getCurrent());
+        nextDone();
+        expect(second).toMatchObject({ value: { id: 'usr_1' } });
+        oneRefreshNoneEnded(server, expired);
+      } finally {
+        nextDone();
+        process.kill(redis.pid(), 'SIGCONT');
+        await other.close();
+        await server.close();
+      }
+    });
+  });
+
   it('a token claimed by another holder ends the session without sending it, and the error says it may have been sent, not that it was', async () => {
     const server = await startAuthServer();
     try {
