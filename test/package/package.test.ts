@@ -156,8 +156,13 @@ describe('the packed package', () => {
     // 372.0 kB across fresh clones. A round of fixes against hostile servers and peers (the
     // mock's rules for gone keys, sessions, storage grants, parameters and envelopes; the e2e
     // entry's bounded listings and exact identity acceptance; stacked content codings; error
-    // codes): 376.9 kB (385,980 B). The budget sits about 1% above that, as the others do.
-    expect(size).toBeLessThan(381 * 1024);
+    // codes): 376.9 kB (385,980 B). Then a second round (the Redis token store's claim and
+    // write sent once and before the lock's release, its budget wait bounded; the e2e entry's
+    // signed expiry, removed-device and canonical-encoding rules) and the core's storage URL
+    // and token reading moved into chunks of their own (two more files in each build, for
+    // 402 B less gzipped up front in every browser bundle): 381.9 kB (391,036 B). The budget
+    // sits about 1% above that, as the others do.
+    expect(size).toBeLessThan(386 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
