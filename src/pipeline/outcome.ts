@@ -25,16 +25,20 @@ export function refusedRedirect(status: number, location: string, endpoint: stri
 /** A turn the rate-limit queue refused (the policy's `decideTurn`): nothing was sent. */
 export function refusedTurn(turn: TurnRefused, endpoint: string, limits: { deadline: number; maxRetryAfter: number }): CovetonError {
   if (turn.refused === 'deadline') return new APITimeoutError('deadline', limits.deadline);
+  // A wait below 0 or without end comes of a broken store: no time to give the caller.
+  const usable = turn.wait >= 0 && turn.wait < Infinity;
   return new RateLimitedError({
     status: 429,
     code: 'RATE_LIMITED',
-    message: `the rate-limit budget is spent for ${Math.ceil(turn.wait / 1000)} s more, longer than maxRetryAfter (${limits.maxRetryAfter} ms); nothing was sent.`,
+    message: usable
+      ? `the rate-limit budget is spent for ${Math.ceil(turn.wait / 1000)} s more, longer than maxRetryAfter (${limits.maxRetryAfter} ms); nothing was sent.`
+      : `the rate-limit store gave an unusable wait (${turn.wait} ms); nothing was sent.`,
     headers: new Headers(),
     requestId: undefined,
     reason: undefined,
     details: undefined,
     rateLimit: turn.rateLimit,
-    retryAfterMs: turn.wait,
+    retryAfterMs: usable ? turn.wait : undefined,
     body: undefined,
     endpoint,
   });

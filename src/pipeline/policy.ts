@@ -129,12 +129,15 @@ export type TurnDecision = { do: 'wait' } | { do: 'stop'; because: 'rate-limited
  * A request waiting in the rate-limit queue: wait for its turn, or fail now without sending.
  * A wait the server asked for (its window, a 429's pause) longer than `maxRetryAfter` fails
  * with a RateLimitedError; a turn that would come after the deadline fails with the deadline.
- * `learning` (an answer out will tell the figures) has no length: it is waited. A wait below 0
- * fails with a RateLimitedError, nothing sent.
+ * `learning` (an answer out will tell the figures) has no length: it is waited. A wait below 0,
+ * or an endless one for any other reason, fails with a RateLimitedError, nothing sent.
  */
 export function decideTurn(turn: TurnWait, limits: { maxRetryAfter: number; deadlineLeft: number }): TurnDecision {
-  // A wait below 0, or not a number, is a broken store: waited, it would be asked again at once, forever.
-  if (!(turn.wait >= 0) || ((turn.why === 'window' || turn.why === 'pause') && turn.wait > limits.maxRetryAfter)) return { do: 'stop', because: 'rate-limited' };
+  // A wait below 0, or not a number, is a broken store: waited, it would be asked again at once,
+  // forever. An endless wait is one too, unless it is for an answer that will come (learning).
+  if (!(turn.wait >= 0 && (turn.wait < Infinity || turn.why === 'learning')) || ((turn.why === 'window' || turn.why === 'pause') && turn.wait > limits.maxRetryAfter)) {
+    return { do: 'stop', because: 'rate-limited' };
+  }
   if (turn.why !== 'learning' && turn.wait > limits.deadlineLeft) return { do: 'stop', because: 'deadline' };
   return { do: 'wait' };
 }

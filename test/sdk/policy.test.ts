@@ -133,6 +133,8 @@ const TURNS: TurnRow[] = [
   ['a wait below 0 from a store: refused, not asked again at once', { wait: -9_223_372_036_854_775_808, why: 'pause' }, { maxRetryAfter: Infinity, deadlineLeft: Infinity }, { do: 'stop', because: 'rate-limited' }],
   ["a budget's wait below 0: refused", { wait: -1, why: 'budget' }, LIMITS, { do: 'stop', because: 'rate-limited' }],
   ['a wait that is not a number: refused', { wait: Number.NaN, why: 'window' }, { maxRetryAfter: Infinity, deadlineLeft: Infinity }, { do: 'stop', because: 'rate-limited' }],
+  ["a budget's wait without end: refused (no deadline would end it)", { wait: Infinity, why: 'budget' }, { maxRetryAfter: Infinity, deadlineLeft: Infinity }, { do: 'stop', because: 'rate-limited' }],
+  ["a pause without end, with maxRetryAfter Infinity: refused", { wait: Infinity, why: 'pause' }, { maxRetryAfter: Infinity, deadlineLeft: Infinity }, { do: 'stop', because: 'rate-limited' }],
   ['learning (an answer out will say): waited whatever the limits', { wait: Infinity, why: 'learning' }, { maxRetryAfter: 0, deadlineLeft: 0 }, { do: 'wait' }],
 ];
 

@@ -85,13 +85,18 @@ describe('a pluggable RateLimitStore behind the queue', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('a wait below 0 from a store fails the call at once with RateLimitedError, asking the store once and sending nothing (not a loop of asks)', async () => {
+  it.each([
+    [-9_223_372_036_854_775_808, 'pause'],
+    [Infinity, 'budget'],
+  ] as const)('a wait of %s ms (%s) from a store fails the call at once with RateLimitedError, asking the store once and sending nothing (not a loop of asks, not a wait without end)', async (wait, why) => {
     server = await startFaultServer((req, res) => json(res, 200, { id: 'key_1' }));
     let takes = 0;
-    const store: RateLimitStore = { take: async () => (takes++, { wait: -9_223_372_036_854_775_808, why: 'pause' }), report: () => {} };
+    const store: RateLimitStore = { take: async () => (takes++, { wait, why }), report: () => {} };
     const coveton = client({ rateLimit: { store }, deadline: 1_000 });
     const refused = await coveton.apiKeys.get('key_1').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RateLimitedError);
+    // No time to wait is given for a wait no turn can follow.
+    expect(refused).toMatchObject({ retryAfterMs: undefined, message: expect.stringContaining(`the rate-limit store gave an unusable wait (${wait} ms)`) });
     expect(takes).toBe(1);
     expect(server.requests).toHaveLength(0);
   });
