@@ -86,8 +86,9 @@ export interface E2EClient {
    * people have compared `compared`, the safety number (or its digits) they saw. Pins only that
    * user's active devices, and only if they still make `compared`: a device added or swapped
    * since, or a listing with no active device, is refused (`identity_changed`, `bad_bundle`) and
-   * the pins are left as they were. A removed device stays pinned only if it already was, under
-   * the same key (what it sent before its removal still opens); one never pinned authors nothing.
+   * the pins are left as they were. A removed device stays pinned only if an earlier accept
+   * pinned it under the same key (what it sent before its pinned removal still opens); one pinned
+   * only at first contact or under 'warn', or never pinned, authors nothing.
    * @example
    * const number = await secure.safetyNumber('usr_bob');
    * if (await userSaysItMatches(number.digits)) await secure.acceptIdentity('usr_bob', number);
@@ -240,7 +241,9 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
 
     async acceptIdentity(userId, compared) {
       const [m, ctx] = await identity();
-      return m.acceptIdentity(ctx, userId, compared);
+      await m.acceptIdentity(ctx, userId, compared);
+      // A device the accept unpinned is listed again, and refused, before it authors anything.
+      known.clear();
     },
   };
 }

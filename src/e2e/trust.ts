@@ -79,21 +79,43 @@ export async function verifyListing(list: BundleDevice[], self: Self): Promise<V
 }
 
 export const pinName = (userId: string) => `coveton-e2e/pins/${userId}`;
-/** A pinned device: its tagged identity key (hex), and whether a listing showed it removed. */
-interface Pin {
+/**
+ * A pinned device: its tagged identity key (hex); its removal: null while active, else the
+ * removedAt of the first listing that showed it removed (by this device's clock), which later
+ * listings move only earlier (Infinity: removed, not dated yet, a pin stored before pins kept
+ * dates, until the next listing of it); and whether acceptIdentity pinned it, so its key was in a
+ * safety number the two people compared.
+ */
+export interface Pin {
   key: string;
-  removed: boolean;
+  removedAt: number | null;
+  compared: boolean;
 }
-/** Stored as entries, [deviceId, key, removed], so no device id is ever read as a property name. */
-type StoredPins = [string, string, boolean][];
+/**
+ * Stored as entries, [deviceId, key, removedAt, compared], so no device id is ever read as a
+ * property name. removedAt is false while active, and true for Infinity: the form stored before
+ * pins kept dates and this flag (read as not compared).
+ */
+type StoredPins = [string, string, number | boolean, boolean?][];
 
 export async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
   const stored = await store.get(pinName(userId));
-  return new Map(Array.isArray(stored) ? (stored as StoredPins).map(([id, key, removed]) => [id, { key, removed: removed === true }]) : []);
+  return new Map(
+    Array.isArray(stored)
+      ? (stored as StoredPins).map(([id, key, at, compared]) => [
+          id,
+          { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true },
+        ])
+      : [],
+  );
 }
 
-const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
-  store.set(pinName(userId), [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removed]));
+/** Replaces a user's pins in one write. */
+export const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
+  store.set(
+    pinName(userId),
+    [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removedAt === Infinity || (p.removedAt ?? false), p.compared]),
+  );
 
 /**
  * Removed for trust: a removal dated after this device's clock is none yet, so a device pinned
@@ -101,9 +123,29 @@ const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
  */
 export const removedNow = (d: VerifiedDevice) => d.removedAt !== null && d.removedAt <= Date.now();
 
-/** Replaces a user's pins with `devices` in one write (what acceptIdentity trusts). */
-export const replacePins = (store: KeyStore, userId: string, devices: VerifiedDevice[]) =>
-  savePins(store, userId, new Map(devices.map((d) => [d.id, { key: hex(d.identityRaw), removed: removedNow(d) }])));
+/**
+ * A listed device as this device trusts it, given its pin: sets `d.removedAt` to the removal
+ * its messages are held to, and returns the pin to keep (undefined: none). The server dates both
+ * a removal and the messages, so a date it gave once stands: re-dated later (after each message
+ * it forges) it would let a removed key write as the user for ever.
+ * - Pinned under this key and removed: the pinned date, moved only earlier. Listed active again
+ *   (or removed in the future), it stays removed: a removed device never comes back, and nothing
+ *   is sealed to it.
+ * - Pinned active under this key, listed removed: that date, pinned from now on.
+ * - Not pinned under this key, listed removed: no safety number showed it, so no pin, and dated
+ *   removed before all time: nothing it signed opens (device_removed).
+ * - Otherwise active: pinned active, a change if the pin was not that.
+ * A pin under another key (or none) was never compared.
+ */
+export function settle(pin: Pin | undefined, d: VerifiedDevice): Pin | undefined {
+  const key = hex(d.identityRaw);
+  const same = pin?.key === key;
+  let at = removedNow(d) ? d.removedAt : null;
+  if (same && pin.removedAt !== null) at = Math.min(pin.removedAt, at ?? Date.now());
+  else if (at !== null && !same) return void (d.removedAt = -Infinity);
+  if (at !== null) d.removedAt = at;
+  return { key, removedAt: at, compared: same && pin.compared };
+}
 
 /** Compares a user's devices with their pins; pins what is new unless the policy blocks it. */
 export async function checkPins(
@@ -117,24 +159,12 @@ export async function checkPins(
   const firstUse = pins.size === 0;
   let changed = false;
   for (const d of devices) {
-    const key = hex(d.identityRaw);
-    const removed = removedNow(d);
     const pinned = pins.get(d.id);
-    if (pinned?.key === key && (removed || !pinned.removed)) {
-      // Unchanged, or newly listed as removed (which takes nothing away from a safety number's check).
-      if (removed && !pinned.removed) (pins.set(d.id, { key, removed }), (changed = true));
-      continue;
-    }
-    // Removed, and never pinned under this key while active, so no safety number showed it: the
-    // server sets both its removedAt and the dates of what it signed. Not pinned, and dated
-    // removed before all time, so nothing it signed opens (device_removed).
-    if (removed) {
-      d.removedAt = -Infinity;
-      continue;
-    }
-    // A new device, a new key, or a device shown removed before and listed active again.
-    if (!firstUse) {
-      const change: IdentityChange = { userId, deviceId: d.id, kind: pinned && pinned.key !== key ? 'key_changed' : 'device_added' };
+    const pin = settle(pinned, d);
+    if (!pin || (pin.key === pinned?.key && pin.removedAt === pinned.removedAt)) continue;
+    // A new device or a new key (a removal newly dated takes nothing away from a safety number's check).
+    if (!firstUse && pin.key !== pinned?.key) {
+      const change: IdentityChange = { userId, deviceId: d.id, kind: pinned ? 'key_changed' : 'device_added' };
       const decision = typeof policy === 'function' ? policy(change) : policy;
       if (decision === 'block') {
         // Say what to do next: the block lifts only when the users have compared numbers.
@@ -142,7 +172,7 @@ export async function checkPins(
       }
       notify(change);
     }
-    pins.set(d.id, { key, removed });
+    pins.set(d.id, pin);
     changed = true;
   }
   if (changed) await savePins(store, userId, pins);

@@ -109,3 +109,17 @@ export async function adaAndBob(options: E2EClientOptions = {}) {
   world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
   return { world, ada, bob };
 }
+
+/** `api` without device `hidden()` in its listings (what a server shows one user and not another). */
+export const hiding = (api: E2EApi, hidden: () => string): E2EApi => ({
+  ...api,
+  devices: {
+    ...api.devices,
+    async *listForUser(id) {
+      for await (const d of api.devices.listForUser(id)) if (d.id !== hidden()) yield d;
+    },
+    async *listForChat(id) {
+      for await (const d of api.devices.listForChat(id)) if (d.id !== hidden()) yield d;
+    },
+  },
+});

@@ -1,17 +1,31 @@
-// The pins of a user's identities: one stored form, [deviceId, key (hex), removed] entries.
+// The pins of a user's identities: one stored form, [deviceId, key (hex), removedAt, compared]
+// entries, and the form stored before pins kept removal dates, [deviceId, key, removed].
 import { describe, expect, it } from 'vitest';
-import { loadPins } from '../../src/e2e/trust.js';
+import { loadPins, savePins } from '../../src/e2e/trust.js';
 import { memoryKeyStore } from '../../src/e2e/index.js';
 
 describe('pins', () => {
   it('reads the entries form, and nothing else as pins (no release stored another)', async () => {
     const store = memoryKeyStore();
-    await store.set('coveton-e2e/pins/usr_bob', [['dev_1', 'ed01', false], ['dev_2', 'ed02', true]]);
+    await store.set('coveton-e2e/pins/usr_bob', [['dev_1', 'ed01', false, true], ['dev_2', 'ed02', 1_700_000_000_000, true], ['dev_3', 'ed03', 0, false]]);
     await store.set('coveton-e2e/pins/usr_eve', { dev_3: 'ed03' });
     expect([...(await loadPins(store, 'usr_bob'))]).toEqual([
-      ['dev_1', { key: 'ed01', removed: false }],
-      ['dev_2', { key: 'ed02', removed: true }],
+      ['dev_1', { key: 'ed01', removedAt: null, compared: true }],
+      ['dev_2', { key: 'ed02', removedAt: 1_700_000_000_000, compared: true }],
+      ['dev_3', { key: 'ed03', removedAt: 0, compared: false }],
     ]);
     expect([...(await loadPins(store, 'usr_eve'))]).toEqual([]);
+  });
+
+  it('reads the form before dates: removed, not dated yet (Infinity) and never compared; and writes it back so, never as a number JSON cannot hold', async () => {
+    const store = memoryKeyStore();
+    await store.set('coveton-e2e/pins/usr_bob', [['dev_1', 'ed01', false], ['dev_2', 'ed02', true]]);
+    const pins = await loadPins(store, 'usr_bob');
+    expect([...pins]).toEqual([
+      ['dev_1', { key: 'ed01', removedAt: null, compared: false }],
+      ['dev_2', { key: 'ed02', removedAt: Infinity, compared: false }],
+    ]);
+    await savePins(store, 'usr_bob', pins);
+    expect(await store.get('coveton-e2e/pins/usr_bob')).toEqual([['dev_1', 'ed01', false, false], ['dev_2', 'ed02', true, false]]);
   });
 });

@@ -6,8 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createE2EClient, type E2EClient } from '../../src/e2e/client.js';
 import { loadPins } from '../../src/e2e/trust.js';
 import { loadOrCreateDevice, memoryKeyStore } from '../../src/e2e/index.js';
-import type { E2EApi } from '../../src/e2e/api.js';
-import { adaAndBob, enrol, fakeWorld, type FakeWorld } from './fake-api.js';
+import { adaAndBob, enrol, fakeWorld, hiding, type FakeWorld } from './fake-api.js';
 
 const PAST = '2020-01-01T00:00:00.000Z';
 const FUTURE = '2099-01-01T00:00:00.000Z';
@@ -15,20 +14,6 @@ const BACKDATED = Date.parse('2019-06-01T00:00:00.000Z');
 
 const code = (work: Promise<unknown>) => work.then(() => 'resolved', (e: { name?: string; code?: string }) => `${e.name}:${e.code}`);
 const send = (client: E2EClient, text = 'hi') => client.messages.send({ chatId: 'chat_1', plaintext: text, contentType: 'text/plain' });
-
-/** `api` without device `hidden` in its listings (what the server shows Bob). */
-const without = (api: E2EApi, hidden: () => string): E2EApi => ({
-  ...api,
-  devices: {
-    ...api.devices,
-    async *listForUser(id) {
-      for await (const d of api.devices.listForUser(id)) if (d.id !== hidden()) yield d;
-    },
-    async *listForChat(id) {
-      for await (const d of api.devices.listForChat(id)) if (d.id !== hidden()) yield d;
-    },
-  },
-});
 
 /** The server's own device under usr_bob, listed with `removedAt`, and its message to chat_1 (backdated before a past removal). */
 async function serverDevice(world: FakeWorld, removedAt: string) {
@@ -54,7 +39,7 @@ async function afterContact(removedAt: string) {
   const { world, ada, bob } = await adaAndBob();
   const client = createE2EClient(world.as('usr_ada'), ada.device, ada.store, { onIdentityChange: 'block' });
   let hidden = '';
-  const bobClient = createE2EClient(without(world.as('usr_bob'), () => hidden), bob.device, bob.store, { onIdentityChange: 'block' });
+  const bobClient = createE2EClient(hiding(world.as('usr_bob'), () => hidden), bob.device, bob.store, { onIdentityChange: 'block' });
   await send(client);
   const evil = await serverDevice(world, removedAt);
   hidden = evil.id;
@@ -110,24 +95,53 @@ describe('a device first seen removed', () => {
   });
 });
 
+/**
+ * Bob's phone, pinned by Ada's client (under 'block') at first contact or by an accept while
+ * active, sends, is removed (dated at that message), a tablet is added, and Ada accepts: her pins
+ * then, and what the phone's message before the removal and one after it give.
+ */
+async function removedThenAccepted(pinnedBy: 'first contact' | 'an accept') {
+  const { world, ada, bob } = await adaAndBob();
+  const client = createE2EClient(world.as('usr_ada'), ada.device, ada.store, { onIdentityChange: 'block' });
+  const accept = async () => client.acceptIdentity('usr_bob', await client.safetyNumber('usr_bob'));
+  if (pinnedBy === 'an accept') await send(client); // pins Bob's laptop
+  const phone = await enrol(world, 'usr_bob');
+  if (pinnedBy === 'an accept') expect(await code(send(client))).toBe('E2EError:identity_changed');
+  await (pinnedBy === 'an accept' ? accept() : send(client));
+  const before = await send(phone.client, 'from the phone');
+  const removedAt = Date.parse(before.createdAt!);
+  world.devices.find((d) => d.id === phone.id)!.removedAt = before.createdAt!;
+  const tablet = await enrol(world, 'usr_bob');
+  expect(await code(send(client))).toBe('E2EError:identity_changed');
+  await accept();
+  const after = { ...(await send(phone.client)), createdAt: new Date(removedAt + 1).toISOString() };
+  return {
+    ids: { bob: bob.id, phone: phone.id, tablet: tablet.id },
+    removedAt,
+    pins: [...(await loadPins(ada.store, 'usr_bob'))].sort(),
+    before: await code(client.messages.decrypt(before)),
+    after: await code(client.messages.decrypt(after)),
+  };
+}
+
 describe('a device pinned while active, then listed removed', () => {
-  it("acceptIdentity keeps its pin as removed: what it sent before its removal still opens, what it signs after does not", async () => {
-    const { world, ada, bob } = await adaAndBob();
-    const client = createE2EClient(world.as('usr_ada'), ada.device, ada.store, { onIdentityChange: 'block' });
-    const phone = await enrol(world, 'usr_bob');
-    await send(client); // pins Bob's laptop and phone
-    const before = await send(phone.client, 'from the phone');
-    const removedAt = Date.parse(before.createdAt!);
-    world.devices.find((d) => d.id === phone.id)!.removedAt = before.createdAt!;
-    const tablet = await enrol(world, 'usr_bob');
-    expect(await code(send(client))).toBe('E2EError:identity_changed');
-    await client.acceptIdentity('usr_bob', await client.safetyNumber('usr_bob'));
-    expect([...(await loadPins(ada.store, 'usr_bob'))].map(([id, p]) => [id, p.removed]).sort()).toEqual(
-      [[bob.id, false], [phone.id, true], [tablet.id, false]].sort(),
+  it('one an accept pinned: a later accept keeps it, dated; what it sent before its removal opens, what it signs after does not', async () => {
+    const { ids, removedAt, pins, before, after } = await removedThenAccepted('an accept');
+    expect(pins).toEqual(
+      [
+        [ids.bob, { key: expect.any(String), removedAt: null, compared: true }],
+        [ids.phone, { key: expect.any(String), removedAt, compared: true }],
+        [ids.tablet, { key: expect.any(String), removedAt: null, compared: true }],
+      ].sort(),
     );
-    expect((await client.messages.decrypt(before)).text).toBe('from the phone');
-    const after = { ...(await send(phone.client)), createdAt: new Date(removedAt + 1).toISOString() };
-    expect(await code(client.messages.decrypt(after))).toBe('E2EError:device_removed');
+    expect([before, after]).toEqual(['resolved', 'E2EError:device_removed']);
+  });
+
+  it('one only first contact pinned, removed before any accept: its key was in no compared number, so the accept drops it and nothing it signed opens', async () => {
+    const { ids, pins, before, after } = await removedThenAccepted('first contact');
+    expect(pins.map(([id]) => id)).toEqual([ids.bob, ids.tablet].sort());
+    // Its message from before the removal opened before this change.
+    expect([before, after]).toEqual(['E2EError:device_removed', 'E2EError:device_removed']);
   });
 
   it('a removal dated in the future: nothing sealed to it, but it stays in the safety number while it can sign', async () => {
@@ -139,6 +153,6 @@ describe('a device pinned while active, then listed removed', () => {
     expect((await send(ada.client)).envelopes.map((e) => e.deviceId)).not.toContain(phone.id);
     expect((await ada.client.safetyNumber('usr_bob')).digits).toBe(number);
     expect((await ada.client.messages.decrypt(await send(phone.client, 'still mine'))).text).toBe('still mine');
-    expect((await loadPins(ada.store, 'usr_bob')).get(phone.id)?.removed).toBe(false);
+    expect((await loadPins(ada.store, 'usr_bob')).get(phone.id)?.removedAt).toBe(null);
   });
 });
