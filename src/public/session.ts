@@ -74,8 +74,14 @@ export interface SessionTokens {
 export interface TokenStore {
   /** The current pair, or undefined when signed out. */
   get(): SessionTokens | undefined | Promise<SessionTokens | undefined>;
-  /** Replaces the pair (undefined signs out). */
-  set(tokens: SessionTokens | undefined): void | Promise<void>;
+  /**
+   * Replaces the pair (undefined signs out). `replaces` is given only by the refresher, under the
+   * lock: the refresh token it claimed, whose pair this write replaces. A store with `claim`
+   * then writes only while that claim stands, so a pair written meanwhile (a sign-in, in this
+   * process or another) is never overwritten; without `replaces` (a sign-in, logout) the write
+   * replaces whatever is stored and leaves the refresher's claim to it.
+   */
+  set(tokens: SessionTokens | undefined, replaces?: string): void | Promise<void>;
   /**
    * Runs `fn` while holding a lock shared by everyone who shares this store. The refresher
    * reads the store again once it holds the lock, and uses a pair that someone else stored
@@ -91,6 +97,15 @@ export interface TokenStore {
    * never sends it. Stores shared across processes should have it.
    */
   claim?(refreshToken: string): Promise<boolean>;
+  /**
+   * Takes back this holder's `claim` of `refreshToken`, under the lock, before it is released:
+   * the refresh request was refused before it was sent, or answered 5xx or 429, so the token
+   * was not spent and the next holder may send it. Never called when the request may have
+   * reached the server unanswered (a timeout, a dropped connection): that claim stands. A store
+   * with `claim` and without this leaves every such claim standing, and the next holder ends
+   * the session.
+   */
+  unclaim?(refreshToken: string): Promise<void>;
 }
 
 /**

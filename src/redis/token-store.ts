@@ -70,7 +70,7 @@ export interface RedisTokenStoreOptions {
 const GET = script(`return redis.call('HGET', KEYS[1], 'pair')`);
 // A new pair (sealed, or JSON) and its refresh token's SHA-256 replace the old ones and the
 // claim in one step. 1: written; 0: not. With ARGV[4] (a claimant) and ARGV[5] (the SHA-256 it
-// claimed), only while that claim stands: the write after a refresh, sent again after a failure or
+// claimed), only while that claim stands: the refresher's write, sent again after a failure or
 // late, never replaces what a later holder or a sign-in wrote, nor a pair it already replaced.
 const SET = script(`
 if ARGV[4] ~= '' and (redis.call('HGET', KEYS[1], 'claim') ~= ARGV[4] or redis.call('HGET', KEYS[1], 'refresh') ~= ARGV[5]) then return 0 end
@@ -88,7 +88,8 @@ local by = redis.call('HGET', KEYS[1], 'claim')
 if by and by ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], 'claim', ARGV[2])
 return 1`);
-// Takes back a claim of ours that may have landed unanswered (no refresh was sent for it).
+// Takes back a claim of ours: one that may have landed unanswered (no refresh was sent for it),
+// or one whose refresh spent nothing (refused before it was sent, answered 5xx or 429).
 const UNCLAIM = script(`
 if redis.call('HGET', KEYS[1], 'claim') == ARGV[1] then return redis.call('HDEL', KEYS[1], 'claim') end
 return 0`);
@@ -111,6 +112,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A pause of the lock's release, which nobody awaits: it does not keep the process alive (where timers can be unref'd). */
+const pause = (ms: number) => new Promise((resolve) => (setTimeout(resolve, ms) as { unref?: () => void }).unref?.());
 
 /** A write made under the lock: whether it landed, and how to send it again (only the one that replaces the store's own claim). */
 interface Write {
@@ -148,8 +151,13 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
     claim.givenUp = true;
     if (claim.sent) void run.now(UNCLAIM, [key], [claimant]).catch(() => undefined);
   };
-  /** The SHA-256 this store claimed under the lock it holds: the next write replaces that pair, and only it. */
-  let claimed: string | undefined;
+  /**
+   * The claim this store made under the lock it holds, until the refresher's write (the one that
+   * names its refresh token) replaces it or the refresher takes it back. A write that does not
+   * name it (a sign-in in this process meanwhile) never takes it: it is no compare-and-set, and
+   * the refresher's write after it finds the claim gone and lands nothing.
+   */
+  let claimed: { refreshToken: string; digest: string } | undefined;
   /**
    * Writes made under the lock, from their start: the lock is released once each has landed, so
    * the next holder never finds the old pair still claimed by a holder that got a new one. One
@@ -194,14 +202,16 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
 
   /**
    * Releases the lock once every write made under it has landed; until then the lock is renewed
-   * and a failed write is sent again, for at most lockWait (what the others wait for the lock).
+   * and a failed write is sent again, every third of lockTtl (or of lockWait, if shorter, so that
+   * it is sent again at all), for at most lockWait (what the others wait for the lock).
    * A write that never lands leaves the lock to expire within lockTtl instead of releasing it: the
    * next holder then finds the old pair claimed, as after a holder that died, and ends the session
    * (a pair it may have been sent for is never sent again). A write still unsent then may go out
    * later: it lands only while this store's claim stands.
    */
-  const release = async (owner: string, renew: ReturnType<typeof setInterval>, every: number, pending: Write[]) => {
+  const release = async (owner: string, renew: ReturnType<typeof setInterval>, renewEvery: number, pending: Write[]) => {
     const until = Date.now() + lockWait;
+    const every = Math.max(10, Math.min(renewEvery, Math.floor(lockWait / 3)));
     let stop!: () => void;
     const deadline = new Promise<'failed'>((resolve) => (stop = () => resolve('failed')));
     const timer = setTimeout(stop, clampTimer(lockWait));
@@ -211,7 +221,7 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       for (const write of pending) {
         let outcome = await Promise.race([write.outcome, deadline]);
         while (outcome === 'failed' && write.retry && Date.now() + every < until) {
-          await sleep(every);
+          await pause(every);
           outcome = await Promise.race([write.retry().then(() => 'landed' as const, () => 'failed' as const), deadline]);
         }
         // Any other write is waited for only so that it goes out before the RELEASE.
@@ -236,17 +246,17 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
         return tokens;
       });
     },
-    set: (tokens) => {
+    set: (tokens, replacing) => {
       cached = undefined;
       // Known before its first await, like a claim: the lock's release waits for it.
-      const replaces = holding > 0 ? claimed : undefined;
-      claimed = undefined;
+      const replaces = replacing !== undefined && claimed?.refreshToken === replacing ? claimed : undefined;
+      if (replaces) claimed = undefined;
       const write = () =>
         call('set', async () => {
           const pair = tokens ? [await seal(tokens), options.ttl ?? 0, await digestHex('SHA-256', tokens.refreshToken)] : ['', 0, ''];
           // One EVAL handed to the client at once (run.now): an EVALSHA answered NOSCRIPT would be
           // sent again, after a RELEASE sent meanwhile.
-          return run.now(SET, [key], [...pair, replaces ? claimant : '', replaces ?? '']);
+          return run.now(SET, [key], [...pair, replaces ? claimant : '', replaces?.digest ?? '']);
         });
       const first = write();
       // Only the write that replaces this store's own claim is sent again: it lands only while
@@ -269,7 +279,7 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
           // One EVAL (run.now), never EVALSHA: a NOSCRIPT answer would send the claim a second
           // time, after the UNCLAIM and the RELEASE a holder that gave up meanwhile had sent.
           const ours = (await run.now(CLAIM, [key], [digest, claimant])) === 1;
-          if (ours && holding > 0) claimed = digest;
+          if (ours && holding > 0) claimed = { refreshToken, digest };
           return ours;
         } catch (error) {
           giveUp(claim);
@@ -278,6 +288,14 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
           unanswered.delete(claim);
         }
       }),
+    unclaim: (refreshToken) => {
+      // Only the claim this holder made and no write replaced; after the lock's end, nothing.
+      if (claimed?.refreshToken !== refreshToken) return Promise.resolve();
+      claimed = undefined;
+      // Handed to the client at once (run.now), on the connection the claim went by: it runs
+      // before the lock's RELEASE, which is sent only once the holder's work is done.
+      return call('unclaim', async () => void (await run.now(UNCLAIM, [key], [claimant])));
+    },
     async lock<T>(fn: () => Promise<T>): Promise<T> {
       const owner = crypto.randomUUID();
       const started = Date.now();

@@ -62,12 +62,13 @@ export function watchedStore(store: TokenStore): TokenStore & { known(): Session
       if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
       return (known = stored);
     },
-    set: async (tokens) => {
+    set: async (tokens, replaces) => {
       known = tokens;
-      await store.set(tokens);
+      await store.set(tokens, replaces);
     },
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
     ...(store.claim ? { claim: store.claim.bind(store) } : {}),
+    ...(store.unclaim ? { unclaim: store.unclaim.bind(store) } : {}),
     known: () => known,
   };
 }

@@ -50,8 +50,8 @@ export interface RefreshState {
   nearExpiry(tokens: SessionTokens): boolean;
   /** A pair that came from the server: learns the clock skew from it. */
   arrived(tokens: SessionTokens): void;
-  /** Stores a new pair; one the store fails to take is kept and stored again on a later read. */
-  save(tokens: SessionTokens): Promise<void>;
+  /** Stores a new pair (`replaces`: the refresh token claimed for it); one the store fails to take is kept and stored again on a later read. */
+  save(tokens: SessionTokens, replaces?: string): Promise<void>;
 }
 
 export function createRefresher(options: RefresherOptions): Refresher {
@@ -78,10 +78,10 @@ export function createRefresher(options: RefresherOptions): Refresher {
       // token, and each call would then spend a refresh token first.
       if (tokens.accessTokenExpiresAt! - Date.now() > margin) skew = clockSkew(tokens) ?? skew;
     },
-    async save(tokens) {
+    async save(tokens, replaces) {
       saving = true;
       try {
-        await bounded(store.set(tokens), 'set', storeTimeout);
+        await bounded(store.set(tokens, replaces), 'set', storeTimeout);
         if (unsaved === tokens) unsaved = undefined;
       } catch (error) {
         unsaved = tokens;

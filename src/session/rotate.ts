@@ -26,6 +26,14 @@ function outcomeUnknown(error: unknown): boolean {
   return error instanceof APIConnectionError && !neverReachedServer(error);
 }
 
+/**
+ * The request provably spent nothing: refused before it was sent, or answered 5xx or 429. The
+ * token may be sent again, by this process and, its claim taken back, by the next lock holder.
+ */
+function nothingSpent(error: unknown): boolean {
+  return neverReachedServer(error) || (error instanceof APIError && (error.status === 429 || error.status >= 500));
+}
+
 /** The server answered 2xx (it took the token) but the answer was unusable: not JSON, not a pair. */
 function answeredUnusably(error: unknown): boolean {
   const status = (error as { status?: unknown } | null)?.status;
@@ -38,11 +46,12 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
   const { store, storeTimeout, logger } = options;
   const send = refreshExchange(options.pipeline, options.baseUrl);
 
-  async function end(message: string, reason: string | undefined, cause: unknown): Promise<never> {
+  /** Ends the session; `replaces`: the refresh token of the pair it ends (the store's claim, if it holds one). */
+  async function end(replaces: string, message: string, reason?: string, cause?: unknown): Promise<never> {
     const expired = new SessionExpiredError(message, reason, { cause });
     state.latest = undefined;
     try {
-      await bounded(store.set(undefined), 'set', storeTimeout);
+      await bounded(store.set(undefined, replaces), 'set', storeTimeout);
     } catch {
       logger.error('the token store did not take the end of the session');
     }
@@ -55,13 +64,14 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     // Read again under the lock: another request, tab or process may have refreshed meanwhile.
     const tokens = await state.read();
     if (!tokens) throw new SessionExpiredError('There is no session: sign in first.', undefined);
+    const ends = end.bind(undefined, tokens.refreshToken);
     if (tokens.accessToken !== stale && !state.nearExpiry(tokens)) return tokens;
     if (store.claim && !(await bounded(store.claim(tokens.refreshToken), 'claim', storeTimeout))) {
       // Someone sent this refresh token already. If they stored the pair they got, use it.
       const again = await state.read();
       if (again && again.refreshToken !== tokens.refreshToken) return again;
       spent.add(tokens.refreshToken);
-      return end('An earlier holder of the session lock claimed this refresh token, so it may have been sent, and never stored a new pair: sign in again.', undefined, undefined);
+      return ends('An earlier holder of the session lock claimed this refresh token, so it may have been sent, and never stored a new pair: sign in again.');
     }
     let next: SessionTokens;
     try {
@@ -69,24 +79,33 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     } catch (error) {
       if (isFinal(error)) {
         spent.add(tokens.refreshToken);
-        return end(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
+        return ends(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
       }
       if (answeredUnusably(error)) {
         spent.add(tokens.refreshToken);
-        return end('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
+        return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
       }
       if (outcomeUnknown(error)) {
         // The request left and no answer came back: the server may have rotated the token.
         // Sending it again could revoke the whole family, so this session ends here.
         spent.add(tokens.refreshToken);
-        return end('The token refresh got no answer, and its refresh token may be spent: sign in again.', undefined, error);
+        return ends('The token refresh got no answer, and its refresh token may be spent: sign in again.', undefined, error);
       }
-      throw error; // refused connection, 5xx, 429: nothing was spent, the session lives on
+      // The session lives on. Only a token provably not spent is given back to the fleet: a
+      // claim left standing would have the next holder end the session for everyone.
+      if (nothingSpent(error) && store.claim && store.unclaim) {
+        try {
+          await bounded(store.unclaim(tokens.refreshToken), 'unclaim', storeTimeout);
+        } catch {
+          logger.error('the token store did not take back its claim of an unspent refresh token; the next lock holder will end the session');
+        }
+      }
+      throw error;
     }
     spent.add(tokens.refreshToken);
     if (!isTokenPair(next)) {
       // A `200 {}`, a proxy's HTML page: the server took the token and gave nothing usable back.
-      return end('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, undefined);
+      return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.');
     }
     state.arrived(next);
     state.latest = next;
@@ -96,7 +115,7 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     } catch (error) {
       logger.error('onTokens failed; the new pair is kept in memory', { error: errorName(error) });
     }
-    await state.save(next);
+    await state.save(next, tokens.refreshToken);
     return next;
   }
 

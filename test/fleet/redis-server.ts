@@ -1,11 +1,14 @@
 // A real redis-server (Debian's package) for the fleet tests: on a free port on 127.0.0.1,
 // persistence off, stopped by its process id. `restart` brings it back on the same port; with
 // `keep`, what it held is saved first and loaded again (a Redis with persistence, restarted).
+// `redisFixture` gives a test file one, with a client, for all its tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface RedisServer {
   url: string;
@@ -77,5 +80,31 @@ export async function startRedis(): Promise<RedisServer> {
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+const connect = (url: string) => createClient({ url }).connect();
+export type RedisClient = Awaited<ReturnType<typeof connect>>;
+
+/** A redis-server started before the file's tests and stopped after them, a client on it, and `connect()` for another one. */
+export function redisFixture(): { readonly redis: RedisServer; readonly client: RedisClient; connect(): Promise<RedisClient> } {
+  let redis: RedisServer | undefined;
+  let client: RedisClient | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = await connect(redis.url);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await redis?.close();
+  });
+  return {
+    get redis() {
+      return redis!;
+    },
+    get client() {
+      return client!;
+    },
+    connect: () => connect(redis!.url),
   };
 }

@@ -366,7 +366,7 @@ describe('redisTokenStore', () => {
       const a = redisTokenStore(refusing as never, { key: 'k:neverlands', lockTtl: 300, lockWait: 400, cacheFor: 0 });
       const b = redisTokenStore(client, { key: 'k:neverlands', lockTtl: 300, lockWait: 5_000, cacheFor: 0 });
       await b.set(pair(9));
-      const failed = await a.lock!(async () => (expect(await a.claim!('rt_9_secret')).toBe(true), Promise.resolve(a.set(pair(10))).catch((e: unknown) => e)));
+      const failed = await a.lock!(async () => (expect(await a.claim!('rt_9_secret')).toBe(true), Promise.resolve(a.set(pair(10), 'rt_9_secret')).catch((e: unknown) => e)));
       expect(failed).toBeInstanceOf(RedisStoreError);
       expect(await b.lock!(async () => [await b.get(), await b.claim!('rt_9_secret')])).toEqual([pair(9), false]);
       expect(sent.filter((what) => what === 'set').length).toBeGreaterThan(1);

@@ -2,24 +2,13 @@
 // the same random histories (takes, answers with or without figures, 429s, an own budget) and
 // requires the same decision at every step, against a real redis-server.
 import fc from 'fast-check';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryRateLimitStore } from '../../src/index.js';
 import { redisBudget as redisRateLimitStore } from '../../src/redis/rate-limit-store.js';
-import { startRedis, type RedisServer } from './redis-server.js';
+import { redisFixture } from './redis-server.js';
 import type { RateLimitDecision } from '../../src/public/rate-limit.js';
 
-let redis: RedisServer;
-const connect = (url: string) => createClient({ url }).connect();
-let client: Awaited<ReturnType<typeof connect>>;
-beforeAll(async () => {
-  redis = await startRedis();
-  client = await connect(redis.url);
-});
-afterAll(async () => {
-  await client?.close();
-  await redis?.close();
-});
+const fixture = redisFixture();
 
 const WINDOW = 1_000;
 const START = 1_800_000_000_000;
@@ -59,7 +48,7 @@ describe('redisRateLimitStore and memoryRateLimitStore', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 40 }), fc.boolean(), async (ops, withBudget) => {
         const memory = memoryRateLimitStore({ learnFirst: true });
-        const shared = redisRateLimitStore(client, { key: `parity:${++run}` });
+        const shared = redisRateLimitStore(fixture.client, { key: `parity:${++run}` });
         const budget = withBudget ? { requests: 3, interval: 700 } : undefined;
         let now = START;
         const out: number[] = [];

@@ -1,12 +1,13 @@
 // Session rules from the hardening review: a refresh answer without two tokens ends the session
 // like an ambiguous refresh; every wait on the store or onTokens is bounded; the client learns
-// the server's clock from each pair so that a fast client clock does not refresh every call.
+// the server's clock from each pair so that a fast client clock does not refresh every call; a
+// store's claim is taken back only after a refresh that provably spent nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { APIUserAbortError, SessionExpiredError, TokenStoreError } from '../../src/index.js';
+import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError, SessionExpiredError, TokenStoreError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
 import { eventually } from '../support/clock.js';
 import { jwt } from '../support/auth-server.js';
-import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, drop, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import type { CovetonOptions } from '../../src/public/options.js';
 import type { TokenStore } from '../../src/public/session.js';
 
@@ -122,6 +123,69 @@ describe('a store that misses a write', () => {
     await coveton.users.getCurrent();
     await eventually(() => current?.refreshToken === 'rt_next_1'); // ...and made again, in the background
     expect(issued).toBe(1);
+  });
+});
+
+// A claim left standing after a refresh that spent nothing had the next lock holder (another
+// process) end the session for the fleet. What the refresher tells a store with claim and unclaim.
+describe('a claimed refresh token after the refresh', () => {
+  type Answer = ((res: Parameters<typeof json>[0]) => unknown) | 'refused';
+  const cases: [string, 'taken back' | 'kept', 'the session lives on' | 'the session ends', Answer, unknown][] = [
+    ['answered 503', 'taken back', 'the session lives on', (res) => apiError(res, 503, 'INTERNAL', 'try later'), APIError],
+    ['answered 429', 'taken back', 'the session lives on', (res) => apiError(res, 429, 'RATE_LIMITED', 'slow down'), APIError],
+    ['refused before it was sent (ECONNREFUSED)', 'taken back', 'the session lives on', 'refused', APIConnectionError],
+    ['answered 408 (not known to be unspent)', 'kept', 'the session lives on', (res) => apiError(res, 408, 'TIMEOUT', 'too slow'), APIError],
+    ['dropped after it was sent (the answer lost)', 'kept', 'the session ends', (res) => drop(res), SessionExpiredError],
+    // The call's own attempt times out as well, and fails with that.
+    ['timed out after it was sent', 'kept', 'the session ends', () => new Promise(() => {}), APITimeoutError],
+    ['answered 401 (the token is dead)', 'kept', 'the session ends', (res) => apiError(res, 401, 'UNAUTHORIZED', 'spent', { reason: 'token_invalid' }), SessionExpiredError],
+  ];
+  it.each(cases)('%s: the claim is %s, %s', async (_name, claim, session, answer, errorClass) => {
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/refresh' && answer !== 'refused') return answer(res);
+      json(res, 200, { id: 'usr_1' });
+    });
+    const calls: string[] = [];
+    const current = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
+    const store: TokenStore = {
+      get: async () => current,
+      set: async (t, replaces) => void calls.push(`set ${t?.refreshToken} replacing ${replaces}`),
+      lock: (fn) => fn(),
+      claim: async (t) => (calls.push(`claim ${t}`), true),
+      unclaim: async (t) => void calls.push(`unclaim ${t}`),
+    };
+    const refused = await startFaultServer(() => undefined);
+    await refused.close(); // a port nothing listens on
+    const onSessionExpired = vi.fn();
+    const coveton = client({ tokenStore: store, maxRetries: 0, timeout: 200, onSessionExpired, ...(answer === 'refused' ? { baseUrl: refused.url } : {}) });
+    const error = await coveton.users.getCurrent().catch((e: unknown) => e);
+    await coveton.session.tokens(); // once the refresh is over
+    expect(error).toBeInstanceOf(errorClass);
+    if (answer === 'refused') expect((error as APIConnectionError).code).toBe('ECONNREFUSED');
+    const ends = session === 'the session ends';
+    expect(calls).toEqual(['claim rt_original_0001', ...(claim === 'taken back' ? ['unclaim rt_original_0001'] : []), ...(ends ? ['set undefined replacing rt_original_0001'] : [])]);
+    expect(onSessionExpired).toHaveBeenCalledTimes(ends ? 1 : 0);
+  });
+
+  it('a refreshed pair is written naming the refresh token it replaces; a sign-in\'s names none', async () => {
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/refresh') return json(res, 200, { accessToken: jwt(now() + 900, 'n'), refreshToken: 'rt_next_0002', expiresIn: 900 });
+      if (req.path === '/auth/login') return json(res, 200, { accessToken: jwt(now() + 900, 'l'), refreshToken: 'rt_login_0003', expiresIn: 900, tokenType: 'Bearer', user: { id: 'usr_1' } });
+      json(res, 200, { id: 'usr_1' });
+    });
+    const calls: string[] = [];
+    let current: { accessToken: string; refreshToken: string } | undefined = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
+    const store: TokenStore = {
+      get: async () => current,
+      set: async (t, replaces) => void (calls.push(`set ${t?.refreshToken} replacing ${replaces}`), (current = t)),
+      lock: (fn) => fn(),
+      claim: async () => true,
+      unclaim: async (t) => void calls.push(`unclaim ${t}`),
+    };
+    const coveton = client({ tokenStore: store, maxRetries: 0 });
+    await coveton.users.getCurrent();
+    await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+    expect(calls).toEqual(['set rt_next_0002 replacing rt_original_0001', 'set rt_login_0003 replacing undefined']);
   });
 });
 
