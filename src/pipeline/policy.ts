@@ -35,8 +35,8 @@ export interface CallPolicy {
   headers: Record<string, string>;
   /**
    * `'if-not-sent'`: a one-time credential rides on the request (a refresh token, an OAuth
-   * code). It is repeated, even as a POST without a key, only when it never reached the server
-   * or the server answered a retryable status; its redirects are never followed.
+   * code). It is repeated, even as a POST without a key, only when the attempt provably did
+   * nothing (`didNothing`); its redirects are never followed.
    */
   repeat: 'if-safe' | 'if-not-sent';
   /**
@@ -82,10 +82,21 @@ export type Decision =
 /** `decide`'s answer to a redirect: the redirect rules (./redirect.ts `redirect`) say follow or refuse. */
 export type Decided = Decision | { do: 'redirect' };
 
-function isRetryableError(error: CovetonError | undefined, notSentOnly: boolean): boolean {
+function isRetryableError(error: CovetonError | undefined): boolean {
   if (!(error instanceof APIConnectionError)) return false;
-  if (notSentOnly) return neverReachedServer(error);
   return !(error instanceof APITimeoutError) || error.kind === 'attempt';
+}
+
+/**
+ * The attempt provably did nothing on the server: it never reached it, or the server refused
+ * it before running it (408: the request never arrived whole, RFC 9110 section 15.5.9; 429: the
+ * rate limiter, seed 002 "back off and retry"). Only then is a one-time credential (a refresh
+ * token, an OAuth code) sent again: a 5xx may come after the server spent it (seed 002 calls a
+ * 500 safe to retry for idempotent calls only), and a spent refresh token sent again revokes
+ * the whole family (API brief). The session's refresh asks the same question (rotate.ts).
+ */
+export function didNothing(status: number | undefined, error: unknown): boolean {
+  return status === 408 || status === 429 || (status === undefined && neverReachedServer(error));
 }
 
 /**
@@ -103,7 +114,7 @@ export function decide(policy: CallPolicy, state: AttemptState): Decided {
 
   const notSentOnly = policy.repeat === 'if-not-sent';
   const safe = notSentOnly || isSafeToRepeat(policy.method, policy.headers);
-  const transient = status !== undefined ? RETRYABLE_STATUSES.has(status) : isRetryableError(state.error, notSentOnly);
+  const transient = notSentOnly ? didNothing(status, state.error) : status !== undefined ? RETRYABLE_STATUSES.has(status) : isRetryableError(state.error);
   if (!transient || !safe || state.attempt > policy.maxRetries) return { do: 'stop' };
 
   let delay = backoffDelay(state.attempt, policy.backoff);

@@ -99,9 +99,9 @@ export interface TokenStore {
   claim?(refreshToken: string): Promise<boolean>;
   /**
    * Takes back this holder's `claim` of `refreshToken`, under the lock, before it is released:
-   * the refresh request was refused before it was sent, or answered 5xx or 429, so the token
+   * the refresh request was refused before it was sent, or answered 408 or 429, so the token
    * was not spent and the next holder may send it. Never called when the request may have
-   * reached the server unanswered (a timeout, a dropped connection): that claim stands. A store
+   * reached the server unanswered or run (a timeout, a dropped connection, a 5xx): that claim stands. A store
    * with `claim` and without this leaves every such claim standing, and the next holder ends
    * the session.
    */

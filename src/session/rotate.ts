@@ -9,6 +9,7 @@ import { APIError } from '../errors/api-error.js';
 import { CovetonError, errorName } from '../errors/base.js';
 import { TokenStoreError } from '../errors/store.js';
 import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
+import { didNothing } from '../pipeline/policy.js';
 import { SessionExpiredError } from '../errors/session.js';
 import { bounded } from './bounded.js';
 import { refreshExchange } from './exchange.js';
@@ -27,11 +28,12 @@ function outcomeUnknown(error: unknown): boolean {
 }
 
 /**
- * The request provably spent nothing: refused before it was sent, or answered 5xx or 429. The
- * token may be sent again, by this process and, its claim taken back, by the next lock holder.
+ * The request provably spent nothing (the pipeline's `didNothing`: never reached the server, or
+ * refused before it ran, 408 or 429). The token may be sent again, by this process and, its
+ * claim taken back, by the next lock holder.
  */
 function nothingSpent(error: unknown): boolean {
-  return neverReachedServer(error) || (error instanceof APIError && (error.status === 429 || error.status >= 500));
+  return didNothing(error instanceof APIError ? error.status : undefined, error);
 }
 
 /** The server answered 2xx (it took the token) but the answer was unusable: not JSON, not a pair. */
@@ -84,6 +86,11 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
       if (answeredUnusably(error)) {
         spent.add(tokens.refreshToken);
         return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
+      }
+      if (error instanceof APIError && !nothingSpent(error)) {
+        // Answered after it reached the server (a 5xx, a 409...): the token may have been spent.
+        spent.add(tokens.refreshToken);
+        return ends(`The token refresh was answered HTTP ${error.status}, and its refresh token may be spent: sign in again.`, error.reason, error);
       }
       if (outcomeUnknown(error)) {
         // The request left and no answer came back: the server may have rotated the token.

@@ -24,14 +24,14 @@ const hooked = (base: RedisClient, before: (o: Args) => void) => ({
 /** The write of a pair (its sealed text, ttl, SHA-256 and what it replaces) on the session key. */
 const isSet = (o: Args) => !o.keys[0]!.endsWith(':lock') && o.arguments.length >= 3;
 
-// A refresh answered 503 or 429 (or refused before it was sent) spent nothing and the session
+// A refresh answered 429 or 408 (or refused before it was sent) spent nothing and the session
 // lived on in that process, but its claim stood after the lock's release: the next process to
 // refresh found the token claimed by another holder and ended the session for the fleet.
 describe('a claim whose refresh spent nothing', () => {
   it.each([
-    ['answered 503', [503], 0, 1],
     ['answered 429', [429], 0, 1],
-    ['answered 503 on each of 3 attempts (2 retries)', [503, 503, 503], 2, 3],
+    ['answered 408', [408], 0, 1],
+    ['answered 429 on each of 3 attempts (2 retries)', [429, 429, 429], 2, 3],
     ['refused before it was sent (nothing listens)', [], 0, 0],
   ] as const)('%s in one process: the claim is taken back, and the next process refreshes once; no reuse, no session ended', async (name, failures, maxRetries, reached) => {
     const server = await startAuthServer();
@@ -60,6 +60,27 @@ describe('a claim whose refresh spent nothing', () => {
       expect(server.refreshes).toHaveLength(reached + 1);
       expect(server.reuses).toBe(0);
       expect(expired).toEqual([]);
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  });
+
+  it('a refresh answered 503 may have run: the session ends in that process and the token is never sent again, by it or by the next process', async () => {
+    const server = await startAuthServer();
+    const other = await fixture.connect();
+    try {
+      const key = 'k:unspent:503';
+      await redisTokenStore(fixture.client, { key }).set(server.issue({ expired: true }));
+      const expired: string[] = [];
+      const make = (who: string, redisClient: RedisClient) =>
+        createCoveton({ baseUrl: server.url, maxRetries: 2, logLevel: 'off', tokenStore: redisTokenStore(redisClient, { key, cacheFor: 0 }), onSessionExpired: () => void expired.push(who) });
+      server.failRefresh.push(503);
+      expect(await make('a', fixture.client).users.getCurrent().catch((e: unknown) => e)).toBeInstanceOf(SessionExpiredError);
+      await make('b', other).users.getCurrent().catch(() => undefined);
+      expect(server.refreshes).toHaveLength(1);
+      expect(server.reuses).toBe(0);
+      expect(expired).toEqual(['a']);
     } finally {
       await other.close();
       await server.close();

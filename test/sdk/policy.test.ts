@@ -57,7 +57,10 @@ const TABLE: Row[] = [
   ['one-time POST, refused connection: repeated', { method: 'POST', repeat: 'if-not-sent' }, { error: refused }, { do: 'retry', delay: 500, inQueue: false }],
   ['one-time POST, reset: it may be spent', { method: 'POST', repeat: 'if-not-sent' }, { error: reset }, { do: 'stop' }],
   ['one-time POST, attempt timeout: it may be spent', { method: 'POST', repeat: 'if-not-sent' }, { error: new APITimeoutError('attempt', 1) }, { do: 'stop' }],
-  ['one-time POST, 503: repeated', { method: 'POST', repeat: 'if-not-sent' }, { status: 503 }, { do: 'retry', delay: 500, inQueue: false }],
+  ['one-time POST, 503: it may have run and spent it', { method: 'POST', repeat: 'if-not-sent' }, { status: 503 }, { do: 'stop' }],
+  ['one-time POST, 500: it may have run and spent it', { method: 'POST', repeat: 'if-not-sent' }, { status: 500 }, { do: 'stop' }],
+  ['one-time POST, 429: refused before it ran, repeated', { method: 'POST', repeat: 'if-not-sent' }, { status: 429 }, { do: 'retry', delay: 500, inQueue: false }],
+  ['one-time POST, 408: it never arrived whole, repeated', { method: 'POST', repeat: 'if-not-sent' }, { status: 408 }, { do: 'retry', delay: 500, inQueue: false }],
   // Retry-After.
   ['Retry-After replaces the backoff', {}, { status: 503, facts: facts(3000) }, { do: 'retry', delay: 3000, inQueue: false }],
   ['Retry-After above maxRetryAfter: stop now', { maxRetryAfter: 5000 }, { status: 503, facts: facts(5001) }, { do: 'stop' }],

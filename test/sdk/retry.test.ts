@@ -81,11 +81,15 @@ describe('retries', () => {
     expect(server.requests.map((r) => r.method)).toEqual(['POST', 'PATCH', 'PATCH', 'POST']);
   });
 
-  it('repeats a one-time-credential call (x-retry: if-not-sent) after a 503, never after a reset', async () => {
-    server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : drop(res)));
+  it('repeats a one-time-credential call (x-retry: if-not-sent) after a 429 or a 408, never after a reset or a 5xx', async () => {
+    server = await startFaultServer((req, res, i) => (i === 0 ? apiError(res, 429, 'RATE_LIMITED', 'slow down', {}, { 'Retry-After': '0' }) : i === 1 ? apiError(res, 408, 'TIMEOUT', 'too slow') : drop(res)));
     const coveton = testClient(server.url);
     await expect(coveton.session.completeOAuth('google', { code: 'one-time', state: 'st' })).rejects.toBeInstanceOf(APIConnectionError);
-    expect(server.requests).toHaveLength(2); // the 503 is repeated; the reset is not: the code may be spent
+    expect(server.requests).toHaveLength(3); // 429 and 408 are repeated (it never ran); the reset is not: the code may be spent
+    await server.close();
+    server = await startFaultServer((req, res) => apiError(res, 503, 'INTERNAL', 'busy'));
+    await expect(testClient(server.url).session.completeOAuth('google', { code: 'one-time', state: 'st' })).rejects.toBeInstanceOf(InternalServerError);
+    expect(server.requests).toHaveLength(1); // a 5xx may come after the code was spent
   });
 
   it('never retries a 409 even on a GET or with an idempotency key', async () => {

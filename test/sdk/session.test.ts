@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { APIUserAbortError, InternalServerError, SessionExpiredError, UnauthorizedError } from '../../src/index.js';
+import { APIUserAbortError, InternalServerError, RateLimitedError, SessionExpiredError, UnauthorizedError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
 import { eventually } from '../support/clock.js';
@@ -107,25 +107,39 @@ describe('sessions with rotating refresh tokens', () => {
     expect(JSON.stringify(reasons[0]) + reasons[0].message).not.toContain(tokens.refreshToken);
   });
 
-  it('a refresh that fails for a passing reason is retried under the retry policy and the session lives on', async () => {
+  it('a refresh refused before it ran (429) is retried under the retry policy and the session lives on', async () => {
     server = await startAuthServer();
-    server.failRefresh.push(503);
+    server.failRefresh.push(429);
     const coveton = client({ ...server.issue({ expired: true }) });
     await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
     expect(server.refreshes).toHaveLength(2);
     expect(server.reuses).toBe(0);
   });
 
-  it('when the refresh keeps failing transiently, the call fails with that error and the tokens stay', async () => {
+  it('when the refresh keeps being refused before it runs (429), the call fails with that error and the tokens stay', async () => {
     server = await startAuthServer();
-    server.failRefresh.push(503, 503, 503);
+    server.failRefresh.push(429, 429, 429);
     const tokens = server.issue({ expired: true });
     const onSessionExpired = vi.fn();
     const coveton = client({ ...tokens, onSessionExpired });
-    await expect(coveton.users.getCurrent()).rejects.toBeInstanceOf(InternalServerError);
+    await expect(coveton.users.getCurrent()).rejects.toBeInstanceOf(RateLimitedError);
     expect(onSessionExpired).not.toHaveBeenCalled();
     expect(await coveton.session.tokens()).toMatchObject(tokens);
     await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+  });
+
+  it.each([500, 502, 503, 504])('never re-sends a refresh token the server may have spent: a refresh answered %i ends the session, sent once', async (status) => {
+    server = await startAuthServer();
+    server.failRefresh.push(status);
+    const onSessionExpired = vi.fn();
+    const coveton = client({ ...server.issue({ expired: true }), onSessionExpired });
+    const error = await coveton.users.getCurrent().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect((error as Error).message).toContain(`answered HTTP ${status}, and its refresh token may be spent`);
+    expect(onSessionExpired).toHaveBeenCalledTimes(1);
+    expect(await coveton.session.tokens()).toBeUndefined();
+    expect(server.refreshes).toHaveLength(1);
+    expect(server.reuses).toBe(0);
   });
 
   it('never re-sends a refresh token the server may have spent: a refresh whose answer is lost ends the session', async () => {

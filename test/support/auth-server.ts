@@ -54,7 +54,7 @@ export async function startAuthServer(options: { accessTtl?: number; opaque?: bo
         if (spentNow) spentNow.spent = true; // rotated on the server; the answer never arrives
         return drop(res);
       }
-      if (failure) return apiError(res, failure, 'INTERNAL', 'try later');
+      if (failure) return apiError(res, failure, failure === 429 ? 'RATE_LIMITED' : 'INTERNAL', 'try later');
       const record = refreshTokens.get(body.refreshToken);
       if (!record) return apiError(res, 401, 'UNAUTHORIZED', 'unknown refresh token', { reason: 'token_invalid' });
       const family = families.get(record.family)!;
