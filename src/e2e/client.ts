@@ -1,6 +1,6 @@
 // `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
 // this device's keys, files in STREAM segments, safety numbers. Every failure is an E2EError.
-import { fromBase64, fromUtf8, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
+import { fromBase64, fromUtf8, hex, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
 import { as, E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
 import { envelopeKeyId } from './envelope.js';
@@ -10,7 +10,7 @@ import { openMessage, sealMessage } from './message.js';
 import { checkReplay } from './replay.js';
 import type { SafetyNumber } from './safety.js';
 import type { KeyStore } from './store.js';
-import { checkPins, verifyListing, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
+import { checkPins, loadPins, verifyListing, type IdentityChange, type IdentityPolicy, type VerifiedDevice } from './trust.js';
 import { checked } from './shape.js';
 import { collect, MESSAGE, type BundleDevice, type E2EApi, type StoredMessage } from './api.js';
 import { tagged, verify } from './keys.js';
@@ -136,8 +136,15 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     const cached = known.get(message.senderDeviceId);
     let found = cached?.device;
     const created = message.createdAt === undefined ? Infinity : serverTime(message.createdAt, `createdAt of ${message.id}`);
+    // Pins are the store's, the cache this client's: another client on the store may have pinned
+    // a removal since (held to its date), or an accept unpinned the device (listed again).
+    if (found && found.id !== me().deviceId) {
+      const pin = (await loadPins(store, found.userId)).get(found.id);
+      if (pin?.key === hex(found.identityRaw)) found.removedAt = pin.removedAt ?? found.removedAt;
+      else found = undefined;
+    }
     // Listed again when unknown, or when the message is newer than the listing (a removal since).
-    if (!cached || cached.device.userId !== message.senderId || !(created < cached.listedAt)) {
+    if (!found || found.userId !== message.senderId || !(created < cached!.listedAt)) {
       const listed = await admit(await collect(api.devices.listForChat(message.chatId)));
       found = listed.find((d) => d.id === message.senderDeviceId);
     }

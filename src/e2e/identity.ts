@@ -3,7 +3,7 @@
 // that only sends and reads messages does not carry it.
 import { E2EError } from './errors.js';
 import { safetyNumber, type SafetyNumber } from './safety.js';
-import { loadPins, savePins, settle, verifyListing, type Pin, type Self, type VerifiedDevice } from './trust.js';
+import { loadPins, savePins, settle, updatePins, verifyListing, type Pin, type Self, type VerifiedDevice } from './trust.js';
 import { collect, type BundleDevice, type E2EApi } from './api.js';
 import type { KeyStore } from './store.js';
 
@@ -22,16 +22,15 @@ const activeKeys = (pins: Map<string, Pin>) =>
   [...pins.values()].filter((p) => p.removedAt === null).map((p) => Uint8Array.from(p.key.match(/../g) ?? [], (h) => parseInt(h, 16)));
 
 /**
- * `userId`'s devices in `list` as acceptIdentity would pin them: only that user's, each as
- * `settle` trusts it against the pins, and a removed one only if an earlier accept pinned it
+ * `userId`'s devices in `listed` as acceptIdentity would pin them: only that user's, each as
+ * `settle` trusts it against `pins`, and a removed one only if an earlier accept pinned it
  * (else no compared number ever showed its key). Each is marked compared: the active ones make
- * the number the accept checks.
+ * the number the accept checks. Settles copies, so one listing can be held to pins read twice.
  */
-async function pinsFrom(ctx: IdentityContext, userId: string, list: BundleDevice[]): Promise<Map<string, Pin>> {
-  const pins = await loadPins(ctx.store, userId);
+function pinsFrom(ctx: IdentityContext, userId: string, listed: VerifiedDevice[], pins: Map<string, Pin>): Map<string, Pin> {
   const kept = new Map<string, Pin>();
-  for (const d of await verifyListing(list, ctx.self)) {
-    const pin = d.userId === userId && d.id !== ctx.self.deviceId ? settle(pins.get(d.id), d) : undefined;
+  for (const d of listed) {
+    const pin = d.userId === userId && d.id !== ctx.self.deviceId ? settle(pins.get(d.id), { ...d }) : undefined;
     if (pin && (pin.removedAt === null || pin.compared)) kept.set(d.id, { ...pin, compared: true });
   }
   return kept;
@@ -50,7 +49,7 @@ async function safetyKeys(ctx: IdentityContext, userId: string): Promise<Uint8Ar
     return activeKeys(await loadPins(ctx.store, userId));
   } catch (error) {
     if (!(error instanceof E2EError && error.code === 'identity_changed')) throw error;
-    return activeKeys(await pinsFrom(ctx, userId, listed));
+    return activeKeys(pinsFrom(ctx, userId, await verifyListing(listed, ctx.self), await loadPins(ctx.store, userId)));
   }
 }
 
@@ -75,18 +74,25 @@ export const safetyNumberWith = (ctx: IdentityContext, userId: string) => number
  * unpinned (first use again).
  */
 export async function acceptIdentity(ctx: IdentityContext, userId: string, compared: SafetyNumber | string): Promise<void> {
-  let pins = new Map<string, Pin>();
+  let listed: VerifiedDevice[] = [];
+  // What the accept pins from the listing and `pins`: refused if no device of the user stays active.
+  const accepted = (pins: Map<string, Pin>) => {
+    const kept = pinsFrom(ctx, userId, listed, pins);
+    if (activeKeys(kept).length === 0) throw new E2EError('bad_bundle', `no active device of ${userId} to accept`);
+    return kept;
+  };
   // The user's pins are read once this user's own devices are checked, so no write of theirs
   // lands between the read and the accept's.
   const number = await numberWith(ctx, userId, async () => {
-    pins = await pinsFrom(ctx, userId, await collect(ctx.api.devices.listForUser(userId)));
-    const active = activeKeys(pins);
-    if (active.length === 0) throw new E2EError('bad_bundle', `no active device of ${userId} to accept`);
-    return active;
+    listed = await verifyListing(await collect(ctx.api.devices.listForUser(userId)), ctx.self);
+    return activeKeys(accepted(await loadPins(ctx.store, userId)));
   });
   // String(): no number at all (a JavaScript caller), or digits of another type, match nothing.
   if (!number.matches(String(typeof compared === 'string' ? compared : compared?.digits))) {
     throw new E2EError('identity_changed', `the devices of ${userId} listed now do not make the safety number compared`);
   }
-  await savePins(ctx.store, userId, pins);
+  // Pinned again from the pins as they stand once every check that read them earlier has saved
+  // (trust.ts updatePins), so no such check puts back what the accept drops, and a removal one
+  // dated meanwhile stays: the same listing gives the keys compared, or fewer.
+  await updatePins(ctx.store, userId, (pins) => savePins(ctx.store, userId, accepted(pins)));
 }

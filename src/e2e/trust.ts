@@ -94,20 +94,30 @@ export interface Pin {
 /**
  * Stored as entries, [deviceId, key, removedAt, compared], so no device id is ever read as a
  * property name. removedAt is false while active, and true for Infinity: the form stored before
- * pins kept dates and this flag (read as not compared).
+ * pins kept dates and this flag (read as not compared). The first form, an object of device id to
+ * key, is read as active pins, never compared: read as none, it made the next listing first use.
  */
-type StoredPins = [string, string, number | boolean, boolean?][];
+type StoredPins = [string, string, (number | boolean)?, boolean?][];
 
 export async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
   const stored = await store.get(pinName(userId));
+  const rows: StoredPins = Array.isArray(stored) ? stored : Object.entries(stored ?? {});
   return new Map(
-    Array.isArray(stored)
-      ? (stored as StoredPins).map(([id, key, at, compared]) => [
-          id,
-          { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true },
-        ])
-      : [],
+    rows.map(([id, key, at, compared]) => [id, { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true }]),
   );
+}
+
+// One read, change and write of pins at a time per store, in call order: a check that read a
+// user's pins before an accept saved them would otherwise save after it, and put back a device the
+// accept dropped. Two processes or tabs on one store are not ordered (zero-knowledge.md).
+const queues = new WeakMap<KeyStore, Promise<unknown>>();
+
+/** Runs `step` on `userId`'s pins as read once every earlier step on this store has ended. */
+export function updatePins<T>(store: KeyStore, userId: string, step: (pins: Map<string, Pin>) => Promise<T>): Promise<T> {
+  const go = async () => step(await loadPins(store, userId));
+  const run = (queues.get(store) ?? Promise.resolve()).then(go, go);
+  queues.set(store, run);
+  return run;
 }
 
 /** Replaces a user's pins in one write. */
@@ -148,32 +158,33 @@ export function settle(pin: Pin | undefined, d: VerifiedDevice): Pin | undefined
 }
 
 /** Compares a user's devices with their pins; pins what is new unless the policy blocks it. */
-export async function checkPins(
+export function checkPins(
   store: KeyStore,
   userId: string,
   devices: VerifiedDevice[],
   policy: IdentityPolicy,
   notify: (change: IdentityChange) => void,
 ): Promise<void> {
-  const pins = await loadPins(store, userId);
-  const firstUse = pins.size === 0;
-  let changed = false;
-  for (const d of devices) {
-    const pinned = pins.get(d.id);
-    const pin = settle(pinned, d);
-    if (!pin || (pin.key === pinned?.key && pin.removedAt === pinned.removedAt)) continue;
-    // A new device or a new key (a removal newly dated takes nothing away from a safety number's check).
-    if (!firstUse && pin.key !== pinned?.key) {
-      const change: IdentityChange = { userId, deviceId: d.id, kind: pinned ? 'key_changed' : 'device_added' };
-      const decision = typeof policy === 'function' ? policy(change) : policy;
-      if (decision === 'block') {
-        // Say what to do next: the block lifts only when the users have compared numbers.
-        throw new E2EError('identity_changed', `${change.kind}: ${d.id} of ${userId}; compare safetyNumber(userId) out of band, then acceptIdentity`);
+  return updatePins(store, userId, async (pins) => {
+    const firstUse = pins.size === 0;
+    let changed = false;
+    for (const d of devices) {
+      const pinned = pins.get(d.id);
+      const pin = settle(pinned, d);
+      if (!pin || (pin.key === pinned?.key && pin.removedAt === pinned.removedAt)) continue;
+      // A new device or a new key (a removal newly dated takes nothing away from a safety number's check).
+      if (!firstUse && pin.key !== pinned?.key) {
+        const change: IdentityChange = { userId, deviceId: d.id, kind: pinned ? 'key_changed' : 'device_added' };
+        const decision = typeof policy === 'function' ? policy(change) : policy;
+        if (decision === 'block') {
+          // Say what to do next: the block lifts only when the users have compared numbers.
+          throw new E2EError('identity_changed', `${change.kind}: ${d.id} of ${userId}; compare safetyNumber(userId) out of band, then acceptIdentity`);
+        }
+        notify(change);
       }
-      notify(change);
+      pins.set(d.id, pin);
+      changed = true;
     }
-    pins.set(d.id, pin);
-    changed = true;
-  }
-  if (changed) await savePins(store, userId, pins);
+    if (changed) await savePins(store, userId, pins);
+  });
 }
