@@ -28,7 +28,9 @@ export interface SessionOptions {
    */
   tokenStore?: TokenStore;
   /**
-   * Receives every new pair before any request uses it: persist it here.
+   * Receives every new pair before any request uses it: persist it here. A refreshed pair comes
+   * after the token store's write (also one that failed), and never when the store reports that
+   * write superseded (a sign-in replaced the pair meanwhile: `set` resolved false).
    * @default undefined
    * @example createCoveton({ onTokens: (t) => keychain.save('coveton', t) })
    */
@@ -76,12 +78,16 @@ export interface TokenStore {
   get(): SessionTokens | undefined | Promise<SessionTokens | undefined>;
   /**
    * Replaces the pair (undefined signs out). `replaces` is given only by the refresher, under the
-   * lock: the refresh token it claimed, whose pair this write replaces. A store with `claim`
-   * then writes only while that claim stands, so a pair written meanwhile (a sign-in, in this
-   * process or another) is never overwritten; without `replaces` (a sign-in, logout) the write
-   * replaces whatever is stored and leaves the refresher's claim to it.
+   * lock: the refresh token of the pair this write replaces (its new pair, or the end of the
+   * session). A store with `claim` then writes only while that pair stands, and while the claim
+   * stands if the claim was its own, so a pair written meanwhile (a sign-in, in this process or
+   * another) is never overwritten; without `replaces` (a sign-in, logout) the write replaces
+   * whatever is stored and leaves the refresher's claim to it.
+   *
+   * Resolve `false` when such a write found its pair replaced and wrote nothing: the refresher
+   * then neither keeps its new pair nor passes it to `onTokens`. Anything else counts as written.
    */
-  set(tokens: SessionTokens | undefined, replaces?: string): void | Promise<void>;
+  set(tokens: SessionTokens | undefined, replaces?: string): void | boolean | Promise<void | boolean>;
   /**
    * Runs `fn` while holding a lock shared by everyone who shares this store. The refresher
    * reads the store again once it holds the lock, and uses a pair that someone else stored

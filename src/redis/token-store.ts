@@ -69,11 +69,12 @@ export interface RedisTokenStoreOptions {
 
 const GET = script(`return redis.call('HGET', KEYS[1], 'pair')`);
 // A new pair (sealed, or JSON) and its refresh token's SHA-256 replace the old ones and the
-// claim in one step. 1: written; 0: not. With ARGV[4] (a claimant) and ARGV[5] (the SHA-256 it
-// claimed), only while that claim stands: the refresher's write, sent again after a failure or
-// late, never replaces what a later holder or a sign-in wrote, nor a pair it already replaced.
+// claim in one step. 1: written; 0: not. With ARGV[5] (the SHA-256 of the refresh token it
+// replaces), only while that pair is stored, and with ARGV[4] (a claimant) only while its claim
+// stands too: the refresher's write, sent again after a failure or late, never replaces what a
+// later holder or a sign-in wrote, nor a pair it already replaced.
 const SET = script(`
-if ARGV[4] ~= '' and (redis.call('HGET', KEYS[1], 'claim') ~= ARGV[4] or redis.call('HGET', KEYS[1], 'refresh') ~= ARGV[5]) then return 0 end
+if ARGV[5] ~= '' and (redis.call('HGET', KEYS[1], 'refresh') ~= ARGV[5] or (ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'claim') ~= ARGV[4])) then return 0 end
 redis.call('DEL', KEYS[1])
 if ARGV[1] ~= '' then
   redis.call('HSET', KEYS[1], 'pair', ARGV[1], 'refresh', ARGV[3])
@@ -254,16 +255,21 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       const write = () =>
         call('set', async () => {
           const pair = tokens ? [await seal(tokens), options.ttl ?? 0, await digestHex('SHA-256', tokens.refreshToken)] : ['', 0, ''];
+          // A token it replaces but never claimed (the end of a session another holder claimed) is
+          // compared by its SHA-256 alone: a sign-in that landed since stays.
+          const digest = replaces?.digest ?? (replacing === undefined ? '' : await digestHex('SHA-256', replacing));
           // One EVAL handed to the client at once (run.now): an EVALSHA answered NOSCRIPT would be
           // sent again, after a RELEASE sent meanwhile.
-          return run.now(SET, [key], [...pair, replaces ? claimant : '', replaces?.digest ?? '']);
+          return run.now(SET, [key], [...pair, replaces ? claimant : '', digest]);
         });
       const first = write();
       // Only the write that replaces this store's own claim is sent again: it lands only while
       // that claim stands.
       if (holding > 0) writes.add({ outcome: first.then(() => 'landed', () => 'failed'), ...(replaces ? { retry: write } : {}) });
+      // False: it named a pair it replaces, and found that pair replaced.
       return first.then((answer) => {
         if (answer === 1) cached = { tokens, at: Date.now() };
+        return answer === 1;
       });
     },
     claim: (refreshToken) =>

@@ -62,10 +62,7 @@ export function watchedStore(store: TokenStore): TokenStore & { known(): Session
       if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
       return (known = stored);
     },
-    set: async (tokens, replaces) => {
-      known = tokens;
-      await store.set(tokens, replaces);
-    },
+    set: async (tokens, replaces) => ((known = tokens), store.set(tokens, replaces)),
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
     ...(store.claim ? { claim: store.claim.bind(store) } : {}),
     ...(store.unclaim ? { unclaim: store.unclaim.bind(store) } : {}),

@@ -30,7 +30,7 @@ export function sessionHelpers(
       const { install } = await steps();
       return install(await send(...args));
     };
-  const forget = () => bounded(store.set(undefined), 'set', storeTimeout)?.catch(() => undefined);
+  const forget = () => (bounded(store.set(undefined), 'set', storeTimeout) as Promise<unknown> | void)?.catch(() => undefined);
   return {
     register: signIn(auth.registerAccount),
     login: signIn(auth.login),

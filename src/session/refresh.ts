@@ -50,8 +50,12 @@ export interface RefreshState {
   nearExpiry(tokens: SessionTokens): boolean;
   /** A pair that came from the server: learns the clock skew from it. */
   arrived(tokens: SessionTokens): void;
-  /** Stores a new pair (`replaces`: the refresh token claimed for it); one the store fails to take is kept and stored again on a later read. */
-  save(tokens: SessionTokens, replaces?: string): Promise<void>;
+  /**
+   * Stores a new pair (`replaces`: the refresh token claimed for it); one the store fails to take
+   * is kept and stored again on a later read. False: the store wrote nothing, the pair it replaces
+   * having been replaced meanwhile.
+   */
+  save(tokens: SessionTokens, replaces?: string): Promise<boolean | void>;
 }
 
 export function createRefresher(options: RefresherOptions): Refresher {
@@ -80,9 +84,10 @@ export function createRefresher(options: RefresherOptions): Refresher {
     },
     async save(tokens, replaces) {
       saving = true;
+      // Taken back by a failure (below); nobody reads it while `saving`.
+      if (unsaved === tokens) unsaved = undefined;
       try {
-        await bounded(store.set(tokens, replaces), 'set', storeTimeout);
-        if (unsaved === tokens) unsaved = undefined;
+        return await bounded(store.set(tokens, replaces), 'set', storeTimeout);
       } catch (error) {
         unsaved = tokens;
         logger.error('the token store did not take the new pair; it is kept in memory and stored again later', {

@@ -115,6 +115,13 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
       return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.');
     }
     state.arrived(next);
+    // Stored first: a write the store reports superseded (a sign-in replaced the pair meanwhile)
+    // leaves the old session's rotated pair to the requests waiting for this refresh only. It is
+    // not the session now, so it is neither kept nor reported: onTokens would persist it last.
+    if ((await state.save(next, tokens.refreshToken)) === false) {
+      state.latest = undefined;
+      return next;
+    }
     state.latest = next;
     // Neither failure fails the request: the pair is valid and kept in memory.
     try {
@@ -122,7 +129,6 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     } catch (error) {
       logger.error('onTokens failed; the new pair is kept in memory', { error: errorName(error) });
     }
-    await state.save(next, tokens.refreshToken);
     return next;
   }
 

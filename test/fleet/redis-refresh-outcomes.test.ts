@@ -164,37 +164,7 @@ describe('a sign-in in the process that holds the lock', () => {
       expect(await redisTokenStore(fixture.client, { key }).get(), where).toEqual(pair(99));
     }
   });
-
-  it('through the client: session.login while the refresh is on the wire; Redis holds the pair the login returned', async () => {
-    const server = await startAuthServer();
-    try {
-      const key = 'k:signin:client';
-      await redisTokenStore(fixture.client, { key }).set(server.issue({ expired: true }));
-      let onTheWire!: () => void;
-      const sent = new Promise<void>((resolve) => (onTheWire = resolve));
-      let letGo!: () => void;
-      const held = new Promise<void>((resolve) => (letGo = resolve));
-      const coveton = createCoveton({
-        baseUrl: server.url,
-        maxRetries: 0,
-        tokenStore: redisTokenStore(fixture.client, { key, cacheFor: 0 }),
-        // The refresh request waits here, after the claim, until the login is done.
-        fetch: async (request) => {
-          if (new URL(request.url).pathname === '/auth/refresh') onTheWire(), await held;
-          return fetch(request);
-        },
-      });
-      const call = coveton.users.getCurrent();
-      await sent;
-      const signedIn = await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
-      letGo();
-      expect(await call).toMatchObject({ id: 'usr_1' });
-      expect(server.refreshes).toHaveLength(1);
-      expect((await redisTokenStore(fixture.client, { key }).get())?.refreshToken).toBe(signedIn.refreshToken);
-    } finally {
-      await server.close();
-    }
-  });
+  // Through the client (session.login with the refresh on the wire): redis-superseded-writes.test.ts.
 });
 
 describe('the lock\'s release after a write that failed', () => {

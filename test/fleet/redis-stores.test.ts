@@ -589,7 +589,7 @@ describe('redisTokenStore with a cipher', () => {
 
   it('control: without a cipher the pair is written in clear, and MONITOR shows the refresh token', async () => {
     const store = redisTokenStore(client, { key: 'k:clear' });
-    const lines = await monitored(async () => store.set(pair(5)));
+    const lines = await monitored(async () => void (await store.set(pair(5))));
     // EVALSHA, and EVAL after its NOSCRIPT the first time this script runs on this server.
     expect(lines.filter((line) => line.includes('rt_5_secret')).length).toBeGreaterThanOrEqual(1);
     expect(JSON.parse((await client.hGet('{k:clear}', 'pair'))!)).toEqual(pair(5));

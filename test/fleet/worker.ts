@@ -64,19 +64,18 @@ async function configure(next: Config) {
   if (config.maxRetries !== undefined) options.maxRetries = config.maxRetries;
   if (redis && config.sessionKey) {
     const store = redisTokenStore(redis, { key: config.sessionKey, lockTtl: config.lockTtl ?? 1_000, commandTimeout: 1_000 });
-    options.tokenStore =
-      config.crash === 'after-store'
-        ? {
-            ...store,
-            // Dies holding the lock, right after it stored the new pair.
-            set: async (t) => {
-              await store.set(t);
-              if (t) say({ crashPoint: true }), await hang();
-            },
-          }
-        : store;
-    // Dies after the server answered, before the new pair reached the store.
-    if (config.crash === 'before-store') options.onTokens = () => (say({ crashPoint: true }), hang());
+    // Dies holding the lock after the server answered: right before or right after the new pair
+    // reached the store (onTokens comes after the store's write, so it is no crash point before it).
+    options.tokenStore = config.crash
+      ? {
+          ...store,
+          set: async (t, replaces) => {
+            if (t && config.crash === 'after-store') await store.set(t, replaces);
+            if (t) say({ crashPoint: true }), await hang();
+            return store.set(t, replaces);
+          },
+        }
+      : store;
   } else if (config.tokens) {
     Object.assign(options, config.tokens);
   }

@@ -192,6 +192,35 @@ describe('a claimed refresh token after the refresh', () => {
   });
 });
 
+// onTokens ran before the store's write and the pair was kept whatever the write did: a write
+// the store found superseded (a sign-in meanwhile) still reached onTokens, last.
+describe('a refreshed pair the store reports superseded', () => {
+  it.each([
+    ['set resolves false', false, []],
+    ['set resolves nothing (a store without compare-and-set): written', undefined, ['onTokens rt_next_0002']],
+    ['set resolves true', true, ['onTokens rt_next_0002']],
+  ] as const)('%s', async (_name, answer, reported) => {
+    server = await startFaultServer((req, res) => {
+      if (req.path === '/auth/refresh') return json(res, 200, { accessToken: jwt(now() + 900, 'n'), refreshToken: 'rt_next_0002', expiresIn: 900 });
+      json(res, 200, { id: 'usr_1' });
+    });
+    const calls: string[] = [];
+    const signedIn = { accessToken: jwt(now() + 900, 'l'), refreshToken: 'rt_login_0003' };
+    let current = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
+    const store: TokenStore = {
+      get: async () => current,
+      // The pair a sign-in wrote meanwhile stays when the refresher's write is superseded.
+      set: async (t, replaces) => (calls.push(`set ${t?.refreshToken} replacing ${replaces}`), answer === false ? (current = signedIn) : (current = t!), answer),
+      lock: (fn) => fn(),
+      claim: async () => true,
+    };
+    const coveton = client({ tokenStore: store, maxRetries: 0, onTokens: (t) => void calls.push(`onTokens ${t.refreshToken}`) });
+    expect(await coveton.users.getCurrent()).toMatchObject({ id: 'usr_1' });
+    expect(calls).toEqual(['set rt_next_0002 replacing rt_original_0001', ...reported]);
+    expect((await coveton.session.tokens())?.refreshToken).toBe(answer === false ? 'rt_login_0003' : 'rt_next_0002');
+  });
+});
+
 describe('clock skew', () => {
   /** An auth server whose clock is 16 minutes behind the client's. */
   async function laggingServer() {
