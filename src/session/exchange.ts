@@ -1,7 +1,7 @@
 // The refresh call itself: `POST /auth/refresh` without any credential, through the pipeline
 // like everything else, with the policy of a one-time credential: repeated only when the
-// spent-or-not question cannot arise (refused connection, or a retryable status), never
-// redirected. A failure is the pipeline's typed error, with the refresh token redacted.
+// attempt provably did nothing (the policy's `didNothing`: never reached the server, 408, 429),
+// never redirected. A failure is the pipeline's typed error, with the refresh token redacted.
 import type { components } from '@coveton/sdk/schema';
 import { decodeJson } from '../pipeline/decode.js';
 import type { Pipeline } from '../pipeline/index.js';

@@ -52,12 +52,15 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
   async function end(replaces: string, message: string, reason?: string, cause?: unknown): Promise<never> {
     const expired = new SessionExpiredError(message, reason, { cause });
     state.latest = undefined;
+    let landed: unknown;
     try {
-      await bounded(store.set(undefined, replaces), 'set', storeTimeout);
+      landed = await bounded(store.set(undefined, replaces), 'set', storeTimeout);
     } catch {
       logger.error('the token store did not take the end of the session');
     }
-    options.onSessionExpired?.(expired);
+    // A store that found the pair replaced (a sign-in meanwhile) keeps that session: only the
+    // requests that waited on this one fail, and the application is not told to sign in again.
+    if (landed !== false) options.onSessionExpired?.(expired);
     throw expired;
   }
 
@@ -119,8 +122,19 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     // leaves the old session's rotated pair to the requests waiting for this refresh only. It is
     // not the session now, so it is neither kept nor reported: onTokens would persist it last.
     if ((await state.save(next, tokens.refreshToken)) === false) {
-      state.latest = undefined;
-      return next;
+      // Superseded only if the store now holds another pair; one that still holds the spent pair
+      // answered false for a write that failed: the new pair is kept, as after a write that threw.
+      let now: SessionTokens | undefined;
+      try {
+        now = await bounded(store.get(), 'get', storeTimeout);
+      } catch {
+        // Unread: take the false at its word.
+      }
+      if (!isTokenPair(now) || now.refreshToken !== tokens.refreshToken) {
+        state.latest = undefined;
+        return next;
+      }
+      logger.error('the token store answered false but still holds the spent pair; the new pair is kept in memory');
     }
     state.latest = next;
     // Neither failure fails the request: the pair is valid and kept in memory.

@@ -2,12 +2,16 @@
 // tokens rotate on every use and a replayed one revokes the whole family).
 import type { SessionTokens, TokenStore } from '../public/session.js';
 
-/** The default store: this client instance's memory, no lock. */
+/**
+ * The default store: this client instance's memory, no lock. A write naming the refresh token
+ * it replaces (the refresher's) lands only while that pair is stored: a sign-in meanwhile wins.
+ */
 export function memoryTokenStore(initial?: SessionTokens): TokenStore {
   let current = initial;
   return {
     get: () => current,
-    set: (tokens) => {
+    set: (tokens, replaces) => {
+      if (replaces !== undefined && current?.refreshToken !== replaces) return false;
       current = tokens;
     },
   };

@@ -1,0 +1,91 @@
+// A sign-in while a refresh is on the wire, with the default memory store, and a store whose
+// set answers false without having been superseded. The refresher's write names the refresh
+// token it replaces; only a store that compares can tell it was superseded.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCoveton } from '../support/client.js';
+import { jwt, startAuthServer, type AuthServer } from '../support/auth-server.js';
+import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import type { TokenStore } from '../../src/public/session.js';
+
+let auth: AuthServer | undefined;
+let fault: FaultServer | undefined;
+afterEach(async () => {
+  await auth?.close();
+  await fault?.close();
+  auth = fault = undefined;
+});
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('the default memory store: session.login while the refresh is on the wire', () => {
+  it.each([
+    [200, 'ok'],
+    [500, 'SessionExpiredError'],
+    [401, 'SessionExpiredError'],
+  ] as const)('refresh answered %i: the login stays the session; onTokens hears only its pair, onSessionExpired nothing', async (status, waiting) => {
+    auth = await startAuthServer();
+    const first = auth.issue({ expired: true });
+    if (status !== 200) auth.failRefresh.push(status);
+    let onTheWire!: () => void;
+    const sent = new Promise<void>((resolve) => (onTheWire = resolve));
+    let letGo!: () => void;
+    const hold = new Promise<void>((resolve) => (letGo = resolve));
+    const heard: string[] = [];
+    const onSessionExpired = vi.fn();
+    const coveton = createCoveton({
+      baseUrl: auth.url,
+      maxRetries: 0,
+      accessToken: first.accessToken,
+      refreshToken: first.refreshToken,
+      onTokens: (t) => void heard.push(t.refreshToken),
+      onSessionExpired,
+      fetch: async (request) => {
+        if (new URL(request.url).pathname === '/auth/refresh') {
+          onTheWire();
+          await hold;
+        }
+        return fetch(request);
+      },
+    });
+    const call = coveton.users.getCurrent().then(
+      () => 'ok',
+      (e: Error) => e.name,
+    );
+    await sent;
+    const signedIn = await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+    letGo();
+    expect(await call).toBe(waiting);
+    expect(heard).toEqual([signedIn.refreshToken]);
+    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect((await coveton.session.tokens())?.refreshToken).toBe(signedIn.refreshToken);
+    await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    expect(auth.reuses).toBe(0);
+  });
+});
+
+describe('a store whose set answers false but still holds the spent pair', () => {
+  it('is a write that failed, not a superseded one: the new pair is kept and heard, later calls carry it, nothing falls back to no credential', async () => {
+    const seen: string[] = [];
+    let issued = 0;
+    fault = await startFaultServer((req, res) => {
+      if (req.path === '/auth/refresh') {
+        issued++;
+        return json(res, 200, { accessToken: jwt(now() + 900, `n${issued}`), refreshToken: `rt_next_000${issued}`, expiresIn: 900 });
+      }
+      seen.push(String(req.headers.authorization ?? 'none'));
+      if (!req.headers.authorization) return apiError(res, 401, 'UNAUTHORIZED', 'no credential');
+      json(res, 200, { id: 'usr_1' });
+    });
+    const stale = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
+    const store: TokenStore = { get: async () => stale, set: async () => false, lock: (fn) => fn(), claim: async () => true };
+    const heard: string[] = [];
+    const onSessionExpired = vi.fn();
+    const coveton = createCoveton({ baseUrl: fault.url, logLevel: 'off', maxRetries: 0, tokenStore: store, apiKey: 'ak_test_appKeyNotTheUser0001', onSessionExpired, onTokens: (t) => void heard.push(t.refreshToken) });
+    for (let i = 0; i < 3; i++) await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    expect(issued).toBe(1);
+    expect(heard).toEqual(['rt_next_0001']);
+    // Every call carried the refreshed access token: none went out bare or as the application's key.
+    expect(new Set(seen).size).toBe(1);
+    expect(seen[0]).toMatch(/^Bearer ey/);
+    expect(onSessionExpired).not.toHaveBeenCalled();
+  });
+});
