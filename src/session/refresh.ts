@@ -56,6 +56,8 @@ export interface RefreshState {
    * having been replaced meanwhile.
    */
   save(tokens: SessionTokens, replaces?: string): Promise<boolean | void>;
+  /** Keeps a pair the store did not take, to store again on a later read. */
+  keep(tokens: SessionTokens): void;
 }
 
 export function createRefresher(options: RefresherOptions): Refresher {
@@ -82,6 +84,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       // token, and each call would then spend a refresh token first.
       if (tokens.accessTokenExpiresAt! - Date.now() > margin) skew = clockSkew(tokens) ?? skew;
     },
+    keep: (tokens) => void (unsaved = tokens),
     async save(tokens, replaces) {
       saving = true;
       // Taken back by a failure (below); nobody reads it while `saving`.

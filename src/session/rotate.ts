@@ -48,6 +48,20 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
   const { store, storeTimeout, logger } = options;
   const send = refreshExchange(options.pipeline, options.baseUrl);
 
+  /**
+   * What the store holds once it answered a write false: a pair this client spent (its write
+   * failed: the store still has what it replaced, or an older pair), a pair nobody here spent
+   * (a sign-in's: the write was superseded), none (a logout), or it could not be read.
+   */
+  async function holds(): Promise<'spent' | 'fresh' | 'none' | 'unread'> {
+    try {
+      const now = await bounded(store.get(), 'get', storeTimeout);
+      return !isTokenPair(now) ? 'none' : state.spent.has(now.refreshToken) ? 'spent' : 'fresh';
+    } catch {
+      return 'unread';
+    }
+  }
+
   /** Ends the session; `replaces`: the refresh token of the pair it ends (the store's claim, if it holds one). */
   async function end(replaces: string, message: string, reason?: string, cause?: unknown): Promise<never> {
     const expired = new SessionExpiredError(message, reason, { cause });
@@ -58,9 +72,9 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     } catch {
       logger.error('the token store did not take the end of the session');
     }
-    // A store that found the pair replaced (a sign-in meanwhile) keeps that session: only the
-    // requests that waited on this one fail, and the application is not told to sign in again.
-    if (landed !== false) options.onSessionExpired?.(expired);
+    // A store holding a pair nobody here spent (a sign-in meanwhile) keeps that session: only
+    // the requests that waited on this one fail, and the application is not told to sign in.
+    if (landed !== false || (await holds()) !== 'fresh') options.onSessionExpired?.(expired);
     throw expired;
   }
 
@@ -122,19 +136,16 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     // leaves the old session's rotated pair to the requests waiting for this refresh only. It is
     // not the session now, so it is neither kept nor reported: onTokens would persist it last.
     if ((await state.save(next, tokens.refreshToken)) === false) {
-      // Superseded only if the store now holds another pair; one that still holds the spent pair
-      // answered false for a write that failed: the new pair is kept, as after a write that threw.
-      let now: SessionTokens | undefined;
-      try {
-        now = await bounded(store.get(), 'get', storeTimeout);
-      } catch {
-        // Unread: take the false at its word.
-      }
-      if (!isTokenPair(now) || now.refreshToken !== tokens.refreshToken) {
+      // Superseded by a sign-in (or a logout): the pair is not the session. A store that still
+      // holds a pair this client spent, or cannot say, failed the write: the new pair is kept
+      // and stored again on a later read, as after a write that threw.
+      const now = await holds();
+      if (now === 'fresh' || now === 'none') {
         state.latest = undefined;
         return next;
       }
-      logger.error('the token store answered false but still holds the spent pair; the new pair is kept in memory');
+      state.keep(next);
+      logger.error('the token store did not take the new pair; it is kept in memory and stored again later');
     }
     state.latest = next;
     // Neither failure fails the request: the pair is valid and kept in memory.

@@ -6,6 +6,7 @@ import { createCoveton } from '../support/client.js';
 import { jwt, startAuthServer, type AuthServer } from '../support/auth-server.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import type { TokenStore } from '../../src/public/session.js';
+import { memoryTokenStore } from '../../src/session/tokens.js';
 
 let auth: AuthServer | undefined;
 let fault: FaultServer | undefined;
@@ -87,5 +88,77 @@ describe('a store whose set answers false but still holds the spent pair', () =>
     expect(new Set(seen).size).toBe(1);
     expect(seen[0]).toMatch(/^Bearer ey/);
     expect(onSessionExpired).not.toHaveBeenCalled();
+  });
+});
+
+describe('a store that answers false for a write that failed, or that failed a write before', () => {
+  it('answers false on every write, and the refresh is refused for good: onSessionExpired is called (the store holds no pair of anyone else)', async () => {
+    auth = await startAuthServer();
+    const first = auth.issue({ expired: true });
+    auth.failRefresh.push(401);
+    const store: TokenStore = { get: async () => first, set: async () => false };
+    const onSessionExpired = vi.fn();
+    const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, tokenStore: store, onSessionExpired });
+    await expect(coveton.users.getCurrent()).rejects.toThrow(/session has ended/);
+    expect(onSessionExpired).toHaveBeenCalledTimes(1);
+  });
+
+  /** A store over the memory store whose writes throw until the second refresh is on the wire. */
+  function outage(second: 200 | 401) {
+    const server = auth!;
+    const mem = memoryTokenStore(server.issue({ expired: true }));
+    let down = true;
+    const store: TokenStore = {
+      get: async () => mem.get(),
+      set: async (t, replaces) => {
+        if (down) throw new Error('ECONNRESET');
+        return mem.set(t, replaces);
+      },
+    };
+    let refreshes = 0;
+    const fetchSpy = async (request: Request) => {
+      if (new URL(request.url).pathname === '/auth/refresh' && ++refreshes === 2) {
+        down = false;
+        if (second === 401) server.failRefresh.push(401);
+      }
+      return fetch(request);
+    };
+    return { mem, store, fetch: fetchSpy };
+  }
+
+  it('the store missed the first refreshed pair and is back for the second: every call carries the session, every pair is heard, the store ends with the newest', async () => {
+    auth = await startAuthServer({ accessTtl: 30 });
+    const { mem, store, fetch: spy } = outage(200);
+    const heard: string[] = [];
+    const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, tokenStore: store, apiKey: 'ak_test_appKeyNotTheUser0001', onTokens: (t) => void heard.push(t.refreshToken), fetch: spy });
+    for (let i = 0; i < 3; i++) await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    const used = auth.requests.filter((r) => r.path === '/users/me').map((r) => String(r.headers.authorization));
+    expect(used.some((a) => a.includes('ak_test_'))).toBe(false);
+    expect(heard).toHaveLength(auth.refreshes.length);
+    await coveton.session.tokens();
+    expect((await mem.get())?.refreshToken).toBe(heard.at(-1));
+    expect(auth.reuses).toBe(0);
+  });
+
+  it('the same, the second refresh refused for good: onSessionExpired is called once', async () => {
+    auth = await startAuthServer({ accessTtl: 30 });
+    const { store, fetch: spy } = outage(401);
+    const onSessionExpired = vi.fn();
+    const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, tokenStore: store, onSessionExpired, fetch: spy });
+    for (let i = 0; i < 3; i++) await coveton.users.getCurrent().catch(() => undefined);
+    expect(onSessionExpired).toHaveBeenCalledTimes(1);
+    expect(auth.reuses).toBe(0);
+  });
+
+  it('a new client on the same store after such an outage (a restart) sends no spent refresh token', async () => {
+    auth = await startAuthServer({ accessTtl: 30 });
+    const { store, fetch: spy } = outage(200);
+    const a = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, tokenStore: store, fetch: spy });
+    await a.users.getCurrent();
+    await a.users.getCurrent();
+    await a.session.tokens(); // lets a pair it kept reach the store
+    const b = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, tokenStore: store });
+    await b.users.getCurrent().catch(() => undefined);
+    expect(auth.reuses).toBe(0);
   });
 });
