@@ -2,25 +2,21 @@
 // renewal and bounded wait, the claim that keeps a refresh token from being sent twice, and
 // what the keys hold.
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CovetonError, TokenDecryptError, TokenStoreError, createCoveton } from '../../src/index.js';
 import { aesGcmTokenCipher, redisTokenStore, type TokenCipher } from '../../src/redis/index.js';
 import { redisBudget as redisRateLimitStore, redisRateLimitStore as redisFallbackStore } from '../../src/redis/rate-limit-store.js';
 import { RedisStoreError } from '../../src/redis/scripts.js';
 import { startAuthServer } from '../support/auth-server.js';
-import { startRedis, type RedisServer } from './redis-server.js';
+import { redisFixture, type RedisClient, type RedisServer } from './redis-server.js';
 
+const fixture = redisFixture();
 let redis: RedisServer;
-let client: Awaited<ReturnType<typeof connect>>;
+let client: RedisClient;
+beforeAll(() => {
+  ({ redis, client } = fixture);
+});
 const connect = (url: string) => createClient({ url }).connect();
-beforeAll(async () => {
-  redis = await startRedis();
-  client = await connect(redis.url);
-});
-afterAll(async () => {
-  await client?.close();
-  await redis?.close();
-});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pair = (n: number) => ({ accessToken: `at_${n}`, refreshToken: `rt_${n}_secret`, accessTokenExpiresAt: 1 });
