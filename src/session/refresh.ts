@@ -107,7 +107,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
   const freshest = (value: SessionTokens | undefined) => {
     const stored = isTokenPair(value) ? value : undefined; // a store holding garbage holds no session
     if (stored && spent.has(stored.refreshToken)) {
-      if (unsaved && unsaved === state.latest && !saving) void state.save(unsaved);
+      // Named as replacing the spent pair the store holds: a sign-in landed meanwhile stays.
+      if (unsaved && unsaved === state.latest && !saving) void state.save(unsaved, stored.refreshToken);
       return state.latest;
     }
     state.latest = stored;

@@ -21,19 +21,27 @@ export function signInSteps(
       const tokens = toTokens(session);
       if (!isTokenPair(tokens)) throw new CovetonError('The sign-in answered without a usable token pair; nothing was installed.');
       store.arrived?.(tokens);
-      await bounded(onTokens?.(tokens), 'onTokens', storeTimeout, undefined, false);
+      // Stored before onTokens hears it, as a refresh's pair is: a refresh still on the wire then
+      // finds its pair replaced and reports nothing, so onTokens never ends on the old session.
       await bounded(store.set(tokens), 'set', storeTimeout);
+      await bounded(onTokens?.(tokens), 'onTokens', storeTimeout, undefined, false);
       return session;
     },
     async logout(options: LogoutOptions = {}): Promise<void> {
       const { signal } = options;
+      let tokens: SessionTokens | undefined;
       try {
         // After any refresh under way: logout must carry the newest refresh token, not a spent one.
-        const tokens = await store.settled(signal);
-        if (tokens) await auth.logout({ refreshToken: tokens.refreshToken }, options);
+        tokens = await store.settled(signal);
       } finally {
-        // Forgotten whatever happened above; a store that does not answer is waited for only so long.
-        await bounded(store.set(undefined), 'set', storeTimeout, signal);
+        try {
+          // Forgotten before the logout is sent, whatever happens: a refresh that starts meanwhile
+          // finds no session instead of sending the token the logout carries (a refresh token
+          // sent twice revokes the family). A store that does not answer is waited for only so long.
+          await bounded(store.set(undefined), 'set', storeTimeout, signal);
+        } finally {
+          if (tokens) await auth.logout({ refreshToken: tokens.refreshToken }, options);
+        }
       }
     },
   };

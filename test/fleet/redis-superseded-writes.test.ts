@@ -57,8 +57,8 @@ describe('the refresher\'s pair after a sign-in in the same process', () => {
       // The request that waited for the refresh goes out with the pair it got.
       expect(await call).toMatchObject({ id: 'usr_1' });
       expect(server.refreshes).toHaveLength(1);
-      // The login's onTokens ran before its own write (Redis still held the expired pair).
-      expect(seen).toEqual([`${signedIn.refreshToken} (Redis: ${first.refreshToken})`]);
+      // The login's pair is written before onTokens hears it, as a refresh's is.
+      expect(seen).toEqual([`${signedIn.refreshToken} (Redis: ${signedIn.refreshToken})`]);
       expect((await redisTokenStore(fixture.client, { key }).get())?.refreshToken).toBe(signedIn.refreshToken);
       expect((await coveton.session.tokens())?.refreshToken).toBe(signedIn.refreshToken);
       await coveton.users.getCurrent();

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCoveton } from '../support/client.js';
 import { jwt, startAuthServer, type AuthServer } from '../support/auth-server.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import type { TokenStore } from '../../src/public/session.js';
+import type { SessionTokens, TokenStore } from '../../src/public/session.js';
 import { memoryTokenStore } from '../../src/session/tokens.js';
 
 let auth: AuthServer | undefined;
@@ -160,5 +160,105 @@ describe('a store that answers false for a write that failed, or that failed a w
     const b = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, tokenStore: store });
     await b.users.getCurrent().catch(() => undefined);
     expect(auth.reuses).toBe(0);
+  });
+});
+
+describe('sign-in, logout and a kept pair against a refresh', () => {
+  const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("a login whose onTokens is still running when a refresh lands: the login's pair is stored first, so onTokens never ends on the old session", async () => {
+    auth = await startAuthServer();
+    const first = auth.issue({ expired: true });
+    let onTheWire!: () => void;
+    const sent = new Promise<void>((resolve) => (onTheWire = resolve));
+    let letGo!: () => void;
+    const hold = new Promise<void>((resolve) => (letGo = resolve));
+    const heard: string[] = [];
+    const coveton = createCoveton({
+      baseUrl: auth.url,
+      maxRetries: 0,
+      accessToken: first.accessToken,
+      refreshToken: first.refreshToken,
+      onTokens: async (t) => {
+        heard.push(t.refreshToken);
+        if (heard.length === 1) {
+          letGo(); // the refresh lands while the login's onTokens runs
+          await tick(100);
+        }
+      },
+      fetch: async (request) => {
+        if (new URL(request.url).pathname === '/auth/refresh') {
+          onTheWire();
+          await hold;
+        }
+        return fetch(request);
+      },
+    });
+    const call = coveton.users.getCurrent().catch(() => undefined);
+    await sent;
+    const signedIn = await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+    await call;
+    expect(heard).toEqual([signedIn.refreshToken]);
+    expect((await coveton.session.tokens())?.refreshToken).toBe(signedIn.refreshToken);
+  });
+
+  it("a kept pair stored again names the spent pair it replaces: another process's sign-in that landed meanwhile stays", async () => {
+    auth = await startAuthServer();
+    let held: SessionTokens | undefined = auth.issue({ expired: true });
+    let failWrites = 1;
+    let signInDuringGet: SessionTokens | undefined;
+    const store: TokenStore = {
+      get: async () => {
+        const value = held; // read before the other process's sign-in lands
+        if (signInDuringGet) [held, signInDuringGet] = [signInDuringGet, undefined];
+        await tick(5);
+        return value;
+      },
+      set: async (t, replaces) => {
+        if (failWrites-- > 0) throw new Error('outage');
+        if (replaces !== undefined && held?.refreshToken !== replaces) return false;
+        held = t;
+      },
+    };
+    const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, tokenStore: store });
+    await coveton.users.getCurrent(); // refreshed; the write throws, the pair is kept
+    const other = auth.issue();
+    signInDuringGet = other;
+    await coveton.users.getCurrent(); // reads the spent pair, stores the kept one again
+    await tick(20);
+    expect(held?.refreshToken).toBe(other.refreshToken);
+  });
+
+  it('a call that needs a refresh while logout is on the wire: the refresh token the logout carries is never sent again', async () => {
+    auth = await startAuthServer({ accessTtl: 900 });
+    const first = auth.issue({ expired: true });
+    let logoutSent!: () => void;
+    const logoutOnTheWire = new Promise<void>((resolve) => (logoutSent = resolve));
+    let letLogout!: () => void;
+    const holdLogout = new Promise<void>((resolve) => (letLogout = resolve));
+    const coveton = createCoveton({
+      baseUrl: auth.url,
+      maxRetries: 0,
+      logLevel: 'off',
+      accessToken: first.accessToken,
+      refreshToken: first.refreshToken,
+      fetch: async (request) => {
+        if (new URL(request.url).pathname === '/auth/logout') {
+          logoutSent();
+          await holdLogout;
+        }
+        return fetch(request);
+      },
+    });
+    const out = coveton.session.logout();
+    await logoutOnTheWire;
+    const call = coveton.users.getCurrent().catch((e: unknown) => e);
+    await tick(50);
+    letLogout();
+    await out;
+    expect(await call).toBeInstanceOf(Error);
+    expect(auth.refreshes).toHaveLength(0);
+    expect(auth.reuses).toBe(0);
+    expect(await coveton.session.tokens()).toBeUndefined();
   });
 });
