@@ -98,8 +98,9 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
       return withTokens(tokens, request);
     },
     async renew(stale, request) {
-      // No session: the fallback gave the credential, and renews it if it can.
-      if (!known()) return fallback?.renew?.(stale, request);
+      // No session: the fallback renews a credential it gave, never one the session gave
+      // (signed out while the request was out: the resend carries the stale token and fails).
+      if (!known()) return fallback?.secrets().includes(stale) ? fallback.renew?.(stale, request) : undefined;
       const { accessToken } = await until(refresher.refresh(stale), request.signal);
       request.headers.authorization = `Bearer ${accessToken}`;
     },

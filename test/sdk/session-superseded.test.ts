@@ -262,3 +262,44 @@ describe('sign-in, logout and a kept pair against a refresh', () => {
     expect(await coveton.session.tokens()).toBeUndefined();
   });
 });
+
+describe('a renewal after logout', () => {
+  it("a request the session sent, answered 401 token_expired after logout(), is never renewed by the client's other authenticator", async () => {
+    auth = await startAuthServer();
+    const pair = auth.issue();
+    let got401!: () => void;
+    const first401 = new Promise<void>((resolve) => (got401 = resolve));
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    let once = true;
+    const appAuth = {
+      authenticate: ({ headers }: { headers: Record<string, string> }) => void (headers['x-api-key'] = 'ak_app_service'),
+      renew: async (_stale: string, request: { headers: Record<string, string> }) => void (request.headers.authorization = 'Bearer APP_SERVICE_TOKEN'),
+      secrets: () => ['ak_app_service'],
+    };
+    const coveton = createCoveton({
+      baseUrl: auth.url,
+      maxRetries: 0,
+      logLevel: 'off',
+      auth: appAuth,
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      fetch: async (request) => {
+        if (new URL(request.url).pathname === '/users/me' && once) {
+          once = false;
+          got401();
+          await hold;
+          return new Response(JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'expired', reason: 'token_expired' } }), { status: 401, headers: { 'content-type': 'application/json' } });
+        }
+        return fetch(request);
+      },
+    });
+    const call = coveton.users.getCurrent().catch((e: unknown) => e);
+    await first401;
+    await coveton.session.logout();
+    release();
+    expect(await call).toBeInstanceOf(Error);
+    const sent = auth.requests.filter((r) => r.path === '/users/me').map((r) => String(r.headers.authorization ?? ''));
+    expect(sent.some((a) => a.includes('APP_SERVICE_TOKEN'))).toBe(false);
+  });
+});
