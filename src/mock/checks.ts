@@ -3,7 +3,7 @@
 // says when each applies and what it answers; the mock refuses to start when the spec names a
 // check missing here (rules.ts), so the two cannot drift apart.
 import { roleIn } from './audiences.js';
-import { holds, sessionHeld } from './credentials.js';
+import { endSession, holds, sessionHeld } from './credentials.js';
 import type { AccessContext, Call, MockEnv } from './engine.js';
 import type { Row } from './state.js';
 import { signedPreKeyProblem, type SignedPreKeyBundle } from '../tools/device-keys.js';
@@ -20,14 +20,11 @@ const CHECKS: Record<string, Check> = {
     return user !== undefined && user._password === body(call).password;
   },
   refreshTokenKnown: (call, env) => env.tokens.familyOf(body(call).refreshToken) !== undefined,
-  sessionLive: (call, env) => {
-    const family = env.tokens.familyOf(body(call).refreshToken) ?? '';
-    return !env.tokens.isRevoked(family) && sessionHeld(env, family);
-  },
+  sessionLive: (call, env) => sessionHeld(env, env.tokens.familyOf(body(call).refreshToken) ?? ''),
   // A spent refresh token presented again is taken as theft: the whole family is revoked.
   refreshTokenUnused: (call, env) => {
     if (!env.tokens.isSpent(body(call).refreshToken)) return true;
-    env.tokens.revokeFamily(env.tokens.familyOf(body(call).refreshToken)!);
+    endSession(env, env.tokens.familyOf(body(call).refreshToken)!);
     return false;
   },
   resetTokenValid: (call, env) => {

@@ -82,14 +82,20 @@ export function sessionHeld(env: MockEnv, family: string): boolean {
   return env.store.get('sessions', family) !== undefined;
 }
 
+/** Ends a sign-in: its access and refresh tokens answer `session_revoked` from now on. */
+export function endSession(env: MockEnv, family: string): void {
+  env.store.remove('sessions', family);
+}
+
 export function authenticate(call: Pick<Call, 'headers' | 'ip'>, env: MockEnv): Principal {
   const credential = credentialOf(call.headers);
   if (!credential) {
     throw unauthorized('credentials_missing', 'No credential: send `Authorization: Bearer <access token or API key>` or `X-API-Key: <key>`.');
   }
   if (credential.startsWith('ak_') || call.headers.authorization === undefined) return keyPrincipal(credential, env, call.ip);
-  const { userId, family } = env.tokens.verify(credential);
-  if (!sessionHeld(env, family)) throw unauthorized('session_revoked', 'This session has ended (the mock no longer holds it): sign in again.');
+  const { userId, family, expired } = env.tokens.verify(credential);
+  if (!sessionHeld(env, family)) throw unauthorized('session_revoked', 'This session was revoked or logged out: sign in again.');
+  if (expired) throw unauthorized('token_expired', 'The access token has expired: refresh it and retry.');
   const member = env.store.find('members', (m) => m.userId === userId && m.status === 'active');
   return { kind: 'user', userId, organizationId: member?.organizationId, sessionId: family };
 }

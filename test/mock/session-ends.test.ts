@@ -1,6 +1,7 @@
 // A sign-in's tokens live exactly as long as its session record: a session the collection cap
 // drops is ended like a revoked one (its access token, refresh token and logout are 401
 // session_revoked), so a password reset, which ends the sessions of the account, leaves none alive.
+// The record is the only memory of an ended sign-in: no list of revoked sessions grows with use.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PEOPLE, httpClient, outcome } from './http.js';
 import { SEED } from '../../src/mock/index.js';
@@ -45,5 +46,37 @@ describe('a session dropped by the collection cap', () => {
       expect(outcome(await call('GET', '/users/me', { token: session.accessToken }))).toEqual(REVOKED);
       expect(outcome(await call('POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } }))).toEqual(REVOKED);
     }
+  });
+});
+
+describe('a session ended by logout or by a reused refresh token', () => {
+  beforeEach(async () => void expect((await control('/reset')).status).toBe(204));
+  const sid = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid as string;
+
+  it('logout: the access token is 401 session_revoked, still so once it has expired (not token_expired, which would invite a refresh)', async () => {
+    const ada = await signIn(PEOPLE.ada);
+    expect((await call('POST', '/auth/logout', { body: { refreshToken: ada.refreshToken } })).status).toBe(204);
+    expect(outcome(await call('GET', '/users/me', { token: ada.accessToken }))).toEqual(REVOKED);
+    expect((await control('/clock', { advance: 16 * 60_000 })).status).toBe(200);
+    expect(outcome(await call('GET', '/users/me', { token: ada.accessToken }))).toEqual(REVOKED);
+    expect(outcome(await call('POST', '/auth/refresh', { body: { refreshToken: ada.refreshToken } }))).toEqual(REVOKED);
+  });
+
+  it('an expired access token of a live session is 401 token_expired', async () => {
+    const ada = await signIn(PEOPLE.ada);
+    expect((await control('/clock', { advance: 16 * 60_000 })).status).toBe(200);
+    expect(outcome(await call('GET', '/users/me', { token: ada.accessToken }))).toEqual({ ...REVOKED, reason: 'token_expired' });
+  });
+
+  it('a reused refresh token is refused as reused once, then the session is ended: unlisted, and every token of it session_revoked', async () => {
+    const ada = await signIn(PEOPLE.ada);
+    const other = await signIn(PEOPLE.ada);
+    const next = (await call('POST', '/auth/refresh', { body: { refreshToken: ada.refreshToken } })).body as { accessToken: string; refreshToken: string };
+    expect(outcome(await call('POST', '/auth/refresh', { body: { refreshToken: ada.refreshToken } }))).toEqual({ ...REVOKED, reason: 'refresh_token_reused' });
+    expect(outcome(await call('POST', '/auth/refresh', { body: { refreshToken: next.refreshToken } }))).toEqual(REVOKED);
+    expect(outcome(await call('GET', '/users/me', { token: next.accessToken }))).toEqual(REVOKED);
+    const listed = await call('GET', '/sessions?limit=100', { token: other.accessToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((s: { id: string }) => s.id)).not.toContain(sid(ada.accessToken));
   });
 });

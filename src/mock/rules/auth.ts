@@ -5,6 +5,7 @@ import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../e
 import { fill, visible } from '../fill.js';
 import { visibleRows } from '../access.js';
 import { unauthorized } from '../reply.js';
+import { endSession } from '../credentials.js';
 import { itemSchema } from '../resources.js';
 import { base62, newId } from '../../tools/ids.js';
 
@@ -60,9 +61,7 @@ const refresh: Handler = (call, env) => {
 // An unknown token, or the token of a session already ended, was refused by x-invariants: a
 // second logout is a 401, as the contract says.
 const logout: Handler = (call, env) => {
-  const family = env.tokens.familyOf(call.body.refreshToken)!;
-  env.tokens.revokeFamily(family);
-  env.store.remove('sessions', family);
+  endSession(env, env.tokens.familyOf(call.body.refreshToken)!);
   return { status: 204 };
 };
 
@@ -86,15 +85,14 @@ const searchUsers: Handler = (call, env) => {
 };
 
 const listSessions: Handler = (call, env) => {
-  const rows = visibleRows(call, env, call.rules.access, env.store.all('sessions')).filter((s) => !env.tokens.isRevoked(s.id));
+  const rows = visibleRows(call, env, call.rules.access, env.store.all('sessions'));
   const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
   return { status: 200, body: rows.slice(0, Number(call.query.limit ?? 50)).map((s) => visible({ ...s, current: s.id === sessionId })) };
 };
 
 const revokeSession: Handler = (call, env) => {
   const row = call.ctx.target!;
-  env.tokens.revokeFamily(row.id);
-  env.store.remove('sessions', row.id);
+  endSession(env, row.id);
   env.emit('session.revoked', call.principal?.organizationId ?? null, visible({ ...row, current: false }));
   return { status: 204 };
 };
@@ -125,10 +123,7 @@ const resetPassword: Handler = (call, env) => {
   if (user) Object.assign(user, { _password: call.body.password, updatedAt: isoNow(env) });
   // A new password ends every session of the account (every refresh-token family): those the
   // collection cap dropped are ended already (credentials.ts, sessionHeld).
-  for (const session of env.store.all('sessions').filter((s) => s._userId === entry.userId)) {
-    env.tokens.revokeFamily(session.id);
-    env.store.remove('sessions', session.id);
-  }
+  for (const session of env.store.all('sessions').filter((s) => s._userId === entry.userId)) endSession(env, session.id);
   return { status: 204 };
 };
 
