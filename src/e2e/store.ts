@@ -14,6 +14,19 @@ export interface KeyStore {
   delete(name: string): Promise<void>;
 }
 
+// One read, change and write of a store's records at a time per store object, in call order:
+// pins (trust.ts) and replay records (replay.ts) are read, changed and written back whole, so two
+// such steps interleaved would have the later write drop what the earlier one added. Two processes
+// or tabs on one store are not ordered (zero-knowledge.md).
+const turns = new WeakMap<KeyStore, Promise<unknown>>();
+
+/** Runs `step` once every earlier step on `store` has ended (failed or not). */
+export function inTurn<T>(store: KeyStore, step: () => Promise<T>): Promise<T> {
+  const run = (turns.get(store) ?? Promise.resolve()).then(step, step);
+  turns.set(store, run);
+  return run;
+}
+
 /** A store in this process's memory: for tests and short-lived devices (lost on exit). */
 export function memoryKeyStore(): KeyStore {
   const values = new Map<string, unknown>();

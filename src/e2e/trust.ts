@@ -4,7 +4,7 @@
 import { concat, equal, fromBase64, hex, serverTime, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { importIdentity, importPreKey, untag, verify } from './keys.js';
-import type { KeyStore } from './store.js';
+import { inTurn, type KeyStore } from './store.js';
 import { LABEL, TAG_ED25519, TAG_X25519 } from './suite.js';
 import type { BundleDevice } from './api.js';
 
@@ -107,18 +107,11 @@ export async function loadPins(store: KeyStore, userId: string): Promise<Map<str
   );
 }
 
-// One read, change and write of pins at a time per store, in call order: a check that read a
-// user's pins before an accept saved them would otherwise save after it, and put back a device the
-// accept dropped. Two processes or tabs on one store are not ordered (zero-knowledge.md).
-const queues = new WeakMap<KeyStore, Promise<unknown>>();
-
+// A check that read a user's pins before an accept saved them would otherwise save after it, and
+// put back a device the accept dropped: every read-change-write of pins takes its turn (inTurn).
 /** Runs `step` on `userId`'s pins as read once every earlier step on this store has ended. */
-export function updatePins<T>(store: KeyStore, userId: string, step: (pins: Map<string, Pin>) => Promise<T>): Promise<T> {
-  const go = async () => step(await loadPins(store, userId));
-  const run = (queues.get(store) ?? Promise.resolve()).then(go, go);
-  queues.set(store, run);
-  return run;
-}
+export const updatePins = <T>(store: KeyStore, userId: string, step: (pins: Map<string, Pin>) => Promise<T>): Promise<T> =>
+  inTurn(store, async () => step(await loadPins(store, userId)));
 
 /** Replaces a user's pins in one write. */
 export const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>

@@ -1,8 +1,11 @@
 // The replay record, bounded: the newest bodies per sender device by createdAt, a horizon below
-// which unrecorded bodies open without being recorded, and one record per sender device.
+// which unrecorded bodies open without being recorded, and one record per sender device; and
+// checks of one store that take turns, so two decrypts at once both stay recorded.
 import { describe, expect, it } from 'vitest';
+import { createE2EClient } from '../../src/e2e/client.js';
 import { checkReplay } from '../../src/e2e/replay.js';
-import { E2EError, memoryKeyStore } from '../../src/e2e/index.js';
+import { E2EError, memoryKeyStore, type KeyStore } from '../../src/e2e/index.js';
+import { adaAndBob } from './fake-api.js';
 
 const msgId = (n: number) => new Uint8Array(16).fill(n);
 async function outcome(work: Promise<void>): Promise<string> {
@@ -41,5 +44,50 @@ describe('replay record', () => {
     expect(await outcome(checkReplay(watched, 'dev_a', msgId(9), { id: 'msg_new', createdAt: 1 }))).toBe('opened');
     expect(await outcome(checkReplay(watched, 'dev_a', msgId(9), { id: 'msg_copy', createdAt: 2 }))).toBe('replay');
     expect(read).toEqual(['coveton-e2e/seen/dev_a', 'coveton-e2e/seen/dev_a']);
+  });
+});
+
+/**
+ * `inner` whose first read of a replay record is answered only once a second read of it has come
+ * in (or after a second, when nothing else reads it meanwhile): two checks that do not wait for
+ * each other both read the record as it was before either wrote.
+ */
+function interleaving(inner: KeyStore): KeyStore {
+  let waiting: (() => void) | undefined;
+  let held = false;
+  return {
+    get: async (name) => {
+      if (name.startsWith('coveton-e2e/seen/')) {
+        if (waiting) waiting();
+        else if (!held) {
+          held = true;
+          await new Promise<void>((resolve) => {
+            waiting = resolve;
+            setTimeout(resolve, 1000);
+          });
+        }
+      }
+      return structuredClone(await inner.get(name));
+    },
+    set: (name, value) => inner.set(name, value),
+    delete: (name) => inner.delete(name),
+  };
+}
+
+describe('replay checks on one store', () => {
+  it('two messages decrypted at once are both recorded: a copy of either is then replay, and history still opens', async () => {
+    const { ada, bob, world } = await adaAndBob();
+    const send = (text: string) => bob.client.messages.send({ chatId: 'chat_1', plaintext: text, contentType: 'text/plain' });
+    const first = await send('one');
+    const second = await send('two');
+    const client = createE2EClient(world.as('usr_ada'), ada.device, interleaving(ada.store));
+    const both = await Promise.all([client.messages.decrypt(first), client.messages.decrypt(second)]);
+    expect(both.map((m) => m.text)).toEqual(['one', 'two']);
+    const later = new Date(Date.parse(second.createdAt!) + 60_000).toISOString();
+    const copy = (m: typeof first, id: string) => outcome(client.messages.decrypt({ ...m, id, createdAt: later }).then(() => undefined));
+    // Before, the second write replaced the first body's record: its copy opened as a new message.
+    expect([await copy(first, 'msg_copy_1'), await copy(second, 'msg_copy_2')]).toEqual(['replay', 'replay']);
+    expect((await client.messages.decrypt(first)).text).toBe('one');
+    expect((await client.messages.decrypt(second)).text).toBe('two');
   });
 });
