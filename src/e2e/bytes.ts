@@ -1,5 +1,6 @@
 // Byte helpers of the wire format: concatenation, big-endian integers, length prefixes, UTF-8,
-// base64 (standard for keys in bundles, base64url without padding for ciphertexts and headers).
+// base64 (standard for keys in bundles, base64url without padding for ciphertexts and headers),
+// and WebCrypto's SubtleCrypto for the modules that call it.
 import { E2EError } from './errors.js';
 
 export type Bytes = Uint8Array<ArrayBuffer>;
@@ -39,6 +40,8 @@ export function equal(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export const random = (n: number): Bytes => crypto.getRandomValues(new Uint8Array(n));
+/** WebCrypto's SubtleCrypto, read at each call rather than when the module loads. */
+export const subtle = () => globalThis.crypto.subtle;
 
 function binary(bytes: Uint8Array): string {
   let out = '';

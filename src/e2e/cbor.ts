@@ -2,7 +2,7 @@
 // byte strings, text strings, arrays and maps with unsigned integer keys in ascending order, all
 // lengths in their shortest form. The decoder refuses anything else, so one value has one encoding
 // (another language's SDK produces the same bytes).
-import { concat, fromUtf8, utf8, type Bytes } from './bytes.js';
+import { concat, fromUtf8, u16, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 
 export type CborValue = number | Uint8Array | string | CborValue[] | CborMap;
@@ -13,12 +13,11 @@ function head(major: number, n: number): Bytes {
   const m = major << 5;
   if (n < 24) return new Uint8Array([m | n]);
   if (n < 0x100) return new Uint8Array([m | 24, n]);
-  if (n < 0x10000) return new Uint8Array([m | 25, n >>> 8, n & 0xff]);
-  if (n < 0x100000000) return new Uint8Array([m | 26, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
-  const hi = Math.floor(n / 0x100000000);
-  return concat(new Uint8Array([m | 27]), u32be(hi), u32be(n >>> 0));
+  if (n < 0x10000) return concat(new Uint8Array([m | 25]), u16(n));
+  if (n < 0x100000000) return concat(new Uint8Array([m | 26]), u32(n));
+  // u32 keeps the low 32 bits of what it is given (`>>>`): the high word, then the low one.
+  return concat(new Uint8Array([m | 27]), u32(n / 0x100000000), u32(n));
 }
-const u32be = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 
 export function encodeCbor(value: CborValue): Bytes {
   if (typeof value === 'number') return head(0, value);

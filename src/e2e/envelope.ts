@@ -4,7 +4,7 @@
 // message ciphertext ‖ lp(recipient deviceId): an envelope opens only for its device and its message.
 import { concat, lp, readU32, u16, u32, utf8, type Bytes } from './bytes.js';
 import { as, E2EError } from './errors.js';
-import { checkVersion, hpke, LABEL, SUITE, VERSION } from './suite.js';
+import { checkVersion, hpke, LABEL, prelude, SUITE } from './suite.js';
 
 export const HEADER_BYTES = 7 + 32 + 48;
 export const info = () => concat(utf8(LABEL.envelope), u16(SUITE));
@@ -18,7 +18,7 @@ export interface EnvelopeRecipient {
 }
 
 export async function sealEnvelope(to: EnvelopeRecipient, ciphertextHash: Uint8Array, key: Uint8Array, ekm?: Uint8Array): Promise<Bytes> {
-  const head = concat(new Uint8Array([VERSION]), u16(SUITE), u32(to.keyId));
+  const head = concat(prelude(), u32(to.keyId));
   // A pre-key HPKE cannot seal to (a low-order point, all zeros: no shared secret) is the bundle's fault.
   const sealed = await as('bad_bundle', `signed pre-key of ${to.deviceId}`, () =>
     hpke().seal({ recipientPublicKey: to.publicKey, info: info(), ...(ekm ? { ekm } : {}) }, key as Bytes, aad(head, ciphertextHash, to.deviceId)),

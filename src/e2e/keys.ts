@@ -1,11 +1,10 @@
 // Device keys through WebCrypto: the Ed25519 identity key and X25519 signed pre-keys, generated
 // non-extractable (the private halves never reach JavaScript as bytes), and the tagged public
 // encodings of the bundles (0xED or 0x05, then 32 bytes, standard base64).
-import { concat, fromBase64, toBase64, type Bytes } from './bytes.js';
+import { concat, fromBase64, subtle, toBase64, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { TAG_ED25519, TAG_X25519 } from './suite.js';
 
-const subtle = () => globalThis.crypto.subtle;
 
 async function generate(name: 'Ed25519' | 'X25519', usages: KeyUsage[], extractable: boolean): Promise<CryptoKeyPair> {
   try {

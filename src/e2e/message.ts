@@ -6,16 +6,15 @@
 //   plaintext  = u32 len ‖ inner[len] ‖ sig[64] ‖ zero padding (to a Padmé bucket, at least 256)
 //   sig        = Ed25519(sender IK, "coveton-e2e/v1/sig" ‖ prefix ‖ ctx ‖ SHA-256(inner))
 // Then one envelope per recipient device (envelope.ts), bound to SHA-256(ciphertext).
-import { concat, equal, lp, random, readU32, u16, u32, utf8, type Bytes } from './bytes.js';
+import { concat, equal, lp, random, readU32, subtle, u32, utf8, type Bytes } from './bytes.js';
 import { openEnvelope, sealEnvelope, type EnvelopeRecipient } from './envelope.js';
 import { as, E2EError } from './errors.js';
 import { decodeInner, encodeInner, type Inner } from './inner.js';
-import { checkVersion, LABEL, SUITE, VERSION } from './suite.js';
+import { checkVersion, LABEL, prelude } from './suite.js';
 
 export const PREFIX_BYTES = 63;
 const TAG = 16;
 const SIG = 64;
-const subtle = () => globalThis.crypto.subtle;
 
 export interface Context {
   chatId: string;
@@ -68,7 +67,7 @@ export async function sealMessage(input: SealInput): Promise<Sealed> {
   const key = input.fixed?.key ?? random(32);
   const msgId = (input.fixed?.msgId ?? random(16)) as Bytes;
   const nonce = input.fixed?.nonce ?? random(12);
-  const prefix = concat(new Uint8Array([VERSION]), u16(SUITE), msgId, nonce, await commitment(key));
+  const prefix = concat(prelude(), msgId, nonce, await commitment(key));
   const ctx = ctxBytes(input);
   const inner = encodeInner({ ...input.inner, recipients: input.recipients.map((r) => r.deviceId) });
   const sig = await input.sign(concat(utf8(LABEL.sig), prefix, ctx, await sha256(inner)));

@@ -4,10 +4,10 @@
 //   segment = AES-256-GCM(K_f, nonce = u88 counter ‖ last-flag byte, aad = header, ≤ 64 KiB) ‖ tag
 // The last segment (flag 1) may be short, and is empty only for an empty file, so a cut at a
 // segment boundary (no flag) is `truncated`, and a moved segment fails its counter.
-import { concat, equal, readU32, u16, u32, type Bytes } from './bytes.js';
+import { concat, equal, readU32, u32, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { aesKey, commitment } from './message.js';
-import { checkVersion, LABEL, SUITE, VERSION } from './suite.js';
+import { checkVersion, LABEL, prelude } from './suite.js';
 
 export const SEGMENT = 64 * 1024;
 const TAG = 16;
@@ -128,7 +128,7 @@ function pulled(steps: () => AsyncGenerator<Bytes>, stop: (reason: unknown) => P
 }
 
 export async function fileHeader(key: Uint8Array): Promise<Bytes> {
-  return concat(new Uint8Array([VERSION]), u16(SUITE), u32(SEGMENT), await commitment(key, LABEL.file));
+  return concat(prelude(), u32(SEGMENT), await commitment(key, LABEL.file));
 }
 
 /** Encrypts `source` as it is read; pulling the result drives the reading (backpressure). */

@@ -4,7 +4,7 @@
 // The package build takes these four classes from hpke-js's own modules (hpkeModules in
 // tsup.config.ts): another import from @hpke/core needs its module listed there.
 import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
-import { readU16 } from './bytes.js';
+import { concat, readU16, u16 } from './bytes.js';
 import { E2EError } from './errors.js';
 
 export const VERSION = 0x01;
@@ -21,6 +21,9 @@ export const LABEL = {
   envelope: 'coveton-e2e/v1/envelope',
   file: 'coveton-e2e/v1/file-commit',
 } as const;
+
+/** The version byte and suite id that start every ciphertext, envelope header and file header. */
+export const prelude = () => concat(new Uint8Array([VERSION]), u16(SUITE));
 
 /** Refuses anything but version 1, suite 1: a downgrade or an unknown suite is never guessed at. */
 export function checkVersion(bytes: Uint8Array, what: string): void {

@@ -35,7 +35,7 @@ export type CovetonWebhookEventType = CovetonWebhookEvent['type'];
 /** The event of one type, e.g. `CovetonWebhookEventOf<'invoice.paid'>`. */
 export type CovetonWebhookEventOf<T extends CovetonWebhookEventType> = Extract<CovetonWebhookEvent, { type: T }>;
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Parses a verified body into an event. Checks the envelope every event shares (an object with

@@ -12,7 +12,9 @@ export type WebhookPayload = string | Uint8Array | ArrayBuffer;
 /** One signing secret, or several while a secret is being rotated (any one may match). */
 export type WebhookSecrets = string | readonly string[];
 
-const encoder = new TextEncoder();
+// Made when the module loads through calls marked pure, here and in events.ts and signature.ts:
+// the e2e entry takes CovetonError through this entry, and its bundle drops what it never uses.
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * The body's bytes. Signatures cover bytes (API brief: HMAC of `"{t}.{rawBody}"`), so a body
@@ -69,17 +71,19 @@ export function usableSecrets(secrets: unknown): string[] {
   return usable;
 }
 
+// A getter of `type.prototype`, read inside the call: `X.prototype` at the call site, or `.get`
+// read from its result, would be work a bundler must keep, and with it an unused call.
+const getterOf = (type: { prototype: object }, key: PropertyKey) => Object.getOwnPropertyDescriptor(type.prototype, key)?.get;
 // %TypedArray%.prototype[Symbol.toStringTag] is a getter that returns the internal type name of a
 // real typed array (any realm) and undefined for anything else.
-const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)
-  ?.get as ((this: unknown) => string | undefined) | undefined;
+const typedArrayTag = /* @__PURE__ */ getterOf(/* @__PURE__ */ Object.getPrototypeOf(Uint8Array), Symbol.toStringTag) as ((this: unknown) => string | undefined) | undefined;
 
 function typedArrayName(value: unknown): string | undefined {
   return typedArrayTag?.call(value);
 }
 
 // The ArrayBuffer.prototype.byteLength getter throws unless `value` is a real (non-shared) ArrayBuffer.
-const byteLengthOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')?.get;
+const byteLengthOf = /* @__PURE__ */ getterOf(ArrayBuffer, 'byteLength');
 
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
   if (typeof value !== 'object' || value === null || !byteLengthOf) return false;

@@ -101,7 +101,7 @@ function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 function webCrypto(): SubtleCrypto {
   const subtle = globalThis.crypto?.subtle;
