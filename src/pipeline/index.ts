@@ -141,8 +141,32 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         deadlineLeft: deadline - (Date.now() - started),
       });
       const decided = decide(policy, state);
-      const next = decided.do === 'redirect' ? (await redirectRules()).redirect(policy, state) : decided;
+      let next = decided.do === 'redirect' ? (await redirectRules()).redirect(policy, state) : decided;
       if (line) logger.debug('attempt', { ...line, decision: next.do, delay: (next as { delay?: number }).delay, why: (next as { why?: string }).why });
+      if (next.do === 'renew') {
+        if (next.what === 'credential') {
+          state.renewedCredential = true;
+          // The resend carries the fresh credential as renew set it: asking the authenticator
+          // again could refresh twice. The wait counts against the deadline and ends with the caller's signal.
+          const wait = attemptSignal(signal, Infinity, deadline - (Date.now() - started));
+          const renewed = { ...request.headers };
+          try {
+            // False: the authenticator has no fresh credential for this request (the session's
+            // pair is another sign-in's): the 401 stands, nothing is sent again.
+            if ((await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal })) === false) next = { do: 'stop' };
+          } finally {
+            wait.dispose();
+          }
+          request = { ...request, headers: renewed };
+          plan.renewed = true;
+        } else {
+          state.renewedTarget = true;
+          request = await call.renewTarget!.run();
+          policy.url = request.url;
+        }
+        attempts--; // a renewal is not a retry
+        if (next.do === 'renew') continue;
+      }
       if (next.do === 'stop') {
         if (answer && call.returnErrors) return answer;
         throw failure(failed, call.endpoint, secretsOf(parts, call));
@@ -155,28 +179,6 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         policy.url = next.url;
         policy.method = next.method;
         attempts--; // a redirect is not a retry
-        continue;
-      }
-      if (next.do === 'renew') {
-        if (next.what === 'credential') {
-          state.renewedCredential = true;
-          // The resend carries the fresh credential as renew set it: asking the authenticator
-          // again could refresh twice. The wait counts against the deadline and ends with the caller's signal.
-          const wait = attemptSignal(signal, Infinity, deadline - (Date.now() - started));
-          const renewed = { ...request.headers };
-          try {
-            await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal });
-          } finally {
-            wait.dispose();
-          }
-          request = { ...request, headers: renewed };
-          plan.renewed = true;
-        } else {
-          state.renewedTarget = true;
-          request = await call.renewTarget!.run();
-          policy.url = request.url;
-        }
-        attempts--; // a renewal is not a retry
         continue;
       }
       const cause = failure(failed, call.endpoint, parts.secrets());

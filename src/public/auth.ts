@@ -41,7 +41,8 @@ export interface Authenticator {
   /**
    * Optional. The server answered 401 `token_expired` to an attempt whose `authenticate`
    * resolved to `credential`: get a fresh one and set it on `request.headers`. The request is
-   * sent once more with those headers, and later attempts of the call keep them.
+   * sent once more with those headers, and later attempts of the call keep them. Resolve
+   * `false` when there is none for this request: it is not sent again and fails with the 401.
    */
-  renew?(credential: string, request: AuthRequest): Promise<void>;
+  renew?(credential: string, request: AuthRequest): Promise<void | false>;
 }

@@ -64,6 +64,15 @@ export interface SessionTokens {
   refreshToken: string;
   /** When the access token expires (ms since epoch, this machine's clock), from `expiresIn`. */
   accessTokenExpiresAt?: number;
+  /**
+   * Which sign-in this pair descends from: a random id the client gives the pair of each sign-in
+   * (login, register, completeOAuth), copied to every pair refreshed from it. A request answered
+   * 401 `token_expired` is sent again only with a pair of the lineage it was sent with, never
+   * with another sign-in's. A store keeps it with the tokens (one that stores the object as JSON
+   * does); pairs without one (stored by an earlier version, or by a store that keeps only the
+   * tokens) count as one lineage.
+   */
+  lineage?: string;
 }
 
 /**

@@ -125,7 +125,8 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   // The store marks what it sealed itself, so a cipher may write any text (a KMS envelope in
   // JSON starts with `{` too) and a pair in clear is never taken for a sealed one.
   const seal = async (tokens: SessionTokens): Promise<string> => {
-    const json = JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt });
+    // The lineage too: another process tells by it a refresh of its pair from another sign-in.
+    const json = JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt, lineage: tokens.lineage });
     if (!cipher) return json;
     let sealed: unknown;
     try {

@@ -77,10 +77,19 @@ export function watchedStore(store: TokenStore): TokenStore & { known(): Session
  */
 export function sessionAuth(refresher: Refresher, known: () => SessionTokens | undefined, fallback: Authenticator | undefined, logger: Logger): Authenticator {
   let warned = false;
+  /**
+   * The lineage of each access token the session sent (the sign-in its pair descends from),
+   * the last 32: a request is renewed only within the lineage it was sent with. An older one
+   * is not renewed, and fails with its 401.
+   */
+  const sent = new Map<string, string | undefined>();
   const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest) => {
     if (tokens) {
-      request.headers.authorization = `Bearer ${tokens.accessToken}`;
-      return tokens.accessToken;
+      const { accessToken } = tokens;
+      request.headers.authorization = `Bearer ${accessToken}`;
+      // Set again, a key keeps its place: the oldest token goes first.
+      if (sent.set(accessToken, tokens.lineage).size > 32) sent.delete(sent.keys().next().value!);
+      return accessToken;
     }
     if (fallback) return fallback.authenticate(request);
     if (!warned) {
@@ -98,11 +107,15 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
       return withTokens(tokens, request);
     },
     async renew(stale, request) {
-      // No session: the fallback renews a credential it gave, never one the session gave
-      // (signed out while the request was out: the resend carries the stale token and fails).
-      if (!known()) return fallback?.secrets().includes(stale) ? fallback.renew?.(stale, request) : undefined;
-      const { accessToken } = await until(refresher.refresh(stale), request.signal);
-      request.headers.authorization = `Bearer ${accessToken}`;
+      // A credential the session did not send, or no session now (signed out while the request
+      // was out): the fallback renews a credential it gave, never one the session gave.
+      if (!known() || !sent.has(stale)) return fallback?.secrets().includes(stale) ? fallback.renew?.(stale, request) : false;
+      const lineage = sent.get(stale);
+      const tokens = await until(refresher.refresh(stale, lineage), request.signal);
+      // Sent again only with a pair refreshed from the one it carried: never another sign-in's
+      // (user B signed in meanwhile, here or in another process on the store).
+      if (!tokens || tokens.lineage !== lineage) return false;
+      request.headers.authorization = `Bearer ${tokens.accessToken}`;
     },
     secrets: () => {
       const tokens = known();

@@ -30,8 +30,12 @@ export interface RefresherOptions {
 export interface Refresher {
   /** A valid pair: the stored one, or a refreshed one when it is about to expire (sync when the store is). */
   current(): SessionTokens | undefined | Promise<SessionTokens | undefined>;
-  /** Refreshes unless someone already replaced `staleAccessToken`; one request at a time. */
-  refresh(staleAccessToken: string): Promise<SessionTokens>;
+  /**
+   * Refreshes unless someone already replaced `staleAccessToken`; one request at a time.
+   * `lineage`: that of the pair `staleAccessToken` came with. A stored pair of another lineage
+   * (another sign-in's) is neither refreshed nor ended: it is resolved as it is.
+   */
+  refresh(staleAccessToken: string, lineage: string | undefined): Promise<SessionTokens | undefined>;
   /** The pair once no refresh is under way (for logout, which must send the newest token). */
   settled(signal?: AbortSignal): Promise<SessionTokens | undefined>;
   /** A pair that just came from the server (login): learns the clock skew from it. */
@@ -62,7 +66,7 @@ export interface RefreshState {
 
 export function createRefresher(options: RefresherOptions): Refresher {
   const { store, margin, storeTimeout, logger } = options;
-  let inflight: Promise<SessionTokens> | undefined;
+  let inflight: Promise<SessionTokens | undefined> | undefined;
   /** This clock minus the server's (ms), learned from the pairs this client received. */
   let skew = 0;
   let storeDown = false;
@@ -122,8 +126,10 @@ export function createRefresher(options: RefresherOptions): Refresher {
   };
 
   const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh']);
-  function refresh(stale: string): Promise<SessionTokens> {
-    inflight ??= rotate.refresh(stale).finally(() => {
+  function refresh(stale: string, lineage: string | undefined): Promise<SessionTokens | undefined> {
+    // One at a time: a renewal that finds one under way shares its outcome, and compares the
+    // pair's lineage with its own (./credentials.ts).
+    inflight ??= rotate.refresh(stale, lineage).finally(() => {
       inflight = undefined;
     });
     return inflight;
@@ -147,7 +153,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       if (inflight) return inflight;
       const check = (stored: SessionTokens | undefined) => {
         const tokens = fresh(stored);
-        return tokens && nearExpiry(tokens) ? refresh(tokens.accessToken) : tokens;
+        return tokens && nearExpiry(tokens) ? refresh(tokens.accessToken, tokens.lineage) : tokens;
       };
       let stored: ReturnType<TokenStore['get']>;
       try {

@@ -42,8 +42,11 @@ function answeredUnusably(error: unknown): boolean {
   return typeof status === 'number' && status >= 200 && status < 300;
 }
 
-/** The refresh of a refresher's state: `refresh(stale)` runs one (the caller keeps it single-flight). */
-export function rotation(state: RefreshState): { refresh(staleAccessToken: string): Promise<SessionTokens> } {
+/**
+ * The refresh of a refresher's state: `refresh(stale, lineage)` runs one (the caller keeps it
+ * single-flight), within `lineage`: that of the pair `stale` came with.
+ */
+export function rotation(state: RefreshState): { refresh(staleAccessToken: string, lineage: string | undefined): Promise<SessionTokens | undefined> } {
   const { options } = state;
   const { store, storeTimeout, logger } = options;
   const send = refreshExchange(options.pipeline, options.baseUrl);
@@ -78,11 +81,15 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     throw expired;
   }
 
-  async function exchange(stale: string): Promise<SessionTokens> {
+  async function exchange(stale: string, lineage: string | undefined): Promise<SessionTokens | undefined> {
     const { spent } = state;
     // Read again under the lock: another request, tab or process may have refreshed meanwhile.
     const tokens = await state.read();
     if (!tokens) throw new SessionExpiredError('There is no session: sign in first.', undefined);
+    // Another sign-in's pair (here, or another process's on the store) is not this request's to
+    // refresh or end: it is handed back as it is, and a renewal (./credentials.ts) does not send
+    // its request again with it. A pair someone refreshed from ours kept our lineage.
+    if (tokens.lineage !== lineage) return tokens;
     const ends = end.bind(undefined, tokens.refreshToken);
     if (tokens.accessToken !== stale && !state.nearExpiry(tokens)) return tokens;
     if (store.claim && !(await bounded(store.claim(tokens.refreshToken), 'claim', storeTimeout))) {
@@ -132,6 +139,8 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
       return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.');
     }
     state.arrived(next);
+    // The same lineage as the pair it replaces: the same sign-in, for every process on the store.
+    if (tokens.lineage !== undefined) next.lineage = tokens.lineage;
     // Stored first: a write the store reports superseded (a sign-in replaced the pair meanwhile)
     // leaves the old session's rotated pair to the requests waiting for this refresh only. It is
     // not the session now, so it is neither kept nor reported: onTokens would persist it last.
@@ -167,5 +176,5 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     }
   }
 
-  return { refresh: (stale) => (store.lock ? locked(() => exchange(stale)) : exchange(stale)) };
+  return { refresh: (stale, lineage) => (store.lock ? locked(() => exchange(stale, lineage)) : exchange(stale, lineage)) };
 }

@@ -20,6 +20,8 @@ export function signInSteps(
     async install<S extends AuthSession>(session: S): Promise<S> {
       const tokens = toTokens(session);
       if (!isTokenPair(tokens)) throw new CovetonError('The sign-in answered without a usable token pair; nothing was installed.');
+      // A sign-in starts a lineage: a request sent with an earlier pair is never renewed with this one.
+      tokens.lineage = globalThis.crypto.randomUUID();
       store.arrived?.(tokens);
       // Stored before onTokens hears it, as a refresh's pair is: a refresh still on the wire then
       // finds its pair replaced and reports nothing, so onTokens never ends on the old session.

@@ -1,0 +1,130 @@
+// A request is renewed only within its own lineage: after a 401 `token_expired` it is sent again
+// only with a pair refreshed from the one it carried, never with another sign-in's pair (user B
+// signed in on the same client, or another client signed in on a shared store). The scripted
+// server (../support/lineage-server.ts) holds the first GET /users/me until the test lets it
+// go, answers it 401 token_expired, and records which pair each request carried.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UnauthorizedError } from '../../src/index.js';
+import { createCoveton } from '../support/client.js';
+import { jwt } from '../support/auth-server.js';
+import { startLineageServer, twoClients, type LineageScript } from '../support/lineage-server.js';
+import type { FaultServer } from '../support/fault-server.js';
+import type { Authenticator } from '../../src/public/auth.js';
+import type { TokenStore } from '../../src/public/session.js';
+import { memoryTokenStore } from '../../src/session/tokens.js';
+
+let server: FaultServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+const start = async (script?: LineageScript) => {
+  const started = await startLineageServer(script);
+  server = started;
+  return started;
+};
+const now = () => Math.floor(Date.now() / 1000);
+const login = { email: 'b@example.com', password: 'a-strong-passphrase' };
+
+describe('a request answered 401 token_expired after another sign-in on the same client', () => {
+  it("is not sent again as the new user: it fails with its 401 (UnauthorizedError token_expired), B's session untouched", async () => {
+    const s = await start();
+    const heard: string[] = [];
+    const onSessionExpired = vi.fn();
+    const coveton = createCoveton({
+      baseUrl: s.url,
+      logLevel: 'off',
+      maxRetries: 0,
+      accessToken: jwt(now() + 900, 'A1'),
+      refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx',
+      onTokens: (t) => void heard.push(t.refreshToken),
+      onSessionExpired,
+    });
+    const call = coveton.users.getCurrent().catch((e: unknown) => e);
+    await s.first;
+    await coveton.session.login(login);
+    s.release();
+    const error = await call;
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect((error as UnauthorizedError).reason).toBe('token_expired');
+    // One GET /users/me, carrying A's token: never sent again with B's.
+    expect(s.me).toEqual(['A1']);
+    expect(s.refreshed).toEqual([]);
+    expect(heard).toEqual(['rt_B1_xxxxxxxxxxxxxxxx']);
+    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect((await coveton.session.tokens())?.refreshToken).toBe('rt_B1_xxxxxxxxxxxxxxxx');
+    await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    expect(s.me).toEqual(['A1', 'B1']);
+  });
+
+  it("does not refresh B's pair, even one about to expire, nor end B's session when that refresh would be refused", async () => {
+    const s = await start({ loginTtl: 30, refresh: 401 });
+    const onSessionExpired = vi.fn();
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, accessToken: jwt(now() + 900, 'A1'), refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx', onSessionExpired });
+    const call = coveton.users.getCurrent().catch((e: unknown) => e);
+    await s.first;
+    await coveton.session.login(login);
+    s.release();
+    expect(await call).toBeInstanceOf(UnauthorizedError);
+    expect(s.me).toEqual(['A1']);
+    expect(s.refreshed).toEqual([]);
+    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect((await coveton.session.tokens())?.refreshToken).toBe('rt_B1_xxxxxxxxxxxxxxxx');
+  });
+
+  it("a request sent with the client's own credential (nobody signed in) is renewed by that authenticator, never as the user who signed in meanwhile", async () => {
+    const s = await start();
+    const app: Authenticator = {
+      authenticate: (request) => {
+        request.headers.authorization = 'Bearer app_service_token_1';
+        return 'app_service_token_1';
+      },
+      renew: async (_stale, request) => void (request.headers.authorization = 'Bearer app_service_token_2'),
+      secrets: () => ['app_service_token_1', 'app_service_token_2'],
+    };
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, auth: app });
+    const call = coveton.users.getCurrent();
+    await s.first;
+    await coveton.session.login(login);
+    s.release();
+    await expect(call).resolves.toMatchObject({ id: 'usr_1' });
+    expect(s.me).toEqual(['Bearer app_service_token_1', 'Bearer app_service_token_2']);
+    expect(s.refreshed).toEqual([]);
+  });
+});
+
+/** A store two clients share (two processes or tabs), with a lock, in memory. */
+function sharedStore(): () => TokenStore {
+  const mem = memoryTokenStore();
+  let queue: Promise<unknown> = Promise.resolve();
+  const store: TokenStore = {
+    get: async () => mem.get(),
+    set: async (t, replaces) => mem.set(t, replaces),
+    lock: <T>(fn: () => Promise<T>) => {
+      const turn = queue.then(fn);
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+  return () => store;
+}
+
+describe('two clients on one store: what counts as the same lineage', () => {
+  it('the other client refreshed the pair the request carried: the request is sent again with the refreshed pair (one refresh in all)', async () => {
+    const s = await start();
+    const { outcome } = await twoClients(s, sharedStore(), 'refreshes');
+    expect(outcome).toMatchObject({ id: 'usr_1' });
+    expect(s.refreshed).toEqual(['rt_B1_xxxxxxxxxxxxxxxx']);
+    expect(s.me).toEqual(['B1', 'B1r1', 'B1r1']);
+  });
+
+  it('the other client signed in (a pair this one never refreshed to): the request fails with its 401 and is not sent again', async () => {
+    const s = await start();
+    const { outcome, expired, stored } = await twoClients(s, sharedStore(), 'signs in');
+    expect(outcome).toBeInstanceOf(UnauthorizedError);
+    expect(s.me).toEqual(['B1']);
+    expect(s.refreshed).toEqual([]);
+    expect(expired).toBe(0);
+    expect(stored?.refreshToken).toBe('rt_B2_xxxxxxxxxxxxxxxx');
+  });
+});
