@@ -30,7 +30,9 @@ export interface SessionOptions {
   /**
    * Receives every new pair before any request uses it: persist it here. A refreshed pair comes
    * after the token store's write (also one that failed), and never when the store reports that
-   * write superseded (a sign-in replaced the pair meanwhile: `set` resolved false).
+   * write superseded (a sign-in replaced the pair meanwhile: `set` resolved false), nor when
+   * `set` resolved false and the store then could not be read to tell (the pair may be an old
+   * session's: it is kept for this client's calls only, and the next pair is heard).
    * @default undefined
    * @example createCoveton({ onTokens: (t) => keychain.save('coveton', t) })
    */

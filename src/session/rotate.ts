@@ -154,7 +154,12 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
         return next;
       }
       state.keep(next);
+      state.latest = next;
       logger.error('the token store did not take the new pair; it is kept in memory and stored again later');
+      // A store that cannot be read cannot say which: the pair is kept for this client's calls
+      // (and stored again only over the spent pair it replaces), but onTokens, which persists,
+      // is not told of a pair that may be an old session's. It hears the next one.
+      if (now === 'unread') return next;
     }
     state.latest = next;
     // Neither failure fails the request: the pair is valid and kept in memory.
