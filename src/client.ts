@@ -52,7 +52,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   let auth: Authenticator | undefined;
   const secrets = () => auth!.secrets();
   const bare = createPipeline(config, { send, target: 'api', identity: stamp, secrets, logger });
-  const refresher = createRefresher({
+  const sessionOptions = {
     store: tracked,
     pipeline: bare,
     baseUrl: config.baseUrl,
@@ -61,7 +61,8 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
     margin: options.refreshMargin ?? 60_000,
     storeTimeout,
     logger,
-  });
+  };
+  const refresher = createRefresher(sessionOptions);
   auth = sessionAuth(refresher, tracked.known, config.auth ?? (config.apiKey ? apiKeyAuth(config.apiKey, { header: config.apiKeyHeader }) : undefined), logger);
   const pipeline = createPipeline(config, {
     send,
@@ -81,7 +82,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
   // The raw client loads on its first call: most applications use the resource methods only.
   const raw = lazyMethods('raw client', () => import('./resources/raw-client.js').then((m) => m.rawClient(pipeline, config.baseUrl, operations)), RAW_METHODS);
-  const session = sessionHelpers(signIn, { settled: refresher.settled, set: tracked.set, arrived: refresher.arrived }, options.onTokens, storeTimeout);
+  const session = sessionHelpers(signIn, { settled: refresher.settled, set: tracked.set, arrived: refresher.arrived }, sessionOptions);
   return Object.defineProperties(Object.assign(Object.create(null) as object, raw, resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },
     session: { value: session, enumerable: true },

@@ -32,7 +32,9 @@ export interface SessionOptions {
    * after the token store's write (also one that failed), and never when the store reports that
    * write superseded (a sign-in replaced the pair meanwhile: `set` resolved false), nor when
    * `set` resolved false and the store then could not be read to tell (the pair may be an old
-   * session's: it is kept for this client's calls only, and the next pair is heard).
+   * session's: it is kept for this client's calls only, and the next pair is heard). It is
+   * called once the pair is the session: if it throws or does not settle within `storeTimeout`,
+   * the error is logged and the sign-in or the call still resolves.
    * @default undefined
    * @example createCoveton({ onTokens: (t) => keychain.save('coveton', t) })
    */

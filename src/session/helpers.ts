@@ -7,6 +7,7 @@ import type { SessionOperations } from '../../generated/resources.js';
 import { loadOnce } from '../util/lazy.js';
 import { bounded } from './bounded.js';
 import type { AuthSession } from '../../generated/models.js';
+import type { Hearing } from './tell.js';
 import type { SessionHelpers, SessionTokens, TokenStore } from '../public/session.js';
 
 export interface HelperStore extends Pick<TokenStore, 'set'> {
@@ -15,13 +16,10 @@ export interface HelperStore extends Pick<TokenStore, 'set'> {
   arrived?(tokens: SessionTokens): void;
 }
 
-export function sessionHelpers(
-  auth: SessionOperations,
-  store: HelperStore,
-  onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
-  storeTimeout = 10_000,
-): SessionHelpers {
-  const steps = loadOnce('sign-in', () => import('./sign-in.js').then((m) => m.signInSteps(auth, store, onTokens, storeTimeout)));
+/** `hearing`: the client's session options (`onTokens`, `storeTimeout`, the logger). */
+export function sessionHelpers(auth: SessionOperations, store: HelperStore, hearing: Hearing): SessionHelpers {
+  const { storeTimeout } = hearing;
+  const steps = loadOnce('sign-in', () => import('./sign-in.js').then((m) => m.signInSteps(auth, store, hearing)));
   // Loaded before the request is sent: the pair it returns (and the OAuth code it spends) must
   // not be lost to a chunk that fails to load after the fact.
   const signIn =

@@ -6,13 +6,14 @@
 // ends instead. With a shared store the lock makes it one refresh for the fleet, and `claim`
 // keeps a token a dead lock holder may have spent from being sent by the next one.
 import { APIError } from '../errors/api-error.js';
-import { CovetonError, errorName } from '../errors/base.js';
+import { CovetonError } from '../errors/base.js';
 import { TokenStoreError } from '../errors/store.js';
 import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
 import { didNothing } from '../pipeline/policy.js';
 import { SessionExpiredError } from '../errors/session.js';
 import { bounded } from './bounded.js';
 import { refreshExchange } from './exchange.js';
+import { tell } from './tell.js';
 import { isTokenPair } from './tokens.js';
 import type { RefreshState } from './refresh.js';
 import type { SessionTokens } from '../public/session.js';
@@ -163,11 +164,7 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     }
     state.latest = next;
     // Neither failure fails the request: the pair is valid and kept in memory.
-    try {
-      await bounded(options.onTokens?.(next), 'onTokens', storeTimeout, undefined, false);
-    } catch (error) {
-      logger.error('onTokens failed; the new pair is kept in memory', { error: errorName(error) });
-    }
+    await tell(options, next);
     return next;
   }
 

@@ -5,17 +5,14 @@ import type { SessionOperations } from '../../generated/resources.js';
 import { CovetonError } from '../errors/base.js';
 import { bounded } from './bounded.js';
 import { isTokenPair } from './tokens.js';
+import { tell, type Hearing } from './tell.js';
 import { toTokens } from './to-tokens.js';
 import type { HelperStore } from './helpers.js';
 import type { AuthSession } from '../../generated/models.js';
 import type { LogoutOptions, SessionTokens } from '../public/session.js';
 
-export function signInSteps(
-  auth: SessionOperations,
-  store: HelperStore,
-  onTokens: ((tokens: SessionTokens) => void | Promise<void>) | undefined,
-  storeTimeout: number,
-) {
+export function signInSteps(auth: SessionOperations, store: HelperStore, hearing: Hearing) {
+  const { storeTimeout } = hearing;
   return {
     async install<S extends AuthSession>(session: S): Promise<S> {
       const tokens = toTokens(session);
@@ -25,8 +22,9 @@ export function signInSteps(
       store.arrived?.(tokens);
       // Stored before onTokens hears it, as a refresh's pair is: a refresh still on the wire then
       // finds its pair replaced and reports nothing, so onTokens never ends on the old session.
+      // Once stored the pair is the session: an onTokens that fails is logged, not thrown.
       await bounded(store.set(tokens), 'set', storeTimeout);
-      await bounded(onTokens?.(tokens), 'onTokens', storeTimeout, undefined, false);
+      await tell(hearing, tokens);
       return session;
     },
     async logout(options: LogoutOptions = {}): Promise<void> {

@@ -1,9 +1,11 @@
 // What onTokens hears, and what its failure does: it never hears a refreshed pair the store
 // answered `false` for and then could not be read to confirm (a sign-in elsewhere may have
-// replaced the pair: persisting it would bring the old session back).
+// replaced the pair: persisting it would bring the old session back); a sign-in whose onTokens
+// fails is still signed in, the failure logged, as after a refresh.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCoveton } from '../support/client.js';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
+import type { Logger } from '../../src/public/logger.js';
 import type { SessionTokens, TokenStore } from '../../src/public/session.js';
 import { memoryTokenStore } from '../../src/session/tokens.js';
 
@@ -74,5 +76,26 @@ describe('a write answered false, then a read that fails', () => {
     expect(new Set(auth.events.filter((e) => e.startsWith('used'))).size).toBe(1);
     expect(heard).toEqual([]);
     expect(auth.reuses).toBe(0);
+  });
+});
+
+describe('a sign-in whose onTokens fails', () => {
+  const cases: [string, () => Promise<void>][] = [
+    ['throws', async () => Promise.reject(new Error('disk full'))],
+    ['never returns (past storeTimeout)', () => new Promise<void>(() => {})],
+  ];
+  it.each(cases)('onTokens %s: the sign-in resolves, its pair is the session and the next call carries it; the failure is logged once, without a token', async (_name, onTokens) => {
+    auth = await startAuthServer();
+    const errors: [string, unknown][] = [];
+    const logger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (message, data) => void errors.push([message, data]) };
+    const coveton = createCoveton({ baseUrl: auth.url, maxRetries: 0, storeTimeout: 200, logger, logLevel: 'error', onTokens });
+    const signedIn = await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+    expect((await coveton.session.tokens())?.refreshToken).toBe(signedIn.refreshToken);
+    await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
+    expect(auth.events.at(-1)).toBe(`used ${signedIn.accessToken}`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![0]).toMatch(/onTokens failed/);
+    expect(JSON.stringify(errors)).not.toContain(signedIn.refreshToken);
+    expect(JSON.stringify(errors)).not.toContain(signedIn.accessToken);
   });
 });
