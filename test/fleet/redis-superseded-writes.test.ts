@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionExpiredError, createCoveton } from '../../src/index.js';
 import { redisTokenStore } from '../../src/redis/index.js';
 import { startAuthServer } from '../support/auth-server.js';
+import { holdOnTheWire } from '../support/wire-gate.js';
 import { redisFixture, type RedisClient } from './redis-server.js';
 
 const fixture = redisFixture();
@@ -27,10 +28,7 @@ describe('the refresher\'s pair after a sign-in in the same process', () => {
     const server = await startAuthServer();
     const first = server.issue({ expired: true });
     await redisTokenStore(fixture.client, { key }).set(first);
-    let onTheWire!: () => void;
-    const sent = new Promise<void>((resolve) => (onTheWire = resolve));
-    let letGo!: () => void;
-    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const refresh = holdOnTheWire('/auth/refresh');
     const seen: string[] = [];
     const coveton = createCoveton({
       baseUrl: server.url,
@@ -38,12 +36,9 @@ describe('the refresher\'s pair after a sign-in in the same process', () => {
       tokenStore: redisTokenStore(fixture.client, { key, cacheFor: 0 }),
       // What Redis holds when onTokens is called, next to the pair it is given.
       onTokens: async (t) => void seen.push(`${t.refreshToken} (Redis: ${(await redisTokenStore(fixture.client, { key }).get())?.refreshToken})`),
-      fetch: async (request) => {
-        if (new URL(request.url).pathname === '/auth/refresh') onTheWire(), await held;
-        return fetch(request);
-      },
+      fetch: refresh.fetch,
     });
-    return { server, coveton, seen, sent, letGo, first };
+    return { server, coveton, seen, sent: refresh.reached, letGo: refresh.release, first };
   }
 
   it('session.login while the refresh is on the wire: onTokens gets only the login\'s pair, and the next call carries it', async () => {

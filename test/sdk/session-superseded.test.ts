@@ -7,6 +7,7 @@ import { jwt, startAuthServer, type AuthServer } from '../support/auth-server.js
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import type { SessionTokens, TokenStore } from '../../src/public/session.js';
 import { memoryTokenStore } from '../../src/session/tokens.js';
+import { holdOnTheWire } from '../support/wire-gate.js';
 
 let auth: AuthServer | undefined;
 let fault: FaultServer | undefined;
@@ -26,10 +27,7 @@ describe('the default memory store: session.login while the refresh is on the wi
     auth = await startAuthServer();
     const first = auth.issue({ expired: true });
     if (status !== 200) auth.failRefresh.push(status);
-    let onTheWire!: () => void;
-    const sent = new Promise<void>((resolve) => (onTheWire = resolve));
-    let letGo!: () => void;
-    const hold = new Promise<void>((resolve) => (letGo = resolve));
+    const refresh = holdOnTheWire('/auth/refresh');
     const heard: string[] = [];
     const onSessionExpired = vi.fn();
     const coveton = createCoveton({
@@ -39,21 +37,15 @@ describe('the default memory store: session.login while the refresh is on the wi
       refreshToken: first.refreshToken,
       onTokens: (t) => void heard.push(t.refreshToken),
       onSessionExpired,
-      fetch: async (request) => {
-        if (new URL(request.url).pathname === '/auth/refresh') {
-          onTheWire();
-          await hold;
-        }
-        return fetch(request);
-      },
+      fetch: refresh.fetch,
     });
     const call = coveton.users.getCurrent().then(
       () => 'ok',
       (e: Error) => e.name,
     );
-    await sent;
+    await refresh.reached;
     const signedIn = await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
-    letGo();
+    refresh.release();
     expect(await call).toBe(waiting);
     expect(heard).toEqual([signedIn.refreshToken]);
     expect(onSessionExpired).not.toHaveBeenCalled();
@@ -169,10 +161,7 @@ describe('sign-in, logout and a kept pair against a refresh', () => {
   it("a login whose onTokens is still running when a refresh lands: the login's pair is stored first, so onTokens never ends on the old session", async () => {
     auth = await startAuthServer();
     const first = auth.issue({ expired: true });
-    let onTheWire!: () => void;
-    const sent = new Promise<void>((resolve) => (onTheWire = resolve));
-    let letGo!: () => void;
-    const hold = new Promise<void>((resolve) => (letGo = resolve));
+    const refresh = holdOnTheWire('/auth/refresh');
     const heard: string[] = [];
     const coveton = createCoveton({
       baseUrl: auth.url,
@@ -182,20 +171,14 @@ describe('sign-in, logout and a kept pair against a refresh', () => {
       onTokens: async (t) => {
         heard.push(t.refreshToken);
         if (heard.length === 1) {
-          letGo(); // the refresh lands while the login's onTokens runs
+          refresh.release(); // the refresh lands while the login's onTokens runs
           await tick(100);
         }
       },
-      fetch: async (request) => {
-        if (new URL(request.url).pathname === '/auth/refresh') {
-          onTheWire();
-          await hold;
-        }
-        return fetch(request);
-      },
+      fetch: refresh.fetch,
     });
     const call = coveton.users.getCurrent().catch(() => undefined);
-    await sent;
+    await refresh.reached;
     const signedIn = await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
     await call;
     expect(heard).toEqual([signedIn.refreshToken]);
@@ -232,29 +215,20 @@ describe('sign-in, logout and a kept pair against a refresh', () => {
   it('a call that needs a refresh while logout is on the wire: the refresh token the logout carries is never sent again', async () => {
     auth = await startAuthServer({ accessTtl: 900 });
     const first = auth.issue({ expired: true });
-    let logoutSent!: () => void;
-    const logoutOnTheWire = new Promise<void>((resolve) => (logoutSent = resolve));
-    let letLogout!: () => void;
-    const holdLogout = new Promise<void>((resolve) => (letLogout = resolve));
+    const logout = holdOnTheWire('/auth/logout');
     const coveton = createCoveton({
       baseUrl: auth.url,
       maxRetries: 0,
       logLevel: 'off',
       accessToken: first.accessToken,
       refreshToken: first.refreshToken,
-      fetch: async (request) => {
-        if (new URL(request.url).pathname === '/auth/logout') {
-          logoutSent();
-          await holdLogout;
-        }
-        return fetch(request);
-      },
+      fetch: logout.fetch,
     });
     const out = coveton.session.logout();
-    await logoutOnTheWire;
+    await logout.reached;
     const call = coveton.users.getCurrent().catch((e: unknown) => e);
     await tick(50);
-    letLogout();
+    logout.release();
     await out;
     expect(await call).toBeInstanceOf(Error);
     expect(auth.refreshes).toHaveLength(0);
@@ -267,11 +241,8 @@ describe('a renewal after logout', () => {
   it("a request the session sent, answered 401 token_expired after logout(), is never renewed by the client's other authenticator", async () => {
     auth = await startAuthServer();
     const pair = auth.issue();
-    let got401!: () => void;
-    const first401 = new Promise<void>((resolve) => (got401 = resolve));
-    let release!: () => void;
-    const hold = new Promise<void>((resolve) => (release = resolve));
-    let once = true;
+    const expired = () => new Response(JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'expired', reason: 'token_expired' } }), { status: 401, headers: { 'content-type': 'application/json' } });
+    const me = holdOnTheWire('/users/me', expired);
     const appAuth = {
       authenticate: ({ headers }: { headers: Record<string, string> }) => void (headers['x-api-key'] = 'ak_app_service'),
       renew: async (_stale: string, request: { headers: Record<string, string> }) => void (request.headers.authorization = 'Bearer APP_SERVICE_TOKEN'),
@@ -284,20 +255,12 @@ describe('a renewal after logout', () => {
       auth: appAuth,
       accessToken: pair.accessToken,
       refreshToken: pair.refreshToken,
-      fetch: async (request) => {
-        if (new URL(request.url).pathname === '/users/me' && once) {
-          once = false;
-          got401();
-          await hold;
-          return new Response(JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'expired', reason: 'token_expired' } }), { status: 401, headers: { 'content-type': 'application/json' } });
-        }
-        return fetch(request);
-      },
+      fetch: me.fetch,
     });
     const call = coveton.users.getCurrent().catch((e: unknown) => e);
-    await first401;
+    await me.reached;
     await coveton.session.logout();
-    release();
+    me.release();
     expect(await call).toBeInstanceOf(Error);
     const sent = auth.requests.filter((r) => r.path === '/users/me').map((r) => String(r.headers.authorization ?? ''));
     expect(sent.some((a) => a.includes('APP_SERVICE_TOKEN'))).toBe(false);
