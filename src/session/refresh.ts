@@ -150,7 +150,10 @@ export function createRefresher(options: RefresherOptions): Refresher {
 
   return {
     current() {
-      if (inflight) return inflight;
+      // The store is read even while a refresh is under way: a sign-in meanwhile is the session,
+      // and the refreshed pair of the one it replaced goes only to the calls that waited for it.
+      // A call that reads the pair being refreshed joins the refresh if it is near expiry, else
+      // goes with it (a 401 token_expired has it renewed, within its lineage).
       const check = (stored: SessionTokens | undefined) => {
         const tokens = fresh(stored);
         return tokens && nearExpiry(tokens) ? refresh(tokens.accessToken, tokens.lineage) : tokens;

@@ -2,11 +2,12 @@
 // only with a pair refreshed from the one it carried, never with another sign-in's pair (user B
 // signed in on the same client, or another client signed in on a shared store). The scripted
 // server (../support/lineage-server.ts) holds the first GET /users/me until the test lets it
-// go, answers it 401 token_expired, and records which pair each request carried.
+// go, answers it 401 token_expired, and records which pair each request carried. Last, a call
+// started after a sign-in never goes out with the previous session's refreshed pair.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UnauthorizedError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
-import { jwt } from '../support/auth-server.js';
+import { jwt, startAuthServer } from '../support/auth-server.js';
 import { startLineageServer, twoClients, type LineageScript } from '../support/lineage-server.js';
 import type { FaultServer } from '../support/fault-server.js';
 import type { Authenticator } from '../../src/public/auth.js';
@@ -126,5 +127,45 @@ describe('two clients on one store: what counts as the same lineage', () => {
     expect(s.refreshed).toEqual([]);
     expect(expired).toBe(0);
     expect(stored?.refreshToken).toBe('rt_B2_xxxxxxxxxxxxxxxx');
+  });
+});
+
+describe("a call started after a sign-in while the old session's refresh is on the wire", () => {
+  it("goes out as the user who signed in, never with the old session's refreshed pair", async () => {
+    const auth = await startAuthServer();
+    server = auth;
+    const first = auth.issue({ expired: true });
+    let onTheWire!: () => void;
+    const sent = new Promise<void>((resolve) => (onTheWire = resolve));
+    let letGo!: () => void;
+    const hold = new Promise<void>((resolve) => (letGo = resolve));
+    const coveton = createCoveton({
+      baseUrl: auth.url,
+      logLevel: 'off',
+      maxRetries: 0,
+      accessToken: first.accessToken,
+      refreshToken: first.refreshToken,
+      fetch: async (request) => {
+        if (new URL(request.url).pathname === '/auth/refresh') {
+          onTheWire();
+          await hold;
+        }
+        return fetch(request);
+      },
+    });
+    const before = coveton.users.getCurrent();
+    await sent;
+    const signedIn = await coveton.session.login(login);
+    const after = coveton.users.getCurrent();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    letGo();
+    await expect(Promise.all([before, after])).resolves.toHaveLength(2);
+    const used = auth.events.filter((e) => e.startsWith('used '));
+    // The call started before the sign-in waited for the refresh and carries its pair (its own
+    // lineage); the one started after it carries the sign-in's.
+    expect(used).toHaveLength(2);
+    expect(used).toContain(`used ${signedIn.accessToken}`);
+    expect(auth.refreshes).toHaveLength(1);
+    expect(auth.reuses).toBe(0);
   });
 });
