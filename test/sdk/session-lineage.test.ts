@@ -9,6 +9,7 @@ import { UnauthorizedError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
 import { jwt, startAuthServer } from '../support/auth-server.js';
 import { startLineageServer, twoClients, type LineageScript } from '../support/lineage-server.js';
+import { holdOnTheWire } from '../support/wire-gate.js';
 import type { FaultServer } from '../support/fault-server.js';
 import type { Authenticator } from '../../src/public/auth.js';
 import type { TokenStore } from '../../src/public/session.js';
@@ -135,30 +136,14 @@ describe("a call started after a sign-in while the old session's refresh is on t
     const auth = await startAuthServer();
     server = auth;
     const first = auth.issue({ expired: true });
-    let onTheWire!: () => void;
-    const sent = new Promise<void>((resolve) => (onTheWire = resolve));
-    let letGo!: () => void;
-    const hold = new Promise<void>((resolve) => (letGo = resolve));
-    const coveton = createCoveton({
-      baseUrl: auth.url,
-      logLevel: 'off',
-      maxRetries: 0,
-      accessToken: first.accessToken,
-      refreshToken: first.refreshToken,
-      fetch: async (request) => {
-        if (new URL(request.url).pathname === '/auth/refresh') {
-          onTheWire();
-          await hold;
-        }
-        return fetch(request);
-      },
-    });
+    const refresh = holdOnTheWire('/auth/refresh');
+    const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, accessToken: first.accessToken, refreshToken: first.refreshToken, fetch: refresh.fetch });
     const before = coveton.users.getCurrent();
-    await sent;
+    await refresh.reached;
     const signedIn = await coveton.session.login(login);
     const after = coveton.users.getCurrent();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    letGo();
+    refresh.release();
     await expect(Promise.all([before, after])).resolves.toHaveLength(2);
     const used = auth.events.filter((e) => e.startsWith('used '));
     // The call started before the sign-in waited for the refresh and carries its pair (its own
