@@ -97,30 +97,60 @@ export const hpkeModules: NonNullable<Options['esbuildPlugins']>[number] = {
     build.onResolve({ filter: /^@hpke\/(core|common)$/ }, (args) => ({ path: args.path, namespace: 'hpke-modules' }));
     build.onResolve({ filter: /\/_dnt\.shims\.js$/ }, () => ({ path: '_dnt.shims', namespace: 'hpke-modules' }));
     build.onLoad({ filter: /.*/, namespace: 'hpke-modules' }, (args) => ({ contents: modules[args.path], loader: 'js', resolveDir: core }));
-    // Class fields as assignments (see fieldsAssigned); a field that an accessor of the same name
-    // would see assigned instead of defined fails the build.
+    // Class fields as assignments (see fieldsAssigned); a field that an assignment would not
+    // define as Object.defineProperty did fails the build (assignedSafely).
     const fields = new Set<string>();
-    const accessors = new Set<string>();
+    const found = { unsafe: new Set<string>(), bases: new Set<string>() };
     build.onLoad({ filter: /[\\/]@hpke[\\/](core|common)[\\/]esm[\\/].*\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      for (const [, name] of source.matchAll(/\b(?:get|set)\s+(\w+)\s*\(/g)) accessors.add(name!);
-      return { contents: fieldsAssigned(source, fields), loader: 'js' };
+      const contents = fieldsAssigned(await readFile(args.path, 'utf8'), fields);
+      notAssignable(contents, found);
+      return { contents, loader: 'js' };
     });
     build.onEnd(() => {
-      const clash = [...fields].filter((name) => accessors.has(name));
-      if (clash.length) throw new Error(`hpke-modules: ${clash.join(', ')} assigned as a field and named by an accessor, which the assignment would call`);
+      const clash = [...fields].filter((name) => !assignedSafely(name, found));
+      if (clash.length) throw new Error(`hpke-modules: ${clash.join(', ')} assigned as a field, which an accessor or a read-only property up the prototype chain would take instead of an own property`);
     });
   },
 };
+
+/**
+ * What in a module (after fieldsAssigned) an assignment could meet up a prototype chain instead
+ * of defining an own property: accessors however their name is written (`get x()`, `get "x"()`,
+ * `set ["x"](v)`), properties defined with a descriptor (a setter, or not writable), and the
+ * built-in classes its classes extend (Uint8Array's `length` is a getter).
+ */
+function notAssignable(source: string, into: { unsafe: Set<string>; bases: Set<string> }): void {
+  for (const m of source.matchAll(/\b(?:get|set)(?:\s+([\w$]+)|\s*\[?\s*(["'`])([\w$]+)\2\s*\]?)\s*\(/g)) into.unsafe.add(m[1] ?? m[3]!);
+  for (const m of source.matchAll(/\b(?:defineProperty|__define[GS]etter__)\(\s*(?:[^,()]+,\s*)?(["'`])([\w$]+)\1/g)) into.unsafe.add(m[2]!);
+  for (const m of source.matchAll(/\bclass\s+[\w$]+\s+extends\s+([\w$]+)\s*\{/g)) into.bases.add(m[1]!);
+}
+
+/**
+ * Whether `this.name = value` defines the same own property as defineProperty would: no module
+ * names `name` as an accessor or defines it with a descriptor, and wherever `name` is first
+ * found up the chain of Object.prototype or of a built-in class extended, it is a writable value.
+ */
+function assignedSafely(name: string, found: { unsafe: Set<string>; bases: Set<string> }): boolean {
+  if (found.unsafe.has(name)) return false;
+  const builtIn = (base: string) => (globalThis as Record<string, unknown>)[base];
+  const chains = [Object.prototype, ...[...found.bases].map(builtIn).flatMap((c) => (typeof c === 'function' ? [c.prototype as object] : []))];
+  return chains.every((start) => {
+    for (let at: object | null = start; at; at = Object.getPrototypeOf(at)) {
+      const own = Object.getOwnPropertyDescriptor(at, name);
+      if (own) return 'value' in own && own.writable === true;
+    }
+    return true;
+  });
+}
 
 /**
  * hpke-js ships its class fields compiled to `Object.defineProperty(this, "name", { enumerable:
  * true, configurable: true, writable: true, value })`, 46 of them in what the e2e bundle keeps,
  * 216 B of it gzipped. Each becomes `this.name = value`: the same own, enumerable, writable,
  * configurable property, as long as nothing up the prototype chain has an accessor of that name
- * (which an assignment would call), and no class of the library has one (hpkeModules fails the
- * build if one of its modules names an accessor as a field assigned). A field written otherwise
- * is left as it is.
+ * (which an assignment would call) or a read-only property (which it would throw on):
+ * hpkeModules fails the build if a loaded module or a built-in base class has one
+ * (assignedSafely). A field written otherwise is left as it is.
  */
 export function fieldsAssigned(source: string, names = new Set<string>()): string {
   const field = /Object\.defineProperty\(this, "(\w+)", \{\s*enumerable: true,\s*configurable: true,\s*writable: true,\s*value: (\{[^{}]*\}|[^\n{}]*)\s*\}\);/g;

@@ -1,7 +1,7 @@
 // What the e2e build changes in hpke-js as it bundles it (tsup.config.ts hpkeModules): the Deno
 // shim of globalThis is globalThis, and class fields are assigned instead of defined. The known
 // answers through that bundle are hpke-vectors.test.ts's; here, the rewrite itself and the check
-// that stops the build when an assignment would call an accessor instead.
+// that stops the build when an assignment would not define the field as defineProperty did.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -30,11 +30,24 @@ describe('hpke-js as the e2e build bundles it', () => {
     expect(outputFiles[0]!.text).not.toMatch(/defineProperty\(this|new Proxy/);
   });
 
-  it('fails the build when a field assigned is also the name of an accessor (the assignment would call it)', async () => {
+  // Each module: a field assigned in A where an assignment would not define an own property as
+  // Object.defineProperty did (it would call a setter, or throw on a getter or read-only property).
+  const clashes: Record<string, [string, string]> = {
+    'a getter': ['_kem', 'export class B {\n    get _kem() {\n        return 1;\n    }\n}'],
+    'a getter named in quotes': ['_kem', 'export class B {\n    get "_kem"() {\n        return 1;\n    }\n}'],
+    'a computed setter': ['_kem', 'export class B {\n    set ["_kem"](v) {}\n}'],
+    'a setter defined on the prototype': ['_kem', 'export class B {\n}\nObject.defineProperty(B.prototype, "_kem", { set(v) {} });'],
+    'a read-only property on the prototype': ['_kem', 'export class B {\n}\nObject.defineProperty(B.prototype, "_kem", { value: 0 });'],
+    "a built-in base class's getter": ['length', 'export const B = Uint8Array;'],
+    "Object.prototype's __proto__": ['__proto__', 'export class B {\n}'],
+  };
+  it.each(Object.entries(clashes))('fails the build when a field assigned meets %s up the prototype chain', async (what, [name, base]) => {
     const dir = join(process.cwd(), 'test-output', 'hpke-build', 'node_modules', '@hpke', 'core', 'esm', 'src');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `clash-${process.pid}.js`);
-    writeFileSync(file, `export class A {\n    constructor() {\n        ${define('_kem', 'void 0')}\n    }\n}\nexport class B {\n    get _kem() {\n        return 1;\n    }\n}\n`);
-    await expect(bundle(`export { A, B } from ${JSON.stringify(file)};`)).rejects.toThrow(/_kem assigned as a field and named by an accessor/);
+    const file = join(dir, `clash-${what.replace(/\W+/g, '-')}-${process.pid}.js`);
+    const extendsB = base.startsWith('export const B = ') ? base.slice('export const B = '.length, -1) : 'B';
+    const a = `export class A extends ${extendsB} {\n    constructor() {\n        super();\n        ${define(name, 'void 0')}\n    }\n}\n`;
+    writeFileSync(file, `${extendsB === 'B' ? base : ''}\n${a}`);
+    await expect(bundle(`export { A } from ${JSON.stringify(file)};`)).rejects.toThrow(new RegExp(`hpke-modules: ${name} assigned as a field`));
   });
 });
