@@ -79,6 +79,8 @@ export interface AttemptPlan {
   /** The credential was renewed: the request carries it, the authenticator is not asked again. */
   renewed: boolean;
   read: 'text' | 'bytes' | 'stream';
+  /** What the authenticator gave the call's first attempt ('' for nothing it can renew): its later attempts are told. */
+  credential?: string | undefined;
   /** The rate limiter's turn for this send, if any. */
   turn: (() => void) | undefined;
   /** `Date.now()` when the call started. */
@@ -122,11 +124,8 @@ async function withHooks(parts: AttemptParts, plan: AttemptPlan, hooks: Omit<Att
   }
 }
 
-async function once(
-  parts: AttemptParts,
-  { request, settings, left, anonymous, renewed, read, turn, started, hooks }: AttemptPlan,
-  seen: Seen | undefined,
-): Promise<Attempted> {
+async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefined): Promise<Attempted> {
+  const { request, settings, left, anonymous, renewed, read, turn, started, hooks } = plan;
   const { timeout } = settings;
   // With no timeout, no deadline and no caller signal there is nothing to abort: skip the
   // signal, whose cost inside fetch is much of what the SDK adds to a fast local call.
@@ -150,6 +149,7 @@ async function once(
       headers,
       body: request.body,
       public: anonymous,
+      credential: plan.credential,
       get signal() {
         return guard?.signal;
       },
@@ -160,8 +160,9 @@ async function once(
       // A credential step that fails (the refresh ended the session) ends the call: it is no
       // attempt's outcome, and repeating would only send the same refresh token again.
       const given = auth.authenticate(out);
-      const value = given instanceof Promise ? await given : given;
-      if (typeof value === 'string' && auth.renew) credential = value;
+      // Given to the call's later attempts (a retry, a followed redirect), which go as this one did.
+      const value = (plan.credential = (given instanceof Promise ? await given : given) ?? '');
+      if (value && auth.renew) credential = value;
     }
     assertHeaderValues(headers);
     /** The attempt ended without a whole answer: the connection, timeout or abort error. */

@@ -12,6 +12,12 @@ export interface AuthRequest {
   readonly body: string | Uint8Array | null;
   /** The operation needs no user credential (sign-in, the token refresh: `security: []` in the spec). */
   readonly public: boolean;
+  /**
+   * On a later attempt of the same call (a retry after a transient failure, a followed
+   * redirect): what `authenticate` resolved to on the earlier one, `''` if nothing. Send the
+   * same principal's credential again: the server may have run the first attempt as it.
+   */
+  readonly credential?: string | undefined;
   /** Fires when the attempt is given up (its timeout, the deadline, the caller's abort): stop waiting then. */
   readonly signal: AbortSignal | undefined;
 }

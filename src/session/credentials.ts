@@ -83,13 +83,12 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
    * is not renewed, and fails with its 401.
    */
   const sent = new Map<string, string | undefined>();
+  const bearer = (request: AuthRequest, accessToken: string) => ((request.headers.authorization = `Bearer ${accessToken}`), accessToken);
   const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest) => {
     if (tokens) {
-      const { accessToken } = tokens;
-      request.headers.authorization = `Bearer ${accessToken}`;
       // Set again, a key keeps its place: the oldest token goes first.
-      if (sent.set(accessToken, tokens.lineage).size > 32) sent.delete(sent.keys().next().value!);
-      return accessToken;
+      if (sent.set(tokens.accessToken, tokens.lineage).size > 32) sent.delete(sent.keys().next().value!);
+      return bearer(request, tokens.accessToken);
     }
     if (fallback) return fallback.authenticate(request);
     if (!warned) {
@@ -102,6 +101,11 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
     authenticate(request) {
       if (carriesCredential(request.headers)) return undefined;
       if (request.public) return fallback?.authenticate(request);
+      // A later attempt of a call (a retry, a followed redirect) goes as its first went: with the
+      // same access token, or with the client's own credential (''), never as whoever signed in
+      // meanwhile. Its token may have expired: a 401 token_expired renews it within its lineage.
+      const again = request.credential;
+      if (again !== undefined) return again && !fallback?.secrets().includes(again) ? bearer(request, again) : withTokens(undefined, request);
       const tokens = refresher.current();
       if (tokens instanceof Promise) return until(tokens, request.signal).then((t) => withTokens(t, request));
       return withTokens(tokens, request);
