@@ -119,7 +119,7 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
       // Sent again only with a pair refreshed from the one it carried: never another sign-in's
       // (user B signed in meanwhile, here or in another process on the store).
       if (!tokens || tokens.lineage !== lineage) return false;
-      request.headers.authorization = `Bearer ${tokens.accessToken}`;
+      bearer(request, tokens.accessToken);
     },
     secrets: () => {
       const tokens = known();

@@ -66,6 +66,7 @@ export interface RefreshState {
 
 export function createRefresher(options: RefresherOptions): Refresher {
   const { store, margin, storeTimeout, logger } = options;
+  /** The last refresh asked for (settled or not). */
   let inflight: Promise<SessionTokens | undefined> | undefined;
   /** This clock minus the server's (ms), learned from the pairs this client received. */
   let skew = 0;
@@ -126,14 +127,9 @@ export function createRefresher(options: RefresherOptions): Refresher {
   };
 
   const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh']);
-  function refresh(stale: string, lineage: string | undefined): Promise<SessionTokens | undefined> {
-    // One at a time: a renewal that finds one under way shares its outcome, and compares the
-    // pair's lineage with its own (./credentials.ts).
-    inflight ??= rotate.refresh(stale, lineage).finally(() => {
-      inflight = undefined;
-    });
-    return inflight;
-  }
+  // One at a time, shared within a lineage (./rotate.ts). The last one asked for ends after any
+  // asked for before it: logout waits for it.
+  const refresh = (stale: string, lineage: string | undefined) => (inflight = rotate.refresh(stale, lineage));
 
   /**
    * The store failed: go on with the last pair while it is valid; a refresh needs the store.

@@ -44,8 +44,8 @@ function answeredUnusably(error: unknown): boolean {
 }
 
 /**
- * The refresh of a refresher's state: `refresh(stale, lineage)` runs one (the caller keeps it
- * single-flight), within `lineage`: that of the pair `stale` came with.
+ * The refresh of a refresher's state: `refresh(stale, lineage)` runs one, single-flight, within
+ * `lineage`: that of the pair `stale` came with.
  */
 export function rotation(state: RefreshState): { refresh(staleAccessToken: string, lineage: string | undefined): Promise<SessionTokens | undefined> } {
   const { options } = state;
@@ -178,5 +178,24 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     }
   }
 
-  return { refresh: (stale, lineage) => (store.lock ? locked(() => exchange(stale, lineage)) : exchange(stale, lineage)) };
+  /** The last refresh scheduled, until it ends, and its lineage. */
+  let last: Promise<SessionTokens | undefined> | undefined;
+  let lineageOfLast: string | undefined;
+  /**
+   * One at a time, shared within a lineage: a renewal or call that finds the last one scheduled
+   * of its lineage gets its pair. One of another lineage (the session before a sign-in) is
+   * waited out, whatever its outcome, and this one runs after it: that pair is never this
+   * lineage's. Each scheduled refresh ends after those before it, so the last one asked for is
+   * the one to wait for (logout, ./refresh.ts `settled`).
+   */
+  function refresh(stale: string, lineage: string | undefined): Promise<SessionTokens | undefined> {
+    if (last && lineageOfLast === lineage) return last;
+    lineageOfLast = lineage;
+    const run = () => (store.lock ? locked(() => exchange(stale, lineage)) : exchange(stale, lineage));
+    const flight: Promise<SessionTokens | undefined> = (last ? last.catch(() => undefined).then(run) : run()).finally(() => {
+      if (last === flight) last = undefined;
+    });
+    return (last = flight);
+  }
+  return { refresh };
 }

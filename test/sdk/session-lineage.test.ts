@@ -131,20 +131,29 @@ describe('two clients on one store: what counts as the same lineage', () => {
   });
 });
 
+/**
+ * A call started before a sign-in waits for the old session's refresh, held on the wire; a
+ * sign-in; a call started after it; then the refresh lands. `accessTtl`: what every pair lives (s).
+ */
+async function callAfterSignIn(accessTtl?: number) {
+  const auth = await startAuthServer({ accessTtl });
+  server = auth;
+  const first = auth.issue({ expired: true });
+  const refresh = holdOnTheWire('/auth/refresh');
+  const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, accessToken: first.accessToken, refreshToken: first.refreshToken, fetch: refresh.fetch });
+  const before = coveton.users.getCurrent();
+  await refresh.reached;
+  const signedIn = await coveton.session.login(login);
+  const after = coveton.users.getCurrent();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  refresh.release();
+  await expect(Promise.all([before, after])).resolves.toHaveLength(2);
+  return { auth, coveton, first, signedIn };
+}
+
 describe("a call started after a sign-in while the old session's refresh is on the wire", () => {
   it("goes out as the user who signed in, never with the old session's refreshed pair", async () => {
-    const auth = await startAuthServer();
-    server = auth;
-    const first = auth.issue({ expired: true });
-    const refresh = holdOnTheWire('/auth/refresh');
-    const coveton = createCoveton({ baseUrl: auth.url, logLevel: 'off', maxRetries: 0, accessToken: first.accessToken, refreshToken: first.refreshToken, fetch: refresh.fetch });
-    const before = coveton.users.getCurrent();
-    await refresh.reached;
-    const signedIn = await coveton.session.login(login);
-    const after = coveton.users.getCurrent();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    refresh.release();
-    await expect(Promise.all([before, after])).resolves.toHaveLength(2);
+    const { auth, signedIn } = await callAfterSignIn();
     const used = auth.events.filter((e) => e.startsWith('used '));
     // The call started before the sign-in waited for the refresh and carries its pair (its own
     // lineage); the one started after it carries the sign-in's.
@@ -152,5 +161,18 @@ describe("a call started after a sign-in while the old session's refresh is on t
     expect(used).toContain(`used ${signedIn.accessToken}`);
     expect(auth.refreshes).toHaveLength(1);
     expect(auth.reuses).toBe(0);
+  });
+
+  it("the sign-in's pair about to expire: it waits the old refresh out, refreshes the sign-in's pair and goes as that user", async () => {
+    // Every pair lives 30 s: inside the refresh margin (60 s), so the sign-in's pair is refreshed first too.
+    const { auth, coveton, first, signedIn } = await callAfterSignIn(30);
+    // One refresh per session, each of its own refresh token; each call carries its own session's new pair.
+    expect(auth.refreshes.map((r) => (JSON.parse(r.body) as { refreshToken: string }).refreshToken)).toEqual([first.refreshToken, signedIn.refreshToken]);
+    const issued = auth.events.filter((e) => e.startsWith('issued ')).map((e) => e.slice('issued '.length));
+    const used = auth.events.filter((e) => e.startsWith('used ')).map((e) => e.slice('used '.length));
+    expect(issued).toHaveLength(2);
+    expect(used.sort()).toEqual([...issued].sort());
+    expect(auth.reuses).toBe(0);
+    expect((await coveton.session.tokens())?.accessToken).toBe(issued[1]);
   });
 });
