@@ -4,7 +4,7 @@
 import { concat, toBase64, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { encodeIdentity, encodePreKey, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
-import type { KeyStore } from './store.js';
+import { read, write, type KeyStore } from './store.js';
 import { LABEL, TAG_X25519 } from './suite.js';
 import type { DeviceApi } from './api.js';
 import type { Coveton } from '@coveton/sdk';
@@ -93,7 +93,7 @@ export interface LoadOptions {
 /** Loads this device's keys from `store`, or creates them (non-extractable unless the store writes bytes) on first use. */
 export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> {
   const { store } = options;
-  let record = (await store.get(RECORD)) as DeviceRecord | undefined;
+  let record = (await read(store, RECORD)) as DeviceRecord | undefined;
   if (!record) {
     const identity = await generateIdentity(store.writesKeyBytes === true);
     record = {
@@ -104,7 +104,7 @@ export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> 
       identityRaw: await rawPublic(identity.publicKey),
       preKeys: [await newPreKey(1, Date.now(), store)],
     };
-    await store.set(RECORD, record);
+    await write(store, RECORD, record);
   }
   return deviceFromRecord(record, store);
 }
@@ -127,7 +127,7 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       const spk = current();
       const api = coveton as unknown as DeviceApi;
       // The private halves are in the store before their public halves are published.
-      await store.set(RECORD, record);
+      await write(store, RECORD, record);
       const created = await api.devices.register({
         name: record.name,
         platform: record.platform,
@@ -136,7 +136,7 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       });
       record.deviceId = created.id;
       record.userId = created.userId;
-      await store.set(RECORD, record);
+      await write(store, RECORD, record);
       return { id: created.id, userId: created.userId };
     },
     async rotateSignedPreKey(coveton, options = {}) {
@@ -147,7 +147,7 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       const next: PreKeyRecord = { ...(await newPreKey(newest(record.preKeys).keyId + 1, now, store)), pending: true };
       const before = record.preKeys;
       record.preKeys = [...before, next];
-      await store.set(RECORD, record).catch((error: unknown) => {
+      await write(store, RECORD, record).catch((error: unknown) => {
         record.preKeys = before; // not saved: not published either
         throw error;
       });
@@ -158,7 +158,7 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       delete next.pending;
       // Older keys stay for the grace window after they were replaced, then go (coarse forward secrecy).
       record.preKeys = record.preKeys.filter((k) => k === next || now - k.replacedAt! < keep);
-      await store.set(RECORD, record);
+      await write(store, RECORD, record);
       return signed;
     },
   };

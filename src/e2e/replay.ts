@@ -14,7 +14,7 @@
 // earlier one recorded, and a copy of that body would later open as new.
 import { hex } from './bytes.js';
 import { E2EError } from './errors.js';
-import { inTurn, type KeyStore } from './store.js';
+import { inTurn, read, write, type KeyStore } from './store.js';
 
 export const LIMIT = 4096;
 /** [msgId (hex), message id, createdAt ms or null when the API gave none]. */
@@ -30,7 +30,7 @@ export const checkReplay = (store: KeyStore, senderDeviceId: string, msgId: Uint
   inTurn(store, async () => {
     const name = `coveton-e2e/seen/${senderDeviceId}`;
     const id = hex(msgId);
-    const stored = await store.get(name);
+    const stored = await read(store, name);
     const [horizon, seen] = Array.isArray(stored) ? [(stored as Seen)[0] ?? -Infinity, (stored as Seen)[1]] : [-Infinity, [] as Entry[]];
     const found = seen.find((e) => e[0] === id);
     const owner = found && { id: found[1], at: at(found) };
@@ -44,5 +44,5 @@ export const checkReplay = (store: KeyStore, senderDeviceId: string, msgId: Uint
       next.splice(next.indexOf(oldest), 1);
       if (oldest[2] !== null) edge = Math.max(edge, oldest[2]);
     }
-    await store.set(name, [finite(edge), next] satisfies Seen);
+    await write(store, name, [finite(edge), next] satisfies Seen);
   });

@@ -1,6 +1,7 @@
 // Where a device keeps its private keys, its pins of other users' identities and its replay
 // records. Values are structured-clonable (CryptoKey, Uint8Array, plain objects), so a browser
 // store keeps non-extractable CryptoKeys as they are and their bytes never reach JavaScript.
+import { as } from './errors.js';
 
 export interface KeyStore {
   /**
@@ -13,6 +14,17 @@ export interface KeyStore {
   set(name: string, value: unknown): Promise<void>;
   delete(name: string): Promise<void>;
 }
+
+// Every call the SDK makes to a store goes through read and write, so the store's own failure (an
+// app's Keychain or database throwing or rejecting with anything at all) reaches the caller as
+// E2EError 'key_store_failed', naming the record, never its value; the original is the cause. An
+// E2EError the SDK's stores throw (key_store_insecure, key_store_invalid, ...) passes through as
+// it is. (The SDK deletes nothing from a store yet: a delete would come here too.)
+/** Reads the record `name` from `store`. */
+export const read = (store: KeyStore, name: string): Promise<unknown> => as('key_store_failed', `reading ${name}`, () => store.get(name));
+/** Writes the record `name` to `store`. */
+export const write = (store: KeyStore, name: string, value: unknown): Promise<void> =>
+  as('key_store_failed', `writing ${name}`, () => store.set(name, value));
 
 // One read, change and write of a store's records at a time per store object, in call order:
 // pins (trust.ts) and replay records (replay.ts) are read, changed and written back whole, so two

@@ -4,7 +4,7 @@
 import { concat, equal, fromBase64, hex, serverTime, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { importIdentity, importPreKey, untag, verify } from './keys.js';
-import { inTurn, type KeyStore } from './store.js';
+import { inTurn, read, write, type KeyStore } from './store.js';
 import { LABEL, TAG_ED25519, TAG_X25519 } from './suite.js';
 import type { BundleDevice } from './api.js';
 
@@ -100,7 +100,7 @@ export interface Pin {
 type StoredPins = [string, string, (number | boolean)?, boolean?][];
 
 export async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
-  const stored = await store.get(pinName(userId));
+  const stored = await read(store, pinName(userId));
   const rows: StoredPins = Array.isArray(stored) ? stored : Object.entries(stored ?? {});
   return new Map(
     rows.map(([id, key, at, compared]) => [id, { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true }]),
@@ -115,7 +115,8 @@ export const updatePins = <T>(store: KeyStore, userId: string, step: (pins: Map<
 
 /** Replaces a user's pins in one write. */
 export const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>) =>
-  store.set(
+  write(
+    store,
     pinName(userId),
     [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removedAt === Infinity || (p.removedAt ?? false), p.compared]),
   );

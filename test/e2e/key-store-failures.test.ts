@@ -1,0 +1,222 @@
+// The app's own key store failing (a Keychain, a database: its get or set throwing, or rejecting
+// with an Error or with anything else): every public operation that touches the store answers
+// E2EError 'key_store_failed' naming the record it was reading or writing, with the store's own
+// failure as the cause, and the next operation, once the store answers again, works (the store's
+// queue of pin and replay steps is not held by the failure). The SDK's own stores' codes pass
+// through as they are.
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createE2EClient } from '../../src/e2e/client.js';
+import { fileKeyStore } from '../../src/e2e/node-file-key-store.js';
+import { E2EError, indexedDbKeyStore, loadOrCreateDevice, memoryKeyStore, type KeyStore } from '../../src/e2e/index.js';
+import { enrol, fakeWorld, type FakeWorld } from './fake-api.js';
+
+type Method = 'get' | 'set' | 'delete';
+const HOW = {
+  'a sync throw': (e: unknown) => { throw e; },
+  'a rejection with an Error': (e: unknown) => Promise.reject(e),
+  'a rejection with a string': (e: unknown) => Promise.reject(String(e)),
+} as const;
+type How = keyof typeof HOW;
+
+const SECRET = 'the plaintext nobody may log';
+
+/** A memory store whose `method` fails while `failing` is set; keeps the last thing it threw and counts the calls. */
+function flaky() {
+  const inner = memoryKeyStore();
+  const state = { failing: undefined as undefined | { method: Method; how: How }, thrown: undefined as unknown, calls: { get: 0, set: 0, delete: 0 } };
+  const call = (method: Method, args: [string, unknown?]) => {
+    state.calls[method]++;
+    if (state.failing?.method !== method) return (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    const original = new Error(`keychain locked (${method})`);
+    state.thrown = state.failing.how === 'a rejection with a string' ? String(original) : original;
+    return HOW[state.failing.how](original);
+  };
+  const store: KeyStore = {
+    get: (name) => call('get', [name]),
+    set: (name, value) => call('set', [name, value]) as Promise<void>,
+    delete: (name) => call('delete', [name]) as Promise<void>,
+  };
+  return { store, state };
+}
+
+/**
+ * Ada's device on a flaky store (registered unless `registered` is false, and then her client),
+ * Bob's on a memory one; once Ada is registered, Bob has sent her a message.
+ */
+async function world(registered = true) {
+  const w: FakeWorld = fakeWorld();
+  w.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+  const bob = await enrol(w, 'usr_bob');
+  const { store, state } = flaky();
+  const device = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
+  if (registered) await device.register(w.as('usr_ada'));
+  const ada = { device, client: () => createE2EClient(w.as('usr_ada'), device, store) };
+  const sent = registered ? await bob.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' }) : undefined;
+  return { w, store, state, ada, sent: sent! };
+}
+type World = Awaited<ReturnType<typeof world>>;
+
+/**
+ * Every public operation that calls the store, what it calls, and how to run it (twice: once while
+ * the store fails, once after). Each `ready` leaves the store healthy and the operation about to
+ * read and write (a fresh client, pins not yet written where the operation writes them).
+ */
+const OPERATIONS: { name: string; methods: Method[]; registered?: false; ready(w: World): Promise<() => Promise<unknown>> }[] = [
+  {
+    name: 'loadOrCreateDevice (a new device)',
+    methods: ['get', 'set'],
+    registered: false,
+    ready: async (w) => (await w.store.delete('coveton-e2e/device'), () => loadOrCreateDevice({ store: w.store, name: 'phone', platform: 'ios' })),
+  },
+  { name: 'loadOrCreateDevice (an existing device)', methods: ['get'], ready: async (w) => () => loadOrCreateDevice({ store: w.store, name: 'laptop', platform: 'web' }) },
+  { name: 'device.register', methods: ['set'], registered: false, ready: async (w) => () => w.ada.device.register(w.w.as('usr_ada')) },
+  {
+    name: 'device.rotateSignedPreKey',
+    methods: ['set'],
+    ready: async (w) => () => w.ada.device.rotateSignedPreKey(w.w.as('usr_ada')),
+  },
+  ...(['messages.send', 'messages.decrypt', 'safetyNumber'] as const).map((name) => ({
+    name,
+    methods: ['get', 'set'] as Method[],
+    ready: async (w: World) => {
+      const client = w.ada.client();
+      if (name === 'messages.send') return () => client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+      if (name === 'messages.decrypt') return () => client.messages.decrypt(w.sent);
+      return () => client.safetyNumber('usr_bob');
+    },
+  })),
+  {
+    // Bob's pins saved already (read, not written): the one write is the replay record's.
+    name: 'messages.decrypt (the replay record)',
+    methods: ['set'],
+    ready: async (w) => {
+      await w.ada.client().safetyNumber('usr_bob');
+      const client = w.ada.client();
+      return () => client.messages.decrypt(w.sent);
+    },
+  },
+  {
+    name: 'acceptIdentity',
+    methods: ['get', 'set'],
+    ready: async (w) => {
+      const client = w.ada.client();
+      const number = await client.safetyNumber('usr_bob');
+      return () => client.acceptIdentity('usr_bob', number);
+    },
+  },
+];
+
+const CASES = OPERATIONS.flatMap((op) => op.methods.flatMap((method) => (Object.keys(HOW) as How[]).map((how) => ({ op, method, how }))));
+
+async function rejection(work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('no error');
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'coveton-key-store-failures-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a key store of the app that fails', () => {
+  it.each(CASES.map((c) => [c.op.name, c.method, c.how, c] as const))('%s, its %s failing by %s: key_store_failed, then it works again', async (_name, method, how, { op }) => {
+    const w = await world(op.registered);
+    const run = await op.ready(w);
+    w.state.failing = { method, how };
+    const error = await rejection(run);
+    expect(error).toBeInstanceOf(E2EError);
+    const e = error as E2EError;
+    expect(e.code).toBe('key_store_failed');
+    expect(e.cause).toBe(w.state.thrown);
+    // The record, by name (ids the caller has), never a value: no plaintext, no key bytes.
+    expect(e.message).toMatch(new RegExp(`^key_store_failed: ${method === 'get' ? 'reading' : 'writing'} coveton-e2e/(device|pins/usr_\\w+|seen/dev_\\w+)$`));
+    expect(e.message).not.toContain(SECRET);
+    if (op.name.includes('replay')) expect(e.message).toMatch(/ coveton-e2e\/seen\/dev_\w+$/);
+
+    w.state.failing = undefined;
+    await run(); // the store answers again: so does the operation
+  });
+
+  it('a failure inside a pin or replay step does not hold the steps queued behind it on the store', async () => {
+    const w = await world();
+    const client = w.ada.client();
+    // The first write of the decrypt (Bob's pins, first use) waits until the test fails it.
+    let fail!: (error: unknown) => void;
+    const held = new Promise<void>((_, reject) => (fail = reject));
+    const set = w.store.set;
+    let writes = 0;
+    w.store.set = (name, value) => (++writes === 1 ? held : set(name, value));
+    const failing = rejection(() => client.messages.decrypt(w.sent));
+    await vi.waitFor(() => expect(writes).toBe(1));
+    const queued = Promise.all([client.safetyNumber('usr_bob'), client.messages.decrypt(w.sent)]);
+    await new Promise((r) => setTimeout(r, 50));
+    const reads = w.state.calls.get;
+    expect(writes).toBe(1); // the others wait their turn behind the held write
+    fail(new Error('keychain locked'));
+    expect(await failing).toMatchObject({ code: 'key_store_failed', message: 'key_store_failed: writing coveton-e2e/pins/usr_bob' });
+    const [number, opened] = await queued;
+    expect(opened.text).toBe(SECRET);
+    expect(number.digits).toMatch(/^\d{5}( \d{5}){11}$/);
+    expect(w.state.calls.get).toBeGreaterThan(reads);
+  });
+
+  it('a store whose delete fails is never asked to delete: every operation works', async () => {
+    const w = await world();
+    w.state.failing = { method: 'delete', how: 'a sync throw' };
+    await w.ada.device.rotateSignedPreKey(w.w.as('usr_ada'));
+    const client = w.ada.client();
+    await client.messages.decrypt(w.sent);
+    await client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+    await client.acceptIdentity('usr_bob', await client.safetyNumber('usr_bob'));
+    await loadOrCreateDevice({ store: w.store, name: 'laptop', platform: 'web' });
+    expect(w.state.calls.delete).toBe(0);
+  });
+
+  it('files never touch the store: upload and download work, and the store is not called', async () => {
+    const w = await world();
+    const client = w.ada.client();
+    const calls = { ...w.state.calls };
+    w.state.failing = { method: 'get', how: 'a sync throw' };
+    const attachment = await client.files.upload(new TextEncoder().encode(SECRET), { filename: 'a.txt' });
+    const text = await new Response(await client.files.download(attachment)).text();
+    expect(text).toBe(SECRET);
+    expect(w.state.calls).toEqual(calls);
+  });
+});
+
+it('no e2e module but store.ts calls a key store: every call goes through its read and write', () => {
+  const src = new URL('../../src/e2e/', import.meta.url);
+  const calling = readdirSync(src).filter((f) => f !== 'store.ts' && /\bstore\.(get|set|delete)\(/.test(readFileSync(new URL(f, src), 'utf8')));
+  expect(calling).toEqual([]);
+});
+
+describe("the SDK's own stores keep their codes", () => {
+  it("a key file others may read: key_store_insecure; a damaged one: key_store_invalid; a file where its folder goes: the store's own key_store_failed", async () => {
+    const path = join(dir, 'keys.json');
+    await loadOrCreateDevice({ store: fileKeyStore(path), name: 'server', platform: 'server' });
+    chmodSync(path, 0o644);
+    const insecure = await rejection(() => loadOrCreateDevice({ store: fileKeyStore(path), name: 'server', platform: 'server' }));
+    expect(insecure).toMatchObject({ code: 'key_store_insecure', message: expect.stringContaining('mode 0644') });
+
+    chmodSync(path, 0o600);
+    writeFileSync(path, '{ not json');
+    const invalid = await rejection(() => loadOrCreateDevice({ store: fileKeyStore(path), name: 'server', platform: 'server' }));
+    expect(invalid).toMatchObject({ code: 'key_store_invalid', message: expect.stringContaining('not JSON') });
+
+    // A write the disk refuses (the folder is a file): the store's own key_store_failed, its message kept.
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, '');
+    const failed = await rejection(() => loadOrCreateDevice({ store: fileKeyStore(join(blocked, 'keys.json')), name: 'server', platform: 'server' }));
+    expect(failed).toMatchObject({ code: 'key_store_failed', message: expect.stringMatching(/: (stat|write)$/) });
+  });
+
+  it('IndexedDB where there is none: unsupported_runtime, as the store says', async () => {
+    const error = await rejection(() => loadOrCreateDevice({ store: indexedDbKeyStore(), name: 'tab', platform: 'web' }));
+    expect(error).toMatchObject({ code: 'unsupported_runtime', message: 'unsupported_runtime: IndexedDB' });
+  });
+});
