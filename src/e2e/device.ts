@@ -113,6 +113,8 @@ export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> 
 export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device {
   const newest = (keys: PreKeyRecord[]) => keys.reduce((a, b) => (b.keyId > a.keyId ? b : a));
   const current = () => newest(record.preKeys.filter((k) => !k.pending));
+  /** Registered with the API, but the record holding its id not yet saved. */
+  let unsaved = false;
   const device: Device = {
     get id() {
       return record.deviceId;
@@ -123,7 +125,12 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
     name: record.name,
     identityKey: encodeIdentity(record.identityRaw),
     async register(coveton) {
-      if (record.deviceId && record.userId) return { id: record.deviceId, userId: record.userId };
+      if (record.deviceId && record.userId) {
+        // Registered, but the id may not have reached the store (the save after the API call
+        // failed): saved now, or a restart would load a device without its id. Never posted again.
+        if (unsaved) await write(store, RECORD, record), (unsaved = false);
+        return { id: record.deviceId, userId: record.userId };
+      }
       const spk = current();
       const api = coveton as unknown as DeviceApi;
       // The private halves are in the store before their public halves are published.
@@ -136,7 +143,9 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       });
       record.deviceId = created.id;
       record.userId = created.userId;
+      unsaved = true;
       await write(store, RECORD, record);
+      unsaved = false;
       return { id: created.id, userId: created.userId };
     },
     async rotateSignedPreKey(coveton, options = {}) {

@@ -220,3 +220,26 @@ describe("the SDK's own stores keep their codes", () => {
     expect(error).toMatchObject({ code: 'unsupported_runtime', message: 'unsupported_runtime: IndexedDB' });
   });
 });
+
+describe('device.register when the save after the API call fails', () => {
+  it('the next register() saves the id it was given, posts nothing again, and a restart loads the device with its id', async () => {
+    const w = fakeWorld();
+    const { store } = flaky();
+    // A store that keeps copies, as a Keychain or a database does (the memory store keeps the
+    // object, so it would see the id without a save). The saves as the device is made and before
+    // its keys are published land; the third, of the id the API gave, fails.
+    let sets = 0;
+    const set = store.set.bind(store);
+    const get = store.get.bind(store);
+    store.get = async (name) => structuredClone(await get(name));
+    store.set = (name, value) => (++sets === 3 ? Promise.reject(new Error('keychain locked')) : set(name, structuredClone(value)));
+    const device = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
+    expect(await rejection(() => device.register(w.as('usr_ada')))).toMatchObject({ code: 'key_store_failed' });
+    expect(w.devices).toHaveLength(1);
+    const again = await device.register(w.as('usr_ada'));
+    expect(again).toEqual({ id: w.devices[0]!.id, userId: 'usr_ada' });
+    expect(w.devices).toHaveLength(1); // not posted twice: one device on the API
+    const restarted = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
+    expect(restarted.id).toBe(w.devices[0]!.id);
+  });
+});
