@@ -68,6 +68,15 @@ export interface AttemptParts {
   cap: number;
 }
 
+/**
+ * What the authenticator gave the first attempt of a call, or of an operation of several calls
+ * sharing it (a file transfer's presigns): `''` for nothing it can renew. Each later attempt is
+ * told, so that it goes as the first did (`AuthRequest.credential`).
+ */
+export interface Pin {
+  credential?: string | undefined;
+}
+
 /** What one attempt is asked to do. */
 export interface AttemptPlan {
   request: Outgoing;
@@ -79,8 +88,8 @@ export interface AttemptPlan {
   /** The credential was renewed: the request carries it, the authenticator is not asked again. */
   renewed: boolean;
   read: 'text' | 'bytes' | 'stream';
-  /** What the authenticator gave the call's first attempt ('' for nothing it can renew): its later attempts are told. */
-  credential?: string | undefined;
+  /** What the call's first attempt carried: its later attempts, and later calls of its operation, go with it. */
+  pin: Pin;
   /** The rate limiter's turn for this send, if any. */
   turn: (() => void) | undefined;
   /** `Date.now()` when the call started. */
@@ -149,7 +158,7 @@ async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefin
       headers,
       body: request.body,
       public: anonymous,
-      credential: plan.credential,
+      credential: plan.pin.credential,
       get signal() {
         return guard?.signal;
       },
@@ -160,8 +169,8 @@ async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefin
       // A credential step that fails (the refresh ended the session) ends the call: it is no
       // attempt's outcome, and repeating would only send the same refresh token again.
       const given = auth.authenticate(out);
-      // Given to the call's later attempts (a retry, a followed redirect), which go as this one did.
-      const value = (plan.credential = (given instanceof Promise ? await given : given) ?? '');
+      // Given to the later attempts (a retry, a followed redirect, the operation's next call), which go as this one did.
+      const value = (plan.pin.credential = (given instanceof Promise ? await given : given) ?? '');
       if (value && auth.renew) credential = value;
     }
     assertHeaderValues(headers);

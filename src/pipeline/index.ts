@@ -10,7 +10,7 @@ import type { Outgoing } from '../transport/outgoing.js';
 import type { ResolvedOptions } from '../options.js';
 import { loadOnce } from '../util/lazy.js';
 import { redact, safeUrl } from '../util/redact.js';
-import { attempt, isRedirect, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan } from './attempt.js';
+import { attempt, isRedirect, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan, type Pin } from './attempt.js';
 import { emit } from './hooks.js';
 import { failure, refusedRedirect, refusedTurn, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
@@ -60,6 +60,12 @@ export interface PipelineParts {
 
 export type Pipeline = (request: Outgoing, call: Call) => Promise<Answer>;
 
+/**
+ * The key, in a call's options, of the pin its operation's calls share (./attempt.ts `Pin`): a
+ * file transfer's presigns go as its first did. A symbol: no caller's options carry it.
+ */
+const PIN = Symbol.for('coveton.pin');
+
 /** The redirect rules (./redirect.ts), loaded on the first redirect: the API itself never sends one. */
 const redirectRules = loadOnce('redirects', () => import('./redirect.js'));
 
@@ -81,7 +87,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       const merged = callHeaders(first.headers, call.options, call.idempotent, headers);
       if (merged !== first.headers) request = { ...first, headers: merged };
     }
-    const plan: AttemptPlan = { request, settings, left: deadline, anonymous: !api || !!call.anonymous, renewed: false, read: call.read ?? 'text', turn: undefined, started, hooks: undefined };
+    const plan: AttemptPlan = { request, settings, left: deadline, anonymous: !api || !!call.anonymous, renewed: false, read: call.read ?? 'text', turn: undefined, started, hooks: undefined, pin: (call.options as { [PIN]?: Pin } | undefined)?.[PIN] ?? {} };
     // What the policy reads: built once the first answer is not the final one (a 2xx needs neither).
     let policy: CallPolicy | undefined;
     let attempts = 0;

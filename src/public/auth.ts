@@ -14,8 +14,9 @@ export interface AuthRequest {
   readonly public: boolean;
   /**
    * On a later attempt of the same call (a retry after a transient failure, a followed
-   * redirect): what `authenticate` resolved to on the earlier one, `''` if nothing. Send the
-   * same principal's credential again: the server may have run the first attempt as it.
+   * redirect) or of the same operation (a file transfer presigned again): what `authenticate`
+   * resolved to on the first, `''` if nothing. Send the same principal's credential again: the
+   * server may have run the first attempt as it.
    */
   readonly credential?: string | undefined;
   /** Fires when the attempt is given up (its timeout, the deadline, the caller's abort): stop waiting then. */

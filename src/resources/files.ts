@@ -26,7 +26,10 @@ export function fileHelpers(
    * The caller's options, whole, for each request of an upload or download: one deadline
    * covers them all, so each step gets what is left of it.
    */
-  const steps = <T extends RequestOptions>(options: T) => {
+  const steps = <T extends RequestOptions>(given: T) => {
+    // One pin for the transfer's API calls: presigned again (its URL expired), it goes as the
+    // first presign went, never as a user who signed in meanwhile.
+    const options = { ...given, [Symbol.for('coveton.pin')]: {} };
     const { deadline } = options;
     if (deadline === undefined) return () => options;
     const started = Date.now();

@@ -1,0 +1,52 @@
+// A file transfer is one operation of the user who started it: when its presigned URL has
+// expired (storage answers 403) it is presigned again as that user, never as a user who signed
+// in while the bytes were on the wire (the upload would then land in the other user's account).
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCoveton } from '../support/client.js';
+import { jwt } from '../support/auth-server.js';
+import { startFilesServer } from '../support/files-server.js';
+import { holdOnTheWire } from '../support/wire-gate.js';
+import type { FaultServer } from '../support/fault-server.js';
+
+let server: FaultServer | undefined;
+afterEach(() => server?.close());
+const now = () => Math.floor(Date.now() / 1000);
+const A = jwt(now() + 900, 'A1');
+const B = jwt(now() + 900, 'B1');
+
+/** User A's client; the first storage request is held until B has signed in, then answered 403 (expired). */
+async function aThenB(storage: string) {
+  const s = await startFilesServer([403]);
+  server = s.server;
+  const held = holdOnTheWire(storage);
+  const fetch = (request: Request) =>
+    new URL(request.url).pathname === '/auth/login'
+      ? Promise.resolve(Response.json({ accessToken: B, refreshToken: 'rt_B1_xxxxxxxxxxxxxxxx', expiresIn: 900 }))
+      : held.fetch(request);
+  const coveton = createCoveton({ baseUrl: s.server.url, logLevel: 'off', accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx', fetch });
+  const signIn = held.reached.then(async () => {
+    await coveton.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    held.release();
+  });
+  return { s, coveton, signIn };
+}
+const carried = (s: Awaited<ReturnType<typeof startFilesServer>>, path: RegExp) =>
+  s.server.requests.filter((r) => path.test(r.path)).map((r) => (r.headers.authorization === `Bearer ${A}` ? 'A' : r.headers.authorization === `Bearer ${B}` ? 'B' : 'other'));
+
+describe('a presigned URL expired while another user signed in', () => {
+  it("an upload is presigned again as the user who started it: the file is A's", async () => {
+    const { s, coveton, signIn } = await aThenB('/storage/file_1abc');
+    const upload = coveton.files.upload(new Uint8Array(10), { filename: 'a.enc', contentType: 'application/octet-stream' });
+    await signIn;
+    await expect(upload).resolves.toEqual({ fileId: 'file_2abc', size: 10 });
+    expect(carried(s, /^\/files\/presign$/)).toEqual(['A', 'A']);
+  });
+
+  it('a download is presigned again as the user who started it', async () => {
+    const { s, coveton, signIn } = await aThenB('/storage/file_9abc');
+    const download = coveton.files.download('file_9abc');
+    await signIn;
+    await download;
+    expect(carried(s, /^\/files\/file_9abc\/download$/)).toEqual(['A', 'A']);
+  });
+});
