@@ -62,9 +62,10 @@ export type Pipeline = (request: Outgoing, call: Call) => Promise<Answer>;
 
 /**
  * The key, in a call's options, of the pin its operation's calls share (./attempt.ts `Pin`): a
- * file transfer's presigns go as its first did. A symbol: no caller's options carry it.
+ * file transfer's presigns, a list walk's pages, go as the first did. A symbol: no caller's
+ * options carry it.
  */
-const PIN = Symbol.for('coveton.pin');
+export const PIN = Symbol.for('coveton.pin');
 
 /** The redirect rules (./redirect.ts), loaded on the first redirect: the API itself never sends one. */
 const redirectRules = loadOnce('redirects', () => import('./redirect.js'));

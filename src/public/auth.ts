@@ -14,8 +14,8 @@ export interface AuthRequest {
   readonly public: boolean;
   /**
    * On a later attempt of the same call (a retry after a transient failure, a followed
-   * redirect) or of the same operation (a file transfer presigned again): what `authenticate`
-   * resolved to on the first, `''` if nothing. Send the same principal's credential again: the
+   * redirect) or of the same operation (a file transfer presigned again, a list walk's next
+   * page): what `authenticate` resolved to on the first, `''` if nothing. Send the same principal's credential again: the
    * server may have run the first attempt as it.
    */
   readonly credential?: string | undefined;

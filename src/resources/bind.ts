@@ -4,7 +4,7 @@
 import { CovetonError, CovetonInputError } from '../errors/base.js';
 import { decodeOperation } from './operations.js';
 import { PagePromise } from './pagination.js';
-import type { Call, Pipeline } from '../pipeline/index.js';
+import { PIN, type Call, type Pipeline } from '../pipeline/index.js';
 import { decodeJson } from '../pipeline/decode.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
@@ -84,8 +84,11 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
         if (!op.paginated) return invoke(invocation);
         const limit = typeof invocation.query?.limit === 'number' ? invocation.query.limit : op.defaultLimit;
         const start = typeof invocation.query?.before === 'string' ? invocation.query.before : undefined;
+        // One pin for the walk's pages (../pipeline/index.ts): each goes as the first went, never
+        // as a user who signed in meanwhile (A's walk would go on through B's list).
+        const options = { ...invocation.options, [PIN]: {} };
         return new PagePromise(
-          (before) => invoke({ ...invocation, query: { ...invocation.query, before } }) as Promise<{ id: string }[]>,
+          (before) => invoke({ ...invocation, options, query: { ...invocation.query, before } }) as Promise<{ id: string }[]>,
           limit,
           start,
           `${resource}.${name}`,

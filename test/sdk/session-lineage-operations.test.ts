@@ -1,10 +1,12 @@
-// A file transfer is one operation of the user who started it: when its presigned URL has
-// expired (storage answers 403) it is presigned again as that user, never as a user who signed
-// in while the bytes were on the wire (the upload would then land in the other user's account).
+// An operation of several API calls is the user's who started it: a file transfer whose
+// presigned URL expired (storage answers 403) is presigned again as that user, never as a user
+// who signed in while the bytes were on the wire (the upload would then land in the other
+// user's account); a list walk's later pages go as its first did.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCoveton } from '../support/client.js';
 import { jwt } from '../support/auth-server.js';
 import { startFilesServer } from '../support/files-server.js';
+import { json, startFaultServer } from '../support/fault-server.js';
 import { holdOnTheWire } from '../support/wire-gate.js';
 import type { FaultServer } from '../support/fault-server.js';
 
@@ -48,5 +50,26 @@ describe('a presigned URL expired while another user signed in', () => {
     await signIn;
     await download;
     expect(carried(s, /^\/files\/file_9abc\/download$/)).toEqual(['A', 'A']);
+  });
+});
+
+describe('a list walk while another user signed in', () => {
+  it("its later pages go as its first did (A), never through B's list", async () => {
+    const s = await startFaultServer((req, res) => json(res, 200, new URL(req.path, 'http://x').searchParams.has('before') ? [{ id: 'msg_1' }] : [{ id: 'msg_3' }, { id: 'msg_2' }]));
+    server = s;
+    const fetch = (request: Request) =>
+      new URL(request.url).pathname === '/auth/login' ? Promise.resolve(Response.json({ accessToken: B, refreshToken: 'rt_B1_xxxxxxxxxxxxxxxx', expiresIn: 900 })) : globalThis.fetch(request);
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx', fetch });
+    const ids: string[] = [];
+    for await (const m of coveton.chats.listMessages('chat_1', { limit: 2 })) {
+      ids.push(m.id);
+      if (ids.length === 1) await coveton.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    }
+    expect(ids).toEqual(['msg_3', 'msg_2', 'msg_1']);
+    const pages = s.requests.filter((r) => r.path.startsWith('/chats/'));
+    expect(pages.map((r) => r.headers.authorization)).toEqual([`Bearer ${A}`, `Bearer ${A}`]);
+    // A list started now goes as B.
+    await coveton.chats.listMessages('chat_1', { limit: 5 });
+    expect(s.requests.at(-1)!.headers.authorization).toBe(`Bearer ${B}`);
   });
 });
