@@ -102,10 +102,11 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
       if (carriesCredential(request.headers)) return undefined;
       if (request.public) return fallback?.authenticate(request);
       // A later attempt of a call (a retry, a followed redirect) goes as its first went: with the
-      // same access token, or with the client's own credential (''), never as whoever signed in
-      // meanwhile. Its token may have expired: a 401 token_expired renews it within its lineage.
+      // same access token, or with the client's own credential, asked again (a signature is made
+      // afresh), never as whoever signed in meanwhile. Only a token the session sent is sent
+      // again (a fallback may return anything); one that expired is renewed within its lineage.
       const again = request.credential;
-      if (again !== undefined) return again && !fallback?.secrets().includes(again) ? bearer(request, again) : withTokens(undefined, request);
+      if (again !== undefined) return sent.has(again) ? bearer(request, again) : withTokens(undefined, request);
       const tokens = refresher.current();
       if (tokens instanceof Promise) return until(tokens, request.signal).then((t) => withTokens(t, request));
       return withTokens(tokens, request);

@@ -50,7 +50,7 @@ async function start(first: (res: ServerResponse) => void, expired: string[] = [
     json(res, 200, { id: `usr_${id}` });
   });
   server = s;
-  return { url: s.url, reached, release, me, refreshed };
+  return { url: s.url, requests: s.requests, reached, release, me, refreshed };
 }
 
 /** User A's client: the first call goes out as A and is held; B signs in meanwhile; then the first call is answered. */
@@ -113,5 +113,26 @@ describe('a call retried after a transient failure, while another user signed in
     await expect(call).resolves.toEqual({ id: 'usr_A1r1' });
     expect(s.me).toEqual(['A1', 'A1', 'A1r1']);
     expect(s.refreshed).toEqual(['rt_A1_xxxxxxxxxxxxxxxx']);
+  });
+
+  it('a custom authenticator that returns what it set (an arrow with an expression body) signs each retry afresh; nothing else is sent', async () => {
+    let signed = 0;
+    const s = await start((res) => apiError(res, 503, 'SERVICE_UNAVAILABLE', 'try again'));
+    const coveton = createCoveton({
+      baseUrl: s.url,
+      logLevel: 'off',
+      maxRetries: 1,
+      backoff: { initialDelay: 5, maxDelay: 20, jitter: 0 },
+      auth: { authenticate: (request) => (request.headers['x-signature'] = `sig${++signed}`), secrets: () => [] },
+    });
+    const call = coveton.users.getCurrent();
+    await s.reached;
+    s.release();
+    await call;
+    const sent = s.requests.filter((r) => r.path === '/users/me');
+    expect(sent.map((r) => [r.headers['x-signature'], r.headers.authorization])).toEqual([
+      ['sig1', undefined],
+      ['sig2', undefined],
+    ]);
   });
 });
