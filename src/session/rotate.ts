@@ -23,6 +23,20 @@ function isFinal(error: unknown): error is APIError {
   return error instanceof APIError && [400, 401, 403, 404, 422].includes(error.status);
 }
 
+/**
+ * Refresh tokens remembered as spent. A server whose pairs expire within the refresh margin has
+ * every call refresh, so the set would grow by one per call for the life of the client; past
+ * the cap the oldest is forgotten. It could matter again only if the store kept handing back a
+ * pair that old, its writes failing through a thousand refreshes in a row.
+ */
+export const MAX_SPENT = 1_000;
+
+/** Marks `token` spent, forgetting the oldest past {@link MAX_SPENT}. */
+export function spend(spent: Set<string>, token: string): void {
+  spent.add(token);
+  if (spent.size > MAX_SPENT) spent.delete(spent.values().next().value!);
+}
+
 /** A failure after which the server may or may not have spent the token (the request left). */
 function outcomeUnknown(error: unknown): boolean {
   return error instanceof APIConnectionError && !neverReachedServer(error);
@@ -97,7 +111,7 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
       // Someone sent this refresh token already. If they stored the pair they got, use it.
       const again = await state.read();
       if (again && again.refreshToken !== tokens.refreshToken) return again;
-      spent.add(tokens.refreshToken);
+      spend(spent, tokens.refreshToken);
       return ends('An earlier holder of the session lock claimed this refresh token, so it may have been sent, and never stored a new pair: sign in again.');
     }
     let next: SessionTokens;
@@ -105,22 +119,22 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
       next = await send(tokens.refreshToken);
     } catch (error) {
       if (isFinal(error)) {
-        spent.add(tokens.refreshToken);
+        spend(spent, tokens.refreshToken);
         return ends(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
       }
       if (answeredUnusably(error)) {
-        spent.add(tokens.refreshToken);
+        spend(spent, tokens.refreshToken);
         return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
       }
       if (error instanceof APIError && !nothingSpent(error)) {
         // Answered after it reached the server (a 5xx, a 409...): the token may have been spent.
-        spent.add(tokens.refreshToken);
+        spend(spent, tokens.refreshToken);
         return ends(`The token refresh was answered HTTP ${error.status}, and its refresh token may be spent: sign in again.`, error.reason, error);
       }
       if (outcomeUnknown(error)) {
         // The request left and no answer came back: the server may have rotated the token.
         // Sending it again could revoke the whole family, so this session ends here.
-        spent.add(tokens.refreshToken);
+        spend(spent, tokens.refreshToken);
         return ends('The token refresh got no answer, and its refresh token may be spent: sign in again.', undefined, error);
       }
       // The session lives on. Only a token provably not spent is given back to the fleet: a
@@ -134,7 +148,7 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
       }
       throw error;
     }
-    spent.add(tokens.refreshToken);
+    spend(spent, tokens.refreshToken);
     if (!isTokenPair(next)) {
       // A `200 {}`, a proxy's HTML page: the server took the token and gave nothing usable back.
       return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.');

@@ -3,6 +3,7 @@
 // the server's clock from each pair so that a fast client clock does not refresh every call; a
 // store's claim is taken back only after a refresh that provably spent nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_SPENT, spend } from '../../src/session/rotate.js';
 import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError, SessionExpiredError, TokenStoreError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
 import { eventually } from '../support/clock.js';
@@ -264,5 +265,18 @@ describe('clock skew', () => {
     const coveton = client({ ...pair() });
     for (let i = 0; i < 5; i++) await coveton.users.getCurrent();
     expect(refreshes()).toBe(1);
+  });
+});
+
+// A server whose pairs expire within the refresh margin has every call refresh: the set of spent
+// refresh tokens grew by one per call for the life of the client before it had a cap.
+describe('spent refresh tokens', () => {
+  it(`are remembered up to ${MAX_SPENT}, the oldest forgotten first`, () => {
+    const spent = new Set<string>();
+    for (let i = 0; i < MAX_SPENT + 250; i++) spend(spent, `rt_${i}`);
+    expect(spent.size).toBe(MAX_SPENT);
+    expect(spent.has('rt_249')).toBe(false);
+    expect(spent.has('rt_250')).toBe(true);
+    expect(spent.has(`rt_${MAX_SPENT + 249}`)).toBe(true);
   });
 });
