@@ -15,8 +15,9 @@ export interface AuthRequest {
   /**
    * On a later attempt of the same call (a retry after a transient failure, a followed
    * redirect) or of the same operation (a file transfer presigned again, a list walk's next
-   * page): what `authenticate` resolved to on the first, `''` if nothing. Send the same principal's credential again: the
-   * server may have run the first attempt as it.
+   * page): what `authenticate` resolved to on the earlier one (the last that asked it; a renewal
+   * does not change it), `''` if nothing. Send the same principal's credential again, a rotated
+   * or refreshed one if it has changed: the server may have run the first attempt as it.
    */
   readonly credential?: string | undefined;
   /** Fires when the attempt is given up (its timeout, the deadline, the caller's abort): stop waiting then. */

@@ -80,15 +80,24 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
   /**
    * The lineage of each access token the session sent (the sign-in its pair descends from),
    * the last 32: a request is renewed only within the lineage it was sent with. An older one
-   * is not renewed, and fails with its 401.
+   * is not renewed, and fails with its 401. Each stays a secret while remembered: a call pinned
+   * to it (../pipeline/attempt.ts `Pin`) may send it after another user signed in.
    */
   const sent = new Map<string, string | undefined>();
-  const bearer = (request: AuthRequest, accessToken: string) => ((request.headers.authorization = `Bearer ${accessToken}`), accessToken);
-  const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest) => {
+  /**
+   * `again`: the token a later attempt is pinned to (one the session sent). While its session
+   * (lineage) is the store's, the current pair goes, refreshed when near expiry as for any call:
+   * a walk outlives its first page's token, and that stale token would cost a 401 and a renewal
+   * on every page. Once another sign-in's pair (or none) is, the pinned token goes again.
+   */
+  const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest, again?: string) => {
+    const lineage = sent.get(again!);
+    if (again != null && (!tokens || tokens.lineage !== lineage)) tokens = { accessToken: again, lineage } as SessionTokens;
     if (tokens) {
       // Set again, a key keeps its place: the oldest token goes first.
       if (sent.set(tokens.accessToken, tokens.lineage).size > 32) sent.delete(sent.keys().next().value!);
-      return bearer(request, tokens.accessToken);
+      request.headers.authorization = `Bearer ${tokens.accessToken}`;
+      return tokens.accessToken;
     }
     if (fallback) return fallback.authenticate(request);
     if (!warned) {
@@ -101,15 +110,15 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
     authenticate(request) {
       if (carriesCredential(request.headers)) return undefined;
       if (request.public) return fallback?.authenticate(request);
-      // A later attempt of a call (a retry, a followed redirect) goes as its first went: with the
-      // same access token, or with the client's own credential, asked again (a signature is made
-      // afresh), never as whoever signed in meanwhile. Only a token the session sent is sent
-      // again (a fallback may return anything); one that expired is renewed within its lineage.
+      // A later attempt of a call or operation (a retry, a followed redirect, a walk's next
+      // page) goes as its first went, never as whoever signed in meanwhile: within the same
+      // session, or with the client's own credential, asked again (a signature is made afresh).
+      // Only a token the session sent counts as the session's (a fallback may return anything).
       const again = request.credential;
-      if (again !== undefined) return sent.has(again) ? bearer(request, again) : withTokens(undefined, request);
+      if (again != null && !sent.has(again)) return withTokens(undefined, request);
       const tokens = refresher.current();
-      if (tokens instanceof Promise) return until(tokens, request.signal).then((t) => withTokens(t, request));
-      return withTokens(tokens, request);
+      if (tokens instanceof Promise) return until(tokens, request.signal).then((t) => withTokens(t, request, again));
+      return withTokens(tokens, request, again);
     },
     async renew(stale, request) {
       // A credential the session did not send, or no session now (signed out while the request
@@ -120,11 +129,11 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
       // Sent again only with a pair refreshed from the one it carried: never another sign-in's
       // (user B signed in meanwhile, here or in another process on the store).
       if (!tokens || tokens.lineage !== lineage) return false;
-      bearer(request, tokens.accessToken);
+      request.headers.authorization = `Bearer ${tokens.accessToken}`;
     },
     secrets: () => {
       const tokens = known();
-      return [tokens?.accessToken, tokens?.refreshToken, ...(fallback?.secrets() ?? [])];
+      return [tokens?.accessToken, tokens?.refreshToken, ...sent.keys(), ...(fallback?.secrets() ?? [])];
     },
   };
 }
