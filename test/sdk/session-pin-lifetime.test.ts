@@ -134,3 +134,35 @@ describe("guard: a retry of a call sent with the application's own authenticator
     expect(told).toEqual([undefined, 'ak_test_first_key_xxxxxxxxxxxxxxxx']);
   });
 });
+
+describe('guard: a walk whose user signs out, or that started with the API key', () => {
+  it("signed out after the first page: the next page carries the user's revoked token once and fails with its 401, never the API key", async () => {
+    const A1 = jwt(now() + 900, 'A1');
+    const s = await startFaultServer((req, res) => {
+      if (req.path === '/auth/logout') return void res.writeHead(204).end();
+      if (req.headers.authorization === `Bearer ${A1}` && s.requests.some((r) => r.path === '/auth/logout')) return apiError(res, 401, 'UNAUTHORIZED', 'Session revoked.', { reason: 'session_revoked' });
+      json(res, 200, [{ id: 'msg_2' }]);
+    });
+    server = s;
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', apiKey: KEY, accessToken: A1, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' });
+    const walk = (async () => {
+      for await (const _ of coveton.chats.listMessages('chat_1', { limit: 1 })) await coveton.session.logout();
+    })();
+    const error = await walk.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect((error as UnauthorizedError).reason).toBe('session_revoked');
+    expect(s.requests.filter((r) => r.path.startsWith('/chats/')).map((r) => r.headers.authorization)).toEqual([`Bearer ${A1}`, `Bearer ${A1}`]);
+  });
+
+  it('started with the API key (nobody signed in): it goes on with the key after a user signs in', async () => {
+    const s = await startFaultServer((req, res) => {
+      if (req.path === '/auth/login') return json(res, 200, { accessToken: jwt(now() + 900, 'B1'), refreshToken: 'rt_B1_xxxxxxxxxxxxxxxx', expiresIn: 900 });
+      const before = new URL(req.path, 'http://x').searchParams.get('before');
+      json(res, 200, before ? [] : [{ id: 'msg_2' }]);
+    });
+    server = s;
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', apiKey: KEY });
+    for await (const _ of coveton.chats.listMessages('chat_1', { limit: 1 })) await coveton.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    expect(s.requests.filter((r) => r.path.startsWith('/chats/')).map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`]);
+  });
+});
