@@ -27,7 +27,7 @@ export class TokenStoreError extends CovetonError {
 export class TokenDecryptError extends TokenStoreError {
   override name = 'TokenDecryptError';
   constructor(
-    /** The Redis key of the session. */
+    /** The Redis key of the session (the one TokenStoreError with a `key`: ../session/refresh.ts tells it by that). */
     readonly key: string,
     options?: { cause?: unknown },
   ) {
