@@ -55,13 +55,10 @@ export interface RefreshState {
   /** A pair that came from the server: learns the clock skew from it. */
   arrived(tokens: SessionTokens): void;
   /**
-   * Stores a new pair (`replaces`: the refresh token claimed for it); one the store fails to take
-   * is kept and stored again on a later read. False: the store wrote nothing, the pair it replaces
-   * having been replaced meanwhile.
+   * Set by the refresh (./rotate.ts) once loaded: stores again, over the spent pair `replaces`, a
+   * pair the store failed to take. Only a refresh spends a token, so nothing is spent before.
    */
-  save(tokens: SessionTokens, replaces?: string): Promise<boolean | void>;
-  /** Keeps a pair the store did not take, to store again on a later read. */
-  keep(tokens: SessionTokens): void;
+  resave?(replaces: string): void;
 }
 
 export function createRefresher(options: RefresherOptions): Refresher {
@@ -71,9 +68,6 @@ export function createRefresher(options: RefresherOptions): Refresher {
   /** This clock minus the server's (ms), learned from the pairs this client received. */
   let skew = 0;
   let storeDown = false;
-  /** A pair the store failed to take (Redis down right after a refresh): stored again on the next read. */
-  let unsaved: SessionTokens | undefined;
-  let saving = false;
 
   const state: RefreshState = {
     options,
@@ -89,22 +83,6 @@ export function createRefresher(options: RefresherOptions): Refresher {
       // token, and each call would then spend a refresh token first.
       if (tokens.accessTokenExpiresAt! - Date.now() > margin) skew = clockSkew(tokens) ?? skew;
     },
-    keep: (tokens) => void (unsaved = tokens),
-    async save(tokens, replaces) {
-      saving = true;
-      // Taken back by a failure (below); nobody reads it while `saving`.
-      if (unsaved === tokens) unsaved = undefined;
-      try {
-        return await bounded(store.set(tokens, replaces), 'set', storeTimeout);
-      } catch (error) {
-        unsaved = tokens;
-        logger.error('the token store did not take the new pair; it is kept in memory and stored again later', {
-          error: errorName(error),
-        });
-      } finally {
-        saving = false;
-      }
-    },
     read: async () => fresh(await bounded(store.get(), 'get', storeTimeout)),
   };
   const { spent, nearExpiry } = state;
@@ -112,8 +90,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
   const freshest = (value: SessionTokens | undefined) => {
     const stored = isTokenPair(value) ? value : undefined; // a store holding garbage holds no session
     if (stored && spent.has(stored.refreshToken)) {
-      // Named as replacing the spent pair the store holds: a sign-in landed meanwhile stays.
-      if (unsaved && unsaved === state.latest && !saving) void state.save(unsaved, stored.refreshToken);
+      state.resave!(stored.refreshToken);
       return state.latest;
     }
     state.latest = stored;

@@ -6,7 +6,7 @@
 // ends instead. With a shared store the lock makes it one refresh for the fleet, and `claim`
 // keeps a token a dead lock holder may have spent from being sent by the next one.
 import { APIError } from '../errors/api-error.js';
-import { CovetonError } from '../errors/base.js';
+import { CovetonError, errorName } from '../errors/base.js';
 import { TokenStoreError } from '../errors/store.js';
 import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
 import { didNothing } from '../pipeline/policy.js';
@@ -65,6 +65,36 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
   const { options } = state;
   const { store, storeTimeout, logger } = options;
   const send = refreshExchange(options.pipeline, options.baseUrl);
+
+  /** A pair the store failed to take (Redis down right after a refresh): stored again on a later read. */
+  let unsaved: SessionTokens | undefined;
+  let saving = false;
+
+  /**
+   * Stores a new pair (`replaces`: the refresh token claimed for it); one the store fails to take
+   * is kept and stored again on a later read. False: the store wrote nothing, the pair it replaces
+   * having been replaced meanwhile.
+   */
+  async function save(tokens: SessionTokens, replaces: string): Promise<boolean | void> {
+    saving = true;
+    // Taken back by a failure (below); nobody reads it while `saving`.
+    if (unsaved === tokens) unsaved = undefined;
+    try {
+      return await bounded(store.set(tokens, replaces), 'set', storeTimeout);
+    } catch (error) {
+      unsaved = tokens;
+      logger.error('the token store did not take the new pair; it is kept in memory and stored again later', {
+        error: errorName(error),
+      });
+    } finally {
+      saving = false;
+    }
+  }
+  // A read that finds the store holding a spent pair: named as replacing it, so that a sign-in
+  // landed meanwhile stays.
+  state.resave = (replaces) => {
+    if (unsaved && unsaved === state.latest && !saving) void save(unsaved, replaces);
+  };
 
   /**
    * What the store holds once it answered a write false: a pair this client spent (its write
@@ -159,7 +189,7 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     // Stored first: a write the store reports superseded (a sign-in replaced the pair meanwhile)
     // leaves the old session's rotated pair to the requests waiting for this refresh only. It is
     // not the session now, so it is neither kept nor reported: onTokens would persist it last.
-    if ((await state.save(next, tokens.refreshToken)) === false) {
+    if ((await save(next, tokens.refreshToken)) === false) {
       // Superseded by a sign-in (or a logout): the pair is not the session. A store that still
       // holds a pair this client spent, or cannot say, failed the write: the new pair is kept
       // and stored again on a later read, as after a write that threw.
@@ -168,7 +198,7 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
         state.latest = undefined;
         return next;
       }
-      state.keep(next);
+      unsaved = next;
       state.latest = next;
       logger.error('the token store did not take the new pair; it is kept in memory and stored again later');
       // A store that cannot be read cannot say which: the pair is kept for this client's calls
