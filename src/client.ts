@@ -63,7 +63,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
     logger,
   };
   const refresher = createRefresher(sessionOptions);
-  auth = sessionAuth(refresher, tracked.known, config.auth ?? (config.apiKey ? apiKeyAuth(config.apiKey, { header: config.apiKeyHeader }) : undefined), logger);
+  auth = sessionAuth(refresher, tracked, config.auth ?? (config.apiKey ? apiKeyAuth(config.apiKey, { header: config.apiKeyHeader }) : undefined), logger);
   const pipeline = createPipeline(config, {
     send,
     target: 'api',

@@ -60,7 +60,7 @@ export interface Attempted {
 export interface AttemptParts {
   send: Send;
   identity?: ((headers: Record<string, string>) => void) | undefined;
-  auth?: Authenticator | undefined;
+  auth?: Noting | undefined;
   gate?: AttemptGate | undefined;
   secrets: () => readonly (string | undefined)[];
   logger: Logger;
@@ -75,6 +75,15 @@ export interface AttemptParts {
  */
 export interface Pin {
   credential?: string | undefined;
+}
+
+/**
+ * An authenticator that notes, when a call starts to wait in the rate-limit queue, the session
+ * the call was made in; its first attempt's request carries the note (`since`), so that a call
+ * made as one user never goes as whoever signed in while it waited (../session/credentials.ts).
+ */
+export interface Noting extends Authenticator {
+  note?(): unknown;
 }
 
 /** What one attempt is asked to do. */
@@ -92,6 +101,8 @@ export interface AttemptPlan {
   pin: Pin;
   /** The rate limiter's turn for this send, if any. */
   turn: (() => void) | undefined;
+  /** What the authenticator noted when the call began to wait for its turn (`Noting`). */
+  since?: unknown;
   /** `Date.now()` when the call started. */
   started: number;
   /** What the hook events say of this attempt; set only when the call has hooks. */
@@ -159,6 +170,7 @@ async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefin
       body: request.body,
       public: anonymous,
       credential: plan.pin.credential,
+      since: plan.since,
       get signal() {
         return guard?.signal;
       },

@@ -10,14 +10,13 @@ import type { Outgoing } from '../transport/outgoing.js';
 import type { ResolvedOptions } from '../options.js';
 import { loadOnce } from '../util/lazy.js';
 import { redact, safeUrl } from '../util/redact.js';
-import { attempt, isRedirect, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan, type Pin } from './attempt.js';
+import { attempt, isRedirect, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan, type Noting, type Pin } from './attempt.js';
 import { emit } from './hooks.js';
 import { failure, refusedRedirect, refusedTurn, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { callHeaders, settle, type CallSettings } from './settings.js';
 import { readFacts } from './rate-limit/headers.js';
 import { attemptSignal, sleep } from './signal.js';
-import type { Authenticator } from '../public/auth.js';
 import type { Logger } from '../public/logger.js';
 import type { RequestOptions } from '../public/request-options.js';
 
@@ -51,7 +50,7 @@ export interface PipelineParts {
   /** API calls get the SDK's identity, headers and the authenticator; presigned storage URLs none of them. */
   target: 'api' | 'storage';
   identity?: ((headers: Record<string, string>) => void) | undefined;
-  auth?: Authenticator | undefined;
+  auth?: Noting | undefined;
   gate?: AttemptGate | undefined;
   /** What to redact: every secret the client's authenticators hold now. */
   secrets: () => readonly (string | undefined)[];
@@ -97,7 +96,8 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
     for (;;) {
       attempts++;
       if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
-      const turn = gate ? (gate.tryAcquire() ?? (await gate.acquire(signal, started + deadline))) : undefined;
+      // A call that waits for its turn has the session it was made in noted first (`Noting`).
+      const turn = gate ? (gate.tryAcquire() ?? ((plan.since = each.auth?.note?.()), await gate.acquire(signal, started + deadline))) : undefined;
       if (turn && typeof turn !== 'function') throw refusedTurn(turn, call.endpoint, { deadline, maxRetryAfter: options.maxRetryAfter });
       const release = turn;
       plan.left = deadline - (Date.now() - started);

@@ -5,6 +5,7 @@
 // asks for a renewal, and `renew` runs the shared single-flight refresh (./refresh.ts). Each
 // declares its own secrets, which is all the redaction knows of them.
 import type { Refresher } from './refresh.js';
+import type { Noting } from '../pipeline/attempt.js';
 import type { Authenticator, AuthRequest } from '../public/auth.js';
 import type { Logger } from '../public/logger.js';
 import type { SessionTokens, TokenStore } from '../public/session.js';
@@ -53,20 +54,32 @@ function until<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T>
   });
 }
 
+/** The sign-ins and logouts this client wrote so far, and the pair it last knew (`Noting`). */
+type Noted = [number, SessionTokens | undefined];
+
+interface Watched {
+  known(): SessionTokens | undefined;
+  /** How many sign-ins and logouts this client wrote. */
+  signIns(): number;
+}
+
 /** The caller's token store, watched so that the session's current pair is known to the redaction. */
-export function watchedStore(store: TokenStore): TokenStore & { known(): SessionTokens | undefined } {
+export function watchedStore(store: TokenStore): TokenStore & Watched {
   let known: SessionTokens | undefined;
+  let signIns = 0;
   return {
     get: () => {
       const stored = store.get();
       if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
       return (known = stored);
     },
-    set: async (tokens, replaces) => ((known = tokens), store.set(tokens, replaces)),
+    // Only a sign-in or logout writes without `replaces` (a refresh names the pair it replaces).
+    set: async (tokens, replaces) => ((known = tokens), replaces ?? signIns++, store.set(tokens, replaces)),
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
     ...(store.claim ? { claim: store.claim.bind(store) } : {}),
     ...(store.unclaim ? { unclaim: store.unclaim.bind(store) } : {}),
     known: () => known,
+    signIns: () => signIns,
   };
 }
 
@@ -75,7 +88,7 @@ export function watchedStore(store: TokenStore): TokenStore & { known(): Session
  * caller's own authenticator). A public operation never carries the session (its refresh
  * token would ride along with a login), but the client's own credential goes as usual.
  */
-export function sessionAuth(refresher: Refresher, known: () => SessionTokens | undefined, fallback: Authenticator | undefined, logger: Logger): Authenticator {
+export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, fallback: Authenticator | undefined, logger: Logger): Noting {
   let warned = false;
   /**
    * The lineage of each access token the session sent (the sign-in its pair descends from),
@@ -89,8 +102,18 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
    * (lineage) is the store's, the current pair goes, refreshed when near expiry as for any call:
    * a walk outlives its first page's token, and that stale token would cost a 401 and a renewal
    * on every page. Once another sign-in's pair (or none) is, the pinned token goes again.
+   * `since`: a first attempt that waited for its rate-limit turn goes as it would have gone
+   * when made, never as whoever signed in meanwhile. Made as a user, it fails unsent once this
+   * client signed in or out, or once the store holds another sign-in's pair or none (another
+   * tab); made with no session, it goes with the client's own credential once this client
+   * signed in (a store not yet read when it was made holds no session for it).
    */
-  const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest, again?: string) => {
+  const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest, again?: string, since?: Noted) => {
+    const [signed, was] = since ?? [];
+    if (signed! < signIns() || (was && (!tokens || tokens.lineage !== was.lineage))) {
+      if (was) return refresher.ended();
+      tokens = undefined;
+    }
     const lineage = sent.get(again!);
     if (again != null && (!tokens || tokens.lineage !== lineage)) tokens = { accessToken: again, lineage } as SessionTokens;
     if (tokens) {
@@ -107,6 +130,8 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
     return undefined;
   };
   return {
+    // Noted when a call starts to wait for its rate-limit turn (../pipeline/attempt.ts `Noting`).
+    note: (): Noted => [signIns(), known()],
     authenticate(request) {
       if (carriesCredential(request.headers)) return undefined;
       if (request.public) return fallback?.authenticate(request);
@@ -116,9 +141,11 @@ export function sessionAuth(refresher: Refresher, known: () => SessionTokens | u
       // Only a token the session sent counts as the session's (a fallback may return anything).
       const again = request.credential;
       if (again != null && !sent.has(again)) return withTokens(undefined, request);
+      // What was noted if the first attempt waited for its rate-limit turn (`note`).
+      const since = again == null ? (request as { since?: Noted }).since : undefined;
       const tokens = refresher.current();
-      if (tokens instanceof Promise) return until(tokens, request.signal).then((t) => withTokens(t, request, again));
-      return withTokens(tokens, request, again);
+      if (tokens instanceof Promise) return until(tokens, request.signal).then((t) => withTokens(t, request, again, since));
+      return withTokens(tokens, request, again, since);
     },
     async renew(stale, request) {
       // A credential the session did not send, or no session now (signed out while the request

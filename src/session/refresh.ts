@@ -36,6 +36,8 @@ export interface Refresher {
    * (another sign-in's) is neither refreshed nor ended: it is resolved as it is.
    */
   refresh(staleAccessToken: string, lineage: string | undefined): Promise<SessionTokens | undefined>;
+  /** Rejects with the SessionExpiredError of a call made in a session that ended before it was sent. */
+  ended(): Promise<never>;
   /** The pair once no refresh is under way (for logout, which must send the newest token). */
   settled(signal?: AbortSignal): Promise<SessionTokens | undefined>;
   /** A pair that just came from the server (login): learns the clock skew from it. */
@@ -103,7 +105,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     return freshest(stored);
   };
 
-  const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh']);
+  const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh', 'ended']);
   // One at a time, shared within a lineage (./rotate.ts). The last one asked for ends after any
   // asked for before it: logout waits for it.
   const refresh = (stale: string, lineage: string | undefined) => (inflight = rotate.refresh(stale, lineage));
@@ -144,6 +146,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       return (bounded(stored, 'get', storeTimeout) as Promise<SessionTokens | undefined>).then(check, withoutStore);
     },
     refresh,
+    ended: rotate.ended,
     async settled(signal) {
       if (inflight) await bounded(inflight.catch(() => undefined), 'refresh', Infinity, signal);
       try {

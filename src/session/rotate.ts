@@ -15,7 +15,7 @@ import { bounded } from './bounded.js';
 import { refreshExchange } from './exchange.js';
 import { tell } from './tell.js';
 import { isTokenPair } from './tokens.js';
-import type { RefreshState } from './refresh.js';
+import type { Refresher, RefreshState } from './refresh.js';
 import type { SessionTokens } from '../public/session.js';
 
 /** A rejection that means the refresh token is dead, not that the network hiccuped. */
@@ -61,7 +61,7 @@ function answeredUnusably(error: unknown): boolean {
  * The refresh of a refresher's state: `refresh(stale, lineage)` runs one, single-flight, within
  * `lineage`: that of the pair `stale` came with.
  */
-export function rotation(state: RefreshState): { refresh(staleAccessToken: string, lineage: string | undefined): Promise<SessionTokens | undefined> } {
+export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ended'> {
   const { options } = state;
   const { store, storeTimeout, logger } = options;
   const send = refreshExchange(options.pipeline, options.baseUrl);
@@ -241,5 +241,10 @@ export function rotation(state: RefreshState): { refresh(staleAccessToken: strin
     });
     return (last = flight);
   }
-  return { refresh };
+  return {
+    refresh,
+    ended() {
+      throw new SessionExpiredError('The session this call was made in ended (a sign-out or another sign-in) while it waited for its rate-limit turn: nothing was sent.', undefined);
+    },
+  };
 }

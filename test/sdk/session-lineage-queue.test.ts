@@ -1,0 +1,89 @@
+// A call made as user A that waits in the client-side rate-limit queue (maxConcurrent: 1, the
+// one turn held by a call on the wire) while the application signs A out and B signs in goes
+// in the session it was made in: it fails unsent, never goes out as B (or with no credential).
+// B signs in through a second client on the same store (another tab): a login on this client
+// would wait in the same queue, behind A's call. A call made with no session (the API key) goes
+// with the API key, never as whoever signed in while it waited.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SessionExpiredError } from '../../src/index.js';
+import { createCoveton } from '../support/client.js';
+import { jwt } from '../support/auth-server.js';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { holdOnTheWire } from '../support/wire-gate.js';
+import { memoryTokenStore } from '../../src/session/tokens.js';
+import type { CovetonOptions } from '../../src/public/options.js';
+
+let server: FaultServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+const now = () => Math.floor(Date.now() / 1000);
+const A = jwt(now() + 900, 'A1');
+const B = jwt(now() + 900, 'B1');
+const who = (authorization: unknown) => (authorization === `Bearer ${A}` ? 'A' : authorization === `Bearer ${B}` ? 'B' : String(authorization));
+
+/** The held call (/users/me) takes the one turn; `queued` is made while it is on the wire. */
+async function queuedBehind(options: CovetonOptions) {
+  server = await startFaultServer((req, res) => (req.path === '/auth/login' ? json(res, 200, { accessToken: B, refreshToken: 'rt_B1_xxxxxxxxxxxxxxxx', expiresIn: 900 }) : json(res, 200, req.path.startsWith('/api-keys') ? [] : { id: 'x' })));
+  const s = server;
+  const held = holdOnTheWire('/users/me');
+  const store = memoryTokenStore(options.accessToken ? { accessToken: options.accessToken, refreshToken: options.refreshToken! } : undefined);
+  const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, rateLimit: { maxConcurrent: 1 }, tokenStore: store, fetch: held.fetch, ...options });
+  const other = createCoveton({ baseUrl: s.url, logLevel: 'off', rateLimit: false, tokenStore: store });
+  const first = coveton.users.getCurrent();
+  await held.reached;
+  const queued = coveton.apiKeys.list().then((v) => v, (e: unknown) => e);
+  const sent = () => s.requests.filter((r) => r.path.startsWith('/api-keys')).map((r) => who(r.headers.authorization));
+  return { coveton, other, held, first, queued, sent };
+}
+
+describe('a call waiting for its rate-limit turn while the session changes', () => {
+  it('made as A, A signed out and B signed in meanwhile: it fails with SessionExpiredError, never sent as B', async () => {
+    const q = await queuedBehind({ accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' });
+    const logout = q.coveton.session.logout();
+    while ((await q.coveton.session.tokens()) !== undefined) await new Promise((r) => setTimeout(r, 1));
+    await q.other.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    q.held.release();
+    await q.first;
+    expect(await q.queued).toBeInstanceOf(SessionExpiredError);
+    expect(q.sent()).toEqual([]);
+    await logout;
+    // A call made now goes as B.
+    await q.coveton.apiKeys.list();
+    expect(q.sent()).toEqual(['B']);
+  });
+
+  it('made as A, A signed out meanwhile: it fails unsent rather than going with no credential', async () => {
+    const q = await queuedBehind({ accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' });
+    const logout = q.coveton.session.logout();
+    while ((await q.coveton.session.tokens()) !== undefined) await new Promise((r) => setTimeout(r, 1));
+    q.held.release();
+    await q.first;
+    expect(await q.queued).toBeInstanceOf(SessionExpiredError);
+    expect(q.sent()).toEqual([]);
+    await logout;
+  });
+
+  it('made as A, A signed out and B signed in on another client on the store (another tab): it fails unsent, never sent as B', async () => {
+    const q = await queuedBehind({ accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' });
+    await q.other.session.logout();
+    await q.other.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    q.held.release();
+    await q.first;
+    expect(await q.queued).toBeInstanceOf(SessionExpiredError);
+    expect(q.sent()).toEqual([]);
+    await q.coveton.apiKeys.list();
+    expect(q.sent()).toEqual(['B']);
+  });
+
+  it('made with the API key and no session, a sign-out here and B signed in meanwhile: it goes with the API key, not as B', async () => {
+    const q = await queuedBehind({ apiKey: 'ak_test_queued0000' });
+    await q.coveton.session.logout();
+    await q.other.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    q.held.release();
+    await q.first;
+    expect(await q.queued).toEqual([]);
+    expect(q.sent()).toEqual(['Bearer ak_test_queued0000']);
+  });
+});
