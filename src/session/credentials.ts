@@ -106,11 +106,13 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
    * when made, never as whoever signed in meanwhile. Made as a user, it fails unsent once this
    * client signed in or out, or once the store holds another sign-in's pair or none (another
    * tab); made with no session, it goes with the client's own credential once this client
-   * signed in (a store not yet read when it was made holds no session for it).
+   * signed in (a store not yet read when it was made holds no session for it). A stored pair
+   * without a lineage is taken as the noted one's session: a store that keeps only the tokens
+   * reads a sign-in's pair back without the lineage this client noted when it wrote it.
    */
   const withTokens = (tokens: SessionTokens | undefined, request: AuthRequest, again?: string, since?: Noted) => {
     const [signed, was] = since ?? [];
-    if (signed! < signIns() || (was && (!tokens || tokens.lineage !== was.lineage))) {
+    if (signed! < signIns() || (was && (!tokens || (tokens.lineage && tokens.lineage !== was.lineage)))) {
       if (was) return refresher.ended();
       tokens = undefined;
     }

@@ -12,6 +12,7 @@ import { json, startFaultServer, type FaultServer } from '../support/fault-serve
 import { holdOnTheWire } from '../support/wire-gate.js';
 import { memoryTokenStore } from '../../src/session/tokens.js';
 import type { CovetonOptions } from '../../src/public/options.js';
+import type { SessionTokens } from '../../src/public/session.js';
 
 let server: FaultServer | undefined;
 afterEach(async () => {
@@ -85,5 +86,31 @@ describe('a call waiting for its rate-limit turn while the session changes', () 
     await q.first;
     expect(await q.queued).toEqual([]);
     expect(q.sent()).toEqual(['Bearer ak_test_queued0000']);
+  });
+});
+
+// A store may keep only the tokens (public/session.ts `lineage`: such pairs count as one lineage).
+// The sign-in's pair carries its lineage until the store is read back; a call that began to wait
+// meanwhile noted that pair, and the same session read back without it is no other sign-in.
+describe('a call waiting for its turn right after a sign-in, on a store that keeps only the tokens', () => {
+  it('goes as the user who signed in: the lineage the store dropped is no sign-out', async () => {
+    server = await startFaultServer((req, res) => (req.path === '/auth/login' ? json(res, 200, { accessToken: B, refreshToken: 'rt_B1_xxxxxxxxxxxxxxxx', expiresIn: 900 }) : json(res, 200, req.path.startsWith('/api-keys') ? [] : { id: 'x' })));
+    const s = server;
+    let kept: string | undefined;
+    const tokensOnly = {
+      // A store on the far side of an await (a database, a file): its read ends after both calls were made.
+      get: () => new Promise<SessionTokens | undefined>((r) => setTimeout(() => r(kept ? (JSON.parse(kept) as SessionTokens) : undefined), 20)),
+      set: async (tokens?: SessionTokens) => void (kept = tokens && JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken })),
+    };
+    const held = holdOnTheWire('/users/me');
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, rateLimit: { maxConcurrent: 1 }, tokenStore: tokensOnly, fetch: held.fetch });
+    await coveton.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    const first = coveton.users.getCurrent();
+    const queued = coveton.apiKeys.list().then((v) => v, (e: unknown) => e);
+    await held.reached;
+    held.release();
+    await first;
+    expect(await queued).toEqual([]);
+    expect(s.requests.filter((r) => r.path.startsWith('/api-keys')).map((r) => who(r.headers.authorization))).toEqual(['B']);
   });
 });
