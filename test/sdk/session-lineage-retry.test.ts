@@ -9,6 +9,7 @@ import { UnauthorizedError } from '../../src/index.js';
 import { createCoveton } from '../support/client.js';
 import { jwt } from '../support/auth-server.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { gate } from '../support/wire-gate.js';
 import type { ServerResponse } from 'node:http';
 import type { CovetonOptions } from '../../src/public/options.js';
 
@@ -27,10 +28,7 @@ function jti(authorization: unknown): string {
 
 /** `first`: how the held first call is answered; `expired`: the access tokens the server calls expired by then. */
 async function start(first: (res: ServerResponse) => void, expired: string[] = []) {
-  let arrived!: () => void;
-  const reached = new Promise<void>((resolve) => (arrived = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
+  const { reached, arrive: arrived, released, release } = gate();
   const me: string[] = [];
   const refreshed: string[] = [];
   const s = await startFaultServer(async (req, res) => {

@@ -5,6 +5,7 @@
 import { jwt } from './auth-server.js';
 import { createCoveton } from './client.js';
 import { apiError, json, startFaultServer, type FaultServer } from './fault-server.js';
+import { gate } from './wire-gate.js';
 import type { SessionTokens, TokenStore } from '../../src/public/session.js';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -35,10 +36,7 @@ export interface LineageServer extends FaultServer {
 }
 
 export async function startLineageServer(script: LineageScript = {}): Promise<LineageServer> {
-  let held!: () => void;
-  const first = new Promise<void>((resolve) => (held = resolve));
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
+  const { reached: first, arrive: held, released, release } = gate();
   const me: string[] = [];
   const refreshed: string[] = [];
   let logins = 0;
@@ -58,7 +56,7 @@ export async function startLineageServer(script: LineageScript = {}): Promise<Li
     me.push(carried(String(req.headers.authorization ?? 'none')));
     if (me.length === 1) {
       held();
-      await gate;
+      await released;
       return apiError(res, 401, 'UNAUTHORIZED', 'Access token expired.', { reason: 'token_expired' });
     }
     json(res, 200, { id: 'usr_1' });

@@ -1,6 +1,15 @@
-// A fetch that holds requests to one path "on the wire" until the test lets them go: the way
+// A gate that holds requests, and a fetch that holds requests to one path "on the wire" until the test lets them go: the way
 // the session tests put a refresh, a logout or a call in flight while something else happens
 // (a sign-in, a logout, another process's write) and then decide when it lands.
+
+/** A point to hold requests at: `arrive()` settles `reached`, `release()` settles `released`. */
+export function gate() {
+  let arrive!: () => void;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return { reached, arrive, released, release };
+}
 
 export interface WireGate {
   /** Resolves once the first request to the path has arrived at the gate. */
@@ -17,10 +26,7 @@ export interface WireGate {
  * say); the rest reach the server.
  */
 export function holdOnTheWire(path: string, answerFirst?: () => Response): WireGate {
-  let arrive!: () => void;
-  const reached = new Promise<void>((resolve) => (arrive = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
+  const { reached, arrive, released, release } = gate();
   let first = true;
   const gated = async (request: Request): Promise<Response> => {
     if (new URL(request.url).pathname !== path) return fetch(request);
