@@ -34,3 +34,13 @@ export class TokenDecryptError extends TokenStoreError {
     super('get', `The session stored under ${JSON.stringify(key)} could not be opened (another key, altered, or not sealed by this store's cipher); nothing was sent.`, options);
   }
 }
+
+/**
+ * A stored pair that would not open ({@link TokenDecryptError}), thrown by this copy of the SDK
+ * or by another: an application that loads the ESM main entry and the CommonJS
+ * `@coveton/sdk/redis` (or the reverse) holds two classes of each error, so this is told by the
+ * name and the `key`, never by `instanceof`. Not referring to the class keeps it, and its message,
+ * out of the bundle of an application that never uses the Redis store (that store throws it).
+ */
+export const isDecryptFailure = (error: unknown): error is TokenStoreError =>
+  error instanceof Error && error.name === 'TokenDecryptError' && 'key' in error;

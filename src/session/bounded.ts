@@ -1,6 +1,6 @@
 // Every wait on code outside the SDK (the token store, its lock, `onTokens`) ends: after
 // `storeTimeout`, or when the caller's signal fires. A hung store must not hang every call.
-import { TokenStoreError } from '../errors/store.js';
+import { isDecryptFailure, TokenStoreError } from '../errors/store.js';
 import { APIUserAbortError } from '../errors/transport.js';
 import { attemptSignal } from '../pipeline/signal.js';
 
@@ -27,7 +27,7 @@ export function bounded<T>(
       (error: unknown) =>
         finish(() =>
           reject(
-            !wrap || error instanceof TokenStoreError || error instanceof APIUserAbortError
+            !wrap || error instanceof TokenStoreError || isDecryptFailure(error) || error instanceof APIUserAbortError
               ? error
               : new TokenStoreError(operation, `The token store failed on ${operation}.`, { cause: error }),
           ),

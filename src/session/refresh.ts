@@ -4,7 +4,7 @@
 // end of a session) loads on the first refresh, so a client that never holds a session does not
 // carry it. The new pair reaches `onTokens` and the store before any request uses it.
 import { errorName } from '../errors/base.js';
-import { TokenStoreError } from '../errors/store.js';
+import { isDecryptFailure } from '../errors/store.js';
 import type { SessionExpiredError } from '../errors/session.js';
 import { lazyMethods } from '../util/lazy.js';
 import type { Pipeline } from '../pipeline/index.js';
@@ -113,12 +113,11 @@ export function createRefresher(options: RefresherOptions): Refresher {
   /**
    * The store failed: go on with the last pair while it is valid; a refresh needs the store.
    * A stored pair that does not open is no outage but a wrong key or tampering: fail closed.
-   * That is a TokenDecryptError, the one TokenStoreError with a `key` (../errors/store.ts); told
-   * by the key, not by its class, so that the class and its message stay out of the bundle of an
-   * application that never uses the Redis store (it throws them).
+   * That is a TokenDecryptError, from this copy of the SDK or another (../errors/store.ts
+   * `isDecryptFailure`).
    */
   const withoutStore = (error: unknown) => {
-    if (error instanceof TokenStoreError && 'key' in error) throw error;
+    if (isDecryptFailure(error)) throw error;
     const tokens = state.latest;
     if (!storeDown) logger.warn('the token store is unreachable; using the last pair while it lasts', { error: errorName(error) });
     storeDown = true;

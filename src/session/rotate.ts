@@ -7,7 +7,7 @@
 // keeps a token a dead lock holder may have spent from being sent by the next one.
 import { APIError } from '../errors/api-error.js';
 import { CovetonError, errorName } from '../errors/base.js';
-import { TokenStoreError } from '../errors/store.js';
+import { isDecryptFailure, TokenStoreError } from '../errors/store.js';
 import { APIConnectionError, neverReachedServer } from '../errors/transport.js';
 import { didNothing } from '../pipeline/policy.js';
 import { SessionExpiredError } from '../errors/session.js';
@@ -212,12 +212,15 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
     return next;
   }
 
-  /** The lock's own failures (never the refresh's errors, which are the SDK's) become TokenStoreError. */
+  /**
+   * The lock's own failures become TokenStoreError; the refresh's errors (the SDK's) and a pair
+   * that would not open, read under the lock (from any copy of the SDK), go as they are.
+   */
   async function locked<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await store.lock!(fn);
     } catch (error) {
-      if (error instanceof CovetonError) throw error;
+      if (error instanceof CovetonError || isDecryptFailure(error)) throw error;
       throw new TokenStoreError('lock', 'The token store could not lock the session: no refresh was sent.', { cause: error });
     }
   }

@@ -99,6 +99,58 @@ describe('bounded waits on the store and onTokens', () => {
   });
 });
 
+describe('a stored pair that does not open, thrown by another copy of the SDK', () => {
+  // An application that loads the ESM main entry and the CommonJS `@coveton/sdk/redis` (or the
+  // reverse) has two copies of each error class: the store's TokenDecryptError is not an
+  // instance of this copy's. It is still no outage (a wrong key or tampering): the call fails
+  // with it, and the last pair this client read is not sent in its place.
+  class TokenStoreError extends Error {
+    override name = 'TokenStoreError';
+    readonly operation = 'get';
+  }
+  class TokenDecryptError extends TokenStoreError {
+    override name = 'TokenDecryptError';
+    readonly key = 'coveton:session:usr_1';
+  }
+  for (const how of ['rejects', 'throws'] as const) {
+    it(`a store that ${how} it fails the call with it, sending nothing, although a pair read before is still valid`, async () => {
+      server = await startFaultServer((req, res) => json(res, 200, { id: 'usr_1' }));
+      let reads = 0;
+      const pair = { accessToken: jwt(now() + 900, 'a'), refreshToken: 'rt_original_0001', expiresAt: Date.now() + 900_000 };
+      const foreign = new TokenDecryptError('The session could not be opened');
+      const store: TokenStore = {
+        get: () => {
+          if (reads++ === 0) return Promise.resolve(pair);
+          if (how === 'throws') throw foreign;
+          return Promise.reject(foreign);
+        },
+        set: async () => {},
+      };
+      const coveton = client({ tokenStore: store });
+      await coveton.users.getCurrent();
+      expect(server.requests).toHaveLength(1);
+      await expect(coveton.users.getCurrent()).rejects.toBe(foreign);
+      expect(server.requests).toHaveLength(1);
+    });
+  }
+  it('read under the lock, before a refresh, it fails the call with it, sending nothing', async () => {
+    server = await startFaultServer((req, res) => json(res, 200, { id: 'usr_1' }));
+    let reads = 0;
+    // Near expiry: the call refreshes first, and the store is read again under its lock.
+    const pair = { accessToken: jwt(now() + 5, 'a'), refreshToken: 'rt_original_0001', expiresAt: Date.now() + 5_000 };
+    const foreign = new TokenDecryptError('The session could not be opened');
+    const store: TokenStore = {
+      get: () => (reads++ === 0 ? Promise.resolve(pair) : Promise.reject(foreign)),
+      set: async () => {},
+      lock: (fn) => fn(),
+    };
+    const coveton = client({ tokenStore: store });
+    await expect(coveton.users.getCurrent()).rejects.toBe(foreign);
+    expect(reads).toBe(2);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe('a store that misses a write', () => {
   it('a new pair the store failed to take is stored again on the next read, and onTokens failing does not keep it out', async () => {
     let issued = 0;
