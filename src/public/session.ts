@@ -74,7 +74,8 @@ export interface SessionTokens {
    * 401 `token_expired` is sent again only with a pair of the lineage it was sent with, never
    * with another sign-in's. A store keeps it with the tokens (one that stores the object as JSON
    * does); pairs without one (stored by an earlier version, or by a store that keeps only the
-   * tokens) count as one lineage.
+   * tokens) count as one lineage until the next sign-in or logout through the same client (one
+   * in another process or tab is not seen).
    */
   lineage?: string;
 }

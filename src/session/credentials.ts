@@ -96,7 +96,14 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
    * is not renewed, and fails with its 401. Each stays a secret while remembered: a call pinned
    * to it (../pipeline/attempt.ts `Pin`) may send it after another user signed in.
    */
-  const sent = new Map<string, string | undefined>();
+  const sent = new Map<string, string | number>();
+  /**
+   * What `sent` keeps of a pair: its lineage, or for a pair without one (a store that keeps only
+   * the tokens, an earlier version's pair) the count of sign-ins and logouts this client wrote,
+   * so that one through this client still tells the sessions apart (a switch in another process
+   * on such a store is not seen: nothing in the pair shows it).
+   */
+  const mark = (tokens: SessionTokens) => tokens.lineage ?? signIns();
   /**
    * `again`: the token a later attempt is pinned to (one the session sent). While its session
    * (lineage) is the store's, the current pair goes, refreshed when near expiry as for any call:
@@ -116,11 +123,12 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
       if (was) return refresher.ended();
       tokens = undefined;
     }
-    const lineage = sent.get(again!);
-    if (again != null && (!tokens || tokens.lineage !== lineage)) tokens = { accessToken: again, lineage } as SessionTokens;
+    const pinned = sent.get(again!);
+    let now = tokens ? mark(tokens) : undefined;
+    if (again != null && (!tokens || now !== pinned)) (tokens = { accessToken: again } as SessionTokens), (now = pinned);
     if (tokens) {
       // Set again, a key keeps its place: the oldest token goes first.
-      if (sent.set(tokens.accessToken, tokens.lineage).size > 32) sent.delete(sent.keys().next().value!);
+      if (sent.set(tokens.accessToken, now!).size > 32) sent.delete(sent.keys().next().value!);
       request.headers.authorization = `Bearer ${tokens.accessToken}`;
       return tokens.accessToken;
     }
@@ -153,11 +161,11 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
       // A credential the session did not send, or no session now (signed out while the request
       // was out): the fallback renews a credential it gave, never one the session gave.
       if (!known() || !sent.has(stale)) return fallback?.secrets().includes(stale) ? fallback.renew?.(stale, request) : false;
-      const lineage = sent.get(stale);
-      const tokens = await until(refresher.refresh(stale, lineage), request.signal);
+      const was = sent.get(stale);
+      const tokens = await until(refresher.refresh(stale, was), request.signal);
       // Sent again only with a pair refreshed from the one it carried: never another sign-in's
       // (user B signed in meanwhile, here or in another process on the store).
-      if (!tokens || tokens.lineage !== lineage) return false;
+      if (!tokens || mark(tokens) !== was) return false;
       request.headers.authorization = `Bearer ${tokens.accessToken}`;
     },
     secrets: () => {

@@ -227,17 +227,19 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
 
   /** The last refresh scheduled, until it ends, and its lineage. */
   let last: Promise<SessionTokens | undefined> | undefined;
-  let lineageOfLast: string | undefined;
+  let lineageOfLast: string | number | undefined;
   /**
    * One at a time, shared within a lineage: a renewal or call that finds the last one scheduled
    * of its lineage gets its pair. One of another lineage (the session before a sign-in) is
    * waited out, whatever its outcome, and this one runs after it: that pair is never this
    * lineage's. Each scheduled refresh ends after those before it, so the last one asked for is
-   * the one to wait for (logout, ./refresh.ts `settled`).
+   * the one to wait for (logout, ./refresh.ts `settled`). A number stands for a pair without a
+   * lineage (./credentials.ts `mark`): shared among its own, and matched as no lineage in the store.
    */
-  function refresh(stale: string, lineage: string | undefined): Promise<SessionTokens | undefined> {
-    if (last && lineageOfLast === lineage) return last;
-    lineageOfLast = lineage;
+  function refresh(stale: string, mark: string | number | undefined): Promise<SessionTokens | undefined> {
+    if (last && lineageOfLast === mark) return last;
+    lineageOfLast = mark;
+    const lineage = typeof mark == 'string' ? mark : undefined;
     const run = () => (store.lock ? locked(() => exchange(stale, lineage)) : exchange(stale, lineage));
     const flight: Promise<SessionTokens | undefined> = (last ? last.catch(() => undefined).then(run) : run()).finally(() => {
       if (last === flight) last = undefined;

@@ -12,7 +12,7 @@ import { startLineageServer, twoClients, type LineageScript } from '../support/l
 import { holdOnTheWire } from '../support/wire-gate.js';
 import type { FaultServer } from '../support/fault-server.js';
 import type { Authenticator } from '../../src/public/auth.js';
-import type { TokenStore } from '../../src/public/session.js';
+import type { SessionTokens, TokenStore } from '../../src/public/session.js';
 import { memoryTokenStore } from '../../src/session/tokens.js';
 
 let server: FaultServer | undefined;
@@ -28,6 +28,15 @@ const start = async (script?: LineageScript) => {
 const now = () => Math.floor(Date.now() / 1000);
 const login = { email: 'b@example.com', password: 'a-strong-passphrase' };
 
+/** A's GET /users/me is held on the wire while B signs in on the same client; resolves to how it ended. */
+async function signInWhileOnTheWire(s: Awaited<ReturnType<typeof start>>, coveton: ReturnType<typeof createCoveton>): Promise<unknown> {
+  const call = coveton.users.getCurrent().catch((e: unknown) => e);
+  await s.first;
+  await coveton.session.login(login);
+  s.release();
+  return call;
+}
+
 describe('a request answered 401 token_expired after another sign-in on the same client', () => {
   it("is not sent again as the new user: it fails with its 401 (UnauthorizedError token_expired), B's session untouched", async () => {
     const s = await start();
@@ -42,11 +51,7 @@ describe('a request answered 401 token_expired after another sign-in on the same
       onTokens: (t) => void heard.push(t.refreshToken),
       onSessionExpired,
     });
-    const call = coveton.users.getCurrent().catch((e: unknown) => e);
-    await s.first;
-    await coveton.session.login(login);
-    s.release();
-    const error = await call;
+    const error = await signInWhileOnTheWire(s, coveton);
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect((error as UnauthorizedError).reason).toBe('token_expired');
     // One GET /users/me, carrying A's token: never sent again with B's.
@@ -59,15 +64,28 @@ describe('a request answered 401 token_expired after another sign-in on the same
     expect(s.me).toEqual(['A1', 'B1']);
   });
 
+  it('on a store that keeps only the tokens: the sign-in through this client still tells the two sessions apart', async () => {
+    const s = await start();
+    let kept: SessionTokens | undefined = { accessToken: jwt(now() + 900, 'A1'), refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' };
+    // Two columns: a pair read back has no lineage.
+    const tokensOnly: TokenStore = {
+      get: async () => kept && { accessToken: kept.accessToken, refreshToken: kept.refreshToken },
+      set: async (tokens) => void (kept = tokens),
+    };
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, tokenStore: tokensOnly });
+    const error = await signInWhileOnTheWire(s, coveton);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect((error as UnauthorizedError).reason).toBe('token_expired');
+    expect(s.me).toEqual(['A1']);
+    expect(s.refreshed).toEqual([]);
+    expect(kept?.refreshToken).toBe('rt_B1_xxxxxxxxxxxxxxxx');
+  });
+
   it("does not refresh B's pair, even one about to expire, nor end B's session when that refresh would be refused", async () => {
     const s = await start({ loginTtl: 30, refresh: 401 });
     const onSessionExpired = vi.fn();
     const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, accessToken: jwt(now() + 900, 'A1'), refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx', onSessionExpired });
-    const call = coveton.users.getCurrent().catch((e: unknown) => e);
-    await s.first;
-    await coveton.session.login(login);
-    s.release();
-    expect(await call).toBeInstanceOf(UnauthorizedError);
+    expect(await signInWhileOnTheWire(s, coveton)).toBeInstanceOf(UnauthorizedError);
     expect(s.me).toEqual(['A1']);
     expect(s.refreshed).toEqual([]);
     expect(onSessionExpired).not.toHaveBeenCalled();
