@@ -22,7 +22,9 @@ const SECRET_SHAPES: RegExp[] = [
 const JWT_RUN = /\beyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}/g;
 const isJwt = (run: string) => /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./.test(run);
 
-const BEARER = /(Bearer\s+)[^\s,;"']+/gi;
+// No credential holds a '<' (base64url, JWTs, `ak_` keys): `Bearer <token>` is a placeholder, the
+// API's own hint in its 401 messages, and is left whole.
+const BEARER = /(Bearer\s+)[^\s,;"'<]+/gi;
 
 const SENSITIVE_QUERY = /([?&](?:token|access_token|refresh_token|api_key|apikey|key|code|signature|x-signature|sig)=)[^&#\s]*/gi;
 

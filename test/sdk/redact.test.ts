@@ -63,6 +63,14 @@ describe('redaction of hostile text', () => {
     expect(redact('eyJ-not-a-token and http://example.com/path')).toBe('eyJ-not-a-token and http://example.com/path');
   });
 
+  it("leaves a placeholder after Bearer alone: the API's own hint reads whole", () => {
+    // The mock's 401 credentials_missing and token_invalid messages (src/mock/credentials.ts).
+    for (const hint of ['No credential: send `Authorization: Bearer <access token or API key>` or `X-API-Key: <key>`.', 'The Authorization header must be `Bearer <token>`.']) {
+      expect(redact(hint)).toBe(hint);
+    }
+    expect(redact('Authorization: Bearer s3cr3t<x>')).toBe(`Authorization: Bearer ${REDACTED}<x>`);
+  });
+
   it('never leaves half a secret at the cut', () => {
     const pad = 'x '.repeat((MAX_REDACTED_CHARS - 20) / 2);
     const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMSJ9.${'s'.repeat(200)}`;
