@@ -94,3 +94,20 @@ for (const [onStore, store] of stores) {
     });
   });
 }
+
+describe('a list object walked again after another user signed in', () => {
+  it('goes as its first request went (the guide says so); list() called again goes as the new user', async () => {
+    const s = await startFaultServer((req, res) => json(res, 200, new URL(req.path, 'http://x').searchParams.has('before') ? [] : [{ id: 'msg_2' }, { id: 'msg_1' }]));
+    server = s;
+    const fetch = (request: Request) =>
+      new URL(request.url).pathname === '/auth/login' ? Promise.resolve(Response.json({ accessToken: B, refreshToken: 'rt_B1_xxxxxxxxxxxxxxxx', expiresIn: 900 })) : globalThis.fetch(request);
+    const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', ...signedInAsA(undefined), fetch });
+    const list = coveton.chats.listMessages('chat_1', { limit: 2 });
+    await list.toArray();
+    await coveton.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
+    await list.toArray();
+    await coveton.chats.listMessages('chat_1', { limit: 2 }).toArray();
+    const who = s.requests.filter((r) => r.path.startsWith('/chats/')).map((r) => (r.headers.authorization === `Bearer ${A}` ? 'A' : r.headers.authorization === `Bearer ${B}` ? 'B' : 'other'));
+    expect(who).toEqual(['A', 'A', 'A', 'A', 'B', 'B']);
+  });
+});
