@@ -46,7 +46,9 @@ const alone = [
 ];
 // The unit files share one module registry per worker (no isolation): they start in-process
 // servers, restore every stubbed global, env and timer, and keep no module state of their own,
-// so a fresh registry per file only cost its imports again. Measured on the 2-core machine:
+// so a fresh registry per file only cost its imports again. The SDK's own module state is shared
+// too (the AbortControllers lent to fetch wait in one pool per module instance): a file that
+// counts on it loads the SDK afresh (test/sdk/abort-source.test.ts). Measured on the 2-core machine:
 // 96 s of CPU for both unit projects with isolation, 44 s without, the same 623 tests passing.
 const shared = { isolate: false };
 // Integration files that share a registry the same way: the in-process mock, the spec
