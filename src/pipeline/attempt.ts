@@ -20,7 +20,7 @@ import type { RateLimitInfo } from '../public/rate-limit.js';
 /** The rate limiter, as the loop sees it: every attempt waits its turn, and every answer is shown to it. */
 /**
  * A turn the rate-limit queue will not give (the policy's `decideTurn` said so): nothing was
- * sent. Facts only; the pipeline builds the error (./outcome.ts `refusedTurn`).
+ * sent. Facts only; the pipeline builds the error (./refused-turn.ts).
  */
 export interface TurnRefused {
   refused: 'rate-limited' | 'deadline';

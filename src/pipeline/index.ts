@@ -12,7 +12,7 @@ import { loadOnce } from '../util/lazy.js';
 import { redact, safeUrl } from '../util/redact.js';
 import { attempt, isRedirect, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan, type Noting, type Pin } from './attempt.js';
 import { emit } from './hooks.js';
-import { failure, refusedRedirect, refusedTurn, type Failed } from './outcome.js';
+import { failure, refusedRedirect, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { callHeaders, settle, type CallSettings } from './settings.js';
 import { readFacts } from './rate-limit/headers.js';
@@ -69,6 +69,9 @@ export const PIN = Symbol.for('coveton.pin');
 /** The redirect rules (./redirect.ts), loaded on the first redirect: the API itself never sends one. */
 const redirectRules = loadOnce('redirects', () => import('./redirect.js'));
 
+/** The rate-limit queue's refusal (./refused-turn.ts), loaded on the first one: a call that waits its turn seldom waits past maxRetryAfter. */
+const turnRefusal = loadOnce('rate-limit refusal', () => import('./refused-turn.js'));
+
 
 export function createPipeline(options: ResolvedOptions, parts: PipelineParts): Pipeline {
   // What a call without options runs with.
@@ -98,7 +101,9 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
       // A call that waits for its turn has the session it was made in noted first (`Noting`).
       const turn = gate ? (gate.tryAcquire() ?? ((plan.since = each.auth?.note?.()), await gate.acquire(signal, started + deadline))) : undefined;
-      if (turn && typeof turn !== 'function') throw refusedTurn(turn, call.endpoint, { deadline, maxRetryAfter: options.maxRetryAfter });
+      if (turn && typeof turn !== 'function') {
+        throw turn.refused === 'deadline' ? new APITimeoutError('deadline', deadline) : (await turnRefusal()).refusedTurn(turn, call.endpoint, options.maxRetryAfter);
+      }
       const release = turn;
       plan.left = deadline - (Date.now() - started);
       if (plan.left <= 0) {

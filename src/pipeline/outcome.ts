@@ -4,10 +4,9 @@
 // cause it shows `onRetry`; nothing else in the SDK builds an API error.
 import { CovetonError } from '../errors/base.js';
 import { errorFromResponse } from './from-response.js';
-import { RateLimitedError } from '../errors/api-error.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
 import { redact } from '../util/redact.js';
-import type { Answer, TurnRefused } from './attempt.js';
+import type { Answer } from './attempt.js';
 
 export type Failed = { answer: Answer; error?: undefined } | { answer?: undefined; error: CovetonError };
 
@@ -20,28 +19,6 @@ export function failure(failed: Failed, endpoint: string, secrets: readonly (str
 /** A redirect the policy refused. The Location is the server's text: an echoed key or token in its path is redacted. */
 export function refusedRedirect(status: number, location: string, endpoint: string, why: string, secrets: readonly (string | undefined)[]): RedirectError {
   return new RedirectError(status, redact(location, secrets), endpoint, why);
-}
-
-/** A turn the rate-limit queue refused (the policy's `decideTurn`): nothing was sent. */
-export function refusedTurn(turn: TurnRefused, endpoint: string, limits: { deadline: number; maxRetryAfter: number }): CovetonError {
-  if (turn.refused === 'deadline') return new APITimeoutError('deadline', limits.deadline);
-  // A wait below 0 or without end comes of a broken store: no time to give the caller.
-  const usable = turn.wait >= 0 && turn.wait < Infinity;
-  return new RateLimitedError({
-    status: 429,
-    code: 'RATE_LIMITED',
-    message: usable
-      ? `the rate-limit budget is spent for ${Math.ceil(turn.wait / 1000)} s more, longer than maxRetryAfter (${limits.maxRetryAfter} ms); nothing was sent.`
-      : `the rate-limit store gave an unusable wait (${turn.wait} ms); nothing was sent.`,
-    headers: new Headers(),
-    requestId: undefined,
-    reason: undefined,
-    details: undefined,
-    rateLimit: turn.rateLimit,
-    retryAfterMs: usable ? turn.wait : undefined,
-    body: undefined,
-    endpoint,
-  });
 }
 
 /** `host:port` of a URL, never its path, query or userinfo. */

@@ -17,6 +17,7 @@ const offline = offlineChunks(
     redirect: 'src/pipeline/redirect.ts',
     'page-walk': 'src/resources/page-walk.ts',
     'raw-client': 'src/resources/raw-client.ts',
+    'refused-turn': 'src/pipeline/refused-turn.ts',
   },
   async () => {
     sdk = await import('../../src/index.js');
@@ -138,5 +139,17 @@ describe('a chunk that fails to load', () => {
     const [a, b] = await Promise.all([get(), get()]);
     expect([a.data?.id, b.data?.id]).toEqual([support.apiKeyRecord.id, support.apiKeyRecord.id]);
     expect(offline.loads.get('raw-client')).toBe(2);
+  });
+
+  it("rate-limit refusal: the refused call fails typed, nothing sent; the next refusal is the RateLimitedError", async () => {
+    const api = await startFaultServer((req, res) => json(res, 200, support.apiKeyRecord));
+    server = api;
+    const store = { take: () => ({ wait: 3_600_000, why: 'window' as const }), report: () => {} };
+    const coveton = support.createCoveton({ baseUrl: api.url, apiKey: 'ak_test_lazyChunks1234', logLevel: 'off', rateLimit: { store }, maxRetryAfter: 1_000 });
+    offline.fail.add('refused-turn');
+    await chunkError(coveton.apiKeys.get('key_1'), 'rate-limit refusal');
+    await expect(coveton.apiKeys.get('key_1')).rejects.toMatchObject({ name: 'RateLimitedError', status: 429, retryAfterMs: 3_600_000, endpoint: 'GET /api-keys/{id}' });
+    expect(offline.loads.get('refused-turn')).toBe(2);
+    expect(api.requests).toHaveLength(0);
   });
 });
