@@ -68,12 +68,13 @@ const esmSources = (pkg: string) => join(dirname(createRequire(import.meta.url).
  * @hpke/common adds for other suites (noble's HMAC and SHA-3, whose tables are built when the
  * module loads) is kept by bundlers that cannot prove it unused: 1.7 kB gzipped of the entry.
  * `@hpke/core` (imported by suite.ts) and `@hpke/common` (imported by core's modules) resolve to
- * lists of the library's modules; a name missing from them fails the build. Two things the
+ * lists of the library's modules; a name missing from them fails the build. Three things the
  * library's npm build adds are left out, each doing the same with fewer bytes: the Deno-to-npm
  * shim of `globalThis` (a Proxy merging an empty object of extra globals over it: globalThis
- * itself, 200 B gzipped) and class fields written as `Object.defineProperty` (fieldsAssigned,
- * 216 B). The licence travels as a comment in the chunk that holds the code, and in full in
- * THIRD-PARTY-LICENSES.md.
+ * itself, 200 B gzipped), class fields written as `Object.defineProperty` (fieldsAssigned,
+ * 216 B), and a copy of TypeScript's private-field helpers in each of three modules
+ * (privateFieldsShared: one copy, 46 B). The licence travels as a comment in the chunk that
+ * holds the code, and in full in THIRD-PARTY-LICENSES.md.
  */
 export const hpkeModules: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'hpke-modules',
@@ -90,19 +91,22 @@ export const hpkeModules: NonNullable<Options['esbuildPlugins']>[number] = {
         '/*! hpke-js (@hpke/core, @hpke/common): MIT License, Copyright (c) 2023-2024 Ajitomi Daisuke */',
       ].join('\n'),
       '_dnt.shims': 'export const dntGlobalThis = globalThis;',
+      // One copy of TypeScript's private-field helpers, which three modules each define (privateFieldsShared).
+      'private-fields': `${PRIVATE_FIELD_HELPERS}\nexport { __classPrivateFieldGet, __classPrivateFieldSet };`,
       '@hpke/common': ['errors', 'algorithm', 'identifiers', 'consts', 'kems/dhkem', 'kdfs/hkdf', 'interfaces/aeadEncryptionContext', 'interfaces/dhkemPrimitives', 'interfaces/kemInterface', 'utils/misc']
         .map((file) => `export * from ${from(common, `${file}.js`)};`)
         .join('\n'),
     };
     build.onResolve({ filter: /^@hpke\/(core|common)$/ }, (args) => ({ path: args.path, namespace: 'hpke-modules' }));
     build.onResolve({ filter: /\/_dnt\.shims\.js$/ }, () => ({ path: '_dnt.shims', namespace: 'hpke-modules' }));
+    build.onResolve({ filter: /^hpke-private-fields$/ }, () => ({ path: 'private-fields', namespace: 'hpke-modules' }));
     build.onLoad({ filter: /.*/, namespace: 'hpke-modules' }, (args) => ({ contents: modules[args.path], loader: 'js', resolveDir: core }));
     // Class fields as assignments (see fieldsAssigned); a field that an assignment would not
     // define as Object.defineProperty did fails the build (assignedSafely).
     const fields = new Set<string>();
     const found = { unsafe: new Set<string>(), bases: new Set<string>() };
     build.onLoad({ filter: /[\\/]@hpke[\\/](core|common)[\\/]esm[\\/].*\.js$/ }, async (args) => {
-      const contents = fieldsAssigned(await readFile(args.path, 'utf8'), fields);
+      const contents = privateFieldsShared(fieldsAssigned(await readFile(args.path, 'utf8'), fields));
       notAssignable(contents, found);
       return { contents, loader: 'js' };
     });
@@ -158,6 +162,30 @@ export function fieldsAssigned(source: string, names = new Set<string>()): strin
     names.add(name);
     return `this.${name} = ${value.trim()};`;
   });
+}
+
+/**
+ * The private-field helpers TypeScript writes into each module that uses `#private` fields
+ * (`__classPrivateFieldGet`, `__classPrivateFieldSet`: in hpke-js's mutex and its sender and
+ * recipient contexts), as one module imported by each: the same functions, the same text, once
+ * in the bundle. A module whose helpers are written otherwise keeps its own copy.
+ */
+const PRIVATE_FIELD_HELPERS = `var __classPrivateFieldGet = (this && this.__classPrivateFieldGet) || function (receiver, state, kind, f) {
+    if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+    if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+    return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+};
+var __classPrivateFieldSet = (this && this.__classPrivateFieldSet) || function (receiver, state, value, kind, f) {
+    if (kind === "m") throw new TypeError("Private method is not writable");
+    if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+    if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+    return (kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value)), value;
+};`;
+
+export function privateFieldsShared(source: string): string {
+  const at = source.indexOf(PRIVATE_FIELD_HELPERS);
+  if (at === -1) return source;
+  return `${source.slice(0, at)}import { __classPrivateFieldGet, __classPrivateFieldSet } from "hpke-private-fields";${source.slice(at + PRIVATE_FIELD_HELPERS.length)}`;
 }
 
 /** The file key store takes E2EError from the e2e entry, so `instanceof E2EError` holds across both. */

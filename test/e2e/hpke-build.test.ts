@@ -1,5 +1,6 @@
 // What the e2e build changes in hpke-js as it bundles it (tsup.config.ts hpkeModules): the Deno
-// shim of globalThis is globalThis, and class fields are assigned instead of defined. The known
+// shim of globalThis is globalThis, class fields are assigned instead of defined, and the
+// private-field helpers three modules each define are one module. The known
 // answers through that bundle are hpke-vectors.test.ts's; here, the rewrite itself and the check
 // that stops the build when an assignment would not define the field as defineProperty did.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,13 @@ describe('hpke-js as the e2e build bundles it', () => {
   it("keeps no defineProperty field and no Proxy over globalThis in the suite's bundle", async () => {
     const { outputFiles } = await bundle("export { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';");
     expect(outputFiles[0]!.text).not.toMatch(/defineProperty\(this|new Proxy/);
+  });
+
+  it("carries one copy of TypeScript's private-field helpers, which three of hpke-js's modules each define", async () => {
+    const { outputFiles } = await bundle("export { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';");
+    const text = outputFiles[0]!.text;
+    expect(text.match(/Cannot read private member/g)).toHaveLength(1);
+    expect(text.match(/Cannot write private member/g)).toHaveLength(1);
   });
 
   // Each module: a field assigned in A where an assignment would not define an own property as
