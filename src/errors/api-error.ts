@@ -30,20 +30,23 @@ export interface APIErrorInit {
  * The server answered with a 4xx or 5xx. Subclasses name the code; `status`, `code`,
  * `requestId`, `headers` and `rateLimit` are on every one.
  */
+// The fields below are `declare`d: each constructor assigns every one, in this order, so an
+// error has the same own properties in the same order as with field declarations, and the
+// bundle no longer lists their names once more (the minifier cannot shorten property names).
 export class APIError extends CovetonError {
   override name = 'APIError';
-  readonly status: number;
+  declare readonly status: number;
   /** The API's error code: the envelope's when the SDK knows it, else the one the status stands for; undefined on a plain APIError (a status the API does not name). */
-  readonly code: ErrorCode | undefined;
-  readonly requestId: string | undefined;
-  readonly headers: Headers;
+  declare readonly code: ErrorCode | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly headers: Headers;
   /** Rate-limit figures of the failed response, when it carried them. */
-  readonly rateLimit: RateLimitInfo | undefined;
-  readonly endpoint: string;
+  declare readonly rateLimit: RateLimitInfo | undefined;
+  declare readonly endpoint: string;
   /** The finer cause the API gave, on 401s and 403s (e.g. `token_expired`, `ip_not_allowed`). */
-  readonly reason: ErrorReason | undefined;
+  declare readonly reason: ErrorReason | undefined;
   /** The parsed error envelope (`{ code, message, reason?, details?, requestId? }`), redacted; undefined when the body was not one. */
-  readonly body: ErrorEnvelope | undefined;
+  declare readonly body: ErrorEnvelope | undefined;
 
   constructor(init: APIErrorInit) {
     super(`${init.status}${init.code ? ` ${init.code}` : ''} on ${init.endpoint}: ${init.message}`);
@@ -86,7 +89,7 @@ export class ConflictError extends APIError {
 /** 422 `VALIDATION`: `details` lists each failing field. */
 export class ValidationError extends APIError {
   override name = 'ValidationError';
-  readonly details: ValidationIssue[];
+  declare readonly details: ValidationIssue[];
   constructor(init: APIErrorInit) {
     super(init);
     this.details = init.details ?? [];
@@ -100,7 +103,7 @@ export class ValidationError extends APIError {
 export class RateLimitedError extends APIError {
   override name = 'RateLimitedError';
   /** Milliseconds the server asked to wait (`Retry-After`), when it said. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   constructor(init: APIErrorInit) {
     super(init);
     this.retryAfterMs = init.retryAfterMs;

@@ -7,7 +7,7 @@ import { CovetonError } from './base.js';
 export class APIConnectionError extends CovetonError {
   override name = 'APIConnectionError';
   /** The socket error code (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, ...), when the runtime gave one. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined; // assigned by the constructor, as APIError's (./api-error.ts)
   constructor(message: string, options?: { cause?: unknown; code?: string | undefined }) {
     super(message, options);
     this.code = options?.code;

@@ -47,6 +47,15 @@ describe('typed errors', () => {
     });
   }
 
+  it('an error has the same own properties in the same order (what toJSON and a log of the error show)', () => {
+    const init = { status: 422, code: 'VALIDATION', message: 'm', headers: new Headers(), requestId: 'req_1', reason: undefined, details: undefined, rateLimit: undefined, retryAfterMs: 7, body: undefined, endpoint: 'GET /x' } as const;
+    const fields = ['name', 'status', 'code', 'requestId', 'headers', 'rateLimit', 'endpoint', 'reason', 'body'];
+    expect(Object.keys(new ValidationError(init))).toEqual([...fields, 'details']);
+    expect(Object.keys(new RateLimitedError(init))).toEqual([...fields, 'retryAfterMs']);
+    expect(Object.keys(new APIError(init))).toEqual(fields);
+    expect(Object.keys(new ValidationError(init).toJSON())).toEqual(['name', 'message', 'status', 'code', 'requestId', 'rateLimit', 'endpoint', 'reason', 'details']);
+  });
+
   it('an HTML page from a proxy is still the right class, with a message that says so', async () => {
     server = await startFaultServer((req, res) => {
       res.writeHead(502, { 'Content-Type': 'text/html' });
