@@ -91,7 +91,7 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
           (before) => invoke({ ...invocation, options, query: { ...invocation.query, before } }) as Promise<{ id: string }[]>,
           limit,
           start,
-          `${resource}.${name}`,
+          where,
         );
       };
     }
