@@ -94,9 +94,7 @@ export class ValidationError extends APIError {
     super(init);
     this.details = init.details ?? [];
   }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), details: this.details };
-  }
+  // toJSON is CovetonError's, which carries every own field: `details` here, `retryAfterMs` below.
 }
 
 /** 429 `RATE_LIMITED`: `retryAfterMs` says how long to wait; `rateLimit` has the figures. */
@@ -107,9 +105,6 @@ export class RateLimitedError extends APIError {
   constructor(init: APIErrorInit) {
     super(init);
     this.retryAfterMs = init.retryAfterMs;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
 

@@ -54,6 +54,9 @@ describe('typed errors', () => {
     expect(Object.keys(new RateLimitedError(init))).toEqual([...fields, 'retryAfterMs']);
     expect(Object.keys(new APIError(init))).toEqual(fields);
     expect(Object.keys(new ValidationError(init).toJSON())).toEqual(['name', 'message', 'status', 'code', 'requestId', 'rateLimit', 'endpoint', 'reason', 'details']);
+    expect(new ValidationError(init).toJSON()).toMatchObject({ details: [] });
+    expect(Object.keys(new RateLimitedError(init).toJSON())).toEqual(['name', 'message', 'status', 'code', 'requestId', 'rateLimit', 'endpoint', 'reason', 'retryAfterMs']);
+    expect(new RateLimitedError(init).toJSON()).toMatchObject({ retryAfterMs: 7 });
   });
 
   it('an HTML page from a proxy is still the right class, with a message that says so', async () => {
