@@ -106,8 +106,11 @@ export function didNothing(status: number | undefined, error: unknown): boolean 
 export function decide(policy: CallPolicy, state: AttemptState): Decided {
   const { status } = state;
   if (status !== undefined && (status === 0 || REDIRECT_STATUSES.has(status)) && policy.redirects !== 'manual') return { do: 'redirect' };
-  // A renewal is not a retry: the request failed for a reason the renewal mends, once.
-  if (status === 401 && state.reason === 'token_expired' && state.credential !== undefined && !state.renewedCredential) {
+  // A renewal is not a retry: the request failed for a reason the renewal mends, once. A
+  // session revoked elsewhere ("sign out everywhere") is renewed too: the refresh the session
+  // sends confirms the end, which then reaches onSessionExpired and the store (the session's
+  // own pair only: another sign-in's is never refreshed for it, ../session/credentials.ts).
+  if (status === 401 && (state.reason === 'token_expired' || state.reason === 'session_revoked') && state.credential !== undefined && !state.renewedCredential) {
     return { do: 'renew', what: 'credential' };
   }
   if (status !== undefined && status === policy.renewTargetOn && !state.renewedTarget) return { do: 'renew', what: 'target' };

@@ -40,7 +40,9 @@ export interface SessionOptions {
    */
   onTokens?: (tokens: SessionTokens) => void | Promise<void>;
   /**
-   * Called once when the session ends for good (refresh token spent, revoked or expired).
+   * Called once when the session ends for good: its refresh is refused (the refresh token spent,
+   * revoked or expired), including after a call answered 401 `session_revoked` (the session was
+   * ended elsewhere: the client then tries one refresh, and its refusal ends the session here).
    * @default undefined
    * @example createCoveton({ onSessionExpired: () => router.push('/login') })
    */

@@ -76,6 +76,8 @@ const TABLE: Row[] = [
   ['401 token_expired with a renewable credential: renew', {}, { status: 401, reason: 'token_expired', credential: 'at' }, { do: 'renew', what: 'credential' }],
   ['401 token_expired, renewed once already: stop', {}, { status: 401, reason: 'token_expired', credential: 'at', renewedCredential: true }, { do: 'stop' }],
   ['401 token_expired without a renewable credential (an API key): stop', {}, { status: 401, reason: 'token_expired' }, { do: 'stop' }],
+  ['401 session_revoked with a renewable credential: renew (the refresh confirms the end)', {}, { status: 401, reason: 'session_revoked', credential: 'at' }, { do: 'renew', what: 'credential' }],
+  ['401 session_revoked, renewed once already: stop', {}, { status: 401, reason: 'session_revoked', credential: 'at', renewedCredential: true }, { do: 'stop' }],
   ['401 token_invalid: stop', {}, { status: 401, reason: 'token_invalid', credential: 'at' }, { do: 'stop' }],
   ['a renewal is no retry: even a POST without a key renews', { method: 'POST' }, { status: 401, reason: 'token_expired', credential: 'at', attempt: 9 }, { do: 'renew', what: 'credential' }],
   ['storage 403: presign again', { renewTargetOn: 403, redirects: 'storage' }, { status: 403 }, { do: 'renew', what: 'target' }],

@@ -107,6 +107,24 @@ describe('sessions with rotating refresh tokens', () => {
     expect(JSON.stringify(reasons[0]) + reasons[0].message).not.toContain(tokens.refreshToken);
   });
 
+  it('a session revoked elsewhere (401 session_revoked on a valid token) ends at once: one refresh confirms it, SessionExpiredError, onSessionExpired once, nothing resent', async () => {
+    server = await startAuthServer();
+    const tokens = server.issue();
+    const onSessionExpired = vi.fn();
+    const coveton = client({ ...tokens, onSessionExpired });
+    await coveton.users.getCurrent();
+    // "Sign out everywhere" from another device: the family is revoked, this access token not yet expired.
+    server.revoke(tokens.refreshToken);
+    const error = await coveton.users.getCurrent().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect((error as SessionExpiredError).reason).toBe('session_revoked');
+    expect(onSessionExpired).toHaveBeenCalledTimes(1);
+    expect(await coveton.session.tokens()).toBeUndefined();
+    expect(server.refreshes).toHaveLength(1);
+    // The call went twice in all: once before the revocation, once after it (answered 401); never resent.
+    expect(server.requests.filter((r) => r.path === '/users/me')).toHaveLength(2);
+  });
+
   it('a refresh refused before it ran (429) is retried under the retry policy and the session lives on', async () => {
     server = await startAuthServer();
     server.failRefresh.push(429);
