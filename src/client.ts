@@ -27,6 +27,8 @@ export type TransportFactory = (options: ResolvedOptions) => Send;
 
 function initialTokens(options: CovetonOptions): SessionTokens | undefined {
   if (options.accessToken === undefined && options.refreshToken === undefined) return undefined;
+  // A given store is the session's one source: tokens beside it were silently never used.
+  if (options.tokenStore) throw new CovetonInputError('tokenStore', 'holds the pair: save accessToken and refreshToken in it, not beside it');
   if (!options.accessToken || !options.refreshToken) {
     throw new CovetonInputError(options.accessToken ? 'refreshToken' : 'accessToken', 'accessToken and refreshToken go together');
   }
@@ -40,7 +42,8 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const config = resolveOptions(options);
   const send = platform ? platform(config) : fetchSend(config.fetch, config.customFetch);
   const logger = leveled(config.logger, config.logLevel);
-  const store = options.tokenStore ?? memoryTokenStore(initialTokens(options));
+  const tokens = initialTokens(options);
+  const store = options.tokenStore ?? memoryTokenStore(tokens);
   const limiter =
     options.rateLimit === false ? undefined : createRateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter, logger });
   const stamp = identity(config);

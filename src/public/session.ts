@@ -8,7 +8,9 @@ import type { RequestOptions } from './request-options.js';
 /** Options for a client that acts as a signed-in user instead of with an API key. */
 export interface SessionOptions {
   /**
-   * A user access token (a JWT, 15 minutes) to start with, with its `refreshToken`.
+   * A user access token (a JWT, 15 minutes) to start with, with its `refreshToken`. Not with
+   * `tokenStore` (the client would read only the store): save the pair in the store instead;
+   * given both, `createCoveton` throws `CovetonInputError` naming `tokenStore`.
    * @default undefined
    * @example createCoveton({ accessToken: saved.accessToken, refreshToken: saved.refreshToken })
    */

@@ -63,6 +63,8 @@ describe('client options', () => {
       [{ backoff: { maxDelay: Infinity } }, 'backoff.maxDelay'],
       [{ backoff: { jitter: 5 } }, 'backoff.jitter'],
       [{ backoff: { jitter: -0.1 } }, 'backoff.jitter'],
+      // Tokens beside a store were never used: the store is the session's one source.
+      [{ accessToken: 'at', refreshToken: 'rt', tokenStore: { get: () => undefined, set: () => {} } }, 'tokenStore'],
     ];
     for (const [options, field] of bad) {
       const error = (() => {

@@ -29,8 +29,10 @@ async function queuedBehind(options: CovetonOptions) {
   server = await startFaultServer((req, res) => (req.path === '/auth/login' ? json(res, 200, { accessToken: B, refreshToken: 'rt_B1_xxxxxxxxxxxxxxxx', expiresIn: 900 }) : json(res, 200, req.path.startsWith('/api-keys') ? [] : { id: 'x' })));
   const s = server;
   const held = holdOnTheWire('/users/me');
-  const store = memoryTokenStore(options.accessToken ? { accessToken: options.accessToken, refreshToken: options.refreshToken! } : undefined);
-  const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, rateLimit: { maxConcurrent: 1 }, tokenStore: store, fetch: held.fetch, ...options });
+  // The pair goes in the shared store (a client refuses tokens beside a store).
+  const { accessToken, refreshToken, ...rest } = options;
+  const store = memoryTokenStore(accessToken ? { accessToken, refreshToken: refreshToken! } : undefined);
+  const coveton = createCoveton({ baseUrl: s.url, logLevel: 'off', maxRetries: 0, rateLimit: { maxConcurrent: 1 }, tokenStore: store, fetch: held.fetch, ...rest });
   const other = createCoveton({ baseUrl: s.url, logLevel: 'off', rateLimit: false, tokenStore: store });
   const first = coveton.users.getCurrent();
   await held.reached;
