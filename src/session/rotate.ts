@@ -249,7 +249,7 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
   return {
     refresh,
     ended() {
-      throw new SessionExpiredError('The session this call was made in ended (a sign-out or another sign-in) while it waited for its rate-limit turn: nothing was sent.', undefined);
+      throw new SessionExpiredError('The session this call was made in ended (a sign-out or another sign-in) while it waited for its rate-limit turn: nothing was sent.', 'session_changed');
     },
   };
 }

@@ -43,18 +43,22 @@ async function queuedBehind(options: CovetonOptions) {
 
 describe('a call waiting for its rate-limit turn while the session changes', () => {
   it('made as A, A signed out and B signed in meanwhile: it fails with SessionExpiredError, never sent as B', async () => {
-    const q = await queuedBehind({ accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' });
+    // The error is no end of B's session: the application is not told the session expired.
+    let expired = 0;
+    const q = await queuedBehind({ accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx', onSessionExpired: () => void expired++ });
     const logout = q.coveton.session.logout();
     while ((await q.coveton.session.tokens()) !== undefined) await new Promise((r) => setTimeout(r, 1));
     await q.other.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
     q.held.release();
     await q.first;
     expect(await q.queued).toBeInstanceOf(SessionExpiredError);
+    expect((await q.queued as SessionExpiredError).reason).toBe('session_changed');
     expect(q.sent()).toEqual([]);
     await logout;
     // A call made now goes as B.
     await q.coveton.apiKeys.list();
     expect(q.sent()).toEqual(['B']);
+    expect(expired).toBe(0);
   });
 
   it('made as A, A signed out meanwhile: it fails unsent rather than going with no credential', async () => {
@@ -64,6 +68,7 @@ describe('a call waiting for its rate-limit turn while the session changes', () 
     q.held.release();
     await q.first;
     expect(await q.queued).toBeInstanceOf(SessionExpiredError);
+    expect((await q.queued as SessionExpiredError).reason).toBe('session_changed');
     expect(q.sent()).toEqual([]);
     await logout;
   });
@@ -75,6 +80,7 @@ describe('a call waiting for its rate-limit turn while the session changes', () 
     q.held.release();
     await q.first;
     expect(await q.queued).toBeInstanceOf(SessionExpiredError);
+    expect((await q.queued as SessionExpiredError).reason).toBe('session_changed');
     expect(q.sent()).toEqual([]);
     await q.coveton.apiKeys.list();
     expect(q.sent()).toEqual(['B']);
