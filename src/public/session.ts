@@ -31,12 +31,9 @@ export interface SessionOptions {
   tokenStore?: TokenStore;
   /**
    * Receives every new pair before any request uses it: persist it here. A refreshed pair comes
-   * after the token store's write (also one that failed), and never when the store reports that
-   * write superseded (a sign-in replaced the pair meanwhile: `set` resolved false), nor when
-   * `set` resolved false and the store then could not be read to tell (the pair may be an old
-   * session's: it is kept for this client's calls only, and the next pair is heard). It is
-   * called once the pair is the session: if it throws or does not settle within `storeTimeout`,
-   * the error is logged and the sign-in or the call still resolves.
+   * after the token store's write; after a `false` from `set`, only if the store still holds a
+   * pair this client spent (see `TokenStore.set`). If it throws or does not settle within `storeTimeout`, the error is
+   * logged and the sign-in or the call still resolves: the pair is the session by then.
    * @default undefined
    * @example createCoveton({ onTokens: (t) => keychain.save('coveton', t) })
    */
@@ -102,8 +99,10 @@ export interface TokenStore {
    * another) is never overwritten; without `replaces` (a sign-in, logout) the write replaces
    * whatever is stored and leaves the refresher's claim to it.
    *
-   * Resolve `false` when such a write found its pair replaced and wrote nothing: the refresher
-   * then neither keeps its new pair nor passes it to `onTokens`. Anything else counts as written.
+   * Resolve `false` when such a write found its pair replaced and wrote nothing; anything else
+   * counts as written. The refresher then reads the store: another sign-in's pair or none drops
+   * the new pair (only the calls that waited get it); a pair it spent keeps it, stores it again
+   * and tells `onTokens`; unreadable keeps it for this client, untold.
    */
   set(tokens: SessionTokens | undefined, replaces?: string): void | boolean | Promise<void | boolean>;
   /**

@@ -266,31 +266,41 @@ describe('a claimed refresh token after the refresh', () => {
 });
 
 // onTokens ran before the store's write and the pair was kept whatever the write did: a write
-// the store found superseded (a sign-in meanwhile) still reached onTokens, last.
+// the store found superseded (a sign-in meanwhile) still reached onTokens, last. A store that
+// answers false and then holds another sign-in's pair, or none (a logout in another process),
+// has the refreshed pair go only to the call that waited for it: not kept, not heard.
 describe('a refreshed pair the store reports superseded', () => {
   it.each([
-    ['set resolves false', false, []],
-    ['set resolves nothing (a store without compare-and-set): written', undefined, ['onTokens rt_next_0002']],
-    ['set resolves true', true, ['onTokens rt_next_0002']],
-  ] as const)('%s', async (_name, answer, reported) => {
+    ["set resolves false, the store then holding a sign-in's pair", false, 'signedIn', []],
+    ['set resolves false, the store then holding none (a logout in another process)', false, 'none', []],
+    ['set resolves nothing (a store without compare-and-set): written', undefined, 'written', ['onTokens rt_next_0002']],
+    ['set resolves true', true, 'written', ['onTokens rt_next_0002']],
+  ] as const)('%s', async (_name, answer, after, reported) => {
+    const refreshed = jwt(now() + 900, 'n');
     server = await startFaultServer((req, res) => {
-      if (req.path === '/auth/refresh') return json(res, 200, { accessToken: jwt(now() + 900, 'n'), refreshToken: 'rt_next_0002', expiresIn: 900 });
+      if (req.path === '/auth/refresh') return json(res, 200, { accessToken: refreshed, refreshToken: 'rt_next_0002', expiresIn: 900 });
       json(res, 200, { id: 'usr_1' });
     });
     const calls: string[] = [];
     const signedIn = { accessToken: jwt(now() + 900, 'l'), refreshToken: 'rt_login_0003' };
-    let current = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
+    let current: { accessToken: string; refreshToken: string } | undefined = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
     const store: TokenStore = {
       get: async () => current,
-      // The pair a sign-in wrote meanwhile stays when the refresher's write is superseded.
-      set: async (t, replaces) => (calls.push(`set ${t?.refreshToken} replacing ${replaces}`), answer === false ? (current = signedIn) : (current = t!), answer),
+      // The pair a sign-in wrote meanwhile (or the logout) stays when the refresher's write is superseded.
+      set: async (t, replaces) => (calls.push(`set ${t?.refreshToken} replacing ${replaces}`), (current = answer !== false ? t : after === 'signedIn' ? signedIn : undefined), answer),
       lock: (fn) => fn(),
       claim: async () => true,
     };
     const coveton = client({ tokenStore: store, maxRetries: 0, onTokens: (t) => void calls.push(`onTokens ${t.refreshToken}`) });
     expect(await coveton.users.getCurrent()).toMatchObject({ id: 'usr_1' });
     expect(calls).toEqual(['set rt_next_0002 replacing rt_original_0001', ...reported]);
-    expect((await coveton.session.tokens())?.refreshToken).toBe(answer === false ? 'rt_login_0003' : 'rt_next_0002');
+    const kept = { signedIn: 'rt_login_0003', none: undefined, written: 'rt_next_0002' }[after];
+    expect((await coveton.session.tokens())?.refreshToken).toBe(kept);
+    // The call that waited for the refresh went with its pair; the next goes as the store says.
+    await coveton.users.getCurrent();
+    const next = { signedIn: `Bearer ${signedIn.accessToken}`, none: 'none', written: `Bearer ${refreshed}` }[after];
+    expect(server.requests.filter((r) => r.path === '/users/me').map((r) => r.headers.authorization ?? 'none')).toEqual([`Bearer ${refreshed}`, next]);
+    expect(calls).toHaveLength(1 + reported.length);
   });
 });
 

@@ -69,13 +69,16 @@ describe('a store whose set answers false but still holds the spent pair', () =>
       json(res, 200, { id: 'usr_1' });
     });
     const stale = { accessToken: jwt(now() - 10, 'a'), refreshToken: 'rt_original_0001' };
-    const store: TokenStore = { get: async () => stale, set: async () => false, lock: (fn) => fn(), claim: async () => true };
+    const writes: string[] = [];
+    const store: TokenStore = { get: async () => stale, set: async (t, replaces) => (writes.push(`${t?.refreshToken} over ${replaces}`), false), lock: (fn) => fn(), claim: async () => true };
     const heard: string[] = [];
     const onSessionExpired = vi.fn();
     const coveton = createCoveton({ baseUrl: fault.url, logLevel: 'off', maxRetries: 0, tokenStore: store, apiKey: 'ak_test_appKeyNotTheUser0001', onSessionExpired, onTokens: (t) => void heard.push(t.refreshToken) });
     for (let i = 0; i < 3; i++) await expect(coveton.users.getCurrent()).resolves.toMatchObject({ id: 'usr_1' });
     expect(issued).toBe(1);
     expect(heard).toEqual(['rt_next_0001']);
+    // Stored again, over the spent pair it replaces, when a read finds the store still holding it.
+    expect(writes.slice(0, 2)).toEqual(['rt_next_0001 over rt_original_0001', 'rt_next_0001 over rt_original_0001']);
     // Every call carried the refreshed access token: none went out bare or as the application's key.
     expect(new Set(seen).size).toBe(1);
     expect(seen[0]).toMatch(/^Bearer ey/);
