@@ -55,8 +55,8 @@ export interface SessionOptions {
   refreshMargin?: number;
   /**
    * The longest the client waits for one token-store operation (get, set, claim) or for
-   * `onTokens`, in ms. Past it the call fails with `TokenStoreError`; a refresh that could not
-   * read or claim the store is never sent, so its refresh token is not spent.
+   * `onTokens`, in ms. Past it a store operation fails with `TokenStoreError` (a refresh that
+   * could not read or claim the store is never sent); `onTokens` is logged, not waited for.
    * @default 10000
    * @example createCoveton({ tokenStore: redisTokenStore(redis, { key }), storeTimeout: 2_000 })
    */

@@ -11,9 +11,15 @@ import type { SessionTokens } from '../public/session.js';
 export type Hearing = Pick<RefresherOptions, 'onTokens' | 'storeTimeout' | 'logger'>;
 
 export async function tell({ onTokens, storeTimeout, logger }: Hearing, tokens: SessionTokens): Promise<void> {
+  // Still pending when bounded() gives up: the time limit ended the wait, and its error (a
+  // TokenStoreError) would blame the store for the application's callback.
+  let pending = false;
+  const settled = () => (pending = false);
   try {
-    await bounded(onTokens?.(tokens), 'onTokens', storeTimeout, undefined, false);
+    const heard = onTokens?.(tokens);
+    if (heard instanceof Promise) (pending = true), heard.then(settled, settled);
+    await bounded(heard, 'onTokens', storeTimeout, undefined, false);
   } catch (error) {
-    logger.error('onTokens failed; the new pair is the session all the same', { error: errorName(error) });
+    logger.error(`onTokens ${pending ? 'did not settle within storeTimeout' : 'failed'}; the new pair is the session all the same`, pending ? { storeTimeout } : { error: errorName(error) });
   }
 }
