@@ -71,6 +71,12 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
   if (typeof fetchImpl !== 'function') throw new CovetonInputError('fetch', 'no fetch in this runtime: pass one');
   const logLevel = options.logLevel ?? env('COVETON_LOG') ?? 'warn';
   if (!isLogLevel(logLevel)) throw new CovetonInputError('logLevel', "must be 'debug', 'info', 'warn', 'error' or 'off'");
+  // Checked as every other duration: a NaN or a negative delay would turn the wait off. A first
+  // wait above the longest was cut to it without a word (min() in pipeline/backoff.ts), so maxDelay
+  // bounds initialDelay (the message names both values). Left out, initialDelay is 500, or a
+  // smaller maxDelay: the waits the default always gave under it.
+  const maxDelay = count('backoff.maxDelay', options.backoff?.maxDelay, 8000, MAX_TIMER);
+  const initialDelay = count('backoff.initialDelay', options.backoff?.initialDelay, Math.min(500, maxDelay), maxDelay);
 
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
@@ -82,12 +88,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     timeout: millis('timeout', options.timeout, 60_000),
     deadline: millis('deadline', options.deadline, Infinity),
     maxRetryAfter: millis('maxRetryAfter', options.maxRetryAfter, 60_000),
-    // Checked as every other duration: a NaN or a negative delay would turn the wait off.
-    backoff: {
-      initialDelay: count('backoff.initialDelay', options.backoff?.initialDelay, 500, MAX_TIMER),
-      maxDelay: count('backoff.maxDelay', options.backoff?.maxDelay, 8000, MAX_TIMER),
-      jitter: fraction('backoff.jitter', options.backoff?.jitter ?? 0.25),
-    },
+    backoff: { initialDelay, maxDelay, jitter: fraction('backoff.jitter', options.backoff?.jitter ?? 0.25) },
     hooks: joinHooks(undefined, options.hooks, 'hooks'),
     auth,
     logger: options.logger ?? console,

@@ -162,7 +162,11 @@ export interface CovetonOptions extends SessionOptions {
 }
 
 export interface BackoffOptions {
-  /** The first wait, in whole milliseconds (0 to 2^31-1). @default 500 */
+  /**
+   * The first wait, in whole milliseconds, from 0 to `maxDelay`: above it, `createCoveton` throws
+   * `CovetonInputError` (field `backoff.initialDelay`) naming both values.
+   * @default 500, or `maxDelay` if that is smaller
+   */
   initialDelay?: number;
   /** The longest wait, in whole milliseconds (0 to 2^31-1). @default 8000 */
   maxDelay?: number;

@@ -80,6 +80,32 @@ describe('client options', () => {
     }
   });
 
+  it('refuses a backoff.initialDelay above backoff.maxDelay, naming both values, before anything is sent; left out, it starts at a smaller maxDelay', async () => {
+    // It was accepted, and every wait silently cut to maxDelay.
+    let sent = 0;
+    const fetch = async () => (sent++, new Response('{"msg":"Auth successful"}', { headers: { 'Content-Type': 'application/json' } }));
+    const refused = (backoff: object) => {
+      try {
+        createCoveton({ baseUrl: 'https://api.test', fetch, backoff });
+      } catch (e) {
+        return e;
+      }
+    };
+    for (const [backoff, message] of [
+      [{ initialDelay: 5000, maxDelay: 2000 }, 'backoff.initialDelay: must be a whole number from 0 to 2000, got 5000'],
+      [{ initialDelay: 9000 }, 'backoff.initialDelay: must be a whole number from 0 to 8000, got 9000'],
+    ] as const) {
+      const error = refused(backoff);
+      expect(error, JSON.stringify(backoff)).toBeInstanceOf(CovetonInputError);
+      expect(error).toMatchObject({ field: 'backoff.initialDelay', message });
+    }
+    // Equal is fine, and so is a maxDelay under the default 500 when initialDelay is left out.
+    for (const backoff of [{ initialDelay: 2000, maxDelay: 2000 }, { maxDelay: 100 }]) {
+      await createCoveton({ baseUrl: 'https://api.test', fetch, backoff }).utils.testAuth();
+    }
+    expect(sent).toBe(2);
+  });
+
   it('rejects a bad argument to a resource method before sending anything', async () => {
     let sent = 0;
     const coveton = createCoveton({ baseUrl: 'https://api.test', fetch: async () => (sent++, new Response('{}')) });
