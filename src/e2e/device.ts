@@ -4,7 +4,7 @@
 import { concat, toBase64, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { encodeIdentity, encodePreKey, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
-import { read, write, type KeyStore } from './store.js';
+import { checkStore, read, write, type KeyStore } from './store.js';
 import { LABEL, TAG_X25519 } from './suite.js';
 import type { DeviceApi } from './api.js';
 import type { Coveton } from '@coveton/sdk';
@@ -90,9 +90,12 @@ export interface LoadOptions {
   platform: Platform;
 }
 
-/** Loads this device's keys from `store`, or creates them (non-extractable unless the store writes bytes) on first use. */
+/**
+ * Loads this device's keys from `store`, or creates them (non-extractable unless the store writes bytes) on first use.
+ * @throws E2EError `malformed` when `store` is not a KeyStore (no `get`, `set` or `delete` function), before it is asked anything.
+ */
 export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> {
-  const { store } = options;
+  const store = checkStore(options.store);
   let record = (await read(store, RECORD)) as DeviceRecord | undefined;
   if (!record) {
     const identity = await generateIdentity(store.writesKeyBytes === true);

@@ -1,16 +1,18 @@
 // The one type check of the server's JSON that the e2e entry reads (stored messages, their
 // envelopes, device bundles), made where it comes in: a field of the wrong type is
-// E2EError('malformed') naming it, never a TypeError from deep inside, nor a value coerced.
+// E2EError('malformed') naming it, never a TypeError from deep inside, nor a value coerced. The
+// caller's `store` option is checked here too (store.ts checkStore): its methods are 'function's.
 import { E2EError } from './errors.js';
 
 /** 'string?' also takes null or a missing field; [shape] is an array of that shape. */
-export type Shape = 'string' | 'string?' | 'uint32' | readonly [Shape] | { readonly [field: string]: Shape };
+export type Shape = 'string' | 'string?' | 'uint32' | 'function' | readonly [Shape] | { readonly [field: string]: Shape };
 
 /** The path of the first field of `value` not of its shape ('' for `value` itself), or undefined. */
 function wrong(value: unknown, shape: Shape): string | undefined {
   if (typeof shape === 'string') {
     // `>>> 0` gives back only an integer from 0 to 2^32 - 1 unchanged (never a string, 1.5, -1 or 2^32).
-    const ok = shape === 'uint32' ? (value as number) >>> 0 === value : typeof value === 'string' || (shape === 'string?' && value == null);
+    // Else the shape is the typeof it takes ('string', 'function'), and a '?' takes null too.
+    const ok = shape === 'uint32' ? (value as number) >>> 0 === value : typeof value === shape.replace('?', '') || (shape === 'string?' && value == null);
     return ok ? undefined : '';
   }
   const list = Array.isArray(shape);

@@ -2,6 +2,7 @@
 // records. Values are structured-clonable (CryptoKey, Uint8Array, plain objects), so a browser
 // store keeps non-extractable CryptoKeys as they are and their bytes never reach JavaScript.
 import { as } from './errors.js';
+import { checked } from './shape.js';
 
 export interface KeyStore {
   /**
@@ -14,6 +15,14 @@ export interface KeyStore {
   set(name: string, value: unknown): Promise<void>;
   delete(name: string): Promise<void>;
 }
+
+// A value that is not a store (`{}`, `null`, a `get` that is not a function) is refused where it is
+// given, by the one type check of shape.ts, naming the option: else it failed only at the first
+// read, as key_store_failed with a TypeError cause, as if a working store had failed. A TypeError
+// a store's own method throws is that store failing, and stays key_store_failed (read and write below).
+const STORE = { get: 'function', set: 'function', delete: 'function' } as const;
+/** `store` itself, once it has the three functions of a KeyStore; else E2EError malformed naming the first it lacks (`store.get`). */
+export const checkStore = (store: KeyStore): KeyStore => checked(store, STORE, 'store');
 
 // Every call the SDK makes to a store goes through read and write, so the store's own failure (an
 // app's Keychain or database throwing or rejecting with anything at all) reaches the caller as

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createE2EClient } from '../../src/e2e/client.js';
 import { fileKeyStore } from '../../src/e2e/node-file-key-store.js';
-import { E2EError, indexedDbKeyStore, loadOrCreateDevice, memoryKeyStore, type KeyStore } from '../../src/e2e/index.js';
+import { E2EError, e2eClient, indexedDbKeyStore, loadOrCreateDevice, memoryKeyStore, type KeyStore } from '../../src/e2e/index.js';
 import { enrol, fakeWorld, type FakeWorld } from './fake-api.js';
 
 type Method = 'get' | 'set' | 'delete';
@@ -193,6 +193,59 @@ it('no e2e module but store.ts calls a key store: every call goes through its re
   const src = new URL('../../src/e2e/', import.meta.url);
   const calling = readdirSync(src).filter((f) => f !== 'store.ts' && /\bstore\.(get|set|delete)\(/.test(readFileSync(new URL(f, src), 'utf8')));
   expect(calling).toEqual([]);
+});
+
+describe('a value that is not a key store', () => {
+  // Refused where it is given, naming the option and the function it lacks, before the store is
+  // asked anything: it used to fail only at the first read, as key_store_failed with a TypeError
+  // cause, as if a working store had failed.
+  const counted = () => {
+    const calls: string[] = [];
+    const fn = (name: string) => async () => void calls.push(name);
+    return { calls, fn };
+  };
+  type Make = (fn: (name: string) => () => Promise<void>) => unknown;
+  const NOT_STORES: { name: string; make: Make; lacks: string }[] = [
+    { name: '{}', make: () => ({}), lacks: 'get' },
+    { name: 'null', make: () => null, lacks: '' },
+    { name: 'a get that is not a function', make: (fn) => ({ get: 'keychain', set: fn('set'), delete: fn('delete') }), lacks: 'get' },
+    { name: 'a set that is not a function', make: (fn) => ({ get: fn('get'), set: null, delete: fn('delete') }), lacks: 'set' },
+    { name: 'no delete', make: (fn) => ({ get: fn('get'), set: fn('set') }), lacks: 'delete' },
+  ];
+
+  it.each(NOT_STORES)('loadOrCreateDevice({ store: $name }): malformed naming store or the function it lacks ($lacks), the store never called', async ({ make, lacks }) => {
+    const { calls, fn } = counted();
+    const error = await rejection(() => loadOrCreateDevice({ store: make(fn) as KeyStore, name: 'laptop', platform: 'web' }));
+    expect(error).toBeInstanceOf(E2EError);
+    expect(error).toMatchObject({ code: 'malformed', message: lacks ? `malformed: store.${lacks}` : 'malformed: store' });
+    expect(calls).toEqual([]);
+  });
+
+  // An e2eClient's store is optional: null, as undefined, is none given (the device's store is used).
+  it.each(NOT_STORES.filter((c) => c.name !== 'null'))('e2eClient(coveton, device, { store: $name }): throws at once, malformed naming store or the function it lacks ($lacks), no store called', async ({ make, lacks }) => {
+    const w = await world();
+    const { calls, fn } = counted();
+    const before = { ...w.state.calls };
+    const error = (() => {
+      try {
+        e2eClient(w.w.as('usr_ada'), w.ada.device, { store: make(fn) as KeyStore });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(E2EError);
+    expect(error).toMatchObject({ code: 'malformed', message: lacks ? `malformed: store.${lacks}` : 'malformed: store' });
+    expect(calls).toEqual([]);
+    expect(w.state.calls).toEqual(before);
+  });
+
+  it("a TypeError thrown inside a real store's get is that store failing: key_store_failed, the TypeError its cause", async () => {
+    const broken = new TypeError("Cannot read properties of undefined (reading 'keychain')");
+    const store: KeyStore = { get: () => Promise.reject(broken), set: async () => {}, delete: async () => {} };
+    const error = await rejection(() => loadOrCreateDevice({ store, name: 'laptop', platform: 'web' }));
+    expect(error).toMatchObject({ code: 'key_store_failed', message: 'key_store_failed: reading coveton-e2e/device' });
+    expect((error as E2EError).cause).toBe(broken);
+  });
 });
 
 describe("the SDK's own stores keep their codes", () => {
