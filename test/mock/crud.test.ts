@@ -1,7 +1,7 @@
 // Every tag that has writes, through the SDK against the stateful mock: create, read back, find
 // it in the list, update, delete, and then a 404; the mock never answers outside the contract.
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../src/index.js';
+import { NotFoundError, SessionExpiredError } from '../../src/index.js';
 import { SEED } from '../../src/mock/index.js';
 import { loadSpecModel } from '../../src/tools/spec-model.js';
 import { deviceKeyBundle } from '../../src/tools/device-keys.js';
@@ -101,7 +101,12 @@ describe('the stateful mock: a scenario per tag with writes', () => {
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
     const victim = sessions.find((s) => !s.current)!;
     await c.sessions.revoke(victim.id);
-    await expect(other.users.getCurrent()).rejects.toMatchObject({ status: 401, reason: 'session_revoked' });
+    // The revoked session's next call: the mock answers 401 session_revoked, the SDK's one refresh
+    // is refused the same way, and the session ends on that client.
+    const ended = await other.users.getCurrent().catch((e: unknown) => e);
+    expect(ended).toBeInstanceOf(SessionExpiredError);
+    expect(ended).toMatchObject({ reason: 'session_revoked' });
+    expect(await other.session.tokens()).toBeUndefined();
     const unread = await all(c.notifications.list({ unread: true }));
     expect(unread.length).toBeGreaterThan(0);
     expect(await c.notifications.markRead({ all: true })).toEqual({ updated: unread.length });
@@ -128,7 +133,9 @@ describe('the stateful mock: flows that go through email and payment providers',
     await c.auth.requestPasswordReset({ email: 'alan@example.com' });
     const { token } = mock().outbox.find((m) => m.to === 'alan@example.com')!;
     await c.auth.resetPassword({ token, password: 'second-passphrase' });
-    await expect(c.users.getCurrent()).rejects.toMatchObject({ status: 401, reason: 'session_revoked' });
+    const ended = await c.users.getCurrent().catch((e: unknown) => e);
+    expect(ended).toBeInstanceOf(SessionExpiredError);
+    expect(ended).toMatchObject({ reason: 'session_revoked' });
     await expect(c.auth.resetPassword({ token, password: 'third-passphrase' })).rejects.toMatchObject({ status: 422 });
     await expect(client(mock()).session.login({ email: 'alan@example.com', password: 'first-passphrase' })).rejects.toMatchObject({ reason: 'invalid_credentials' });
     await client(mock()).session.login({ email: 'alan@example.com', password: 'second-passphrase' });
