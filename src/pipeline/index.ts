@@ -19,6 +19,7 @@ import { readFacts } from './rate-limit/headers.js';
 import { attemptSignal, sleep } from './signal.js';
 import type { Logger } from '../public/logger.js';
 import type { RequestOptions } from '../public/request-options.js';
+import type { AuthRequest } from '../public/auth.js';
 
 export type { Answer, AttemptGate };
 
@@ -165,7 +166,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
           try {
             // False: the authenticator has no fresh credential for this request (the session's
             // pair is another sign-in's): the 401 stands, nothing is sent again.
-            if ((await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal })) === false) next = { do: 'stop' };
+            if ((await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal, reason: state.reason } as AuthRequest)) === false) next = { do: 'stop' };
           } finally {
             wait.dispose();
           }

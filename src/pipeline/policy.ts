@@ -109,7 +109,8 @@ export function decide(policy: CallPolicy, state: AttemptState): Decided {
   // A renewal is not a retry: the request failed for a reason the renewal mends, once. A
   // session revoked elsewhere ("sign out everywhere") is renewed too: the refresh the session
   // sends confirms the end, which then reaches onSessionExpired and the store (the session's
-  // own pair only: another sign-in's is never refreshed for it, ../session/credentials.ts).
+  // own pair only, if the store still holds it; the request is never sent again:
+  // ../session/credentials.ts `renew`).
   if (status === 401 && (state.reason === 'token_expired' || state.reason === 'session_revoked') && state.credential !== undefined && !state.renewedCredential) {
     return { do: 'renew', what: 'credential' };
   }

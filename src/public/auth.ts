@@ -47,9 +47,8 @@ export interface Authenticator {
    */
   secrets(): readonly (string | undefined)[];
   /**
-   * Optional. The server answered 401 `token_expired` (or `session_revoked`) to an attempt
-   * whose `authenticate` resolved to `credential`: get a fresh one and set it on
-   * `request.headers`, or resolve `false` (a revoked credential has no fresh one). The request is
+   * Optional. The server answered 401 `token_expired` to an attempt whose `authenticate`
+   * resolved to `credential`: get a fresh one and set it on `request.headers`. The request is
    * sent once more with those headers, and later attempts of the call keep them. Resolve
    * `false` when there is none for this request: it is not sent again and fails with the 401.
    */

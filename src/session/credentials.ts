@@ -74,7 +74,11 @@ export function watchedStore(store: TokenStore): TokenStore & Watched {
       return (known = stored);
     },
     // Only a sign-in or logout writes without `replaces` (a refresh names the pair it replaces).
-    set: async (tokens, replaces) => ((known = tokens), replaces ?? signIns++, store.set(tokens, replaces)),
+    // A refresh whose pair this client replaced meanwhile (a sign-in or logout through it) is
+    // superseded here, whatever the store does with `replaces` (one that ignores it would take
+    // the old session's pair over the sign-in, or its end over the new user's pair).
+    set: async (tokens, replaces) =>
+      replaces !== undefined && known && known.refreshToken !== replaces ? false : ((known = tokens), replaces ?? signIns++, store.set(tokens, replaces)),
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
     ...(store.claim ? { claim: store.claim.bind(store) } : {}),
     ...(store.unclaim ? { unclaim: store.unclaim.bind(store) } : {}),
@@ -158,14 +162,21 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
       return withTokens(tokens, request, again, since);
     },
     async renew(stale, request) {
+      // After a 401 session_revoked (the session was ended elsewhere) the one refresh only
+      // confirms the end, and only of the pair the request carried if the store still holds it
+      // (./rotate.ts `exchange`): the request is never sent again, and a fallback authenticator
+      // is asked only after token_expired, as its contract says (../public/auth.ts).
+      const revoked = (request as { reason?: string }).reason === 'session_revoked';
       // A credential the session did not send, or no session now (signed out while the request
       // was out): the fallback renews a credential it gave, never one the session gave.
-      if (!known() || !sent.has(stale)) return fallback?.secrets().includes(stale) ? fallback.renew?.(stale, request) : false;
+      if (!known() || !sent.has(stale)) return !revoked && fallback?.secrets().includes(stale) ? fallback.renew?.(stale, request) : false;
       const was = sent.get(stale);
-      const tokens = await until(refresher.refresh(stale, was), request.signal);
+      // A pair without a lineage sent before a sign-in or logout through this client: not the store's session.
+      if (typeof was == 'number' && was !== signIns()) return false;
+      const tokens = await until(refresher.refresh(stale, was, revoked), request.signal);
       // Sent again only with a pair refreshed from the one it carried: never another sign-in's
       // (user B signed in meanwhile, here or in another process on the store).
-      if (!tokens || mark(tokens) !== was) return false;
+      if (revoked || !tokens || mark(tokens) !== was) return false;
       request.headers.authorization = `Bearer ${tokens.accessToken}`;
     },
     secrets: () => {

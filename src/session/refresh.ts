@@ -36,7 +36,7 @@ export interface Refresher {
    * ./credentials.ts `mark`). A stored pair of another lineage (another sign-in's) is neither
    * refreshed nor ended: it is resolved as it is.
    */
-  refresh(staleAccessToken: string, lineage: string | number | undefined): Promise<SessionTokens | undefined>;
+  refresh(staleAccessToken: string, lineage: string | number | undefined, confirm?: boolean): Promise<SessionTokens | undefined>;
   /** Rejects with the SessionExpiredError of a call made in a session that ended before it was sent. */
   ended(): Promise<never>;
   /** The pair once no refresh is under way (for logout, which must send the newest token). */
@@ -109,7 +109,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
   const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh', 'ended']);
   // One at a time, shared within a lineage (./rotate.ts). The last one asked for ends after any
   // asked for before it: logout waits for it.
-  const refresh = (stale: string, lineage: string | number | undefined) => (inflight = rotate.refresh(stale, lineage));
+  const refresh = (stale: string, lineage: string | number | undefined, confirm?: boolean) => (inflight = rotate.refresh(stale, lineage, confirm));
 
   /**
    * The store failed: go on with the last pair while it is valid; a refresh needs the store.

@@ -126,7 +126,8 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
     throw expired;
   }
 
-  async function exchange(stale: string, lineage: string | undefined): Promise<SessionTokens | undefined> {
+  /** `confirm`: only the end of `stale`'s pair is in question (a 401 session_revoked): no other pair is refreshed for it. */
+  async function exchange(stale: string, lineage: string | undefined, confirm?: boolean): Promise<SessionTokens | undefined> {
     const { spent } = state;
     // Read again under the lock: another request, tab or process may have refreshed meanwhile.
     const tokens = await state.read();
@@ -136,7 +137,7 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
     // its request again with it. A pair someone refreshed from ours kept our lineage.
     if (tokens.lineage !== lineage) return tokens;
     const ends = end.bind(undefined, tokens.refreshToken);
-    if (tokens.accessToken !== stale && !state.nearExpiry(tokens)) return tokens;
+    if (tokens.accessToken !== stale && (confirm || !state.nearExpiry(tokens))) return tokens;
     if (store.claim && !(await bounded(store.claim(tokens.refreshToken), 'claim', storeTimeout))) {
       // Someone sent this refresh token already. If they stored the pair they got, use it.
       const again = await state.read();
@@ -228,19 +229,23 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
   /** The last refresh scheduled, until it ends, and its lineage. */
   let last: Promise<SessionTokens | undefined> | undefined;
   let lineageOfLast: string | number | undefined;
+  let staleOfLast: string | undefined;
   /**
    * One at a time, shared within a lineage: a renewal or call that finds the last one scheduled
    * of its lineage gets its pair. One of another lineage (the session before a sign-in) is
    * waited out, whatever its outcome, and this one runs after it: that pair is never this
    * lineage's. Each scheduled refresh ends after those before it, so the last one asked for is
    * the one to wait for (logout, ./refresh.ts `settled`). A number stands for a pair without a
-   * lineage (./credentials.ts `mark`): shared among its own, and matched as no lineage in the store.
+   * lineage (./credentials.ts `mark`), matched as no lineage in the store: such a refresh is
+   * shared only by the requests that carried the same token (pairs without a lineage do not
+   * tell one sign-in from the next).
    */
-  function refresh(stale: string, mark: string | number | undefined): Promise<SessionTokens | undefined> {
-    if (last && lineageOfLast === mark) return last;
+  function refresh(stale: string, mark: string | number | undefined, confirm?: boolean): Promise<SessionTokens | undefined> {
+    if (last && lineageOfLast === mark && (typeof mark == 'string' || staleOfLast === stale)) return last;
     lineageOfLast = mark;
+    staleOfLast = stale;
     const lineage = typeof mark == 'string' ? mark : undefined;
-    const run = () => (store.lock ? locked(() => exchange(stale, lineage)) : exchange(stale, lineage));
+    const run = () => (store.lock ? locked(() => exchange(stale, lineage, confirm)) : exchange(stale, lineage, confirm));
     const flight: Promise<SessionTokens | undefined> = (last ? last.catch(() => undefined).then(run) : run()).finally(() => {
       if (last === flight) last = undefined;
     });
