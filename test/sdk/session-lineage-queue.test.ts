@@ -41,6 +41,16 @@ async function queuedBehind(options: CovetonOptions) {
   return { coveton, other, held, first, queued, sent };
 }
 
+/** The held call goes on; the queued one, made in a session that ended meanwhile, fails unsent with `session_changed`. */
+async function failsUnsent(q: Awaited<ReturnType<typeof queuedBehind>>) {
+  q.held.release();
+  await q.first;
+  const error = await q.queued;
+  expect(error).toBeInstanceOf(SessionExpiredError);
+  expect((error as SessionExpiredError).reason).toBe('session_changed');
+  expect(q.sent()).toEqual([]);
+}
+
 describe('a call waiting for its rate-limit turn while the session changes', () => {
   it('made as A, A signed out and B signed in meanwhile: it fails with SessionExpiredError, never sent as B', async () => {
     // The error is no end of B's session: the application is not told the session expired.
@@ -49,11 +59,7 @@ describe('a call waiting for its rate-limit turn while the session changes', () 
     const logout = q.coveton.session.logout();
     while ((await q.coveton.session.tokens()) !== undefined) await new Promise((r) => setTimeout(r, 1));
     await q.other.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
-    q.held.release();
-    await q.first;
-    expect(await q.queued).toBeInstanceOf(SessionExpiredError);
-    expect((await q.queued as SessionExpiredError).reason).toBe('session_changed');
-    expect(q.sent()).toEqual([]);
+    await failsUnsent(q);
     await logout;
     // A call made now goes as B.
     await q.coveton.apiKeys.list();
@@ -65,11 +71,7 @@ describe('a call waiting for its rate-limit turn while the session changes', () 
     const q = await queuedBehind({ accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' });
     const logout = q.coveton.session.logout();
     while ((await q.coveton.session.tokens()) !== undefined) await new Promise((r) => setTimeout(r, 1));
-    q.held.release();
-    await q.first;
-    expect(await q.queued).toBeInstanceOf(SessionExpiredError);
-    expect((await q.queued as SessionExpiredError).reason).toBe('session_changed');
-    expect(q.sent()).toEqual([]);
+    await failsUnsent(q);
     await logout;
   });
 
@@ -77,11 +79,7 @@ describe('a call waiting for its rate-limit turn while the session changes', () 
     const q = await queuedBehind({ accessToken: A, refreshToken: 'rt_A1_xxxxxxxxxxxxxxxx' });
     await q.other.session.logout();
     await q.other.session.login({ email: 'b@example.com', password: 'a-strong-passphrase' });
-    q.held.release();
-    await q.first;
-    expect(await q.queued).toBeInstanceOf(SessionExpiredError);
-    expect((await q.queued as SessionExpiredError).reason).toBe('session_changed');
-    expect(q.sent()).toEqual([]);
+    await failsUnsent(q);
     await q.coveton.apiKeys.list();
     expect(q.sent()).toEqual(['B']);
   });
