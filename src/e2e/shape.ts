@@ -16,8 +16,10 @@ function wrong(value: unknown, shape: Shape): string | undefined {
     return ok ? undefined : '';
   }
   const list = Array.isArray(shape);
-  if (typeof value !== 'object' || !value || Array.isArray(value) !== list) return '';
-  for (const field in list ? value : shape) {
+  // Object(value) === value for an object or a function: a store may be a class with static
+  // methods; JSON from the server holds no functions, so its checks lose nothing.
+  if (Object(value) !== value || Array.isArray(value) !== list) return '';
+  for (const field in list ? (value as object) : shape) {
     const at = wrong((value as Record<string, unknown>)[field], list ? (shape as [Shape])[0] : (shape as Record<string, Shape>)[field]!);
     if (at !== undefined) return `.${field}${at}`;
   }

@@ -239,6 +239,23 @@ describe('a value that is not a key store', () => {
     expect(w.state.calls).toEqual(before);
   });
 
+  // A class with static methods (or any function carrying get/set/delete) is a store: the check
+  // asks for the three functions, not for typeof 'object'. Both worked before the check came.
+  it('a store that is a class with static methods is taken: the device is made and saved in it', async () => {
+    const records = new Map<string, unknown>();
+    class AppKeychain {
+      static get = async (name: string) => records.get(name);
+      static set = async (name: string, value: unknown) => void records.set(name, value);
+      static delete = async (name: string) => void records.delete(name);
+    }
+    const device = await loadOrCreateDevice({ store: AppKeychain, name: 'laptop', platform: 'web' });
+    expect([...records.keys()]).toEqual(['coveton-e2e/device']);
+    const again = await loadOrCreateDevice({ store: AppKeychain, name: 'laptop', platform: 'web' });
+    expect(again.identityKey).toEqual(device.identityKey);
+    const w = await world();
+    expect(() => e2eClient(w.w.as('usr_ada'), w.ada.device, { store: AppKeychain })).not.toThrow();
+  });
+
   it("a TypeError thrown inside a real store's get is that store failing: key_store_failed, the TypeError its cause", async () => {
     const broken = new TypeError("Cannot read properties of undefined (reading 'keychain')");
     const store: KeyStore = { get: () => Promise.reject(broken), set: async () => {}, delete: async () => {} };
