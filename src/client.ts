@@ -47,7 +47,9 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   const limiter =
     options.rateLimit === false ? undefined : createRateLimiter({ ...options.rateLimit, maxPause: config.maxRetryAfter, logger });
   const stamp = identity(config);
-  const tracked = watchedStore(store);
+  // A session another tab or process on the store ended (its refresh refused, a sign-out there)
+  // is told to onSessionExpired once, when this client next reads the store (./session/rotate.ts).
+  const tracked = watchedStore(store, () => void refresher.endedElsewhere().catch(() => undefined));
   const storeTimeout = options.storeTimeout ?? 10_000;
   // The refresh carries no credential and skips the rate-limit queue: it runs inside a request
   // that already holds a turn, and with `maxConcurrent: 1` a second turn would never come.

@@ -63,22 +63,36 @@ interface Watched {
   signIns(): number;
 }
 
-/** The caller's token store, watched so that the session's current pair is known to the redaction. */
-export function watchedStore(store: TokenStore): TokenStore & Watched {
+/**
+ * The caller's token store, watched so that the session's current pair is known to the
+ * redaction, and so that a session ended by another tab or process sharing the store is told
+ * here too: `ended` is called when a read finds no pair where this client knew one and wrote
+ * nothing since (there, a refresh was refused or the user signed out). Only the client whose
+ * refresh is refused ends the session itself (./rotate.ts `end`); without this, every other
+ * client on the store went on without a session and its `onSessionExpired` never heard.
+ */
+export function watchedStore(store: TokenStore, ended: () => void): TokenStore & Watched {
   let known: SessionTokens | undefined;
   let signIns = 0;
+  /** Writes through this client: a read answered after one is older than what it wrote. */
+  let writes = 0;
+  const seen = (tokens: SessionTokens | undefined, at: number) => {
+    if (at !== writes) return tokens;
+    if (known?.refreshToken && !tokens) ended();
+    return (known = tokens);
+  };
   return {
     get: () => {
+      const at = writes;
       const stored = store.get();
-      if (stored instanceof Promise) return stored.then((tokens) => (known = tokens));
-      return (known = stored);
+      return stored instanceof Promise ? stored.then((tokens) => seen(tokens, at)) : seen(stored, at);
     },
     // Only a sign-in or logout writes without `replaces` (a refresh names the pair it replaces).
     // A refresh whose pair this client replaced meanwhile (a sign-in or logout through it) is
     // superseded here, whatever the store does with `replaces` (one that ignores it would take
     // the old session's pair over the sign-in, or its end over the new user's pair).
     set: async (tokens, replaces) =>
-      replaces !== undefined && known && known.refreshToken !== replaces ? false : ((known = tokens), replaces ?? signIns++, store.set(tokens, replaces)),
+      replaces !== undefined && known && known.refreshToken !== replaces ? false : ((known = tokens), writes++, replaces ?? signIns++, store.set(tokens, replaces)),
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
     ...(store.claim ? { claim: store.claim.bind(store) } : {}),
     ...(store.unclaim ? { unclaim: store.unclaim.bind(store) } : {}),

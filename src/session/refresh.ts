@@ -39,6 +39,8 @@ export interface Refresher {
   refresh(staleAccessToken: string, lineage: string | number | undefined, confirm?: boolean): Promise<SessionTokens | undefined>;
   /** Rejects with the SessionExpiredError of a call made in a session that ended before it was sent. */
   ended(): Promise<never>;
+  /** Tells onSessionExpired of a session another client on the store ended (./credentials.ts `watchedStore`). */
+  endedElsewhere(): Promise<void>;
   /** The pair once no refresh is under way (for logout, which must send the newest token). */
   settled(signal?: AbortSignal): Promise<SessionTokens | undefined>;
   /** A pair that just came from the server (login): learns the clock skew from it. */
@@ -106,7 +108,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     return freshest(stored);
   };
 
-  const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh', 'ended']);
+  const rotate = lazyMethods('token refresh', () => import('./rotate.js').then((m) => m.rotation(state)), ['refresh', 'ended', 'endedElsewhere']);
   // One at a time, shared within a lineage (./rotate.ts). The last one asked for ends after any
   // asked for before it: logout waits for it.
   const refresh = (stale: string, lineage: string | number | undefined, confirm?: boolean) => (inflight = rotate.refresh(stale, lineage, confirm));
@@ -147,6 +149,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     },
     refresh,
     ended: rotate.ended,
+    endedElsewhere: rotate.endedElsewhere,
     async settled(signal) {
       if (inflight) await bounded(inflight.catch(() => undefined), 'refresh', Infinity, signal);
       try {

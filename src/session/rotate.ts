@@ -61,7 +61,7 @@ function answeredUnusably(error: unknown): boolean {
  * The refresh of a refresher's state: `refresh(stale, lineage)` runs one, single-flight, within
  * `lineage`: that of the pair `stale` came with.
  */
-export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ended'> {
+export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ended' | 'endedElsewhere'> {
   const { options } = state;
   const { store, storeTimeout, logger } = options;
   const send = refreshExchange(options.pipeline, options.baseUrl);
@@ -255,6 +255,15 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
     refresh,
     ended() {
       throw new SessionExpiredError('The session this call was made in ended (a sign-out or another sign-in) while it waited for its rate-limit turn: nothing was sent.', 'session_changed');
+    },
+    // Another tab or process on the store ended the session (its refresh was refused, or it
+    // signed out): only that client ended it, so every other one would never hear of it.
+    async endedElsewhere() {
+      try {
+        options.onSessionExpired?.(new SessionExpiredError('Another client sharing the token store ended the session: sign in again.', undefined));
+      } catch {
+        // The application's callback: its failure is neither the store's nor any call's.
+      }
     },
   };
 }
