@@ -9,11 +9,15 @@
 import { CovetonInputError } from '../errors/base.js';
 import { parseHttpUrl } from './url-policy.js';
 
-// 127/8, ::1, IPv4-mapped 127/8, localhost and *.localhost.
-const LOOPBACK = /^(?:127\.|\[::1\]$|\[::ffff:7f|localhost$)|\.localhost$/;
-// 169.254/16 and fe80::/10 (link-local), 0/8 and :: (unspecified), their IPv4-mapped forms,
-// and the metadata services' names and addresses (GCP, AWS IPv6, Alibaba).
-const NEVER = /^(?:169\.254\.|0\.|\[(?:fe[89ab][0-9a-f]:|::ffff:(?:a9fe|0):|::\]|fd00:ec2::254\])|metadata(?:\.google\.internal)?$|100\.100\.100\.200$)/;
+// 127/8, ::1, 127/8 IPv4-mapped or in NAT64 form (RFC 6052's 64:ff9b::/96), localhost,
+// *.localhost, and the loopback names Debian's /etc/hosts gives (localhost.localdomain, ip6-*).
+const LOOPBACK = /^(?:127\.|\[::1\]$|\[(?:::ffff|64:ff9b:):7f|localhost(?:\.localdomain)?$|ip6-(?:localhost|loopback)$)|\.localhost$/;
+// 169.254/16 and fe80::/10 (link-local), 0/8 and :: (unspecified), their IPv4-mapped (and, for
+// 169.254/16, NAT64) forms, and the metadata services' names and addresses (GCP, AWS and its
+// IPv6 address, Alibaba). Names are matched as written, never resolved: a name of your own
+// that resolves to such an address is not caught (resolving first would not stop a name that
+// answers differently the second time).
+const NEVER = /^(?:169\.254\.|0\.|\[(?:fe[89ab][0-9a-f]:|(?:::ffff|64:ff9b:):a9fe:|::ffff:0:|::\]|fd00:ec2::254\])|metadata(?:\.google\.internal)?$|instance-data(?:\.ec2\.internal)?$|100\.100\.100\.200$)/;
 
 /**
  * Checks a storage URL from a presign or download answer before anything is sent to it:

@@ -78,6 +78,15 @@ describe('storage URLs from the API', () => {
     ['https://localhost/f', NEIGHBOURHOOD],
     ['https://[::ffff:127.0.0.1]/f', NEIGHBOURHOOD],
     ['https://100.100.100.200/latest/meta-data/', NEIGHBOURHOOD],
+    // Found by a hostile-server review: AWS's metadata names, 169.254.169.254 and 127.0.0.1 in
+    // NAT64 form (RFC 6052's 64:ff9b::/96), and the loopback names Debian's /etc/hosts carries.
+    ['https://instance-data/latest/meta-data/', NEIGHBOURHOOD],
+    ['https://instance-data.ec2.internal./latest/meta-data/', NEIGHBOURHOOD],
+    ['https://[64:ff9b::169.254.169.254]/latest/meta-data/', NEIGHBOURHOOD],
+    ['https://[64:ff9b::7f00:1]/f', NEIGHBOURHOOD],
+    ['https://localhost.localdomain/f', NEIGHBOURHOOD],
+    ['https://ip6-localhost/f', NEIGHBOURHOOD],
+    ['https://ip6-loopback/f', NEIGHBOURHOOD],
     ['not a url', /absolute http\(s\) URL/],
   ];
 
