@@ -28,10 +28,11 @@ export interface paths {
          *
          *     Only an owner or admin of the organization may create keys (403 `not_admin`); an API key
          *     needs the `keys:manage` admin scope (403 `insufficient_scope`). Further rules (403 with a
-         *     `reason`): a key can grant only scopes it holds (`scope_grant_forbidden`); a non-production
-         *     key cannot create a production key (`environment_forbidden`); production keys over the API
-         *     need an enterprise plan (`enterprise_required`); nothing changes in a suspended organization
-         *     (`organization_suspended`). Send an `Idempotency-Key` to retry safely.
+         *     `reason`): a key can grant only scopes it holds (`scope_grant_forbidden`), and a request that
+         *     leaves `permissions` out asks for full access (`["*"]`), which only a key holding `*` may; a
+         *     non-production key cannot create a production key (`environment_forbidden`); production keys
+         *     over the API need an enterprise plan (`enterprise_required`); nothing changes in a suspended
+         *     organization (`organization_suspended`). Send an `Idempotency-Key` to retry safely.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -2165,7 +2166,7 @@ export interface components {
             expiresAt?: string;
             /** @example CI Pipeline */
             name: string;
-            /** @description Scopes to grant; the caller must hold each of them. Defaults to full access (`["*"]`). */
+            /** @description Scopes to grant; the caller must hold each of them. Defaults to full access (`["*"]`), so an API key that leaves this out must hold `*` itself. */
             permissions?: components["schemas"]["PermissionScope"][];
             type: components["schemas"]["ApiKeyType"];
         };

@@ -4,6 +4,7 @@
 // check missing here (rules.ts), so the two cannot drift apart.
 import { roleIn } from './audiences.js';
 import { endSession, holds, sessionHeld } from './credentials.js';
+import { askedPermissions } from './rules/api-keys.js';
 import type { AccessContext, Call, MockEnv } from './engine.js';
 import type { Row } from './state.js';
 import { signedPreKeyProblem, type SignedPreKeyBundle } from '../tools/device-keys.js';
@@ -34,11 +35,10 @@ const CHECKS: Record<string, Check> = {
   oauthCallback: (call) => typeof call.query.code === 'string' && typeof call.query.state === 'string',
 
   // API keys (API brief, "API keys").
-  grantsHeldScopes: (call) => {
-    const p = call.principal;
-    const wanted = body(call).permissions as string[] | undefined;
-    return p?.kind !== 'key' || wanted === undefined || wanted.every((scope) => holds(p.permissions, scope));
-  },
+  grantsHeldScopes: (call) => keyHoldsAll(call, body(call).permissions as string[] | undefined),
+  // A new key's `permissions` left out ask for the default, full access: a narrow key may not
+  // mint a `*` key that way (found by a hostile review: only the scopes named were checked).
+  newKeyScopesHeld: (call) => keyHoldsAll(call, askedPermissions(body(call))),
   productionFromProduction: (call) => body(call).environment !== 'production' || call.principal?.kind !== 'key' || call.principal.environment === 'production',
   enterpriseForProduction: (call, env, ctx) => body(call).environment !== 'production' || env.store.get('organizations', ctx.organizationId ?? '')?.plan === 'enterprise',
 
@@ -95,6 +95,12 @@ const CHECKS: Record<string, Check> = {
     return !sub || sub.plan !== body(call).plan || !['active', 'trialing'].includes(sub.status);
   },
 };
+
+/** Whether an API key caller holds every scope of `wanted` (users are not limited by scopes; nothing asked is nothing to hold). */
+function keyHoldsAll(call: Call, wanted: string[] | undefined): boolean {
+  const p = call.principal;
+  return p?.kind !== 'key' || wanted === undefined || wanted.every((scope) => holds(p.permissions, scope));
+}
 
 /** The signed pre-key problem of a registration (the body's bundle) or a rotation (the body, under the target's identity key). */
 function preKeyProblem(call: Call, ctx: AccessContext): string | undefined {

@@ -97,6 +97,22 @@ describe('contract violations and credentials', () => {
     expect(await reason(open.secret)).toBe('key_revoked');
   });
 
+  it('permissions left out ask for the default, full access: a key that lacks `*` may not grant it that way either', async () => {
+    const token = (await call('POST', '/auth/login', { body: ADA })).body.accessToken;
+    const make = async (body: Json, by: string) => call('POST', '/api-keys', { token: by, body: { type: 'service', environment: 'sandbox', ...body } });
+    const admin = (await make({ name: 'admin', permissions: ['keys:manage'] }, token)).body;
+    const before = (await call('GET', '/api-keys?limit=100', { token })).body.length;
+    const escalated = await make({ name: 'no permissions named' }, admin.secret);
+    expect({ status: escalated.status, code: escalated.body.error?.code, reason: escalated.body.error?.reason }).toEqual({ status: 403, code: 'FORBIDDEN', reason: 'scope_grant_forbidden' });
+    expect((await call('GET', '/api-keys?limit=100', { token })).body.length).toBe(before);
+    // An update that leaves `permissions` out changes none: nothing to hold.
+    expect((await call('PATCH', `/api-keys/${admin.id}`, { token: admin.secret, body: { name: 'renamed' } })).status).toBe(200);
+    // A user (not limited by scopes) and a full-access key still get the default.
+    expect((await make({ name: 'by a user' }, token)).body.permissions).toEqual(['*']);
+    const full = (await make({ name: 'full', permissions: ['*'] }, token)).body;
+    expect((await make({ name: 'by a full key' }, full.secret)).body.permissions).toEqual(['*']);
+  });
+
   it('CORS: a loopback origin is answered, its preflight too, with the figures and request id exposed', async () => {
     const origin = 'http://localhost:5173';
     const pre = await fetch(`${mock().url}/api-keys`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, idempotency-key' } });

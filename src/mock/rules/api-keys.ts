@@ -1,13 +1,22 @@
 // API keys (seeds 001, 003, 004 as the API brief reconciles them): the secret is returned once,
 // `ak_live_` for production and `ak_test_` otherwise, `keyPrefix` is its head. Who may create or
 // change a key, the scopes it may grant and the finality of `revoked` are the spec's x-access and
-// x-invariants (checks.ts: grantsHeldScopes, productionFromProduction, enterpriseForProduction).
+// x-invariants (checks.ts: newKeyScopesHeld, productionFromProduction, enterpriseForProduction).
 import { fillContext, isoNow, type Handler } from '../engine.js';
 import { fill, visible } from '../fill.js';
 import { newKeySecret } from '../key-secrets.js';
 
+/**
+ * The scopes a create asks for: `permissions`, or full access when it is left out
+ * (ApiKeyCreate.yaml). The one place the default lives: newKeyScopesHeld (checks.ts) judges this
+ * same list, so leaving `permissions` out is no way around it.
+ */
+export function askedPermissions(body: { permissions?: string[] | undefined }): string[] {
+  return body.permissions ?? ['*'];
+}
+
 const create: Handler = (call, env) => {
-  const permissions: string[] = call.body.permissions ?? ['*'];
+  const permissions = askedPermissions(call.body);
   const secret = newKeySecret(call.body.environment);
   const row = fill(
     env.spec.operations.find((o) => o.id === 'getApiKey')!.successSchema,
