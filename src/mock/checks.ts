@@ -6,6 +6,7 @@ import { roleIn } from './audiences.js';
 import { endSession, holds, sessionHeld } from './credentials.js';
 import { askedPermissions } from './rules/api-keys.js';
 import type { AccessContext, Call, MockEnv } from './engine.js';
+import { oauthFlowOf } from './oauth-flows.js';
 import type { Row } from './state.js';
 import { signedPreKeyProblem, type SignedPreKeyBundle } from '../tools/device-keys.js';
 
@@ -32,7 +33,8 @@ const CHECKS: Record<string, Check> = {
     const entry = env.store.get('_reset-tokens', String(body(call).token));
     return entry !== undefined && entry.expiresAt > env.now();
   },
-  oauthCallback: (call) => typeof call.query.code === 'string' && typeof call.query.state === 'string',
+  // Only a flow a start operation began, at its provider, with its code, once (oauth-flows.ts).
+  oauthCallback: (call, env) => oauthFlowOf(call, env) !== undefined,
 
   // API keys (API brief, "API keys").
   grantsHeldScopes: (call) => keyHoldsAll(call, body(call).permissions as string[] | undefined),

@@ -21,6 +21,7 @@ import { readRules, type OperationRules } from './rules.js';
 import { deviceRules } from './rules/devices.js';
 import { fileRules } from './rules/files.js';
 import { messagingRules } from './rules/messaging.js';
+import { oauthRules } from './rules/oauth.js';
 import { organizationRules } from './rules/organizations.js';
 import { applySeed, readSeedFile, seededKeySecrets } from './seed.js';
 import { applyExampleSecrets } from './seed-examples.js';
@@ -173,7 +174,7 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, Handler> = { ...authRules, ...apiKeyRules, ...messagingRules, ...deviceRules, ...organizationRules, ...fileRules, ...billingRules };
+const HANDLERS: Record<string, Handler> = { ...authRules, ...oauthRules, ...apiKeyRules, ...messagingRules, ...deviceRules, ...organizationRules, ...fileRules, ...billingRules };
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const started = Date.now();

@@ -3,7 +3,8 @@
 // example API key, team, department, role, chat, message and session of Ada's organization, and
 // the colleagues (Charles, Katherine) and contact (Bob) the examples mention; and what the
 // examples hold that a user would have received by email or from an earlier call: the refresh
-// tokens of refresh and logout, the password-reset token, Bob's invite token, an uploaded file.
+// tokens of refresh and logout, the password-reset token, Bob's invite token, an OAuth flow's code,
+// an uploaded file.
 // Rows are partial, completed by the seeder like seed-data.ts's. Names differ from the create
 // examples', which would otherwise be taken.
 import { deviceKeyBundle } from '../tools/device-keys.js';
@@ -95,6 +96,8 @@ export function exampleSeed(): Record<string, Row[]> {
     // invite is Bob's: he is not a member yet, and accepts it signed in as himself).
     '_reset-tokens': [{ id: 'prt_4c8e2a9f1b7d3e6a0c5f', userId: ADA, expiresAt: Date.parse(NEVER) }],
     invites: [{ id: 'inv_3Bq8Xw5k', organizationId: ORG, email: 'bob@example.com', role: 'member', status: 'pending', invitedBy: ADA, expiresAt: NEVER, createdAt: T0, token: 'ivt_Xp9rT2mW7kQ4nB8vL3cF6hJ1sD5gZ0yA' }],
+    // completeOAuth's code and state, as a start and the provider's consent would have issued them.
+    '_oauth-flows': [{ id: 'st_5b2e9c71a4d8f036', provider: 'google', code: '4/0AfJohXk9example-code', redirectUri: 'https://app.example.com/oauth/callback', expiresAt: Date.parse(NEVER) }],
     files: [{ ...UPLOADED, _userId: ADA, createdAt: T0 }],
     sessions: [{ id: 'sess_7b1d', deviceId: 'dev_b2', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)', ipAddress: '2001:db8:85a3::8a2e:370:7334', location: 'Paris, FR', current: false, createdAt: T0, lastSeenAt: T0, _userId: ADA }],
   };

@@ -9,7 +9,8 @@ import { endSession } from '../credentials.js';
 import { itemSchema } from '../resources.js';
 import { base62, newId } from '../../tools/ids.js';
 
-function openSession(userId: string, call: Call, env: MockEnv) {
+/** A new sign-in of `userId`: its session record and its first token pair. */
+export function openSession(userId: string, call: Call, env: MockEnv) {
   const sessionId = newId('sess_');
   env.store.put('sessions', {
     id: sessionId,
@@ -36,7 +37,7 @@ const register: Handler = (call, env) => {
   const now = isoNow(env);
   const user = fill(
     itemSchema(env.spec, 'users'),
-    { email, displayName: call.body.displayName, emailVerified: false, locale: 'en-GB', timezone: 'UTC', createdAt: now, updatedAt: now, _password: call.body.password },
+    { email, displayName: call.body.displayName, emailVerified: false, locale: 'en-GB', timezone: 'UTC', createdAt: now, updatedAt: now, _password: call.body.password, _registered: true },
     fillContext(env, undefined),
   );
   env.store.put('users', user);
@@ -97,11 +98,6 @@ const revokeSession: Handler = (call, env) => {
   return { status: 204 };
 };
 
-const completeOAuth: Handler = (call, env) => {
-  const user = userOf(env, env.store.all('users').at(-1)!.id);
-  return { status: 200, body: { ...openSession(user.id, call, env), user: visible(user) } };
-};
-
 // The reset link's token goes to the outbox (`GET /__mock/outbox`); the answer is a 202 whether
 // or not the address has an account, so it cannot be used to find accounts.
 const forgotPassword: Handler = (call, env) => {
@@ -138,7 +134,6 @@ export const authRules: Record<string, Handler> = {
   searchUsers,
   listSessions,
   revokeSession,
-  completeOAuth,
   requestPasswordReset: forgotPassword,
   resetPassword,
   testAuth: () => ({ status: 200, body: { msg: 'Auth successful' } }),
