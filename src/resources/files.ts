@@ -5,7 +5,7 @@
 // pipeline's policy runs (src/pipeline/policy.ts), not a loop of this file's own.
 import type { Resources } from '../../generated/resources.js';
 import { CovetonInputError } from '../errors/base.js';
-import { APITimeoutError } from '../errors/transport.js';
+import { APITimeoutError, UnexpectedResponseError } from '../errors/transport.js';
 import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { checkStorageUrl } from '../transport/storage-url.js';
@@ -76,14 +76,45 @@ export function fileHelpers(
     async download(fileId: string, options: DownloadOptions = {}) {
       const call = steps(options);
       const read = options.as === 'stream' ? 'stream' : 'bytes';
+      /** The byte count the API declared for the file (FileDownload.size): the one guard against a short or endless body. */
+      let size = 0;
       const link = async (): Promise<Outgoing> => {
-        const { url } = await files.getDownloadUrl(fileId, call());
-        checkStorageUrl('files.download(url)', url, apiBaseUrl);
-        return { url, method: 'GET', headers: {}, body: null };
+        const target = await files.getDownloadUrl(fileId, call());
+        size = target.size;
+        // The spec's bounds (FileDownload.yaml): without a size, a cut-off body could not be told from a whole one.
+        if (!Number.isInteger(size) || size < 1 || size > 2 ** 31) throw new UnexpectedResponseError('files.getDownloadUrl (GET /files/{id}/download)', 200, 'no usable size');
+        checkStorageUrl('files.download(url)', target.url, apiBaseUrl);
+        return { url: target.url, method: 'GET', headers: {}, body: null };
       };
       const answer = await storage(await link(), { endpoint: 'GET (presigned storage URL)', options: call(), read, renewTarget: { status: EXPIRED, run: link } });
-      if (read === 'stream') return answer.stream ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      return answer.bytes ?? new Uint8Array(0);
+      const { status } = answer.reply;
+      // A transport cannot tell a close-delimited body cut off mid-way from a whole one, and a
+      // 204 or a 206 is not the object: the declared size and a 200 are what make a download.
+      const wrong = (what: string) => new UnexpectedResponseError('files.download', status, `${what} (the API declared ${size} bytes)`);
+      if (status !== 200) {
+        void answer.stream?.cancel().catch(() => {});
+        throw wrong('no whole file (only a 200 is one)');
+      }
+      if (read === 'bytes') {
+        const got = answer.bytes?.byteLength ?? 0;
+        if (got !== size) throw wrong(`${got} bytes`);
+        return answer.bytes;
+      }
+      // Counted as it flows: the chunk that carries byte size + 1 errors the stream (and cancels
+      // the body, so an endless one stops there); a body that ends short errors at its end.
+      let seen = 0;
+      return (answer.stream ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            seen += chunk.byteLength;
+            if (seen > size) controller.error(wrong('more bytes'));
+            else controller.enqueue(chunk);
+          },
+          flush(controller) {
+            if (seen < size) controller.error(wrong(`${seen} bytes`));
+          },
+        }),
+      );
     },
   } as FileHelpers;
 }

@@ -66,11 +66,15 @@ function decoded(body: Dispatcher.ResponseData['body'], encoding: string | null)
  * view into a larger buffer is copied, so a reader may still transfer what it gets.
  */
 export function webStream(source: Readable, destroy: (reason: unknown) => void): ReadableStream<Uint8Array> {
+  let cancelled = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         source.pause();
         source.on('data', (value: Uint8Array) => {
+          // Cancelled by the reader (a download past its declared size): chunks the body had in
+          // flight are dropped, as enqueue on a closed stream throws (an uncaught exception).
+          if (cancelled) return;
           const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
           controller.enqueue(whole ? new Uint8Array(value.buffer, 0, value.byteLength) : new Uint8Array(value));
           if ((controller.desiredSize ?? 0) <= 0) source.pause();
@@ -89,6 +93,7 @@ export function webStream(source: Readable, destroy: (reason: unknown) => void):
         source.resume();
       },
       cancel(reason) {
+        cancelled = true;
         destroy(reason);
       },
     },

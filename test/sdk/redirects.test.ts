@@ -85,7 +85,7 @@ describe('redirects', () => {
       res.end('bytes');
     });
     api = await startFaultServer((req, res) => {
-      if (req.path.startsWith('/files/')) return json(res, 200, { fileId: 'file_1', url: `${api.url}/storage/file_1?X-Signature=s`, expiresIn: 60 });
+      if (req.path.startsWith('/files/')) return json(res, 200, { fileId: 'file_1', url: `${api.url}/storage/file_1?X-Signature=s`, expiresIn: 60, size: 5, contentType: 'application/octet-stream', filename: 'x' });
       return redirect(302, `${other.url}/bucket/file_1`)(req, res);
     });
     const error = await testClient(api.url).files.download('file_1').catch((e: unknown) => e);

@@ -3,6 +3,9 @@
 // (presigned URLs with an X-Signature query), which can answer scripted faults first.
 import { json, startFaultServer, type FaultServer, type Recorded } from './fault-server.js';
 
+/** What storage holds for a file nobody uploaded here: the one byte its download link declares. */
+const UNKNOWN = Buffer.from('x');
+
 /** Starts the server; `storageFaults` are the statuses the bucket answers first, one per request. */
 export async function startFilesServer(storageFaults: number[] = []) {
   const stored = new Map<string, Buffer>();
@@ -22,7 +25,7 @@ export async function startFilesServer(storageFaults: number[] = []) {
     }
     const download = req.path.match(/^\/files\/(file_\w+)\/download$/);
     if (download) {
-      return json(res, 200, { fileId: download[1], url: `${server.url}/storage/${download[1]}?X-Signature=get`, expiresIn: 300, size: 1, contentType: 'application/octet-stream', filename: 'x.enc' });
+      return json(res, 200, { fileId: download[1], url: `${server.url}/storage/${download[1]}?X-Signature=get`, expiresIn: 300, size: (stored.get(download[1]!) ?? UNKNOWN).length, contentType: 'application/octet-stream', filename: 'x.enc' });
     }
     if (req.path.startsWith('/storage/')) {
       storageRequests.push(req);
@@ -36,7 +39,7 @@ export async function startFilesServer(storageFaults: number[] = []) {
         stored.set(id, req.raw);
         res.writeHead(200).end();
       } else {
-        res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(stored.get(id));
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(stored.get(id) ?? UNKNOWN);
       }
       return;
     }
