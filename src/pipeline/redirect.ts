@@ -27,8 +27,8 @@ export function redirect(policy: CallPolicy, state: AttemptState): Decision {
   if (policy.redirects === 'storage') {
     if (target.protocol !== 'https:') return { do: 'refuse', location: shown, why: 'storage redirects are followed only to https' };
     // A storage server's Location is the network's word as much as the presigned URL was: the
-    // same host rules (../transport/storage-url.ts), loopback only from loopback. The presign's headers go
-    // along, as fetch sends them: they are no more secret than the file they come with.
+    // same host rules (../transport/storage-url.ts), loopback only from loopback. The presign's
+    // headers go along, but to another origin without its credentials (`followed`).
     try {
       checkStorageUrl('Location', target.href, policy.url);
     } catch {
@@ -42,12 +42,31 @@ export function redirect(policy: CallPolicy, state: AttemptState): Decision {
   return { do: 'follow', url: target.href, method, keepBody: false };
 }
 
-/** The request a followed redirect sends: to its target, with the body only when the method stays. */
+/**
+ * What never follows a storage redirect to another origin: the headers the Fetch standard drops
+ * there (`Authorization`; `Cookie` and `Proxy-Authorization`, which a script cannot even set),
+ * and the credentials a presign may hand out with its URL, good for that storage only: an STS
+ * session token (`x-amz-security-token`), an SSE-C customer key (`x-amz-server-side-encryption-customer-*`,
+ * `x-amz-copy-source-server-side-encryption-customer-*`), Google Cloud Storage's `x-goog-*` (its
+ * customer-supplied encryption key among them) and Azure's customer-provided key
+ * (`x-ms-encryption-key*`) and copy-source authorization. Everything else (`content-type`,
+ * `x-amz-meta-*`...) describes the file and goes along.
+ */
+const CROSS_ORIGIN_SECRET = /^(?:authorization|cookie|proxy-authorization|x-amz-security-token|x-amz-(?:copy-source-)?server-side-encryption-customer-.*|x-goog-.*|x-ms-encryption-key.*|x-ms-copy-source-authorization)$/;
+
+/**
+ * The request a followed redirect sends: to its target, with the body only when the method
+ * stays, and to another origin without the headers that are credentials (only storage
+ * redirects may leave their origin: `redirect` above).
+ */
 export function followed(request: Outgoing, next: Extract<Decision, { do: 'follow' }>): Outgoing {
   const headers = { ...request.headers };
   if (!next.keepBody) {
     delete headers['content-type'];
     delete headers['content-length'];
+  }
+  if (new URL(next.url).origin !== new URL(request.url).origin) {
+    for (const name of Object.keys(headers)) if (CROSS_ORIGIN_SECRET.test(name)) delete headers[name];
   }
   return { url: next.url, method: next.method, headers, body: next.keepBody ? request.body : null };
 }
