@@ -55,6 +55,9 @@ export function fileHelpers(
       let fileId = '';
       const presigned = async (): Promise<Outgoing> => {
         const target = await files.presignUpload({ filename: options.filename, contentType: options.contentType, size }, call());
+        // The id the upload resolves with, the file's only handle: without one, nothing is sent.
+        // (201 is the spec's status: the resource method hands over the data alone.)
+        if (typeof target.fileId !== 'string' || !target.fileId) throw new UnexpectedResponseError('files.presignUpload (POST /files/presign)', 201, 'no usable fileId');
         fileId = target.fileId;
         checkStorageUrl('files.upload(uploadUrl)', target.uploadUrl, apiBaseUrl);
         const headers = lowerCaseHeaders(target.headers);
