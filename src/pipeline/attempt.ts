@@ -44,6 +44,11 @@ export interface Answer {
   text?: string | undefined;
   bytes?: Uint8Array | undefined;
   stream?: ReadableStream<Uint8Array> | null | undefined;
+  /**
+   * With `stream`: lets the attempt's timer and signal go, once the body has ended, broken or
+   * been cancelled, and gives the error it broke with as the SDK's (./body-stream.ts calls it).
+   */
+  settle?: (error?: unknown) => CovetonError;
   /** A 4xx/5xx body, parsed once: the envelope, raw text, or undefined. */
   errorBody?: unknown;
 }
@@ -210,12 +215,10 @@ async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefin
       else if (status < 200 || status >= 300) answer.errorBody = parseBody((answer.text = await reply.text(parts.cap)));
       else if (read === 'text') answer.text = await reply.text(parts.cap);
       else if (read === 'bytes') answer.bytes = await reply.bytes(parts.cap);
-      else if (!guard) answer.stream = reply.stream();
-      else {
-        // The timer and the caller's signal go on covering the body until it ends or is cancelled.
-        handedOver = true;
-        const transformer = { flush: () => guard.dispose(), cancel: () => guard.dispose() } as Transformer<Uint8Array, Uint8Array>;
-        answer.stream = reply.stream()?.pipeThrough(new TransformStream(transformer));
+      else if ((handedOver = !!(answer.stream = reply.stream()))) {
+        // The timer and the caller's signal go on covering the body until ./body-stream.ts, which
+        // hands it over, settles it: ended, broken (the error it gets is typed here) or cancelled.
+        answer.settle = (error) => (guard?.dispose(), lost(error).error!);
       }
     } catch (error) {
       if (error instanceof CovetonError && !(error instanceof APITimeoutError)) throw error;

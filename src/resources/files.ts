@@ -8,6 +8,7 @@ import { CovetonInputError } from '../errors/base.js';
 import { APITimeoutError, UnexpectedResponseError } from '../errors/transport.js';
 import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
 import type { Pipeline } from '../pipeline/index.js';
+import { handOver } from '../pipeline/body-stream.js';
 import { checkStorageUrl } from '../transport/storage-url.js';
 import { isUploadSource, readUploadBody, streamedSource, type CountedSource } from './upload-body.js';
 import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
@@ -94,8 +95,9 @@ export function fileHelpers(
       // A transport cannot tell a close-delimited body cut off mid-way from a whole one, and a
       // 204 or a 206 is not the object: the declared size and a 200 are what make a download.
       const wrong = (what: string) => new UnexpectedResponseError('files.download', status, `${what} (the API declared ${size} bytes)`);
+      const body = read === 'stream' ? handOver(answer) : undefined;
       if (status !== 200) {
-        void answer.stream?.cancel().catch(() => {});
+        void body?.cancel().catch(() => {});
         throw wrong('no whole file (only a 200 is one)');
       }
       if (read === 'bytes') {
@@ -106,7 +108,7 @@ export function fileHelpers(
       // Counted as it flows: the chunk that carries byte size + 1 errors the stream (and cancels
       // the body, so an endless one stops there); a body that ends short errors at its end.
       let seen = 0;
-      return (answer.stream ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).pipeThrough(
+      return body!.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, controller) {
             seen += chunk.byteLength;
