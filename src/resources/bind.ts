@@ -87,8 +87,11 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
         // One pin for the walk's pages (../pipeline/index.ts): each goes as the first went, never
         // as a user who signed in meanwhile (A's walk would go on through B's list).
         const options = { ...invocation.options, [PIN]: {} };
+        // Every page asks for `limit`, the spec's default too: a page shorter than it is the last
+        // (./page-walk.ts) only if the server was asked for that many. A server whose own default
+        // differed ended every walk after its first page.
         return new PagePromise(
-          (before) => invoke({ ...invocation, options, query: { ...invocation.query, before } }) as Promise<{ id: string }[]>,
+          (before) => invoke({ ...invocation, options, query: { ...invocation.query, limit, before } }) as Promise<{ id: string }[]>,
           limit,
           start,
           where,

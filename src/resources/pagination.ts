@@ -26,7 +26,7 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
 
   constructor(
     private readonly fetchPage: PageFetcher<T>,
-    /** The page size the server uses for this call: the caller's `limit`, else the spec's default. */
+    /** The page size every page asks for (./bind.ts sends it): the caller's `limit`, else the spec's default. */
     private readonly limit: number,
     private readonly start: string | undefined,
     /** The list's name in errors, e.g. `apiKeys.list`. */

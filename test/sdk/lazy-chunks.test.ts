@@ -120,7 +120,7 @@ describe('a chunk that fails to load', () => {
   });
 
   it('page walk and raw client: typed failure, then the same call works; calls made together load once', async () => {
-    const api = await startFaultServer((req, res) => json(res, 200, req.path === '/api-keys' ? [support.apiKeyRecord] : support.apiKeyRecord));
+    const api = await startFaultServer((req, res) => json(res, 200, req.path.startsWith('/api-keys?') ? [support.apiKeyRecord] : support.apiKeyRecord));
     server = api;
     const coveton = support.testClient(api.url);
     offline.fail.add('page-walk');

@@ -39,11 +39,11 @@ describe('pagination', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it('uses the spec\'s default page size (50) when no limit is given', async () => {
+  it('uses the spec\'s default page size (50) when no limit is given, and asks for it', async () => {
     server = await history(60);
     const all = await testClient(server.url).chats.listMessages('chat_1').toArray();
     expect(all).toHaveLength(60);
-    expect(queries(server)).toEqual(['', '?before=msg_0011']);
+    expect(queries(server)).toEqual(['?limit=50', '?limit=50&before=msg_0011']);
   });
 
   it('await gives the first page only; breaking early fetches nothing more', async () => {

@@ -1,0 +1,43 @@
+// A list walk's end-of-list rule (a page shorter than `limit` is the last) holds only if the
+// server was asked for `limit` items: every page of a walk, the first included, now sends it.
+// Found by a hostile-server review: the first request went without a limit, so a server whose
+// default page size is not the spec's 50 had toArray() and for await stop after its first page
+// and report a partial list as whole.
+import { afterEach, describe, expect, it } from 'vitest';
+import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { testClient } from '../support/client.js';
+
+let server: FaultServer;
+afterEach(() => server?.close());
+
+/** 100 keys, newest first; a page is `limit` long, or 20 when no limit is asked for (not the spec's 50). */
+async function keys() {
+  const all = Array.from({ length: 100 }, (_, i) => ({ id: `key_${String(100 - i).padStart(3, '0')}` }));
+  server = await startFaultServer((req, res) => {
+    const url = new URL(req.path, 'http://x');
+    const limit = Number(url.searchParams.get('limit') ?? 20);
+    const before = url.searchParams.get('before');
+    const start = before === null ? 0 : all.findIndex((k) => k.id === before) + 1;
+    json(res, 200, all.slice(start, start + limit));
+  });
+  return () => server.requests.map((r) => r.path);
+}
+
+describe('a list walk sends the page size its end depends on', () => {
+  it('toArray() without a limit: limit=50 on every page, and all 100 keys', async () => {
+    const paths = await keys();
+    const list = await testClient(server.url).apiKeys.list().toArray();
+    expect(list.map((k) => k.id)).toEqual(Array.from({ length: 100 }, (_, i) => `key_${String(100 - i).padStart(3, '0')}`));
+    expect(paths()).toEqual(['/api-keys?limit=50', '/api-keys?limit=50&before=key_051', '/api-keys?limit=50&before=key_001']);
+  });
+
+  it('for await and await without a limit: the same pages', async () => {
+    const paths = await keys();
+    const coveton = testClient(server.url);
+    expect(await coveton.apiKeys.list()).toHaveLength(50);
+    let n = 0;
+    for await (const _ of coveton.apiKeys.list({ status: 'active' })) n++;
+    expect(n).toBe(100);
+    expect(paths()).toEqual(['/api-keys?limit=50', '/api-keys?status=active&limit=50', '/api-keys?status=active&limit=50&before=key_051', '/api-keys?status=active&limit=50&before=key_001']);
+  });
+});
