@@ -11,7 +11,7 @@ import { notFound, type Reply } from './reply.js';
 import type { Operation, Schema, SpecModel } from '../tools/spec-model.js';
 import type { Row } from './state.js';
 
-const PAGING = new Set(['limit', 'before', 'orderBy', 'filter', 'q']);
+const PAGING = new Set(['limit', 'before', 'orderBy']);
 
 /** The schema of one record of `collection`, from the operations that return it. */
 export function itemSchema(spec: SpecModel, collection: string): Schema | undefined {
@@ -25,23 +25,30 @@ export function itemSchema(spec: SpecModel, collection: string): Schema | undefi
   return single?.successSchema;
 }
 
-/** One page of a list: the rows the caller may see (x-access `lists`), filtered, ordered and cut. */
+/** Whether one of `fields` of `row` holds `text` (without case): a free-text query parameter's `x-search-fields`. */
+function holdsText(row: Row, fields: string[], text: string): boolean {
+  const needle = text.toLowerCase();
+  return fields.some((f) => typeof row[f] === 'string' && row[f].toLowerCase().includes(needle));
+}
+
+/**
+ * One page of a list: the rows the caller may see (x-access `lists`), filtered, ordered and cut.
+ * Free text matches the fields its parameter's `x-search-fields` names, never a hidden one (found
+ * by a hostile review: a key's secret was read back through `filter`).
+ */
 export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | undefined = call.op.successSchema): Reply {
   const item = flatten(env.spec.resolve(schema)?.items, env.spec.resolve);
   const props = (item?.properties ?? {}) as Record<string, Schema>;
   let out = visibleRows(call, env, call.rules.access, rows);
   for (const [name, raw] of Object.entries(call.query)) {
-    const value = Array.isArray(raw) ? raw[0]! : raw;
     if (PAGING.has(name)) continue;
-    if (name === 'unread') out = out.filter((r) => r.read === (value !== 'true'));
+    const value = Array.isArray(raw) ? raw[0]! : raw;
+    const searched = call.op.parameters.find((p) => p.in === 'query' && p.name === name)?.['x-search-fields'] as string[] | undefined;
+    if (searched) out = out.filter((r) => holdsText(r, searched, value));
+    else if (name === 'unread') out = out.filter((r) => r.read === (value !== 'true'));
     else if (name in props) out = out.filter((r) => String(r[name]) === value);
     // `actorId` filters on `actor.id`: a filter named for a nested object's id.
     else if (name.endsWith('Id') && name.slice(0, -2) in props) out = out.filter((r) => String(r[name.slice(0, -2)]?.id) === value);
-  }
-  const text = (call.query.filter ?? call.query.q) as string | undefined;
-  if (text) {
-    const needle = text.toLowerCase();
-    out = out.filter((r) => Object.values(r).some((v) => typeof v === 'string' && v.toLowerCase().includes(needle)));
   }
   const orderBy = call.query.orderBy as string | undefined;
   if (orderBy) {

@@ -19,6 +19,8 @@ export interface Operation {
   secured: boolean;
   /** Header names of the provider-signature schemes (`stripe-signature`) when those are the only way in. */
   signatureHeaders: string[];
+  /** Its parameters (path-level and its own), `$ref`s resolved. */
+  parameters: Schema[];
   /** Whether the operation takes an `Idempotency-Key` header. */
   idempotent: boolean;
   /** The status codes the operation documents. */
@@ -76,6 +78,7 @@ export function loadSpecModel(path = bundledSpecPath('openapi.json')): SpecModel
         tags: raw.tags ?? [],
         secured: !(Array.isArray(raw.security) && raw.security.length === 0),
         signatureHeaders: signatureHeaders((raw.security ?? doc.security ?? []) as Schema[]),
+        parameters: params,
         idempotent: params.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key'),
         statuses,
         successStatus: Number(success),
