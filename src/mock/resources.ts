@@ -1,6 +1,6 @@
 // The generic half of the state engine: collections read from the spec's paths, not written per
-// operation. `POST /x` creates, `GET /x` lists (newest first, `limit`, `before`, filters named
-// like the item's fields), `GET|PATCH|DELETE /x/{id}` read, update and delete the target that
+// operation. `POST /x` creates, `GET /x` lists (newest first, `limit`, `before`, the filters the
+// operation declares), `GET|PATCH|DELETE /x/{id}` read, update and delete the target that
 // x-access found, and `GET /x/{id}/y` lists the `y` whose parent field points at `{id}` (a chat's
 // messages, an organization's members). Who sees what is the spec's x-access (access.ts), never
 // decided here. Operations that fit no shape get hand-written rules.
@@ -32,18 +32,22 @@ function holdsText(row: Row, fields: string[], text: string): boolean {
 }
 
 /**
- * One page of a list: the rows the caller may see (x-access `lists`), filtered, ordered and cut.
- * Free text matches the fields its parameter's `x-search-fields` names, never a hidden one (found
- * by a hostile review: a key's secret was read back through `filter`).
+ * One page of a list: the rows the caller may see (x-access `lists`), filtered by the query
+ * parameters the operation declares (and by no other: found by a hostile review, `?type=` filtered
+ * chats, whose list declares no such parameter), ordered and cut. Free text matches the fields its
+ * parameter's `x-search-fields` names, never a hidden one (the review read a key's secret back
+ * through `filter`).
  */
 export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | undefined = call.op.successSchema): Reply {
   const item = flatten(env.spec.resolve(schema)?.items, env.spec.resolve);
   const props = (item?.properties ?? {}) as Record<string, Schema>;
   let out = visibleRows(call, env, call.rules.access, rows);
-  for (const [name, raw] of Object.entries(call.query)) {
-    if (PAGING.has(name)) continue;
+  for (const param of call.op.parameters) {
+    const name = String(param.name);
+    const raw = call.query[name];
+    if (param.in !== 'query' || raw === undefined || PAGING.has(name)) continue;
     const value = Array.isArray(raw) ? raw[0]! : raw;
-    const searched = call.op.parameters.find((p) => p.in === 'query' && p.name === name)?.['x-search-fields'] as string[] | undefined;
+    const searched = param['x-search-fields'] as string[] | undefined;
     if (searched) out = out.filter((r) => holdsText(r, searched, value));
     else if (name === 'unread') out = out.filter((r) => r.read === (value !== 'true'));
     else if (name in props) out = out.filter((r) => String(r[name]) === value);
