@@ -11,6 +11,8 @@ export interface ControlState {
   outbox: unknown[];
   violations: unknown[];
   counts(): Record<string, number>;
+  /** Bytes held and the cap of each store that holds request-sized data (guide, "Memory"). */
+  memory(): Record<string, { bytes: number; cap: number }>;
   processorSecret: string;
 }
 
@@ -54,10 +56,11 @@ export function controlAnswer(state: ControlState, method: string, path: string,
       '/outbox': () => state.outbox,
       '/violations': () => state.violations,
       '/state': () => state.counts(),
+      '/memory': () => state.memory(),
       '/processor': () => ({ secret: state.processorSecret, providers: ['stripe', 'paystack', 'flutterwave'] }),
     };
     const read = reads[path];
     if (read) return { status: 200, body: read() };
   }
-  return errorReply(404, `No mock control endpoint ${method} /__mock${path} (GET health, clock, events, outbox, violations, state, processor; POST reset, clock).`, id);
+  return errorReply(404, `No mock control endpoint ${method} /__mock${path} (GET health, clock, events, outbox, violations, state, memory, processor; POST reset, clock).`, id);
 }

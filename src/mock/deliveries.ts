@@ -3,6 +3,9 @@
 // t=...,v1=...`) and POSTed to `--webhook-url`; a failure (no answer, a non-2xx, a redirect,
 // which is never followed) is retried with exponential backoff, re-signed at each attempt, with
 // the same event id.
+// The event log keeps the last MAX_KEPT events and at most DEFAULT_EVENT_BYTES of them: an event
+// carries the whole message (up to 1 MiB of ciphertext), so a count alone let it hold a gigabyte
+// (review of the mock, finding 2). Past either, the oldest event leaves the log.
 import { newId } from '../tools/ids.js';
 import { deliverOnce } from '../tools/webhook-delivery.js';
 
@@ -34,12 +37,18 @@ export interface Deliveries {
   idle(): Promise<void>;
   close(): void;
   clear(): void;
+  /** The bytes the event log holds now (each event's JSON text), as its byte cap counts them. */
+  bytes(): number;
 }
 
 const MAX_KEPT = 1_000;
+/** Bytes of events (their JSON text) the event log keeps. */
+export const DEFAULT_EVENT_BYTES = 32 * 1024 * 1024;
 
-export function createDeliveries(options: WebhookOptions, log: (line: string) => void): Deliveries {
+export function createDeliveries(options: WebhookOptions, log: (line: string) => void, byteCap = DEFAULT_EVENT_BYTES): Deliveries {
   const events: unknown[] = [];
+  const sizes: number[] = [];
+  let total = 0;
   const records: DeliveryRecord[] = [];
   const pending = new Set<Promise<void>>();
   const timers = new Map<NodeJS.Timeout, () => void>();
@@ -80,11 +89,19 @@ export function createDeliveries(options: WebhookOptions, log: (line: string) =>
     records,
     emit(type, organizationId, data, now) {
       const event = { id: newId('evt_'), type, createdAt: new Date(now).toISOString(), organizationId, data };
-      keep(events, event);
+      const body = JSON.stringify(event);
+      events.push(event);
+      sizes.push(Buffer.byteLength(body));
+      total += sizes[sizes.length - 1]!;
+      // The newest event always stays, even one larger than the cap on its own.
+      while (events.length > 1 && (events.length > MAX_KEPT || total > byteCap)) {
+        events.shift();
+        total -= sizes.shift()!;
+      }
       if (!options.url || !options.secret || closed) return;
       const record: DeliveryRecord = { eventId: event.id, type, attempts: 0, status: 0, delivered: false };
       keep(records, record);
-      const job = deliver(record, JSON.stringify(event)).finally(() => pending.delete(job));
+      const job = deliver(record, body).finally(() => pending.delete(job));
       pending.add(job);
     },
     async idle() {
@@ -100,7 +117,10 @@ export function createDeliveries(options: WebhookOptions, log: (line: string) =>
     },
     clear() {
       events.length = 0;
+      sizes.length = 0;
+      total = 0;
       records.length = 0;
     },
+    bytes: () => total,
   };
 }

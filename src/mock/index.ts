@@ -9,9 +9,9 @@ import { createClock, parseTime, type Clock } from './clock.js';
 import { loadContract } from './contract.js';
 import { controlAnswer } from './control.js';
 import { isLoopback } from './cors.js';
-import { createDeliveries, type DeliveryRecord, type WebhookOptions } from './deliveries.js';
+import { DEFAULT_EVENT_BYTES, createDeliveries, type DeliveryRecord, type WebhookOptions } from './deliveries.js';
 import type { Handler, MockEnv } from './engine.js';
-import { createIdempotencyStore } from './idempotency.js';
+import { DEFAULT_IDEMPOTENCY_BYTES, createIdempotencyStore } from './idempotency.js';
 import { DEFAULT_RATE_LIMIT, createRateLimiter, type RateLimitSetting } from './rate-limit.js';
 import { exampleHandler, genericHandler } from './resources.js';
 import { apiKeyRules } from './rules/api-keys.js';
@@ -28,7 +28,7 @@ import { applyExampleSecrets } from './seed-examples.js';
 import type { SeedDocument } from './seed-data.js';
 import { createMockServer, type RequestRecord } from './server.js';
 import { loadSpecModel } from '../tools/spec-model.js';
-import { DEFAULT_COLLECTION_CAP, createStore } from './state.js';
+import { DEFAULT_COLLECTION_CAP, DEFAULT_STATE_BYTES, createStore } from './state.js';
 import { DEFAULT_STORAGE_CAP, createStorage } from './storage.js';
 import { ACCESS_TOKEN_SECONDS, createTokens } from './tokens.js';
 import type { Pipeline, ViolationRecord } from './pipeline.js';
@@ -191,7 +191,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const processorSecret = options.processorSecret ?? `whsec_mock_${base62(24)}`;
   const store = createStore(options.collectionCap ?? DEFAULT_COLLECTION_CAP);
   const tokens = createTokens(now, options.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS);
-  const storage = createStorage(now, options.storageCap ?? DEFAULT_STORAGE_CAP);
+  const storageCap = options.storageCap ?? DEFAULT_STORAGE_CAP;
+  const storage = createStorage(now, storageCap);
   const deliveries = createDeliveries(options.webhooks ?? {}, log);
   const seed = typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed;
   let origin = '';
@@ -237,14 +238,20 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   applyExampleSecrets(tokens, storage);
   const pipeline: Pipeline = { env, contract: await contractLoading, idempotency, handlerFor, rulesFor: (op) => rules.get(op.id)!, violations };
   const host = options.host ?? '127.0.0.1';
-  const control = { clock, reset, events: deliveries.events, outbox, violations, counts: () => store.counts(), processorSecret };
+  const memory = () => ({
+    state: { bytes: store.bytes(), cap: DEFAULT_STATE_BYTES },
+    idempotency: { bytes: idempotency.bytes(), cap: DEFAULT_IDEMPOTENCY_BYTES },
+    events: { bytes: deliveries.bytes(), cap: DEFAULT_EVENT_BYTES },
+    storage: { bytes: storage.bytes(), cap: storageCap },
+  });
+  const control = { clock, reset, events: deliveries.events, outbox, violations, counts: () => store.counts(), memory, processorSecret };
   const server = createMockServer(
     {
       pipeline,
       limiter,
       policy: { corsOrigins: options.corsOrigins ?? [], loopbackOnly: isLoopback(host) },
       log,
-      maxUploadBytes: Math.min(options.storageCap ?? DEFAULT_STORAGE_CAP, options.maxUploadBytes ?? 64 * 1024 * 1024),
+      maxUploadBytes: Math.min(storageCap, options.maxUploadBytes ?? 64 * 1024 * 1024),
       control: (method, path, body, id) => controlAnswer(control, method, path, body, id),
     },
     requests,

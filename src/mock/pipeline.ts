@@ -92,6 +92,9 @@ async function answer(p: Pipeline, op: Operation, params: Record<string, string>
       checkInvariants(rules.invariants, call, p.env, call.ctx);
       const before = call.ctx.target ? structuredClone(call.ctx.target) : undefined;
       const reply = await p.handlerFor(op)(call, p.env);
+      // Handlers change their target in place (an edited message's new ciphertext): measured
+      // again here, once, for the store's byte cap (state.ts).
+      if (call.ctx.target && rules.access.target) p.env.store.resize(rules.access.target.collection, call.ctx.target.id);
       if (reply.status >= 200 && reply.status < 300) writeAudit(rules.audit, call, p.env, call.ctx, before, reply.body);
       return reply;
     } catch (error) {

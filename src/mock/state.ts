@@ -1,42 +1,107 @@
 // The mock's memory: one collection per resource path (`api-keys`, `teams`, `messages`, ...),
-// records newest first by insertion, and a fixed cap per collection so a long CI run cannot grow
-// the process without bound: past the cap the oldest record is dropped (documented in the guide).
+// records newest first by insertion, and two caps so a long CI run cannot grow the process
+// without bound (documented in the guide, "Memory"): a count per collection (past it that
+// collection's oldest record is dropped), and a total of bytes across collections, since a
+// message alone may carry 1 MiB of ciphertext and 1000 of them made a 1.4 GB process (review of
+// the mock, finding 2). Past the byte total, the oldest record of the collection holding the
+// most bytes is dropped: the collection that fills memory pays for it, not the seeded users.
+// A record's bytes are those of its JSON text, measured when it is put; a handler that changes a
+// record in place has it measured again (`resize`, done once per request by the pipeline).
 export type Row = Record<string, any>;
 
 export const DEFAULT_COLLECTION_CAP = 1000;
+/** Bytes of records (their JSON text) kept across all collections. */
+export const DEFAULT_STATE_BYTES = 64 * 1024 * 1024;
+
+/** The UTF-8 bytes of a value's JSON text: what the mock's byte caps count. */
+export const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '');
 
 export interface Store {
   all(collection: string): Row[];
   get(collection: string, id: string): Row | undefined;
   put(collection: string, row: Row): Row;
+  /** Measures a record again after it was changed in place (and drops others if it grew past the cap). */
+  resize(collection: string, id: string): void;
   remove(collection: string, id: string): boolean;
   find(collection: string, test: (row: Row) => boolean): Row | undefined;
   clear(): void;
   counts(): Record<string, number>;
+  /** The bytes the records hold now, as the byte cap counts them. */
+  bytes(): number;
 }
 
-export function createStore(cap = DEFAULT_COLLECTION_CAP): Store {
-  const collections = new Map<string, Map<string, Row>>();
+interface Collection {
+  rows: Map<string, Row>;
+  sizes: Map<string, number>;
+  bytes: number;
+}
+
+export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STATE_BYTES): Store {
+  const collections = new Map<string, Collection>();
+  let total = 0;
   const of = (name: string) => {
     let c = collections.get(name);
-    if (!c) collections.set(name, (c = new Map()));
+    if (!c) collections.set(name, (c = { rows: new Map(), sizes: new Map(), bytes: 0 }));
     return c;
+  };
+  const drop = (c: Collection, id: string) => {
+    const size = c.sizes.get(id) ?? 0;
+    c.sizes.delete(id);
+    c.bytes -= size;
+    total -= size;
+    return c.rows.delete(id);
+  };
+  const measure = (c: Collection, id: string, row: Row) => {
+    const size = jsonBytes(row);
+    const delta = size - (c.sizes.get(id) ?? 0);
+    c.sizes.set(id, size);
+    c.bytes += delta;
+    total += delta;
+  };
+  /** Past the byte cap: the oldest record of the fullest collection, never `keep` (the one just written). */
+  const fit = (keep: Row) => {
+    while (total > byteCap) {
+      let fullest: Collection | undefined;
+      for (const c of collections.values()) if (!fullest || c.bytes > fullest.bytes) fullest = c;
+      if (!fullest) return;
+      let oldest: string | undefined;
+      for (const [id, row] of fullest.rows) {
+        if (row === keep) continue;
+        oldest = id;
+        break;
+      }
+      if (oldest === undefined) return;
+      drop(fullest, oldest);
+    }
   };
   return {
     // Newest first: a Map keeps insertion order, so reverse it.
-    all: (name) => [...of(name).values()].reverse(),
-    get: (name, id) => of(name).get(id),
+    all: (name) => [...of(name).rows.values()].reverse(),
+    get: (name, id) => of(name).rows.get(id),
     put(name, row) {
       const c = of(name);
-      if (!c.has(row.id)) {
-        while (c.size >= cap) c.delete(c.keys().next().value as string);
+      if (!c.rows.has(row.id)) {
+        while (c.rows.size >= cap) drop(c, c.rows.keys().next().value as string);
       }
-      c.set(row.id, row);
+      c.rows.set(row.id, row);
+      measure(c, row.id, row);
+      fit(row);
       return row;
     },
-    remove: (name, id) => of(name).delete(id),
-    find: (name, test) => [...of(name).values()].find(test),
-    clear: () => collections.clear(),
-    counts: () => Object.fromEntries([...collections].map(([k, v]) => [k, v.size])),
+    resize(name, id) {
+      const c = of(name);
+      const row = c.rows.get(id);
+      if (!row) return;
+      measure(c, id, row);
+      fit(row);
+    },
+    remove: (name, id) => drop(of(name), id),
+    find: (name, test) => [...of(name).rows.values()].find(test),
+    clear: () => {
+      collections.clear();
+      total = 0;
+    },
+    counts: () => Object.fromEntries([...collections].map(([k, v]) => [k, v.rows.size])),
+    bytes: () => total,
   };
 }

@@ -47,6 +47,8 @@ export interface FileStorage {
   /** Answers a request to `/__storage/...` (its refusal, if it has one). */
   handle(method: string, url: URL, headers: Record<string, string>, body: Buffer, expected: Expected): StorageAnswer;
   clear(): void;
+  /** The bytes of uploaded files held now. */
+  bytes(): number;
 }
 
 const json = (status: number, code: string, message: string): StorageAnswer => ({
@@ -135,5 +137,6 @@ export function createStorage(now: () => number, cap = DEFAULT_STORAGE_CAP): Fil
       files.clear();
       total = 0;
     },
+    bytes: () => total,
   };
 }

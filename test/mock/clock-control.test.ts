@@ -6,7 +6,7 @@ import { createClock } from '../../src/mock/clock.js';
 import { controlAnswer, type ControlState } from '../../src/mock/control.js';
 
 function stateWith(base: () => number): ControlState {
-  return { clock: createClock(base), reset() {}, events: [], outbox: [], violations: [], counts: () => ({}), processorSecret: 'whsec_x' };
+  return { clock: createClock(base), reset() {}, events: [], outbox: [], violations: [], counts: () => ({}), memory: () => ({}), processorSecret: 'whsec_x' };
 }
 
 it('set and freeze in one request: the clock stands at exactly the time set, however the real clock moves', () => {
