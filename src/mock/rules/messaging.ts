@@ -39,6 +39,10 @@ const sendMessage: Handler = (call, env) => {
     { fileIds: [], reactions: [], expiresAt: null, editedAt: null, ...call.body, senderId: me, senderDeviceId },
     fillContext(env, call.principal),
   );
+  // OrganizationSettings.defaultMessageTtlSeconds: the lifetime of a new message in the
+  // organization's chats that carries no expiresAt of its own (review of the mock, finding 8).
+  const ttl = chat.organizationId ? env.store.get('organizations', chat.organizationId)?.settings?.defaultMessageTtlSeconds : undefined;
+  if (call.body.expiresAt === undefined && typeof ttl === 'number') row.expiresAt = new Date(Date.parse(row.createdAt) + ttl * 1000).toISOString();
   env.store.put('messages', row);
   chat.lastMessageAt = row.createdAt;
   env.emit('message.created', chat.organizationId ?? null, visible(row));
