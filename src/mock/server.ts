@@ -10,6 +10,7 @@ import { requestId } from '../tools/ids.js';
 import { runPipeline, type IncomingCall, type Pipeline } from './pipeline.js';
 import type { RateLimiter } from './rate-limit.js';
 import { errorReply, type Reply } from './reply.js';
+import { fileUploaded, presignedFile } from './rules/files.js';
 
 /** The largest API request body the mock reads (a message is at most 1 MiB of base64 plus envelopes). */
 const MAX_API_BODY = 16 * 1024 * 1024;
@@ -131,10 +132,7 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
     }
 
     if (url.pathname.startsWith('/__storage/')) {
-      const expected = (fileId: string) => {
-        const file = env.store.get('files', fileId);
-        return file ? { size: file.size, contentType: file.contentType } : undefined;
-      };
+      const expected = (fileId: string) => presignedFile(env, fileId);
       // The URL, method and headers decide first: a forged or expired URL never makes the mock
       // read (and hold) a body of up to maxUploadBytes. A request whose body is all in keeps
       // its connection.
@@ -149,6 +147,7 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
         return 413;
       }
       const answer = env.storage.handle(method, url, headers, body, expected);
+      if (method === 'PUT' && answer.status === 200) fileUploaded(env, url.pathname.split('/')[2] ?? '');
       send(res, method, answer);
       return answer.status;
     }

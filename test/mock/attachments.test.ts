@@ -37,3 +37,21 @@ describe('attachments', () => {
     expect((await call('GET', `/files/${fileId}/download`, { token: ada })).status).toBe(200);
   });
 });
+
+describe('what a message may attach', () => {
+  beforeEach(async () => void expect((await control('/reset')).status).toBe(204));
+
+  it('a file presigned but never uploaded is a 404, as a missing one (MessageCreate: "Uploaded files to attach"); once uploaded it attaches', async () => {
+    const ada = (await signIn(ADA)).accessToken;
+    const presign = await call('POST', '/files/presign', { token: ada, body: { filename: 'never.bin', contentType: 'application/octet-stream', size: 3 } });
+    const fileId = presign.body.fileId as string;
+    expect(outcome(await call('POST', '/messages', { token: ada, body: message(SEED.chatId, { fileIds: [fileId] }) }))).toEqual(NOT_FOUND);
+    expect(outcome(await call('GET', `/files/${fileId}/download`, { token: ada }))).toEqual(NOT_FOUND);
+    expect(((await call('GET', `/chats/${SEED.chatId}/messages`, { token: ada })).body as unknown as { fileIds: string[] }[]).some((m) => m.fileIds.includes(fileId))).toBe(false);
+    expect((await fetch(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: 'abc' })).status).toBe(200);
+    const sent = await call('POST', '/messages', { token: ada, body: message(SEED.chatId, { fileIds: [fileId] }) });
+    expect([sent.status, sent.body.fileIds]).toEqual([201, [fileId]]);
+    // A second PUT to the same upload URL (a retried upload) still works.
+    expect((await fetch(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: 'abc' })).status).toBe(200);
+  });
+});

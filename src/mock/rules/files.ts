@@ -1,6 +1,10 @@
 // Files (API brief, "files"): presign records the file and returns an upload URL on the mock's
 // own origin; the download URL works once the bytes have been PUT, for whoever x-access lets see
 // the file. See storage.ts.
+// A presigned file waits in `_presigned` until its bytes arrive, and only then joins `files`:
+// the spec's rules name `files` for "an uploaded file" (MessageCreate.fileIds: "Uploaded files
+// to attach ... each must exist (else 404)"), so a message could attach a file never uploaded
+// (review of the mock, finding 9) while the download said it had no bytes.
 import type { Call, Handler, MockEnv } from '../engine.js';
 import { newId } from '../../tools/ids.js';
 import { notFound } from '../reply.js';
@@ -9,10 +13,26 @@ import { DOWNLOAD_URL_SECONDS, UPLOAD_URL_SECONDS } from '../storage.js';
 /** Storage URLs point where the client reached the mock (its Host, checked by cors.ts), so they work from a container too. */
 const originOf = (call: Call, env: MockEnv) => (call.headers.host ? `http://${call.headers.host}` : env.origin());
 
+const PRESIGNED = '_presigned';
+
+/** The size and type presign recorded for a file, uploaded or not: what storage checks an upload against. */
+export function presignedFile(env: MockEnv, fileId: string): { size: number; contentType: string } | undefined {
+  const file = env.store.get(PRESIGNED, fileId) ?? env.store.get('files', fileId);
+  return file ? { size: file.size, contentType: file.contentType } : undefined;
+}
+
+/** Its bytes arrived: the file is one of `files` now, which messages may attach and recipients download. */
+export function fileUploaded(env: MockEnv, fileId: string): void {
+  const file = env.store.get(PRESIGNED, fileId);
+  if (!file) return;
+  env.store.remove(PRESIGNED, fileId);
+  env.store.put('files', file);
+}
+
 const presign: Handler = (call, env) => {
   const fileId = newId('file_');
   const { filename, contentType, size } = call.body as { filename: string; contentType: string; size: number };
-  env.store.put('files', { id: fileId, filename, contentType, size, _userId: call.principal?.userId, createdAt: new Date(env.now()).toISOString() });
+  env.store.put(PRESIGNED, { id: fileId, filename, contentType, size, _userId: call.principal?.userId, createdAt: new Date(env.now()).toISOString() });
   return {
     status: 201,
     body: {
