@@ -53,12 +53,23 @@ function requestError(op: Operation, found: Violation[]): MockHttpError {
   return new MockHttpError(status, message, { details });
 }
 
+// JSON text "MUST be encoded using UTF-8" (RFC 8259, section 8.1): bytes that are not UTF-8 are
+// refused, never rewritten to U+FFFD and stored (review of the mock, finding 11). A BOM is kept,
+// so JSON.parse refuses it as before.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function parseJson(call: IncomingCall): unknown {
   if (call.rawBody.length === 0) return undefined;
   const type = call.headers['content-type'] ?? '';
   if (!/json/i.test(type)) return call.rawBody.toString('utf8');
+  let text: string;
   try {
-    return JSON.parse(call.rawBody.toString('utf8'));
+    text = utf8.decode(call.rawBody);
+  } catch {
+    throw new MockHttpError(400, 'The request body is not valid JSON: JSON text must be UTF-8 (RFC 8259, section 8.1).');
+  }
+  try {
+    return JSON.parse(text);
   } catch (error) {
     throw new MockHttpError(400, `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
