@@ -6,11 +6,13 @@
 // decided here. Operations that fit no shape get hand-written rules.
 import { singular, visibleRows } from './access.js';
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from './engine.js';
+import { cut } from './cursor.js';
 import { fill, flatten, visible } from './fill.js';
 import { notFound, type Reply } from './reply.js';
 import type { Operation, Schema, SpecModel } from '../tools/spec-model.js';
 import type { Row } from './state.js';
 
+// Paging and order, not filters: `limit` and `before` are cut.ts's.
 const PAGING = new Set(['limit', 'before', 'orderBy']);
 
 /** The schema of one record of `collection`, from the operations that return it. */
@@ -34,11 +36,11 @@ function holdsText(row: Row, fields: string[], text: string): boolean {
 /**
  * One page of a list: the rows the caller may see (x-access `lists`), filtered by the query
  * parameters the operation declares (and by no other: found by a hostile review, `?type=` filtered
- * chats, whose list declares no such parameter), ordered and cut. Free text matches the fields its
- * parameter's `x-search-fields` names, never a hidden one (the review read a key's secret back
- * through `filter`).
+ * chats, whose list declares no such parameter), ordered and cut (cursor.ts). Free text matches
+ * the fields its parameter's `x-search-fields` names, never a hidden one (the review read a key's
+ * secret back through `filter`).
  */
-export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | undefined = call.op.successSchema): Reply {
+export function page(rows: Row[], collection: string, call: Call, env: MockEnv, schema: Schema | undefined = call.op.successSchema): Reply {
   const item = flatten(env.spec.resolve(schema)?.items, env.spec.resolve);
   const props = (item?.properties ?? {}) as Record<string, Schema>;
   let out = visibleRows(call, env, call.rules.access, rows);
@@ -60,13 +62,7 @@ export function page(rows: Row[], call: Call, env: MockEnv, schema: Schema | und
     const sign = orderBy.startsWith('-') ? -1 : 1;
     out = [...out].sort((a, b) => sign * String(a[field] ?? '').localeCompare(String(b[field] ?? '')));
   }
-  const before = call.query.before as string | undefined;
-  if (before) {
-    const at = out.findIndex((r) => r.id === before);
-    out = at === -1 ? [] : out.slice(at + 1);
-  }
-  const limit = Number(call.query.limit ?? 50);
-  return { status: 200, body: out.slice(0, limit).map(visible) };
+  return { status: 200, body: cut(out, collection, call, env).map(visible) };
 }
 
 export function genericHandler(op: Operation, spec: SpecModel): Handler | undefined {
@@ -82,7 +78,7 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
     };
   }
   if (op.segments.length === 1 && op.method === 'get' && returnsArray) {
-    return (call, env) => page(env.store.all(collection), call, env);
+    return (call, env) => page(env.store.all(collection), collection, call, env);
   }
   if (op.segments.length === 2 && isParam(second)) {
     const param = second!.slice(1, -1);
@@ -112,7 +108,7 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
   if (op.segments.length === 3 && isParam(second) && op.method === 'get' && returnsArray) {
     const param = second!.slice(1, -1);
     const parentField = param === 'id' ? `${singular(collection).replace(/ /g, '')}Id` : param;
-    return (call, env) => page(env.store.all(third!).filter((r) => r[parentField] === call.params[param]), call, env);
+    return (call, env) => page(env.store.all(third!).filter((r) => r[parentField] === call.params[param]), third!, call, env);
   }
   return undefined;
 }

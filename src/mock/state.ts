@@ -7,6 +7,9 @@
 // most bytes is dropped: the collection that fills memory pays for it, not the seeded users.
 // A record's bytes are those of its JSON text, measured when it is put; a handler that changes a
 // record in place has it measured again (`resize`, done once per request by the pipeline).
+// Each record's place in the insertion order outlives it (the last `cap` gone per collection), so
+// that a list's `before` cursor naming a record since deleted or dropped still means "older than
+// it" (cursor.ts).
 export type Row = Record<string, any>;
 
 export const DEFAULT_COLLECTION_CAP = 1000;
@@ -28,23 +31,38 @@ export interface Store {
   counts(): Record<string, number>;
   /** The bytes the records hold now, as the byte cap counts them. */
   bytes(): number;
+  /**
+   * Where `id` was put in `collection` (larger is newer), while it is held or, once removed or
+   * dropped, among the last `cap` gone from it; undefined for an id it never held or forgot.
+   */
+  place(collection: string, id: string): number | undefined;
 }
 
 interface Collection {
   rows: Map<string, Row>;
   sizes: Map<string, number>;
   bytes: number;
+  /** The place of each record held, and of the last `cap` records gone. */
+  places: Map<string, number>;
+  gone: Map<string, number>;
 }
 
 export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STATE_BYTES): Store {
   const collections = new Map<string, Collection>();
   let total = 0;
+  let next = 0;
   const of = (name: string) => {
     let c = collections.get(name);
-    if (!c) collections.set(name, (c = { rows: new Map(), sizes: new Map(), bytes: 0 }));
+    if (!c) collections.set(name, (c = { rows: new Map(), sizes: new Map(), bytes: 0, places: new Map(), gone: new Map() }));
     return c;
   };
   const drop = (c: Collection, id: string) => {
+    const at = c.places.get(id);
+    if (at !== undefined) {
+      c.places.delete(id);
+      c.gone.set(id, at);
+      while (c.gone.size > cap) c.gone.delete(c.gone.keys().next().value as string);
+    }
     const size = c.sizes.get(id) ?? 0;
     c.sizes.delete(id);
     c.bytes -= size;
@@ -82,6 +100,8 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
       const c = of(name);
       if (!c.rows.has(row.id)) {
         while (c.rows.size >= cap) drop(c, c.rows.keys().next().value as string);
+        c.gone.delete(row.id);
+        c.places.set(row.id, next++);
       }
       c.rows.set(row.id, row);
       measure(c, row.id, row);
@@ -103,5 +123,6 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
     },
     counts: () => Object.fromEntries([...collections].map(([k, v]) => [k, v.rows.size])),
     bytes: () => total,
+    place: (name, id) => collections.get(name)?.places.get(id) ?? collections.get(name)?.gone.get(id),
   };
 }

@@ -6,6 +6,7 @@ import { fill, visible } from '../fill.js';
 import { visibleRows } from '../access.js';
 import { unauthorized } from '../reply.js';
 import { endSession } from '../credentials.js';
+import { cut } from '../cursor.js';
 import { itemSchema } from '../resources.js';
 import { base62, newId } from '../../tools/ids.js';
 
@@ -77,18 +78,17 @@ const updateMe: Handler = (call, env) => {
 // A handle matches by prefix, an email only in full, so addresses cannot be enumerated (the spec's searchUsers).
 const searchUsers: Handler = (call, env) => {
   const q = String(call.query.q ?? '').toLowerCase();
-  const found = env.store
+  const matches = env.store
     .all('users')
-    .filter((u) => (typeof u.handle === 'string' && u.handle.toLowerCase().startsWith(q)) || u.email === q)
-    .slice(0, Number(call.query.limit ?? 50))
-    .map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
+    .filter((u) => (typeof u.handle === 'string' && u.handle.toLowerCase().startsWith(q)) || u.email === q);
+  const found = cut(matches, 'users', call, env).map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
   return { status: 200, body: found };
 };
 
 const listSessions: Handler = (call, env) => {
   const rows = visibleRows(call, env, call.rules.access, env.store.all('sessions'));
   const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
-  return { status: 200, body: rows.slice(0, Number(call.query.limit ?? 50)).map((s) => visible({ ...s, current: s.id === sessionId })) };
+  return { status: 200, body: cut(rows, 'sessions', call, env).map((s) => visible({ ...s, current: s.id === sessionId })) };
 };
 
 const revokeSession: Handler = (call, env) => {

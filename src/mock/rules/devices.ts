@@ -44,8 +44,8 @@ const deleteDevice: Handler = (call, env) => {
 /** Every device (removed ones included) of the given users, newest first. */
 const devicesOf = (env: Parameters<Handler>[1], userIds: Set<string>): Row[] => env.store.all('devices').filter((d) => userIds.has(d.userId));
 
-const listChatDevices: Handler = (call, env) => page(devicesOf(env, new Set((call.ctx.target!.participants as Row[]).map((p) => p.userId))), call, env);
+const listChatDevices: Handler = (call, env) => page(devicesOf(env, new Set((call.ctx.target!.participants as Row[]).map((p) => p.userId))), 'devices', call, env);
 
-const listUserDevices: Handler = (call, env) => page(devicesOf(env, new Set([call.ctx.target!.id])), call, env);
+const listUserDevices: Handler = (call, env) => page(devicesOf(env, new Set([call.ctx.target!.id])), 'devices', call, env);
 
 export const deviceRules: Record<string, Handler> = { registerDevice, rotateSignedPreKey, deleteDevice, listChatDevices, listUserDevices };

@@ -1,0 +1,93 @@
+// `before`, the one cursor of every list (Before.yaml: "the id of the oldest item seen so far; the
+// page holds the items older than it"), on the mock: the hand-written lists (users/search,
+// sessions) honour it like the generic ones, and a cursor whose item is gone (deleted, dropped by
+// the cap) still means "older than it", so a walk goes on. A cursor that was never an item is a
+// 400 naming `before`, never an empty page a client reads as the end. Found by a hostile review.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SEED, startMock } from '../../src/mock/index.js';
+import { httpClient, message, outcome } from './http.js';
+import { ADA, all, signedIn, useMock } from './support.js';
+
+const mock = useMock({ rateLimit: false });
+const { call, control } = httpClient(() => mock().url);
+const ids = (body: unknown) => (body as { id: string }[]).map((r) => r.id);
+const login = async () => (await call('POST', '/auth/login', { body: ADA })).body.accessToken as string;
+
+beforeEach(async () => {
+  expect((await control('/reset')).status).toBe(204);
+});
+
+describe('the hand-written lists honour before', () => {
+  it('GET /users/search walks back one user a page, and the SDK paginator gets both', async () => {
+    const token = await login();
+    const grace = (await call('POST', '/auth/register', { body: { email: 'grace@example.com', password: 'another-passphrase', displayName: 'Grace' } })).body;
+    expect((await call('PATCH', '/users/me', { token: grace.accessToken, body: { handle: 'ada_two' } })).status).toBe(200);
+    const first = ids((await call('GET', '/users/search?q=ada&limit=1', { token })).body);
+    expect(first).toEqual([grace.user.id]);
+    expect(ids((await call('GET', `/users/search?q=ada&limit=1&before=${first[0]}`, { token })).body)).toEqual([SEED.userId]);
+    expect(ids((await call('GET', `/users/search?q=ada&limit=1&before=${SEED.userId}`, { token })).body)).toEqual([]);
+    const sdk = await signedIn(mock());
+    expect((await all(sdk.users.search({ q: 'ada', limit: 1 }))).map((u) => u.id)).toEqual([grace.user.id, SEED.userId]);
+  });
+
+  it('GET /sessions walks back one session a page', async () => {
+    for (let i = 0; i < 3; i++) await login();
+    const token = await login();
+    const everything = ids((await call('GET', '/sessions?limit=100', { token })).body);
+    expect(everything.length).toBeGreaterThanOrEqual(4);
+    const walked: string[] = [];
+    // At most 20 pages: a list that ignores before would repeat its first page for ever.
+    for (let before: string | undefined, n = 0; n < 20; n++) {
+      const page = ids((await call('GET', `/sessions?limit=1${before ? `&before=${before}` : ''}`, { token })).body);
+      walked.push(...page);
+      if (page.length < 1) break;
+      before = page[0];
+    }
+    expect(walked).toEqual(everything);
+  });
+});
+
+describe('a cursor whose item is gone still means "older than it"', () => {
+  it('the newest message deleted, its id as before lists the older ones', async () => {
+    const token = await login();
+    const sent: string[] = [];
+    for (let i = 0; i < 3; i++) sent.push((await call('POST', '/messages', { token, body: message(SEED.chatId) })).body.id);
+    expect(ids((await call('GET', `/chats/${SEED.chatId}/messages?limit=1`, { token })).body)).toEqual([sent[2]]);
+    expect((await call('DELETE', `/messages/${sent[2]}`, { token })).status).toBe(204);
+    expect(ids((await call('GET', `/chats/${SEED.chatId}/messages?limit=2&before=${sent[2]}`, { token })).body)).toEqual([sent[1], sent[0]]);
+    // The middle one deleted too: the walk from the first page's cursor still finds the oldest.
+    expect((await call('DELETE', `/messages/${sent[1]}`, { token })).status).toBe(204);
+    expect(ids((await call('GET', `/chats/${SEED.chatId}/messages?limit=1&before=${sent[1]}`, { token })).body)).toEqual([sent[0]]);
+  });
+
+  it('a message dropped by the collection cap is still a cursor (nothing is older), and one deleted after it walks on', async () => {
+    const small = await startMock({ collectionCap: 12, rateLimit: false });
+    try {
+      const http = httpClient(() => small.url);
+      const token = (await http.call('POST', '/auth/login', { body: ADA })).body.accessToken;
+      const sent: string[] = [];
+      for (let i = 0; i < 12; i++) sent.push((await http.call('POST', '/messages', { token, body: message(SEED.chatId) })).body.id);
+      // A message to another chat pushes the oldest of the twelve out of the capped collection.
+      const other = (await http.call('POST', '/chats', { token, body: { type: 'group', name: 'Other', participantIds: ['usr_7BobT2zR'] } })).body.id;
+      await http.call('POST', '/messages', { token, body: { ...message(other), envelopes: [{ deviceId: 'dev_a1', header: 'U0VBTEVE' }] } });
+      const listed = ids((await http.call('GET', `/chats/${SEED.chatId}/messages?limit=100`, { token })).body);
+      expect(listed).toEqual(sent.slice(1).reverse());
+      expect(ids((await http.call('GET', `/chats/${SEED.chatId}/messages?limit=100&before=${sent[0]}`, { token })).body)).toEqual([]);
+      expect((await http.call('DELETE', `/messages/${sent[3]}`, { token })).status).toBe(204);
+      expect(ids((await http.call('GET', `/chats/${SEED.chatId}/messages?limit=100&before=${sent[3]}`, { token })).body)).toEqual([sent[2], sent[1]]);
+      // The dropped one's id, once the newest of a page, walks on as well (here: nothing is older).
+      expect((await http.call('GET', `/chats/${SEED.chatId}/messages?before=${sent[0]}`, { token })).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a cursor that was never an item of the mock is a 400 naming before, not an empty page', async () => {
+    const token = await login();
+    const forged = await call('GET', `/chats/${SEED.chatId}/messages?before=msg_forged`, { token });
+    expect(outcome(forged)).toEqual({ status: 400, code: 'BAD_REQUEST', reason: undefined });
+    expect(forged.body.error.details).toEqual([{ path: 'before', message: 'msg_forged is not an item this list ever held: pass the id of the oldest item of the previous page' }]);
+    expect((await call('GET', '/sessions?before=sess_forged', { token })).status).toBe(400);
+    expect((await call('GET', '/users/search?q=ada&before=usr_forged', { token })).status).toBe(400);
+  });
+});
