@@ -42,7 +42,10 @@ export interface Call {
   renewTarget?: { status: number; run(): Promise<Outgoing> } | undefined;
   /** Give a 4xx/5xx back instead of throwing it (the raw openapi-fetch client). */
   returnErrors?: boolean;
-  /** More secrets to redact from this call's error (the refresh token of a refresh). */
+  /**
+   * More secrets to redact from this call's error and its retries' causes (the refresh token of
+   * a refresh; a presigned URL's signature), read when one is built: an array may grow.
+   */
   secrets?: readonly string[];
 }
 
@@ -194,7 +197,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         attempts--; // a redirect is not a retry
         continue;
       }
-      const cause = failure(failed, call.endpoint, parts.secrets());
+      const cause = failure(failed, call.endpoint, secretsOf(parts, call));
       const url = safeUrl(request.url);
       const retry = attempts + 1;
       logger.info('retrying', { method: request.method, url, attempt: retry, delay: next.delay, cause: cause.message });

@@ -17,6 +17,18 @@ import type { RequestOptions } from '../public/request-options.js';
 /** Storage answers 403 to a presigned URL that has expired. */
 const EXPIRED = 403;
 
+/**
+ * The values of a presigned URL's query, as sent and decoded (its credential, signature, session
+ * token...), into `secrets`: the transfer's own, redacted from its errors and its retries' causes
+ * as the API key is, since storage may echo them (an S3 SignatureDoesNotMatch does). Short values
+ * (an expiry in seconds, `host`) are no secret and would only blank out common words.
+ */
+function querySecrets(url: string, secrets: string[]): void {
+  const { search, searchParams } = new URL(url);
+  const values = [...search.slice(1).split('&').map((pair) => pair.slice(pair.indexOf('=') + 1)), ...searchParams.values()];
+  for (const value of values) if (value.length >= 8) secrets.push(value);
+}
+
 export function fileHelpers(
   files: Resources['files'],
   storage: Pipeline,
@@ -54,6 +66,7 @@ export function fileHelpers(
       const bytes = isUploadSource(body) ? streamedSource(body, options.size) : await readUploadBody(body, call());
       const size = bytes instanceof Uint8Array ? bytes.byteLength : bytes.size;
       let fileId = '';
+      const secrets: string[] = [];
       const presigned = async (): Promise<Outgoing> => {
         const target = await files.presignUpload({ filename: options.filename, contentType: options.contentType, size }, call());
         // The id the upload resolves with, the file's only handle: without one, nothing is sent.
@@ -61,12 +74,13 @@ export function fileHelpers(
         if (typeof target.fileId !== 'string' || !target.fileId) throw new UnexpectedResponseError('files.presignUpload (POST /files/presign)', 201, 'no usable fileId');
         fileId = target.fileId;
         checkStorageUrl('files.upload(uploadUrl)', target.uploadUrl, apiBaseUrl);
+        querySecrets(target.uploadUrl, secrets);
         const headers = lowerCaseHeaders(target.headers);
         delete headers['content-length']; // the transport sets it from the body; some runtimes refuse it
         return { url: target.uploadUrl, method: 'PUT', headers, body: bytes };
       };
       try {
-        await storage(await presigned(), { endpoint: 'PUT (presigned storage URL)', options: call(), renewTarget: { status: EXPIRED, run: presigned } });
+        await storage(await presigned(), { endpoint: 'PUT (presigned storage URL)', options: call(), renewTarget: { status: EXPIRED, run: presigned }, secrets });
       } catch (error) {
         // A source that yielded other than its size: that, not the transport's view of it.
         throw (bytes as Partial<CountedSource>).problem?.() ?? error;
@@ -82,15 +96,17 @@ export function fileHelpers(
       const read = options.as === 'stream' ? 'stream' : 'bytes';
       /** The byte count the API declared for the file (FileDownload.size): the one guard against a short or endless body. */
       let size = 0;
+      const secrets: string[] = [];
       const link = async (): Promise<Outgoing> => {
         const target = await files.getDownloadUrl(fileId, call());
         size = target.size;
         // The spec's bounds (FileDownload.yaml): without a size, a cut-off body could not be told from a whole one.
         if (!Number.isInteger(size) || size < 1 || size > 2 ** 31) throw new UnexpectedResponseError('files.getDownloadUrl (GET /files/{id}/download)', 200, 'no usable size');
         checkStorageUrl('files.download(url)', target.url, apiBaseUrl);
+        querySecrets(target.url, secrets);
         return { url: target.url, method: 'GET', headers: {}, body: null };
       };
-      const answer = await storage(await link(), { endpoint: 'GET (presigned storage URL)', options: call(), read, renewTarget: { status: EXPIRED, run: link } });
+      const answer = await storage(await link(), { endpoint: 'GET (presigned storage URL)', options: call(), read, renewTarget: { status: EXPIRED, run: link }, secrets });
       const { status } = answer.reply;
       // A transport cannot tell a close-delimited body cut off mid-way from a whole one, and a
       // 204 or a 206 is not the object: the declared size and a 200 are what make a download.
