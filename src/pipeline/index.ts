@@ -119,7 +119,8 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       if (hooks) plan.hooks = { endpoint: call.endpoint, method: request.method, url: safeUrl(request.url), attempt: attempts };
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
-        result = await attempt(each, plan);
+        // A call's own secrets (a presign's credentials) are redacted from its hook events too.
+        result = await attempt(call.secrets ? { ...each, secrets: () => secretsOf(parts, call) } : each, plan);
       } finally {
         release?.();
       }

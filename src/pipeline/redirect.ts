@@ -3,6 +3,7 @@
 // API never redirects does not carry them.
 import type { Outgoing } from '../transport/outgoing.js';
 import { checkStorageUrl } from '../transport/storage-url.js';
+import { STORAGE_CREDENTIAL } from '../transport/storage-headers.js';
 import type { AttemptState, CallPolicy, Decision } from './policy.js';
 
 const MAX_REDIRECTS = 5;
@@ -43,21 +44,9 @@ export function redirect(policy: CallPolicy, state: AttemptState): Decision {
 }
 
 /**
- * What never follows a storage redirect to another origin: the headers the Fetch standard drops
- * there (`Authorization`; `Cookie` and `Proxy-Authorization`, which a script cannot even set),
- * and the credentials a presign may hand out with its URL, good for that storage only: an STS
- * session token (`x-amz-security-token`), an SSE-C customer key (`x-amz-server-side-encryption-customer-*`,
- * `x-amz-copy-source-server-side-encryption-customer-*`), Google Cloud Storage's `x-goog-*` (its
- * customer-supplied encryption key among them) and Azure's customer-provided key
- * (`x-ms-encryption-key*`) and copy-source authorization. Everything else (`content-type`,
- * `x-amz-meta-*`...) describes the file and goes along.
- */
-const CROSS_ORIGIN_SECRET = /^(?:authorization|cookie|proxy-authorization|x-amz-security-token|x-amz-(?:copy-source-)?server-side-encryption-customer-.*|x-goog-.*|x-ms-encryption-key.*|x-ms-copy-source-authorization)$/;
-
-/**
  * The request a followed redirect sends: to its target, with the body only when the method
- * stays, and to another origin without the headers that are credentials (only storage
- * redirects may leave their origin: `redirect` above).
+ * stays, and to another origin without the presign's credentials (../transport/storage-headers.ts;
+ * only storage redirects may leave their origin: `redirect` above).
  */
 export function followed(request: Outgoing, next: Extract<Decision, { do: 'follow' }>): Outgoing {
   const headers = { ...request.headers };
@@ -66,7 +55,7 @@ export function followed(request: Outgoing, next: Extract<Decision, { do: 'follo
     delete headers['content-length'];
   }
   if (new URL(next.url).origin !== new URL(request.url).origin) {
-    for (const name of Object.keys(headers)) if (CROSS_ORIGIN_SECRET.test(name)) delete headers[name];
+    for (const name of Object.keys(headers)) if (STORAGE_CREDENTIAL.test(name)) delete headers[name];
   }
   return { url: next.url, method: next.method, headers, body: next.keepBody ? request.body : null };
 }

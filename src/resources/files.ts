@@ -10,6 +10,7 @@ import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { handOver } from '../pipeline/body-stream.js';
 import { checkStorageUrl } from '../transport/storage-url.js';
+import { STORAGE_CREDENTIAL } from '../transport/storage-headers.js';
 import { isUploadSource, readUploadBody, streamedSource, type CountedSource } from './upload-body.js';
 import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
 import type { RequestOptions } from '../public/request-options.js';
@@ -77,6 +78,8 @@ export function fileHelpers(
         querySecrets(target.uploadUrl, secrets);
         const headers = lowerCaseHeaders(target.headers);
         delete headers['content-length']; // the transport sets it from the body; some runtimes refuse it
+        // Its credentials (an SSE-C key, a session token) are secrets too: a hook sees them redacted.
+        for (const name in headers) if (STORAGE_CREDENTIAL.test(name)) secrets.push(headers[name]!);
         return { url: target.uploadUrl, method: 'PUT', headers, body: bytes };
       };
       try {
