@@ -1,10 +1,15 @@
 // The walk behind `PagePromise.pages()` and `for await` (./pagination.ts), loaded on the first
-// walk. It must end even when the server misbehaves: every cursor sent is remembered (one
-// string per page, not one per item), and a page whose next cursor is missing, not a string, or
-// was already sent (a server cycling A -> B -> A, or ignoring `before`) stops the walk with a
-// PaginationError before that page is handed over.
+// walk. A misbehaving server cannot make it loop or grow: every cursor sent is remembered (one
+// string per page, not one per item, each at most MAX_ID long), and a page whose next cursor is
+// missing, not a string, longer than any id of the API, or was already sent (a server cycling
+// A -> B -> A, or ignoring `before`) stops the walk with a PaginationError before that page is
+// handed over. A server that keeps sending full pages of new ids is walked for as long as the
+// caller reads (toArray stops at its maxItems).
 import { PaginationError, type PageFetcher } from './pagination.js';
 import { count } from '../util/validate.js';
+
+/** The longest id in the spec (`maxLength` of every `id`: 64, two of 255): a cursor past it is no id of the API's. */
+const MAX_ID = 255;
 
 /** Every page from `first` on, oldest last, until a short or empty page. `release` lets the first page go. */
 export async function* walk<T extends { id: string }>(
@@ -28,6 +33,9 @@ export async function* walk<T extends { id: string }>(
       if (typeof id !== 'string' || id === '') {
         throw new PaginationError(operation, 'a full page ends with an item without an id');
       }
+      // Kept for the rest of the walk and sent back in the URL: a server's megabyte "id" would
+      // grow both with every page.
+      if (id.length > MAX_ID) throw new PaginationError(operation, `a full page ends with an id longer than ${MAX_ID} characters`);
       next = id;
     }
     for (const item of page) {

@@ -99,6 +99,26 @@ describe('pagination', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('stops before sending a cursor longer than any id of the API (255 characters): nothing that size is kept or sent', async () => {
+    // Found by a hostile-server review: 150 pages ending in 1 MB ids grew the heap by 151 MB.
+    const long = `key_${'x'.repeat(252)}`;
+    server = await startFaultServer((req, res, i) => json(res, 200, i === 0 ? [{ id: 'key_b' }, { id: long }] : [{ id: 'key_a' }]));
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const key of testClient(server.url).apiKeys.list({ limit: 2 })) seen.push(key.id);
+    })().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect((error as Error).message).toBe('apiKeys.list: a full page ends with an id longer than 255 characters');
+    expect(server.requests).toHaveLength(1);
+    expect(seen).toEqual([]);
+    // 255 characters is an id: the walk goes on with it.
+    await server.close();
+    const longest = `key_${'x'.repeat(251)}`;
+    server = await startFaultServer((req, res, i) => json(res, 200, i === 0 ? [{ id: 'key_b' }, { id: longest }] : [{ id: 'key_a' }]));
+    expect((await testClient(server.url).apiKeys.list({ limit: 2 }).toArray()).map((k) => k.id)).toEqual(['key_b', longest, 'key_a']);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('stops when the last id is an empty string or not a string', async () => {
     for (const bad of ['', 42, null]) {
       server = await startFaultServer((req, res) => json(res, 200, [{ id: 'key_9' }, { id: bad }]));
