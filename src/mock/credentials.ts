@@ -1,11 +1,12 @@
 // Who may call (seed 000 and the API brief, "Authentication"): the user access tokens this mock
 // issued, the API keys it holds (status, allowed IPs and scopes checked), or an `ak_test_` key it
-// never issued nor seeded, taken as a full-access sandbox key of the seeded organization. A key it
-// issued or seeded and no longer holds is a 401 (key-secrets.ts says why). Everything else is a 401
-// whose `reason` says what is wrong. The scope an operation needs is the spec's x-access
+// never issued nor seeded, of the secret's shape, taken as a full-access sandbox key of the
+// seeded organization. A key it issued or seeded and no longer holds is a 401 (key-secrets.ts says
+// why). Everything else is a 401 whose `reason` says what is wrong. The scope an operation needs is the spec's x-access
 // (access.ts).
 import { BlockList, isIP } from 'node:net';
 import type { Call, MockEnv, Principal } from './engine.js';
+import { flatten } from './fill.js';
 import { issuedHere } from './key-secrets.js';
 import { forbidden, unauthorized } from './reply.js';
 import { SEED } from './seed-data.js';
@@ -50,6 +51,12 @@ export function rawCredential(headers: Record<string, string>): string | undefin
   return headers.authorization?.replace(/^Bearer\s+/i, '') ?? headers['x-api-key'];
 }
 
+/** The shape of a key secret, as the spec states it (ApiKeyWithSecret's `secret` pattern). */
+function secretShape(env: MockEnv): RegExp {
+  const schema = flatten(env.spec.doc.components?.schemas?.ApiKeyWithSecret, env.spec.resolve);
+  return new RegExp(String(schema?.properties?.secret?.pattern));
+}
+
 function keyPrincipal(secret: string, env: MockEnv, ip: string): Principal {
   if (secret.startsWith('ak_live_')) {
     throw unauthorized('wrong_environment', 'This is a sandbox (the Coveton mock): production keys (`ak_live_`) are not accepted; use an `ak_test_` key.');
@@ -60,6 +67,10 @@ function keyPrincipal(secret: string, env: MockEnv, ip: string): Principal {
     if (issuedHere(secret) || env.seededKeySecrets.has(secret)) {
       throw unauthorized('token_invalid', 'This API key no longer exists: it was deleted, dropped by the mock\'s collection cap, or forgotten by a reset.');
     }
+    // The shortcut takes a key of the secret's shape only (ApiKeyWithSecret.yaml): a CI job whose
+    // variable is empty (`ak_test_`) or mangled must fail here as it would at the sandbox (found
+    // by a hostile review: `ak_test_` and `ak_test_!!!` signed in as Ada).
+    if (!secretShape(env).test(secret)) throw unauthorized('token_invalid', 'The API key is malformed: a key is `ak_test_` or `ak_live_` and 24 or more letters and digits.');
     return { kind: 'key', keyId: undefined, userId: SEED.userId, organizationId: SEED.organizationId, environment: 'sandbox', permissions: ['*'] };
   }
   const expired = row.status === 'expired' || (row.expiresAt !== null && Date.parse(row.expiresAt) <= env.now());

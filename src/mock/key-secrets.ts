@@ -1,5 +1,5 @@
 // The API key secrets this mock issues, and whether a secret is one of them. Why: the sandbox
-// convenience (the docs' samples send `ak_test_anything`) takes an `ak_test_` key the mock never
+// convenience (the docs' samples send `ak_test_AnyWellFormedSandboxKey0001`) takes an `ak_test_` key the mock never
 // issued as a full-access key of the seeded organization; a key it issued and no longer holds
 // (deleted: "DELETE removes the record", API brief, "API keys"; dropped by the collection cap;
 // forgotten by a reset) must not fall into that, or deleting a narrow key would turn it into a

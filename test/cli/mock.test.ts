@@ -19,7 +19,7 @@ function mock(args: string[]): ChildProcess {
   return child;
 }
 
-const auth = { Authorization: 'Bearer ak_test_anything' };
+const auth = { Authorization: 'Bearer ak_test_anything0000000000000000' };
 
 function exited(c: ChildProcess): Promise<number | null> {
   return c.exitCode !== null ? Promise.resolve(c.exitCode) : new Promise((resolve) => c.once('exit', (code) => resolve(code)));

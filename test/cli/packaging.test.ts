@@ -59,7 +59,7 @@ describe('the built bin (dist/cli/bin.js)', () => {
     const child = spawn(process.execPath, [join(pkg, 'dist', 'cli', 'bin.js'), 'mock', '--port', String(port), '--quiet'], { cwd: pkg, env: cliEnv() });
     try {
       expect(await eventually(() => listening(port), 20_000)).toBe(true);
-      const answer = await fetch(`http://127.0.0.1:${port}/utils/authtest`, { headers: { Authorization: 'Bearer ak_test_x' } });
+      const answer = await fetch(`http://127.0.0.1:${port}/utils/authtest`, { headers: { Authorization: 'Bearer ak_test_x00000000000000000000000' } });
       expect(await answer.json()).toEqual({ msg: 'Auth successful' });
     } finally {
       child.kill('SIGTERM');
@@ -69,7 +69,7 @@ describe('the built bin (dist/cli/bin.js)', () => {
 
   it('without Prism installed, mock and contract are usage errors that say how to install it', async () => {
     const pkg = withoutPrism;
-    for (const args of [['mock'], ['contract', '--target', 'http://127.0.0.1:9', '--api-key', 'ak_test_x1234']]) {
+    for (const args of [['mock'], ['contract', '--target', 'http://127.0.0.1:9', '--api-key', 'ak_test_x12340000000000000000000']]) {
       const run = await runBuilt(pkg, args);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('Stoplight Prism is not installed');

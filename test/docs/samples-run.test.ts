@@ -32,7 +32,7 @@ export const EXPECTED_TO_FAIL: Record<string, string> = {
 
 const contract = loadContract(root) as { spec: unknown; operations: Entry[] };
 const operations = contract.operations.filter((e) => e.kind === 'operation');
-const KEY = 'ak_test_docsSamples0123456789ab';
+const KEY = 'ak_test_docsSamples0123456789ab0';
 
 /** Whether the operation's success answer has a JSON body the sample must print. */
 const hasBody = (entry: Entry) => {

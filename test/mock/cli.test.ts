@@ -90,7 +90,7 @@ describe('coveton mock and coveton webhooks', () => {
     expect(out.seen).toEqual([url]); // quiet by default: the URL and nothing else
 
     // The CLI in front of the mock: the violation the mock names, and no credential.
-    const env = { COVETON_BASE_URL: url, COVETON_API_KEY: 'ak_test_cliCheck' };
+    const env = { COVETON_BASE_URL: url, COVETON_API_KEY: 'ak_test_cliCheck0000000000000000' };
     const wrongId = await runCli(['api-keys', 'update', 'ak_abc123', '--status', 'suspended'], { env });
     expect(wrongId.code).toBe(1);
     expect(wrongId.stderr).toContain('path.id: must match pattern "^key_[A-Za-z0-9]+$"');
@@ -115,7 +115,7 @@ describe('coveton mock and coveton webhooks', () => {
     const out = lines(server);
     expect(await out.next(() => true)).toBe(`http://0.0.0.0:${port}`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`http://127.0.0.1:${port}/utils/authtest`, { headers: { host: `coveton-mock:${port}`, authorization: 'Bearer ak_test_container' } }, (res) => {
+      const req = httpRequest(`http://127.0.0.1:${port}/utils/authtest`, { headers: { host: `coveton-mock:${port}`, authorization: 'Bearer ak_test_container000000000000000' } }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
@@ -131,7 +131,7 @@ describe('coveton mock and coveton webhooks', () => {
 
 describe('coveton contract --write', () => {
   it('creates, reads back, updates, lists and deletes on real ids, checks the x- rules, all conforming, and cleans up', async () => {
-    const key = 'ak_test_contractWriteFlows';
+    const key = 'ak_test_contractWriteFlows000000';
     const state = async () => (await (await fetch(`${mock().url}/__mock/state`)).json()) as Record<string, number>;
     const before = await state();
     // A bound against a hang, as the other contract runs have (test/cli/contract*.test.ts): 28 s

@@ -1,6 +1,7 @@
 // An API key the mock issued (or seeded) and no longer holds is refused: deleted, dropped by the
-// collection cap, or forgotten by a reset. Only an `ak_test_` key the mock never issued is the
-// sandbox's full-access key of the seeded organization (the docs' samples send such keys).
+// collection cap, or forgotten by a reset. Only an `ak_test_` key the mock never issued, of the
+// secret's shape, is the sandbox's full-access key of the seeded organization (the docs' samples
+// send such keys).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { httpClient, outcome } from './http.js';
 import { ADA, useMock } from './support.js';
@@ -60,10 +61,17 @@ describe('API keys the mock no longer holds', () => {
     expect(outcome(await useKey(key.secret))).toEqual(GONE);
   });
 
-  it('an ak_test_ key the mock never issued is still the full-access sandbox key (short, or shaped like an issued one)', async () => {
-    for (const secret of ['ak_test_anything', 'ak_test_Mdi9ewW3Ch81P6abc123def456']) {
+  it('an ak_test_ key the mock never issued is the full-access sandbox key when it has the secret\'s shape', async () => {
+    for (const secret of ['ak_test_AnyWellFormedSandboxKey0001', 'ak_test_Mdi9ewW3Ch81P6abc123def456']) {
       expect((await useKey(secret)).status, secret).toBe(200);
       expect((await call('GET', '/api-keys', { headers: { 'x-api-key': secret } })).status, secret).toBe(200);
+    }
+  });
+
+  it('a malformed ak_test_ key (an empty CI variable, a short or mangled one) is a 401 token_invalid, as at the sandbox', async () => {
+    for (const secret of ['ak_test_', 'ak_test_!!!', 'ak_test_undefined', 'ak_test_anything', 'ak_test_Mdi9ewW3Ch81P6abc123de-456']) {
+      expect(outcome(await call('GET', '/utils/authtest', { token: secret })), secret).toEqual(GONE);
+      expect(outcome(await call('GET', '/users/me', { headers: { 'x-api-key': secret } })), secret).toEqual(GONE);
     }
   });
 });

@@ -9,7 +9,7 @@ const mock = useMock({ rateLimit: { requests: 120, seconds: 2 } });
 
 describe('rate limits', () => {
   it('X-RateLimit-* count down on every answer; past the limit a 429 carries Retry-After', async () => {
-    const get = () => fetch(`${mock().url}/utils/authtest`, { headers: { authorization: 'Bearer ak_test_rateLimitCountdown1' } });
+    const get = () => fetch(`${mock().url}/utils/authtest`, { headers: { authorization: 'Bearer ak_test_rateLimitCountdown100000' } });
     const first = await get();
     expect(first.headers.get('x-ratelimit-limit')).toBe('120');
     expect(first.headers.get('x-ratelimit-remaining')).toBe('119');
@@ -29,7 +29,7 @@ describe('rate limits', () => {
     // together. After a sign-in the address's window opened at the login and the token's at the
     // first call; on a loaded machine the two ended far enough apart that the retries the
     // address's Retry-After timed found the token's window still full (12 or 21 429s, not 11).
-    const c = client(mock(), { apiKey: 'ak_test_rateLimitWaitsItOut01', maxRetries: 3, rateLimit: false });
+    const c = client(mock(), { apiKey: 'ak_test_rateLimitWaitsItOut01000', maxRetries: 3, rateLimit: false });
     const before = mock().requests.length;
     const started = Date.now();
     const users = await Promise.all(Array.from({ length: 130 }, () => c.users.getCurrent()));

@@ -52,7 +52,7 @@ describe('the seeds’ curl examples (002, 000), host changed to the mock', () =
     const checkout = await call('POST', `/v1/subscriptions/${SEED.organizationId}/checkout`, { token, body: { plan: 'team_annual', provider: 'stripe', successUrl: 'https://app.example.com/billing' } });
     expect(checkout.body.checkoutUrl).toMatch(/^https:\/\/checkout\.stripe\.com\//);
     // Seed 000 against the sandbox: a test key is accepted; its production key is the wrong environment here.
-    expect((await call('GET', '/v1/utils/authtest', { token: 'ak_test_xxx' })).body).toEqual({ msg: 'Auth successful' });
+    expect((await call('GET', '/v1/utils/authtest', { token: 'ak_test_xxx000000000000000000000' })).body).toEqual({ msg: 'Auth successful' });
     expect((await call('GET', '/v1/utils/authtest', { token: 'ak_live_xxx' })).body.error.reason).toBe('wrong_environment');
   });
 });
@@ -119,7 +119,7 @@ describe('contract violations and credentials', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
     expect(pre.headers.get('access-control-allow-headers')).toBe('authorization, idempotency-key');
-    const res = await fetch(`${mock().url}/utils/authtest`, { headers: { origin, authorization: 'Bearer ak_test_cors' } });
+    const res = await fetch(`${mock().url}/utils/authtest`, { headers: { origin, authorization: 'Bearer ak_test_cors00000000000000000000' } });
     expect(res.headers.get('access-control-expose-headers')).toBe('X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id');
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
@@ -136,7 +136,7 @@ describe('contract violations and credentials', () => {
   it('a body over the limit is a 413 that closes its connection: the next calls on the kept-alive client all get answers', async () => {
     const huge = await fetch(`${mock().url}/api-keys`, {
       method: 'POST',
-      headers: { authorization: 'Bearer ak_test_x', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer ak_test_x00000000000000000000000', 'content-type': 'application/json' },
       body: 'x'.repeat(17 * 1024 * 1024),
     });
     expect(huge.status).toBe(413);
@@ -168,7 +168,7 @@ describe('a second mock: seed file, a collection cap, a broken answer, start-up 
       const body = (await login.json()) as Json;
       expect(body.error.message).toContain("would break the contract: response.body.user: must have required property 'nickname'");
       expect(other.violations).toEqual([{ operation: 'POST /auth/login', status: 200, violations: [expect.stringContaining('nickname')] }]);
-      const auth = { authorization: 'Bearer ak_test_capCheck', 'content-type': 'application/json' };
+      const auth = { authorization: 'Bearer ak_test_capCheck0000000000000000', 'content-type': 'application/json' };
       for (let i = 0; i < 8; i++) {
         await fetch(`${other.url}/teams`, { method: 'POST', headers: auth, body: JSON.stringify({ organizationId: SEED.organizationId, name: `Team ${i}` }) });
       }

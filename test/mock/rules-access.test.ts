@@ -95,7 +95,7 @@ describe('roles: owners, admins and members, each refused with its reason', () =
     const adaT = await tokenOf(ada);
     const narrow = await call('POST', '/api-keys', { token: adaT, body: { name: 'narrow', type: 'service', environment: 'sandbox', permissions: ['messages:read'] } });
     expect(outcome(await call('POST', '/teams', { token: narrow.body.secret, body: { organizationId: org, name: 'By key' } }))).toEqual(forbidden('insufficient_scope'));
-    expect(outcome(await call('POST', '/invites/accept', { token: 'ak_test_fullAccess', body: { token: 'inv_tok_x' } }))).toEqual(forbidden('user_required'));
+    expect(outcome(await call('POST', '/invites/accept', { token: 'ak_test_fullAccess00000000000000', body: { token: 'inv_tok_x' } }))).toEqual(forbidden('user_required'));
     expect(outcome(await call('POST', '/api-keys', { token: narrow.body.secret, body: { name: 'wider', type: 'service', environment: 'sandbox' } }))).toEqual(forbidden('insufficient_scope'));
   });
 });

@@ -172,26 +172,26 @@ describe('limits: 120 a minute per address and per token, with the figures on ev
   it('per address: 120 requests with 120 different keys from one address, the 121st is a 429; another address still passes', async () => {
     const address = from('127.0.0.3');
     const statuses = new Set<number>();
-    for (let i = 0; i < 120; i++) statuses.add((await call('GET', '/utils/authtest', { token: `ak_test_address${i}`, dispatcher: address })).status);
+    for (let i = 0; i < 120; i++) statuses.add((await call('GET', '/utils/authtest', { token: `ak_test_address00000000000000000${i}`, dispatcher: address })).status);
     expect([...statuses]).toEqual([200]);
-    const limited = await call('GET', '/utils/authtest', { token: 'ak_test_addressFresh', dispatcher: address });
+    const limited = await call('GET', '/utils/authtest', { token: 'ak_test_addressFresh000000000000', dispatcher: address });
     expect(outcome(limited)).toEqual({ status: 429, code: 'RATE_LIMITED', reason: undefined });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await call('GET', '/utils/authtest', { token: 'ak_test_addressFresh', dispatcher: from('127.0.0.4') })).status).toBe(200);
+    expect((await call('GET', '/utils/authtest', { token: 'ak_test_addressFresh000000000000', dispatcher: from('127.0.0.4') })).status).toBe(200);
   });
 
   it('per token: one key from three addresses, 120 in all, then 429 from a fourth; the clock resets the window', async () => {
     const addresses = ['127.0.0.5', '127.0.0.6', '127.0.0.7'].map(from);
-    for (let i = 0; i < 120; i++) await call('GET', '/utils/authtest', { token: 'ak_test_oneToken', dispatcher: addresses[i % 3]! });
-    const limited = await call('GET', '/utils/authtest', { token: 'ak_test_oneToken', dispatcher: from('127.0.0.8') });
+    for (let i = 0; i < 120; i++) await call('GET', '/utils/authtest', { token: 'ak_test_oneToken0000000000000000', dispatcher: addresses[i % 3]! });
+    const limited = await call('GET', '/utils/authtest', { token: 'ak_test_oneToken0000000000000000', dispatcher: from('127.0.0.8') });
     expect([limited.status, ...figures(limited)]).toEqual([429, '120', '0']);
     await control('/clock', { advance: '61s' });
-    const next = await call('GET', '/utils/authtest', { token: 'ak_test_oneToken', dispatcher: from('127.0.0.8') });
+    const next = await call('GET', '/utils/authtest', { token: 'ak_test_oneToken0000000000000000', dispatcher: from('127.0.0.8') });
     expect([next.status, ...figures(next)]).toEqual([200, '120', '119']);
   });
 
   it('every answer carries the figures: an unknown path, a 405, a 400, a 413, and control endpoints (not counted)', async () => {
-    const token = 'ak_test_figures';
+    const token = 'ak_test_figures00000000000000000';
     expect(figures(await call('GET', '/nowhere', { token }))).toEqual(['120', '119']);
     expect(figures(await call('PUT', '/teams', { token }))).toEqual(['120', '118']);
     expect(figures(await call('GET', '/teams/team_%FF', { token }))).toEqual(['120', '117']);

@@ -25,8 +25,8 @@ import { useMock } from './support.js';
 const PROCESSOR_SECRET = 'whsec_walk_processor';
 const org = SEED.organizationId;
 const { ada, bea, cy, dan } = PEOPLE;
-const FULL_KEY = 'ak_test_walkFullAccess01';
-const NARROW = { 'notifications:read': 'ak_test_walkOnlyNotifications', 'messages:read': 'ak_test_walkOnlyMessagesRead' };
+const FULL_KEY = 'ak_test_walkFullAccess0100000000';
+const NARROW = { 'notifications:read': 'ak_test_walkOnlyNotifications000', 'messages:read': 'ak_test_walkOnlyMessagesRead0000' };
 
 function fixtures() {
   const seed = peopleSeed();

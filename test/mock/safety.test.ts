@@ -37,7 +37,7 @@ async function server(handler: Parameters<typeof createServer>[1]): Promise<{ ur
 /** A raw request with a Host header of our choosing (fetch will not send one). */
 function withHost(host: string, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${mock().url}${path}`, { headers: { host, authorization: 'Bearer ak_test_host' } }, (res) => {
+    const req = httpRequest(`${mock().url}${path}`, { headers: { host, authorization: 'Bearer ak_test_host00000000000000000000' } }, (res) => {
       res.resume();
       resolve(res.statusCode!);
     });
@@ -48,29 +48,29 @@ function withHost(host: string, path: string): Promise<number> {
 
 describe('who may talk to the mock', () => {
   it('pages from another origin are refused (and get no CORS grant); loopback and --cors-origin pages are answered', async () => {
-    const evil = await fetch(`${mock().url}/utils/authtest`, { headers: { origin: 'https://evil.example', authorization: 'Bearer ak_test_x' } });
+    const evil = await fetch(`${mock().url}/utils/authtest`, { headers: { origin: 'https://evil.example', authorization: 'Bearer ak_test_x00000000000000000000000' } });
     expect([evil.status, evil.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     const preflight = await fetch(`${mock().url}/__mock/reset`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     const outbox = await fetch(`${mock().url}/__mock/outbox`, { headers: { origin: 'https://evil.example' } });
     expect(outbox.status).toBe(403);
     for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'https://docs.example.com']) {
-      const ok = await fetch(`${mock().url}/utils/authtest`, { headers: { origin, authorization: 'Bearer ak_test_x' } });
+      const ok = await fetch(`${mock().url}/utils/authtest`, { headers: { origin, authorization: 'Bearer ak_test_x00000000000000000000000' } });
       expect([ok.status, ok.headers.get('access-control-allow-origin')], origin).toEqual([200, origin]);
     }
   });
 
   it('a control request a page could send without a preflight changes nothing', async () => {
-    const team = await call('POST', '/teams', { token: 'ak_test_safety', body: { organizationId: SEED.organizationId, name: 'Survivor' } });
+    const team = await call('POST', '/teams', { token: 'ak_test_safety000000000000000000', body: { organizationId: SEED.organizationId, name: 'Survivor' } });
     for (const init of [{}, { body: 'x', headers: { 'content-type': 'text/plain' } }, { body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }]) {
       const res = await fetch(`${mock().url}/__mock/reset`, { method: 'POST', ...init });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { message: string } }).error.message).toContain('Content-Type: application/json');
     }
     expect((await fetch(`${mock().url}/__mock/clock`, { method: 'POST', body: '{"advance":"1d"}', headers: { 'content-type': 'text/plain' } })).status).toBe(403);
-    expect((await call('GET', `/teams/${team.body.id}`, { token: 'ak_test_safety' })).status).toBe(200);
+    expect((await call('GET', `/teams/${team.body.id}`, { token: 'ak_test_safety000000000000000000' })).status).toBe(200);
     expect((await fetch(`${mock().url}/__mock/reset`, { method: 'POST', headers: { 'x-coveton-mock': '1' } })).status).toBe(204);
-    expect((await call('GET', `/teams/${team.body.id}`, { token: 'ak_test_safety' })).status).toBe(404);
+    expect((await call('GET', `/teams/${team.body.id}`, { token: 'ak_test_safety000000000000000000' })).status).toBe(404);
   });
 
   it('a foreign Host is refused (DNS rebinding); loopback names are served', async () => {
@@ -133,12 +133,12 @@ describe('webhook deliveries and coveton webhooks', () => {
   });
 
   it('trigger --provider completes a checkout on the mock with an event signed the processor’s way', async () => {
-    const session = await call('POST', `/subscriptions/${SEED.organizationId}/checkout`, { token: 'ak_test_trigger', body: { plan: 'enterprise', provider: 'paystack', successUrl: 'https://app.example.com/b' } });
+    const session = await call('POST', `/subscriptions/${SEED.organizationId}/checkout`, { token: 'ak_test_trigger00000000000000000', body: { plan: 'enterprise', provider: 'paystack', successUrl: 'https://app.example.com/b' } });
     const args = ['webhooks', 'trigger', 'charge.success', '--provider', 'paystack', '--checkout', session.body.checkoutUrl, '--to', `${mock().url}/webhooks/paystack`];
     expect((await runProgram([...args, '--secret', 'whsec_wrong'])).stderr).toContain('answered 400');
     const run = await runProgram([...args, '--secret', mock().processorSecret]);
     expect(run.code, run.stderr).toBe(0);
-    expect((await call('GET', `/subscriptions/${SEED.organizationId}`, { token: 'ak_test_trigger' })).body).toMatchObject({ plan: 'enterprise', provider: 'paystack' });
+    expect((await call('GET', `/subscriptions/${SEED.organizationId}`, { token: 'ak_test_trigger00000000000000000' })).body).toMatchObject({ plan: 'enterprise', provider: 'paystack' });
   });
 });
 
@@ -159,7 +159,7 @@ describe('malformed input is a 4xx, never a 500', () => {
       for (const [i, h] of hostile.entries()) {
         const res = await fetch(mock().url + h.path(op.path), {
           method: op.method.toUpperCase(),
-          headers: { authorization: i % 2 ? 'Bearer ak_test_fuzz' : 'Bearer \u00ff.\u00ff.\u00ff', 'content-type': 'application/json', 'idempotency-key': `fuzz-${op.id}-${i}` },
+          headers: { authorization: i % 2 ? 'Bearer ak_test_fuzz00000000000000000000' : 'Bearer \u00ff.\u00ff.\u00ff', 'content-type': 'application/json', 'idempotency-key': `fuzz-${op.id}-${i}` },
           body: op.method === 'get' ? undefined : h.body,
           redirect: 'manual',
         });
@@ -180,7 +180,7 @@ describe('seed files', () => {
     const file = join(dir, 'seed.json');
     writeFileSync(file, JSON.stringify({ users: [{ email: 'grace@example.com', password: 'another-passphrase', displayName: 'Grace Hopper' }], teams: [{ organizationId: SEED.organizationId, name: 'Compilers' }] }));
     const idsOf = async (url: string) => {
-      const teams = (await (await fetch(`${url}/teams?organizationId=${SEED.organizationId}`, { headers: { authorization: 'Bearer ak_test_seed' } })).json()) as { id: string; createdAt: string }[];
+      const teams = (await (await fetch(`${url}/teams?organizationId=${SEED.organizationId}`, { headers: { authorization: 'Bearer ak_test_seed00000000000000000000' } })).json()) as { id: string; createdAt: string }[];
       const login = (await (await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'grace@example.com', password: 'another-passphrase' }) })).json()) as { user: { id: string } };
       return [...teams.map((t) => `${t.id} ${t.createdAt}`), login.user.id];
     };

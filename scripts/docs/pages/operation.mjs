@@ -11,7 +11,7 @@ import { field, schemaBody, schemaLink, typeLabel } from './schema.mjs';
 import { cell, fence, htmlText, inlineCode, safeMarkdown, table } from './text.mjs';
 
 const TRY_IT_NOTE =
-  'Sends the request below from your browser to the base URL you set (kept for your next visit). `npx coveton mock` runs a local mock on port 4010 that accepts any `ak_test_` key. The credential you type stays in this tab\'s memory and goes to that base URL only.';
+  'Sends the request below from your browser to the base URL you set (kept for your next visit). `npx coveton mock` runs a local mock on port 4010 that accepts any well-formed `ak_test_` key (24 or more letters and digits after the prefix). The credential you type stays in this tab\'s memory and goes to that base URL only.';
 
 export const pagePath = (entry) => `/reference/${entry.tag}/${entry.operationId}`;
 

@@ -45,9 +45,10 @@ function timeOption(value: string): string {
 const HELP = `
 The mock serves the API at the root (http://127.0.0.1:PORT/api-keys, no /v1) and starts with
 a user (ada@example.com, password a-strong-passphrase), an organization (org_7Qk2mP4x), a chat
-(chat_8f2a) and two devices. Sign in, or send any ak_test_ key. It enforces who may do what
-from the spec (roles, visibility, invariants) and keeps the audit log. A request that breaks the
-spec gets the API's error envelope naming the violation.
+(chat_8f2a) and two devices. Sign in, or send any well-formed ak_test_ key (24 or more letters
+and digits after the prefix). It enforces who may do what from the spec (roles, visibility,
+invariants) and keeps the audit log. A request that breaks the spec gets the API's error
+envelope naming the violation.
 
 Control (loopback pages only; POSTs need Content-Type: application/json):
   POST /__mock/reset restores the seed; GET|POST /__mock/clock reads or moves the clock
@@ -61,7 +62,7 @@ Examples:
   $ coveton mock --webhook-url http://127.0.0.1:3000/coveton --webhook-secret whsec_test
   $ coveton mock --host 0.0.0.0 --cors-origin https://docs.example.com   # in a container
   $ coveton mock --stateless --errors
-  $ COVETON_BASE_URL=http://127.0.0.1:4010 COVETON_API_KEY=ak_test_anything coveton api-keys list`;
+  $ COVETON_BASE_URL=http://127.0.0.1:4010 COVETON_API_KEY=ak_test_AnyWellFormedSandboxKey0001 coveton api-keys list`;
 
 interface MockOptions {
   port: number;
