@@ -74,13 +74,13 @@ export function fileHelpers(
         // (201 is the spec's status: the resource method hands over the data alone.)
         if (typeof target.fileId !== 'string' || !target.fileId) throw new UnexpectedResponseError('files.presignUpload (POST /files/presign)', 201, 'no usable fileId');
         fileId = target.fileId;
-        checkStorageUrl('files.upload(uploadUrl)', target.uploadUrl, apiBaseUrl);
-        querySecrets(target.uploadUrl, secrets);
+        const url = checkStorageUrl('files.upload(uploadUrl)', target.uploadUrl, apiBaseUrl);
+        querySecrets(url, secrets);
         const headers = lowerCaseHeaders(target.headers);
         delete headers['content-length']; // the transport sets it from the body; some runtimes refuse it
         // Its credentials (an SSE-C key, a session token) are secrets too: a hook sees them redacted.
         for (const name in headers) if (STORAGE_CREDENTIAL.test(name)) secrets.push(headers[name]!);
-        return { url: target.uploadUrl, method: 'PUT', headers, body: bytes };
+        return { url, method: 'PUT', headers, body: bytes };
       };
       try {
         await storage(await presigned(), { endpoint: 'PUT (presigned storage URL)', options: call(), renewTarget: { status: EXPIRED, run: presigned }, secrets });
@@ -105,9 +105,9 @@ export function fileHelpers(
         size = target.size;
         // The spec's bounds (FileDownload.yaml): without a size, a cut-off body could not be told from a whole one.
         if (!Number.isInteger(size) || size < 1 || size > 2 ** 31) throw new UnexpectedResponseError('files.getDownloadUrl (GET /files/{id}/download)', 200, 'no usable size');
-        checkStorageUrl('files.download(url)', target.url, apiBaseUrl);
-        querySecrets(target.url, secrets);
-        return { url: target.url, method: 'GET', headers: {}, body: null };
+        const url = checkStorageUrl('files.download(url)', target.url, apiBaseUrl);
+        querySecrets(url, secrets);
+        return { url, method: 'GET', headers: {}, body: null };
       };
       const answer = await storage(await link(), { endpoint: 'GET (presigned storage URL)', options: call(), read, renewTarget: { status: EXPIRED, run: link }, secrets });
       const { status } = answer.reply;

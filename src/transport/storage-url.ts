@@ -22,14 +22,20 @@ const NEVER = /^(?:169\.254\.|0\.|\[(?:fe[89ab][0-9a-f]:|(?:::ffff|64:ff9b:):a9f
 /**
  * Checks a storage URL from a presign or download answer before anything is sent to it:
  * `https:` (or `http:` when the API base URL is `http:`), no credentials, no link-local,
- * metadata or unspecified host, and loopback only when the API is on loopback.
+ * metadata or unspecified host, and loopback only when the API is on loopback. Returns the URL
+ * to send: the one these checks parsed, without its fragment. Every transport then sends the
+ * same thing (undici takes a string as it is: the API's raw text put a space or raw non-ASCII
+ * bytes in the request line, and a fragment on the wire), and nothing but what was checked goes.
  */
-export function checkStorageUrl(field: string, url: unknown, apiBaseUrl: string): void {
-  const { protocol, hostname, host } = parseHttpUrl(field, url);
+export function checkStorageUrl(field: string, url: unknown, apiBaseUrl: string): string {
+  const parsed = parseHttpUrl(field, url);
+  const { protocol, hostname, host } = parsed;
   const api = new URL(apiBaseUrl);
   if (protocol !== 'https:' && api.protocol !== 'http:') throw new CovetonInputError(field, `must be an https URL, got one for http://${host}`);
   const name = hostname.replace(/\.$/, '');
   if (NEVER.test(name) || (LOOPBACK.test(name) && !LOOPBACK.test(api.hostname))) {
     throw new CovetonInputError(field, `points at ${host}, a link-local, metadata, unspecified or loopback host the SDK never sends to`);
   }
+  parsed.hash = '';
+  return parsed.href;
 }
