@@ -127,7 +127,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       const { answer, error, credential } = result;
       const status = answer?.reply.status;
       // One debug line per attempt: what was sent, what came back, and what the policy made of it.
-      const line = logger.debugEnabled ? attemptLine(request, attempts, answer, error, started, parts.secrets()) : undefined;
+      const line = logger.debugEnabled ? attemptLine(request, attempts, answer, error, started, secretsOf(parts, call)) : undefined;
       if (answer && ((status! >= 200 && status! < 300) || (call.manualRedirect && isRedirect(status!)))) {
         if (line) logger.debug('attempt', { ...line, decision: 'done' });
         return answer;

@@ -55,4 +55,24 @@ describe('the secrets of a presigned URL', () => {
     expect(causes[0]).toContain('provided signature [REDACTED]');
     expect(leaks([...causes, ...lines].join('\n'))).toEqual([]);
   });
+
+  it('storage echoing the signature in its x-request-id: not in the debug line of the attempt', async () => {
+    // Found by a second review: the attempt's debug line was redacted with the client's secrets
+    // only, not the transfer's own.
+    let presigns = 0;
+    server = await startFaultServer((req, res) => {
+      if (req.path.startsWith('/files/')) {
+        presigns++;
+        return json(res, 200, { fileId: 'file_1', url: `${server.url}/storage/file_1?X-Amz-Signature=${sig(presigns)}`, expiresIn: 300, size: 3, contentType: 'application/octet-stream', filename: 'x' });
+      }
+      if (presigns === 1 && server.requests.filter((r) => r.path.startsWith('/storage/')).length === 1) return void res.writeHead(500, { 'x-request-id': `req-${sig(1)}`, 'content-length': '0' }).end();
+      res.writeHead(200, { 'Content-Length': '3' }).end('abc');
+    });
+    const lines: string[] = [];
+    const record = (...a: unknown[]) => void lines.push(JSON.stringify(a));
+    const coveton = testClient(server.url, { logLevel: 'debug', logger: { debug: record, info: record, warn: record, error: record } });
+    expect(new TextDecoder().decode(await coveton.files.download('file_1'))).toBe('abc');
+    expect(lines.some((l) => l.includes('"requestId":"req-[REDACTED]"'))).toBe(true);
+    expect(leaks(lines.join('\n'))).toEqual([]);
+  });
 });
