@@ -8,7 +8,7 @@ import { PIN, type Call, type Pipeline } from '../pipeline/index.js';
 import { decodeJson } from '../pipeline/decode.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
-import { toJson } from '../util/validate.js';
+import { count, toJson } from '../util/validate.js';
 import type { RequestOptions } from '../public/request-options.js';
 
 export interface Invocation {
@@ -82,7 +82,10 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
       methods[name] = (...args: unknown[]) => {
         const invocation = checkArgs(where, op, call, args);
         if (!op.paginated) return invoke(invocation);
-        const limit = typeof invocation.query?.limit === 'number' ? invocation.query.limit : op.defaultLimit;
+        // Sent on every page, so checked here: a limit of another type ('3' from a query string)
+        // was replaced by the default without a word. Its range is the operation's (100, or 1000
+        // for device lists): the API answers one past it with a 400.
+        const limit = count(`${where}(limit)`, invocation.query?.limit, op.defaultLimit, Number.MAX_SAFE_INTEGER);
         const start = typeof invocation.query?.before === 'string' ? invocation.query.before : undefined;
         // One pin for the walk's pages (../pipeline/index.ts): each goes as the first went, never
         // as a user who signed in meanwhile (A's walk would go on through B's list).

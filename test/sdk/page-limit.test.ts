@@ -4,6 +4,7 @@
 // default page size is not the spec's 50 had toArray() and for await stop after its first page
 // and report a partial list as whole.
 import { afterEach, describe, expect, it } from 'vitest';
+import { CovetonInputError } from '../../src/index.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { testClient } from '../support/client.js';
 
@@ -39,5 +40,23 @@ describe('a list walk sends the page size its end depends on', () => {
     for await (const _ of coveton.apiKeys.list({ status: 'active' })) n++;
     expect(n).toBe(100);
     expect(paths()).toEqual(['/api-keys?limit=50', '/api-keys?status=active&limit=50', '/api-keys?status=active&limit=50&before=key_051', '/api-keys?status=active&limit=50&before=key_001']);
+  });
+
+  // Found by a second review: a limit of another type was replaced by the default (50) without a
+  // word, so `limit: '3'` from a query string listed 50 a page.
+  for (const limit of ['3', 3.5, -1, null]) {
+    it(`limit ${JSON.stringify(limit)}: CovetonInputError naming apiKeys.list(limit), nothing sent`, async () => {
+      const paths = await keys();
+      const error = await (async () => testClient(server.url).apiKeys.list({ limit } as never).toArray())().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CovetonInputError);
+      expect(error).toMatchObject({ field: 'apiKeys.list(limit)' });
+      expect(paths()).toEqual([]);
+    });
+  }
+
+  it('limit 3: every page asks for 3', async () => {
+    const paths = await keys();
+    expect(await testClient(server.url).apiKeys.list({ limit: 3 }).pages().next()).toMatchObject({ value: [{ id: 'key_100' }, { id: 'key_099' }, { id: 'key_098' }] });
+    expect(paths()).toEqual(['/api-keys?limit=3']);
   });
 });
