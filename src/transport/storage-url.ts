@@ -23,9 +23,9 @@ const NEVER = /^(?:169\.254\.|0\.|\[(?:fe[89ab][0-9a-f]:|(?:::ffff|64:ff9b:):a9f
  * Checks a storage URL from a presign or download answer before anything is sent to it:
  * `https:` (or `http:` when the API base URL is `http:`), no credentials, no link-local,
  * metadata or unspecified host, and loopback only when the API is on loopback. Returns the URL
- * to send: the one these checks parsed, without its fragment. Every transport then sends the
- * same thing (undici takes a string as it is: the API's raw text put a space or raw non-ASCII
- * bytes in the request line, and a fragment on the wire), and nothing but what was checked goes.
+ * to send, without its fragment: as written when its origin is the one checked and the rest is
+ * printable ASCII, else the one these checks parsed (undici takes a string as it is: the API's
+ * raw text put a space or raw non-ASCII bytes in the request line, and a fragment on the wire).
  */
 export function checkStorageUrl(field: string, url: unknown, apiBaseUrl: string): string {
   const parsed = parseHttpUrl(field, url);
@@ -36,6 +36,10 @@ export function checkStorageUrl(field: string, url: unknown, apiBaseUrl: string)
   if (NEVER.test(name) || (LOOPBACK.test(name) && !LOOPBACK.test(api.hostname))) {
     throw new CovetonInputError(field, `points at ${host}, a link-local, metadata, unspecified or loopback host the SDK never sends to`);
   }
+  // As the API wrote it when that is exactly what was checked: the origin as parsed, then only
+  // printable ASCII (a presigned S3 key may hold `..` or `.` segments a parser collapses, and the
+  // signature covers them; fetch collapses them anyway). Else as parsed. Never the fragment.
+  const raw = String(url).split('#')[0]!;
   parsed.hash = '';
-  return parsed.href;
+  return raw.startsWith(parsed.origin) && /^[/?][\x21-\x7e]*$/.test(raw.slice(parsed.origin.length)) ? raw : parsed.href;
 }
