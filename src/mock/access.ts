@@ -74,18 +74,26 @@ export function authorize(call: Call, env: MockEnv, rules: AccessRules): AccessC
   return ctx;
 }
 
-/** The rows of a list the caller may see: `lists.visibleTo`, or the target's own rows, and not expired. */
-export function visibleRows(call: Call, env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
+/**
+ * The rows of a list the caller may see, expired ones included: `lists.visibleTo`, or the target's
+ * own rows. A `before` cursor may name one of these and no other (cursor.ts).
+ */
+export function audienceRows(call: Call, env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
   const lists = rules.lists;
   if (!lists) return rows;
-  const now = env.now();
-  let out = rows.filter((r) => !expired(r, lists.expires, now));
-  if (lists.visibleTo) out = out.filter((r) => canSee(call, env, lists.collection, r, lists.visibleTo!));
-  else if (call.ctx.target && rules.target) {
+  if (lists.visibleTo) return rows.filter((r) => canSee(call, env, lists.collection, r, lists.visibleTo!));
+  if (call.ctx.target && rules.target) {
     const target = call.ctx.target;
-    out = out.filter((r) =>
+    return rows.filter((r) =>
       rules.target!.collection === 'organizations' ? organizationOf(lists.collection, r) === target.id : r[`${singular(rules.target!.collection).replace(/ /g, '')}Id`] === target.id,
     );
   }
-  return out;
+  return rows;
+}
+
+/** The rows of a list the caller may see (`audienceRows`), and not expired. */
+export function visibleRows(call: Call, env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
+  const expires = rules.lists?.expires;
+  const now = env.now();
+  return audienceRows(call, env, rules, rows).filter((r) => !expired(r, expires, now));
 }

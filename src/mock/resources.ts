@@ -4,7 +4,7 @@
 // x-access found, and `GET /x/{id}/y` lists the `y` whose parent field points at `{id}` (a chat's
 // messages, an organization's members). Who sees what is the spec's x-access (access.ts), never
 // decided here. Operations that fit no shape get hand-written rules.
-import { singular, visibleRows } from './access.js';
+import { audienceRows, singular, visibleRows } from './access.js';
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from './engine.js';
 import { cut } from './cursor.js';
 import { fill, flatten, visible } from './fill.js';
@@ -43,7 +43,8 @@ function holdsText(row: Row, fields: string[], text: string): boolean {
 export function page(rows: Row[], collection: string, call: Call, env: MockEnv, schema: Schema | undefined = call.op.successSchema): Reply {
   const item = flatten(env.spec.resolve(schema)?.items, env.spec.resolve);
   const props = (item?.properties ?? {}) as Record<string, Schema>;
-  let out = visibleRows(call, env, call.rules.access, rows);
+  const seen = audienceRows(call, env, call.rules.access, rows);
+  let out = visibleRows(call, env, call.rules.access, seen);
   for (const param of call.op.parameters) {
     const name = String(param.name);
     const raw = call.query[name];
@@ -62,7 +63,7 @@ export function page(rows: Row[], collection: string, call: Call, env: MockEnv, 
     const sign = orderBy.startsWith('-') ? -1 : 1;
     out = [...out].sort((a, b) => sign * String(a[field] ?? '').localeCompare(String(b[field] ?? '')));
   }
-  return { status: 200, body: cut(out, collection, call, env).map(visible) };
+  return { status: 200, body: cut(out, seen, collection, call, env).map(visible) };
 }
 
 export function genericHandler(op: Operation, spec: SpecModel): Handler | undefined {

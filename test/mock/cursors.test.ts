@@ -86,8 +86,43 @@ describe('a cursor whose item is gone still means "older than it"', () => {
     const token = await login();
     const forged = await call('GET', `/chats/${SEED.chatId}/messages?before=msg_forged`, { token });
     expect(outcome(forged)).toEqual({ status: 400, code: 'BAD_REQUEST', reason: undefined });
-    expect(forged.body.error.details).toEqual([{ path: 'before', message: 'msg_forged is not an item this list ever held: pass the id of the oldest item of the previous page' }]);
+    expect(forged.body.error.details).toEqual([{ path: 'before', message: 'msg_forged is not an item of this list: pass the id of the oldest item of the previous page' }]);
     expect((await call('GET', '/sessions?before=sess_forged', { token })).status).toBe(400);
     expect((await call('GET', '/users/search?q=ada&before=usr_forged', { token })).status).toBe(400);
+  });
+});
+
+// Found by a second hostile review: the cursor was looked up in the whole collection, so Eve's
+// `before=<Mal's session id>` was a 200 [] and a forged id a 400: any caller could tell whether
+// an id exists. Another caller's record must be answered exactly as a forged id.
+describe("a cursor naming another caller's record is answered as a forged one", () => {
+  const register = async (name: string) =>
+    (await call('POST', '/auth/register', { body: { email: `${name}@example.com`, password: 'CorrectHorse9!battery', displayName: name } })).body.accessToken as string;
+  // The answer, its named id and request id blanked: the rest must match to the byte.
+  const blanked = async (token: string, before: string) => {
+    const res = await fetch(`${mock().url}/sessions?before=${before}`, { headers: { authorization: `Bearer ${token}` } });
+    const text = (await res.text()).replaceAll(before, '<id>').replaceAll(res.headers.get('x-request-id')!, '<req>');
+    return `${res.status} ${text}`;
+  };
+
+  it("Eve's before=<Mal's live session> and before=<forged id> get identical answers", async () => {
+    const mal = await register('mal');
+    const malSession = ids((await call('GET', '/sessions', { token: mal })).body)[0]!;
+    const eve = await register('eve');
+    const forged = `${malSession.slice(0, -4)}${malSession.endsWith('ZZZZ') ? 'YYYY' : 'ZZZZ'}`;
+    const asForged = await blanked(eve, forged);
+    expect(asForged).toMatch(/^400 .*is not an item of this list/);
+    expect(await blanked(eve, malSession)).toBe(asForged);
+  });
+
+  it("Eve's own revoked session still pages on: her older sessions are listed past it", async () => {
+    const eve = await register('eve');
+    const older = ids((await call('GET', '/sessions', { token: eve })).body)[0]!;
+    const current = (await call('POST', '/auth/login', { body: { email: 'eve@example.com', password: 'CorrectHorse9!battery' } })).body.accessToken as string;
+    const mine = ids((await call('GET', '/sessions', { token: current })).body);
+    const newest = mine.find((id) => id !== older)!;
+    const spare = (await call('POST', '/auth/login', { body: { email: 'eve@example.com', password: 'CorrectHorse9!battery' } })).body.accessToken as string;
+    expect((await call('DELETE', `/sessions/${newest}`, { token: spare })).status).toBe(204);
+    expect(ids((await call('GET', `/sessions?before=${newest}`, { token: spare })).body)).toEqual([older]);
   });
 });

@@ -3,7 +3,7 @@
 // family, and `/auth/me`, `/users/me` answer for the token's user.
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
 import { fill, visible } from '../fill.js';
-import { visibleRows } from '../access.js';
+import { audienceRows, visibleRows } from '../access.js';
 import { unauthorized } from '../reply.js';
 import { endSession } from '../credentials.js';
 import { cut } from '../cursor.js';
@@ -81,14 +81,16 @@ const searchUsers: Handler = (call, env) => {
   const matches = env.store
     .all('users')
     .filter((u) => (typeof u.handle === 'string' && u.handle.toLowerCase().startsWith(q)) || u.email === q);
-  const found = cut(matches, 'users', call, env).map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
+  // Users are visibleTo anyone (the spec's searchUsers), so any user id is a cursor.
+  const found = cut(matches, env.store.all('users'), 'users', call, env).map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
   return { status: 200, body: found };
 };
 
 const listSessions: Handler = (call, env) => {
-  const rows = visibleRows(call, env, call.rules.access, env.store.all('sessions'));
+  const seen = audienceRows(call, env, call.rules.access, env.store.all('sessions'));
+  const rows = visibleRows(call, env, call.rules.access, seen);
   const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
-  return { status: 200, body: cut(rows, 'sessions', call, env).map((s) => visible({ ...s, current: s.id === sessionId })) };
+  return { status: 200, body: cut(rows, seen, 'sessions', call, env).map((s) => visible({ ...s, current: s.id === sessionId })) };
 };
 
 const revokeSession: Handler = (call, env) => {
