@@ -3,7 +3,7 @@
 // API never redirects does not carry them.
 import type { Outgoing } from '../transport/outgoing.js';
 import { checkStorageUrl } from '../transport/storage-url.js';
-import { STORAGE_CREDENTIAL } from '../transport/storage-headers.js';
+import { isStorageCredential } from '../transport/storage-headers.js';
 import type { AttemptState, CallPolicy, Decision } from './policy.js';
 
 const MAX_REDIRECTS = 5;
@@ -55,7 +55,7 @@ export function followed(request: Outgoing, next: Extract<Decision, { do: 'follo
     delete headers['content-length'];
   }
   if (new URL(next.url).origin !== new URL(request.url).origin) {
-    for (const name of Object.keys(headers)) if (STORAGE_CREDENTIAL.test(name)) delete headers[name];
+    for (const name of Object.keys(headers)) if (isStorageCredential(name)) delete headers[name];
   }
   return { url: next.url, method: next.method, headers, body: next.keepBody ? request.body : null };
 }

@@ -10,7 +10,7 @@ import { lowerCaseHeaders, type Outgoing } from '../transport/outgoing.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { handOver } from '../pipeline/body-stream.js';
 import { checkStorageUrl } from '../transport/storage-url.js';
-import { STORAGE_CREDENTIAL } from '../transport/storage-headers.js';
+import { isStorageCredential } from '../transport/storage-headers.js';
 import { isUploadSource, readUploadBody, streamedSource, type CountedSource } from './upload-body.js';
 import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
 import type { RequestOptions } from '../public/request-options.js';
@@ -79,7 +79,7 @@ export function fileHelpers(
         const headers = lowerCaseHeaders(target.headers);
         delete headers['content-length']; // the transport sets it from the body; some runtimes refuse it
         // Its credentials (an SSE-C key, a session token) are secrets too: a hook sees them redacted.
-        for (const name in headers) if (STORAGE_CREDENTIAL.test(name)) secrets.push(headers[name]!);
+        for (const name in headers) if (isStorageCredential(name)) secrets.push(headers[name]!);
         return { url, method: 'PUT', headers, body: bytes };
       };
       try {

@@ -1,5 +1,6 @@
 // Hooks never see a secret (docs/guides/hooks-and-tracing.md): the credentials a presign hands
-// out with its upload URL (an STS session token, an SSE-C key, x-goog-*, Azure's key) show
+// out with its upload URL (an STS session token, an SSE-C key, x-goog-*, Azure's key, and any
+// header not known to describe the file: Swift's, Alibaba's, Tencent's, Huawei's tokens) show
 // `[REDACTED]` in the storage attempt's onRequest event, as Authorization does, while storage
 // gets them as given. Found by a hostile-server review: a header-recording tracing hook captured
 // the SSE-C key and the session token.
@@ -16,6 +17,13 @@ const SECRETS = {
   'x-amz-server-side-encryption-customer-key': 'c3NlLWMta2V5LXNlY3JldA==',
   'x-goog-encryption-key': 'Z29vZy1rZXktc2VjcmV0',
   'x-ms-encryption-key': 'YXp1cmUta2V5LXNlY3JldA==',
+  // Other storages' credentials (a second review found them shown in clear): an allowlist decides.
+  'x-auth-token': 'swift-auth-token-AAA',
+  'x-storage-token': 'swift-storage-token-BBB',
+  'x-oss-security-token': 'alibaba-sts-token-CCC',
+  'x-cos-security-token': 'tencent-sts-token-DDD',
+  'x-obs-security-token': 'huawei-sts-token-EEE',
+  'x-api-key': 'storage-api-key-FFF',
 };
 
 describe('hooks and the presign headers', () => {
@@ -37,6 +45,12 @@ describe('hooks and the presign headers', () => {
       'x-amz-server-side-encryption-customer-key': '[REDACTED]',
       'x-goog-encryption-key': '[REDACTED]',
       'x-ms-encryption-key': '[REDACTED]',
+      'x-auth-token': '[REDACTED]',
+      'x-storage-token': '[REDACTED]',
+      'x-oss-security-token': '[REDACTED]',
+      'x-cos-security-token': '[REDACTED]',
+      'x-obs-security-token': '[REDACTED]',
+      'x-api-key': '[REDACTED]',
     });
     const stored = server.requests.find((r) => r.path.startsWith('/storage/'))!;
     for (const [name, value] of Object.entries(SECRETS)) expect(stored.headers[name]).toBe(value);
