@@ -121,7 +121,9 @@ export function fileHelpers(
       }
       // An object stored with a Content-Encoding (gzip, br...) comes as stored and the transport
       // decodes it: the declared size is the encoded object's, not what the reader gets, so it
-      // is not compared then. A cut-off encoded body still fails: the decoder checks its end.
+      // is not compared then. A body the connection cut off still fails on both transports; a
+      // gzip or br stream that ends early inside a whole HTTP message fails on undici only
+      // (fetch's decoder is lenient: documented in the files guide).
       const coding = answer.reply.headers.get('content-encoding')?.trim().toLowerCase();
       if (coding && coding !== 'identity') return read === 'bytes' ? answer.bytes : body;
       if (read === 'bytes') {
