@@ -91,9 +91,12 @@ export function audienceRows(call: Call, env: MockEnv, rules: AccessRules, rows:
   return rows;
 }
 
-/** The rows of a list the caller may see (`audienceRows`), and not expired. */
-export function visibleRows(call: Call, env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
+/** Of `rows` (already the caller's audience), those not expired. */
+export function unexpired(env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
   const expires = rules.lists?.expires;
   const now = env.now();
-  return audienceRows(call, env, rules, rows).filter((r) => !expired(r, expires, now));
+  return rows.filter((r) => !expired(r, expires, now));
 }
+
+/** The rows of a list the caller may see (`audienceRows`), and not expired. */
+export const visibleRows = (call: Call, env: MockEnv, rules: AccessRules, rows: Row[]): Row[] => unexpired(env, rules, audienceRows(call, env, rules, rows));

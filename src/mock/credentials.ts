@@ -51,10 +51,20 @@ export function rawCredential(headers: Record<string, string>): string | undefin
   return headers.authorization?.replace(/^Bearer\s+/i, '') ?? headers['x-api-key'];
 }
 
-/** The shape of a key secret, as the spec states it (ApiKeyWithSecret's `secret` pattern). */
+const shapes = new WeakMap<MockEnv['spec'], RegExp>();
+
+/**
+ * The shape of a key secret, as the spec states it (ApiKeyWithSecret's `secret` pattern): read
+ * once per spec, since the sandbox shortcut is the path of every request a CI job sends with a
+ * made-up key.
+ */
 function secretShape(env: MockEnv): RegExp {
-  const schema = flatten(env.spec.doc.components?.schemas?.ApiKeyWithSecret, env.spec.resolve);
-  return new RegExp(String(schema?.properties?.secret?.pattern));
+  let shape = shapes.get(env.spec);
+  if (!shape) {
+    const schema = flatten(env.spec.doc.components?.schemas?.ApiKeyWithSecret, env.spec.resolve);
+    shapes.set(env.spec, (shape = new RegExp(String(schema?.properties?.secret?.pattern))));
+  }
+  return shape;
 }
 
 function keyPrincipal(secret: string, env: MockEnv, ip: string): Principal {
