@@ -66,7 +66,10 @@ export async function measureSize({ packageDir = root, entries = ENTRIES } = {})
       });
       const outputs = result.metafile.outputs;
       const byPath = new Map(result.outputFiles.map((f) => [relative(packageDir, f.path).split('\\').join('/'), f.contents]));
-      const entryOut = Object.keys(outputs).find((path) => outputs[path].entryPoint);
+      // By name, not by order: with splitting, every import() target is an entry point too.
+      const ownEntry = relative(packageDir, main).split('\\').join('/');
+      const entryOut = Object.keys(outputs).find((path) => outputs[path].entryPoint === ownEntry);
+      if (!entryOut) throw new Error(`esbuild wrote no output for ${ownEntry}`);
       // The entry and every chunk it imports statically, transitively.
       const upFront = new Set();
       const visit = (path) => {
