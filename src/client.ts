@@ -83,7 +83,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
 
   const invoke = createInvoke(pipeline, config.baseUrl);
   const resources = bindResources(operations, invoke) as unknown as Resources;
-  Object.assign(resources.files, lazyFileHelpers(resources.files, storage, config.baseUrl));
+  Object.assign(resources.files, lazyFileHelpers(resources.files, storage, config));
   const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
   // The raw client loads on its first call: most applications use the resource methods only.
   const raw = lazyMethods('raw client', () => import('./resources/raw-client.js').then((m) => m.rawClient(pipeline, config.baseUrl, operations)), RAW_METHODS);

@@ -136,7 +136,9 @@ export interface CovetonOptions extends SessionOptions {
   /**
    * The largest response body, in bytes after decompression, that the SDK reads into memory (a
    * JSON answer, an error page, a file downloaded as bytes); a larger one fails the call with
-   * `BodyTooLargeError`. Download big files with `as: 'stream'`, which has no cap.
+   * `BodyTooLargeError`. Download big files with `as: 'stream'`: the stream is held to the file's
+   * declared size instead or, for a file stored with a Content-Encoding (decoded on the way), to
+   * the larger of that size and this cap (`UnexpectedResponseError` past it).
    * @default 8388608 (8 MiB)
    * @example createCoveton({ maxResponseBytes: 64 * 1024 * 1024 })
    */

@@ -14,6 +14,7 @@ import { isStorageCredential } from '../transport/storage-headers.js';
 import { isUploadSource, readUploadBody, streamedSource, type CountedSource } from './upload-body.js';
 import type { DownloadOptions, FileHelpers, UploadBody, UploadOptions } from '../public/files.js';
 import type { RequestOptions } from '../public/request-options.js';
+import type { ResolvedOptions } from '../options.js';
 
 /** Storage answers 403 to a presigned URL that has expired. */
 const EXPIRED = 403;
@@ -33,8 +34,8 @@ function querySecrets(url: string, secrets: string[]): void {
 export function fileHelpers(
   files: Resources['files'],
   storage: Pipeline,
-  /** The API's base URL: a storage URL is held to its scheme (see storage-url.ts). */
-  apiBaseUrl: string,
+  /** `baseUrl`: a storage URL is held to its scheme (see storage-url.ts); `maxResponseBytes`: what an encoded download may decode to. */
+  { baseUrl: apiBaseUrl, maxResponseBytes }: Pick<ResolvedOptions, 'baseUrl' | 'maxResponseBytes'>,
 ): FileHelpers {
   /**
    * The caller's options, whole, for each request of an upload or download: one deadline
@@ -125,24 +126,34 @@ export function fileHelpers(
       // gzip or br stream that ends early inside a whole HTTP message fails on undici only
       // (fetch's decoder is lenient: documented in the files guide).
       const coding = answer.reply.headers.get('content-encoding')?.trim().toLowerCase();
-      if (coding && coding !== 'identity') return read === 'bytes' ? answer.bytes : body;
+      const encoded = !!coding && coding !== 'identity';
       if (read === 'bytes') {
+        // Read whole under maxResponseBytes already (BodyTooLargeError past it), decoded or not.
         const got = answer.bytes?.byteLength ?? 0;
-        if (got !== size) throw wrong(`${got} bytes`);
+        if (!encoded && got !== size) throw wrong(`${got} bytes`);
         return answer.bytes;
       }
-      // Counted as it flows: the chunk that carries byte size + 1 errors the stream (and cancels
-      // the body, so an endless one stops there); a body that ends short errors at its end.
+      // The most the reader gets. As sent: the declared size. Decoded: a few bytes may inflate to
+      // GBs (a gzip or br bomb) or never end, so the larger of the declared size and
+      // maxResponseBytes: storage gets no more out of an encoding than the size it could send
+      // as is, or than any answer may decode to in memory; an encoded file of client-encrypted
+      // bytes, which do not compress, decodes to about its stored size. Counted as it flows:
+      // the chunk that crosses the bound hands on what fits and errors the stream, whose pipe
+      // cancels the body (the connection is let go); a body that ends short errors at its end.
+      const limit = encoded ? Math.max(size, maxResponseBytes) : size;
       let seen = 0;
       return body!.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, controller) {
+            const room = limit - seen;
             seen += chunk.byteLength;
-            if (seen > size) controller.error(wrong('more bytes'));
-            else controller.enqueue(chunk);
+            if (seen <= limit) return controller.enqueue(chunk);
+            // Called only with a read waiting (the readable side holds nothing), which takes this part before the error.
+            if (room) controller.enqueue(chunk.subarray(0, room));
+            controller.error(wrong(encoded ? `more than ${limit} bytes once decoded` : 'more bytes'));
           },
           flush(controller) {
-            if (seen < size) controller.error(wrong(`${seen} bytes`));
+            if (!encoded && seen < size) controller.error(wrong(`${seen} bytes`));
           },
         }),
       );

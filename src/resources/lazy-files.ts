@@ -4,8 +4,9 @@
 import type { Resources } from '../../generated/resources.js';
 import type { Pipeline } from '../pipeline/index.js';
 import type { FileHelpers } from '../public/files.js';
+import type { ResolvedOptions } from '../options.js';
 import { lazyMethods } from '../util/lazy.js';
 
-export function lazyFileHelpers(files: Resources['files'], storage: Pipeline, apiBaseUrl: string): FileHelpers {
-  return lazyMethods('files', () => import('./files.js').then((m) => m.fileHelpers(files, storage, apiBaseUrl)), ['upload', 'download']);
+export function lazyFileHelpers(files: Resources['files'], storage: Pipeline, config: ResolvedOptions): FileHelpers {
+  return lazyMethods('files', () => import('./files.js').then((m) => m.fileHelpers(files, storage, config)), ['upload', 'download']);
 }
