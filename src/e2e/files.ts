@@ -93,14 +93,18 @@ async function blobOf(stream: ReadableStream<Uint8Array>): Promise<Blob> {
 
 /** Encrypts as it reads (STREAM) and uploads through the core `files.upload`. */
 export async function upload(api: E2EApi, source: FileSource, options: UploadOptions): Promise<Attachment> {
-  const key = random(32);
   const { size, open } = opener(source, options.size);
   const contentType = options.contentType ?? 'application/octet-stream';
-  // Encryption is deterministic given the key, so each attempt re-reads the source and sends
-  // the same bytes, encrypted as they stream: the exact size is known before the first byte.
-  const streamed = { size: encryptedSize(size), stream: () => encryptStream(key, exactly(size, open())) };
+  // Each attempt (a retry, a followed redirect) re-reads the source and encrypts it under a key
+  // of its own: STREAM's nonces are a counter, so one key over bytes that changed in between (an
+  // application reusing its buffer) would give storage two plaintexts under one key and nonce,
+  // whose XOR is the ciphertexts' XOR. The stored object is the last attempt's: its key is kept.
+  let key: Bytes | undefined;
+  const streamed = { size: encryptedSize(size), stream: () => encryptStream((key = random(32)), exactly(size, open())) };
   const body = inBrowser() ? await blobOf(streamed.stream()) : streamed;
   const { fileId } = await api.files.upload(body, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: streamed.size });
+  // An upload that resolved without reading its body stored nothing this key could open.
+  if (!key) throw new E2EError('malformed', 'upload read no body');
   return { fileId, filename: options.filename, contentType, size, key };
 }
 

@@ -82,6 +82,8 @@ function pieces(source: ReadableStream<Uint8Array>, most: number) {
       return { bytes, more: length > 0 };
     },
     release: () => reader.releaseLock(),
+    // Through the reader, which still holds the lock: a released reader's cancel only rejects,
+    // and the source (a download's connection) stayed open until collected.
     cancel: (reason: unknown) => reader.cancel(reason),
   };
 }
@@ -107,7 +109,11 @@ function owned(result: ArrayBuffer): Bytes {
   return copy;
 }
 
-/** A ReadableStream pulling one value of `steps` per pull; `stop` runs when it is cancelled. */
+/**
+ * A ReadableStream pulling one value of `steps` per pull. `stop` (cancelling the source) runs when
+ * the stream is cancelled and when a step fails: either way nothing more will be read, and a
+ * download's connection is let go at once.
+ */
 function pulled(steps: () => AsyncGenerator<Bytes>, stop: (reason: unknown) => Promise<void>, fail: (error: unknown) => unknown = (e) => e): ReadableStream<Uint8Array> {
   let running: AsyncGenerator<Bytes> | undefined;
   return new ReadableStream<Uint8Array>({
@@ -117,7 +123,9 @@ function pulled(steps: () => AsyncGenerator<Bytes>, stop: (reason: unknown) => P
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (error) {
-        controller.error(fail(error));
+        const failure = fail(error);
+        await stop(failure).catch(() => {});
+        controller.error(failure);
       }
     },
     async cancel(reason) {
@@ -138,16 +146,14 @@ export function encryptStream(key: Uint8Array, source: ReadableStream<Uint8Array
     const header = await fileHeader(key);
     const aes = await aesKey(key);
     yield header;
-    try {
-      for (let counter = 0, more = true; more; counter++) {
-        const piece = await input.read(SEGMENT);
-        more = piece.more;
-        const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(counter, !more), additionalData: header }, aes, piece.bytes);
-        yield owned(sealed);
-      }
-    } finally {
-      input.release();
+    for (let counter = 0, more = true; more; counter++) {
+      const piece = await input.read(SEGMENT);
+      more = piece.more;
+      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(counter, !more), additionalData: header }, aes, piece.bytes);
+      yield owned(sealed);
     }
+    // Released at the end only: a failed or cancelled run cancels the source through the reader.
+    input.release();
   }
   return pulled(run, (reason) => input.cancel(reason));
 }
@@ -156,23 +162,20 @@ export function encryptStream(key: Uint8Array, source: ReadableStream<Uint8Array
 export function decryptStream(key: Uint8Array, source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   const input = pieces(source, SEGMENT + TAG);
   async function* run(): AsyncGenerator<Bytes> {
-    try {
-      const aes = await aesKey(key);
-      // Kept for every segment: a copy, not a piece of the reused buffer.
-      const header = (await input.read(FILE_HEADER_BYTES)).bytes.slice();
-      if (header.length < FILE_HEADER_BYTES) throw new E2EError('truncated', 'file');
-      checkVersion(header, 'file');
-      if (readU32(header, 3) !== SEGMENT) throw new E2EError('unsupported_version', 'segment size');
-      if (!equal(header.subarray(7), await commitment(key, LABEL.file))) throw new E2EError('key_commitment', 'file');
-      // Segments of exactly SEGMENT + TAG bytes; the one nothing follows is the last.
-      for (let counter = 0, more = true; more; counter++) {
-        const segment = await input.read(SEGMENT + TAG);
-        more = segment.more;
-        yield await openSegment(aes, header, segment.bytes, counter, !more);
-      }
-    } finally {
-      input.release();
+    const aes = await aesKey(key);
+    // Kept for every segment: a copy, not a piece of the reused buffer.
+    const header = (await input.read(FILE_HEADER_BYTES)).bytes.slice();
+    if (header.length < FILE_HEADER_BYTES) throw new E2EError('truncated', 'file');
+    checkVersion(header, 'file');
+    if (readU32(header, 3) !== SEGMENT) throw new E2EError('unsupported_version', 'segment size');
+    if (!equal(header.subarray(7), await commitment(key, LABEL.file))) throw new E2EError('key_commitment', 'file');
+    // Segments of exactly SEGMENT + TAG bytes; the one nothing follows is the last.
+    for (let counter = 0, more = true; more; counter++) {
+      const segment = await input.read(SEGMENT + TAG);
+      more = segment.more;
+      yield await openSegment(aes, header, segment.bytes, counter, !more);
     }
+    input.release();
   }
   async function openSegment(aes: CryptoKey, header: Bytes, segment: Bytes, counter: number, last: boolean): Promise<Bytes> {
     if (segment.length < TAG) throw new E2EError('truncated', 'file');

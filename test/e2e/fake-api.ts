@@ -67,14 +67,15 @@ export function fakeWorld(): FakeWorld {
         },
         files: {
           // As core `files.upload` takes a re-readable source: `{ size, stream() }`, read by every
-          // attempt. Each upload here is read twice (a failed first attempt, then the stored one).
+          // attempt. Each upload here is read twice (a failed first attempt, then the stored one),
+          // and each read is encrypted under a key of its own (file-attempts.test.ts says why).
           async upload(body, options) {
             const source = body as { size: number; stream(): ReadableStream<Uint8Array> };
             if (typeof source?.stream !== 'function' || source.size !== options.size) throw new Error('expected a re-readable source of the declared size');
             const first = await readAll(source.stream());
             const bytes = await readAll(source.stream());
-            if (bytes.length !== options.size) throw new Error(`declared ${options.size}, sent ${bytes.length}`);
-            if (Buffer.compare(first, bytes) !== 0) throw new Error('a second read of the source sent other bytes');
+            if (first.length !== options.size || bytes.length !== options.size) throw new Error(`declared ${options.size}, sent ${first.length} then ${bytes.length}`);
+            if (Buffer.compare(first.subarray(0, 39), bytes.subarray(0, 39)) === 0) throw new Error('a second attempt went under the first key');
             const fileId = `file_${++n}`;
             world.files.set(fileId, bytes);
             return { fileId, size: bytes.length };
