@@ -11,7 +11,7 @@ export interface ControlState {
   outbox: unknown[];
   violations: unknown[];
   counts(): Record<string, number>;
-  /** Bytes held and the cap of each store that holds request-sized data (guide, "Memory"). */
+  /** Bytes held and the cap of each store that holds request-sized data, and of the bodies in flight (guide, "Memory"). */
   memory(): Record<string, { bytes: number; cap: number }>;
   processorSecret: string;
 }

@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { bundledSpecPath } from '../tools/spec-files.js';
 import { base62 } from '../tools/ids.js';
+import { DEFAULT_BODY_BYTES_IN_FLIGHT, createBodyBudget } from './bodies.js';
 import { CHECK_NAMES } from './checks.js';
 import { createClock, parseTime, type Clock } from './clock.js';
 import { loadContract } from './contract.js';
@@ -136,8 +137,14 @@ export interface MockOptions {
   collectionCap?: number;
   /** Bytes of uploaded files kept in memory, in total; past it the oldest goes. @default 268435456 */
   storageCap?: number;
-  /** Bytes one upload may have (at most `storageCap`); a larger one is answered 413. @default 67108864 (64 MiB) */
+  /** Bytes one upload may have (at most `storageCap` and `bodyBytesInFlight`); a larger one is answered 413. @default 67108864 (64 MiB) */
   maxUploadBytes?: number;
+  /**
+   * Bytes of request bodies held at once, across every request in flight (each body has its own
+   * limit too: 16 MiB for the API, `maxUploadBytes` for storage, both at most this). A body that
+   * does not fit beside the others is answered 503 with `Retry-After: 1`. @default 134217728 (128 MiB)
+   */
+  bodyBytesInFlight?: number;
   /** Seconds an access token lives. @default 900 */
   accessTokenSeconds?: number;
   /** One line per request and per failed delivery; silent by default. @default none */
@@ -238,11 +245,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   applyExampleSecrets(tokens, storage);
   const pipeline: Pipeline = { env, contract: await contractLoading, idempotency, handlerFor, rulesFor: (op) => rules.get(op.id)!, violations };
   const host = options.host ?? '127.0.0.1';
+  const bodies = createBodyBudget(options.bodyBytesInFlight ?? DEFAULT_BODY_BYTES_IN_FLIGHT);
   const memory = () => ({
     state: { bytes: store.bytes(), cap: DEFAULT_STATE_BYTES },
     idempotency: { bytes: idempotency.bytes(), cap: DEFAULT_IDEMPOTENCY_BYTES },
     events: { bytes: deliveries.bytes(), cap: DEFAULT_EVENT_BYTES },
     storage: { bytes: storage.bytes(), cap: storageCap },
+    bodies: { bytes: bodies.bytes(), cap: bodies.cap },
   });
   const control = { clock, reset, events: deliveries.events, outbox, violations, counts: () => store.counts(), memory, processorSecret };
   const server = createMockServer(
@@ -251,7 +260,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       limiter,
       policy: { corsOrigins: options.corsOrigins ?? [], loopbackOnly: isLoopback(host) },
       log,
-      maxUploadBytes: Math.min(storageCap, options.maxUploadBytes ?? 64 * 1024 * 1024),
+      maxUploadBytes: Math.min(storageCap, bodies.cap, options.maxUploadBytes ?? 64 * 1024 * 1024),
+      bodies,
       control: (method, path, body, id) => controlAnswer(control, method, path, body, id),
     },
     requests,

@@ -4,6 +4,7 @@
 // pipeline. Malformed input (a bad percent-encoding, an unparseable URL) is a 400, never a 500.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody, type BodyBudget, type BodyRead, type Lease } from './bodies.js';
 import { answerPreflight, applyCors, controlRequestSafe, refusal, type OriginPolicy } from './cors.js';
 import { rawCredential } from './credentials.js';
 import { requestId } from '../tools/ids.js';
@@ -24,6 +25,8 @@ export interface ServerHooks {
   /** Answers under `/__mock/` (reset, clock, events, violations). */
   control(method: string, path: string, body: unknown, id: string): Reply;
   maxUploadBytes: number;
+  /** The request bodies in flight, bounded in total (bodies.ts). */
+  bodies: BodyBudget;
   log(line: string): void;
 }
 
@@ -31,17 +34,6 @@ export interface RequestRecord {
   method: string;
   path: string;
   status: number;
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, method: string, reply: Reply): void {
@@ -60,6 +52,23 @@ function send(res: ServerResponse, method: string, reply: Reply): void {
  */
 function sendUnread(res: ServerResponse, method: string, reply: Reply): void {
   send(res, method, { ...reply, headers: { ...reply.headers, connection: 'close' } });
+}
+
+/**
+ * The answer to a body the mock did not read whole. Over its own limit, a 413: the same request
+ * will never fit, and the SDK does not send it again. No room beside the bodies in flight
+ * (bodies.ts), a 503 with `Retry-After: 1`, not a 413: the request itself is fine and fits once
+ * others are answered, which is what RFC 9110 (15.6.4) says a 503 means ("temporary overload",
+ * with Retry-After), and the SDK then does the sensible thing: it retries a 503 that is safe to
+ * repeat (an idempotent method, or an `Idempotency-Key`) after Retry-After (pipeline/policy.ts),
+ * and never a POST without a key, which it cannot know was refused before it ran. Neither
+ * status is declared per operation in the spec (both come before an operation runs, like a
+ * proxy's); both use its error envelope, a 503's code being `INTERNAL`, the code of every 5xx
+ * (ErrorCode.yaml), which the SDK raises as InternalServerError.
+ */
+function bodyRefused(why: Exclude<BodyRead, { body: Buffer }>['refused'], tooLarge: string, id: string): Reply {
+  if (why === 'too-large') return errorReply(413, tooLarge, id);
+  return errorReply(503, 'The mock holds as many request bodies as it takes at once (GET /__mock/memory, "bodies"): retry after 1 s.', id, { headers: { 'retry-after': '1' } });
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
@@ -88,7 +97,7 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
   const { pipeline, limiter } = hooks;
   const env = pipeline.env;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+  async function handle(req: IncomingMessage, res: ServerResponse, lease: Lease): Promise<number> {
     const id = requestId();
     const method = (req.method ?? 'GET').toUpperCase();
     res.setHeader('x-request-id', id);
@@ -118,15 +127,21 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
         send(res, method, errorReply(403, 'Control requests that change the mock need `Content-Type: application/json` or an `X-Coveton-Mock` header, which a web page cannot send without asking first.', id, { headers: rate }));
         return 403;
       }
-      const raw = await readBody(req, MAX_CONTROL_BODY);
+      const limit = Math.min(MAX_CONTROL_BODY, hooks.bodies.cap);
+      const read = await readBody(req, limit, lease);
+      if ('refused' in read) {
+        const reply = bodyRefused(read.refused, `Control request bodies are limited to ${limit} bytes.`, id);
+        sendUnread(res, method, { ...reply, headers: { ...reply.headers, ...rate } });
+        return reply.status;
+      }
       let body: unknown;
       try {
-        body = raw && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+        body = read.body.length > 0 ? JSON.parse(read.body.toString('utf8')) : undefined;
       } catch {
         send(res, method, errorReply(400, 'The control request body is not valid JSON.', id, { headers: rate }));
         return 400;
       }
-      const reply = raw ? hooks.control(method, url.pathname.slice('/__mock'.length), body, id) : errorReply(413, `Control request bodies are limited to ${MAX_CONTROL_BODY} bytes.`, id);
+      const reply = hooks.control(method, url.pathname.slice('/__mock'.length), body, id);
       send(res, method, { ...reply, headers: { ...reply.headers, ...rate } });
       return reply.status;
     }
@@ -141,12 +156,13 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
         (req.complete ? send : sendUnread)(res, method, refused);
         return refused.status;
       }
-      const body = await readBody(req, hooks.maxUploadBytes);
-      if (!body) {
-        sendUnread(res, method, errorReply(413, `The mock's storage takes uploads up to ${hooks.maxUploadBytes} bytes.`, id));
-        return 413;
+      const read = await readBody(req, hooks.maxUploadBytes, lease);
+      if ('refused' in read) {
+        const reply = bodyRefused(read.refused, `The mock's storage takes uploads up to ${hooks.maxUploadBytes} bytes.`, id);
+        sendUnread(res, method, reply);
+        return reply.status;
       }
-      const answer = env.storage.handle(method, url, headers, body, expected);
+      const answer = env.storage.handle(method, url, headers, read.body, expected);
       if (method === 'PUT' && answer.status === 200) fileUploaded(env, url.pathname.split('/')[2] ?? '');
       send(res, method, answer);
       return answer.status;
@@ -171,11 +187,14 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
       send(res, method, withRate(reply));
       return reply.status;
     }
-    const rawBody = await readBody(req, MAX_API_BODY);
-    if (!rawBody) {
-      sendUnread(res, method, withRate(errorReply(413, `Request bodies are limited to ${MAX_API_BODY} bytes.`, id)));
-      return 413;
+    const limit = Math.min(MAX_API_BODY, hooks.bodies.cap);
+    const read = await readBody(req, limit, lease);
+    if ('refused' in read) {
+      const reply = bodyRefused(read.refused, `Request bodies are limited to ${limit} bytes.`, id);
+      sendUnread(res, method, withRate(reply));
+      return reply.status;
     }
+    const rawBody = read.body;
     const query: Record<string, string | string[]> = {};
     for (const key of new Set(url.searchParams.keys())) {
       const all = url.searchParams.getAll(key);
@@ -188,19 +207,24 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
   }
 
   return createServer((req, res) => {
-    handle(req, res).then(
-      (status) => {
-        requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status });
-        if (requests.length > 1000) requests.shift();
-        hooks.log(`${req.method} ${(req.url ?? '/').split('?')[0]} -> ${status}`);
-      },
-      (error: unknown) => {
-        hooks.log(`✖ ${req.method} ${req.url?.split('?')[0]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'INTERNAL', message: `Coveton mock failure: ${error instanceof Error ? error.message : String(error)}` } }));
-        } else res.destroy();
-      },
-    );
+    // The request's share of the body budget goes back however it ends: answered, refused, or
+    // failed because its client went away mid-body (the read throws, the error branch below).
+    const lease = hooks.bodies.lease();
+    handle(req, res, lease)
+      .finally(() => lease.release())
+      .then(
+        (status) => {
+          requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status });
+          if (requests.length > 1000) requests.shift();
+          hooks.log(`${req.method} ${(req.url ?? '/').split('?')[0]} -> ${status}`);
+        },
+        (error: unknown) => {
+          hooks.log(`✖ ${req.method} ${req.url?.split('?')[0]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          if (!res.headersSent) {
+            res.writeHead(500, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: { code: 'INTERNAL', message: `Coveton mock failure: ${error instanceof Error ? error.message : String(error)}` } }));
+          } else res.destroy();
+        },
+      );
   });
 }
