@@ -32,7 +32,8 @@ import { loadSpecModel } from '../tools/spec-model.js';
 import { DEFAULT_COLLECTION_CAP, DEFAULT_STATE_BYTES, createStore } from './state.js';
 import { DEFAULT_STORAGE_CAP, createStorage } from './storage.js';
 import { ACCESS_TOKEN_SECONDS, createTokens } from './tokens.js';
-import type { Pipeline, ViolationRecord } from './pipeline.js';
+import type { Pipeline } from './pipeline.js';
+import { createViolationLog, type ViolationRecord } from './violation-log.js';
 
 export { parseRateLimit, type RateLimitSetting } from './rate-limit.js';
 export { isLoopback } from './cors.js';
@@ -41,7 +42,7 @@ export { SEED, type SeedDocument } from './seed-data.js';
 export type { DeliveryRecord, WebhookOptions } from './deliveries.js';
 /** One record of the mock's state (a seed document's row): the API's fields, and the mock's own `_` fields. */
 export type { Row } from './state.js';
-export type { ViolationRecord } from './pipeline.js';
+export type { ViolationRecord } from './violation-log.js';
 export type { RequestRecord } from './server.js';
 
 /** Options of {@link startMock}. */
@@ -161,7 +162,11 @@ export interface RunningMock {
   startupMs: number;
   /** Empties the state and restores the seed (as `POST /__mock/reset`). */
   reset(): void;
-  /** Answers of the mock that broke the contract (each was sent as a 500): a test asserts none. */
+  /**
+   * Answers of the mock that broke the contract (each was sent as a 500): a test asserts none.
+   * The first 100 are kept; past them one last entry `{ operation: 'and K more', ... }` counts
+   * the rest. Read afresh on each access; `reset()` empties it.
+   */
   violations: ViolationRecord[];
   /** The last 1000 requests. */
   requests: RequestRecord[];
@@ -227,7 +232,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
   const idempotency = createIdempotencyStore();
   const limiter = createRateLimiter(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit, now);
-  const violations: ViolationRecord[] = [];
+  const violations = createViolationLog();
   const requests: RequestRecord[] = [];
   const reset = () => {
     store.clear();
@@ -237,7 +242,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     limiter.clear();
     deliveries.clear();
     outbox.length = 0;
-    violations.length = 0;
+    violations.clear();
     applySeed(store, spec, seed);
     applyExampleSecrets(tokens, storage);
   };
@@ -253,7 +258,18 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     storage: { bytes: storage.bytes(), cap: storageCap },
     bodies: { bytes: bodies.bytes(), cap: bodies.cap },
   });
-  const control = { clock, reset, events: deliveries.events, outbox, violations, counts: () => store.counts(), memory, processorSecret };
+  const control = {
+    clock,
+    reset,
+    events: deliveries.events,
+    outbox,
+    get violations() {
+      return violations.list();
+    },
+    counts: () => store.counts(),
+    memory,
+    processorSecret,
+  };
   const server = createMockServer(
     {
       pipeline,
@@ -277,7 +293,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     port,
     startupMs: Date.now() - started,
     reset,
-    violations,
+    get violations() {
+      return violations.list();
+    },
     requests,
     events: deliveries.events,
     outbox,

@@ -16,6 +16,7 @@ import { checkInvariants } from './invariants.js';
 import { errorReply, MockHttpError, type Reply } from './reply.js';
 import type { OperationRules } from './rules.js';
 import type { Operation } from '../tools/spec-model.js';
+import type { ViolationLog } from './violation-log.js';
 import { processorSignatureProblem, providerOfHeader } from '../tools/processors.js';
 
 export interface IncomingCall {
@@ -28,20 +29,14 @@ export interface IncomingCall {
   requestId: string;
 }
 
-export interface ViolationRecord {
-  operation: string;
-  status: number;
-  violations: string[];
-}
-
 export interface Pipeline {
   env: MockEnv;
   contract: Contract;
   idempotency: IdempotencyStore;
   handlerFor(op: Operation): Handler;
   rulesFor(op: Operation): OperationRules;
-  /** Answers that broke the contract (each also became a 500). */
-  violations: ViolationRecord[];
+  /** Answers that broke the contract (each also became a 500), bounded (violation-log.ts). */
+  violations: ViolationLog;
 }
 
 function requestError(op: Operation, found: Violation[]): MockHttpError {
@@ -142,7 +137,7 @@ export async function runPipeline(p: Pipeline, op: Operation, params: Record<str
   const broken = p.contract.validateResponse(op.method, op.path, { statusCode: reply.status, headers, body: reply.body });
   if (broken.length === 0) return checked;
   const described = broken.map((v) => describeViolation({ ...v, path: ['response', ...v.path] }));
-  p.violations.push({ operation: `${op.method.toUpperCase()} ${op.path}`, status: reply.status, violations: described });
+  p.violations.record({ operation: `${op.method.toUpperCase()} ${op.path}`, status: reply.status, violations: described });
   return {
     ...errorReply(500, `Coveton mock bug: its ${reply.status} answer to ${op.method.toUpperCase()} ${op.path} would break the contract: ${described.join('; ')}`, incoming.requestId),
     headers: { ...rateHeaders, 'content-type': 'application/json' },
