@@ -74,10 +74,7 @@ export function authorize(call: Call, env: MockEnv, rules: AccessRules): AccessC
   return ctx;
 }
 
-/**
- * The rows of a list the caller may see, expired ones included: `lists.visibleTo`, or the target's
- * own rows. A `before` cursor may name one of these and no other (cursor.ts).
- */
+/** The rows of a list the caller may see, expired ones included: `lists.visibleTo`, or the target's own rows. */
 export function audienceRows(call: Call, env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
   const lists = rules.lists;
   if (!lists) return rows;
@@ -90,6 +87,16 @@ export function audienceRows(call: Call, env: MockEnv, rules: AccessRules, rows:
   }
   return rows;
 }
+
+/**
+ * Whether a record, or the trace a gone one left (audiences.ts `audienceTrace`), is one this list
+ * may show the caller, expired or not: `of` (the list's own filter, such as a chat's messages)
+ * and `audienceRows`. A `before` cursor may name such a record and no other (cursor.ts).
+ */
+export const mayList =
+  (call: Call, env: MockEnv, rules: AccessRules, of: (row: Row) => boolean = () => true) =>
+  (row: Row): boolean =>
+    of(row) && audienceRows(call, env, rules, [row]).length > 0;
 
 /** Of `rows` (already the caller's audience), those not expired. */
 export function unexpired(env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {

@@ -37,6 +37,20 @@ export function organizationsOf(call: Call, env: MockEnv): string[] {
 
 const ownerOf = (row: Row) => row._userId ?? row.userId;
 
+/**
+ * What a record leaves behind for `canSee` and a list's own filter once it is gone (state.ts
+ * keeps it with the record's place, for a `before` cursor naming it, cursor.ts): the fields they
+ * read and nothing else. Its id; every `...Id` field (the owner `userId`/`_userId`, the
+ * organization, the chat, the parent a nested list filters on); a chat's participants' user ids.
+ * A new audience that reads another field must keep it here too.
+ */
+export function audienceTrace(row: Row): Row {
+  const trace: Row = { id: row.id };
+  for (const [field, value] of Object.entries(row)) if (field.endsWith('Id') && typeof value === 'string') trace[field] = value;
+  if (Array.isArray(row.participants)) trace.participants = (row.participants as Row[]).map((p) => ({ userId: p.userId }));
+  return trace;
+}
+
 function participates(env: MockEnv, chat: Row | undefined, userId: string | undefined): boolean {
   return Boolean(chat && userId && (chat.participants as Row[]).some((p) => p.userId === userId));
 }

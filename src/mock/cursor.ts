@@ -9,13 +9,12 @@
 // list (forged, forgotten long ago, or another caller's record) is a 400 naming `before`.
 // Found by a second hostile review: the cursor was looked up in the whole collection, so Eve's
 // `before=<Mal's session id>` was a 200 and a forged id a 400, which told any caller whether an
-// id exists, across users and organizations. A live record the caller may not see (x-access,
-// `audienceRows`) is now answered exactly as a forged id. Still observable: a record that is
-// gone keeps only its place, not who could see it, so a gone record of another caller (among
-// the last `cap` gone from its collection, state.ts) still continues the walk: it tells a caller
-// who already holds the id that the mock held it lately, and nothing of its content or owner.
-// Left so because remembering each gone record's audience would need the rows kept past their
-// byte cap; ids are random, so this needs an id leaked some other way.
+// id exists, across users and organizations. Then a third: a gone record kept only its place,
+// not who could see it, so Mal's deleted session still continued Eve's walk. Now one test
+// decides for a live record and a gone one alike: the list's `belongs` (the caller may see it,
+// x-access `audienceRows`, and it is of this list), asked of the record, or of the trace a gone
+// one left (audiences.ts `audienceTrace`, kept by state.ts). Whatever fails it is answered
+// exactly as a forged id; the caller's own deleted record still continues the walk.
 import type { Call, MockEnv } from './engine.js';
 import { MockHttpError } from './reply.js';
 import type { Row } from './state.js';
@@ -26,29 +25,29 @@ function refuse(message: string): never {
   throw new MockHttpError(400, `The before cursor cannot be used: ${message}.`, { details: [{ path: 'before', message }] });
 }
 
-/** The rows of `collection` listed after the `before` cursor, in the order given; `seen`: the rows the caller may see. */
-function olderThan(rows: Row[], seen: Row[], before: string, collection: string, call: Call, env: MockEnv): Row[] {
+/** The rows of `collection` listed after the `before` cursor, in the order given. */
+function olderThan(rows: Row[], belongs: (row: Row) => boolean, before: string, collection: string, call: Call, env: MockEnv): Row[] {
   const at = rows.findIndex((r) => r.id === before);
   if (at !== -1) return rows.slice(at + 1);
   // Only the insertion order places a record no longer listed; another order needs the record.
   if (call.query.orderBy !== undefined && call.query.orderBy !== '-createdAt') {
     refuse(`${before} is not in this list in the order ${String(call.query.orderBy)}: pass the id of the last item of the previous page`);
   }
-  // A live record must be one the caller may see (filtered out by the query is fine: it has a place
-  // in this list's walk); a gone one has only its place (see above).
-  const hidden = env.store.get(collection, before) !== undefined && !seen.some((r) => r.id === before);
-  const place = hidden ? undefined : env.store.place(collection, before);
+  // A live record filtered out by the query or expired has a place in this walk, as has a gone
+  // one: either only if the caller could have been given it from this list.
+  const named = env.store.get(collection, before) ?? env.store.trace(collection, before);
+  const place = named && belongs(named) ? env.store.place(collection, before) : undefined;
   if (place === undefined) refuse(`${before} is not an item of this list: pass the id of the oldest item of the previous page`);
   return rows.filter((r) => (env.store.place(collection, r.id) ?? Infinity) < place);
 }
 
 /**
  * One page of `rows` (newest first, or as `orderBy` sorted them): after `before`, at most `limit`.
- * `seen`: every row of the list the caller may see, expired and query-filtered ones included
- * (access.ts `audienceRows`); a `before` naming a live record outside it is refused as forged.
+ * `belongs`: whether a record (live, or the trace of a gone one) is of this list for this caller,
+ * expired and query-filtered ones included; a `before` naming any other is refused as forged.
  */
-export function cut(rows: Row[], seen: Row[], collection: string, call: Call, env: MockEnv): Row[] {
+export function cut(rows: Row[], belongs: (row: Row) => boolean, collection: string, call: Call, env: MockEnv): Row[] {
   const before = call.query.before as string | undefined;
   const limit = Number(call.query.limit ?? DEFAULT_LIMIT);
-  return (before === undefined ? rows : olderThan(rows, seen, before, collection, call, env)).slice(0, limit);
+  return (before === undefined ? rows : olderThan(rows, belongs, before, collection, call, env)).slice(0, limit);
 }

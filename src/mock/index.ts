@@ -30,6 +30,7 @@ import type { SeedDocument } from './seed-data.js';
 import { createMockServer, type RequestRecord } from './server.js';
 import { loadSpecModel } from '../tools/spec-model.js';
 import { DEFAULT_COLLECTION_CAP, DEFAULT_STATE_BYTES, createStore } from './state.js';
+import { DEFAULT_GONE_BYTES } from './gone.js';
 import { DEFAULT_STORAGE_CAP, createStorage } from './storage.js';
 import { ACCESS_TOKEN_SECONDS, createTokens } from './tokens.js';
 import type { Pipeline } from './pipeline.js';
@@ -257,6 +258,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     events: { bytes: deliveries.bytes(), cap: DEFAULT_EVENT_BYTES },
     storage: { bytes: storage.bytes(), cap: storageCap },
     bodies: { bytes: bodies.bytes(), cap: bodies.cap },
+    gone: { bytes: store.goneBytes(), cap: DEFAULT_GONE_BYTES },
   });
   const control = {
     clock,

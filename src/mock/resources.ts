@@ -4,7 +4,7 @@
 // x-access found, and `GET /x/{id}/y` lists the `y` whose parent field points at `{id}` (a chat's
 // messages, an organization's members). Who sees what is the spec's x-access (access.ts), never
 // decided here. Operations that fit no shape get hand-written rules.
-import { audienceRows, singular, unexpired } from './access.js';
+import { audienceRows, mayList, singular, unexpired } from './access.js';
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from './engine.js';
 import { cut } from './cursor.js';
 import { fill, flatten, visible } from './fill.js';
@@ -34,14 +34,16 @@ function holdsText(row: Row, fields: string[], text: string): boolean {
 }
 
 /**
- * One page of a list: the rows the caller may see (x-access `lists`), filtered by the query
+ * One page of the list of `collection`'s records that pass `of` (a nested list's parent, a
+ * user's devices): the rows the caller may see (x-access `lists`), filtered by the query
  * parameters the operation declares (and by no other: found by a hostile review, `?type=` filtered
  * chats, whose list declares no such parameter), ordered and cut (cursor.ts). Free text matches
  * the fields its parameter's `x-search-fields` names, never a hidden one (the review read a key's
  * secret back through `filter`).
  */
-export function page(rows: Row[], collection: string, call: Call, env: MockEnv, schema: Schema | undefined = call.op.successSchema): Reply {
-  const item = flatten(env.spec.resolve(schema)?.items, env.spec.resolve);
+export function page(collection: string, call: Call, env: MockEnv, of: (row: Row) => boolean = () => true): Reply {
+  const item = flatten(env.spec.resolve(call.op.successSchema)?.items, env.spec.resolve);
+  const rows = env.store.all(collection).filter(of);
   const props = (item?.properties ?? {}) as Record<string, Schema>;
   const seen = audienceRows(call, env, call.rules.access, rows);
   let out = unexpired(env, call.rules.access, seen);
@@ -63,7 +65,7 @@ export function page(rows: Row[], collection: string, call: Call, env: MockEnv, 
     const sign = orderBy.startsWith('-') ? -1 : 1;
     out = [...out].sort((a, b) => sign * String(a[field] ?? '').localeCompare(String(b[field] ?? '')));
   }
-  return { status: 200, body: cut(out, seen, collection, call, env).map(visible) };
+  return { status: 200, body: cut(out, mayList(call, env, call.rules.access, of), collection, call, env).map(visible) };
 }
 
 export function genericHandler(op: Operation, spec: SpecModel): Handler | undefined {
@@ -79,7 +81,7 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
     };
   }
   if (op.segments.length === 1 && op.method === 'get' && returnsArray) {
-    return (call, env) => page(env.store.all(collection), collection, call, env);
+    return (call, env) => page(collection, call, env);
   }
   if (op.segments.length === 2 && isParam(second)) {
     const param = second!.slice(1, -1);
@@ -109,7 +111,7 @@ export function genericHandler(op: Operation, spec: SpecModel): Handler | undefi
   if (op.segments.length === 3 && isParam(second) && op.method === 'get' && returnsArray) {
     const param = second!.slice(1, -1);
     const parentField = param === 'id' ? `${singular(collection).replace(/ /g, '')}Id` : param;
-    return (call, env) => page(env.store.all(third!).filter((r) => r[parentField] === call.params[param]), third!, call, env);
+    return (call, env) => page(third!, call, env, (r) => r[parentField] === call.params[param]);
   }
   return undefined;
 }

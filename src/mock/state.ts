@@ -7,9 +7,12 @@
 // most bytes is dropped: the collection that fills memory pays for it, not the seeded users.
 // A record's bytes are those of its JSON text, measured when it is put; a handler that changes a
 // record in place has it measured again (`resize`, done once per request by the pipeline).
-// Each record's place in the insertion order outlives it (the last `cap` gone per collection), so
-// that a list's `before` cursor naming a record since deleted or dropped still means "older than
-// it" (cursor.ts).
+// Each record's place in the insertion order outlives it, with the fields that decide who could
+// see it (gone.ts, bounded), so that a list's `before` cursor naming a record since deleted or
+// dropped still means "older than it" for a caller who could see it (cursor.ts).
+import { audienceTrace } from './audiences.js';
+import { createGoneRecords } from './gone.js';
+
 export type Row = Record<string, any>;
 
 export const DEFAULT_COLLECTION_CAP = 1000;
@@ -36,32 +39,37 @@ export interface Store {
    * dropped, among the last `cap` gone from it; undefined for an id it never held or forgot.
    */
   place(collection: string, id: string): number | undefined;
+  /** What a gone record left of itself to decide who could see it (audiences.ts `audienceTrace`); undefined while held, or once forgotten. */
+  trace(collection: string, id: string): Row | undefined;
+  /** The bytes the gone records' traces hold (gone.ts). */
+  goneBytes(): number;
 }
 
 interface Collection {
   rows: Map<string, Row>;
   sizes: Map<string, number>;
   bytes: number;
-  /** The place of each record held, and of the last `cap` records gone. */
+  /** The place of each record held. */
   places: Map<string, number>;
-  gone: Map<string, number>;
 }
 
 export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STATE_BYTES): Store {
   const collections = new Map<string, Collection>();
+  const gone = createGoneRecords(cap);
   let total = 0;
   let next = 0;
   const of = (name: string) => {
     let c = collections.get(name);
-    if (!c) collections.set(name, (c = { rows: new Map(), sizes: new Map(), bytes: 0, places: new Map(), gone: new Map() }));
+    if (!c) collections.set(name, (c = { rows: new Map(), sizes: new Map(), bytes: 0, places: new Map() }));
     return c;
   };
-  const drop = (c: Collection, id: string) => {
+  const drop = (name: string, c: Collection, id: string) => {
     const at = c.places.get(id);
-    if (at !== undefined) {
+    const row = c.rows.get(id);
+    if (at !== undefined && row) {
       c.places.delete(id);
-      c.gone.set(id, at);
-      while (c.gone.size > cap) c.gone.delete(c.gone.keys().next().value as string);
+      const trace = audienceTrace(row);
+      gone.add(name, id, { place: at, trace }, jsonBytes(trace));
     }
     const size = c.sizes.get(id) ?? 0;
     c.sizes.delete(id);
@@ -79,17 +87,17 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
   /** Past the byte cap: the oldest record of the fullest collection, never `keep` (the one just written). */
   const fit = (keep: Row) => {
     while (total > byteCap) {
-      let fullest: Collection | undefined;
-      for (const c of collections.values()) if (!fullest || c.bytes > fullest.bytes) fullest = c;
+      let fullest: [string, Collection] | undefined;
+      for (const entry of collections) if (!fullest || entry[1].bytes > fullest[1].bytes) fullest = entry;
       if (!fullest) return;
       let oldest: string | undefined;
-      for (const [id, row] of fullest.rows) {
+      for (const [id, row] of fullest[1].rows) {
         if (row === keep) continue;
         oldest = id;
         break;
       }
       if (oldest === undefined) return;
-      drop(fullest, oldest);
+      drop(fullest[0], fullest[1], oldest);
     }
   };
   return {
@@ -99,8 +107,8 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
     put(name, row) {
       const c = of(name);
       if (!c.rows.has(row.id)) {
-        while (c.rows.size >= cap) drop(c, c.rows.keys().next().value as string);
-        c.gone.delete(row.id);
+        while (c.rows.size >= cap) drop(name, c, c.rows.keys().next().value as string);
+        gone.forget(name, row.id);
         c.places.set(row.id, next++);
       }
       c.rows.set(row.id, row);
@@ -115,14 +123,17 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
       measure(c, id, row);
       fit(row);
     },
-    remove: (name, id) => drop(of(name), id),
+    remove: (name, id) => drop(name, of(name), id),
     find: (name, test) => [...of(name).rows.values()].find(test),
     clear: () => {
       collections.clear();
+      gone.clear();
       total = 0;
     },
     counts: () => Object.fromEntries([...collections].map(([k, v]) => [k, v.rows.size])),
     bytes: () => total,
-    place: (name, id) => collections.get(name)?.places.get(id) ?? collections.get(name)?.gone.get(id),
+    place: (name, id) => collections.get(name)?.places.get(id) ?? gone.get(name, id)?.place,
+    trace: (name, id) => (collections.get(name)?.rows.has(id) ? undefined : gone.get(name, id)?.trace),
+    goneBytes: () => gone.bytes(),
   };
 }

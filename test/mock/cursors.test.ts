@@ -94,7 +94,7 @@ describe('a cursor whose item is gone still means "older than it"', () => {
 
 // Found by a second hostile review: the cursor was looked up in the whole collection, so Eve's
 // `before=<Mal's session id>` was a 200 [] and a forged id a 400: any caller could tell whether
-// an id exists. Another caller's record must be answered exactly as a forged id.
+// an id exists. Another caller's record, live or gone, must be answered exactly as a forged id.
 describe("a cursor naming another caller's record is answered as a forged one", () => {
   const register = async (name: string) =>
     (await call('POST', '/auth/register', { body: { email: `${name}@example.com`, password: 'CorrectHorse9!battery', displayName: name } })).body.accessToken as string;
@@ -113,6 +113,40 @@ describe("a cursor naming another caller's record is answered as a forged one", 
     const asForged = await blanked(eve, forged);
     expect(asForged).toMatch(/^400 .*is not an item of this list/);
     expect(await blanked(eve, malSession)).toBe(asForged);
+  });
+
+  // Found by a third review: a gone record kept only its place, so Mal's revoked session, or a
+  // deleted message of a chat Eve is not in, still continued Eve's walk (200 []).
+  it("Eve's before=<Mal's revoked session> and before=<forged id> get identical answers", async () => {
+    const mal = await register('mal');
+    const first = ids((await call('GET', '/sessions', { token: mal })).body)[0]!;
+    const again = (await call('POST', '/auth/login', { body: { email: 'mal@example.com', password: 'CorrectHorse9!battery' } })).body.accessToken as string;
+    expect((await call('DELETE', `/sessions/${first}`, { token: again })).status).toBe(204);
+    expect(ids((await call('GET', '/sessions', { token: again })).body)).not.toContain(first);
+    const eve = await register('eve');
+    const forged = `${first.slice(0, -4)}${first.endsWith('ZZZZ') ? 'YYYY' : 'ZZZZ'}`;
+    const asForged = await blanked(eve, forged);
+    expect(asForged).toMatch(/^400 .*is not an item of this list/);
+    expect(await blanked(eve, first)).toBe(asForged);
+    // Mal's own walk still goes on past it.
+    expect((await call('GET', `/sessions?before=${first}`, { token: again })).status).toBe(200);
+  });
+
+  it("a deleted message of a chat the caller is not in is a 400 in the caller's own chat, as a forged id", async () => {
+    const ada = await login();
+    const gone = (await call('POST', '/messages', { token: ada, body: message(SEED.chatId) })).body.id as string;
+    expect((await call('DELETE', `/messages/${gone}`, { token: ada })).status).toBe(204);
+    const eve = await register('eve');
+    const chat = await call('POST', '/chats', { token: eve, body: { type: 'direct', participantIds: [SEED.userId] } });
+    expect(chat.status).toBe(201);
+    const list = (before: string) => call('GET', `/chats/${chat.body.id}/messages?before=${before}`, { token: eve });
+    const forged = await list('msg_forged');
+    expect(outcome(forged)).toEqual({ status: 400, code: 'BAD_REQUEST', reason: undefined });
+    const named = await list(gone);
+    expect(outcome(named)).toEqual(outcome(forged));
+    expect(JSON.stringify(named.body.error.details).replaceAll(gone, '<id>')).toBe(JSON.stringify(forged.body.error.details).replaceAll('msg_forged', '<id>'));
+    // In its own chat, for Ada, the same id walks on.
+    expect((await call('GET', `/chats/${SEED.chatId}/messages?before=${gone}`, { token: ada })).status).toBe(200);
   });
 
   it("Eve's own revoked session still pages on: her older sessions are listed past it", async () => {

@@ -5,6 +5,7 @@
 // mock shows every store stays under its default cap.
 import { describe, expect, it } from 'vitest';
 import { createDeliveries } from '../../src/mock/deliveries.js';
+import { createGoneRecords } from '../../src/mock/gone.js';
 import { DEFAULT_IDEMPOTENCY_BYTES, createIdempotencyStore } from '../../src/mock/idempotency.js';
 import { SEED } from '../../src/mock/index.js';
 import { DEFAULT_STATE_BYTES, createStore, jsonBytes } from '../../src/mock/state.js';
@@ -40,6 +41,31 @@ describe('the state: a byte cap across collections', () => {
     expect(store.bytes()).toBe(800);
     expect(store.remove('messages', 'msg_4')).toBe(true);
     expect(store.bytes()).toBe(200);
+  });
+});
+
+// A gone record leaves its place and who could see it, for a `before` cursor naming it
+// (cursor.ts): only the fields the audience check reads, under a byte cap of their own.
+describe('what gone records leave behind: a trace, and a byte cap', () => {
+  it('keeps only the fields that decide who could see a record', () => {
+    const store = createStore();
+    store.put('chats', { id: 'chat_1', name: 'x'.repeat(500), organizationId: 'org_1', participants: [{ userId: 'usr_1', role: 'member', deviceIds: ['dev_1'] }], fileIds: ['file_1'] });
+    expect(store.trace('chats', 'chat_1')).toBeUndefined();
+    expect(store.remove('chats', 'chat_1')).toBe(true);
+    const trace = { id: 'chat_1', organizationId: 'org_1', participants: [{ userId: 'usr_1' }] };
+    expect(store.trace('chats', 'chat_1')).toEqual(trace);
+    expect(store.goneBytes()).toBe(jsonBytes(trace));
+    store.put('chats', { id: 'chat_1', organizationId: 'org_1', participants: [] });
+    expect([store.trace('chats', 'chat_1'), store.goneBytes()]).toEqual([undefined, 0]);
+  });
+
+  it('past the cap, forgets the oldest trace of the collection holding the most bytes', () => {
+    const gone = createGoneRecords(10, 100);
+    gone.add('sessions', 'sess_1', { place: 1, trace: {} }, 60);
+    gone.add('messages', 'msg_1', { place: 2, trace: {} }, 30);
+    gone.add('sessions', 'sess_2', { place: 3, trace: {} }, 30);
+    expect(gone.bytes()).toBe(60);
+    expect([gone.get('sessions', 'sess_1'), gone.get('sessions', 'sess_2')?.place, gone.get('messages', 'msg_1')?.place]).toEqual([undefined, 3, 2]);
   });
 });
 
@@ -89,7 +115,7 @@ describe('a running mock under a stream of 1 MiB messages, each with a fresh Ide
       ids.push(sent.body.id);
     }
     const memory = (await control('/memory')).body;
-    for (const store of ['state', 'idempotency', 'events', 'storage']) expect(memory[store].bytes).toBeLessThanOrEqual(memory[store].cap);
+    for (const store of ['state', 'idempotency', 'events', 'storage', 'bodies', 'gone']) expect(memory[store].bytes).toBeLessThanOrEqual(memory[store].cap);
     expect(memory.state.cap).toBe(DEFAULT_STATE_BYTES);
     expect(memory.idempotency.cap).toBe(DEFAULT_IDEMPOTENCY_BYTES);
     // Full, not emptied: within one message of each cap.

@@ -3,7 +3,7 @@
 // family, and `/auth/me`, `/users/me` answer for the token's user.
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
 import { fill, visible } from '../fill.js';
-import { audienceRows, unexpired } from '../access.js';
+import { audienceRows, mayList, unexpired } from '../access.js';
 import { unauthorized } from '../reply.js';
 import { endSession } from '../credentials.js';
 import { cut } from '../cursor.js';
@@ -82,7 +82,7 @@ const searchUsers: Handler = (call, env) => {
     .all('users')
     .filter((u) => (typeof u.handle === 'string' && u.handle.toLowerCase().startsWith(q)) || u.email === q);
   // Users are visibleTo anyone (the spec's searchUsers), so any user id is a cursor.
-  const found = cut(matches, env.store.all('users'), 'users', call, env).map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
+  const found = cut(matches, mayList(call, env, call.rules.access), 'users', call, env).map((u) => ({ id: u.id, handle: u.handle ?? null, displayName: u.displayName, avatarUrl: u.avatarUrl ?? null }));
   return { status: 200, body: found };
 };
 
@@ -90,7 +90,7 @@ const listSessions: Handler = (call, env) => {
   const seen = audienceRows(call, env, call.rules.access, env.store.all('sessions'));
   const rows = unexpired(env, call.rules.access, seen);
   const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
-  return { status: 200, body: cut(rows, seen, 'sessions', call, env).map((s) => visible({ ...s, current: s.id === sessionId })) };
+  return { status: 200, body: cut(rows, mayList(call, env, call.rules.access), 'sessions', call, env).map((s) => visible({ ...s, current: s.id === sessionId })) };
 };
 
 const revokeSession: Handler = (call, env) => {

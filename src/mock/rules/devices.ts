@@ -41,11 +41,11 @@ const deleteDevice: Handler = (call, env) => {
   return { status: 204 };
 };
 
-/** Every device (removed ones included) of the given users, newest first. */
-const devicesOf = (env: Parameters<Handler>[1], userIds: Set<string>): Row[] => env.store.all('devices').filter((d) => userIds.has(d.userId));
+/** Whether a device (removed ones included) is of one of the given users. */
+const ofUsers = (userIds: Set<string>) => (device: Row) => userIds.has(device.userId);
 
-const listChatDevices: Handler = (call, env) => page(devicesOf(env, new Set((call.ctx.target!.participants as Row[]).map((p) => p.userId))), 'devices', call, env);
+const listChatDevices: Handler = (call, env) => page('devices', call, env, ofUsers(new Set((call.ctx.target!.participants as Row[]).map((p) => p.userId))));
 
-const listUserDevices: Handler = (call, env) => page(devicesOf(env, new Set([call.ctx.target!.id])), 'devices', call, env);
+const listUserDevices: Handler = (call, env) => page('devices', call, env, ofUsers(new Set([call.ctx.target!.id])));
 
 export const deviceRules: Record<string, Handler> = { registerDevice, rotateSignedPreKey, deleteDevice, listChatDevices, listUserDevices };
