@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeIdentity, encodePreKey, keyPairFromSeed, rawPublic, sign } from '../../src/e2e/keys.js';
 import { sealMessage } from '../../src/e2e/message.js';
+import { fingerprint, safetyNumber } from '../../src/e2e/safety.js';
 import { encryptStream } from '../../src/e2e/stream.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -44,6 +45,12 @@ const CASES: MessageCase[] = [
 ];
 
 const FILE_SIZES = [0, 1, 1000, 65_536, 65_537, 200_000];
+
+/** Safety numbers: each case is two users and how many active devices each has. */
+const SAFETY_CASES = [
+  { name: 'one device each', users: [['usr_ada', 1], ['usr_bob', 1]] },
+  { name: 'three devices and two (keys sorted before hashing)', users: [['usr_01HZX3K8W2Q9', 3], ['usr_bob', 2]] },
+] as const;
 /** Files up to this size are given whole; larger ones by length and SHA-256. */
 const WHOLE = 1000;
 
@@ -106,6 +113,20 @@ export async function buildVectors() {
     });
   }
 
+  const safetyNumbers = [];
+  for (const [c, test] of SAFETY_CASES.entries()) {
+    const users = [];
+    for (const [u, [userId, devices]] of test.users.entries()) {
+      const keys = [];
+      for (let d = 0; d < devices; d++) keys.push(await rawPublic((await keyPairFromSeed('Ed25519', fixed(`safety ${c} user ${u} device ${d}`))).publicKey));
+      const tagged = keys.map((raw) => new Uint8Array([0xed, ...raw]));
+      users.push({ userId, identityKeys: keys.map(encodeIdentity), tagged, fingerprint: await fingerprint(userId, tagged) });
+    }
+    const [a, b] = users as [(typeof users)[0], (typeof users)[0]];
+    const number = await safetyNumber({ userId: a.userId, keys: a.tagged }, { userId: b.userId, keys: b.tagged });
+    safetyNumbers.push({ name: test.name, users: users.map(({ tagged, ...user }) => user), digits: number.digits });
+  }
+
   return {
     description:
       'Coveton e2e wire format v1, suite 1: known-answer vectors. Bytes are hex; keys in bundles are tagged base64 as the API carries them. Private keys are given as 32-byte seeds (RFC 8032 / RFC 7748 private keys). File plaintext byte i is (i * 31 + 7) mod 256. See docs/guides/e2e-wire-format.md.',
@@ -113,6 +134,7 @@ export async function buildVectors() {
     suite: 1,
     messages,
     files,
+    safetyNumbers,
   };
 }
 
@@ -120,5 +142,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'public', 'e2e', 'vectors-v1.json');
   const vectors = await buildVectors();
   writeFileSync(out, `${JSON.stringify(vectors, null, 2)}\n`);
-  console.log(`wrote ${out}: ${vectors.messages.length} message vectors (${vectors.messages.reduce((n, m) => n + m.output.envelopes.length, 0)} envelopes), ${vectors.files.length} file vectors`);
+  console.log(`wrote ${out}: ${vectors.messages.length} message vectors (${vectors.messages.reduce((n, m) => n + m.output.envelopes.length, 0)} envelopes), ${vectors.files.length} file vectors, ${vectors.safetyNumbers.length} safety numbers`);
 }

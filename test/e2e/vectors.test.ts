@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeIdentity, encodePreKey, keyPairFromSeed, rawPublic, sign, verify } from '../../src/e2e/keys.js';
 import { openMessage, sealMessage } from '../../src/e2e/message.js';
+import { safetyNumber } from '../../src/e2e/safety.js';
 import { decryptStream, encryptStream } from '../../src/e2e/stream.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../docs/public/e2e/vectors-v1.json', import.meta.url), 'utf8'));
@@ -33,9 +34,26 @@ interface Recipient {
   ekm: string;
 }
 
+interface SafetyVector {
+  name: string;
+  users: { userId: string; identityKeys: string[]; fingerprint: string }[];
+  digits: string;
+}
+
+/**
+ * One user's 30 digits as the wire-format guide's "Safety numbers" section states them, written
+ * from the guide with node:crypto alone, so that the guide and the SDK cannot drift apart.
+ */
+function guideFingerprint(userId: string, identityKeys: string[]): string {
+  const keys = Buffer.concat(identityKeys.map((k) => Buffer.from(k, 'base64')).sort(Buffer.compare));
+  let hash = Buffer.concat([Buffer.from([0, 0]), keys, Buffer.from(userId, 'utf8')]);
+  for (let i = 0; i < 5200; i++) hash = createHash('sha512').update(Buffer.concat([hash, keys])).digest();
+  return [0, 1, 2, 3, 4, 5].map((chunk) => String(hash.readUIntBE(chunk * 5, 5) % 100000).padStart(5, '0')).join('');
+}
+
 describe('e2e test vectors v1', () => {
   it('holds 5 message vectors (9 envelopes) and 6 file vectors of version 1, suite 1', () => {
-    expect([vectors.version, vectors.suite, vectors.messages.length, vectors.files.length]).toEqual([1, 1, 5, 6]);
+    expect([vectors.version, vectors.suite, vectors.messages.length, vectors.files.length, vectors.safetyNumbers.length]).toEqual([1, 1, 5, 6, 2]);
     expect(vectors.messages.flatMap((m: { output: { envelopes: unknown[] } }) => m.output.envelopes)).toHaveLength(9);
   });
 
@@ -95,6 +113,17 @@ describe('e2e test vectors v1', () => {
       if (file.encrypted) expect(hex(out)).toBe(file.encrypted);
       // Compared as hex: a deep equality over 200,000 array elements takes seconds.
       expect(hex(await read(decryptStream(bytes(file.key), new Blob([out]).stream())))).toBe(hex(plain));
+    });
+  }
+
+  for (const vector of vectors.safetyNumbers as SafetyVector[]) {
+    it(`safety number: ${vector.name}: the SDK's and the guide's, the same from either side`, async () => {
+      const [a, b] = vector.users.map((u) => ({ ...u, keys: u.identityKeys.map((k) => new Uint8Array(Buffer.from(k, 'base64'))) }));
+      for (const user of [a!, b!]) expect(guideFingerprint(user.userId, user.identityKeys)).toBe(user.fingerprint);
+      // The SDK's fingerprints are the two halves of the digits (the last line); each is 5,200 digests.
+      expect((await safetyNumber(a!, b!)).digits).toBe(vector.digits);
+      expect((await safetyNumber(b!, a!)).digits).toBe(vector.digits);
+      expect(vector.digits.replace(/ /g, '')).toBe([a!.fingerprint, b!.fingerprint].sort().join(''));
     });
   }
 });
