@@ -1098,7 +1098,7 @@ export const operations = {
   },
   apiKeys: {
     list: 'GET /api-keys q P50 >a',
-    create: 'POST /api-keys B I >v',
+    create: 'POST /api-keys B I >o',
     get: 'GET /api-keys/{id} >o',
     update: 'PATCH /api-keys/{id} B >o',
     delete: 'DELETE /api-keys/{id}',
@@ -1177,10 +1177,10 @@ export const operations = {
 /** The rows of the session-only operations (see SessionOperations). */
 export const sessionOperations = {
   auth: {
-    registerAccount: 'POST /auth/register B I U >v',
-    login: 'POST /auth/login B U >v',
+    registerAccount: 'POST /auth/register B I U >o',
+    login: 'POST /auth/login B U >o',
     refreshTokens: 'POST /auth/refresh B U O >o',
     logout: 'POST /auth/logout B U',
-    completeOAuth: 'GET /auth/oauth/{provider}/callback Q U O >v',
+    completeOAuth: 'GET /auth/oauth/{provider}/callback Q U O >o',
   },
 } as const satisfies OperationTable;

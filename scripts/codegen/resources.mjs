@@ -147,11 +147,27 @@ export function collectOperations(spec) {
         ),
         success,
         hasContent: !!response?.content,
-        returns: !response?.content ? 'nothing' : schema?.type === 'array' ? 'array' : schema?.type === 'object' || schema?.properties ? 'object' : 'value',
+        returns: !response?.content ? 'nothing' : kindOf(spec, schema),
       });
     }
   }
   return out;
+}
+
+/**
+ * What a success body must be, as the pipeline checks it (src/pipeline/decode.ts): an array, an
+ * object, or any JSON value. A composition counts: `allOf` is an object if any member is one (the
+ * value must match every member), `oneOf`/`anyOf` only if every branch is one. Before, an `allOf`
+ * (ApiKeyWithSecret, AuthSession) was "any value", and `apiKeys.create` resolved with `[]`.
+ */
+function kindOf(spec, node) {
+  const schema = resolve(spec, node);
+  if (schema?.type === 'array') return 'array';
+  if (schema?.type === 'object' || schema?.properties) return 'object';
+  if (schema?.allOf?.some((member) => kindOf(spec, member) === 'object')) return 'object';
+  const branches = schema?.oneOf ?? schema?.anyOf;
+  if (branches?.length && branches.every((branch) => kindOf(spec, branch) === 'object')) return 'object';
+  return 'value';
 }
 
 /** One operation as a row of the table; the decoder is src/resources/operations.ts. */
