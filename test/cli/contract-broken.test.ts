@@ -2,7 +2,7 @@
 // (contract-support.ts). This file: an upstream with planted violations (exit 4, each reported
 // with its operation and status), and one that stops answering midway (exit 3).
 import { describe, expect, it } from 'vitest';
-import { drop } from '../support/fault-server.js';
+import { drop, json, startFaultServer } from '../support/fault-server.js';
 import { broken, conforming, PLANTED, withUpstream, type Report } from './contract-support.js';
 import { runCli, TEST_KEY, useBuiltCli } from './helpers.js';
 
@@ -46,6 +46,29 @@ describe.concurrent('coveton contract', { timeout: 90_000 }, () => {
       expect(lines[2]).toBe('FAILED: 3 operations checked, 1 conform, 2 with violations (2 violations), 0 unreachable, 3 skipped.');
       expect(upstream.requests.map((r) => r.path.split('?')[0]).sort()).toEqual(['/v1/api-keys/key_01HZX3K8W2Q9', '/v1/chats', '/v1/permissions']);
     }));
+
+  it('a target that redirects to another origin: the key never goes there, and the 307 is graded as the target\'s answer (exit 4)', async () => {
+    const other = await startFaultServer((_req, res) => json(res, 200, []));
+    try {
+      await withUpstream(
+        (req, res) => {
+          res.writeHead(307, { location: `${other.url}/elsewhere${req.path}` });
+          res.end();
+        },
+        async (upstream) => {
+          const run = await runCli(['contract', '--json', '--target', `${upstream.url}/v1`, '--include', 'listApiKeys'], { env: { COVETON_API_KEY: TEST_KEY }, timeoutMs: 80_000 });
+          expect(other.requests).toHaveLength(0);
+          expect(upstream.requests).toHaveLength(1);
+          expect(upstream.requests[0]!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
+          expect(run.code).toBe(4);
+          const report = JSON.parse(run.stdout) as Report;
+          expect(report.violations).toEqual([expect.objectContaining({ operationId: 'listApiKeys', status: 307 })]);
+        },
+      );
+    } finally {
+      await other.close();
+    }
+  });
 
   it('a target that stops answering midway: the calls it missed are reported as unreachable (exit 3)', () =>
     withUpstream(

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { CommandFailure, networkReason, Reported, safeUrl, UsageError } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { freePort, resolvePrism, startPrism } from '../../tools/prism.js';
+import { startRelay } from '../../tools/relay.js';
 import { bundledSpecPath } from '../../tools/spec-files.js';
 import { runProbe, type ProbeResult } from '../contract/check.js';
 import { planProbes, type Probe, type Skipped } from '../contract/probes.js';
@@ -93,15 +94,19 @@ export async function contract(ctx: Context, opts: ContractOptions): Promise<voi
   await assertReachable(target, opts.timeout);
   const spec = bundledSpecPath('openapi.yaml');
   const spinner = ctx.out.spinner('Starting the Prism proxy');
+  // Prism forwards through the relay, never to the target itself: its forwarder follows
+  // redirects, key included, to any origin (relay.ts).
+  const relay = await startRelay(target);
   const prism = await startPrism({
     mode: 'proxy',
     spec,
-    upstream: target,
+    upstream: relay.url,
     port: await freePort(),
     log: 'ignore',
     maxLifetimeMs: 30 * 60_000,
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     spinner.stop();
+    await relay.close();
     throw error;
   });
   let results: ProbeResult[];
@@ -115,6 +120,7 @@ export async function contract(ctx: Context, opts: ContractOptions): Promise<voi
   } finally {
     spinner.stop();
     await prism.stop();
+    await relay.close();
   }
   const report = reportJson(safeUrl(target), prism.version, results, skipped);
   if (report.summary.unreachable === results.length && !ctx.json) {

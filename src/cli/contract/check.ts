@@ -3,7 +3,7 @@
 // and lists what breaks the spec in the `sl-violations` header; when it cannot get an answer
 // it replies itself with an application/problem+json body (type FetchError, or one of its
 // https://stoplight.io/prism/errors# types, e.g. VIOLATIONS when run with --errors).
-import { APIConnectionError } from '../../index.js';
+import { APIConnectionError, RedirectError } from '../../index.js';
 import { parseViolations, type Violation } from '../violations.js';
 import { concretePath, type Probe } from './probes.js';
 import type { Coveton } from '../../public/client.js';
@@ -62,6 +62,14 @@ export async function runProbe(client: Coveton, probe: Probe): Promise<ProbeResu
     response = answer.response;
     body = answer.data ?? answer.error;
   } catch (error) {
+    if (error instanceof RedirectError) {
+      // The relay (tools/relay.ts) hands a target's 3xx back unfollowed: it is the target's
+      // answer, and the SDK refuses it before Prism's grading can be read. The spec declares no
+      // redirect for any operation the contract calls.
+      result.status = error.status;
+      result.violations.push({ location: ['response'], severity: 'Error', message: `status ${error.status} is a redirect, not documented for this operation (not followed)` });
+      return result;
+    }
     if (!(error instanceof APIConnectionError)) throw error;
     result.unreachable = `no answer through the proxy: ${error.message}`;
     return result;

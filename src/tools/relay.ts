@@ -1,0 +1,56 @@
+// The one hop between Prism's proxy and the target of `coveton contract`. Prism 5.12 forwards with
+// node-fetch 2, which follows redirects and keeps Authorization when only the port changes: a
+// target answering 307 to another origin got the user's API key sent there, and that origin's
+// answer graded as the target's. Prism has no option to turn this off, so Prism forwards to this
+// relay on 127.0.0.1 instead, which sends each request to the target only, follows nothing, and
+// hands a 3xx back without its Location: node-fetch then has nowhere to go and Prism grades the
+// 3xx as the target's own answer (the spec declares none, so it is a violation).
+import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+export interface Relay {
+  /** The relay's origin plus the target's path: what Prism forwards to. */
+  url: string;
+  close(): Promise<void>;
+}
+
+// Hop-by-hop headers (RFC 9110 section 7.6.1) and Host belong to one connection, not the message.
+const HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP.has(name)));
+}
+
+/** Starts a relay to `target` (an absolute http(s) URL); requests keep their path and query. */
+export async function startRelay(target: string): Promise<Relay> {
+  const upstream = new URL(target);
+  const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
+  const relay = (req: IncomingMessage, res: ServerResponse) => {
+    const out = send(
+      { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...endToEnd(req.headers), host: upstream.host } },
+      (answer) => {
+        const headers = endToEnd(answer.headers);
+        const status = answer.statusCode ?? 502;
+        if (status >= 300 && status < 400) delete headers.location;
+        res.writeHead(status, answer.statusMessage, headers);
+        answer.pipe(res);
+      },
+    );
+    // No answer from the target: Prism sees the connection drop, as it would have without us.
+    out.on('error', () => res.socket?.destroy());
+    req.on('aborted', () => out.destroy());
+    req.pipe(out);
+  };
+  const server = createServer(relay);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
