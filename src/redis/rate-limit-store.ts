@@ -12,7 +12,9 @@ export interface RedisRateLimitStoreOptions {
   /**
    * The Redis key of the budget: one per API key (or per IP). `<key>:out` and `<key>:budget`
    * are used too, all with one hash tag (one Redis Cluster slot): a key without one is wrapped
-   * whole (`{coveton:rate:ak_live_1234}`), a key with one keeps it.
+   * whole (`{coveton:rate:ak_live_1234}`), a key with one keeps it. So `ak_live_1234` and
+   * `{ak_live_1234}` are one key: never give a token store the key of a budget (each would
+   * overwrite the other's hash).
    * @example redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' })
    */
   key: string;

@@ -19,7 +19,9 @@ export interface RedisTokenStoreOptions {
   /**
    * The Redis key of the session, one per user session. The pair and its lock share a hash tag
    * (one Redis Cluster slot): a key without one is wrapped whole, `{coveton:session:usr_8f2a}`
-   * and `{coveton:session:usr_8f2a}:lock`; a key with one keeps it.
+   * and `{coveton:session:usr_8f2a}:lock`; a key with one keeps it. So `usr_8f2a` and
+   * `{usr_8f2a}` are one key: never give a rate-limit store the key of a session (each would
+   * overwrite the other's hash).
    * @example redisTokenStore(redis, { key: 'coveton:session:usr_8f2a' })
    */
   key: string;
@@ -146,7 +148,8 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
       if (typeof tokens?.accessToken !== 'string' || typeof tokens.refreshToken !== 'string') throw new TypeError('not a token pair');
       return tokens;
     } catch (error) {
-      throw new TokenDecryptError(key, { cause: error });
+      // JSON.parse's SyntaxError quotes the start of what it read: here, the stored secret.
+      throw new TokenDecryptError(key, { cause: error instanceof SyntaxError ? new SyntaxError('the stored pair is not JSON') : error });
     }
   };
   const call = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {

@@ -1,6 +1,7 @@
 // The Redis stores on their own, against a real redis-server: the lock's ownership rules, its
 // renewal and bounded wait, the claim that keeps a refresh token from being sent twice, and
 // what the keys hold.
+import { inspect } from 'node:util';
 import { createClient } from 'redis';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CovetonError, TokenDecryptError, TokenStoreError, createCoveton } from '../../src/index.js';
@@ -632,6 +633,14 @@ describe('redisTokenStore with a cipher', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('a stored value that is not JSON (a bare refresh token another app wrote): TokenDecryptError, its cause not quoting the value', async () => {
+    await client.hSet('{k:bare}', 'pair', 'rt_BARE_secret_value');
+    const error = await redisTokenStore(client, { key: 'k:bare' }).get().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenDecryptError);
+    expect(inspect(error, { depth: 5 })).not.toContain('rt_BARE');
+    expect(String((error as Error).cause)).toBe('SyntaxError: the stored pair is not JSON');
   });
 
   it('rotates: a pair sealed with an old key opens while that key is listed, and the next write seals with the current one', async () => {
