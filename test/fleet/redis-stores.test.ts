@@ -637,7 +637,8 @@ describe('redisTokenStore with a cipher', () => {
 
   it('a stored value that is not JSON (a bare refresh token another app wrote): TokenDecryptError, its cause not quoting the value', async () => {
     await client.hSet('{k:bare}', 'pair', 'rt_BARE_secret_value');
-    const error = await redisTokenStore(client, { key: 'k:bare' }).get().then(() => undefined, (e: unknown) => e);
+    const store = redisTokenStore(client, { key: 'k:bare' });
+    const error = await Promise.resolve().then(() => store.get()).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(TokenDecryptError);
     expect(inspect(error, { depth: 5 })).not.toContain('rt_BARE');
     expect(String((error as Error).cause)).toBe('SyntaxError: the stored pair is not JSON');
