@@ -11,7 +11,7 @@ import { onInterrupt } from './interrupt.js';
 import type { Io } from './io.js';
 import { painter, statusColor, type Paint } from './style.js';
 import { StreamedTable, tsvLine } from './table.js';
-import { escapeRawControls, hasControls, jsonText, printable, printableLines } from './terminal-text.js';
+import { hasControls, jsonText, printable, printableLines } from './terminal-text.js';
 
 /** A part of a line: plain text, or text in a colour (painted after it is made printable). */
 export type Part = string | readonly [color: Parameters<Paint>[0] | undefined, text: string];
@@ -135,9 +135,13 @@ export class Output {
     this.io.stderr.write(`${this.paintErr('red', 'error:')} ${this.scrub(text)}\n`);
   }
 
-  /** An error as one JSON document on stderr, for --json callers. */
+  /**
+   * An error as one JSON document on stderr, for --json callers. Each string is redacted (and
+   * bounded) on its own: redacting the serialized document cut it at 4096 characters, mid-string,
+   * and stderr was no longer JSON.
+   */
   errorData(value: unknown): void {
-    this.io.stderr.write(`${escapeRawControls(redact(JSON.stringify(value), this.#secrets))}\n`);
+    this.io.stderr.write(`${jsonText(mapStrings(value, (text) => redact(text, this.#secrets)))}\n`);
   }
 
   /** Whether a person is watching stderr: the spinner and prompts need one. */
@@ -173,4 +177,14 @@ export class Output {
       },
     };
   }
+}
+
+/** JSON data with `edit` applied to every string in it, property names included. */
+function mapStrings(value: unknown, edit: (text: string) => string): unknown {
+  if (typeof value === 'string') return edit(value);
+  if (typeof value !== 'object' || value === null) return value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return mapStrings(toJSON.call(value), edit);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, edit));
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [edit(name), mapStrings(item, edit)]));
 }

@@ -1,0 +1,21 @@
+// What Output promises whatever the server sends: --json errors are always one JSON document,
+// the user's own key echoed back never reaches rows, tables or --json results, and server text
+// never starts a line of its own. Run in process against scripted servers.
+import { describe, expect, it } from 'vitest';
+import { apiError, json, serverFixture } from '../support/fault-server.js';
+import { apiKey, runProgram, TEST_KEY } from './helpers.js';
+
+const { serve } = serverFixture();
+
+describe('--json errors', () => {
+  it('a 422 whose document passes 4096 characters is still one JSON document, every detail kept', async () => {
+    const details = Array.from({ length: 60 }, (_, i) => ({ path: `permissions/${i}`, message: `scope number ${i} is not a known permission scope for this organization` }));
+    const server = await serve((_req, res) => apiError(res, 422, 'VALIDATION_FAILED', 'The request is invalid.', { details }));
+    const run = await runProgram(['api-keys', 'get', 'key_a', '--json', '--base-url', server.url, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.length).toBeGreaterThan(4096);
+    const parsed = JSON.parse(run.stderr) as { error: { details: unknown[]; exitCode: number } };
+    expect(parsed.error.details).toEqual(details);
+    expect(parsed.error.exitCode).toBe(1);
+  });
+});
