@@ -160,9 +160,12 @@ describe('the packed package', () => {
     // write sent once and before the lock's release, its budget wait bounded; the e2e entry's
     // signed expiry, removed-device and canonical-encoding rules) and the core's storage URL
     // and token reading moved into chunks of their own (two more files in each build, for
-    // 402 B less gzipped up front in every browser bundle): 381.9 kB (391,036 B). The budget
-    // sits about 1% above that, as the others do.
-    expect(size).toBeLessThan(386 * 1024);
+    // 402 B less gzipped up front in every browser bundle): 381.9 kB (391,036 B). A third
+    // round against hostile servers and users (the mock's in-flight body budget, bounded
+    // violation log and remembered gone records; bounded encoded downloads; IndexedDB tabs; the
+    // CLI's contract relay, JSON errors and redaction): 386.3 kB (395,571 B). The budget sits
+    // about 1.5% above that, as the others do.
+    expect(size).toBeLessThan(392 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
