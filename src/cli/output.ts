@@ -6,7 +6,7 @@
 // holds one is refused rather than printed.
 import { EXIT } from '../tools/exit-codes.js';
 import { CommandFailure } from '../tools/failures.js';
-import { redact } from '../util/redact.js';
+import { hideSecrets, redact } from '../util/redact.js';
 import { onInterrupt } from './interrupt.js';
 import type { Io } from './io.js';
 import { painter, statusColor, type Paint } from './style.js';
@@ -70,13 +70,26 @@ export class Output {
     this.io.stdout.write(`${text.join('')}\n`);
   }
 
+  /**
+   * Server data on its way to stdout, with the user's key hidden wherever a server echoed it.
+   * Only the known key: a result may hold secret-shaped values on purpose (a new key's secret).
+   */
+  #known(value: unknown): unknown {
+    return mapStrings(value, (text) => hideSecrets(text, this.#secrets));
+  }
+
   /** The machine-readable result: one JSON document on stdout. */
   data(value: unknown): void {
-    this.io.stdout.write(`${jsonText(value, 2)}\n`);
+    this.io.stdout.write(`${jsonText(this.#known(value), 2)}\n`);
   }
 
   /** `flexible`: the free-text columns, cut first when the terminal is narrow. */
   rowWriter(head: readonly string[], statusColumn?: number, flexible: readonly number[] = []): RowWriter {
+    const writer = this.#rowWriter(head, statusColumn, flexible);
+    return { rows: (batch) => writer.rows(this.#known(batch) as string[][]) };
+  }
+
+  #rowWriter(head: readonly string[], statusColumn?: number, flexible: readonly number[] = []): RowWriter {
     // A terminal gets a table; a pipe or a file, tab-separated lines.
     if (!this.io.stdout.isTTY) {
       return { rows: (batch) => batch.forEach((row) => this.io.stdout.write(`${tsvLine(row)}\n`)) };
@@ -100,7 +113,7 @@ export class Output {
     return {
       items: (batch) => {
         for (const item of batch) {
-          const body = jsonText(item, 2).replace(/\n/g, '\n  ');
+          const body = jsonText(this.#known(item), 2).replace(/\n/g, '\n  ');
           write(`${count === 0 ? '[\n' : ',\n'}  ${body}`);
           count++;
         }

@@ -45,13 +45,18 @@ function bound(text: string): string {
 
 /** Replaces the given secrets and anything secret-shaped in `text`, which it also bounds. */
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = String(text);
   // Known secrets first, on the whole text (a linear search each), so that the cut below can
   // never leave part of one behind.
+  return hideShapes(bound(hideSecrets(String(text), secrets)));
+}
+
+/** The given secrets replaced, and nothing else: for data whose secret-shaped values are the result (a new key). */
+export function hideSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
   for (const secret of secrets) {
     if (secret && secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  return hideShapes(bound(out));
+  return out;
 }
 
 /** The pattern pass alone, on text of any length: linear, so safe even before the cut. */

@@ -19,3 +19,31 @@ describe('--json errors', () => {
     expect(parsed.error.exitCode).toBe(1);
   });
 });
+
+describe('the user\'s key echoed back by a server', () => {
+  it('is hidden in rows, tables and --json results (a key of any shape)', async () => {
+    const server = await serve((req, res) => {
+      const key = String(req.headers.authorization).replace(/^Bearer /, '');
+      const record = apiKey('key_a', { name: `echo ${key}`, description: key, [key]: 1 });
+      json(res, 200, req.path.startsWith('/api-keys/') ? record : [record]);
+    });
+    for (const key of ['mycredential-1234567890', TEST_KEY]) {
+      const run = (args: string[], columns?: number) =>
+        runProgram([...args, '--base-url', server.url, '--api-key', key], columns === undefined ? {} : { columns });
+      const runs = [
+        await run(['api-keys', 'list']),
+        await run(['api-keys', 'get', 'key_a'], 200),
+        await run(['api-keys', 'get', 'key_a', '--json']),
+        await run(['api-keys', 'list', '--json']),
+      ];
+      for (const r of runs) {
+        expect(r.code).toBe(0);
+        expect(r.stdout + r.stderr).not.toContain(key);
+      }
+      expect(runs[0]!.stdout.split('\t')[1]).toBe('echo [REDACTED]');
+      expect(runs[1]!.stdout).toContain('echo [REDACTED]');
+      expect(JSON.parse(runs[2]!.stdout)).toMatchObject({ name: 'echo [REDACTED]', description: '[REDACTED]', '[REDACTED]': 1 });
+      expect(JSON.parse(runs[3]!.stdout)[0]).toMatchObject({ name: 'echo [REDACTED]', description: '[REDACTED]' });
+    }
+  });
+});
