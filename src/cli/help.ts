@@ -55,8 +55,11 @@ function reportEverythingMissing(this: Internals): void {
   this.error(`error: missing required ${words.join(' and ')}`, { code: 'commander.missingMandatoryOptionValue' });
 }
 
-/** Applies the conventions to `command` and every command under it. */
-export function conventions(command: CommandUnknownOpts, io: Io, secrets: readonly string[]): void {
+/**
+ * Applies the conventions to `command` and every command under it. With `json`, commander prints
+ * no usage error of its own: program.ts gives it as the JSON error document instead.
+ */
+export function conventions(command: CommandUnknownOpts, io: Io, secrets: readonly string[], json = false): void {
   const paint = painter(io.stderr, io.env);
   const internals = command as Internals;
   internals.missingArgument = reportEverythingMissing;
@@ -65,7 +68,7 @@ export function conventions(command: CommandUnknownOpts, io: Io, secrets: readon
     .exitOverride()
     .helpOption(HELP_FLAGS, HELP_WORDS)
     .showSuggestionAfterError(true)
-    .showHelpAfterError(helpHint(command))
+    .showHelpAfterError(json ? false : helpHint(command))
     .configureHelp({
       showGlobalOptions: true,
       sortSubcommands: false,
@@ -81,8 +84,8 @@ export function conventions(command: CommandUnknownOpts, io: Io, secrets: readon
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(redact(text, secrets)),
-      outputError: (text, write) => write(text.replace(/^error:/, paint('red', 'error:'))),
+      outputError: (text, write) => (json ? undefined : write(text.replace(/^error:/, paint('red', 'error:')))),
     });
   if (command.commands.length > 0) command.helpCommand('help [command]', 'show help for a command');
-  for (const sub of command.commands) conventions(sub, io, secrets);
+  for (const sub of command.commands) conventions(sub, io, secrets, json);
 }

@@ -88,7 +88,7 @@ function onDemand(program: Command<[], {}, {}>, name: string, loaded: ReadonlyMa
   program.addCommand(loaded.get(name) ?? new Command(name).description(ON_DEMAND[name]!.summary));
 }
 
-export function buildProgram(io: Io, secrets: readonly string[] = [], state: RunState = {}, loaded: ReadonlyMap<string, Command> = new Map()) {
+export function buildProgram(io: Io, secrets: readonly string[] = [], state: RunState = {}, loaded: ReadonlyMap<string, Command> = new Map(), json = false) {
   const program = new Command('coveton')
     .description('The Coveton command line: API keys, credential checks, a local API mock, and the API contract check.')
     .version(versionText(), '-V, --version', 'print the versions of coveton, the SDK and Node')
@@ -109,7 +109,7 @@ export function buildProgram(io: Io, secrets: readonly string[] = [], state: Run
     const { buildContext } = await import('./context-build.js');
     state.ctx = buildContext(root, command, io);
   });
-  conventions(program, io, secrets);
+  conventions(program, io, secrets, json);
   return program;
 }
 
@@ -138,8 +138,8 @@ function groupNamedAlone(program: Command<[], {}, {}>, argv: readonly string[]):
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   const secrets = secretsIn(argv, io.env);
   const state: RunState = {};
-  const program = buildProgram(io, secrets, state, await loadNamed(argv));
   const json = argv.includes('--json');
+  const program = buildProgram(io, secrets, state, await loadNamed(argv), json);
   try {
     // A group named alone shows its help on stdout (exit 0), and `help a b` is `a b --help`.
     const group = groupNamedAlone(program, argv);
@@ -153,9 +153,13 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     return EXIT.OK;
   } catch (error) {
     state.ctx?.finish();
-    // Commander has printed its own message (or the help, or the version) already.
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    // Commander has printed the help, the version, or (without --json) its own usage error.
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.OK;
     const out = state.ctx?.out ?? new (await import('./output.js')).Output(io, json, secrets);
+    if (error instanceof CommanderError) {
+      if (json) out.errorData({ error: { type: 'usage_error', message: error.message.replace(/^error: /, ''), exitCode: EXIT.USAGE } });
+      return EXIT.USAGE;
+    }
     return await report(error, out, state, json);
   }
 }

@@ -92,6 +92,22 @@ describe('usage errors exit 2 and point to --help', () => {
     expect(run.stderr).toContain(`Run '${path} --help' for usage.`);
     expect(run.stdout).toBe('');
   });
+
+  it.each([
+    [['api-keys', 'get'], 'missing required argument <api_key_id>'],
+    [['api-keys', 'list', '--status', 'bogus'], "option '--status <status>' argument 'bogus' is invalid. Allowed choices are active, revoked, suspended, expired."],
+    [['api-keys', 'list', '--no-such-flag'], "unknown option '--no-such-flag'"],
+    [['api-keys', 'lsit'], "unknown command 'lsit'"],
+    [['api-keys', 'list', '--page-size', '0'], 'must be a whole number from 1 to 100'],
+    [['api-keys', 'list', `--api-kye=${TEST_KEY}`], "unknown option '--api-kye=[REDACTED]'"],
+  ])('with --json, coveton %j: the JSON error document alone on stderr', async (args, message) => {
+    const run = await runProgram([...args, '--json']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const parsed = JSON.parse(run.stderr) as { error: { type: string; message: string; exitCode: number } };
+    expect(parsed).toEqual({ error: { type: 'usage_error', message: expect.stringContaining(message), exitCode: 2 } });
+    expect(run.stderr).not.toContain(TEST_KEY);
+  });
 });
 
 // Each of these waits out the SDK's real backoff between retries: side by side, with their own servers.
