@@ -1,6 +1,7 @@
 // The mock's clock: every expiry (access tokens, presigned URLs, reset tokens, invites, API keys,
-// messages) and every rate-limit window reads it, so a test in any language can move time over
-// HTTP (`/__mock/clock`) instead of waiting: set it, advance it, or freeze it.
+// messages) reads it, so a test in any language can move time over HTTP (`/__mock/clock`) instead
+// of waiting: set it, advance it, or freeze it. Rate-limit windows do not: they measure the
+// caller's real pace, and a client compares their reset with its own clock (index.ts).
 
 export interface ClockState {
   /** RFC 3339. */

@@ -106,8 +106,8 @@ export interface MockOptions {
   webhooks?: WebhookOptions;
   /**
    * The time source under the mock's clock, in ms since the epoch (token, link, invite and
-   * message expiry, rate windows). The clock can also be moved over HTTP (`/__mock/clock`) or
-   * with `mock.clock`.
+   * message expiry). The clock can also be moved over HTTP (`/__mock/clock`) or with
+   * `mock.clock`. Rate-limit windows run on real time (`Date.now`), neither on this nor on the clock.
    * @default Date.now
    * @example
    * ```ts
@@ -232,7 +232,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     return h;
   };
   const idempotency = createIdempotencyStore();
-  const limiter = createRateLimiter(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit, now);
+  // Rate-limit windows measure the caller's real pace, so they run on real time, never on the
+  // movable clock: a client compares X-RateLimit-Reset with its own clock, and a reset in mock
+  // time (16 minutes ahead after an advance) made the SDK refuse calls for that distance.
+  const limiter = createRateLimiter(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit, Date.now);
   const violations = createViolationLog();
   const requests: RequestRecord[] = [];
   const reset = () => {

@@ -1,5 +1,6 @@
 // Rate limits as the API states them (seed 002, "Rate limits"): 120 requests a minute, enforced
-// both per IP address and per token, in fixed windows on the mock's clock. A request counts
+// both per IP address and per token, in fixed windows on real time (not the mock's movable clock:
+// a client compares X-RateLimit-Reset with its own clock). A request counts
 // against its address and, when it carries a credential, against that credential too; it passes
 // only when both have budget left. Every answer carries the tighter of the two budgets; past
 // either limit the answer is a 429 with `Retry-After` in seconds. Keys are `<kind>:<id>`
