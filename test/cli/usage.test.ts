@@ -94,6 +94,21 @@ describe('usage errors exit 2 and point to --help', () => {
   });
 
   it.each([
+    [['webhooks', 'trigger', 'message.created', '--secret', 'whsec_test', '--to'], '--to'],
+    [['mock', '--webhook-secret', 'whsec_test', '--webhook-url'], '--webhook-url'],
+  ])('coveton %j user:password@ URL: a usage error that names the problem, never the password', async (args, flag) => {
+    for (const json of [[], ['--json']]) {
+      const run = await runProgram([...args, 'http://alice:hunter2pass@127.0.0.1:1/hook', ...json]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).not.toContain('hunter2pass');
+      const message = `${flag} must not hold a user name or password (user:password@ in http://127.0.0.1:1/hook)`;
+      if (json.length > 0) expect(JSON.parse(run.stderr).error).toMatchObject({ type: 'usage_error', message: expect.stringContaining(message), exitCode: 2 });
+      else expect(run.stderr).toContain(`error: ${message}`);
+    }
+  });
+
+  it.each([
     [['api-keys', 'get'], 'missing required argument <api_key_id>'],
     [['api-keys', 'list', '--status', 'bogus'], "option '--status <status>' argument 'bogus' is invalid. Allowed choices are active, revoked, suspended, expired."],
     [['api-keys', 'list', '--no-such-flag'], "unknown option '--no-such-flag'"],

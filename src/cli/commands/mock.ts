@@ -6,7 +6,7 @@ import { InvalidArgumentError, Command, Option } from 'commander';
 import type { Server } from 'node:http';
 import { isLoopback, parseRateLimit, startMock, type RateLimitSetting } from '../../mock/index.js';
 import { contextFrom, type Context } from '../context.js';
-import { CommandFailure, UsageError } from '../errors.js';
+import { CommandFailure, safeUrl, UsageError } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { startLoudFront } from '../mock-front.js';
 import { assertPortFree, freePort, resolvePrism, startPrism } from '../../tools/prism.js';
@@ -26,10 +26,22 @@ function rateLimitOption(value: string): RateLimitSetting | false {
   }
 }
 
-function urlOption(value: string): string {
-  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new InvalidArgumentError('must be an http:// or https:// URL.');
+/** A webhook endpoint (`--webhook-url`, `webhooks trigger --to`): http(s), no user:password@. */
+export const endpointUrl = (flag: string) => (value: string): string => {
+  let url: URL | undefined;
+  try {
+    url = /^https?:\/\/[^\s]+$/.test(value) ? new URL(value) : undefined;
+  } catch {
+    // not a URL: refused just below
+  }
+  if (!url) throw new InvalidArgumentError('must be an http:// or https:// URL.');
+  // A UsageError, not commander's InvalidArgumentError, whose message quotes the value whole:
+  // the password must not be printed back. fetch refuses such a URL anyway.
+  if (url.username || url.password) {
+    throw new UsageError(`${flag} must not hold a user name or password (user:password@ in ${safeUrl(value)}): the signature authenticates the delivery`);
+  }
   return value;
-}
+};
 
 /** Repeatable `--cors-origin`: an origin (`https://docs.example.com`) or `*`. */
 function originOption(value: string, previous: string[] = []): string[] {
@@ -171,7 +183,7 @@ export function mockCommand(): Command {
     .addOption(new Option('--processor-secret <secret>', 'the secret payment webhook signatures are verified with (default: a new one, printed at start)').env('COVETON_PROCESSOR_SECRET'))
     .option('--seed <file>', 'JSON file of extra records to start with: { "<collection>": [ {...} ] }')
     .addOption(new Option('--rate-limit <limit>', 'requests per window, <requests>/<seconds>, or off').default(parseRateLimit('120/60'), '120/60').argParser(rateLimitOption))
-    .addOption(new Option('--webhook-url <url>', 'POST signed events (message.created, api_key.revoked, ...) here').argParser(urlOption))
+    .addOption(new Option('--webhook-url <url>', 'POST signed events (message.created, api_key.revoked, ...) here').argParser(endpointUrl('--webhook-url')))
     .addOption(new Option('--webhook-secret <secret>', 'the signing secret for --webhook-url').env('COVETON_WEBHOOK_SECRET'))
     .option('--stateless', "plain Prism on the spec's examples, no state (the behaviour of earlier versions)")
     .option('--errors', 'with --stateless: make a request that breaks the spec fail loudly (the stateful mock always does)')

@@ -5,7 +5,7 @@
 // listen` receives deliveries, verifies each with the SDK's `constructEvent` and prints it (like
 // `stripe listen`), reading bodies up to a bound. Together with `coveton mock --webhook-url` they
 // let a partner test a webhook handler with no account.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createServer, type IncomingMessage } from 'node:http';
 import { newId } from '../../tools/ids.js';
 import { PROVIDERS, processorEvent, RECEIVING_OPERATION, signProcessorEvent, type Provider } from '../../tools/processors.js';
@@ -16,17 +16,12 @@ import { contextFrom } from '../context.js';
 import { CommandFailure, UsageError } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { assertPortFree } from '../../tools/prism.js';
-import { portNumber } from './mock.js';
+import { endpointUrl, portNumber } from './mock.js';
 
 /** The largest delivery `listen` reads; a bigger one is answered 413 and not verified. */
 export const MAX_LISTEN_BODY = 1024 * 1024;
 /** How much of an announced oversized body `listen` reads and drops so that the sender sees the 413. */
 const MAX_DRAINED = 8 * 1024 * 1024;
-
-function urlOption(value: string): string {
-  if (!/^https?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('must be an http:// or https:// URL.');
-  return value;
-}
 
 const secretOption = () =>
   new Option('--secret <secret>', 'the endpoint signing secret (with --provider: the processor secret `coveton mock` prints)').env('COVETON_WEBHOOK_SECRET').makeOptionMandatory();
@@ -67,7 +62,7 @@ function triggerCommand(): Command {
   return new Command('trigger')
     .description("send one signed example event (from the spec's outbound webhooks, or a payment processor's) to an endpoint")
     .argument('<event-type>', 'the event, e.g. message.created, api_key.revoked; with --provider the processor\'s, e.g. checkout.session.completed')
-    .addOption(new Option('--to <url>', 'the endpoint to POST to').argParser(urlOption).makeOptionMandatory())
+    .addOption(new Option('--to <url>', 'the endpoint to POST to').argParser(endpointUrl('--to')).makeOptionMandatory())
     .addOption(secretOption())
     .addOption(new Option('--provider <provider>', "send a payment processor's event, signed its way (for POST /webhooks/<provider>)").choices(PROVIDERS))
     .option('--checkout <checkoutUrl>', 'with --provider: the checkout the event confirms (its checkoutUrl or session id)')
