@@ -11,13 +11,41 @@ export interface ClockState {
 }
 
 export interface Clock {
+  /** The mock's time, in milliseconds since the epoch. */
   now(): number;
-  /** Jumps to `ms` since the epoch; a running clock runs on from there. */
+  /**
+   * Jumps to `ms` milliseconds since the epoch (`Date.parse('2026-06-20T16:00:00Z')`, not the
+   * text); a running clock runs on from there. Anything but a finite number within the range of
+   * a `Date` throws a TypeError, and the clock stays where it was.
+   */
   set(ms: number): void;
+  /**
+   * Moves the clock `ms` milliseconds (`16 * 60_000`, not `'16m'`; below 0 moves it back).
+   * Anything but a finite number throws a TypeError, and the clock stays where it was.
+   */
   advance(ms: number): void;
-  /** A frozen clock stands still until it is set, advanced or unfrozen. */
+  /**
+   * `true` stops the clock where it is until it is set, advanced or unfrozen; `false` lets it
+   * run on from where it stands. Anything but a boolean throws a TypeError.
+   */
   freeze(frozen: boolean): void;
   state(): ClockState;
+}
+
+/** The largest distance from the epoch a `Date` holds (ECMA-262, "Time Values and Time Range"). */
+const MAX_TIME = 8.64e15;
+
+/** Whether `ms` is a time a `Date` can hold (the clock's `state()` writes it as RFC 3339). */
+export const inDateRange = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME;
+
+/**
+ * A value the handle's caller passed that the clock cannot take, refused before it moves: a
+ * `NaN` clock (from `set('2026-06-20T16:00:00Z')` or `advance('16m')`) made every later request
+ * a 500.
+ */
+function refuse(signature: string, takes: string, value: unknown): never {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'boolean' || value == null ? String(value) : typeof value;
+  throw new TypeError(`mock.clock.${signature} takes ${takes}, got ${shown}`);
 }
 
 /** A clock on top of `base` (the real time, or a test's own function), starting at `start`. */
@@ -31,9 +59,18 @@ export function createClock(base: () => number = Date.now, start?: number): Cloc
   };
   return {
     now,
-    set,
-    advance: (ms) => set(now() + ms),
+    set(ms) {
+      if (typeof ms !== 'number' || !inDateRange(ms)) refuse('set(ms)', `milliseconds since the epoch as a finite number within a Date's range, such as Date.parse('2026-06-20T16:00:00Z')`, ms);
+      set(ms);
+    },
+    advance(ms) {
+      if (typeof ms !== 'number' || !Number.isFinite(ms)) refuse('advance(ms)', 'milliseconds as a finite number, such as 16 * 60_000 for 16 minutes', ms);
+      const to = now() + ms;
+      if (!inDateRange(to)) refuse('advance(ms)', `milliseconds that keep the clock within a Date's range (±${MAX_TIME} ms from the epoch)`, ms);
+      set(to);
+    },
     freeze(frozen) {
+      if (typeof frozen !== 'boolean') refuse('freeze(frozen)', 'true to stop the clock or false to let it run', frozen);
       if (frozen && frozenAt === undefined) frozenAt = now();
       if (!frozen && frozenAt !== undefined) {
         offset = frozenAt - base();
@@ -56,7 +93,7 @@ export function parseDuration(value: unknown): number | undefined {
 
 /** A time as RFC 3339 text or ms since the epoch. */
 export function parseTime(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'number') return inDateRange(value) ? value : undefined;
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;

@@ -1,7 +1,7 @@
 // The mock's control endpoints under `/__mock/`, outside the API: for CI jobs in any language.
 // Reads are GETs; what changes the mock (reset, the clock) is a POST that cors.ts only lets
 // through with a JSON content type or an `X-Coveton-Mock` header.
-import { parseDuration, parseTime, type Clock } from './clock.js';
+import { inDateRange, parseDuration, parseTime, type Clock } from './clock.js';
 import { errorReply, type Reply } from './reply.js';
 
 export interface ControlState {
@@ -25,19 +25,16 @@ function moveClock(clock: Clock, body: unknown, id: string): Reply {
     return bad('Send { "set": "2026-06-20T16:00:00Z" }, { "advance": "16m" } (or seconds), and/or { "frozen": true }.', id);
   }
   if (b.frozen !== undefined && typeof b.frozen !== 'boolean') return bad('"frozen" must be true or false.', id);
+  // Everything is read before anything moves: a request refused leaves the clock as it was.
+  const at = b.set === undefined ? undefined : parseTime(b.set);
+  if (b.set !== undefined && at === undefined) return bad('"set" must be an RFC 3339 time such as "2026-06-20T16:00:00Z", or milliseconds since the epoch.', id);
+  const by = b.advance === undefined ? undefined : parseDuration(b.advance);
+  if (b.advance !== undefined && (by === undefined || !inDateRange((at ?? clock.now()) + by))) return bad('"advance" must be seconds (960) or a duration such as "16m", "2h", "1d", "500ms", within the range of a date.', id);
   // Freeze before setting: a clock frozen after `set` would stand at the set time plus the
   // milliseconds that passed in between, not at the time the caller asked for.
   if (b.frozen === true) clock.freeze(true);
-  if (b.set !== undefined) {
-    const at = parseTime(b.set);
-    if (at === undefined) return bad('"set" must be an RFC 3339 time such as "2026-06-20T16:00:00Z", or milliseconds since the epoch.', id);
-    clock.set(at);
-  }
-  if (b.advance !== undefined) {
-    const by = parseDuration(b.advance);
-    if (by === undefined) return bad('"advance" must be seconds (960) or a duration such as "16m", "2h", "1d", "500ms".', id);
-    clock.advance(by);
-  }
+  if (at !== undefined) clock.set(at);
+  if (by !== undefined) clock.advance(by);
   if (b.frozen === false) clock.freeze(false);
   return { status: 200, body: clock.state() };
 }

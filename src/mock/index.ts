@@ -178,7 +178,11 @@ export interface RunningMock {
   deliveries: DeliveryRecord[];
   /** How many refreshes the mock answered. */
   refreshCount(): number;
-  /** The mock's clock: read, set, advance or freeze it (as `/__mock/clock`). */
+  /**
+   * The mock's clock, as `/__mock/clock` moves it but in numbers: `set(ms)` (ms since the epoch),
+   * `advance(ms)` (ms), `freeze(frozen)` (a boolean); not the endpoint's texts (`'16m'`, an RFC
+   * 3339 time), which throw a TypeError.
+   */
   clock: Clock;
   /** The secret payment webhook signatures are verified with. */
   processorSecret: string;
