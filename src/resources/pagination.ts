@@ -21,7 +21,11 @@ export class PaginationError extends CovetonError {
   }
 }
 
-export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, AsyncIterable<T> {
+/**
+ * A Promise of the first page (`then`, `catch`, `finally`, as Stripe's and octokit's lists are),
+ * and an async iterable of every item.
+ */
+export class PagePromise<T extends { id: string }> implements Promise<T[]>, AsyncIterable<T> {
   #first: Promise<T[]> | undefined;
 
   constructor(
@@ -43,6 +47,18 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<T[]>, 
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.#firstPage().then(onFulfilled, onRejected);
+  }
+
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T[] | B> {
+    return this.#firstPage().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T[]> {
+    return this.#firstPage().finally(onFinally);
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'PagePromise';
   }
 
   /** Every page, oldest last, until a short or empty page. */

@@ -20,6 +20,25 @@ function history(total: number) {
 
 const queries = (s: FaultServer) => s.requests.map((r) => new URL(r.path, 'http://x').search);
 
+describe('a list is a Promise of its first page', () => {
+  it('catch, finally and the tag, as a Promise has them (Stripe and octokit users write .catch)', async () => {
+    server = await startFaultServer((req, res) => json(res, 500, { error: { code: 'INTERNAL', message: 'down' } }));
+    const coveton = testClient(server.url, { maxRetries: 0 });
+    let settled = 0;
+    const caught = await coveton.apiKeys.list().catch((error: unknown) => error);
+    expect(caught).toBeInstanceOf(CovetonError);
+    await expect(coveton.apiKeys.list().finally(() => void settled++)).rejects.toBeInstanceOf(CovetonError);
+    expect(settled).toBe(1);
+    expect(Object.prototype.toString.call(coveton.apiKeys.list({ limit: 1 }).catch(() => []))).toBe('[object Promise]');
+    expect(Object.prototype.toString.call(coveton.apiKeys.list())).toBe('[object PagePromise]');
+    // One request per list awaited, however: catch, then and finally share the first page's; the
+    // list only tagged above sent nothing. 3 lists above, 1 here.
+    const list = coveton.apiKeys.list();
+    await Promise.allSettled([list.catch(() => 0), list.then(() => 0), list.finally(() => 0)]);
+    expect(server.requests.filter((r) => r.path.startsWith('/api-keys'))).toHaveLength(4);
+  });
+});
+
 describe('pagination', () => {
   it('iterates item by item across pages, with before = the oldest id seen, and stops on a short page', async () => {
     server = await history(120);

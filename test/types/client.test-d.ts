@@ -50,6 +50,9 @@ describe('resource methods', () => {
     expectTypeOf(page).toEqualTypeOf<PagePromise<Schemas['Message']>>();
     expectTypeOf(await page).toEqualTypeOf<Schemas['Message'][]>();
     for await (const key of coveton.apiKeys.list({ status: 'active' })) expectTypeOf(key).toEqualTypeOf<Schemas['ApiKey']>();
+    // A Promise of the first page, as Stripe's and octokit's lists are: `.catch` and `.finally` too.
+    expectTypeOf(page).toMatchTypeOf<Promise<Schemas['Message'][]>>();
+    expectTypeOf(page.catch(() => null)).toEqualTypeOf<Promise<Schemas['Message'][] | null>>();
   });
 
   it('use the named model types in their signatures (hovers say ApiKey)', () => {
