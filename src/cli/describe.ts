@@ -8,10 +8,14 @@ import {
   APIError,
   APITimeoutError,
   APIUserAbortError,
+  BodyTooLargeError,
   CovetonInputError,
   ForbiddenError,
+  PaginationError,
   RateLimitedError,
+  RedirectError,
   UnauthorizedError,
+  UnexpectedResponseError,
   ValidationError,
 } from '../index.js';
 import { EXIT, type ExitCode } from '../tools/exit-codes.js';
@@ -99,6 +103,12 @@ export function describeError(error: unknown, baseUrl?: string): Described {
         ? `no answer from ${where}: ${error.message}`
         : `could not reach ${where}: ${networkWords(error)} (check --base-url / COVETON_BASE_URL and your network)`;
     return { exitCode: EXIT.NETWORK, message, json: { type: 'network_error', message } };
+  }
+  if (error instanceof UnexpectedResponseError || error instanceof RedirectError || error instanceof PaginationError || error instanceof BodyTooLargeError) {
+    // The server answered, with something the API contract rules out: the server's fault, not
+    // the CLI's (5) nor the network's (3). Exit 1, as the API's own errors.
+    const message = `the server's answer breaks the API contract: ${printable(error.message).replace(/(, against the API contract)?\.$/, '')}`;
+    return { exitCode: EXIT.API_ERROR, message, json: { type: 'contract_error', message } };
   }
   if (error instanceof APIUserAbortError) {
     return { exitCode: EXIT.INTERNAL, message: 'interrupted', json: { type: 'interrupted', message: 'interrupted' } };

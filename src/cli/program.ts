@@ -24,8 +24,9 @@ Environment:
 Output: a table on a terminal; tab-separated lines without a header in a pipe; JSON with --json.
 
 Exit codes:
-  0  success (a closed pipe too)     1  the API answered with an error    2  usage error
-  3  network error                   4  contract violations found         5  unexpected failure
+  0  success (a closed pipe too)     1  the API answered with an error, or outside its contract
+  2  usage error                     3  network error
+  4  contract violations found       5  unexpected failure
   6  cancelled (declined, Ctrl-D)    130  interrupted (Ctrl-C)`;
 
 const TOP_EXAMPLES = [

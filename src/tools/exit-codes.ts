@@ -3,7 +3,7 @@
 export const EXIT = {
   /** Success. `contract`: no violation found. A closed pipe (`coveton ... | head -1`) is success too. */
   OK: 0,
-  /** The API answered with an error (4xx/5xx), e.g. a revoked key, a 404, a 409. */
+  /** The API answered with an error (4xx/5xx), e.g. a revoked key, a 404, a 409; or outside its contract (not JSON, a redirect, fields missing). */
   API_ERROR: 1,
   /** The command line is wrong: unknown option, bad value, missing argument, Prism not installed, port in use. */
   USAGE: 2,

@@ -1,6 +1,6 @@
 // What the api-keys commands do, on the SDK's `apiKeys` resource: rows for people (a table on a
 // terminal, tab-separated lines in a pipe), JSON for scripts. Loaded only when one of them runs.
-import { APIConnectionError, APIError, APIUserAbortError, CovetonError, CovetonInputError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
+import { PaginationError, UnexpectedResponseError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { CommandFailure, UsageError } from '../../tools/failures.js';
@@ -23,7 +23,18 @@ const STATUS_COLUMN = 4;
 /** NAME and PERMISSIONS give way first on a narrow terminal. */
 const FREE_TEXT = [1, 5];
 
-export function keyRow(key: ApiKey): string[] {
+const TEXT_FIELDS = ['id', 'name', 'type', 'environment', 'status'] as const;
+
+/**
+ * A key's row. The SDK checks that an answer is the JSON object or list the spec promises, not
+ * each field: a key lacking what the row shows is the server breaking the contract, said as such
+ * (describe.ts), never a TypeError.
+ */
+export function keyRow(key: ApiKey, operation: string): string[] {
+  const wrong: string[] = TEXT_FIELDS.filter((field) => typeof key[field] !== 'string');
+  if (!Array.isArray(key.permissions) || !key.permissions.every((p) => typeof p === 'string')) wrong.push('permissions');
+  if (key.lastUsedAt != null && typeof key.lastUsedAt !== 'string') wrong.push('lastUsedAt');
+  if (wrong.length > 0) throw new UnexpectedResponseError(operation, 200, `a key whose ${wrong.join(', ')} ${wrong.length > 1 ? 'are' : 'is'} missing or not of the spec's type`);
   return [key.id, key.name, key.type, key.environment, key.status, key.permissions.join(','), key.lastUsedAt ?? 'never'];
 }
 
@@ -35,14 +46,6 @@ export interface ListOptions {
   status?: Status;
   environment?: Env;
   type?: KeyType;
-}
-
-/** A failure of the listing that is not the API's answer nor the network: the server's pages misbehaved. */
-function pagesMisbehaved(error: unknown): boolean {
-  return (
-    error instanceof CovetonError &&
-    !(error instanceof APIError || error instanceof APIConnectionError || error instanceof APIUserAbortError || error instanceof CovetonInputError)
-  );
 }
 
 /**
@@ -67,12 +70,13 @@ export async function list(ctx: Context, opts: ListOptions): Promise<void> {
       spinner.stop();
       const batch = opts.limit === undefined ? page : page.slice(0, opts.limit - count);
       if (array) array.items(batch);
-      else rows!.rows(batch.map(keyRow));
+      else rows!.rows(batch.map((key) => keyRow(key, 'apiKeys.list (GET /api-keys)')));
       count += batch.length;
       if (opts.limit !== undefined && count >= opts.limit) break;
     }
   } catch (error) {
-    if (!pagesMisbehaved(error)) throw error;
+    // Any other answer that breaks the contract (not JSON, a redirect) is described as such by describe.ts.
+    if (!(error instanceof PaginationError)) throw error;
     throw new CommandFailure(
       `stopped after ${count} key${count === 1 ? '' : 's'}: the server's pages did not advance (${printable((error as Error).message)})`,
       EXIT.API_ERROR,
@@ -90,7 +94,7 @@ export async function get(ctx: Context, id: string): Promise<void> {
   const spinner = ctx.out.spinner(`Fetching ${id}`);
   const key = await ctx.client().apiKeys.get(id).finally(() => spinner.stop());
   if (ctx.json) return ctx.out.data(key);
-  ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT).rows([keyRow(key)]);
+  ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT).rows([keyRow(key, 'apiKeys.get (GET /api-keys/{id})')]);
 }
 
 export interface CreateOptions {
