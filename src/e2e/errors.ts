@@ -5,12 +5,12 @@ import { CovetonError } from '../errors/base.js';
 export type E2EErrorCode =
   | 'unsupported_version' // an unknown version byte or suite id: refused, never guessed
   | 'not_for_this_device' // no envelope names this device, or it names a key this device does not hold
-  | 'decrypt_failed' // an AEAD or HPKE open failed: a changed byte, a moved envelope, another chat or content type
+  | 'decrypt_failed' // an AEAD or HPKE open failed (a changed byte, a moved envelope, another chat or content type), or the server's expiresAt or createdAt contradicts the signed time
   | 'key_commitment' // the content key does not match the commitment in the ciphertext
   | 'bad_signature' // the sender device's signature does not verify
   | 'unknown_sender' // the sender device is not among the bundles the API lists, or not the sender user's
   | 'device_removed' // the sender device was removed before it signed this, or a recipient is removed
-  | 'replay' // the same sealed body was posted again as another message
+  | 'replay' // the sealed body was opened on this device under another message id (named in the message)
   | 'truncated' // a file stream ended early or a ciphertext is shorter than its framing
   | 'malformed' // a length, an encoding or a field that does not parse
   | 'identity_changed' // a pinned identity changed and the policy is 'block'

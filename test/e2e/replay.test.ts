@@ -1,10 +1,11 @@
-// The replay record, bounded: the newest bodies per sender device by createdAt, a horizon below
-// which unrecorded bodies open without being recorded, and one record per sender device; and
-// checks of one store that take turns, so two decrypts at once both stay recorded.
-import { describe, expect, it } from 'vitest';
-import { createE2EClient } from '../../src/e2e/client.js';
+// The replay record, bounded: the newest bodies per sender device by their signed sentAt, a horizon
+// below which unrecorded bodies open without being recorded, and one record per sender device;
+// one message id per body on a device, whatever the server's dates; and checks of one store that
+// take turns, so two decrypts at once both stay recorded.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createE2EClient, SKEW } from '../../src/e2e/client.js';
 import { checkReplay } from '../../src/e2e/replay.js';
-import { E2EError, memoryKeyStore, type KeyStore } from '../../src/e2e/index.js';
+import { E2EError, memoryKeyStore, type KeyStore, type StoredMessage } from '../../src/e2e/index.js';
 import { adaAndBob } from './fake-api.js';
 
 const msgId = (n: number) => new Uint8Array(16).fill(n);
@@ -21,7 +22,7 @@ async function outcome(work: Promise<void>): Promise<string> {
 describe('replay record', () => {
   it('keeps the newest `limit` bodies of a sender device; older ones drop out and set the horizon', async () => {
     const store = memoryKeyStore();
-    const check = (body: number, id: string, createdAt: number) => outcome(checkReplay(store, 'dev_a', msgId(body), { id, createdAt }, 3));
+    const check = (body: number, id: string, sentAt: number) => outcome(checkReplay(store, 'dev_a', msgId(body), { id, sentAt }, 3));
     for (const n of [1, 2, 3, 4]) expect(await check(n, `msg_${n}`, n * 1000)).toBe('opened');
     const [horizon, entries] = (await store.get('coveton-e2e/seen/dev_a')) as [number, unknown[]];
     expect([horizon, entries.length]).toEqual([1000, 3]);
@@ -31,9 +32,10 @@ describe('replay record', () => {
     // Dropped, and read again as history: opens, recorded nowhere.
     expect(await check(1, 'msg_1', 1000)).toBe('opened');
     expect(((await store.get('coveton-e2e/seen/dev_a')) as [number, unknown[]])[1]).toHaveLength(3);
-    // A body with no createdAt never moves the horizon.
-    for (const n of [5, 6, 7, 8]) await check(n, `msg_${n}`, Infinity);
-    expect(((await store.get('coveton-e2e/seen/dev_a')) as [number, unknown[]])[0]).toBe(4000);
+    // An entry of an earlier release with no date (null) is dropped last and never moves the horizon.
+    await store.set('coveton-e2e/seen/dev_a', [1000, [['05'.repeat(16), 'msg_5', null], ['06'.repeat(16), 'msg_6', 6000]]]);
+    for (const n of [7, 8]) await check(n, `msg_${n}`, n * 1000);
+    expect(await store.get('coveton-e2e/seen/dev_a')).toEqual([6000, [['05'.repeat(16), 'msg_5', null], ['07'.repeat(16), 'msg_7', 7000], ['08'.repeat(16), 'msg_8', 8000]]]);
   });
 
   it('reads one record per sender device and nothing else (no release kept one per body)', async () => {
@@ -41,9 +43,51 @@ describe('replay record', () => {
     const read: string[] = [];
     const watched = { ...store, get: (name: string) => (read.push(name), store.get(name)) };
     await store.set(`coveton-e2e/seen/dev_a/${'09'.repeat(16)}`, 'msg_old');
-    expect(await outcome(checkReplay(watched, 'dev_a', msgId(9), { id: 'msg_new', createdAt: 1 }))).toBe('opened');
-    expect(await outcome(checkReplay(watched, 'dev_a', msgId(9), { id: 'msg_copy', createdAt: 2 }))).toBe('replay');
+    expect(await outcome(checkReplay(watched, 'dev_a', msgId(9), { id: 'msg_new', sentAt: 1 }))).toBe('opened');
+    expect(await outcome(checkReplay(watched, 'dev_a', msgId(9), { id: 'msg_copy', sentAt: 2 }))).toBe('replay');
     expect(read).toEqual(['coveton-e2e/seen/dev_a', 'coveton-e2e/seen/dev_a']);
+  });
+});
+
+describe('one message id per body, whatever the server dates', () => {
+  const T = Date.parse('2026-12-07T12:00:00.000Z');
+  afterEach(() => void vi.useRealTimers());
+  const dated = (m: StoredMessage, id: string, ms: number) => ({ ...m, id, createdAt: new Date(ms).toISOString() });
+  async function setUp() {
+    vi.useFakeTimers({ now: T, toFake: ['Date'] });
+    const { ada, bob } = await adaAndBob();
+    const sent = await ada.client.messages.send({ chatId: 'chat_1', plaintext: 'transfer $100', contentType: 'text/plain' });
+    const read = (m: StoredMessage) => outcome(bob.client.messages.decrypt(m).then((d) => void expect(d.sentAt).toBe(T)));
+    return { sent: { ...sent, createdAt: new Date(T + 200).toISOString() }, read };
+  }
+
+  it('copies dated before the original, or as it with a lower id, are replay once the original opened; the original reads again', async () => {
+    const { sent, read } = await setUp();
+    expect(await read(sent)).toBe('opened');
+    // Before: the three backdated copies opened (each earlier, so each owned the body in turn), then the original was replay.
+    const copies = [1, 2, 3].map((n) => dated(sent, `msg_copy${n}`, T - n * 60_000));
+    expect([await read(copies[0]!), await read(copies[1]!), await read(copies[2]!), await read(sent)]).toEqual(['replay', 'replay', 'replay', 'opened']);
+    // Before: the same createdAt with a lower id opened after the original.
+    expect(await read({ ...sent, id: 'msg_0' })).toBe('replay');
+  });
+
+  it('a copy read first owns the body (newest first, as pages list them): the original is then replay', async () => {
+    const { sent, read } = await setUp();
+    const later = dated(sent, 'msg_later', T + 3_600_000);
+    expect([await read(later), await read(sent), await read(later)]).toEqual(['opened', 'replay', 'opened']);
+  });
+
+  it(`a createdAt more than SKEW (${SKEW / 60_000} minutes) before the signed sentAt: decrypt_failed, nothing recorded`, async () => {
+    const { sent, read } = await setUp();
+    // Before: it opened (and owned the body).
+    expect(await read(dated(sent, 'msg_early', T - SKEW - 1))).toBe('decrypt_failed');
+    expect(await read(sent)).toBe('opened');
+    expect(await read(dated(sent, 'msg_edge', T - SKEW))).toBe('replay');
+  });
+
+  it('a createdAt exactly SKEW before the signed sentAt opens', async () => {
+    const { sent, read } = await setUp();
+    expect(await read(dated(sent, sent.id, T - SKEW))).toBe('opened');
   });
 });
 
