@@ -25,7 +25,9 @@ export interface E2EClientOptions {
   store?: KeyStore;
   /**
    * What to do when a pinned user's identity key changes or a device is added: go on and tell
-   * `onWarning` ('warn'), or refuse to send or open until `acceptIdentity` ('block').
+   * `onWarning` ('warn'), or refuse to send or open until `acceptIdentity` ('block'). A function
+   * decides each change and may return a Promise (awaited; meanwhile every pin and replay step on
+   * the store waits). Fails closed: any answer but 'warn' (a typo, undefined, a throw) blocks.
    * @default 'warn'
    * @example e2eClient(coveton, device, { onIdentityChange: 'block' })
    */

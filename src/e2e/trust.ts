@@ -2,7 +2,7 @@
 // identity key, and each user's identities pinned on first use (TOFU). A later change (a device's
 // key replaced, or a device added to a user already pinned) goes to the `onIdentityChange` policy.
 import { concat, equal, fromBase64, hex, serverTime, u32, utf8, type Bytes } from './bytes.js';
-import { E2EError } from './errors.js';
+import { as, E2EError } from './errors.js';
 import { importIdentity, importPreKey, untag, verify } from './keys.js';
 import { inTurn, read, write, type KeyStore } from './store.js';
 import { LABEL, TAG_ED25519, TAG_X25519 } from './suite.js';
@@ -26,7 +26,11 @@ export interface IdentityChange {
   kind: 'key_changed' | 'device_added';
 }
 
-export type IdentityPolicy = 'warn' | 'block' | ((change: IdentityChange) => 'warn' | 'block');
+/**
+ * 'warn', 'block', or a function deciding each change, awaited if it returns a Promise. Anything
+ * but 'warn' blocks (a typo, undefined, a policy that throws).
+ */
+export type IdentityPolicy = 'warn' | 'block' | ((change: IdentityChange) => 'warn' | 'block' | Promise<'warn' | 'block'>);
 
 // The API's id patterns (spec/components/schemas/Device.yaml): ids become pin and store names.
 const DEVICE_ID = /^dev_[A-Za-z0-9]+$/;
@@ -169,10 +173,14 @@ export function checkPins(
       // A new device or a new key (a removal newly dated takes nothing away from a safety number's check).
       if (!firstUse && pin.key !== pinned?.key) {
         const change: IdentityChange = { userId, deviceId: d.id, kind: pinned ? 'key_changed' : 'device_added' };
-        const decision = typeof policy === 'function' ? policy(change) : policy;
-        if (decision === 'block') {
-          // Say what to do next: the block lifts only when the users have compared numbers.
-          throw new E2EError('identity_changed', `${change.kind}: ${d.id} of ${userId}; compare safetyNumber(userId) out of band, then acceptIdentity`);
+        // Say what to do next: the block lifts only when the users have compared numbers.
+        const what = `${change.kind}: ${d.id} of ${userId}; compare safetyNumber(userId) out of band, then acceptIdentity`;
+        // Fails closed: only 'warn' lets a change through. Before, anything but 'block' did, an
+        // async policy's Promise and a JavaScript caller's 'BLOCK' included (a review); a policy
+        // that throws blocks too, its error the cause. Awaited inside the pin step, so every store
+        // step behind it waits while a policy asks its user.
+        if ((await as('identity_changed', what, async () => (typeof policy === 'function' ? policy(change) : policy))) !== 'warn') {
+          throw new E2EError('identity_changed', what);
         }
         notify(change);
       }
