@@ -14,7 +14,7 @@ export type E2EErrorCode =
   | 'truncated' // a file stream ended early or a ciphertext is shorter than its framing
   | 'malformed' // a length, an encoding or a field that does not parse
   | 'identity_changed' // a pinned identity changed and the policy is 'block'
-  | 'bad_bundle' // a device bundle whose signed pre-key signature does not verify, or a listing with a device id twice or over 1000 devices
+  | 'bad_bundle' // a device bundle whose signed pre-key signature does not verify or is older than one seen for it, or a listing with a device id twice or over 1000 devices
   | 'not_registered' // the device has no id yet: call device.register first
   | 'unsupported_runtime' // WebCrypto lacks X25519 or Ed25519 here (or IndexedDB, for its store)
   | 'key_store_insecure' // a key store file others may read or write (mode wider than 0600)

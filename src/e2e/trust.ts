@@ -87,27 +87,29 @@ export const pinName = (userId: string) => `coveton-e2e/pins/${userId}`;
  * A pinned device: its tagged identity key (hex); its removal: null while active, else the
  * removedAt of the first listing that showed it removed (by this device's clock), which later
  * listings move only earlier (Infinity: removed, not dated yet, a pin stored before pins kept
- * dates, until the next listing of it); and whether acceptIdentity pinned it, so its key was in a
- * safety number the two people compared.
+ * dates, until the next listing of it); whether acceptIdentity pinned it, so its key was in a
+ * safety number the two people compared; and the highest signed pre-key id listed under this key
+ * (0: none yet, a pin of an earlier release).
  */
 export interface Pin {
   key: string;
   removedAt: number | null;
   compared: boolean;
+  keyId: number;
 }
 /**
- * Stored as entries, [deviceId, key, removedAt, compared], so no device id is ever read as a
+ * Stored as entries, [deviceId, key, removedAt, compared, keyId], so no device id is ever read as a
  * property name. removedAt is false while active, and true for Infinity: the form stored before
  * pins kept dates and this flag (read as not compared). The first form, an object of device id to
  * key, is read as active pins, never compared: read as none, it made the next listing first use.
  */
-type StoredPins = [string, string, (number | boolean)?, boolean?][];
+type StoredPins = [string, string, (number | boolean)?, boolean?, number?][];
 
 export async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
   const stored = await read(store, pinName(userId));
   const rows: StoredPins = Array.isArray(stored) ? stored : Object.entries(stored ?? {});
   return new Map(
-    rows.map(([id, key, at, compared]) => [id, { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true }]),
+    rows.map(([id, key, at, compared, keyId]) => [id, { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true, keyId: keyId ?? 0 }]),
   );
 }
 
@@ -122,7 +124,7 @@ export const savePins = (store: KeyStore, userId: string, pins: Map<string, Pin>
   write(
     store,
     pinName(userId),
-    [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removedAt === Infinity || (p.removedAt ?? false), p.compared]),
+    [...pins].map(([id, p]): StoredPins[number] => [id, p.key, p.removedAt === Infinity || (p.removedAt ?? false), p.compared, p.keyId]),
   );
 
 /**
@@ -144,15 +146,20 @@ export const removedNow = (d: VerifiedDevice) => d.removedAt !== null && d.remov
  *   removed before all time: nothing it signed opens (device_removed).
  * - Otherwise active: pinned active, a change if the pin was not that.
  * A pin under another key (or none) was never compared.
+ * Under the pinned key, a signed pre-key id below the pinned one is `bad_bundle`: a device's ids
+ * only grow (device.ts rotateSignedPreKey), so it is a bundle the device replaced, validly signed
+ * still, that the server lists again (perhaps because that key leaked: a review had a sender seal
+ * to it silently). A new key starts its own count.
  */
 export function settle(pin: Pin | undefined, d: VerifiedDevice): Pin | undefined {
   const key = hex(d.identityRaw);
   const same = pin?.key === key;
+  if (same && d.keyId < pin.keyId) throw new E2EError('bad_bundle', `signed pre-key ${d.keyId} of ${d.id}, older than ${pin.keyId}`);
   let at = removedNow(d) ? d.removedAt : null;
   if (same && pin.removedAt !== null) at = Math.min(pin.removedAt, at ?? Date.now());
   else if (at !== null && !same) return void (d.removedAt = -Infinity);
   if (at !== null) d.removedAt = at;
-  return { key, removedAt: at, compared: same && pin.compared };
+  return { key, removedAt: at, compared: same && pin.compared, keyId: d.keyId };
 }
 
 /** Compares a user's devices with their pins; pins what is new unless the policy blocks it. */
@@ -169,7 +176,7 @@ export function checkPins(
     for (const d of devices) {
       const pinned = pins.get(d.id);
       const pin = settle(pinned, d);
-      if (!pin || (pin.key === pinned?.key && pin.removedAt === pinned.removedAt)) continue;
+      if (!pin || (pin.key === pinned?.key && pin.removedAt === pinned.removedAt && pin.keyId === pinned.keyId)) continue;
       // A new device or a new key (a removal newly dated takes nothing away from a safety number's check).
       if (!firstUse && pin.key !== pinned?.key) {
         const change: IdentityChange = { userId, deviceId: d.id, kind: pinned ? 'key_changed' : 'device_added' };

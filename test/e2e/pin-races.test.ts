@@ -133,7 +133,7 @@ describe('pins under concurrent calls', () => {
     row.removedAt = new Date(R - MINUTE).toISOString();
     // The send's check dates the removal earlier; the accept's listing shows the later date.
     await slow.race(client, after, () => void (row.removedAt = new Date(R).toISOString()));
-    expect((await loadPins(ada.store, 'usr_bob')).get(phone.id)).toEqual({ key: expect.any(String), removedAt: R - MINUTE, compared: true });
+    expect((await loadPins(ada.store, 'usr_bob')).get(phone.id)).toEqual({ key: expect.any(String), removedAt: R - MINUTE, compared: true, keyId: 1 });
   });
 
   it("a client's cached device answers only as far as the store's pin agrees: another client's pinned removal holds it", async () => {
@@ -165,6 +165,6 @@ describe('pins under concurrent calls', () => {
     // Before: read as no pins, evil was pinned silently, sealed to, and its message opened.
     expect(await send(client).then(() => 'sent', (e: { code?: string }) => e.code)).toBe('identity_changed');
     expect(await opened(client.messages.decrypt(await send(evil.client, 'wire the money')))).toBe('E2EError:identity_changed');
-    expect([...(await loadPins(ada.store, 'usr_bob'))]).toEqual([[bob.device.id, { key: expect.any(String), removedAt: null, compared: false }]]);
+    expect([...(await loadPins(ada.store, 'usr_bob'))]).toEqual([[bob.device.id, { key: expect.any(String), removedAt: null, compared: false, keyId: 0 }]]);
   });
 });

@@ -11,13 +11,13 @@ describe('pins', () => {
     await store.set('coveton-e2e/pins/usr_bob', [['dev_1', 'ed01', false, true], ['dev_2', 'ed02', 1_700_000_000_000, true], ['dev_3', 'ed03', 0, false]]);
     await store.set('coveton-e2e/pins/usr_eve', { dev_3: 'ed03', dev_4: 'ed04' });
     expect([...(await loadPins(store, 'usr_bob'))]).toEqual([
-      ['dev_1', { key: 'ed01', removedAt: null, compared: true }],
-      ['dev_2', { key: 'ed02', removedAt: 1_700_000_000_000, compared: true }],
-      ['dev_3', { key: 'ed03', removedAt: 0, compared: false }],
+      ['dev_1', { key: 'ed01', removedAt: null, compared: true, keyId: 0 }],
+      ['dev_2', { key: 'ed02', removedAt: 1_700_000_000_000, compared: true, keyId: 0 }],
+      ['dev_3', { key: 'ed03', removedAt: 0, compared: false, keyId: 0 }],
     ]);
     expect([...(await loadPins(store, 'usr_eve'))]).toEqual([
-      ['dev_3', { key: 'ed03', removedAt: null, compared: false }],
-      ['dev_4', { key: 'ed04', removedAt: null, compared: false }],
+      ['dev_3', { key: 'ed03', removedAt: null, compared: false, keyId: 0 }],
+      ['dev_4', { key: 'ed04', removedAt: null, compared: false, keyId: 0 }],
     ]);
     expect([...(await loadPins(store, 'usr_none'))]).toEqual([]);
   });
@@ -27,10 +27,10 @@ describe('pins', () => {
     await store.set('coveton-e2e/pins/usr_bob', [['dev_1', 'ed01', false], ['dev_2', 'ed02', true]]);
     const pins = await loadPins(store, 'usr_bob');
     expect([...pins]).toEqual([
-      ['dev_1', { key: 'ed01', removedAt: null, compared: false }],
-      ['dev_2', { key: 'ed02', removedAt: Infinity, compared: false }],
+      ['dev_1', { key: 'ed01', removedAt: null, compared: false, keyId: 0 }],
+      ['dev_2', { key: 'ed02', removedAt: Infinity, compared: false, keyId: 0 }],
     ]);
     await savePins(store, 'usr_bob', pins);
-    expect(await store.get('coveton-e2e/pins/usr_bob')).toEqual([['dev_1', 'ed01', false, false], ['dev_2', 'ed02', true, false]]);
+    expect(await store.get('coveton-e2e/pins/usr_bob')).toEqual([['dev_1', 'ed01', false, false, 0], ['dev_2', 'ed02', true, false, 0]]);
   });
 });

@@ -129,9 +129,9 @@ describe('a device pinned while active, then listed removed', () => {
     const { ids, removedAt, pins, before, after } = await removedThenAccepted('an accept');
     expect(pins).toEqual(
       [
-        [ids.bob, { key: expect.any(String), removedAt: null, compared: true }],
-        [ids.phone, { key: expect.any(String), removedAt, compared: true }],
-        [ids.tablet, { key: expect.any(String), removedAt: null, compared: true }],
+        [ids.bob, { key: expect.any(String), removedAt: null, compared: true, keyId: 1 }],
+        [ids.phone, { key: expect.any(String), removedAt, compared: true, keyId: 1 }],
+        [ids.tablet, { key: expect.any(String), removedAt: null, compared: true, keyId: 1 }],
       ].sort(),
     );
     expect([before, after]).toEqual(['resolved', 'E2EError:device_removed']);
