@@ -17,7 +17,7 @@
 // (inTurn, as pins do): two decrypts interleaved would have the later write drop the body the
 // earlier one recorded, and a copy of that body would later open as new.
 import { hex } from './bytes.js';
-import { E2EError } from './errors.js';
+import { as, E2EError } from './errors.js';
 import { inTurn, read, write, type KeyStore } from './store.js';
 
 export const LIMIT = 4096;
@@ -28,21 +28,25 @@ type Seen = [number | null, Entry[]];
 
 const at = (e: Entry) => e[2] ?? Infinity;
 
+// A damaged record (not [horizon, entries]) that fails to read is key_store_invalid naming it, as
+// the guide promises, never a bare TypeError; a replay and the store's own failures pass through.
 export const checkReplay = (store: KeyStore, senderDeviceId: string, msgId: Uint8Array, message: { id: string; sentAt: number }, limit = LIMIT): Promise<void> =>
-  inTurn(store, async () => {
+  inTurn(store, () => {
     const name = `coveton-e2e/seen/${senderDeviceId}`;
-    const id = hex(msgId);
-    const [horizon, seen] = ((await read(store, name)) ?? [null, []]) as Seen;
-    const owner = seen.find((e) => e[0] === id)?.[1];
-    if (owner === message.id) return;
-    if (owner !== undefined) throw new E2EError('replay', owner);
-    if (message.sentAt <= (horizon ?? -Infinity)) return;
-    const next = [...seen, [id, message.id, message.sentAt] as Entry];
-    let edge = horizon ?? -Infinity;
-    while (next.length > limit) {
-      const oldest = next.reduce((a, b) => (at(b) < at(a) ? b : a));
-      next.splice(next.indexOf(oldest), 1);
-      if (oldest[2] !== null) edge = Math.max(edge, oldest[2]);
-    }
-    await write(store, name, [Number.isFinite(edge) ? edge : null, next] satisfies Seen);
+    return as('key_store_invalid', name, async () => {
+      const id = hex(msgId);
+      const [horizon, seen] = ((await read(store, name)) ?? [null, []]) as Seen;
+      const owner = seen.find((e) => e[0] === id)?.[1];
+      if (owner === message.id) return;
+      if (owner !== undefined) throw new E2EError('replay', owner);
+      if (message.sentAt <= (horizon ?? -Infinity)) return;
+      const next = [...seen, [id, message.id, message.sentAt] as Entry];
+      let edge = horizon ?? -Infinity;
+      while (next.length > limit) {
+        const oldest = next.reduce((a, b) => (at(b) < at(a) ? b : a));
+        next.splice(next.indexOf(oldest), 1);
+        if (oldest[2] !== null) edge = Math.max(edge, oldest[2]);
+      }
+      await write(store, name, [Number.isFinite(edge) ? edge : null, next] satisfies Seen);
+    });
   });

@@ -105,13 +105,16 @@ export interface Pin {
  */
 type StoredPins = [string, string, (number | boolean)?, boolean?, number?][];
 
-export async function loadPins(store: KeyStore, userId: string): Promise<Map<string, Pin>> {
-  const stored = await read(store, pinName(userId));
-  const rows: StoredPins = Array.isArray(stored) ? stored : Object.entries(stored ?? {});
-  return new Map(
-    rows.map(([id, key, at, compared, keyId]) => [id, { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true, keyId: keyId ?? 0 }]),
-  );
-}
+// A record the store gives back damaged (a bad migration, a half-written Keychain item) that
+// fails to read is key_store_invalid naming it, as the guide promises, never a bare TypeError.
+export const loadPins = (store: KeyStore, userId: string): Promise<Map<string, Pin>> =>
+  as('key_store_invalid', pinName(userId), async () => {
+    const stored = await read(store, pinName(userId));
+    const rows: StoredPins = Array.isArray(stored) ? stored : Object.entries(stored ?? {});
+    return new Map(
+      rows.map(([id, key, at, compared, keyId]) => [id, { key, removedAt: typeof at === 'number' ? at : at === true ? Infinity : null, compared: compared === true, keyId: keyId ?? 0 }]),
+    );
+  });
 
 // A check that read a user's pins before an accept saved them would otherwise save after it, and
 // put back a device the accept dropped: every read-change-write of pins takes its turn (inTurn).
