@@ -3,7 +3,7 @@
 // And what is checked of them where they come in: `collect` reads a device listing within the
 // spec's bound, each bundle checked for type; MESSAGE, a stored message's fields.
 import type { SignedPreKey } from './device.js';
-import { E2EError } from './errors.js';
+import { as, E2EError } from './errors.js';
 import type { Shape } from './shape.js';
 import { checked } from './shape.js';
 
@@ -85,14 +85,18 @@ export interface E2EApi extends DeviceApi {
 export const MAX_DEVICES = 1000;
 
 /**
- * Reads a device listing, each bundle checked for type (`malformed`), refusing one longer than the
- * API may send (`bad_bundle`) as soon as it is: before any bundle is verified or sealed to, and
- * without reading an endless one to its end.
+ * Reads the device listing `list` starts, each bundle checked for type (`malformed`), refusing one
+ * longer than the API may send (`bad_bundle`) as soon as it is: before any bundle is verified or
+ * sealed to, and without reading an endless one to its end. The call failing (a 5xx, a 404, the
+ * connection, an answer that is not a listing, an id the SDK will not send) is `api_failed`, the
+ * SDK's error the cause: a caller tells "the server failed, retry later" (with its status and
+ * request id) from a forged message, and every failure of the e2e client is an E2EError.
  */
-export async function collect(items: AsyncIterable<BundleDevice>): Promise<BundleDevice[]> {
-  const out: BundleDevice[] = [];
-  for await (const item of items) {
-    if (out.push(checked(item, BUNDLE, 'device')) > MAX_DEVICES) throw new E2EError('bad_bundle', `more than ${MAX_DEVICES} devices listed`);
-  }
-  return out;
-}
+export const collect = (list: () => AsyncIterable<BundleDevice>): Promise<BundleDevice[]> =>
+  as('api_failed', 'listing devices', async () => {
+    const out: BundleDevice[] = [];
+    for await (const item of list()) {
+      if (out.push(checked(item, BUNDLE, 'device')) > MAX_DEVICES) throw new E2EError('bad_bundle', `more than ${MAX_DEVICES} devices listed`);
+    }
+    return out;
+  });

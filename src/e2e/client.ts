@@ -1,5 +1,7 @@
 // `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
-// this device's keys, files in STREAM segments, safety numbers. Every failure is an E2EError.
+// this device's keys, files in STREAM segments, safety numbers. Every failure of messages, safety
+// numbers and acceptIdentity is an E2EError, the API's own failures `api_failed` with the SDK's
+// error as the cause; file transfers reject with the SDK's errors, as core files calls do.
 import { fromBase64, fromUtf8, hex, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
 import { as, E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
@@ -70,9 +72,17 @@ export interface Decrypted {
 
 export interface E2EClient {
   messages: {
-    /** Seals `plaintext` to every active device of the chat (the sender's own included) and posts it. */
+    /**
+     * Seals `plaintext` to every active device of the chat (the sender's own included) and posts it.
+     * Every failure is an E2EError; the API failing (listing devices, or the post) is `api_failed`,
+     * the SDK's error (status, request id) its `cause`.
+     */
     send(input: SendInput, options?: { idempotencyKey?: string }): Promise<StoredMessage>;
-    /** Opens a stored message with this device's keys; every failure is an E2EError. */
+    /**
+     * Opens a stored message with this device's keys; every failure is an E2EError. The device
+     * listing failing (a 5xx, a 404, an answer that is not a listing) is `api_failed`, the SDK's
+     * error its `cause`: retry later. Every other code is about the message itself.
+     */
     decrypt(message: StoredMessage): Promise<Decrypted>;
   };
   files: {
@@ -150,7 +160,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     }
     // Listed again when unknown, or when the message is newer than the listing (a removal since).
     if (!found || found.userId !== message.senderId || !(created < cached!.listedAt)) {
-      const listed = await admit(await collect(api.devices.listForChat(message.chatId)));
+      const listed = await admit(await collect(() => api.devices.listForChat(message.chatId)));
       found = listed.find((d) => d.id === message.senderDeviceId);
     }
     if (!found || found.userId !== message.senderId) {
@@ -163,7 +173,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     messages: {
       async send(input: SendInput, callOptions: { idempotencyKey?: string } = {}): Promise<StoredMessage> {
         const self = me();
-        const devices = (await admit(await collect(api.devices.listForChat(input.chatId)))).filter((d) => d.removedAt === null);
+        const devices = (await admit(await collect(() => api.devices.listForChat(input.chatId)))).filter((d) => d.removedAt === null);
         const body = typeof input.plaintext === 'string' ? utf8(input.plaintext) : (input.plaintext as Bytes);
         const sealed = await sealMessage({
           chatId: input.chatId,
@@ -179,18 +189,17 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
             ...(input.expiresAt ? { expiresAt: Date.parse(input.expiresAt) } : {}),
           },
         });
-        return api.messages.send(
-          {
-            chatId: input.chatId,
-            contentType: input.contentType,
-            senderDeviceId: self.deviceId,
-            ciphertext: toBase64Url(sealed.ciphertext),
-            envelopes: sealed.envelopes.map((e) => ({ deviceId: e.deviceId, header: toBase64Url(e.header) })),
-            ...(input.files?.length ? { fileIds: input.files.map((f) => f.fileId) } : {}),
-            ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
-          },
-          callOptions,
-        );
+        const post = {
+          chatId: input.chatId,
+          contentType: input.contentType,
+          senderDeviceId: self.deviceId,
+          ciphertext: toBase64Url(sealed.ciphertext),
+          envelopes: sealed.envelopes.map((e) => ({ deviceId: e.deviceId, header: toBase64Url(e.header) })),
+          ...(input.files?.length ? { fileIds: input.files.map((f) => f.fileId) } : {}),
+          ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+        };
+        // As a listing's (api.ts collect): the API failing is api_failed, its error the cause.
+        return as('api_failed', 'posting the message', () => api.messages.send(post, callOptions));
       },
 
       async decrypt(stored: StoredMessage): Promise<Decrypted> {

@@ -20,7 +20,8 @@ export type E2EErrorCode =
   | 'key_store_insecure' // a key store file others may read or write (mode wider than 0600)
   | 'key_store_invalid' // a key store file that is not one or is damaged, or a value it cannot hold
   | 'key_store_failed' // the key store could not read or write (disk, IndexedDB)
-  | 'chunk_load_failed'; // files or safety numbers, loaded on first use, did not load (offline page, chunk gone); the next call tries again
+  | 'chunk_load_failed' // files or safety numbers, loaded on first use, did not load (offline page, chunk gone); the next call tries again
+  | 'api_failed'; // an API call failed (a status, the connection, an answer that is not one): the SDK's error is the cause; says nothing about the message
 
 export class E2EError extends CovetonError {
   override name = 'E2EError';

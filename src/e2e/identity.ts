@@ -43,7 +43,7 @@ function pinsFrom(ctx: IdentityContext, userId: string, listed: VerifiedDevice[]
  * server that shows one device list to senders and another to safety numbers changes the number.
  */
 async function safetyKeys(ctx: IdentityContext, userId: string): Promise<Uint8Array[]> {
-  const listed = await collect(ctx.api.devices.listForUser(userId));
+  const listed = await collect(() => ctx.api.devices.listForUser(userId));
   try {
     await ctx.admit(listed);
     return activeKeys(await loadPins(ctx.store, userId));
@@ -84,7 +84,7 @@ export async function acceptIdentity(ctx: IdentityContext, userId: string, compa
   // The user's pins are read once this user's own devices are checked, so no write of theirs
   // lands between the read and the accept's.
   const number = await numberWith(ctx, userId, async () => {
-    listed = await verifyListing(await collect(ctx.api.devices.listForUser(userId)), ctx.self);
+    listed = await verifyListing(await collect(() => ctx.api.devices.listForUser(userId)), ctx.self);
     return activeKeys(accepted(await loadPins(ctx.store, userId)));
   });
   // String(): no number at all (a JavaScript caller), or digits of another type, match nothing.
