@@ -1,7 +1,8 @@
 // The `coveton` executable (package.json `bin`): hands the process to the program and leaves
 // with its exit code. Two things only a process has are handled here:
 // - Ctrl-C leaves quietly with 130, after putting the terminal back (a spinner hides the cursor).
-//   A command that stops something of its own on Ctrl-C (`mock` stops Prism) listens itself.
+//   A command that serves until stopped (`mock`, `webhooks listen`) listens itself, through
+//   interrupt.ts serveUntilSignal, and still leaves with 130.
 // - A reader that goes away (`coveton ... | head -1`) is not an error: exit 0, nothing printed.
 import { EXIT } from '../tools/exit-codes.js';
 import { runInterruptCleanups } from './interrupt.js';

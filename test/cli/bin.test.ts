@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/index.js';
 import { type FaultServer, json, type Recorded, serverFixture } from '../support/fault-server.js';
 import { apiKey, cliArgs, cliEnv, ROOT, runCli, TEST_KEY, useBuiltCli } from './helpers.js';
+import { freePort } from '../../src/tools/prism.js';
 
 useBuiltCli();
 
@@ -124,6 +125,29 @@ describe.concurrent('the bin', () => {
     expect(code).toBe(130);
     expect(output).toBe('');
   });
+
+  it.each([
+    ['webhooks listen', ['webhooks', 'listen', '--secret', 'whsec_test', '--port'], 'Listening on'],
+    ['mock', ['mock', '--rate-limit', 'off', '--port'], 'http://127.0.0.1:'],
+  ])('%s: Ctrl-C (SIGINT) stops it and exits 130; SIGTERM stops it and exits 0', async (_name, args, ready) => {
+    for (const [signal, expected] of [['SIGINT', 130], ['SIGTERM', 0]] as const) {
+      const port = String(await freePort());
+      const child = spawn(process.execPath, [...cliArgs(), ...args, port], { cwd: ROOT, env: cliEnv() });
+      let output = '';
+      const started = new Promise<void>((resolve) => {
+        const seen = (d: Buffer) => {
+          output += d.toString();
+          if (output.includes(ready)) resolve();
+        };
+        child.stdout.on('data', seen);
+        child.stderr.on('data', seen);
+      });
+      await started;
+      child.kill(signal);
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect(code, `${signal}: ${output}`).toBe(expected);
+    }
+  }, 60_000);
 
   it('listing 100,000 keys streams them in bounded memory (peak RSS printed)', async () => {
     // The bin runs with its JavaScript heap capped at 32 MB: holding 100,000 keys (about 60 MB

@@ -8,6 +8,7 @@ import { isLoopback, parseRateLimit, startMock, type RateLimitSetting } from '..
 import { contextFrom, type Context } from '../context.js';
 import { CommandFailure, safeUrl, UsageError } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
+import { serveUntilSignal } from '../interrupt.js';
 import { startLoudFront } from '../mock-front.js';
 import { assertPortFree, freePort, resolvePrism, startPrism } from '../../tools/prism.js';
 import { bundledSpecPath } from '../../tools/spec-files.js';
@@ -93,18 +94,21 @@ interface MockOptions {
   webhookSecret?: string;
 }
 
+/** Serves until a signal (interrupt.ts: Ctrl-C is 130), or fails if Prism exits on its own. */
 function untilStopped(stop: () => Promise<void>, crashed?: Promise<number | null>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let stopping = false;
-    const shutdown = () => {
-      stopping = true;
-      void stop().then(resolve);
-    };
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, shutdown);
-    void crashed?.then((code) => {
-      if (!stopping) reject(new CommandFailure(`Prism stopped unexpectedly (exit code ${code})`, EXIT.INTERNAL));
-    });
+  let stopping = false;
+  const stopped = serveUntilSignal(() => {
+    stopping = true;
+    return stop();
   });
+  if (!crashed) return stopped;
+  return Promise.race([
+    stopped,
+    crashed.then((code) => {
+      if (!stopping) throw new CommandFailure(`Prism stopped unexpectedly (exit code ${code})`, EXIT.INTERNAL);
+      return stopped;
+    }),
+  ]);
 }
 
 async function stateful(opts: MockOptions, ctx: Context): Promise<void> {
@@ -134,12 +138,15 @@ async function stateful(opts: MockOptions, ctx: Context): Promise<void> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // Listening for signals before the URL is printed: a supervisor that stops the mock as soon as
+  // it reads the URL must find the handlers in place, not the default (killed by the signal).
+  const stopped = untilStopped(() => mock.close());
   if (ctx.json) ctx.out.data({ url: mock.url, port: mock.port, stateful: true, startupMs: mock.startupMs, processorSecret: mock.processorSecret });
   else {
     ctx.out.line(mock.url);
     ctx.out.info(`Payment webhooks (POST /webhooks/stripe, /paystack, /flutterwave) are verified with the processor secret ${mock.processorSecret}`);
   }
-  await untilStopped(() => mock.close());
+  await stopped;
 }
 
 async function stateless(opts: MockOptions, ctx: Context): Promise<void> {
@@ -164,13 +171,14 @@ async function stateless(opts: MockOptions, ctx: Context): Promise<void> {
     throw error;
   }
   const url = `http://127.0.0.1:${opts.port}`;
-  if (ctx.json) ctx.out.data({ url, port: opts.port, prism: prism.version, errors: Boolean(opts.errors), spec });
-  else ctx.out.line(url);
-  await untilStopped(async () => {
+  const stopped = untilStopped(async () => {
     front?.close();
     front?.closeAllConnections();
     await prism.stop();
-  }, prism.exited);
+  }, prism.exited); // before the URL is printed, as in stateful()
+  if (ctx.json) ctx.out.data({ url, port: opts.port, prism: prism.version, errors: Boolean(opts.errors), spec });
+  else ctx.out.line(url);
+  await stopped;
 }
 
 export function mockCommand(): Command {

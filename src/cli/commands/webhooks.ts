@@ -13,6 +13,7 @@ import { loadSpecModel } from '../../tools/spec-model.js';
 import { deliverOnce, postOnce, type DeliveryOutcome } from '../../tools/webhook-delivery.js';
 import { constructEvent, SIGNATURE_HEADER } from '../../webhooks/index.js';
 import { contextFrom } from '../context.js';
+import { serveUntilSignal } from '../interrupt.js';
 import { CommandFailure, UsageError } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { assertPortFree } from '../../tools/prism.js';
@@ -151,14 +152,16 @@ function listenCommand(): Command {
         server.once('error', reject);
         server.listen(opts.port, '127.0.0.1', () => resolve());
       });
+      // Listening for signals before saying so: a signal sent on reading the line finds the handlers.
+      const stopped = serveUntilSignal(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
       ctx.out.info(`Listening on http://127.0.0.1:${opts.port} for signed Coveton webhooks. Stop with Ctrl-C.`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        };
-        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
-      });
+      await stopped;
     });
 }
 
