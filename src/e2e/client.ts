@@ -125,11 +125,14 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     if (!device.id || !device.userId) throw new E2EError('not_registered', 'register first');
     return { deviceId: device.id, userId: device.userId };
   };
+  // This device as a listing must show it, its pre-key no older than the newest it published: a
+  // rolled-back own bundle would have the copy sent to this device sealed to a replaced key.
+  const self = () => ({ ...me(), identityRaw: ownIdentity, keyId: Math.max(...secret.record.preKeys.map((k) => (k.pending ? 0 : k.keyId))) });
 
   /** Verifies bundles, checks each user's pins, and remembers the devices by id. */
   async function admit(list: BundleDevice[]): Promise<VerifiedDevice[]> {
     const listedAt = Date.now();
-    const verified = await verifyListing(list, { ...me(), identityRaw: ownIdentity });
+    const verified = await verifyListing(list, self());
     const byUser = new Map<string, VerifiedDevice[]>();
     for (const d of verified) byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), d]);
     // The caller's own other devices are pinned and checked like anyone's: a device the server
@@ -144,7 +147,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
   // A chunk that does not load is an E2EError; the next call asks for it again.
   const identity = async (): Promise<[typeof import('./identity.js'), IdentityContext]> => [
     await as('chunk_load_failed', 'safety numbers did not load', () => import('./identity.js')),
-    { api, store, self: { ...me(), identityRaw: ownIdentity }, admit },
+    { api, store, self: self(), admit },
   ];
 
   async function sender(message: StoredMessage): Promise<VerifiedDevice> {

@@ -59,11 +59,12 @@ export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice
   };
 }
 
-/** This device as a listing must show it: its id, its user and its tagged identity key. */
+/** This device as a listing must show it: its id, its user, its tagged identity key, and a signed pre-key id at least `keyId`. */
 export interface Self {
   deviceId: string;
   userId: string;
   identityRaw: Bytes;
+  keyId: number;
 }
 
 /**
@@ -78,9 +79,15 @@ export async function verifyListing(list: BundleDevice[], self: Self): Promise<V
     if (d.id === self.deviceId && (d.userId !== self.userId || !equal(d.identityRaw, self.identityRaw))) {
       throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${d.userId} (this device)`);
     }
+    if (d.id === self.deviceId) rolledBack(d, self.keyId);
   }
   return verified;
 }
+
+/** Refuses `d` if its signed pre-key id is below `seen`, the highest this device knows for it. */
+const rolledBack = (d: VerifiedDevice, seen: number) => {
+  if (d.keyId < seen) throw new E2EError('bad_bundle', `signed pre-key ${d.keyId} of ${d.id}, older than ${seen}`);
+};
 
 export const pinName = (userId: string) => `coveton-e2e/pins/${userId}`;
 /**
@@ -157,7 +164,7 @@ export const removedNow = (d: VerifiedDevice) => d.removedAt !== null && d.remov
 export function settle(pin: Pin | undefined, d: VerifiedDevice): Pin | undefined {
   const key = hex(d.identityRaw);
   const same = pin?.key === key;
-  if (same && d.keyId < pin.keyId) throw new E2EError('bad_bundle', `signed pre-key ${d.keyId} of ${d.id}, older than ${pin.keyId}`);
+  if (same) rolledBack(d, pin.keyId);
   let at = removedNow(d) ? d.removedAt : null;
   if (same && pin.removedAt !== null) at = Math.min(pin.removedAt, at ?? Date.now());
   else if (at !== null && !same) return void (d.removedAt = -Infinity);

@@ -75,3 +75,27 @@ describe('signed pre-key rollback', () => {
     expect((await loadPins(ada.store, 'usr_bob')).get(bob.id)?.keyId).toBe(2);
   });
 });
+
+describe("this device's own signed pre-key rolled back", () => {
+  it('listed below the newest it published: bad_bundle, nothing sent; a rotation not yet published is no rollback', async () => {
+    const { world, ada } = await adaAndBob();
+    const adaDevice = world.devices.find((d) => d.id === ada.id)!;
+    const first = structuredClone(adaDevice.signedPreKey);
+    const send = () =>
+      ada.client.messages.send({ chatId: 'chat_1', plaintext: 'secret', contentType: 'text/plain' }).then(
+        (sent) => envelopeKeyId(fromBase64(sent.envelopes.find((e) => e.deviceId === ada.id)!.header, 'header')),
+        (error: E2EError) => error.code,
+      );
+    // A rotation the API did not take stays pending: the listing's key 1 is still the newest published.
+    const refusing = { ...world.as('usr_ada'), devices: { ...world.as('usr_ada').devices, rotateSignedPreKey: () => Promise.reject(new Error('down')) } };
+    await expect(ada.device.rotateSignedPreKey(refusing)).rejects.toThrow('down');
+    expect(await send()).toBe(1);
+    await ada.device.rotateSignedPreKey(world.as('usr_ada'));
+    expect(await send()).toBe(3);
+    const posted = world.messages.length;
+    adaDevice.signedPreKey = first;
+    // Before: Ada sealed her own copy to her replaced key 1.
+    expect(await send()).toBe('bad_bundle');
+    expect(world.messages.length).toBe(posted);
+  });
+});
