@@ -1,6 +1,7 @@
-// A server that answers, but outside the API contract (a 2xx that is not JSON, a redirect, a key
-// with fields missing): exit 1 with "the server's answer breaks the API contract", never 5 (a
-// CLI bug) nor "pages did not advance" when they did not get the chance. Run in process.
+// A server that answers outside the API contract (a 2xx that is not JSON, a redirect, a key with
+// fields missing): exit 1 with "the server's answer breaks the API contract", never 5 (a CLI bug)
+// nor "pages did not advance" when they did not get the chance. And api-keys create's own input
+// checks, held to the spec's rules. Run in process.
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { json, serverFixture } from '../support/fault-server.js';
@@ -48,5 +49,30 @@ describe('a server that breaks the contract', () => {
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n')).toHaveLength(3);
     expect(run.stderr).toContain("stopped after 2 keys: the server's pages did not advance");
+  });
+});
+
+describe('api-keys create checks its input as the spec does', () => {
+  const create = (url: string, ...extra: string[]) =>
+    runProgram(['api-keys', 'create', '--type', 'service', '--environment', 'sandbox', ...extra, '--base-url', url, '--api-key', TEST_KEY]);
+
+  it('--name counts characters (code points), not UTF-16 units; --expires-at takes RFC 3339 date-times only', async () => {
+    const server = await serve((req, res) => json(res, 201, { ...apiKey('key_new', JSON.parse(req.body) as Record<string, unknown>), secret: 'ak_test_abcdefghijklmnopqrstuvwxyz' }));
+    const keys = '🔑'.repeat(101); // 101 characters, 202 UTF-16 units
+    expect((await create(server.url, '--name', keys)).code).toBe(0);
+    expect(JSON.parse(server.requests[0]!.body).name).toBe(keys);
+    const long = await create(server.url, '--name', '🔑'.repeat(201));
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('must be 1 to 200 characters (got 201)');
+    for (const bad of ['2027', '1 Jan 2027', '2027-01-01', '2027-02-30T00:00:00Z', '2027-01-01T24:00:00Z', '2027-01-01T00:00:00']) {
+      const run = await create(server.url, '--name', 'x', '--expires-at', bad);
+      expect(run.code, bad).toBe(2);
+      expect(run.stderr).toContain('must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z');
+    }
+    expect(server.requests).toHaveLength(1);
+    for (const good of ['2027-01-01T00:00:00Z', '2027-01-01t10:30:00.5+02:00']) {
+      expect((await create(server.url, '--name', 'x', '--expires-at', good)).code, good).toBe(0);
+      expect(JSON.parse(server.requests.at(-1)!.body).expiresAt).toBe(good);
+    }
   });
 });

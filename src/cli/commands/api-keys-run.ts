@@ -108,10 +108,7 @@ export interface CreateOptions {
 }
 
 export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
-  if (opts.name.length < 1 || opts.name.length > 200) throw new UsageError('--name must be 1 to 200 characters');
-  if (opts.expiresAt !== undefined && Number.isNaN(Date.parse(opts.expiresAt))) {
-    throw new UsageError(`--expires-at must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, got ${JSON.stringify(opts.expiresAt)}`);
-  }
+  // --name and --expires-at were checked as they were read (api-keys-values.ts).
   const spinner = ctx.out.spinner('Creating API key');
   const key = await ctx
     .client()

@@ -41,3 +41,27 @@ export function scopeList(value: string): string[] {
   }
   return scopes;
 }
+
+/**
+ * --name: 1 to 200 characters, counted as the spec's maxLength counts them (JSON Schema: code
+ * points), so "🔑" is one character, not two UTF-16 units.
+ */
+export function displayName(value: string): string {
+  const length = [...value].length;
+  if (length < 1 || length > 200) throw new InvalidArgumentError(`must be 1 to 200 characters (got ${length}).`);
+  return value;
+}
+
+// RFC 3339 section 5.6 date-time, with the "T" JSON Schema's `date-time` format requires.
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** An RFC 3339 date-time (`--expires-at`, the mock's `--clock`): not whatever Date.parse takes ("2027"). */
+export function dateTime(value: string): string {
+  const parts = DATE_TIME.exec(value);
+  const [year, month, day] = parts ? [Number(parts[1]), Number(parts[2]), Number(parts[3])] : [0, 0, 0];
+  // Date.UTC(year, month, 0) is the last day of `month` (1-based): no 30 February.
+  if (!parts || month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) {
+    throw new InvalidArgumentError('must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z.');
+  }
+  return value;
+}

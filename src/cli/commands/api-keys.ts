@@ -4,7 +4,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { contextFrom } from '../context.js';
 import { examples } from '../help.js';
 import { withApiOptions } from './api-options.js';
-import { commaList, positiveCount, pageSize, scopeList } from './api-keys-values.js';
+import { commaList, dateTime, displayName, positiveCount, pageSize, scopeList } from './api-keys-values.js';
 
 /** The enums of the spec (checked against its types in api-keys-run.ts). */
 export const STATUSES = ['active', 'revoked', 'suspended', 'expired'] as const;
@@ -53,13 +53,13 @@ export function registerApiKeys(program: Command<[], {}, {}>): void {
     group
       .command('create')
       .description('create an API key; its secret is printed once, on stdout')
-      .requiredOption('--name <name>', 'display name, 1 to 200 characters')
+      .requiredOption('--name <name>', 'display name, 1 to 200 characters', displayName)
       .addOption(new Option('--type <type>', 'service (servers, CI) or user (one person)').choices(TYPES).makeOptionMandatory())
       .addOption(new Option('--environment <env>', 'where the key works').choices(ENVS).makeOptionMandatory())
       .option('--description <text>', 'what the key is for')
       .option('--permissions <scopes>', 'comma-separated scopes, e.g. messages:read,chats:write (default: * full access)', scopeList)
       .option('--allowed-ips <list>', 'comma-separated addresses or CIDR ranges the key may be used from', commaList('--allowed-ips'))
-      .option('--expires-at <date-time>', 'when the key stops working (RFC 3339, e.g. 2027-01-01T00:00:00Z)')
+      .option('--expires-at <date-time>', 'when the key stops working (RFC 3339, e.g. 2027-01-01T00:00:00Z)', dateTime)
       .addHelpText('after', '\nThe secret is printed on stdout once and cannot be retrieved later.'),
   );
   examples(create, [

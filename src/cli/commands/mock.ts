@@ -9,6 +9,7 @@ import { contextFrom, type Context } from '../context.js';
 import { CommandFailure, safeUrl, UsageError } from '../errors.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { serveUntilSignal } from '../interrupt.js';
+import { dateTime } from './api-keys-values.js';
 import { startLoudFront } from '../mock-front.js';
 import { assertPortFree, freePort, resolvePrism, startPrism } from '../../tools/prism.js';
 import { bundledSpecPath } from '../../tools/spec-files.js';
@@ -48,11 +49,6 @@ export const endpointUrl = (flag: string) => (value: string): string => {
 function originOption(value: string, previous: string[] = []): string[] {
   if (value !== '*' && !/^https?:\/\/[^\s/]+$/.test(value)) throw new InvalidArgumentError('must be an origin such as https://app.example.com (scheme and host, no path), or *.');
   return [...previous, value];
-}
-
-function timeOption(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('must be an RFC 3339 time such as 2026-06-20T16:00:00Z.');
-  return value;
 }
 
 const HELP = `
@@ -187,7 +183,7 @@ export function mockCommand(): Command {
     .addOption(new Option('-p, --port <port>', 'port to listen on').default(4010).argParser(portNumber))
     .addOption(new Option('--host <address>', 'address to listen on; anything but loopback (e.g. 0.0.0.0 in a container) exposes the mock and prints a warning').default('127.0.0.1'))
     .addOption(new Option('--cors-origin <origin>', 'also answer pages from this origin (repeatable; * for any): by default only loopback origins').argParser(originOption))
-    .addOption(new Option('--clock <time>', 'start the mock\'s clock at this RFC 3339 time (move it with POST /__mock/clock)').argParser(timeOption))
+    .addOption(new Option('--clock <time>', 'start the mock\'s clock at this RFC 3339 time (move it with POST /__mock/clock)').argParser(dateTime))
     .addOption(new Option('--processor-secret <secret>', 'the secret payment webhook signatures are verified with (default: a new one, printed at start)').env('COVETON_PROCESSOR_SECRET'))
     .option('--seed <file>', 'JSON file of extra records to start with: { "<collection>": [ {...} ] }')
     .addOption(new Option('--rate-limit <limit>', 'requests per window, <requests>/<seconds>, or off').default(parseRateLimit('120/60'), '120/60').argParser(rateLimitOption))
