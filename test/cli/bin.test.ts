@@ -97,6 +97,16 @@ describe.concurrent('the bin', () => {
     expect(plainPipe.stderr).toMatch(/^error: GET/);
   });
 
+  it('stdout that cannot be written (a full disk: /dev/full, ENOSPC) is one message and exit 5, --json too', async () => {
+    const server = await serve((_req, res) => json(res, 200, apiKey('key_1')));
+    const text = await bash(`$COVETON api-keys get key_1 --base-url ${server.url} > /dev/full; echo "exit=$?"`);
+    expect(text.stdout).toBe('exit=5\n');
+    expect(text.stderr).toBe('coveton: could not write the result to stdout (ENOSPC): it is lost or incomplete\n');
+    const asJson = await bash(`$COVETON api-keys get key_1 --json --base-url ${server.url} > /dev/full; echo "exit=$?"`);
+    expect(asJson.stdout).toBe('exit=5\n');
+    expect(JSON.parse(asJson.stderr)).toEqual({ error: { type: 'internal_error', message: 'could not write the result to stdout (ENOSPC): it is lost or incomplete', exitCode: 5 } });
+  });
+
   it('a reader that goes away ends the output silently with exit 0 (`| head -1`)', async () => {
     const help = await bash('$COVETON help api-keys list | head -1; echo "exit=${PIPESTATUS[0]}"');
     expect(help.stdout).toBe('Usage: coveton api-keys list [options]\nexit=0\n');
