@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 import SlowestFirst from './test/support/sequencer.js';
 
 // Tests mirror the layers. `unit`: the SDK's behaviour against in-process servers, no Prism,
-// no child processes, under 30 s. `unit-undici`: the behaviour suites again, with the Node
+// no child processes (but the two short Node writers of test/e2e/node-file-key-store.test.ts:
+// the file key store's lock is between processes), under 30 s. `unit-undici`: the behaviour suites again, with the Node
 // entry's undici transport instead of fetch (test/support/client.ts picks the transport from
 // COVETON_TEST_TRANSPORT): a parameterisation, not a copy. `integration`: everything that needs
 // Prism, the CLI, the built package, other runtimes or the spec toolchain. `typecheck`: tsc over

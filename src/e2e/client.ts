@@ -211,7 +211,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         const envelope = message.envelopes.find((e) => e.deviceId === self.deviceId);
         if (!envelope) throw new E2EError('not_for_this_device', 'no envelope');
         const header = fromBase64(envelope.header, 'envelope header');
-        const preKey = secret.preKey(envelopeKeyId(header));
+        const preKey = await secret.preKey(envelopeKeyId(header));
         if (!preKey) throw new E2EError('not_for_this_device', 'pre-key');
         const from = await sender(message);
         const opened = await openMessage({

@@ -5,6 +5,7 @@ import { concat, toBase64, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { encodeIdentity, encodePreKey, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
 import { checkStore, read, write, type KeyStore } from './store.js';
+import { checked } from './shape.js';
 import { LABEL, TAG_X25519 } from './suite.js';
 import type { DeviceApi } from './api.js';
 import type { Coveton } from '@coveton/sdk';
@@ -60,7 +61,8 @@ export interface DeviceSecrets {
   record: DeviceRecord;
   store: KeyStore;
   sign(data: Bytes): Promise<Bytes>;
-  preKey(keyId: number): CryptoKeyPair | undefined;
+  /** The pre-key `keyId`, read again from the store when it is newer than any this object holds. */
+  preKey(keyId: number): Promise<CryptoKeyPair | undefined>;
 }
 
 const secrets = new WeakMap<Device, DeviceSecrets>();
@@ -72,6 +74,12 @@ export function secretsOf(device: Device): DeviceSecrets {
 }
 
 const RECORD = 'coveton-e2e/device';
+// What the device uses without a check of its own ({} is any object): a pre-key's pair goes to
+// the envelope's open, whose every failure is decrypt_failed.
+const SHAPE = { identity: { privateKey: {} }, identityRaw: {}, preKeys: [{ keyId: 'uint32', pair: {}, raw: {} }] } as const;
+
+/** The device record a store gave, or E2EError key_store_invalid naming its first damaged field (not a TypeError later). */
+const valid = (value: unknown) => checked<DeviceRecord>(value, SHAPE, RECORD, 'key_store_invalid');
 
 export async function signPreKey(identity: CryptoKey, keyId: number, raw: Uint8Array): Promise<SignedPreKey> {
   const publicKey = tagged(TAG_X25519, raw);
@@ -96,8 +104,9 @@ export interface LoadOptions {
  */
 export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> {
   const store = checkStore(options.store);
-  let record = (await read(store, RECORD)) as DeviceRecord | undefined;
-  if (!record) {
+  let record = await read(store, RECORD);
+  if (record) record = valid(record);
+  else {
     const identity = await generateIdentity(store.writesKeyBytes === true);
     record = {
       format: 1,
@@ -109,7 +118,7 @@ export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> 
     };
     await write(store, RECORD, record);
   }
-  return deviceFromRecord(record, store);
+  return deviceFromRecord(record as DeviceRecord, store);
 }
 
 /** A device over an existing record (also used by the test vectors' fixed keys). */
@@ -118,6 +127,11 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
   const current = () => newest(record.preKeys.filter((k) => !k.pending));
   /** Registered with the API, but the record holding its id not yet saved. */
   let unsaved = false;
+  // Another tab or process on this store may have rotated since this object read the record
+  // (zero-knowledge.md): the pre-keys are read again from the store before a rotation allocates a
+  // keyId or saves, and when an envelope names a newer key. A store holds one device: a record
+  // gone or damaged is key_store_invalid.
+  const reload = async () => (record.preKeys = valid(await read(store, RECORD)).preKeys);
   const device: Device = {
     get id() {
       return record.deviceId;
@@ -154,22 +168,23 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
     async rotateSignedPreKey(coveton, options = {}) {
       if (!record.deviceId) throw new E2EError('not_registered', 'register first');
       const now = options.now ?? Date.now();
+      await reload();
       // Saved as pending before it is published, so no published pre-key lacks its private half
       // (a crash after publishing leaves a pending key that still opens what is sealed to it).
+      // Its keyId is above every stored one: senders refuse a lower one, and an equal one would
+      // replace another tab's published key.
       const next: PreKeyRecord = { ...(await newPreKey(newest(record.preKeys).keyId + 1, now, store)), pending: true };
-      const before = record.preKeys;
-      record.preKeys = [...before, next];
-      await write(store, RECORD, record).catch((error: unknown) => {
-        record.preKeys = before; // not saved: not published either
-        throw error;
-      });
+      // Held in memory only once saved: a save that fails leaves the device as it was.
+      await write(store, RECORD, { ...record, preKeys: [...record.preKeys, next] });
       const signed = await signPreKey(record.identity.privateKey, next.keyId, next.raw);
       await (coveton as unknown as DeviceApi).devices.rotateSignedPreKey(record.deviceId, signed);
       const keep = options.keepMs ?? 30 * 24 * 3600_000;
-      for (const k of record.preKeys) if (k !== next) k.replacedAt ??= now;
+      // Older keys stay for the grace window after they were replaced, then go (coarse forward
+      // secrecy). The keys are those read at the start: a rotation that another tab or process
+      // makes meanwhile is lost here (zero-knowledge.md: rotate from one), as reading the record
+      // again would cost bytes the e2e budget does not have (package.md).
       delete next.pending;
-      // Older keys stay for the grace window after they were replaced, then go (coarse forward secrecy).
-      record.preKeys = record.preKeys.filter((k) => k === next || now - k.replacedAt! < keep);
+      record.preKeys = [...record.preKeys.filter((k) => now - (k.replacedAt ??= now) < keep), next];
       await write(store, RECORD, record);
       return signed;
     },
@@ -178,7 +193,11 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
     record,
     store,
     sign: (data) => sign(record.identity.privateKey, data),
-    preKey: (keyId) => record.preKeys.find((k) => k.keyId === keyId)?.pair,
+    async preKey(keyId) {
+      // Read again once, and only for a key newer than this object's: an older one it lacks was deleted.
+      if (keyId > newest(record.preKeys).keyId) await reload();
+      return record.preKeys.find((k) => k.keyId === keyId)?.pair;
+    },
   });
   return device;
 }

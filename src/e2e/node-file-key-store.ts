@@ -7,6 +7,11 @@
 // store or is damaged (`key_store_invalid`). Keys are written as bytes (PKCS#8 for private keys,
 // raw for public ones) and read back as non-extractable CryptoKeys.
 //
+// Processes may share the file (a CLI and a daemon of one device): a write reads the file as it
+// is now, changes its one record and replaces the file, under a lock file, so no write drops what
+// another process wrote (each used to write back its own first read of the file, losing a
+// rotated pre-key's private half); a read reads the file again.
+//
 // Encoding: a key is `{"$key": …}` and bytes are `{"$bytes": "<base64>"}`, objects with that one
 // property; in any other object a property name starting with `$` is written with one more `$`
 // in front, so no stored value is ever read back as a key or as bytes ("$key" is kept as "$$key").
@@ -17,6 +22,8 @@ import { E2EError } from './errors.js';
 import type { KeyStore } from '@coveton/sdk/e2e';
 
 const FORMAT = 'coveton-e2e-key-store';
+/** A lock file older than this was left by a process that stopped holding it (a write takes milliseconds). */
+const STALE_MS = 10_000;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface KeyJson {
   algorithm: 'Ed25519' | 'X25519';
@@ -35,7 +42,6 @@ const tagged = (v: Record<string, unknown>, tag: string) => Object.keys(v).lengt
 export function fileKeyStore(path: string): KeyStore {
   // What each key read from the file was, so it can be written again though it is non-extractable.
   const written = new WeakMap<CryptoKey, KeyJson>();
-  let values: Promise<Map<string, unknown>> | undefined;
   let writing: Promise<void> = Promise.resolve();
 
   async function toJson(value: unknown): Promise<Json> {
@@ -90,40 +96,46 @@ export function fileKeyStore(path: string): KeyStore {
     return out;
   }
 
-  async function load(): Promise<Map<string, unknown>> {
-    let mode: number;
+  // The file as last read: its text, and its values still as JSON (decoded per `get`, so a
+  // caller that changes what it got never changes what the next `get` answers).
+  let cached: { text: string; values: Record<string, Json> } | undefined;
+
+  /**
+   * The values the file holds now. Read on every call: another process may have replaced the file
+   * (a stat of mtime, size and inode can miss that: inodes are reused and mtimes are coarse), and
+   * reading a small file is cheap; the text is parsed again only when it changed.
+   */
+  async function current(): Promise<Record<string, Json>> {
+    let text: string;
     try {
       const info = await stat(path);
       if (!info.isFile()) throw invalid(path, 'not a file');
-      mode = info.mode & 0o777;
+      const mode = info.mode & 0o777;
+      // Windows has no Unix modes to check.
+      if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+        throw new E2EError('key_store_insecure', `${path} has mode ${mode.toString(8).padStart(4, '0')}: others may read or change it (chmod 600 it)`);
+      }
+      text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       if (error instanceof E2EError) throw error;
-      throw new E2EError('key_store_failed', `${path}: stat`, { cause: error });
+      throw new E2EError('key_store_failed', `${path}: read`, { cause: error });
     }
-    // Windows has no Unix modes to check.
-    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-      throw new E2EError('key_store_insecure', `${path} has mode ${mode.toString(8).padStart(4, '0')}: others may read or change it (chmod 600 it)`);
-    }
+    if (text === cached?.text) return cached.values;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(path, 'utf8'));
+      parsed = JSON.parse(text);
     } catch (error) {
       throw invalid(path, 'not JSON', error);
     }
     if (!isObject(parsed) || parsed.format !== FORMAT || parsed.version !== 1 || !isObject(parsed.values)) throw invalid(path, `not a ${FORMAT} file of version 1`);
-    const out = new Map<string, unknown>();
-    for (const [name, value] of Object.entries(parsed.values)) out.set(name, await fromJson(value));
-    return out;
+    cached = { text, values: parsed.values as Record<string, Json> };
+    return cached.values;
   }
 
-  async function save(all: Map<string, unknown>): Promise<void> {
-    const body: Record<string, Json> = {};
-    for (const [name, value] of all) put(body, name, await toJson(value));
-    const text = `${JSON.stringify({ format: FORMAT, version: 1, values: body })}\n`;
-    const dir = dirname(path);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const temporary = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  async function save(values: Record<string, Json>): Promise<void> {
+    const text = `${JSON.stringify({ format: FORMAT, version: 1, values })}\n`;
+    const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       const handle = await open(temporary, 'wx', 0o600);
       try {
@@ -139,16 +151,44 @@ export function fileKeyStore(path: string): KeyStore {
     }
   }
 
-  const loaded = () => (values ??= load().catch((error: unknown) => {
-    values = undefined; // a fixed file is read again on the next call
-    throw error;
-  }));
-  /** Changes the values and writes the file; writes run one at a time, in call order. */
-  const change = (edit: (all: Map<string, unknown>) => void): Promise<void> => {
+  /**
+   * Takes the file's lock, `<path>.lock`, made with O_EXCL: one process at a time reads, changes
+   * and replaces the file, so none writes back a copy that lacks another's change. A lock older
+   * than STALE_MS was left by a process that stopped while holding it (a write takes
+   * milliseconds), and is removed. Resolves to its release.
+   */
+  async function lock(): Promise<() => Promise<void>> {
+    const file = `${path}.lock`;
+    for (;;) {
+      try {
+        await (await open(file, 'wx', 0o600)).close();
+        return () => unlink(file).catch(() => {});
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new E2EError('key_store_failed', `${file}: lock`, { cause: error });
+      }
+      const held = await stat(file).catch(() => undefined); // gone: try again at once
+      if (held && Date.now() - held.mtimeMs > STALE_MS) {
+        await unlink(file).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new E2EError('key_store_failed', `${file}: remove a stale lock`, { cause: error });
+        });
+      } else if (held) await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
+
+  /** Sets `name` to what `encode` gives (none: deletes it) in the file as it is now; one change at a time per store, in call order. */
+  const change = (name: string, encode?: () => Promise<Json>): Promise<void> => {
     const next = writing.then(async () => {
-      const all = await loaded();
-      edit(all);
-      await save(all);
+      const json = await encode?.();
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      const release = await lock();
+      try {
+        const values = { ...(await current()) };
+        if (!encode) delete values[name];
+        else put(values, name, json);
+        await save(values);
+      } finally {
+        await release();
+      }
     });
     writing = next.catch(() => {});
     return next;
@@ -156,8 +196,11 @@ export function fileKeyStore(path: string): KeyStore {
 
   return {
     writesKeyBytes: true,
-    get: async (name) => (await loaded()).get(name),
-    set: (name, value) => change((all) => void all.set(name, value)),
-    delete: (name) => change((all) => void all.delete(name)),
+    get: async (name) => {
+      const values = await current();
+      return Object.hasOwn(values, name) ? fromJson(values[name]) : undefined;
+    },
+    set: (name, value) => change(name, () => toJson(value)),
+    delete: (name) => change(name),
   };
 }

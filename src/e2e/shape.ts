@@ -1,8 +1,9 @@
 // The one type check of the server's JSON that the e2e entry reads (stored messages, their
 // envelopes, device bundles), made where it comes in: a field of the wrong type is
 // E2EError('malformed') naming it, never a TypeError from deep inside, nor a value coerced. The
-// caller's `store` option is checked here too (store.ts checkStore): its methods are 'function's.
-import { E2EError } from './errors.js';
+// caller's `store` option is checked here too (store.ts checkStore): its methods are 'function's;
+// and the device record read from a store (device.ts), whose damage is key_store_invalid.
+import { E2EError, type E2EErrorCode } from './errors.js';
 
 /** 'string?' also takes null or a missing field; [shape] is an array of that shape. */
 export type Shape = 'string' | 'string?' | 'uint32' | 'function' | readonly [Shape] | { readonly [field: string]: Shape };
@@ -26,9 +27,9 @@ function wrong(value: unknown, shape: Shape): string | undefined {
   return undefined;
 }
 
-/** `value` as the `T` that `shape` describes, or E2EError('malformed') naming the first wrong field. */
-export function checked<T>(value: unknown, shape: Shape, what: string): T {
+/** `value` as the `T` that `shape` describes, or E2EError(`code`) naming the first wrong field. */
+export function checked<T>(value: unknown, shape: Shape, what: string, code: E2EErrorCode = 'malformed'): T {
   const at = wrong(value, shape);
-  if (at !== undefined) throw new E2EError('malformed', what + at);
+  if (at !== undefined) throw new E2EError(code, what + at);
   return value as T;
 }

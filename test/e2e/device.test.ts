@@ -1,14 +1,15 @@
 // Registration and pre-key rotation against a store that fails or a process that stops between
 // steps: no public pre-key is ever published whose private half is not already in the store.
+// Two tabs (device objects) on one store: each opens what is sealed to the other's rotated key,
+// and a rotation takes a keyId above the other's. A damaged record is key_store_invalid.
 import { describe, expect, it } from 'vitest';
 import { createE2EClient } from '../../src/e2e/client.js';
 import { secretsOf } from '../../src/e2e/device.js';
-import { E2EError, loadOrCreateDevice, type KeyStore } from '../../src/e2e/index.js';
-import { fakeWorld } from './fake-api.js';
+import { E2EError, loadOrCreateDevice, memoryKeyStore, type KeyStore } from '../../src/e2e/index.js';
+import { enrol, fakeWorld } from './fake-api.js';
 
-/** A store that keeps copies (as a disk would) and refuses writes while `failing` says so. */
-function diskLike(failing: () => boolean): KeyStore {
-  const values = new Map<string, unknown>();
+/** A store that keeps copies (as a disk or IndexedDB would) and refuses writes while `failing` says so; `values` may be shared, as tabs share a database. */
+function diskLike(failing: () => boolean, values = new Map<string, unknown>()): KeyStore {
   return {
     get: async (name) => structuredClone(values.get(name)),
     set: async (name, value) => {
@@ -49,7 +50,7 @@ describe('pre-key publication order', () => {
     expect(listed).toBe(2);
     published = false;
     const again = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
-    expect(secretsOf(again).preKey(listed)).toBeDefined();
+    expect(await secretsOf(again).preKey(listed)).toBeDefined();
 
     // Bob seals to the published key; the reloaded device opens it.
     world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
@@ -68,5 +69,77 @@ describe('pre-key publication order', () => {
     fail = true;
     await expect(device.register(world.as('usr_ada'))).rejects.toMatchObject({ code: 'key_store_failed' });
     expect(world.devices).toEqual([]);
+  });
+});
+
+describe('two tabs or processes of one device on one store', () => {
+  /** Bob's device open in two tabs over one database, and Ada to send to it. */
+  async function twoTabs() {
+    const world = fakeWorld();
+    const ada = await enrol(world, 'usr_ada');
+    const database = new Map<string, unknown>();
+    const tab = async () => {
+      const store = diskLike(() => false, database);
+      const device = await loadOrCreateDevice({ store, name: 'bob', platform: 'web' });
+      return { device, client: createE2EClient(world.as('usr_bob'), device, store) };
+    };
+    const a = await tab();
+    await a.device.register(world.as('usr_bob'));
+    const b = await tab();
+    world.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+    const send = (plaintext: string) => ada.client.messages.send({ chatId: 'chat_1', plaintext, contentType: 'text/plain' });
+    const keyIds = () => (database.get('coveton-e2e/device') as { preKeys: { keyId: number }[] }).preKeys.map((k) => k.keyId).sort();
+    return { world, a, b, tab, send, keyIds };
+  }
+
+  it("a tab opens what is sealed to the other's rotated key, and its own rotation takes the next keyId", async () => {
+    const { world, a, b, tab, send, keyIds } = await twoTabs();
+    await a.device.rotateSignedPreKey(world.as('usr_bob'));
+    const toTwo = await send('sealed to keyId 2');
+    expect((await b.client.messages.decrypt(toTwo)).text).toBe('sealed to keyId 2');
+    expect((await b.device.rotateSignedPreKey(world.as('usr_bob'))).keyId).toBe(3);
+    expect(world.devices.find((d) => d.id === b.device.id)!.signedPreKey.keyId).toBe(3);
+    const toThree = await send('sealed to keyId 3');
+    expect(keyIds()).toEqual([1, 2, 3]);
+    // A reload opens both: no key was overwritten by another of its keyId.
+    const reloaded = await tab();
+    expect((await reloaded.client.messages.decrypt(toTwo)).text).toBe('sealed to keyId 2');
+    expect((await reloaded.client.messages.decrypt(toThree)).text).toBe('sealed to keyId 3');
+    expect((await a.client.messages.decrypt(toThree)).text).toBe('sealed to keyId 3');
+  });
+
+  it('reads the store again only for an envelope naming a key newer than it holds', async () => {
+    const store = memoryKeyStore();
+    let reads = 0;
+    const counting: KeyStore = { ...store, get: (name) => ((reads += 1), store.get(name)) };
+    const device = await loadOrCreateDevice({ store: counting, name: 'bob', platform: 'web' });
+    reads = 0;
+    expect(await secretsOf(device).preKey(1)).toBeDefined();
+    expect(await secretsOf(device).preKey(0)).toBeUndefined(); // older, deleted: nothing to read
+    expect(reads).toBe(0);
+    expect(await secretsOf(device).preKey(2)).toBeUndefined();
+    expect(reads).toBe(1);
+  });
+
+  it('a damaged device record is key_store_invalid, at load and when read again', async () => {
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const raw = new Uint8Array(32);
+    const damaged = [
+      {},
+      { format: 1 },
+      'x',
+      { format: 1, identityRaw: raw, preKeys: [] },
+      { format: 1, identity: pair, identityRaw: raw, preKeys: [{ keyId: -1, pair, raw }] },
+      { format: 1, identity: pair, identityRaw: raw, preKeys: [{ keyId: 1, raw }] },
+    ];
+    for (const record of damaged) {
+      const store = memoryKeyStore();
+      await store.set('coveton-e2e/device', record);
+      await expect(loadOrCreateDevice({ store, name: 'x', platform: 'web' }), JSON.stringify(record)).rejects.toMatchObject({ code: 'key_store_invalid' });
+    }
+    const { world, a } = await twoTabs();
+    await secretsOf(a.device).store.set('coveton-e2e/device', { format: 1 });
+    await expect(a.device.rotateSignedPreKey(world.as('usr_bob'))).rejects.toMatchObject({ code: 'key_store_invalid' });
+    expect(world.devices.find((d) => d.id === a.device.id)!.signedPreKey.keyId).toBe(1);
   });
 });
