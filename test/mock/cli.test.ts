@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closedPort, runCli, startCli, useBuiltCli } from '../cli/helpers.js';
+import { startMock, type RunningMock } from '../../src/mock/index.js';
 import { useMock } from './support.js';
 
 useBuiltCli();
@@ -154,5 +155,26 @@ describe('coveton contract --write', () => {
     for (const collection of ['api-keys', 'teams', 'departments', 'roles', 'messages']) expect(after[collection] ?? 0, collection).toBe(before[collection] ?? 0);
     // A removed device stays on record (listed in its chats' bundles with removedAt): one more.
     expect(after.devices).toBe((before.devices ?? 0) + 1);
+  }, 100_000);
+
+  it('against a rate-limited target, a 429 is waited out (Retry-After) and the probe repeated, not graded as the answer', async () => {
+    // The testing guide's budget for a suite that tests the limit: 20 requests every 2 s, on one
+    // address, so a --write run (about 60 calls here) meets 429s on reads, writes and the scope
+    // checks. Before, each was reported ("expected 403 here, got 429"), exit 4.
+    const limited: RunningMock = await startMock({ rateLimit: { requests: 20, seconds: 2 } });
+    try {
+      const key = 'ak_test_contractRateLimited00000';
+      const run = await runCli(['contract', '--target', limited.url, '--include', 'testAuth', '--write', '--json', '--verbose'], { env: { COVETON_API_KEY: key }, timeoutMs: 80_000 });
+      const report = JSON.parse(run.stdout) as { violations: unknown[]; results: { status: number; outcome: string }[] };
+      expect(report.violations).toEqual([]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(report.results.some((r) => r.status === 429)).toBe(false);
+      expect(report.results.every((r) => r.outcome === 'conforms')).toBe(true);
+      // The limit was met, and waited out.
+      expect(run.stderr).toMatch(/-> 429, /);
+      expect(limited.violations).toEqual([]);
+    } finally {
+      await limited.close();
+    }
   }, 100_000);
 });

@@ -5,6 +5,7 @@
 // https://stoplight.io/prism/errors# types, e.g. VIOLATIONS when run with --errors).
 import { APIConnectionError, RedirectError } from '../../index.js';
 import { parseViolations, type Violation } from '../violations.js';
+import { paced } from './pacing.js';
 import { concretePath, type Probe } from './probes.js';
 import type { Coveton } from '../../public/client.js';
 
@@ -55,10 +56,9 @@ export async function runProbe(client: Coveton, probe: Probe): Promise<ProbeResu
   let response: Response;
   let body: unknown;
   try {
-    const answer = await (client.GET as unknown as RawGet)(probe.template, {
-      params: { path: probe.pathParams, query: probe.query },
-      parseAs: 'text',
-    });
+    const answer = await paced(() =>
+      (client.GET as unknown as RawGet)(probe.template, { params: { path: probe.pathParams, query: probe.query }, parseAs: 'text' }),
+    );
     response = answer.response;
     body = answer.data ?? answer.error;
   } catch (error) {

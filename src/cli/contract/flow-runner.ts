@@ -4,6 +4,7 @@
 import { APIConnectionError } from '../../index.js';
 import { parseViolations, type Violation } from '../violations.js';
 import type { ProbeResult } from './check.js';
+import { paced } from './pacing.js';
 import type { Probe } from './probes.js';
 import type { Coveton } from '../../public/client.js';
 
@@ -47,7 +48,8 @@ export function runner(client: Coveton, results: ProbeResult[] = [], done: FlowR
       results.push(result);
       let answer: Awaited<ReturnType<RawCall>>;
       try {
-        answer = await call(s.method)(s.template, { params: { path: s.path ?? {}, ...(s.query ? { query: s.query } : {}) }, ...(s.body !== undefined ? { body: s.body } : {}), parseAs: 'text' });
+        const init = { params: { path: s.path ?? {}, ...(s.query ? { query: s.query } : {}) }, ...(s.body !== undefined ? { body: s.body } : {}), parseAs: 'text' as const };
+        answer = await paced(() => call(s.method)(s.template, init));
       } catch (error) {
         if (!(error instanceof APIConnectionError)) throw error;
         result.unreachable = `no answer through the proxy: ${error.message}`;
