@@ -14,8 +14,8 @@ export interface ProbeRow {
 
 export const probeRows: readonly ProbeRow[] = [
   {"operationId":"getAuthenticatedAccount","path":"/auth/me","pathParams":[],"public":false,"examples":{}},
-  {"operationId":"startGoogleOAuth","path":"/auth/oauth/google","pathParams":[],"public":true,"skip":"a redirect: Prism's proxy would follow it away from the target","examples":{"redirectUri":"https://app.example.com/oauth/callback"}},
-  {"operationId":"startGithubOAuth","path":"/auth/oauth/github","pathParams":[],"public":true,"skip":"a redirect: Prism's proxy would follow it away from the target","examples":{"redirectUri":"https://app.example.com/oauth/callback"}},
+  {"operationId":"startGoogleOAuth","path":"/auth/oauth/google","pathParams":[],"public":true,"skip":"a redirect to the OAuth provider: its Location is removed on the way so that nothing follows it, which leaves the declared 302 nothing to grade","examples":{"redirectUri":"https://app.example.com/oauth/callback"}},
+  {"operationId":"startGithubOAuth","path":"/auth/oauth/github","pathParams":[],"public":true,"skip":"a redirect to the OAuth provider: its Location is removed on the way so that nothing follows it, which leaves the declared 302 nothing to grade","examples":{"redirectUri":"https://app.example.com/oauth/callback"}},
   {"operationId":"completeOAuth","path":"/auth/oauth/{provider}/callback","pathParams":["provider"],"public":true,"skip":"not safe: it exchanges a one-time OAuth code for tokens","examples":{"provider":"google","code":"4/0AfJohXk9example-code","state":"st_5b2e9c71a4d8f036"}},
   {"operationId":"testAuth","path":"/utils/authtest","pathParams":[],"public":false,"examples":{}},
   {"operationId":"getCurrentUser","path":"/users/me","pathParams":[],"public":false,"examples":{}},

@@ -74,7 +74,9 @@ export function renderProbes(spec) {
       op.repeat === 'if-not-sent'
         ? 'not safe: it exchanges a one-time OAuth code for tokens'
         : op.redirect
-          ? "a redirect: Prism's proxy would follow it away from the target"
+          ? // Not probed: node-fetch in Prism would follow a Location to the provider, so the relay
+            // (src/tools/relay.ts) strips it, and a 302 without its Location cannot be graded.
+            'a redirect to the OAuth provider: its Location is removed on the way so that nothing follows it, which leaves the declared 302 nothing to grade'
           : undefined;
     const row = { operationId: op.operationId, path: op.path, pathParams: op.pathParams, public: op.public, ...(skip ? { skip } : {}), examples: op.examples };
     out.push(`  ${JSON.stringify(row)},`);
