@@ -1,5 +1,6 @@
 // `coveton auth test`, run in process: the key works (Prism), or the API's 401/403 reason in plain words
 // (scripted server, since Prism answers every refusal with the same canned example).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apiError, type FaultServer, serverFixture } from '../support/fault-server.js';
 import { runProgram as runCli, TEST_KEY } from './helpers.js';
@@ -44,6 +45,11 @@ describe('auth test', () => {
     expect(server!.requests).toEqual([]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe("error: no credential: set COVETON_API_KEY or pass --api-key (nothing was sent)\nRun 'coveton auth test --help' for usage.\n");
+    // The guide says the same: no key is a usage error before sending (exit 2), not the API's 401.
+    const guide = readFileSync(new URL('../../docs/guides/cli.md', import.meta.url), 'utf8');
+    const section = guide.slice(guide.indexOf('## Does my key work?'), guide.indexOf('\n## ', guide.indexOf('## Does my key work?') + 1));
+    expect(section).toContain(`sends nothing and stops with a usage error (exit code 2)`);
+    expect(section).toContain(`\n${run.stderr.split('\n')[0]}\n`);
     const listing = await runCli(['api-keys', 'list', '--base-url', 'not a url']);
     expect(listing.stderr).toContain('--base-url (or COVETON_BASE_URL) must be an absolute http(s) URL'); // options first
   });
