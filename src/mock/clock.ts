@@ -16,7 +16,8 @@ export interface Clock {
   /**
    * Jumps to `ms` milliseconds since the epoch (`Date.parse('2026-06-20T16:00:00Z')`, not the
    * text); a running clock runs on from there. Anything but a finite number within the range of
-   * a `Date` throws a TypeError, and the clock stays where it was.
+   * a `Date`, less a century so that the running clock stays in it, throws a TypeError, and the
+   * clock stays where it was.
    */
   set(ms: number): void;
   /**
@@ -35,8 +36,22 @@ export interface Clock {
 /** The largest distance from the epoch a `Date` holds (ECMA-262, "Time Values and Time Range"). */
 const MAX_TIME = 8.64e15;
 
-/** Whether `ms` is a time a `Date` can hold (the clock's `state()` writes it as RFC 3339). */
-export const inDateRange = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME;
+/**
+ * How far inside a `Date`'s range the clock may be put: a running clock moves on from where it is
+ * set, and `set(8.64e15)` (the last millisecond a `Date` holds) left the range 1 ms later, so every
+ * answer that shows the time became a 500 "Invalid time value". A century of running is more than
+ * any mock process lives, and no test needs a time within a century of year 275760.
+ */
+const RUNNING_MARGIN = 100 * 365.25 * 86_400_000;
+
+/** The largest distance from the epoch the clock may be set or advanced to. */
+const MAX_SETTABLE = MAX_TIME - RUNNING_MARGIN;
+
+/**
+ * Whether `ms` is a time the clock may stand at: one a `Date` can hold (the clock's `state()`
+ * writes it as RFC 3339) and will still hold after a century of running.
+ */
+export const settableTime = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= MAX_SETTABLE;
 
 /**
  * A value the handle's caller passed that the clock cannot take, refused before it moves: a
@@ -60,13 +75,13 @@ export function createClock(base: () => number = Date.now, start?: number): Cloc
   return {
     now,
     set(ms) {
-      if (typeof ms !== 'number' || !inDateRange(ms)) refuse('set(ms)', `milliseconds since the epoch as a finite number within a Date's range, such as Date.parse('2026-06-20T16:00:00Z')`, ms);
+      if (typeof ms !== 'number' || !settableTime(ms)) refuse('set(ms)', `milliseconds since the epoch as a finite number within a Date's range less a century (±${MAX_SETTABLE}), such as Date.parse('2026-06-20T16:00:00Z')`, ms);
       set(ms);
     },
     advance(ms) {
       if (typeof ms !== 'number' || !Number.isFinite(ms)) refuse('advance(ms)', 'milliseconds as a finite number, such as 16 * 60_000 for 16 minutes', ms);
       const to = now() + ms;
-      if (!inDateRange(to)) refuse('advance(ms)', `milliseconds that keep the clock within a Date's range (±${MAX_TIME} ms from the epoch)`, ms);
+      if (!settableTime(to)) refuse('advance(ms)', `milliseconds that keep the clock within a Date's range less a century (±${MAX_SETTABLE} ms from the epoch)`, ms);
       set(to);
     },
     freeze(frozen) {
@@ -93,8 +108,8 @@ export function parseDuration(value: unknown): number | undefined {
 
 /** A time as RFC 3339 text or ms since the epoch. */
 export function parseTime(value: unknown): number | undefined {
-  if (typeof value === 'number') return inDateRange(value) ? value : undefined;
+  if (typeof value === 'number') return settableTime(value) ? value : undefined;
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+  return settableTime(ms) ? ms : undefined;
 }

@@ -1,7 +1,7 @@
 // The mock's control endpoints under `/__mock/`, outside the API: for CI jobs in any language.
 // Reads are GETs; what changes the mock (reset, the clock) is a POST that cors.ts only lets
 // through with a JSON content type or an `X-Coveton-Mock` header.
-import { inDateRange, parseDuration, parseTime, type Clock } from './clock.js';
+import { settableTime, parseDuration, parseTime, type Clock } from './clock.js';
 import { errorReply, type Reply } from './reply.js';
 
 export interface ControlState {
@@ -29,7 +29,7 @@ function moveClock(clock: Clock, body: unknown, id: string): Reply {
   const at = b.set === undefined ? undefined : parseTime(b.set);
   if (b.set !== undefined && at === undefined) return bad('"set" must be an RFC 3339 time such as "2026-06-20T16:00:00Z", or milliseconds since the epoch.', id);
   const by = b.advance === undefined ? undefined : parseDuration(b.advance);
-  if (b.advance !== undefined && (by === undefined || !inDateRange((at ?? clock.now()) + by))) return bad('"advance" must be seconds (960) or a duration such as "16m", "2h", "1d", "500ms", within the range of a date.', id);
+  if (b.advance !== undefined && (by === undefined || !settableTime((at ?? clock.now()) + by))) return bad('"advance" must be seconds (960) or a duration such as "16m", "2h", "1d", "500ms", within the range of a date.', id);
   // Freeze before setting: a clock frozen after `set` would stand at the set time plus the
   // milliseconds that passed in between, not at the time the caller asked for.
   if (b.frozen === true) clock.freeze(true);

@@ -33,7 +33,7 @@ describe("the handle's clock refuses what is not its unit", () => {
       mock.clock.set(Date.parse('2026-06-20T16:00:00Z'));
       const before = mock.clock.now();
       const wrong = mock.clock as unknown as Record<'set' | 'advance' | 'freeze', (value?: unknown) => void>;
-      expect(() => wrong.set('2026-06-20T16:00:00Z')).toThrow(new TypeError(`mock.clock.set(ms) takes milliseconds since the epoch as a finite number within a Date's range, such as Date.parse('2026-06-20T16:00:00Z'), got "2026-06-20T16:00:00Z"`));
+      expect(() => wrong.set('2026-06-20T16:00:00Z')).toThrow(new TypeError(`mock.clock.set(ms) takes milliseconds since the epoch as a finite number within a Date's range less a century (±8636844240000000), such as Date.parse('2026-06-20T16:00:00Z'), got "2026-06-20T16:00:00Z"`));
       expect(() => wrong.advance('16m')).toThrow(new TypeError('mock.clock.advance(ms) takes milliseconds as a finite number, such as 16 * 60_000 for 16 minutes, got "16m"'));
       expect(() => mock.clock.set(Number.NaN)).toThrow(/^mock\.clock\.set\(ms\) takes .*, got NaN$/);
       expect(() => mock.clock.set(1e300)).toThrow(/^mock\.clock\.set\(ms\) takes .*, got 1e\+300$/);
@@ -45,6 +45,33 @@ describe("the handle's clock refuses what is not its unit", () => {
       mock.clock.advance(16 * 60_000);
       expect(mock.clock.state().now).toBe('2026-06-20T16:16:00.000Z');
       const answer = await fetch(`${mock.url}/users/me`, { headers: { authorization: 'Bearer ak_test_AnyWellFormedSandboxKey0001' } });
+      expect(answer.status).toBe(200);
+      await answer.arrayBuffer();
+    } finally {
+      await mock.close();
+    }
+  }, 30_000);
+
+  // set(8.64e15), the last millisecond a Date holds, was taken on a running clock: 1 ms later
+  // GET /__mock/clock answered 500 "Invalid time value". The clock keeps a century inside the range.
+  it('a time the running clock would carry out of the range of a date is refused; the mock keeps answering', async () => {
+    let ms = 1_700_000_000_000;
+    const clock = createClock(() => ms);
+    expect(() => clock.set(8.64e15)).toThrow(/^mock\.clock\.set\(ms\) takes .*, got 8640000000000000$/);
+    expect(() => clock.set(-8.64e15)).toThrow(TypeError);
+    expect(() => clock.advance(8.64e15 - ms)).toThrow(/^mock\.clock\.advance\(ms\) takes .*, got /);
+    expect(clock.now()).toBe(1_700_000_000_000);
+    clock.set(8.5e15);
+    ms += 1;
+    expect(clock.state()).toEqual({ now: new Date(8.5e15 + 1).toISOString(), epochMs: 8.5e15 + 1, frozen: false });
+    const state = stateWith(() => 1_700_000_000_000);
+    expect(controlAnswer(state, 'POST', '/clock', { set: new Date(8.64e15).toISOString() }, 'req_1').status).toBe(400);
+    expect(controlAnswer(state, 'POST', '/clock', { set: 8.64e15 }, 'req_2').status).toBe(400);
+    const mock = await startMock({ rateLimit: false });
+    try {
+      expect(() => mock.clock.set(8.64e15)).toThrow(TypeError);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const answer = await fetch(`${mock.url}/__mock/clock`);
       expect(answer.status).toBe(200);
       await answer.arrayBuffer();
     } finally {
