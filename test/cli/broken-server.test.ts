@@ -43,6 +43,21 @@ describe('a server that breaks the contract', () => {
     if (mode !== 'fieldsMissing') expect(JSON.parse(asJson.stderr).error).toMatchObject({ type: 'contract_error', exitCode: 1 });
   });
 
+  it.each([
+    ['create', ['api-keys', 'create', '--name', 'ci', '--type', 'service', '--environment', 'sandbox'], 201,
+      "apiKeys.create (POST /api-keys) answered 201 with a key whose name, type, environment, status, permissions, secret are missing or not of the spec's type"],
+    ['update', ['api-keys', 'update', 'key_a', '--status', 'suspended'], 200,
+      "apiKeys.update (PATCH /api-keys/{id}) answered 200 with a key whose name, type, environment, status, permissions are missing or not of the spec's type"],
+  ] as const)('fields missing in the answer to %s: exit 1, said as such, never "undefined"', async (_name, args, status, what) => {
+    const server = await serve((_req, res) => json(res, status, { id: 'key_a' }));
+    const run = await runProgram([...args, '--base-url', server.url, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${BROKE}${what}`);
+    expect(run.stdout + run.stderr).not.toContain('undefined');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('pages that do not advance still say so, after the rows they printed', async () => {
     const server = await serve((_req, res) => json(res, 200, [apiKey('key_b'), apiKey('key_a')]));
     const run = await runProgram(['api-keys', 'list', '--page-size', '2', '--base-url', server.url, '--api-key', TEST_KEY]);

@@ -26,15 +26,26 @@ const FREE_TEXT = [1, 5];
 const TEXT_FIELDS = ['id', 'name', 'type', 'environment', 'status'] as const;
 
 /**
- * A key's row. The SDK checks that an answer is the JSON object or list the spec promises, not
- * each field: a key lacking what the row shows is the server breaking the contract, said as such
- * (describe.ts), never a TypeError.
+ * Holds a key to what a view shows of it. The SDK checks that an answer is the JSON object or
+ * list the spec promises, not each field: a key lacking what is printed is the server breaking
+ * the contract, said as such (describe.ts: exit 1, --json type contract_error), never a
+ * TypeError nor an "undefined" in the output. Every text view (row, create, update) asks here;
+ * --json passes the server's data on as it is.
  */
-export function keyRow(key: ApiKey, operation: string): string[] {
+function checkKey(key: ApiKey, operation: string, status: number, also: readonly ('secret' | 'statusReason')[] = []): void {
   const wrong: string[] = TEXT_FIELDS.filter((field) => typeof key[field] !== 'string');
   if (!Array.isArray(key.permissions) || !key.permissions.every((p) => typeof p === 'string')) wrong.push('permissions');
   if (key.lastUsedAt != null && typeof key.lastUsedAt !== 'string') wrong.push('lastUsedAt');
-  if (wrong.length > 0) throw new UnexpectedResponseError(operation, 200, `a key whose ${wrong.join(', ')} ${wrong.length > 1 ? 'are' : 'is'} missing or not of the spec's type`);
+  // A new key's secret is required (ApiKeyCreated); a statusReason is a string or null when present.
+  const secret = (key as ApiKey & { secret?: unknown }).secret;
+  if (also.includes('secret') && (typeof secret !== 'string' || secret === '')) wrong.push('secret');
+  if (also.includes('statusReason') && key.statusReason != null && typeof key.statusReason !== 'string') wrong.push('statusReason');
+  if (wrong.length > 0) throw new UnexpectedResponseError(operation, status, `a key whose ${wrong.join(', ')} ${wrong.length > 1 ? 'are' : 'is'} missing or not of the spec's type`);
+}
+
+/** A key's row, its fields checked first (checkKey). */
+export function keyRow(key: ApiKey, operation: string): string[] {
+  checkKey(key, operation, 200);
   return [key.id, key.name, key.type, key.environment, key.status, key.permissions.join(','), key.lastUsedAt ?? 'never'];
 }
 
@@ -124,6 +135,7 @@ export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
     .finally(() => spinner.stop());
   if (ctx.json) ctx.out.data(key);
   else {
+    checkKey(key, 'apiKeys.create (POST /api-keys)', 201, ['secret']);
     ctx.out.info(`Created API key ${key.id} (${key.name}, ${key.type}, ${key.environment}). Its secret:`);
     ctx.out.secret(key.secret, `the new key ${key.id}`);
   }
@@ -137,6 +149,7 @@ export async function update(ctx: Context, id: string, opts: { status: Status; r
     .apiKeys.update(id, { status: opts.status, ...(opts.reason !== undefined && { reason: opts.reason }) })
     .finally(() => spinner.stop());
   if (ctx.json) return ctx.out.data(key);
+  checkKey(key, 'apiKeys.update (PATCH /api-keys/{id})', 200, ['statusReason']);
   const reason = key.statusReason ? ` (reason: ${key.statusReason})` : '';
   ctx.out.line(`API key ${key.id} is now `, [statusColor(key.status), key.status], `${reason}.`);
 }
