@@ -5,7 +5,7 @@ import { CovetonError } from '../errors/base.js';
 export type E2EErrorCode =
   | 'unsupported_version' // an unknown version byte or suite id: refused, never guessed
   | 'not_for_this_device' // no envelope names this device, or it names a key this device does not hold
-  | 'decrypt_failed' // an AEAD or HPKE open failed (a changed byte, a moved envelope, another chat or content type), or the server's expiresAt or createdAt contradicts the signed time
+  | 'decrypt_failed' // an AEAD or HPKE open failed (a changed byte, a moved envelope, another chat or content type), or the server's expiresAt contradicts the signed one
   | 'key_commitment' // the content key does not match the commitment in the ciphertext
   | 'bad_signature' // the sender device's signature does not verify
   | 'unknown_sender' // the sender device is not among the bundles the API lists, or not the sender user's
