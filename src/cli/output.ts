@@ -12,6 +12,22 @@ import type { Io } from './io.js';
 import { painter, statusColor, type Paint } from './style.js';
 import { StreamedTable, tsvLine } from './table.js';
 import { hasControls, jsonText, printable } from './terminal-text.js';
+import { stripVTControlCharacters } from 'node:util';
+
+/**
+ * `hide` (a redaction) applied to `text` as a terminal would show it too. A server can split the
+ * user's key with an escape sequence ("ak_tes\x1b[mt_..."): hidden first, it was not found, and
+ * printing then removed the sequence and showed the key whole (a review's repro). When
+ * the text without escape sequences holds a secret the text itself did not, that text, hidden,
+ * is used (its escape sequences are gone, which printing would have done anyway).
+ */
+function hideWhole(text: string, hide: (text: string) => string): string {
+  const hidden = hide(text);
+  const bare = stripVTControlCharacters(hidden);
+  if (bare === hidden) return hidden;
+  const bareHidden = hide(bare);
+  return bareHidden === bare ? hidden : bareHidden;
+}
 
 /** A part of a line: plain text, or text in a colour (painted after it is made printable). */
 export type Part = string | readonly [color: Parameters<Paint>[0] | undefined, text: string];
@@ -56,7 +72,7 @@ export class Output {
 
   /** `text` without the user's key and anything secret-shaped, and without escape sequences or control characters. */
   scrub(text: string): string {
-    return printable(redact(text, this.#secrets));
+    return printable(hideWhole(text, (t) => redact(t, this.#secrets)));
   }
 
   /** One line of result on stdout; coloured parts are painted after they are made printable. */
@@ -64,7 +80,7 @@ export class Output {
     const text = parts.map((part) => {
       if (typeof part === 'string') return this.scrub(part);
       const [color, value] = part;
-      const clean = printable(redact(value, this.#secrets));
+      const clean = this.scrub(value);
       return color ? this.paintOut(color, clean) : clean;
     });
     this.io.stdout.write(`${text.join('')}\n`);
@@ -75,7 +91,7 @@ export class Output {
    * Only the known key: a result may hold secret-shaped values on purpose (a new key's secret).
    */
   #known(value: unknown): unknown {
-    return mapStrings(value, (text) => hideSecrets(text, this.#secrets));
+    return mapStrings(value, (text) => hideWhole(text, (t) => hideSecrets(t, this.#secrets)));
   }
 
   /** The machine-readable result: one JSON document on stdout. */
@@ -154,7 +170,7 @@ export class Output {
    * and stderr was no longer JSON.
    */
   errorData(value: unknown): void {
-    this.io.stderr.write(`${jsonText(mapStrings(value, (text) => redact(text, this.#secrets)))}\n`);
+    this.io.stderr.write(`${jsonText(mapStrings(value, (text) => hideWhole(text, (t) => redact(t, this.#secrets))))}\n`);
   }
 
   /** Whether a person is watching stderr: the spinner and prompts need one. */

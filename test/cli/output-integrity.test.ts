@@ -20,6 +20,14 @@ describe('--json errors', () => {
   });
 });
 
+/** The four views of one key (rows, a table, --json of get and list), and `more` after them. */
+async function views(url: string, key: string, more: string[][] = []) {
+  const run = (args: string[], columns?: number) => runProgram([...args, '--base-url', url, '--api-key', key], columns === undefined ? {} : { columns });
+  const runs = [await run(['api-keys', 'list']), await run(['api-keys', 'get', 'key_a'], 200), await run(['api-keys', 'get', 'key_a', '--json']), await run(['api-keys', 'list', '--json'])];
+  for (const args of more) runs.push(await run(args));
+  return runs;
+}
+
 describe('the user\'s key echoed back by a server', () => {
   it('is hidden in rows, tables and --json results (a key of any shape)', async () => {
     const server = await serve((req, res) => {
@@ -28,14 +36,7 @@ describe('the user\'s key echoed back by a server', () => {
       json(res, 200, req.path.startsWith('/api-keys/') ? record : [record]);
     });
     for (const key of ['mycredential-1234567890', TEST_KEY]) {
-      const run = (args: string[], columns?: number) =>
-        runProgram([...args, '--base-url', server.url, '--api-key', key], columns === undefined ? {} : { columns });
-      const runs = [
-        await run(['api-keys', 'list']),
-        await run(['api-keys', 'get', 'key_a'], 200),
-        await run(['api-keys', 'get', 'key_a', '--json']),
-        await run(['api-keys', 'list', '--json']),
-      ];
+      const runs = await views(server.url, key);
       for (const r of runs) {
         expect(r.code).toBe(0);
         expect(r.stdout + r.stderr).not.toContain(key);
@@ -44,6 +45,27 @@ describe('the user\'s key echoed back by a server', () => {
       expect(runs[1]!.stdout).toContain('echo [REDACTED]');
       expect(JSON.parse(runs[2]!.stdout)).toMatchObject({ name: 'echo [REDACTED]', description: '[REDACTED]', '[REDACTED]': 1 });
       expect(JSON.parse(runs[3]!.stdout)[0]).toMatchObject({ name: 'echo [REDACTED]', description: '[REDACTED]' });
+    }
+  });
+});
+
+describe('the user\'s key split by an escape sequence in server text', () => {
+  it('is hidden in messages, rows and --json output, though printing removes the sequence', async () => {
+    const split = (key: string) => `${key.slice(0, 6)}\x1b[m${key.slice(6)}`;
+    const server = await serve((req, res) => {
+      const key = String(req.headers.authorization).replace(/^Bearer /, '');
+      if (req.path.startsWith('/utils/')) return apiError(res, 400, 'BAD_REQUEST', `bad key ${split(key)}`);
+      const record = apiKey('key_a', { name: `echo ${split(key)}`, description: split(key) });
+      json(res, 200, req.path.startsWith('/api-keys/') ? record : [record]);
+    });
+    for (const key of ['mycredential-1234567890', TEST_KEY]) {
+      const runs = await views(server.url, key, [['auth', 'test'], ['auth', 'test', '--json']]);
+      for (const r of runs) {
+        const shown = `${r.stdout}${r.stderr}`.replace(/\\u001b\[m|\x1b\[m/g, '');
+        expect(shown).not.toContain(key);
+      }
+      expect(runs[0]!.stdout.split('\t')[1]).toBe('echo [REDACTED]');
+      expect(JSON.parse(runs[2]!.stdout)).toMatchObject({ name: 'echo [REDACTED]', description: '[REDACTED]' });
     }
   });
 });
