@@ -92,7 +92,7 @@ module.exports = {
       name: 'no-node-builtins-in-core',
       comment: 'The core runs in browsers, Deno, Bun and workers: Node built-ins only in the Node transport and Node-only folders.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(transport/node-undici\\.ts|index\\.node\\.ts|mock/|cli/|tools/|e2e/node-file-key-store\\.ts)' },
+      from: { path: '^src/', pathNot: '^src/(transport/node-undici\\.ts|index\\.node\\.ts|mock/|cli/|tools/|e2e/node-file-(key-store|lock)\\.ts)' },
       to: { dependencyTypes: ['core'] },
     },
   ],

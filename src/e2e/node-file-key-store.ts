@@ -8,7 +8,7 @@
 // raw for public ones) and read back as non-extractable CryptoKeys.
 //
 // Processes may share the file (a CLI and a daemon of one device): a write reads the file as it
-// is now, changes its one record and replaces the file, under a lock file, so no write drops what
+// is now, changes its one record and replaces the file, under a lock file (node-file-lock.ts), so no write drops what
 // another process wrote (each used to write back its own first read of the file, losing a
 // rotated pre-key's private half); a read reads the file again.
 //
@@ -19,11 +19,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { E2EError } from './errors.js';
+import { takeLock, type Held } from './node-file-lock.js';
 import type { KeyStore } from '@coveton/sdk/e2e';
 
 const FORMAT = 'coveton-e2e-key-store';
-/** A lock file older than this was left by a process that stopped holding it (a write takes milliseconds). */
-const STALE_MS = 10_000;
+/** How many times a change is redone after its lock was taken from it (node-file-lock.ts). */
+const REDOS = 3;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface KeyJson {
   algorithm: 'Ed25519' | 'X25519';
@@ -133,45 +134,30 @@ export function fileKeyStore(path: string): KeyStore {
     return cached.values;
   }
 
-  async function save(values: Record<string, Json>): Promise<void> {
+  // A temporary file of this store: `.<name>.<pid>.<random>.tmp` (the pid tells whether its writer is gone).
+  const temporary = () => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+
+  /** Replaces the file with `values`, if the lock is still `lock`'s (false: it was taken, nothing written). */
+  async function save(values: Record<string, Json>, lock: Held): Promise<boolean> {
     const text = `${JSON.stringify({ format: FORMAT, version: 1, values })}\n`;
-    const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    const staged = temporary();
     try {
-      const handle = await open(temporary, 'wx', 0o600);
+      const handle = await open(staged, 'wx', 0o600);
       try {
         await handle.writeFile(text);
         await handle.sync();
       } finally {
         await handle.close();
       }
-      await rename(temporary, path);
-    } catch (error) {
-      await unlink(temporary).catch(() => {});
-      throw new E2EError('key_store_failed', `${path}: write`, { cause: error });
-    }
-  }
-
-  /**
-   * Takes the file's lock, `<path>.lock`, made with O_EXCL: one process at a time reads, changes
-   * and replaces the file, so none writes back a copy that lacks another's change. A lock older
-   * than STALE_MS was left by a process that stopped while holding it (a write takes
-   * milliseconds), and is removed. Resolves to its release.
-   */
-  async function lock(): Promise<() => Promise<void>> {
-    const file = `${path}.lock`;
-    for (;;) {
-      try {
-        await (await open(file, 'wx', 0o600)).close();
-        return () => unlink(file).catch(() => {});
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new E2EError('key_store_failed', `${file}: lock`, { cause: error });
+      if (!(await lock.held())) {
+        await unlink(staged);
+        return false;
       }
-      const held = await stat(file).catch(() => undefined); // gone: try again at once
-      if (held && Date.now() - held.mtimeMs > STALE_MS) {
-        await unlink(file).catch((error: unknown) => {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new E2EError('key_store_failed', `${file}: remove a stale lock`, { cause: error });
-        });
-      } else if (held) await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+      await rename(staged, path);
+      return true;
+    } catch (error) {
+      await unlink(staged).catch(() => {});
+      throw new E2EError('key_store_failed', `${path}: write`, { cause: error });
     }
   }
 
@@ -180,14 +166,18 @@ export function fileKeyStore(path: string): KeyStore {
     const next = writing.then(async () => {
       const json = await encode?.();
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      const release = await lock();
-      try {
-        const values = { ...(await current()) };
-        if (!encode) delete values[name];
-        else put(values, name, json);
-        await save(values);
-      } finally {
-        await release();
+      for (let attempt = 1; ; attempt++) {
+        const lock = await takeLock(path, temporary);
+        try {
+          const values = { ...(await current()) };
+          if (!encode) delete values[name];
+          else put(values, name, json);
+          if (await save(values, lock)) return;
+        } finally {
+          await lock.release();
+        }
+        // Another process took the lock while this one held it: its change is read again and redone.
+        if (attempt === REDOS) throw new E2EError('key_store_failed', `${path}.lock: taken by another process ${REDOS} times during a write`);
       }
     });
     writing = next.catch(() => {});
