@@ -6,13 +6,27 @@
 // request is answered or its client goes away (server.ts releases a request's lease however
 // it ends), so `GET /__mock/memory` (`bodies`) shows what is held now.
 //
-// A body that declares its length (Content-Length) takes all of it before a byte is read: that
-// is what the mock will hold once it is in, and refusing early costs no reading. A chunked body,
-// whose length is known only at its end, takes its bytes as they arrive.
+// A body takes its bytes as they arrive, declared length or not: holding the budget costs sending
+// them. Reserving a declared Content-Length before any byte came let 8 sockets that declared
+// 16 MiB each and sent nothing (about 1 KB) hold the whole 128 MiB, and every other body got a
+// 503 for up to Node's requestTimeout (300 s), renewable by reconnecting (hostile review,
+// declared-hold). A declared length over the body's own limit is still a 413 at once.
+//
+// And a body may not stall: BODY_IDLE_MS without a byte is a 408 that gives its share back, so
+// bytes once sent cannot hold the budget for free either.
 import type { IncomingMessage } from 'node:http';
 
 /** Bytes of request bodies the mock holds at once, across every request in flight. */
 export const DEFAULT_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
+
+/**
+ * How long a body may go without a byte before the mock stops waiting (408). On loopback, where
+ * the mock runs, a client sends its body right behind its head, and one streaming a file sends
+ * continually: 5 s with nothing is a client that stopped (or one holding the budget), not a slow
+ * one, while even a loaded 2-core CI runner does not pause a sending process that long. Far below
+ * Node's requestTimeout (300 s), which was the only bound before.
+ */
+export const BODY_IDLE_MS = 5000;
 
 /** One request's share of the budget. */
 export interface Lease {
@@ -55,8 +69,11 @@ export function createBodyBudget(cap = DEFAULT_BODY_BYTES_IN_FLIGHT): BodyBudget
   };
 }
 
-/** A body read whole, or why not: over its own limit (413), or no room beside the others (503). */
-export type BodyRead = { body: Buffer } | { refused: 'too-large' | 'busy' };
+/**
+ * A body read whole, or why not: over its own limit (413), no room beside the others (503), or
+ * no byte for BODY_IDLE_MS (408).
+ */
+export type BodyRead = { body: Buffer } | { refused: 'too-large' | 'busy' | 'stalled' };
 
 /** The declared Content-Length, when it is plain decimal digits (Node refuses a malformed one). */
 function declared(req: IncomingMessage): number | undefined {
@@ -65,22 +82,55 @@ function declared(req: IncomingMessage): number | undefined {
 }
 
 /**
- * Reads `req`'s body, at most `limit` bytes, within `lease`. A client that goes away mid-body
- * makes the read throw (Node ends the request stream with an error): the caller's request ends,
- * and with it the lease.
+ * Reads `req`'s body, at most `limit` bytes, within `lease`, each byte taken as it arrives. A
+ * client that goes away mid-body makes the read throw: the caller's request ends, and with it
+ * the lease.
  */
-export async function readBody(req: IncomingMessage, limit: number, lease: Lease): Promise<BodyRead> {
+export function readBody(req: IncomingMessage, limit: number, lease: Lease, idleMs = BODY_IDLE_MS): Promise<BodyRead> {
   const length = declared(req);
-  if (length !== undefined && length > limit) return { refused: 'too-large' };
-  if (length !== undefined && !lease.take(length)) return { refused: 'busy' };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const bytes = chunk as Buffer;
-    size += bytes.length;
-    if (size > limit) return { refused: 'too-large' };
-    if (length === undefined && !lease.take(bytes.length)) return { refused: 'busy' };
-    chunks.push(bytes);
-  }
-  return { body: Buffer.concat(chunks) };
+  if (length !== undefined && length > limit) return Promise.resolve({ refused: 'too-large' });
+  return new Promise<BodyRead>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let lastByteAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      req.pause();
+    };
+    const finish = (read: BodyRead) => {
+      stop();
+      resolve(read);
+    };
+    // The timer fires in the timers phase, before the poll phase reads what came meanwhile: after
+    // the mock's own event loop was busy past idleMs, a byte may be waiting. setImmediate runs
+    // after that poll, so only a body that really sent nothing is refused.
+    const arm = (wait: number) => {
+      timer = setTimeout(() => {
+        setImmediate(() => {
+          const idle = Date.now() - lastByteAt;
+          if (idle >= idleMs) finish({ refused: 'stalled' });
+          else arm(idleMs - idle);
+        });
+      }, wait);
+    };
+    const onData = (bytes: Buffer) => {
+      lastByteAt = Date.now();
+      size += bytes.length;
+      if (size > limit) return finish({ refused: 'too-large' });
+      if (!lease.take(bytes.length)) return finish({ refused: 'busy' });
+      chunks.push(bytes);
+    };
+    const onEnd = () => finish({ body: Buffer.concat(chunks) });
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => {
+      if (!req.complete) onError(new Error('the client went away mid-body'));
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    arm(idleMs);
+  });
 }

@@ -4,7 +4,7 @@
 // pipeline. Malformed input (a bad percent-encoding, an unparseable URL) is a 400, never a 500.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody, type BodyBudget, type BodyRead, type Lease } from './bodies.js';
+import { BODY_IDLE_MS, readBody, type BodyBudget, type BodyRead, type Lease } from './bodies.js';
 import { answerPreflight, applyCors, controlRequestSafe, refusal, type OriginPolicy } from './cors.js';
 import { rawCredential } from './credentials.js';
 import { requestId } from '../tools/ids.js';
@@ -68,6 +68,9 @@ function sendUnread(res: ServerResponse, method: string, reply: Reply): void {
  */
 function bodyRefused(why: Exclude<BodyRead, { body: Buffer }>['refused'], tooLarge: string, id: string): Reply {
   if (why === 'too-large') return errorReply(413, tooLarge, id);
+  // A body that stopped arriving: 408, the request never came whole (RFC 9110 section 15.5.9),
+  // so it ran nothing and the SDK may send it again, a POST included (pipeline/policy.ts).
+  if (why === 'stalled') return errorReply(408, `No byte of the request body for ${BODY_IDLE_MS / 1000} s: the mock stopped waiting for it.`, id);
   return errorReply(503, 'The mock holds as many request bodies as it takes at once (GET /__mock/memory, "bodies"): retry after 1 s.', id, { headers: { 'retry-after': '1' } });
 }
 
