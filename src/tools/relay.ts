@@ -18,8 +18,14 @@ export interface Relay {
 // Hop-by-hop headers (RFC 9110 section 7.6.1) and Host belong to one connection, not the message.
 const HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
 
+/**
+ * The message's headers without the hop-by-hop ones: the fixed list above and every header the
+ * message's own `Connection` names (RFC 9110 section 7.6.1: a proxy removes them before
+ * forwarding; a header listed there was meant for this hop only).
+ */
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP.has(name)));
+  const named = new Set(String(headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase()));
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP.has(name) && !named.has(name)));
 }
 
 /** Starts a relay to `target` (an absolute http(s) URL); requests keep their path and query. */

@@ -1,0 +1,80 @@
+// The relay between Prism and the target of `coveton contract` (src/tools/relay.ts), against an
+// in-process target on 127.0.0.1: which headers cross it (hostile review, relay-probe).
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { startRelay, type Relay } from '../../src/tools/relay.js';
+
+const seen: IncomingHttpHeaders[] = [];
+let target: Server;
+let relay: Relay | undefined;
+
+async function start() {
+  target = createServer((req, res) => {
+    seen.push(req.headers);
+    if (req.url === '/v1/die') {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('0123456789');
+      setTimeout(() => res.socket!.destroy(), 50);
+    } else if (req.url === '/v1/silent') {
+      // never answers
+    } else {
+      res.writeHead(200, { connection: 'x-answer-hop', 'x-answer-hop': 'for-the-relay', 'x-answer-e2e': 'kept' });
+      res.end('ok');
+    }
+  });
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  relay = await startRelay(`http://127.0.0.1:${(target.address() as AddressInfo).port}/v1`);
+}
+
+afterEach(async () => {
+  await relay?.close();
+  relay = undefined;
+  target.closeAllConnections();
+  await new Promise((resolve) => target.close(resolve));
+  seen.length = 0;
+});
+
+interface Outcome {
+  how: 'ended' | 'cut' | 'request error' | 'no end';
+  status?: number;
+  bytes: number;
+  headers?: IncomingHttpHeaders;
+}
+
+/** A GET through the relay and how it ended, or `no end` after `ms` (then it is dropped). */
+function get(path: string, headers: Record<string, string> = {}, ms = 3000): Promise<Outcome> {
+  const port = new URL(relay!.url).port;
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const timer = setTimeout(() => {
+      resolve({ how: 'no end', bytes });
+      req.destroy();
+    }, ms);
+    const done = (outcome: Outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => done({ how: 'ended', status: res.statusCode, bytes, headers: res.headers }));
+      res.on('close', () => {
+        if (!res.complete) done({ how: 'cut', status: res.statusCode, bytes });
+      });
+      res.on('error', () => {});
+    });
+    req.on('error', () => done({ how: 'request error', bytes }));
+    req.end();
+  });
+}
+
+it("headers named in a message's Connection header are this hop's own: not forwarded either way", async () => {
+  await start();
+  const answer = await get('/v1/conn', { connection: 'keep-alive, X-Hop-Only', 'x-hop-only': 'proxy-only-value', 'x-e2e': 'kept' });
+  expect(answer).toMatchObject({ how: 'ended', status: 200, bytes: 2 });
+  expect(seen).toHaveLength(1);
+  expect(seen[0]!['x-hop-only']).toBeUndefined();
+  expect(seen[0]!['x-e2e']).toBe('kept');
+  expect(answer.headers!['x-answer-hop']).toBeUndefined();
+  expect(answer.headers!['x-answer-e2e']).toBe('kept');
+});
