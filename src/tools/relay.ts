@@ -28,23 +28,41 @@ function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP.has(name) && !named.has(name)));
 }
 
-/** Starts a relay to `target` (an absolute http(s) URL); requests keep their path and query. */
-export async function startRelay(target: string): Promise<Relay> {
+/**
+ * How long the relay waits without a byte from the target before it drops the request (Prism sees
+ * the connection drop): the SDK's default timeout (options.ts). The call itself is bounded by the
+ * contract client's `--timeout` (30 s by default); this only frees the hop once nobody waits on a
+ * target that never answers, which otherwise held it, and Prism's request, for good.
+ */
+export const RELAY_IDLE_MS = 60_000;
+
+/**
+ * Starts a relay to `target` (an absolute http(s) URL); requests keep their path and query.
+ * `idleMs`: how long the target may send nothing (RELAY_IDLE_MS).
+ */
+export async function startRelay(target: string, idleMs = RELAY_IDLE_MS): Promise<Relay> {
   const upstream = new URL(target);
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
   const relay = (req: IncomingMessage, res: ServerResponse) => {
     const out = send(
-      { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...endToEnd(req.headers), host: upstream.host } },
+      { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...endToEnd(req.headers), host: upstream.host }, timeout: idleMs },
       (answer) => {
         const headers = endToEnd(answer.headers);
         const status = answer.statusCode ?? 502;
         if (status >= 300 && status < 400) delete headers.location;
         res.writeHead(status, answer.statusMessage, headers);
+        // The target went away mid-body: pipe() would leave the answer open, and Prism waited
+        // for its end until the SDK's timeout. Dropping the connection shows Prism the cut.
+        answer.on('close', () => {
+          if (!answer.complete) res.destroy();
+        });
         answer.pipe(res);
       },
     );
-    // No answer from the target: Prism sees the connection drop, as it would have without us.
-    out.on('error', () => res.socket?.destroy());
+    out.on('timeout', () => out.destroy(new Error(`the target sent nothing for ${idleMs} ms`)));
+    // No answer from the target, or a failure after its head: Prism sees the connection drop, as
+    // it would have without us.
+    out.on('error', () => res.destroy());
     req.on('aborted', () => out.destroy());
     req.pipe(out);
   };

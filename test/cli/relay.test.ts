@@ -1,5 +1,7 @@
 // The relay between Prism and the target of `coveton contract` (src/tools/relay.ts), against an
-// in-process target on 127.0.0.1: which headers cross it (hostile review, relay-probe).
+// in-process target on 127.0.0.1: what a client of the relay (Prism, in `coveton contract`) sees
+// when the target dies mid-body or never answers, and which headers cross it (hostile review,
+// relay-probe).
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
@@ -9,7 +11,7 @@ const seen: IncomingHttpHeaders[] = [];
 let target: Server;
 let relay: Relay | undefined;
 
-async function start() {
+async function start(idleMs?: number) {
   target = createServer((req, res) => {
     seen.push(req.headers);
     if (req.url === '/v1/die') {
@@ -24,7 +26,7 @@ async function start() {
     }
   });
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-  relay = await startRelay(`http://127.0.0.1:${(target.address() as AddressInfo).port}/v1`);
+  relay = await startRelay(`http://127.0.0.1:${(target.address() as AddressInfo).port}/v1`, idleMs);
 }
 
 afterEach(async () => {
@@ -67,6 +69,23 @@ function get(path: string, headers: Record<string, string> = {}, ms = 3000): Pro
     req.end();
   });
 }
+
+it('a target that dies mid-body: the relay drops its answer at once, it does not leave it open', async () => {
+  await start();
+  const started = Date.now();
+  expect(await get('/v1/die')).toEqual({ how: 'cut', status: 200, bytes: 10 });
+  expect(Date.now() - started).toBeLessThan(2000);
+});
+
+it('a target that never answers: the relay drops the request after its idle time', async () => {
+  await start(300);
+  const started = Date.now();
+  expect(await get('/v1/silent')).toEqual({ how: 'request error', bytes: 0 });
+  const waited = Date.now() - started;
+  expect(waited).toBeGreaterThanOrEqual(290);
+  expect(waited).toBeLessThan(2000);
+  expect(seen).toHaveLength(1);
+});
 
 it("headers named in a message's Connection header are this hop's own: not forwarded either way", async () => {
   await start();
