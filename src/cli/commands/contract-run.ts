@@ -96,7 +96,8 @@ export async function contract(ctx: Context, opts: ContractOptions): Promise<voi
   const spinner = ctx.out.spinner('Starting the Prism proxy');
   // Prism forwards through the relay, never to the target itself: its forwarder follows
   // redirects, key included, to any origin (relay.ts).
-  const relay = await startRelay(target);
+  // The relay's own idle bound never cuts a probe the --timeout still waits for (60 s at least).
+  const relay = await startRelay(target, Math.max(opts.timeout, 60_000));
   const prism = await startPrism({
     mode: 'proxy',
     spec,
