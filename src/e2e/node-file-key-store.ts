@@ -2,7 +2,8 @@
 // Node only (node:fs): its own entry, so a browser bundle of `@coveton/sdk/e2e` never meets it.
 //
 // The file is JSON, mode 0600, replaced whole on every write (a temporary file in the same
-// folder, synced, then renamed over it: a crash leaves the old file or the new one, never half).
+// folder, synced, then renamed over it: a crash leaves the old file or the new one, never half;
+// the temporary file a killed writer leaves is removed by a later write, see `sweep`).
 // A file others may read or write is refused (`key_store_insecure`), as is one that is not a key
 // store or is damaged (`key_store_invalid`). Keys are written as bytes (PKCS#8 for private keys,
 // raw for public ones) and read back as non-extractable CryptoKeys.
@@ -16,10 +17,11 @@
 // property; in any other object a property name starting with `$` is written with one more `$`
 // in front, so no stored value is ever read back as a key or as bytes ("$key" is kept as "$$key").
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { E2EError } from './errors.js';
-import { takeLock, type Held } from './node-file-lock.js';
+import { abandoned, takeLock, type Held } from './node-file-lock.js';
 import type { KeyStore } from '@coveton/sdk/e2e';
 
 const FORMAT = 'coveton-e2e-key-store';
@@ -137,6 +139,27 @@ export function fileKeyStore(path: string): KeyStore {
   // A temporary file of this store: `.<name>.<pid>.<random>.tmp` (the pid tells whether its writer is gone).
   const temporary = () => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 
+  /**
+   * Removes this store's temporary files whose writer is gone: one killed mid-write left a full
+   * copy of the private keys beside the file for good. Run holding the lock, so no writer of this
+   * release is writing one; a writer of an earlier release (no lock) or one that lost its lock may
+   * be, so only files its writer left are removed: its pid (in the name) no longer runs on this
+   * host, or, with no pid in the name (an earlier release's), older than the lock's stale age
+   * (`abandoned`, node-file-lock.ts). Only names of the store's own pattern are touched.
+   */
+  async function sweep(): Promise<void> {
+    const folder = dirname(path);
+    const own = new RegExp(`^\\.${basename(path).replace(/[^\w]/g, '\\$&')}\\.(?:(\\d+)\\.)?[0-9a-f]{12}\\.tmp$`);
+    for (const name of await readdir(folder).catch(() => [])) {
+      const match = own.exec(name);
+      if (!match) continue;
+      const pid = match[1];
+      const file = join(folder, name);
+      const info = await lstat(file).catch(() => undefined);
+      if (info?.isFile() && abandoned(pid === undefined ? undefined : { pid: Number(pid), host: hostname() }, info.mtimeMs)) await unlink(file).catch(() => {});
+    }
+  }
+
   /** Replaces the file with `values`, if the lock is still `lock`'s (false: it was taken, nothing written). */
   async function save(values: Record<string, Json>, lock: Held): Promise<boolean> {
     const text = `${JSON.stringify({ format: FORMAT, version: 1, values })}\n`;
@@ -169,6 +192,7 @@ export function fileKeyStore(path: string): KeyStore {
       for (let attempt = 1; ; attempt++) {
         const lock = await takeLock(path, temporary);
         try {
+          await sweep();
           const values = { ...(await current()) };
           if (!encode) delete values[name];
           else put(values, name, json);

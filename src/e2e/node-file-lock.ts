@@ -77,7 +77,8 @@ export async function takeLock(path: string, temporary: () => string): Promise<H
       await link(staged, file);
       break;
     } catch (error) {
-      if (code(error) !== 'EEXIST') throw failed(`${file}: lock`, error);
+      // ENOENT: the staged file was swept (the store's sweep of temporary files) before its link.
+      if (code(error) !== 'EEXIST' && code(error) !== 'ENOENT') throw failed(`${file}: lock`, error);
     } finally {
       await unlink(staged).catch(() => {});
     }

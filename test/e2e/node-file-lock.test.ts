@@ -1,9 +1,9 @@
 // The file key store's lock (src/e2e/node-file-lock.ts) against real processes: a live holder
 // stopped for longer than the age rule keeps its lock; a holder whose lock was taken anyway
 // redoes its change and never removes another's lock; a lock that is not a file, or is dated in
-// the future, ends the wait.
+// the future, ends the wait; temporary files of writers that are gone are removed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,4 +101,28 @@ describe('fileKeyStore lock', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(keys(path)).toEqual(['seed', 'x']);
   });
+
+  it('taking the lock removes temporary files of the store whose writer is gone, and nothing else', async () => {
+    const path = await seeded();
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.on('exit', resolve));
+    const folder = join(path, '..');
+    const old = Date.now() / 1000 - 11;
+    const files = {
+      deadWriter: `.keys.json.${gone.pid}.0123456789ab.tmp`, // killed mid-write: a full copy of the keys
+      oldNoPid: '.keys.json.0123456789ab.tmp', // an earlier release's, older than 10 s
+      freshNoPid: '.keys.json.ba9876543210.tmp',
+      liveWriter: `.keys.json.${process.pid}.0123456789ab.tmp`,
+      otherStore: '.other.json.0123456789ab.tmp',
+      notATemp: 'keys.json.0123456789ab.tmp',
+    };
+    for (const [what, name] of Object.entries(files)) {
+      writeFileSync(join(folder, name), '{"private":"copy"}', { mode: 0o600 });
+      if (what !== 'freshNoPid' && what !== 'deadWriter' && what !== 'liveWriter') utimesSync(join(folder, name), old, old);
+    }
+    await fileKeyStore(path).set('x', 1);
+    // Before: all six were left.
+    expect(readdirSync(folder).sort()).toEqual(['keys.json', files.freshNoPid, files.liveWriter, files.otherStore, files.notATemp].sort());
+  });
 });
+
