@@ -31,8 +31,8 @@ export async function authTest(ctx: Context): Promise<void> {
   } catch (error) {
     spinner.stop();
     if (!(error instanceof UnauthorizedError || error instanceof ForbiddenError)) throw error;
-    // Without a key the cause is certain, whatever a mock's canned answer says.
-    const reason = ctx.apiKey === undefined ? 'credentials_missing' : error.reason === undefined ? undefined : printable(error.reason);
+    // (Without a key nothing is sent: ctx.client() refuses first, so a refusal here answers a key.)
+    const reason = error.reason === undefined ? undefined : printable(error.reason);
     const words =
       reasonText(reason) ?? `the server refused the credential (${error.status} ${error.code ?? ''}) without saying why`.trim();
     const env = reason === 'wrong_environment' ? ` (you sent ${keyKind(ctx.apiKey)})` : '';
