@@ -138,6 +138,8 @@ export function fileKeyStore(path: string): KeyStore {
 
   // A temporary file of this store: `.<name>.<pid>.<random>.tmp` (the pid tells whether its writer is gone).
   const temporary = () => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  /** The names `temporary` gives, with or without the pid (an earlier release's): what `sweep` may remove. */
+  const own = new RegExp(`^\\.${basename(path).replace(/[^\w]/g, '\\$&')}\\.(?:(\\d+)\\.)?[0-9a-f]{12}\\.tmp$`);
 
   /**
    * Removes this store's temporary files whose writer is gone: one killed mid-write left a full
@@ -149,7 +151,6 @@ export function fileKeyStore(path: string): KeyStore {
    */
   async function sweep(): Promise<void> {
     const folder = dirname(path);
-    const own = new RegExp(`^\\.${basename(path).replace(/[^\w]/g, '\\$&')}\\.(?:(\\d+)\\.)?[0-9a-f]{12}\\.tmp$`);
     for (const name of await readdir(folder).catch(() => [])) {
       const match = own.exec(name);
       if (!match) continue;

@@ -49,8 +49,8 @@ function running(pid: number): boolean {
 }
 
 /** Whether a lock (or a temporary file) written by `owner`, last touched at `mtimeMs`, was left by a holder that is gone. */
-export function abandoned(owner: { pid?: unknown; host?: unknown } | undefined, mtimeMs: number, now = Date.now()): boolean {
-  const age = now - mtimeMs;
+export function abandoned(owner: { pid?: unknown; host?: unknown } | undefined, mtimeMs: number): boolean {
+  const age = Date.now() - mtimeMs;
   if (owner && owner.host === hostname() && Number.isSafeInteger(owner.pid)) return !running(owner.pid as number) || age > DEAD_MS;
   return age > STALE_MS || age < -STALE_MS;
 }
