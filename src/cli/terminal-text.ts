@@ -36,6 +36,6 @@ export function jsonText(value: unknown, indent?: number): string {
 }
 
 /** JSON text with the control characters JSON.stringify leaves raw written as \u escapes. */
-export function escapeRawControls(json: string): string {
+function escapeRawControls(json: string): string {
   return json.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -99,7 +99,7 @@ export const mayList =
     of(row) && audienceRows(call, env, rules, [row]).length > 0;
 
 /** Of `rows` (already the caller's audience), those not expired. */
-export function unexpired(env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
+function unexpired(env: MockEnv, rules: AccessRules, rows: Row[]): Row[] {
   const expires = rules.lists?.expires;
   const now = env.now();
   return rows.filter((r) => !expired(r, expires, now));

@@ -4,7 +4,7 @@
 // x-access found, and `GET /x/{id}/y` lists the `y` whose parent field points at `{id}` (a chat's
 // messages, an organization's members). Who sees what is the spec's x-access (access.ts), never
 // decided here. Operations that fit no shape get hand-written rules.
-import { audienceRows, mayList, singular, unexpired } from './access.js';
+import { mayList, singular, visibleRows } from './access.js';
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from './engine.js';
 import { cut } from './cursor.js';
 import { fill, flatten, visible } from './fill.js';
@@ -45,8 +45,7 @@ export function page(collection: string, call: Call, env: MockEnv, of: (row: Row
   const item = flatten(env.spec.resolve(call.op.successSchema)?.items, env.spec.resolve);
   const rows = env.store.all(collection).filter(of);
   const props = (item?.properties ?? {}) as Record<string, Schema>;
-  const seen = audienceRows(call, env, call.rules.access, rows);
-  let out = unexpired(env, call.rules.access, seen);
+  let out = visibleRows(call, env, call.rules.access, rows);
   for (const param of call.op.parameters) {
     const name = String(param.name);
     const raw = call.query[name];

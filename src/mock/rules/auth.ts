@@ -3,7 +3,7 @@
 // family, and `/auth/me`, `/users/me` answer for the token's user.
 import { fillContext, isoNow, type Call, type Handler, type MockEnv } from '../engine.js';
 import { fill, visible } from '../fill.js';
-import { audienceRows, mayList, unexpired } from '../access.js';
+import { mayList, visibleRows } from '../access.js';
 import { unauthorized } from '../reply.js';
 import { endSession } from '../credentials.js';
 import { cut } from '../cursor.js';
@@ -87,8 +87,7 @@ const searchUsers: Handler = (call, env) => {
 };
 
 const listSessions: Handler = (call, env) => {
-  const seen = audienceRows(call, env, call.rules.access, env.store.all('sessions'));
-  const rows = unexpired(env, call.rules.access, seen);
+  const rows = visibleRows(call, env, call.rules.access, env.store.all('sessions'));
   const sessionId = call.principal?.kind === 'user' ? call.principal.sessionId : undefined;
   return { status: 200, body: cut(rows, mayList(call, env, call.rules.access), 'sessions', call, env).map((s) => visible({ ...s, current: s.id === sessionId })) };
 };
