@@ -5,6 +5,8 @@
 // relay on 127.0.0.1 instead, which sends each request to the target only, follows nothing, and
 // hands a 3xx back without its Location: node-fetch then has nowhere to go and Prism grades the
 // 3xx as the target's own answer (the spec declares none, so it is a violation).
+// The rule is that nothing the target says moves a request elsewhere, so a 3xx loses every header
+// that names somewhere to go (ADDRESSES below), not only the one node-fetch happens to follow.
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,19 @@ export interface Relay {
 
 // Hop-by-hop headers (RFC 9110 section 7.6.1) and Host belong to one connection, not the message.
 const HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+
+/**
+ * What a 3xx loses on its way back: every header that names a place to go. `Location` is the
+ * redirect (RFC 9110 section 10.2.2). `Refresh` is one in all but name: browsers follow
+ * `Refresh: 0; url=...` (WHATWG HTML, "shared declarative refresh steps"). `Content-Location`
+ * (RFC 9110 section 8.7) only names where the content lives and moves nothing by the RFC, but on
+ * a 3xx stripped of its Location it is the one address left, there for any client that takes it
+ * for the way on. node-fetch 2 follows neither of the last two; removing them keeps the rule
+ * independent of what Prism's forwarder does in its next release. Grading loses nothing: the
+ * spec's only 3xx (the OAuth starts) are not probed (generated/probes.ts), any other is graded as
+ * undeclared by its status alone. Other statuses keep them: nothing follows a 2xx or 4xx.
+ */
+const ADDRESSES = ['location', 'refresh', 'content-location'] as const;
 
 /**
  * The message's headers without the hop-by-hop ones: the fixed list above and every header the
@@ -49,7 +64,7 @@ export async function startRelay(target: string, idleMs = RELAY_IDLE_MS): Promis
       (answer) => {
         const headers = endToEnd(answer.headers);
         const status = answer.statusCode ?? 502;
-        if (status >= 300 && status < 400) delete headers.location;
+        if (status >= 300 && status < 400) for (const name of ADDRESSES) delete headers[name];
         res.writeHead(status, answer.statusMessage, headers);
         // The target went away mid-body: pipe() would leave the answer open, and Prism waited
         // for its end until the SDK's timeout. Dropping the connection shows Prism the cut.

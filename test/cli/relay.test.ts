@@ -20,6 +20,15 @@ async function start(idleMs?: number) {
       setTimeout(() => res.socket!.destroy(), 50);
     } else if (req.url === '/v1/silent') {
       // never answers
+    } else if (req.url!.startsWith('/v1/moved/')) {
+      // A 3xx, or a 200, naming every address a client could be sent to.
+      res.writeHead(Number(req.url!.slice('/v1/moved/'.length)), {
+        location: 'https://elsewhere.example/a',
+        refresh: '0; url=https://elsewhere.example/b',
+        'content-location': 'https://elsewhere.example/c',
+        'x-answer-e2e': 'kept',
+      });
+      res.end('moved');
     } else {
       res.writeHead(200, { connection: 'x-answer-hop', 'x-answer-hop': 'for-the-relay', 'x-answer-e2e': 'kept' });
       res.end('ok');
@@ -96,4 +105,20 @@ it("headers named in a message's Connection header are this hop's own: not forwa
   expect(seen[0]!['x-e2e']).toBe('kept');
   expect(answer.headers!['x-answer-hop']).toBeUndefined();
   expect(answer.headers!['x-answer-e2e']).toBe('kept');
+});
+
+it('a 3xx reaches the client with no address in it: Location, Refresh and Content-Location are removed; other answers keep them', async () => {
+  await start();
+  for (const status of [300, 301, 302, 303, 307, 308]) {
+    const answer = await get(`/v1/moved/${status}`);
+    expect(answer).toMatchObject({ how: 'ended', status, bytes: 5 });
+    expect(answer.headers!.location, String(status)).toBeUndefined();
+    expect(answer.headers!.refresh, String(status)).toBeUndefined();
+    expect(answer.headers!['content-location'], String(status)).toBeUndefined();
+    expect(answer.headers!['x-answer-e2e']).toBe('kept');
+  }
+  const ok = await get('/v1/moved/200');
+  expect(ok.headers).toMatchObject({ location: 'https://elsewhere.example/a', refresh: '0; url=https://elsewhere.example/b', 'content-location': 'https://elsewhere.example/c' });
+  // One request per GET: the relay sent each to the target once and followed nothing.
+  expect(seen).toHaveLength(7);
 });
