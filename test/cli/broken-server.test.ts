@@ -29,8 +29,8 @@ describe('a server that breaks the contract', () => {
     ['text', 'list', 'apiKeys.list (GET /api-keys) answered 200 with a body that is not JSON'],
     ['redirect', 'get', 'GET /api-keys/{id} answered 302 with a redirect to https://evil.example/x; not followed'],
     ['redirect', 'list', 'GET /api-keys answered 302 with a redirect to https://evil.example/x; not followed'],
-    ['fieldsMissing', 'get', "apiKeys.get (GET /api-keys/{id}) answered 200 with a key whose name, type, environment, status, permissions are missing or not of the spec's type"],
-    ['fieldsMissing', 'list', "apiKeys.list (GET /api-keys) answered 200 with a key whose type, environment, status, permissions are missing or not of the spec's type"],
+    ['fieldsMissing', 'get', 'apiKeys.get (GET /api-keys/{id}) answered 200 with a key missing the required fields name, description, type, environment, permissions, allowedIps, status, statusReason, keyPrefix, createdAt, lastUsedAt, expiresAt'],
+    ['fieldsMissing', 'list', 'apiKeys.list (GET /api-keys) answered 200 with a key (item 1 of its page) missing the required fields description, type, environment, permissions, allowedIps, status, statusReason, keyPrefix, createdAt, lastUsedAt, expiresAt'],
   ])('%s on %s: exit 1, said as such', async (mode, command, what) => {
     const server = await serve((req, res) => MODES[mode]!(res, req.path));
     const args = command === 'get' ? ['api-keys', 'get', 'key_a'] : ['api-keys', 'list'];
@@ -39,15 +39,16 @@ describe('a server that breaks the contract', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`${BROKE}${what}`);
     const asJson = await runProgram([...args, '--json', '--base-url', server.url, '--api-key', TEST_KEY]);
-    expect(asJson.code).toBe(mode === 'fieldsMissing' ? 0 : 1); // --json passes the server's data on as it is
-    if (mode !== 'fieldsMissing') expect(JSON.parse(asJson.stderr).error).toMatchObject({ type: 'contract_error', exitCode: 1 });
+    expect(asJson.code).toBe(1); // --json too: a script never parses a key that lacks what the spec requires
+    expect(asJson.stdout).toBe('');
+    expect(JSON.parse(asJson.stderr).error).toMatchObject({ type: 'contract_error', exitCode: 1 });
   });
 
   it.each([
     ['create', ['api-keys', 'create', '--name', 'ci', '--type', 'service', '--environment', 'sandbox'], 201,
-      "apiKeys.create (POST /api-keys) answered 201 with a key whose name, type, environment, status, permissions, secret are missing or not of the spec's type"],
+      'apiKeys.create (POST /api-keys) answered 201 with a new key missing the required fields name, description, type, environment, permissions, allowedIps, status, statusReason, keyPrefix, createdAt, lastUsedAt, expiresAt, secret (the key may have been created: `coveton api-keys list` shows it)'],
     ['update', ['api-keys', 'update', 'key_a', '--status', 'suspended'], 200,
-      "apiKeys.update (PATCH /api-keys/{id}) answered 200 with a key whose name, type, environment, status, permissions are missing or not of the spec's type"],
+      'apiKeys.update (PATCH /api-keys/{id}) answered 200 with a key missing the required fields name, description, type, environment, permissions, allowedIps, status, statusReason, keyPrefix, createdAt, lastUsedAt, expiresAt'],
   ] as const)('fields missing in the answer to %s: exit 1, said as such, never "undefined"', async (_name, args, status, what) => {
     const server = await serve((_req, res) => json(res, status, { id: 'key_a' }));
     const run = await runProgram([...args, '--base-url', server.url, '--api-key', TEST_KEY]);

@@ -1,6 +1,7 @@
 // What the api-keys commands do, on the SDK's `apiKeys` resource: rows for people (a table on a
 // terminal, tab-separated lines in a pipe), JSON for scripts. Loaded only when one of them runs.
-import { PaginationError, UnexpectedResponseError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
+import { PaginationError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
+import { checked, checkedPage } from '../answer-check.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../../tools/exit-codes.js';
 import { CommandFailure, UsageError } from '../../tools/failures.js';
@@ -23,29 +24,13 @@ const STATUS_COLUMN = 4;
 /** NAME and PERMISSIONS give way first on a narrow terminal. */
 const FREE_TEXT = [1, 5];
 
-const TEXT_FIELDS = ['id', 'name', 'type', 'environment', 'status'] as const;
+const LIST = 'apiKeys.list (GET /api-keys)';
+const GET = 'apiKeys.get (GET /api-keys/{id})';
+const CREATE = 'apiKeys.create (POST /api-keys)';
+const UPDATE = 'apiKeys.update (PATCH /api-keys/{id})';
 
-/**
- * Holds a key to what a view shows of it. The SDK checks that an answer is the JSON object or
- * list the spec promises, not each field: a key lacking what is printed is the server breaking
- * the contract, said as such (describe.ts: exit 1, --json type contract_error), never a
- * TypeError nor an "undefined" in the output. Every text view (row, create, update) asks here;
- * --json passes the server's data on as it is.
- */
-function checkKey(key: ApiKey, operation: string, status: number, also: readonly ('secret' | 'statusReason')[] = []): void {
-  const wrong: string[] = TEXT_FIELDS.filter((field) => typeof key[field] !== 'string');
-  if (!Array.isArray(key.permissions) || !key.permissions.every((p) => typeof p === 'string')) wrong.push('permissions');
-  if (key.lastUsedAt != null && typeof key.lastUsedAt !== 'string') wrong.push('lastUsedAt');
-  // A new key's secret is required (ApiKeyCreated); a statusReason is a string or null when present.
-  const secret = (key as ApiKey & { secret?: unknown }).secret;
-  if (also.includes('secret') && (typeof secret !== 'string' || secret === '')) wrong.push('secret');
-  if (also.includes('statusReason') && key.statusReason != null && typeof key.statusReason !== 'string') wrong.push('statusReason');
-  if (wrong.length > 0) throw new UnexpectedResponseError(operation, status, `a key whose ${wrong.join(', ')} ${wrong.length > 1 ? 'are' : 'is'} missing or not of the spec's type`);
-}
-
-/** A key's row, its fields checked first (checkKey). */
-export function keyRow(key: ApiKey, operation: string): string[] {
-  checkKey(key, operation, 200);
+/** A key's row; its fields were checked as it arrived (answer-check.ts). */
+function keyRow(key: ApiKey): string[] {
   return [key.id, key.name, key.type, key.environment, key.status, key.permissions.join(','), key.lastUsedAt ?? 'never'];
 }
 
@@ -79,14 +64,15 @@ export async function list(ctx: Context, opts: ListOptions): Promise<void> {
   try {
     for await (const page of ctx.client().apiKeys.list(query).pages()) {
       spinner.stop();
-      const batch = opts.limit === undefined ? page : page.slice(0, opts.limit - count);
+      // Checked whole before any of it is printed: a bad key stops the listing at the page it is on.
+      const batch = checkedPage(opts.limit === undefined ? page : page.slice(0, opts.limit - count), 'ApiKey', { operation: LIST, status: 200 });
       if (array) array.items(batch);
-      else rows!.rows(batch.map((key) => keyRow(key, 'apiKeys.list (GET /api-keys)')));
+      else rows!.rows(batch.map(keyRow));
       count += batch.length;
       if (opts.limit !== undefined && count >= opts.limit) break;
     }
   } catch (error) {
-    // Any other answer that breaks the contract (not JSON, a redirect) is described as such by describe.ts.
+    // Any other answer that breaks the contract (not JSON, a redirect, a key lacking a field) is described as such by describe.ts.
     if (!(error instanceof PaginationError)) throw error;
     throw new CommandFailure(
       `stopped after ${count} key${count === 1 ? '' : 's'}: the server's pages did not advance (${printable((error as Error).message)})`,
@@ -103,9 +89,9 @@ export async function list(ctx: Context, opts: ListOptions): Promise<void> {
 
 export async function get(ctx: Context, id: string): Promise<void> {
   const spinner = ctx.out.spinner(`Fetching ${id}`);
-  const key = await ctx.client().apiKeys.get(id).finally(() => spinner.stop());
+  const key = checked(await ctx.client().apiKeys.get(id).finally(() => spinner.stop()), 'ApiKey', { operation: GET, status: 200 });
   if (ctx.json) return ctx.out.data(key);
-  ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT).rows([keyRow(key, 'apiKeys.get (GET /api-keys/{id})')]);
+  ctx.out.rowWriter(KEY_COLUMNS, STATUS_COLUMN, FREE_TEXT).rows([keyRow(key)]);
 }
 
 export interface CreateOptions {
@@ -121,7 +107,7 @@ export interface CreateOptions {
 export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
   // --name and --expires-at were checked as they were read (api-keys-values.ts).
   const spinner = ctx.out.spinner('Creating API key');
-  const key = await ctx
+  const answer = await ctx
     .client()
     .apiKeys.create({
       name: opts.name,
@@ -133,9 +119,10 @@ export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
       ...(opts.expiresAt !== undefined && { expiresAt: opts.expiresAt }),
     })
     .finally(() => spinner.stop());
+  // The key exists on the server even when its answer is broken: the hint says where to find it.
+  const key = checked(answer, 'ApiKeyWithSecret', { operation: CREATE, status: 201, hint: 'the key may have been created: `coveton api-keys list` shows it' });
   if (ctx.json) ctx.out.data(key);
   else {
-    checkKey(key, 'apiKeys.create (POST /api-keys)', 201, ['secret']);
     ctx.out.info(`Created API key ${key.id} (${key.name}, ${key.type}, ${key.environment}). Its secret:`);
     ctx.out.secret(key.secret, `the new key ${key.id}`);
   }
@@ -144,12 +131,12 @@ export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
 
 export async function update(ctx: Context, id: string, opts: { status: Status; reason?: string }): Promise<void> {
   const spinner = ctx.out.spinner(`Updating ${id}`);
-  const key = await ctx
+  const answer = await ctx
     .client()
     .apiKeys.update(id, { status: opts.status, ...(opts.reason !== undefined && { reason: opts.reason }) })
     .finally(() => spinner.stop());
+  const key = checked(answer, 'ApiKey', { operation: UPDATE, status: 200 });
   if (ctx.json) return ctx.out.data(key);
-  checkKey(key, 'apiKeys.update (PATCH /api-keys/{id})', 200, ['statusReason']);
   const reason = key.statusReason ? ` (reason: ${key.statusReason})` : '';
   ctx.out.line(`API key ${key.id} is now `, [statusColor(key.status), key.status], `${reason}.`);
 }

@@ -1,0 +1,137 @@
+// The one check of an API answer against what the CLI needs of it, for every view: a table row,
+// a message, and --json alike. The SDK checks that an answer is JSON of the promised shape (an
+// object, a list), not each field, and its generated schema is types only; so the CLI reads what
+// a model must hold from the bundled spec itself (generated/openapi.json, the `required` list and
+// the property types of components.schemas.<model>, allOf merged). A field missing, of another
+// JSON type, or empty where the spec rules out the empty string, is the server breaking the
+// contract: UnexpectedResponseError naming the field, which describe.ts turns into exit 1 and
+// `contract_error` under --json. Before, --json passed such an answer on with exit 0 and a
+// script failed later on `undefined`; a text view printed "undefined" or threw a TypeError.
+import { UnexpectedResponseError } from '../index.js';
+import { loadSpec } from '../tools/spec-files.js';
+
+/** The models the CLI prints, and what they are called in a message. */
+const NOUNS = { ApiKey: 'a key', ApiKeyWithSecret: 'a new key' } as const;
+export type Model = keyof typeof NOUNS;
+
+interface SchemaNode {
+  $ref?: string;
+  allOf?: SchemaNode[];
+  type?: string | string[];
+  items?: SchemaNode;
+  required?: string[];
+  properties?: Record<string, SchemaNode>;
+  minLength?: number;
+  pattern?: string;
+}
+
+interface Field {
+  name: string;
+  required: boolean;
+  /** The JSON types the spec allows; empty: any. */
+  types: string[];
+  /** For an array: its items' JSON types. */
+  items: string[];
+  /** The spec rules out '' (minLength, or a pattern that '' does not match). */
+  nonEmpty: boolean;
+}
+
+function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
+  const schemas = loadSpec().components.schemas as Record<string, SchemaNode> | undefined;
+  let current = node;
+  for (let hops = 0; current?.$ref !== undefined && hops < 20; hops++) current = schemas?.[current.$ref.replace('#/components/schemas/', '')];
+  return current;
+}
+
+const typesOf = (node: SchemaNode | undefined): string[] => {
+  const type = resolve(node)?.type;
+  return type === undefined ? [] : Array.isArray(type) ? type : [type];
+};
+
+const fields = new Map<Model, Field[]>();
+
+/** A model's fields as the spec declares them, read once per model. */
+function fieldsOf(model: Model): Field[] {
+  let known = fields.get(model);
+  if (known) return known;
+  const parts: SchemaNode[] = [];
+  const flatten = (node: SchemaNode | undefined): void => {
+    const schema = resolve(node);
+    if (!schema) return;
+    parts.push(schema);
+    schema.allOf?.forEach(flatten);
+  };
+  flatten({ $ref: `#/components/schemas/${model}` });
+  const required = new Set(parts.flatMap((part) => part.required ?? []));
+  known = parts.flatMap((part) =>
+    Object.entries(part.properties ?? {}).map(([name, raw]) => {
+      const property = resolve(raw) ?? {};
+      const nonEmpty = (property.minLength ?? 0) > 0 || (property.pattern !== undefined && !new RegExp(property.pattern).test(''));
+      return { name, required: required.has(name), types: typesOf(property), items: typesOf(property.items), nonEmpty };
+    }),
+  );
+  // A required field the spec names without declaring it is still required, of any type.
+  for (const name of required) if (!known.some((field) => field.name === name)) known.push({ name, required: true, types: [], items: [], nonEmpty: false });
+  fields.set(model, known);
+  return known;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+const fits = (value: unknown, types: string[]) => types.length === 0 || types.includes(jsonType(value)) || (jsonType(value) === 'integer' && types.includes('number'));
+
+const typeWords = (field: Field) => (field.types.includes('array') && field.items.length > 0 ? `array of ${field.items.join(' or ')}` : field.types.join(' or '));
+
+/** What is wrong with `value` as a `model`, in words that follow its noun; undefined when nothing is. */
+function problems(value: unknown, model: Model): string | undefined {
+  if (jsonType(value) !== 'object') return `that is ${jsonType(value)}, not an object`;
+  const record = value as Record<string, unknown>;
+  const missing: string[] = [];
+  const wrong: string[] = [];
+  const empty: string[] = [];
+  for (const field of fieldsOf(model)) {
+    if (!Object.hasOwn(record, field.name)) {
+      if (field.required) missing.push(field.name);
+      continue;
+    }
+    const got = record[field.name];
+    if (!fits(got, field.types) || (Array.isArray(got) && !got.every((item) => fits(item, field.items)))) wrong.push(`${field.name} (${typeWords(field)})`);
+    else if (got === '' && field.nonEmpty) empty.push(field.name);
+  }
+  const said = [
+    missing.length > 0 && `missing the required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+    wrong.length > 0 && `with ${wrong.join(', ')} not of the spec's type`,
+    empty.length > 0 && `with ${empty.join(', ')} empty`,
+  ].filter((part): part is string => part !== false);
+  return said.length === 0 ? undefined : said.join('; ');
+}
+
+export interface AnswerOf {
+  /** `apiKeys.get (GET /api-keys/{id})`, as the SDK names operations in its errors. */
+  operation: string;
+  status: number;
+  /** For a list: the item's place in its page, counted from 1. */
+  item?: number;
+  /** Said after the problem, e.g. what may have happened on the server anyway. */
+  hint?: string;
+}
+
+/** `value`, once it holds what the spec requires of a `model`; else the contract error naming what it lacks. */
+export function checked<T>(value: T, model: Model, answer: AnswerOf): T {
+  const wrong = problems(value, model);
+  if (wrong === undefined) return value;
+  const where = answer.item === undefined ? '' : ` (item ${answer.item} of its page)`;
+  const hint = answer.hint === undefined ? '' : ` (${answer.hint})`;
+  throw new UnexpectedResponseError(answer.operation, answer.status, `${NOUNS[model]}${where} ${wrong}${hint}`);
+}
+
+/** Every item of a list page checked (checked), before any of it is printed. */
+export function checkedPage<T>(page: readonly T[], model: Model, answer: AnswerOf): readonly T[] {
+  page.forEach((item, index) => checked(item, model, { ...answer, item: index + 1 }));
+  return page;
+}
