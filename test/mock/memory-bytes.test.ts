@@ -136,3 +136,27 @@ describe('a running mock under a stream of 1 MiB messages, each with a fresh Ide
     expect(ids).not.toContain(first.body.id);
   }, 120_000);
 });
+
+// A record's bytes are kept from when it was written (state.ts): every write measures it again
+// (an update, the expiry sweep that changes a status in place), a read measures nothing.
+describe('a running mock measures a record when it is written, never when it is read', () => {
+  const mock = useMock({ rateLimit: false, clock: '2030-01-01T00:00:00Z' });
+  const { call, control, signIn } = httpClient(() => mock().url);
+  const stateBytes = async () => (await control('/memory')).body.state.bytes as number;
+  const createKey = async (token: string, extra: object = {}) => {
+    const made = await call('POST', '/api-keys', { token, body: { name: 'measured', type: 'service', environment: 'sandbox', ...extra } });
+    expect(made.status).toBe(201);
+    return made.body;
+  };
+
+  it('the expiry sweep measures the records it changes: a key past expiresAt grows by one byte (active -> expired)', async () => {
+    const { accessToken: token } = await signIn({ id: SEED.userId, ...ADA });
+    const key = await createKey(token, { expiresAt: '2030-01-01T00:01:00Z' });
+    const held = await stateBytes();
+    await control('/clock', { advance: '2m' });
+    // A list, not the key's own read: the sweep is the only write.
+    const listed = (await call('GET', '/api-keys', { token })).body as unknown as { id: string; status: string }[];
+    expect(listed.find((k) => k.id === key.id)?.status).toBe('expired');
+    expect((await stateBytes()) - held).toBe(1);
+  });
+});
