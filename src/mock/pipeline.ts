@@ -99,8 +99,10 @@ async function answer(p: Pipeline, op: Operation, params: Record<string, string>
       const before = call.ctx.target ? structuredClone(call.ctx.target) : undefined;
       const reply = await p.handlerFor(op)(call, p.env);
       // Handlers change their target in place (an edited message's new ciphertext): measured
-      // again here, once, for the store's byte cap (state.ts).
-      if (call.ctx.target && rules.access.target) p.env.store.resize(rules.access.target.collection, call.ctx.target.id);
+      // again here, once, for the store's byte cap (state.ts). A GET changes nothing (a safe
+      // method, RFC 9110 section 9.2.1; no GET handler writes to its target), so a read measures
+      // nothing: its record's size was kept when it was written.
+      if (op.method !== 'get' && call.ctx.target && rules.access.target) p.env.store.resize(rules.access.target.collection, call.ctx.target.id);
       if (reply.status >= 200 && reply.status < 300) writeAudit(rules.audit, call, p.env, call.ctx, before, reply.body);
       return reply;
     } catch (error) {

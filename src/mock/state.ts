@@ -6,7 +6,8 @@
 // the mock, finding 2). Past the byte total, the oldest record of the collection holding the
 // most bytes is dropped: the collection that fills memory pays for it, not the seeded users.
 // A record's bytes are those of its JSON text, measured when it is put; a handler that changes a
-// record in place has it measured again (`resize`, done once per request by the pipeline).
+// record in place has it measured again (`resize`: by the pipeline, once per request that may
+// write its target, never for a GET; and by the expiry sweep). A read measures nothing.
 // Each record's place in the insertion order outlives it, with the fields that decide who could
 // see it (gone.ts, bounded), so that a list's `before` cursor naming a record since deleted or
 // dropped still means "older than it" for a caller who could see it (cursor.ts).

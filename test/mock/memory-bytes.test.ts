@@ -3,7 +3,7 @@
 // messages and 1000 events) crashed the mock out of memory at about 4 GB (review of the mock,
 // finding 2). Small caps show the exact eviction; a stream of 1 MiB messages through a running
 // mock shows every store stays under its default cap.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDeliveries } from '../../src/mock/deliveries.js';
 import { createGoneRecords } from '../../src/mock/gone.js';
 import { DEFAULT_IDEMPOTENCY_BYTES, createIdempotencyStore } from '../../src/mock/idempotency.js';
@@ -158,5 +158,28 @@ describe('a running mock measures a record when it is written, never when it is 
     const listed = (await call('GET', '/api-keys', { token })).body as unknown as { id: string; status: string }[];
     expect(listed.find((k) => k.id === key.id)?.status).toBe('expired');
     expect((await stateBytes()) - held).toBe(1);
+  });
+
+  it("reads of a record stringify none of it; an update measures it once, and the state's bytes follow", async () => {
+    const { accessToken: token } = await signIn({ id: SEED.userId, ...ADA });
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      const key = await createKey(token);
+      // The stored record (not the answer's copy, which has no hidden fields) as the store measured it.
+      const stored = stringify.mock.calls.map(([value]) => value as Record<string, unknown>).find((v) => v?.id === key.id && '_secret' in v)!;
+      expect(stored).toBeDefined();
+      const created = jsonBytes(stored);
+      const measured = () => stringify.mock.calls.filter(([value]) => value === stored).length;
+      stringify.mockClear();
+      for (let i = 0; i < 5; i++) expect((await call('GET', `/api-keys/${key.id}`, { token })).status).toBe(200);
+      expect(measured()).toBe(0);
+      const held = await stateBytes();
+      expect((await call('PATCH', `/api-keys/${key.id}`, { token, body: { description: 'x'.repeat(100) } })).status).toBe(200);
+      expect(measured()).toBe(1);
+      expect((await stateBytes()) - held).toBe(jsonBytes(stored) - created);
+      expect(jsonBytes(stored) - created).toBeGreaterThan(100);
+    } finally {
+      stringify.mockRestore();
+    }
   });
 });
