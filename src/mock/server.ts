@@ -99,6 +99,9 @@ function rateKeys(ip: string, headers: Record<string, string>): string[] {
 export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]): Server {
   const { pipeline, limiter } = hooks;
   const env = pipeline.env;
+  // The body limits depend only on the server's budget: computed once here, not per request.
+  const controlLimit = Math.min(MAX_CONTROL_BODY, hooks.bodies.cap);
+  const apiLimit = Math.min(MAX_API_BODY, hooks.bodies.cap);
 
   async function handle(req: IncomingMessage, res: ServerResponse, lease: Lease): Promise<number> {
     const id = requestId();
@@ -130,10 +133,9 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
         send(res, method, errorReply(403, 'Control requests that change the mock need `Content-Type: application/json` or an `X-Coveton-Mock` header, which a web page cannot send without asking first.', id, { headers: rate }));
         return 403;
       }
-      const limit = Math.min(MAX_CONTROL_BODY, hooks.bodies.cap);
-      const read = await readBody(req, limit, lease);
+      const read = await readBody(req, controlLimit, lease);
       if ('refused' in read) {
-        const reply = bodyRefused(read.refused, `Control request bodies are limited to ${limit} bytes.`, id);
+        const reply = bodyRefused(read.refused, `Control request bodies are limited to ${controlLimit} bytes.`, id);
         sendUnread(res, method, { ...reply, headers: { ...reply.headers, ...rate } });
         return reply.status;
       }
@@ -190,10 +192,9 @@ export function createMockServer(hooks: ServerHooks, requests: RequestRecord[]):
       send(res, method, withRate(reply));
       return reply.status;
     }
-    const limit = Math.min(MAX_API_BODY, hooks.bodies.cap);
-    const read = await readBody(req, limit, lease);
+    const read = await readBody(req, apiLimit, lease);
     if ('refused' in read) {
-      const reply = bodyRefused(read.refused, `Request bodies are limited to ${limit} bytes.`, id);
+      const reply = bodyRefused(read.refused, `Request bodies are limited to ${apiLimit} bytes.`, id);
       sendUnread(res, method, withRate(reply));
       return reply.status;
     }
