@@ -7,6 +7,7 @@
 // Bounded like the records: the last `cap` gone per collection, and `byteCap` bytes of traces in
 // all (a chat's trace holds up to 1000 participant ids); past it the oldest trace of the
 // collection holding the most goes. A cursor whose record is forgotten is a 400 like a forged one.
+import { shedFullest } from './byte-cap.js';
 import type { Row } from './state.js';
 
 /** Bytes of gone records' traces kept across collections. */
@@ -35,14 +36,17 @@ interface Collection {
 export function createGoneRecords(cap: number, byteCap = DEFAULT_GONE_BYTES): GoneRecords {
   const collections = new Map<string, Collection>();
   let total = 0;
-  const remove = (c: Collection, id: string) => {
+  /** Whether `id` was there to remove. */
+  const remove = (c: Collection, id: string | undefined) => {
+    if (id === undefined) return false;
     const r = c.records.get(id);
-    if (!r) return;
+    if (!r) return false;
     c.records.delete(id);
     c.bytes -= r.bytes;
     total -= r.bytes;
+    return true;
   };
-  const oldest = (c: Collection) => c.records.keys().next().value as string;
+  const oldest = (c: Collection) => c.records.keys().next().value as string | undefined;
   return {
     add(name, id, record, bytes) {
       let c = collections.get(name);
@@ -52,11 +56,7 @@ export function createGoneRecords(cap: number, byteCap = DEFAULT_GONE_BYTES): Go
       c.bytes += bytes;
       total += bytes;
       while (c.records.size > cap) remove(c, oldest(c));
-      while (total > byteCap) {
-        let fullest: Collection | undefined;
-        for (const each of collections.values()) if (!fullest || each.bytes > fullest.bytes) fullest = each;
-        remove(fullest!, oldest(fullest!));
-      }
+      shedFullest(collections, () => total > byteCap, (_, fullest) => remove(fullest, oldest(fullest)));
     },
     get: (name, id) => collections.get(name)?.records.get(id),
     forget(name, id) {

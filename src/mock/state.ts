@@ -12,6 +12,7 @@
 // see it (gone.ts, bounded), so that a list's `before` cursor naming a record since deleted or
 // dropped still means "older than it" for a caller who could see it (cursor.ts).
 import { audienceTrace } from './audiences.js';
+import { shedFullest } from './byte-cap.js';
 import { createGoneRecords } from './gone.js';
 
 export type Row = Record<string, any>;
@@ -86,21 +87,15 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
     total += delta;
   };
   /** Past the byte cap: the oldest record of the fullest collection, never `keep` (the one just written). */
-  const fit = (keep: Row) => {
-    while (total > byteCap) {
-      let fullest: [string, Collection] | undefined;
-      for (const entry of collections) if (!fullest || entry[1].bytes > fullest[1].bytes) fullest = entry;
-      if (!fullest) return;
-      let oldest: string | undefined;
-      for (const [id, row] of fullest[1].rows) {
-        if (row === keep) continue;
-        oldest = id;
-        break;
-      }
-      if (oldest === undefined) return;
-      drop(fullest[0], fullest[1], oldest);
-    }
-  };
+  const fit = (keep: Row) =>
+    shedFullest(
+      collections,
+      () => total > byteCap,
+      (name, c) => {
+        for (const [id, row] of c.rows) if (row !== keep) return drop(name, c, id);
+        return false;
+      },
+    );
   return {
     // Newest first: a Map keeps insertion order, so reverse it.
     all: (name) => [...of(name).rows.values()].reverse(),
