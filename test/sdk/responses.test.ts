@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APIConnectionError, APITimeoutError, BodyTooLargeError, UnauthorizedError, UnexpectedResponseError, ValidationError } from '../../src/index.js';
-import { parseRetryAfter } from '../../src/pipeline/rate-limit/headers.js';
+import { parseRetryAfter } from '../../src/util/retry-after.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { TEST_KEY, TRANSPORT, apiKeyRecord, testClient } from '../support/client.js';
 import type { RetryEvent } from '../../src/public/events.js';

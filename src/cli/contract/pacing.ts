@@ -9,18 +9,18 @@
 // through `paced`. The wait is the one the server names (Retry-After, else X-RateLimit-Reset),
 // bounded as the SDK bounds it (its `maxRetryAfter` default, 60 s); a 429 that names no wait,
 // asks for longer, or persists past MAX_TRIES is the answer, graded against the spec.
+import { parseRetryAfter } from '../../util/retry-after.js';
+
 export const MAX_WAIT_MS = 60_000;
 export const MAX_TRIES = 4;
 
-/** Milliseconds the server asks to wait before the next request, when it says. */
+/**
+ * Milliseconds the server asks to wait before the next request, when it says: its Retry-After,
+ * read by the SDK's one parser (util/retry-after.ts), so pacing waits what the SDK's retries wait.
+ */
 export function waitOf(headers: Headers, now: number = Date.now()): number | undefined {
-  const retryAfter = headers.get('retry-after')?.trim();
-  if (retryAfter) {
-    // RFC 9110 section 10.2.3: delay-seconds or an HTTP-date.
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const retryAfter = parseRetryAfter(headers, now);
+  if (retryAfter !== undefined) return retryAfter;
   // The API's X-RateLimit-Reset: when the window resets, in seconds since the epoch.
   const reset = headers.get('x-ratelimit-reset')?.trim();
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);

@@ -2,6 +2,7 @@
 // -Reset in unix seconds; Retry-After in seconds on a 429).
 import type { HeaderReader } from '../../transport/outgoing.js';
 import type { RateLimitInfo } from '../../public/rate-limit.js';
+import { parseRetryAfter } from '../../util/retry-after.js';
 
 function int(raw: string | null): number | undefined {
   if (raw === null || raw === '') return undefined;
@@ -31,28 +32,6 @@ function parseRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
 /** The rate-limit figures of a response (parsed once per response, however many callers ask). */
 export function readRateLimit(headers: HeaderReader): RateLimitInfo | undefined {
   return readFacts(headers).rateLimit;
-}
-
-/** HTTP-date forms of RFC 9110 section 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
-const HTTP_DATE =
-  /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
-const SECONDS = /^\d+(?:\.\d+)?$/;
-
-/**
- * `Retry-After` (RFC 9110 section 10.2.3) as milliseconds from `now`: delay-seconds (`1.5` is
- * 1.5 s, as gateways send it) or an HTTP-date, and nothing else: a negative number, garbage or a
- * date in another format is absent, so the caller falls back to its backoff. `retry-after-ms`,
- * sent by some gateways, wins when present.
- */
-export function parseRetryAfter(headers: HeaderReader, now: number): number | undefined {
-  const ms = headers.get('retry-after-ms')?.trim();
-  if (ms && SECONDS.test(ms)) return Number(ms);
-  const raw = headers.get('retry-after')?.trim();
-  if (!raw) return undefined;
-  if (SECONDS.test(raw)) return Number(raw) * 1000;
-  if (!HTTP_DATE.test(raw)) return undefined;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** What the pipeline, the rate limiter and the error builder read from one response's headers. */
