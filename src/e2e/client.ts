@@ -124,7 +124,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
   };
   // This device as a listing must show it, its pre-key no older than the newest it published: a
   // rolled-back own bundle would have the copy sent to this device sealed to a replaced key.
-  const self = () => ({ ...me(), identityRaw: ownIdentity, keyId: Math.max(...secret.record.preKeys.map((k) => (k.pending ? 0 : k.keyId))) });
+  const self = () => ({ ...me(), identityRaw: ownIdentity, keyId: secret.current().keyId });
 
   /** Verifies bundles, checks each user's pins, and remembers the devices by id. */
   async function admit(list: BundleDevice[]): Promise<VerifiedDevice[]> {
@@ -147,10 +147,10 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
     { api, store, self: self(), admit },
   ];
 
-  async function sender(message: StoredMessage): Promise<VerifiedDevice> {
+  /** The sender device of `message`, whose server date is `created` (undefined: none, so listed again). */
+  async function sender(message: StoredMessage, created: number | undefined): Promise<VerifiedDevice> {
     const cached = known.get(message.senderDeviceId);
     let found = cached?.device;
-    const created = message.createdAt === undefined ? Infinity : serverTime(message.createdAt, `createdAt of ${message.id}`);
     // Pins are the store's, the cache this client's: another client on the store may have pinned
     // a removal since (held to its date), or an accept unpinned the device (listed again).
     if (found && found.id !== me().deviceId) {
@@ -159,7 +159,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
       else found = undefined;
     }
     // Listed again when unknown, or when the message is newer than the listing (a removal since).
-    if (!found || found.userId !== message.senderId || !(created < cached!.listedAt)) {
+    if (!found || found.userId !== message.senderId || !(created! < cached!.listedAt)) {
       const listed = await admit(await collect(() => api.devices.listForChat(message.chatId)));
       found = listed.find((d) => d.id === message.senderDeviceId);
     }
@@ -210,7 +210,8 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         const header = fromBase64(envelope.header, 'envelope header');
         const preKey = await secret.preKey(envelopeKeyId(header));
         if (!preKey) throw new E2EError('not_for_this_device', 'pre-key');
-        const from = await sender(message);
+        const createdAt = message.createdAt === undefined ? undefined : serverTime(message.createdAt, `createdAt of ${message.id}`);
+        const from = await sender(message, createdAt);
         const opened = await openMessage({
           chatId: message.chatId,
           contentType: message.contentType,
@@ -226,11 +227,10 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         const what = `expiresAt of ${message.id}`;
         const expiresAt = message.expiresAt == null ? null : serverTime(message.expiresAt, what);
         if (expiresAt !== (inner.expiresAt ?? null)) throw new E2EError('decrypt_failed', what);
-        const createdAt = message.createdAt === undefined ? inner.sentAt : serverTime(message.createdAt, `createdAt of ${message.id}`);
         // createdAt is not checked against the signed sentAt: a sender's clock may run ahead of the
         // server's by any amount, and a check refused its honest messages for good, unseen by the
         // sender; replays are refused by the record (replay.ts: the first id a body opened under owns it).
-        if (from.removedAt !== null && Math.max(inner.sentAt, createdAt) > from.removedAt) {
+        if (from.removedAt !== null && Math.max(inner.sentAt, createdAt ?? inner.sentAt) > from.removedAt) {
           throw new E2EError('device_removed', from.id);
         }
         await checkReplay(store, message.senderDeviceId, opened.msgId, { id: message.id, sentAt: inner.sentAt });
@@ -238,7 +238,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         try {
           text = fromUtf8(inner.body);
         } catch {
-          text = undefined;
+          // not UTF-8: text stays undefined
         }
         return {
           plaintext: inner.body,

@@ -63,6 +63,8 @@ export interface DeviceSecrets {
   sign(data: Bytes): Promise<Bytes>;
   /** The pre-key `keyId`, read again from the store when it is newer than any this object holds. */
   preKey(keyId: number): Promise<CryptoKeyPair | undefined>;
+  /** The newest pre-key this device has published (pending ones left out). */
+  current(): PreKeyRecord;
 }
 
 const secrets = new WeakMap<Device, DeviceSecrets>();
@@ -142,28 +144,24 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
     name: record.name,
     identityKey: encodeIdentity(record.identityRaw),
     async register(coveton) {
-      if (record.deviceId && record.userId) {
-        // Registered, but the id may not have reached the store (the save after the API call
-        // failed): saved now, or a restart would load a device without its id. Never posted again.
-        if (unsaved) await write(store, RECORD, record), (unsaved = false);
-        return { id: record.deviceId, userId: record.userId };
+      if (!record.deviceId || !record.userId) {
+        const spk = current();
+        // The private halves are in the store before their public halves are published.
+        await write(store, RECORD, record);
+        const created = await (coveton as unknown as DeviceApi).devices.register({
+          name: record.name,
+          platform: record.platform,
+          identityKey: device.identityKey,
+          signedPreKey: await signPreKey(record.identity.privateKey, spk.keyId, spk.raw),
+        });
+        record.deviceId = created.id;
+        record.userId = created.userId;
+        unsaved = true;
       }
-      const spk = current();
-      const api = coveton as unknown as DeviceApi;
-      // The private halves are in the store before their public halves are published.
-      await write(store, RECORD, record);
-      const created = await api.devices.register({
-        name: record.name,
-        platform: record.platform,
-        identityKey: device.identityKey,
-        signedPreKey: await signPreKey(record.identity.privateKey, spk.keyId, spk.raw),
-      });
-      record.deviceId = created.id;
-      record.userId = created.userId;
-      unsaved = true;
-      await write(store, RECORD, record);
-      unsaved = false;
-      return { id: created.id, userId: created.userId };
+      // Registered, but the id not yet in the store (or its save failed on an earlier call): saved
+      // now, or a restart would load a device without its id. Never posted again.
+      if (unsaved) await write(store, RECORD, record), (unsaved = false);
+      return { id: record.deviceId, userId: record.userId };
     },
     async rotateSignedPreKey(coveton, options = {}) {
       if (!record.deviceId) throw new E2EError('not_registered', 'register first');
@@ -192,6 +190,7 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
   secrets.set(device, {
     record,
     store,
+    current,
     sign: (data) => sign(record.identity.privateKey, data),
     async preKey(keyId) {
       // Read again once, and only for a key newer than this object's: an older one it lacks was deleted.

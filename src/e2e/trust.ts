@@ -55,7 +55,7 @@ export async function verifyBundle(device: BundleDevice): Promise<VerifiedDevice
     identity,
     keyId: device.signedPreKey.keyId,
     preKey: await importPreKey(preKeyRaw.subarray(1)),
-    removedAt: device.removedAt === null || device.removedAt === undefined ? null : serverTime(device.removedAt, `removedAt of ${device.id}`),
+    removedAt: device.removedAt == null ? null : serverTime(device.removedAt, `removedAt of ${device.id}`),
   };
 }
 
