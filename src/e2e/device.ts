@@ -80,8 +80,17 @@ const RECORD = 'coveton-e2e/device';
 // the envelope's open, whose every failure is decrypt_failed.
 const SHAPE = { identity: { privateKey: {} }, identityRaw: {}, preKeys: [{ keyId: 'uint32', pair: {}, raw: {} }] } as const;
 
-/** The device record a store gave, or E2EError key_store_invalid naming its first damaged field (not a TypeError later). */
-const valid = (value: unknown) => checked<DeviceRecord>(value, SHAPE, RECORD, 'key_store_invalid');
+/**
+ * The device record a store gave, or E2EError key_store_invalid naming its first damaged field
+ * (not a TypeError later), or `.preKeys` when none of its pre-keys is published: an empty list (a
+ * hand-edited file, a bad migration) failed as a bare TypeError in the first register, rotation or
+ * decrypt, whose newest-key step has nothing to pick from.
+ */
+function valid(value: unknown): DeviceRecord {
+  const record = checked<DeviceRecord>(value, SHAPE, RECORD, 'key_store_invalid');
+  if (record.preKeys.every((k) => k.pending)) throw new E2EError('key_store_invalid', RECORD + '.preKeys');
+  return record;
+}
 
 export async function signPreKey(identity: CryptoKey, keyId: number, raw: Uint8Array): Promise<SignedPreKey> {
   const publicKey = tagged(TAG_X25519, raw);

@@ -142,4 +142,31 @@ describe('two tabs or processes of one device on one store', () => {
     await expect(a.device.rotateSignedPreKey(world.as('usr_bob'))).rejects.toMatchObject({ code: 'key_store_invalid' });
     expect(world.devices.find((d) => d.id === a.device.id)!.signedPreKey.keyId).toBe(1);
   });
+
+  it('a device record with no published pre-key (none, or only a pending one) is key_store_invalid, before anything is sent', async () => {
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const raw = new Uint8Array(32);
+    const expected = { code: 'key_store_invalid', message: 'key_store_invalid: coveton-e2e/device.preKeys' };
+    for (const preKeys of [[], [{ keyId: 2, pair, raw, createdAt: 0, pending: true }]]) {
+      // At load: before, loadOrCreateDevice resolved and register failed with a bare TypeError
+      // (reduce of an empty array) before its post.
+      const store = memoryKeyStore();
+      await store.set('coveton-e2e/device', { format: 1, name: 'x', platform: 'web', identity: pair, identityRaw: raw, preKeys });
+      await expect(loadOrCreateDevice({ store, name: 'x', platform: 'web' }), JSON.stringify(preKeys)).rejects.toMatchObject(expected);
+
+      // Read again by a registered device (another tab wrote it): the rotation and the decrypt
+      // that reads the record again fail the same way, and nothing is published.
+      const { world, a, send } = await twoTabs();
+      const record = (await secretsOf(a.device).store.get('coveton-e2e/device')) as Record<string, unknown>;
+      await secretsOf(a.device).store.set('coveton-e2e/device', { ...record, preKeys });
+      await expect(a.device.rotateSignedPreKey(world.as('usr_bob'))).rejects.toMatchObject(expected);
+      expect(world.devices.find((d) => d.id === a.device.id)!.signedPreKey.keyId).toBe(1);
+      const sent = await send('sealed to keyId 1');
+      const envelope = sent.envelopes.find((e) => e.deviceId === a.device.id)!;
+      const header = Uint8Array.from(atob(envelope.header.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+      header.set([0, 0, 0, 7], 3);
+      const renamed = { ...sent, envelopes: [{ deviceId: a.device.id!, header: btoa(String.fromCharCode(...header)) }] };
+      await expect(a.client.messages.decrypt(renamed)).rejects.toMatchObject(expected);
+    }
+  });
 });
