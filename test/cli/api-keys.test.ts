@@ -126,7 +126,7 @@ describe('api-keys list', () => {
     expect(run.code).toBe(1);
     expect(server.requests).toHaveLength(2);
     expect(JSON.parse(run.stdout).map((k: { id: string }) => k.id)).toEqual(['key_b', 'key_a']);
-    expect(run.stderr).toContain("stopped after 2 keys: the server's pages did not advance");
+    expect(run.stderr).toContain("stopped after 2 keys: the server's answer breaks the API contract: apiKeys.list: pages do not advance: page 2 holds an id already sent as a cursor");
   });
 
   it('sends the filters as the query and says so on stderr when nothing matches', async () => {

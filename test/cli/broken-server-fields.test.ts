@@ -75,6 +75,19 @@ describe('keys lacking required fields', () => {
     expect(server.requests.map((r) => r.path)).toEqual(['/api-keys?limit=2', '/api-keys?limit=2&before=key_c']);
   });
 
+  it('list --json: a full page whose last key has no id (the SDK refuses it: no cursor) is a contract error too, not "pages did not advance"', async () => {
+    const server = await serve((req, res) =>
+      json(res, 200, req.path.includes('before=') ? [apiKey('key_b'), withoutId()] : [apiKey('key_d'), apiKey('key_c')]),
+    );
+    const run = await runProgram(['api-keys', 'list', '--page-size', '2', '--json', '--base-url', server.url, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).map((k: { id: string }) => k.id)).toEqual(['key_d', 'key_c']);
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: { type: 'contract_error', message: `stopped after 2 keys: ${BROKE}apiKeys.list: a full page ends with an item without an id`, exitCode: 1 },
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('a complete key passes, with --json as without', async () => {
     const server = await serve((_req, res) => json(res, 200, apiKey('key_a')));
     const run = await runProgram(['api-keys', 'get', 'key_a', '--json', '--base-url', server.url, '--api-key', TEST_KEY]);

@@ -64,7 +64,7 @@ describe('a server that breaks the contract', () => {
     const run = await runProgram(['api-keys', 'list', '--page-size', '2', '--base-url', server.url, '--api-key', TEST_KEY]);
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n')).toHaveLength(3);
-    expect(run.stderr).toContain("stopped after 2 keys: the server's pages did not advance");
+    expect(run.stderr).toContain("stopped after 2 keys: the server's answer breaks the API contract: apiKeys.list: pages do not advance: page 2 holds an id already sent as a cursor");
   });
 });
 

@@ -3,11 +3,10 @@
 import { PaginationError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
 import { checked, checkedPage } from '../answer-check.js';
 import type { Context } from '../context.js';
-import { EXIT } from '../../tools/exit-codes.js';
+import { describeError } from '../describe.js';
 import { CommandFailure, UsageError } from '../../tools/failures.js';
 import { confirm } from '../prompt.js';
 import { statusColor } from '../style.js';
-import { printable } from '../terminal-text.js';
 import type { ENVS, ORDER_BY, STATUSES, TYPES } from './api-keys.js';
 
 type Status = ApiKeyStatus;
@@ -74,10 +73,11 @@ export async function list(ctx: Context, opts: ListOptions): Promise<void> {
   } catch (error) {
     // Any other answer that breaks the contract (not JSON, a redirect, a key lacking a field) is described as such by describe.ts.
     if (!(error instanceof PaginationError)) throw error;
-    throw new CommandFailure(
-      `stopped after ${count} key${count === 1 ? '' : 's'}: the server's pages did not advance (${printable((error as Error).message)})`,
-      EXIT.API_ERROR,
-    );
+    // The SDK's refusal of the walk (pages that do not advance, a full page whose last key has no
+    // id to be the cursor) is a contract break too, in describe.ts's words and JSON type; only
+    // what was printed before it is said first. It said "pages did not advance" for either.
+    const broken = describeError(error);
+    throw new CommandFailure(`stopped after ${count} key${count === 1 ? '' : 's'}: ${broken.message}`, broken.exitCode, { type: broken.json.type });
   } finally {
     spinner.stop();
     // A JSON array already begun is closed, so that stdout stays valid JSON whatever happened.
