@@ -4,6 +4,7 @@
 // later, and logs once more when it answers. It lives here, not in the core, so that clients
 // without a shared store do not carry it.
 import { memoryRateLimitStore } from '../pipeline/rate-limit/store.js';
+import { RedisKeyConflictError } from './scripts.js';
 import type { Logger } from '../public/logger.js';
 import type { RateLimitDecision, RateLimitReport, RateLimitStore, RateLimitTake } from '../public/rate-limit.js';
 
@@ -22,7 +23,13 @@ export function withFallback(shared: RateLimitStore): RateLimitStore {
     downUntil = Date.now() + RETRY_SHARED;
     if (down) return;
     down = true;
-    logger?.warn("the shared rate-limit store is unreachable; limiting with this process's own figures until it answers", {
+    // A key that holds another store's state is a setting to fix, not an outage: the warning
+    // names the option (the key itself only in the error, as the log never names it).
+    const why =
+      error instanceof RedisKeyConflictError
+        ? "the shared rate-limit store's `key` holds what it did not write: give it a key of its own"
+        : 'the shared rate-limit store is unreachable';
+    logger?.warn(`${why}; limiting with this process's own figures until it answers`, {
       error: error instanceof Error ? error.name : typeof error,
     });
   };

@@ -4,7 +4,7 @@
 // Waiting stays local (a timer for the wait Redis gave), so nothing polls Redis in a loop; the
 // one short re-ask (50 ms) is the moment after a window was spent, before its answers came back.
 import { withFallback } from './fallback.js';
-import { RedisStoreError, script, scriptRunner, slotKeys, type RedisScripting } from './scripts.js';
+import { KEY_CONFLICT, RedisStoreError, script, scriptRunner, slotKeys, type RedisScripting } from './scripts.js';
 import type { RateLimitDecision, RateLimitStore } from '../public/rate-limit.js';
 
 /** Options of {@link redisRateLimitStore}. */
@@ -14,7 +14,7 @@ export interface RedisRateLimitStoreOptions {
    * are used too, all with one hash tag (one Redis Cluster slot): a key without one is wrapped
    * whole (`{coveton:rate:ak_live_1234}`), a key with one keeps it. So `ak_live_1234` and
    * `{ak_live_1234}` are one key: never give a token store the key of a budget (each would
-   * overwrite the other's hash).
+   * overwrite the other's hash: `RedisKeyConflictError`).
    * @example redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' })
    */
   key: string;
@@ -30,8 +30,11 @@ export interface RedisRateLimitStoreOptions {
 // The state hash holds: left (absent: no limit known), taken (sends since the window began),
 // windowEnd, refilledAt (the window end at which left was last refilled), refillSeq (the last
 // ticket before it), pausedUntil, limit, learned, seq. The rules are those of memoryRateLimitStore, line for line.
+// A `pair` is a token store's session (token-scripts.ts): a key given to both stores is refused
+// before this one writes (scripts.ts names it), and the token store's GET refuses a budget.
 const STATE = `
-local s = redis.call('HMGET', KEYS[1], 'left', 'taken', 'windowEnd', 'refilledAt', 'pausedUntil', 'limit', 'learned', 'refillSeq')
+local s = redis.call('HMGET', KEYS[1], 'left', 'taken', 'windowEnd', 'refilledAt', 'pausedUntil', 'limit', 'learned', 'refillSeq', 'pair')
+if s[9] then return redis.error_reply('${KEY_CONFLICT}') end
 local left, taken = tonumber(s[1]), tonumber(s[2]) or 0
 local windowEnd, refilledAt, paused = tonumber(s[3]) or 0, tonumber(s[4]) or -1, tonumber(s[5]) or 0
 local limit, learned, refillSeq = tonumber(s[6]), s[7] == '1', tonumber(s[8]) or 0
@@ -144,7 +147,7 @@ export function redisBudget(client: RedisScripting, options: RedisRateLimitStore
   if (typeof options.key !== 'string' || options.key === '') throw new TypeError('redisRateLimitStore: `key` must be a non-empty string');
   const keys = slotKeys(options.key, ':budget', ':out');
   const [key, , out] = keys as [string, string, string];
-  const run = scriptRunner(client, options.commandTimeout ?? 250);
+  const run = scriptRunner(client, options.commandTimeout ?? 250, 'redisRateLimitStore');
   return {
     key,
     async take({ now, inFlight, budget }): Promise<RateLimitDecision> {

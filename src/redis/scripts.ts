@@ -52,8 +52,33 @@ export class RedisStoreError extends Error {
   override name = 'RedisStoreError';
 }
 
-/** A runner that gives up after `timeout` ms, whatever the client does. */
-export function scriptRunner(client: RedisScripting, timeout: number) {
+/** The error reply of a store's script that found the other store's state at its key (token-scripts.ts GET, rate-limit-store.ts STATE). */
+export const KEY_CONFLICT = 'COVETON_KEY_CONFLICT';
+
+/**
+ * A store's `key` holds what it did not write: the other store's state (a token store and a
+ * rate-limit store given one key), or another kind of value (WRONGTYPE). Give it a key of its own.
+ */
+export class RedisKeyConflictError extends RedisStoreError {
+  override name = 'RedisKeyConflictError';
+  constructor(
+    /** The store whose `key` it is. */
+    readonly store: 'redisTokenStore' | 'redisRateLimitStore',
+    /** The Redis key, hash tag included. */
+    readonly key: string,
+    found: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${store}: its \`key\` ${key} holds ${found}; give each store a key of its own`, options);
+  }
+}
+
+/**
+ * A runner that gives up after `timeout` ms, whatever the client does. A reply that says the
+ * store's key holds what it did not write becomes, here and only here, RedisKeyConflictError
+ * naming `store`'s `key` option.
+ */
+export function scriptRunner(client: RedisScripting, timeout: number, store: RedisKeyConflictError['store']) {
   const redis = typeof client.withCommandOptions === 'function' ? client.withCommandOptions({ timeout }) : client;
   const bounded = <T>(work: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -62,13 +87,20 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
       const timer = setTimeout(() => setImmediate(() => reject(new RedisStoreError(`Redis did not answer within ${timeout} ms`))), clampTimer(timeout));
       work.then(resolve, reject).finally(() => clearTimeout(timer));
     });
+  const named = (keys: string[]) => (error: unknown): never => {
+    const message = String((error as Error)?.message);
+    // Redis may put its own `ERR ` before a script's error reply.
+    if (message.replace(/^ERR /, '').startsWith(KEY_CONFLICT)) throw new RedisKeyConflictError(store, keys[0]!, store === 'redisTokenStore' ? 'a rate-limit budget' : 'a session');
+    if (message.startsWith('WRONGTYPE')) throw new RedisKeyConflictError(store, keys[0]!, 'another kind of value (WRONGTYPE)', { cause: error });
+    throw error;
+  };
   const run = async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
     const options = { keys, arguments: args.map(String) };
     try {
       return await bounded(redis.evalSha(await s.sha(), options));
     } catch (error) {
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      return bounded(redis.eval(s.source, options));
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) return named(keys)(error);
+      return bounded(redis.eval(s.source, options)).catch(named(keys));
     }
   };
   /**
@@ -77,6 +109,6 @@ export function scriptRunner(client: RedisScripting, timeout: number) {
    * every one asked for after it (a connection runs its commands in order).
    */
   const now = (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> =>
-    bounded(redis.eval(s.source, { keys, arguments: args.map(String) }));
+    bounded(redis.eval(s.source, { keys, arguments: args.map(String) })).catch(named(keys));
   return Object.assign(run, { now });
 }

@@ -1,8 +1,13 @@
 // The Lua scripts of the token store (./token-store.ts), each one step on one hash or lock key:
 // what each answers is what the store's code reads, so they live beside it, not in it.
-import { script } from './scripts.js';
+import { KEY_CONFLICT, script } from './scripts.js';
 
-export const GET = script(`return redis.call('HGET', KEYS[1], 'pair')`);
+// `taken` is a field only a rate-limit budget writes (rate-limit-store.ts): a key given to both
+// stores is refused here (scripts.ts names it), and the budget's STATE refuses a stored pair.
+export const GET = script(`
+local v = redis.call('HMGET', KEYS[1], 'pair', 'taken')
+if v[2] then return redis.error_reply('${KEY_CONFLICT}') end
+return v[1]`);
 // A new pair (sealed, or JSON) and its refresh token's SHA-256 replace the old ones and the
 // claim in one step. 1: written; 0: not. With ARGV[5] (the SHA-256 of the refresh token it
 // replaces), only while that pair is stored, and with ARGV[4] (a claimant) only while its claim

@@ -21,7 +21,7 @@ export interface RedisTokenStoreOptions {
    * (one Redis Cluster slot): a key without one is wrapped whole, `{coveton:session:usr_8f2a}`
    * and `{coveton:session:usr_8f2a}:lock`; a key with one keeps it. So `usr_8f2a` and
    * `{usr_8f2a}` are one key: never give a rate-limit store the key of a session (each would
-   * overwrite the other's hash).
+   * overwrite the other's hash: `RedisKeyConflictError`).
    * @example redisTokenStore(redis, { key: 'coveton:session:usr_8f2a' })
    */
   key: string;
@@ -92,7 +92,7 @@ export function redisTokenStore(client: RedisScripting, options: RedisTokenStore
   const { cipher } = options;
   const lockTtl = options.lockTtl ?? 10_000;
   const lockWait = options.lockWait ?? 30_000;
-  const run = scriptRunner(client, options.commandTimeout ?? 1_000);
+  const run = scriptRunner(client, options.commandTimeout ?? 1_000, 'redisTokenStore');
   /** Who claims for this store: the same process may take back a claim whose answer it lost. */
   const claimant = crypto.randomUUID();
   const cacheFor = options.cacheFor ?? 1_000;
