@@ -163,9 +163,13 @@ describe('the packed package', () => {
     // 402 B less gzipped up front in every browser bundle): 381.9 kB (391,036 B). A third
     // round against hostile servers and users (the mock's in-flight body budget, bounded
     // violation log and remembered gone records; bounded encoded downloads; IndexedDB tabs; the
-    // CLI's contract relay, JSON errors and redaction): 386.3 kB (395,571 B). The budget sits
-    // about 1.5% above that, as the others do.
-    expect(size).toBeLessThan(392 * 1024);
+    // CLI's contract relay, JSON errors and redaction): 386.3 kB (395,571 B). A fourth round
+    // (the CLI's check of a key against the spec's required fields, one Retry-After parser for
+    // the SDK and the CLI, the Redis stores refusing a key the other store holds, and the fixes
+    // of the webhooks, raw-client and hooks review, each in both builds and their
+    // declarations): 391.8 kB before those last fixes. The budget sits about 1.5% above that,
+    // as the others do.
+    expect(size).toBeLessThan(398 * 1024);
   });
 
   it('installs without running a script of ours: none in the manifest, none reported by npm', async () => {
