@@ -43,12 +43,13 @@ export function decodeCbor(bytes: Uint8Array): CborValue {
   };
   const arg = (info: number): number => {
     if (info < 24) return info;
-    const size = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : info === 27 ? 8 : 0;
-    if (!size) throw bad('indefinite or reserved length');
+    // 24 to 27: the argument follows in 1, 2, 4 or 8 bytes; 28 to 31 are reserved or indefinite.
+    if (info > 27) throw bad('indefinite or reserved length');
+    const size = 1 << (info - 24);
     let n = 0;
     for (const b of take(size)) n = n * 256 + b;
-    const min = size === 1 ? 24 : size === 2 ? 0x100 : size === 4 ? 0x10000 : 0x100000000;
-    if (n < min || !Number.isSafeInteger(n)) throw bad('integer not in shortest form');
+    // Shortest form: at least 24 in one byte, else above what half as many bytes hold (2^(4 * size)).
+    if (n < (size === 1 ? 24 : 2 ** (4 * size)) || !Number.isSafeInteger(n)) throw bad('integer not in shortest form');
     return n;
   };
   const item = (depth: number): CborValue => {

@@ -130,11 +130,11 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
   async function admit(list: BundleDevice[]): Promise<VerifiedDevice[]> {
     const listedAt = Date.now();
     const verified = await verifyListing(list, self());
-    const byUser = new Map<string, VerifiedDevice[]>();
-    for (const d of verified) byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), d]);
-    // The caller's own other devices are pinned and checked like anyone's: a device the server
-    // adds to this user would otherwise read everything sent.
-    for (const [userId, devices] of byUser) await checkPins(store, userId, devices.filter((d) => d.id !== me().deviceId), policy, warn);
+    // Each user's devices in turn, users in listing order. The caller's own other devices are
+    // pinned and checked like anyone's: a device the server adds to this user would otherwise read everything sent.
+    for (const userId of new Set(verified.map((d) => d.userId))) {
+      await checkPins(store, userId, verified.filter((d) => d.userId === userId && d.id !== me().deviceId), policy, warn);
+    }
     for (const d of verified) known.set(d.id, { device: d, listedAt });
     return verified;
   }
@@ -175,10 +175,10 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         const self = me();
         const devices = (await admit(await collect(() => api.devices.listForChat(input.chatId)))).filter((d) => d.removedAt === null);
         const body = typeof input.plaintext === 'string' ? utf8(input.plaintext) : (input.plaintext as Bytes);
+        // What the signature and the AEAD bind (message.ts Context), posted as they are.
+        const context = { chatId: input.chatId, contentType: input.contentType, senderDeviceId: self.deviceId };
         const sealed = await sealMessage({
-          chatId: input.chatId,
-          contentType: input.contentType,
-          senderDeviceId: self.deviceId,
+          ...context,
           sign: secret.sign,
           recipients: devices.map((d) => ({ deviceId: d.id, keyId: d.keyId, publicKey: d.preKey })),
           inner: {
@@ -190,9 +190,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
           },
         });
         const post = {
-          chatId: input.chatId,
-          contentType: input.contentType,
-          senderDeviceId: self.deviceId,
+          ...context,
           ciphertext: toBase64Url(sealed.ciphertext),
           envelopes: sealed.envelopes.map((e) => ({ deviceId: e.deviceId, header: toBase64Url(e.header) })),
           ...(input.files?.length ? { fileIds: input.files.map((f) => f.fileId) } : {}),
@@ -213,9 +211,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
         const createdAt = message.createdAt === undefined ? undefined : serverTime(message.createdAt, `createdAt of ${message.id}`);
         const from = await sender(message, createdAt);
         const opened = await openMessage({
-          chatId: message.chatId,
-          contentType: message.contentType,
-          senderDeviceId: message.senderDeviceId,
+          ...message, // its chatId, contentType and senderDeviceId (message.ts Context)
           ciphertext: fromBase64(message.ciphertext, 'ciphertext'),
           header,
           deviceId: self.deviceId,

@@ -3,7 +3,7 @@
 // module-private map: nothing on the Device object reaches them.
 import { concat, toBase64, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
-import { encodeIdentity, encodePreKey, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
+import { encodeIdentity, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
 import { checkStore, read, write, type KeyStore } from './store.js';
 import { checked } from './shape.js';
 import { LABEL, TAG_X25519 } from './suite.js';
@@ -95,7 +95,7 @@ function valid(value: unknown): DeviceRecord {
 export async function signPreKey(identity: CryptoKey, keyId: number, raw: Uint8Array): Promise<SignedPreKey> {
   const publicKey = tagged(TAG_X25519, raw);
   const signature = await sign(identity, concat(utf8(LABEL.spk), u32(keyId), publicKey));
-  return { keyId, publicKey: encodePreKey(raw), signature: toBase64(signature) };
+  return { keyId, publicKey: toBase64(publicKey), signature: toBase64(signature) };
 }
 
 async function newPreKey(keyId: number, now: number, store: KeyStore): Promise<PreKeyRecord> {

@@ -37,8 +37,9 @@ export const sign = async (key: CryptoKey, data: Uint8Array): Promise<Bytes> => 
 export const verify = (key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> =>
   subtle().verify({ name: 'Ed25519' }, key, signature as Bytes, data as Bytes);
 
-export const encodeIdentity = (raw32: Uint8Array) => toBase64(tagged(TAG_ED25519, raw32)).replace(/=+$/, '');
-export const encodePreKey = (raw32: Uint8Array) => toBase64(tagged(TAG_X25519, raw32)).replace(/=+$/, '');
+// A tagged key is 33 bytes, so its base64 is 44 characters with no padding.
+export const encodeIdentity = (raw32: Uint8Array) => toBase64(tagged(TAG_ED25519, raw32));
+export const encodePreKey = (raw32: Uint8Array) => toBase64(tagged(TAG_X25519, raw32));
 
 // PKCS#8 prefixes of a raw 32-byte private key, for keys made from fixed seeds (test vectors).
 const PKCS8 = { Ed25519: '302e020100300506032b657004220420', X25519: '302e020100300506032b656e04220420' };
