@@ -4,7 +4,7 @@
 import { concat, toBase64, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { encodeIdentity, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
-import { checkStore, read, write, type KeyStore } from './store.js';
+import { checkStore, read, update, write, type KeyStore } from './store.js';
 import { checked } from './shape.js';
 import { LABEL, TAG_X25519 } from './suite.js';
 import type { DeviceApi } from './api.js';
@@ -175,24 +175,28 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
     async rotateSignedPreKey(coveton, options = {}) {
       if (!record.deviceId) throw new E2EError('not_registered', 'register first');
       const now = options.now ?? Date.now();
-      await reload();
+      const keep = options.keepMs ?? 30 * 24 * 3600_000;
+      const next = await newPreKey(0, now, store);
+      // Each change of the record is one step (store.ts update) on the pre-keys as stored now:
+      // another tab or process may rotate at the same time, and two rotations that each changed
+      // their own earlier read took one keyId twice, or the later save dropped the other's key,
+      // its published private half included (zero-knowledge.md).
+      // This object holds the keys as read (a save that fails leaves no unsaved key in memory).
+      const change = (keys: (stored: PreKeyRecord[]) => PreKeyRecord[]) =>
+        update(store, RECORD, async (value) => ({ ...record, preKeys: keys((record.preKeys = valid(value).preKeys)) }));
       // Saved as pending before it is published, so no published pre-key lacks its private half
       // (a crash after publishing leaves a pending key that still opens what is sealed to it).
-      // Its keyId is above every stored one: senders refuse a lower one, and an equal one would
-      // replace another tab's published key.
-      const next: PreKeyRecord = { ...(await newPreKey(newest(record.preKeys).keyId + 1, now, store)), pending: true };
-      // Held in memory only once saved: a save that fails leaves the device as it was.
-      await write(store, RECORD, { ...record, preKeys: [...record.preKeys, next] });
+      // Its keyId is above every stored one, in the step that saves it: senders refuse a lower
+      // one, and an equal one would replace another tab's published key (the API refuses a keyId
+      // not above the one it lists, so of two overlapping rotations the lower publish fails).
+      await change((keys) => [...keys, { ...next, keyId: (next.keyId = newest(keys).keyId + 1), pending: true }]);
       const signed = await signPreKey(record.identity.privateKey, next.keyId, next.raw);
       await (coveton as unknown as DeviceApi).devices.rotateSignedPreKey(record.deviceId, signed);
-      const keep = options.keepMs ?? 30 * 24 * 3600_000;
       // Older keys stay for the grace window after they were replaced, then go (coarse forward
-      // secrecy). The keys are those read at the start: a rotation that another tab or process
-      // makes meanwhile is lost here (zero-knowledge.md: rotate from one), as reading the record
-      // again would cost bytes the e2e budget does not have (package.md).
-      delete next.pending;
-      record.preKeys = [...record.preKeys.filter((k) => now - (k.replacedAt ??= now) < keep), next];
-      await write(store, RECORD, record);
+      // secrecy); the pending copy of this one is replaced by it. A newer key (a rotation that
+      // overlapped this one and ended first, which the API now lists) is not replaced by it; this
+      // one then counts as replaced from the next rotation on.
+      await change((keys) => (record.preKeys = [...keys.filter((k) => k.keyId > next.keyId || (k.keyId < next.keyId && now - (k.replacedAt ??= now) < keep)), next]));
       return signed;
     },
   };

@@ -11,7 +11,8 @@
 // Processes may share the file (a CLI and a daemon of one device): a write reads the file as it
 // is now, changes its one record and replaces the file, under a lock file (node-file-lock.ts), so no write drops what
 // another process wrote (each used to write back its own first read of the file, losing a
-// rotated pre-key's private half); a read reads the file again.
+// rotated pre-key's private half); a read reads the file again. `update` reads the record too
+// under that lock, so a read, change and write of one record (a rotation's) is one step.
 //
 // Encoding: a key is `{"$key": …}` and bytes are `{"$bytes": "<base64>"}`, objects with that one
 // property; in any other object a property name starting with `$` is written with one more `$`
@@ -185,10 +186,15 @@ export function fileKeyStore(path: string): KeyStore {
     }
   }
 
-  /** Sets `name` to what `encode` gives (none: deletes it) in the file as it is now; one change at a time per store, in call order. */
-  const change = (name: string, encode?: () => Promise<Json>): Promise<void> => {
+  /**
+   * Sets `name` to what `encode` gives (none: deletes it) in the file as it is now; one change at a
+   * time per store, in call order. With `reads`, `encode` is given the record as the file holds it,
+   * read holding the lock, and a change redone after its lock was taken encodes again; else it
+   * encodes once, before the lock is taken (a value the file cannot hold touches nothing).
+   */
+  const change = (name: string, encode?: (stored: Json | undefined) => Promise<Json>, reads = false): Promise<void> => {
     const next = writing.then(async () => {
-      const json = await encode?.();
+      const json = reads ? undefined : await encode?.(undefined);
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       for (let attempt = 1; ; attempt++) {
         const lock = await takeLock(path, temporary);
@@ -196,7 +202,7 @@ export function fileKeyStore(path: string): KeyStore {
           await sweep();
           const values = { ...(await current()) };
           if (!encode) delete values[name];
-          else put(values, name, json);
+          else put(values, name, reads ? await encode(Object.hasOwn(values, name) ? values[name] : undefined) : json!);
           if (await save(values, lock)) return;
         } finally {
           await lock.release();
@@ -216,6 +222,9 @@ export function fileKeyStore(path: string): KeyStore {
       return Object.hasOwn(values, name) ? fromJson(values[name]) : undefined;
     },
     set: (name, value) => change(name, () => toJson(value)),
+    // The read, the change and the write under one hold of the lock: a rotation in another
+    // process reads this one's pre-key and takes the next keyId (store.ts update).
+    update: (name, edit) => change(name, async (stored) => toJson(await edit(stored === undefined ? undefined : await fromJson(stored))), true),
     delete: (name) => change(name),
   };
 }

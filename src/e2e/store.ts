@@ -14,6 +14,14 @@ export interface KeyStore {
   get(name: string): Promise<unknown>;
   set(name: string, value: unknown): Promise<void>;
   delete(name: string): Promise<void>;
+  /**
+   * Optional: sets `name` to what `change` makes of its value now (undefined: none), as one step
+   * that no other process or tab sharing the store runs into between the read and the write. The
+   * device record's rotation steps go through it, so two rotations that overlap take two keyIds
+   * and keep each other's keys (`fileKeyStore` has it). Without it, those steps are one at a time
+   * per store object in this process only. `change` may be called again (a store redoing a step).
+   */
+  update?(name: string, change: (value: unknown) => Promise<unknown>): Promise<void>;
 }
 
 // A value that is not a store (`{}`, `null`, a `get` that is not a function) is refused where it is
@@ -31,9 +39,9 @@ export const checkStore = (store: KeyStore): KeyStore => checked(store, STORE, '
 // it is. (The SDK deletes nothing from a store yet: a delete would come here too.)
 /** Reads the record `name` from `store`. */
 export const read = (store: KeyStore, name: string): Promise<unknown> => as('key_store_failed', `reading ${name}`, () => store.get(name));
-/** Writes the record `name` to `store`. */
-export const write = (store: KeyStore, name: string, value: unknown): Promise<void> =>
-  as('key_store_failed', `writing ${name}`, () => store.set(name, value));
+/** Writes the record `name` to `store`; with `method` 'update', `value` is the change (`update` below). */
+export const write = (store: KeyStore, name: string, value: unknown, method: 'set' | 'update' = 'set'): Promise<void> =>
+  as('key_store_failed', `writing ${name}`, () => (store[method] as (name: string, value: unknown) => Promise<void>)(name, value));
 
 // One read, change and write of a store's records at a time per store object, in call order:
 // pins (trust.ts) and replay records (replay.ts) are read, changed and written back whole, so two
@@ -47,6 +55,14 @@ export function inTurn<T>(store: KeyStore, step: () => Promise<T>): Promise<T> {
   turns.set(store, run);
   return run;
 }
+
+/**
+ * Sets `name` to what `change` makes of it, as one step: in turn with every other step on this
+ * store object, and through the store's own `update`, when it has one, against other processes and
+ * tabs (read and write of a store without it: one process only).
+ */
+export const update = (store: KeyStore, name: string, change: (value: unknown) => Promise<unknown>): Promise<void> =>
+  inTurn(store, async () => (store.update ? write(store, name, change, 'update') : write(store, name, await change(await read(store, name)))));
 
 /** A store in this process's memory: for tests and short-lived devices (lost on exit). */
 export function memoryKeyStore(): KeyStore {

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { createE2EClient } from '../../src/e2e/client.js';
 import { secretsOf } from '../../src/e2e/device.js';
-import { E2EError, loadOrCreateDevice, memoryKeyStore, type KeyStore } from '../../src/e2e/index.js';
+import { E2EError, loadOrCreateDevice, memoryKeyStore, type KeyStore, type SignedPreKey } from '../../src/e2e/index.js';
 import { enrol, fakeWorld } from './fake-api.js';
+import { overlappingRotations } from './support/rotations.js';
 
 /** A store that keeps copies (as a disk or IndexedDB would) and refuses writes while `failing` says so; `values` may be shared, as tabs share a database. */
 function diskLike(failing: () => boolean, values = new Map<string, unknown>()): KeyStore {
@@ -106,6 +107,45 @@ describe('two tabs or processes of one device on one store', () => {
     expect((await reloaded.client.messages.decrypt(toTwo)).text).toBe('sealed to keyId 2');
     expect((await reloaded.client.messages.decrypt(toThree)).text).toBe('sealed to keyId 3');
     expect((await a.client.messages.decrypt(toThree)).text).toBe('sealed to keyId 3');
+  });
+
+  /** Bob's device registered, and loaded twice from one memory store (two device objects, as two parts of an app may). */
+  async function oneStoreTwice() {
+    const world = fakeWorld();
+    const store = memoryKeyStore();
+    const a = await loadOrCreateDevice({ store, name: 'bob', platform: 'web' });
+    await a.register(world.as('usr_bob'));
+    return { world, store, a, b: await loadOrCreateDevice({ store, name: 'bob', platform: 'web' }) };
+  }
+
+  it('two rotations at once, one per device object on one memory store: two keyIds, and every published private half is kept', async () => {
+    const { world, store, a, b } = await oneStoreTwice();
+    // Before: both read keyId 1 and published keyId 2, and the store held two keys of keyId 2.
+    expect(await overlappingRotations(world, [a, b], store)).toEqual({ failed: [], attempts: [2, 3], stored: [1, 2, 3], publishedKept: true, pending: [] });
+  });
+
+  it('a rotation whose answer comes after a newer rotation ended leaves the newer key current, not replaced', async () => {
+    const { world, store, a, b } = await oneStoreTwice();
+    const api = world.as('usr_bob');
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // The API takes a's key (keyId 2) at once, and its answer arrives only after b's rotation (keyId 3) ended.
+    const slow = { ...api, devices: { ...api.devices, rotateSignedPreKey: async (id: string, body: SignedPreKey) => ((await api.devices.rotateSignedPreKey(id, body)), await answered) } };
+    const first = a.rotateSignedPreKey(slow as typeof api);
+    const keys = async () => ((await store.get('coveton-e2e/device')) as { preKeys: { keyId: number; pending?: true; replacedAt?: number }[] }).preKeys;
+    while (!(await keys()).some((k) => k.keyId === 2)) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect((await b.rotateSignedPreKey(api)).keyId).toBe(3);
+    answer();
+    expect((await first).keyId).toBe(2);
+    expect(world.devices[0]!.signedPreKey.keyId).toBe(3);
+    // Before: a's last save dropped keyId 3 (it wrote back the keys it read at its start); with
+    // the keys read again but every other key replaced, it marked keyId 3 replaced, to be deleted
+    // 30 days on while the API still lists it. KeyId 2 counts as replaced from the next rotation on.
+    expect((await keys()).map((k) => [k.keyId, k.pending ?? false, k.replacedAt !== undefined]).sort()).toEqual([
+      [1, false, true],
+      [2, false, false],
+      [3, false, false],
+    ]);
   });
 
   it('reads the store again only for an envelope naming a key newer than it holds', async () => {

@@ -11,6 +11,7 @@ import { createE2EClient } from '../../src/e2e/client.js';
 import { fileKeyStore } from '../../src/e2e/node-file-key-store.js';
 import { E2EError, loadOrCreateDevice, memoryKeyStore } from '../../src/e2e/index.js';
 import { enrol, fakeWorld } from './fake-api.js';
+import { overlappingRotations } from './support/rotations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coveton-key-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -139,6 +140,17 @@ describe('fileKeyStore', () => {
     expect(await fileKeyStore(path).get('b/39')).toEqual({ i: 39, bytes: new Uint8Array([39]) });
     expect(readdirSync(join(path, '..'))).toEqual(['keys.json']); // no lock or temporary file left
     expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('two rotations at once from two stores on one file (two processes): two keyIds, every published private half kept', async () => {
+    const path = fresh();
+    const world = fakeWorld();
+    const first = await loadOrCreateDevice({ store: fileKeyStore(path), name: "Bob's server", platform: 'server' });
+    await first.register(world.as('usr_bob'));
+    const a = await loadOrCreateDevice({ store: fileKeyStore(path), name: 'ignored', platform: 'server' });
+    const b = await loadOrCreateDevice({ store: fileKeyStore(path), name: 'ignored', platform: 'server' });
+    // Before: both read keyId 1 and published keyId 2, and the file kept one of the two private halves.
+    expect(await overlappingRotations(world, [a, b], fileKeyStore(path))).toEqual({ failed: [], attempts: [2, 3], stored: [1, 2, 3], publishedKept: true, pending: [] });
   });
 
   it('reads what another store on the file wrote since, and a write keeps it', async () => {
