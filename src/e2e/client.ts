@@ -1,7 +1,7 @@
 // `e2eClient(coveton, device)`: messages sealed to every active device of a chat and opened with
 // this device's keys, files in STREAM segments, safety numbers. Every failure of messages, safety
-// numbers and acceptIdentity is an E2EError, the API's own failures `api_failed` with the SDK's
-// error as the cause; file transfers reject with the SDK's errors, as core files calls do.
+// numbers, acceptIdentity and file transfers is an E2EError, the API's own failures `api_failed`
+// with the SDK's error as the cause.
 import { fromBase64, fromUtf8, hex, serverTime, toBase64Url, utf8, type Bytes } from './bytes.js';
 import { as, E2EError } from './errors.js';
 import { secretsOf, type Device } from './device.js';
@@ -86,9 +86,9 @@ export interface E2EClient {
     decrypt(message: StoredMessage): Promise<Decrypted>;
   };
   files: {
-    /** Encrypts as it reads (STREAM) and uploads; put the result in `messages.send({ files })`. */
+    /** Encrypts as it reads (STREAM) and uploads; put the result in `messages.send({ files })`. The API failing is `api_failed`, the SDK's error its `cause`. */
     upload(source: FileSource, options: UploadOptions): Promise<Attachment>;
-    /** Downloads and decrypts as it reads; a changed, cut or reordered segment errors the stream. */
+    /** Downloads and decrypts as it reads; a changed, cut or reordered segment errors the stream. The API refusing the download is `api_failed`, the SDK's error its `cause`. */
     download(attachment: Attachment): Promise<ReadableStream<Uint8Array>>;
   };
   /** The safety number between this user and `userId` (compare it in person or on a call). */

@@ -3,7 +3,7 @@
 // as it reads. The file key travels only inside a sealed message (`send({ files })`). Loaded on
 // first use (client.ts imports it with import()), so sending text does not carry it.
 import { random, type Bytes } from './bytes.js';
-import { E2EError } from './errors.js';
+import { as, E2EError } from './errors.js';
 import type { E2EApi } from './api.js';
 import { decryptStream, encryptStream, encryptedSize } from './stream.js';
 
@@ -102,7 +102,11 @@ export async function upload(api: E2EApi, source: FileSource, options: UploadOpt
   let key: Bytes | undefined;
   const streamed = { size: encryptedSize(size), stream: () => encryptStream((key = random(32)), exactly(size, open())) };
   const body = inBrowser() ? await blobOf(streamed.stream()) : streamed;
-  const { fileId } = await api.files.upload(body, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: streamed.size });
+  // The API failing (the presign, the storage PUT, the connection) is api_failed, the SDK's error
+  // the cause, as for messages (api.ts collect); a source of the wrong size stays its own E2EError.
+  const { fileId } = await as('api_failed', 'uploading a file', () =>
+    api.files.upload(body, { filename: 'encrypted.bin', contentType: 'application/octet-stream', size: streamed.size }),
+  );
   // An upload that resolved without reading its body stored nothing this key could open.
   if (!key) throw new E2EError('malformed', 'upload read no body');
   return { fileId, filename: options.filename, contentType, size, key };
@@ -111,6 +115,8 @@ export async function upload(api: E2EApi, source: FileSource, options: UploadOpt
 /** Downloads and decrypts as it reads. */
 export async function download(api: E2EApi, attachment: Attachment): Promise<ReadableStream<Uint8Array>> {
   if (!(attachment.key instanceof Uint8Array) || attachment.key.length !== 32) throw new E2EError('malformed', 'attachment');
-  const stream = await api.files.download(attachment.fileId, { as: 'stream' });
+  // As an upload's: the API failing before the first byte is api_failed (a stream that fails
+  // later, while it is read, errors the decrypting stream with what it met).
+  const stream = await as('api_failed', 'downloading a file', () => api.files.download(attachment.fileId, { as: 'stream' }));
   return decryptStream(attachment.key, stream);
 }

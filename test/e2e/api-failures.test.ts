@@ -1,7 +1,8 @@
 // The API failing under the e2e client: a device listing that answers 500, 404 or a body that is
 // not a listing, over real HTTP through the SDK, makes decrypt reject with E2EError api_failed,
 // the SDK's own error (its class and status) the cause, so "the server failed, retry later" is
-// told apart from a forged message; so does an id the SDK refuses to send, and a failed post.
+// told apart from a forged message; so does an id the SDK refuses to send, a failed post, and a
+// file upload or download the API refuses.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,6 +69,21 @@ describe('API failures under the e2e client', () => {
     const api = { ...world.as('usr_bob'), messages: { send: () => Promise.reject(refused) } };
     const error = await rejection(createE2EClient(api, bob.device, bob.store).messages.send({ chatId: 'chat_1', plaintext: 'hi', contentType: 'text/plain' }));
     expect(error).toMatchObject({ code: 'api_failed', message: 'api_failed: posting the message', cause: refused });
+  });
+
+  it('files: an upload or a download the API refuses is api_failed, the SDK error its cause, one request each', async () => {
+    const { bob } = await adaAndBob();
+    const { coveton, paths } = await answering(500, '{"error":{"code":"INTERNAL","message":"x"}}');
+    const secure = e2eClient(coveton, bob.device);
+    const up = await rejection(secure.files.upload(new Uint8Array(10).fill(1), { filename: 'a.txt' }));
+    const down = await rejection(secure.files.download({ fileId: 'file_1', filename: 'a.txt', contentType: 'text/plain', size: 10, key: new Uint8Array(32) }));
+    // Before: the SDK's InternalServerError itself, no code, where send and decrypt give api_failed.
+    for (const [error, what] of [[up, 'uploading a file'], [down, 'downloading a file']] as const) {
+      expect(error).toBeInstanceOf(E2EError);
+      expect(error).toMatchObject({ code: 'api_failed', message: `api_failed: ${what}` });
+      expect((error as E2EError).cause).toBeInstanceOf(InternalServerError);
+    }
+    expect(paths).toEqual(['POST /files/presign', 'GET /files/file_1/download']);
   });
 
   it('a forged message is still its own code, not api_failed', async () => {
