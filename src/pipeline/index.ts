@@ -186,7 +186,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       }
       if (next.do === 'stop') {
         if (answer && call.returnErrors) return answer;
-        throw failure(failed, call.endpoint, secretsOf(parts, call));
+        throw await failure(failed, call.endpoint, secretsOf(parts, call));
       }
       if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, secretsOf(parts, call));
       if (next.do === 'follow') {
@@ -198,7 +198,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         attempts--; // a redirect is not a retry
         continue;
       }
-      const cause = failure(failed, call.endpoint, secretsOf(parts, call));
+      const cause = await failure(failed, call.endpoint, secretsOf(parts, call));
       const url = safeUrl(request.url);
       const retry = attempts + 1;
       logger.info('retrying', { method: request.method, url, attempt: retry, delay: next.delay, cause: cause.message });

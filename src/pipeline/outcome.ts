@@ -1,19 +1,23 @@
 // The one place a failed call becomes the error it throws: an HTTP answer becomes the typed
 // API error (./from-response.ts, redacted there), a failure to get one becomes the
 // connection, timeout or abort error. The loop calls these for the final outcome and for the
-// cause it shows `onRetry`; nothing else in the SDK builds an API error.
+// cause it shows `onRetry`; nothing else in the SDK builds an API error. The builder and the
+// error classes load on the first error response: a call that never fails needs none of them.
 import { CovetonError } from '../errors/base.js';
-import { errorFromResponse } from './from-response.js';
+import { loadOnce } from '../util/lazy.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
 import { redact } from '../util/redact.js';
 import type { Answer } from './attempt.js';
 
 export type Failed = { answer: Answer; error?: undefined } | { answer?: undefined; error: CovetonError };
 
-export function failure(failed: Failed, endpoint: string, secrets: readonly (string | undefined)[]): CovetonError {
+/** The API error builder (./from-response.ts and the error classes), loaded on the first error response. */
+const builder = loadOnce('API errors', () => import('./from-response.js'));
+
+export async function failure(failed: Failed, endpoint: string, secrets: readonly (string | undefined)[]): Promise<CovetonError> {
   if (failed.error) return failed.error;
   const { reply, errorBody } = failed.answer;
-  return errorFromResponse(reply, errorBody, { endpoint, secrets });
+  return (await builder()).errorFromResponse(reply, errorBody, { endpoint, secrets });
 }
 
 /** A redirect the policy refused. The Location is the server's text: an echoed key or token in its path is redacted. */

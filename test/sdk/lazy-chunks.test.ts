@@ -5,7 +5,7 @@
 // after the mocks (test/support/offline-chunks.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
-import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { offlineChunks } from '../support/offline-chunks.js';
 
 let sdk: typeof import('../../src/index.js');
@@ -18,6 +18,7 @@ const offline = offlineChunks(
     'page-walk': 'src/resources/page-walk.ts',
     'raw-client': 'src/resources/raw-client.ts',
     'refused-turn': 'src/pipeline/refused-turn.ts',
+    'from-response': 'src/pipeline/from-response.ts',
   },
   async () => {
     sdk = await import('../../src/index.js');
@@ -139,6 +140,21 @@ describe('a chunk that fails to load', () => {
     const [a, b] = await Promise.all([get(), get()]);
     expect([a.data?.id, b.data?.id]).toEqual([support.apiKeyRecord.id, support.apiKeyRecord.id]);
     expect(offline.loads.get('raw-client')).toBe(2);
+  });
+
+  it('API errors: a call answered 503, or 404, fails typed and is not sent again; the next error response is its typed error', async () => {
+    const api = await startFaultServer((req, res) => (req.path.endsWith('/gone') ? apiError(res, 404, 'NOT_FOUND', 'no such key') : apiError(res, 503, 'INTERNAL', 'busy')));
+    server = api;
+    const coveton = support.testClient(api.url, { maxRetries: 1, backoff: { initialDelay: 1, maxDelay: 1, jitter: 0 } });
+    // A retry is told its cause (onRetry, the log line): without the error, no retry.
+    offline.fail.add('from-response');
+    await chunkError(coveton.apiKeys.get('busy'), 'API errors');
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/busy']);
+    offline.fail.add('from-response');
+    await chunkError(coveton.apiKeys.get('gone'), 'API errors');
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/busy', '/api-keys/gone']);
+    await expect(coveton.apiKeys.get('gone')).rejects.toMatchObject({ name: 'NotFoundError', status: 404, endpoint: 'GET /api-keys/{id}' });
+    expect(offline.loads.get('from-response')).toBe(3);
   });
 
   it("rate-limit refusal: the refused call fails typed, nothing sent; the next refusal is the RateLimitedError", async () => {
