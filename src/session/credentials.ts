@@ -4,6 +4,7 @@
 // while nobody is signed in. After a 401 `token_expired` the policy (../pipeline/policy.ts)
 // asks for a renewal, and `renew` runs the shared single-flight refresh (./refresh.ts). Each
 // declares its own secrets, which is all the redaction knows of them.
+import { CovetonInputError } from '../errors/base.js';
 import type { Refresher } from './refresh.js';
 import type { Noting } from '../pipeline/attempt.js';
 import type { Authenticator, AuthRequest } from '../public/auth.js';
@@ -109,6 +110,18 @@ export function watchedStore(store: TokenStore, ended: () => void): TokenStore &
 export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, fallback: Authenticator | undefined, logger: Logger): Noting {
   let warned = false;
   /**
+   * The fallback's secrets, as a list: every secret the redaction knows of a caller's own
+   * authenticator is read here. One string is one secret: spread, it was its characters, each
+   * too short to hide, and the secret itself went out whole in errors, log lines and hook
+   * events (hostile review #2). Anything else that is no array of strings is refused, by shape only.
+   */
+  const declared = (): readonly (string | undefined)[] => {
+    const given: unknown = fallback?.secrets() ?? [];
+    if (typeof given == 'string') return [given];
+    if (!Array.isArray(given) || given.some((s) => s != null && typeof s != 'string')) throw new CovetonInputError('auth', 'secrets() must return an array of strings');
+    return given;
+  };
+  /**
    * The lineage of each access token the session sent (the sign-in its pair descends from),
    * the last 32: a request is renewed only within the lineage it was sent with. An older one
    * is not renewed, and fails with its 401. Each stays a secret while remembered: a call pinned
@@ -183,7 +196,7 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
       const revoked = (request as { reason?: string }).reason === 'session_revoked';
       // A credential the session did not send, or no session now (signed out while the request
       // was out): the fallback renews a credential it gave, never one the session gave.
-      if (!known() || !sent.has(stale)) return !revoked && fallback?.secrets().includes(stale) ? fallback.renew?.(stale, request) : false;
+      if (!known() || !sent.has(stale)) return !revoked && declared().includes(stale) ? fallback!.renew?.(stale, request) : false;
       const was = sent.get(stale);
       // A pair without a lineage sent before a sign-in or logout through this client: not the store's session.
       if (typeof was == 'number' && was !== signIns()) return false;
@@ -195,7 +208,7 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
     },
     secrets: () => {
       const tokens = known();
-      return [tokens?.accessToken, tokens?.refreshToken, ...sent.keys(), ...(fallback?.secrets() ?? [])];
+      return [tokens?.accessToken, tokens?.refreshToken, ...sent.keys(), ...declared()];
     },
   };
 }
