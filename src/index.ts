@@ -12,6 +12,7 @@ export {
   APITimeoutError,
   APIUserAbortError,
   BadRequestError,
+  AuthenticatorError,
   BodyTooLargeError,
   ChunkLoadError,
   ConflictError,

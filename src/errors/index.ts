@@ -23,6 +23,7 @@ export {
   RedirectError,
   UnexpectedResponseError,
 } from './transport.js';
+export { AuthenticatorError } from './auth.js';
 export { ChunkLoadError } from './load.js';
 export { SessionExpiredError } from './session.js';
 export { TokenDecryptError, TokenStoreError } from './store.js';

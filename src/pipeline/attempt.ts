@@ -9,7 +9,7 @@ import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type R
 import { assertHeaderValues } from './identity.js';
 import { emit, shownHeaders } from './hooks.js';
 import { redact } from '../util/redact.js';
-import { connectionError } from './outcome.js';
+import { authenticatorError, connectionError } from './outcome.js';
 import { attemptSignal } from './signal.js';
 import type { CallSettings } from './settings.js';
 import type { Authenticator, AuthRequest } from '../public/auth.js';
@@ -184,10 +184,17 @@ async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefin
     const { auth } = parts;
     if (auth && !renewed) {
       // A credential step that fails (the refresh ended the session) ends the call: it is no
-      // attempt's outcome, and repeating would only send the same refresh token again.
-      const given = auth.authenticate(out);
+      // attempt's outcome, and repeating would only send the same refresh token again. What a
+      // caller's authenticator throws ends it as the SDK's error, redacted (`onResponse` is told).
+      let given;
+      try {
+        given = auth.authenticate(out);
+        if (given instanceof Promise) given = await given;
+      } catch (error) {
+        throw authenticatorError(error, parts.secrets());
+      }
       // Given to the later attempts (a retry, a followed redirect, the operation's next call), which go as this one did.
-      const value = (plan.pin.credential = (given instanceof Promise ? await given : given) ?? '');
+      const value = (plan.pin.credential = given ?? '');
       if (value && auth.renew) credential = value;
     }
     assertHeaderValues(headers);

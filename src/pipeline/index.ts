@@ -12,7 +12,7 @@ import { loadOnce } from '../util/lazy.js';
 import { redact, safeUrl } from '../util/redact.js';
 import { attempt, isRedirect, type Answer, type AttemptGate, type AttemptParts, type AttemptPlan, type Noting, type Pin } from './attempt.js';
 import { emit } from './hooks.js';
-import { failure, refusedRedirect, type Failed } from './outcome.js';
+import { authenticatorError, failure, refusedRedirect, type Failed } from './outcome.js';
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { callHeaders, settle, type CallSettings } from './settings.js';
 import { readFacts } from './rate-limit/headers.js';
@@ -171,6 +171,8 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
             // False: the authenticator has no fresh credential for this request (the session's
             // pair is another sign-in's): the 401 stands, nothing is sent again.
             if ((await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal, reason: state.reason } as AuthRequest)) === false) next = { do: 'stop' };
+          } catch (error) {
+            throw authenticatorError(error, secretsOf(parts, call));
           } finally {
             wait.dispose();
           }

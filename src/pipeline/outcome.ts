@@ -3,7 +3,9 @@
 // connection, timeout or abort error. The loop calls these for the final outcome and for the
 // cause it shows `onRetry`; nothing else in the SDK builds an API error. The builder and the
 // error classes load on the first error response: a call that never fails needs none of them.
-import { CovetonError } from '../errors/base.js';
+import { AuthenticatorError } from '../errors/auth.js';
+import { CovetonError, errorName } from '../errors/base.js';
+import { isDecryptFailure } from '../errors/store.js';
 import { loadOnce } from '../util/lazy.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
 import { redact } from '../util/redact.js';
@@ -23,6 +25,20 @@ export async function failure(failed: Failed, endpoint: string, secrets: readonl
 /** A redirect the policy refused. The Location is the server's text: an echoed key or token in its path is redacted. */
 export function refusedRedirect(status: number, location: string, endpoint: string, why: string, secrets: readonly (string | undefined)[]): RedirectError {
   return new RedirectError(status, redact(location, secrets), endpoint, why);
+}
+
+/**
+ * What an authenticator (`authenticate` or `renew`) threw: the SDK's own errors as they are (the
+ * session's end, a token store's failure, the attempt's timeout or abort while it waited, and a
+ * stored pair that would not open, which another copy of the SDK may have thrown: told as
+ * ../session/refresh.ts tells it), anything else an AuthenticatorError whose message is the
+ * thrown value's name and message, redacted. The value itself is not kept: its message, stack
+ * or fields may hold the secret it failed on (hostile review #5).
+ */
+export function authenticatorError(error: unknown, secrets: readonly (string | undefined)[]): CovetonError {
+  if (error instanceof CovetonError || isDecryptFailure(error)) return error;
+  const message = (error as { message?: unknown })?.message;
+  return new AuthenticatorError(redact(`The authenticator failed: ${errorName(error)}${typeof message === 'string' ? `: ${message}` : ''}`, secrets));
 }
 
 /** `host:port` of a URL, never its path, query or userinfo. */

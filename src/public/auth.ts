@@ -37,7 +37,8 @@ export interface AuthRequest {
 export interface Authenticator {
   /**
    * Sets the credential of one attempt on `request.headers`; may be async. Resolves to a string
-   * only for a credential that `renew` can replace (a session's access token).
+   * only for a credential that `renew` can replace (a session's access token). What it throws
+   * (or `renew` throws) fails the call, unsent, as an `AuthenticatorError` with a redacted message.
    */
   authenticate(request: AuthRequest): void | string | Promise<void | string>;
   /**

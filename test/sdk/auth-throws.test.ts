@@ -1,0 +1,65 @@
+// A caller's authenticator that throws (a vault that refuses, a bug in a signer). Found by a
+// hostile review (#5): its error reached the caller as it was thrown, no CovetonError (so the
+// documented `catch (e) { if (e instanceof CovetonError) }` missed it) and with the secret it
+// declared in its message, and `onResponse` said neither a status nor an error. It is now an
+// AuthenticatorError, its message redacted, the thrown value not kept; onResponse reports it.
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { AuthenticatorError, CovetonError, SessionExpiredError, type Authenticator } from '../../src/index.js';
+import { apiError, json, serverFixture } from '../support/fault-server.js';
+import { apiKeyRecord, createCoveton } from '../support/client.js';
+
+const { serve } = serverFixture();
+const SECRET = 'sig-secret-0123456789abcdef';
+const quick = { logLevel: 'off' as const, backoff: { initialDelay: 1, maxDelay: 2, jitter: 0 } };
+
+async function failed(auth: Authenticator, handler = (_req: unknown, res: Parameters<typeof json>[0]) => json(res, 200, apiKeyRecord)) {
+  const server = await serve(handler);
+  const events: string[] = [];
+  const coveton = createCoveton({ baseUrl: server.url, ...quick, auth, hooks: { onResponse: (e) => void events.push(`status=${e.status} error=${e.error?.name}`) } });
+  const error = (await coveton.apiKeys.get('k').catch((e: unknown) => e)) as Error;
+  return { error, events, requests: server.requests };
+}
+
+describe('an authenticator that throws', () => {
+  for (const [how, authenticate] of [
+    ['rejects', async () => Promise.reject(new Error(`vault refused token ${SECRET}`))],
+    ['throws', () => { throw new TypeError(`vault refused token ${SECRET}`); }],
+  ] as const) {
+    it(`${how}: an AuthenticatorError, redacted, reported to onResponse, nothing sent`, async () => {
+      const { error, events, requests } = await failed({ authenticate, secrets: () => [SECRET] });
+      expect(error).toBeInstanceOf(AuthenticatorError);
+      expect(error).toBeInstanceOf(CovetonError);
+      expect(error.message).toBe(`The authenticator failed: ${how === 'throws' ? 'TypeError' : 'Error'}: vault refused token [REDACTED]`);
+      expect(error.cause).toBeUndefined();
+      expect([inspect(error), JSON.stringify(error)].join()).not.toContain(SECRET);
+      expect(events).toEqual(['status=undefined error=AuthenticatorError']);
+      expect(requests).toHaveLength(0);
+    });
+  }
+
+  it('a thrown non-Error is named by its type only', async () => {
+    const { error } = await failed({ authenticate: () => { throw SECRET; }, secrets: () => [] });
+    expect(error).toBeInstanceOf(AuthenticatorError);
+    expect(error.message).toBe('The authenticator failed: string');
+  });
+
+  it('a CovetonError it throws goes on as it is', async () => {
+    const ended = new SessionExpiredError('gone', 'refresh_token_reused');
+    const { error, events } = await failed({ authenticate: () => { throw ended; }, secrets: () => [] });
+    expect(error).toBe(ended);
+    expect(events).toEqual(['status=undefined error=SessionExpiredError']);
+  });
+
+  it('renew that throws after a 401 token_expired: an AuthenticatorError, redacted; the request is not sent again', async () => {
+    const auth: Authenticator = {
+      authenticate: (request) => ((request.headers.authorization = 'Bearer app_token_1'), 'app_token_1'),
+      renew: async () => { throw new Error(`could not renew app_token_1 with ${SECRET}`); },
+      secrets: () => ['app_token_1', SECRET],
+    };
+    const { error, requests } = await failed(auth, (_req, res) => apiError(res, 401, 'UNAUTHORIZED', 'expired', { reason: 'token_expired' }));
+    expect(error).toBeInstanceOf(AuthenticatorError);
+    expect(error.message).toBe('The authenticator failed: Error: could not renew [REDACTED] with [REDACTED]');
+    expect(requests).toHaveLength(1);
+  });
+});
