@@ -7,7 +7,7 @@ import { CovetonError } from '../errors/base.js';
 import { APITimeoutError } from '../errors/transport.js';
 import { NULL_BODY_STATUSES, parseBody, type HeaderReader, type Outgoing, type Reply, type Send } from '../transport/outgoing.js';
 import { assertHeaderValues } from './identity.js';
-import { emit, shownHeaders } from './hooks.js';
+import { emit, headerSetter, shownHeaders } from './hooks.js';
 import { redact } from '../util/redact.js';
 import { authenticatorError, connectionError } from './outcome.js';
 import { attemptSignal } from './signal.js';
@@ -161,8 +161,7 @@ async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefin
   try {
     parts.identity?.(headers);
     if (seen) {
-      const setHeader = (name: string, value: string) => void (headers[String(name).toLowerCase()] = value);
-      seen.event = { ...hooks!, elapsed: Date.now() - started, headers: shownHeaders(headers, parts.secrets()), setHeader };
+      seen.event = { ...hooks!, elapsed: Date.now() - started, headers: shownHeaders(headers, parts.secrets()), setHeader: headerSetter(headers) };
       emit(settings.hooks!, 'onRequest', seen.event, parts.logger);
     }
     // One object is both what the authenticator sees and what the transport sends. (Only file

@@ -4,6 +4,7 @@
 // are built only when a hook is set: a client without hooks pays one `undefined` check per attempt.
 import { CovetonInputError, errorName } from '../errors/base.js';
 import { redact, REDACTED } from '../util/redact.js';
+import { assertHeader } from './identity.js';
 import type { Hooks } from '../public/events.js';
 import type { Logger } from '../public/logger.js';
 
@@ -22,6 +23,20 @@ export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, 
   }
   return list ? [...list, hooks] : [hooks];
 }
+
+/**
+ * `setHeader` of an `onRequest` event. Hooks observe: what it refuses, it throws inside the hook,
+ * so the call goes on without it and the failure is logged as any hook's (hostile review #4). A
+ * value or name that could not be sent (CR, LF, NUL, above U+00FF; not a token) failed the
+ * whole call at the later header check; a credential header decided who the call ran as (the
+ * SDK's authenticators leave a credential they find on the request alone).
+ */
+export const headerSetter = (headers: Record<string, string>) => (name: string, value: string) => {
+  const key = String(name).toLowerCase();
+  if (CREDENTIAL_HEADERS.test(key)) throw new CovetonInputError(`setHeader ${key}`, 'a hook may not set a credential header');
+  assertHeader(key, value);
+  headers[key] = value;
+};
 
 /** Runs one kind of hook, in order; a failure is logged, never thrown. */
 export function emit<K extends keyof Hooks>(list: HookList, name: K, event: Parameters<NonNullable<Hooks[K]>>[0], logger: Logger): void {

@@ -24,12 +24,14 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * the header late, as what looked like a network failure (`APIConnectionError`), and retried it.
  */
 export function assertHeaderValues(headers: Record<string, string>): void {
-  for (const name in headers) {
-    if (!TOKEN.test(name)) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name');
-    const value = headers[name]!;
-    if (typeof value !== 'string' || FORBIDDEN.test(value)) {
-      const field = name === 'authorization' || name === 'x-api-key' ? 'credential (apiKey or access token)' : `header ${name}`;
-      throw new CovetonInputError(field, 'must be a string without CR, LF, NUL or characters above U+00FF');
-    }
+  for (const name in headers) assertHeader(name, headers[name]);
+}
+
+/** The same check for one header (a hook's `setHeader`, ./hooks.ts). */
+export function assertHeader(name: string, value: unknown): void {
+  if (!TOKEN.test(name)) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name');
+  if (typeof value !== 'string' || FORBIDDEN.test(value)) {
+    const field = name === 'authorization' || name === 'x-api-key' ? 'credential (apiKey or access token)' : `header ${name}`;
+    throw new CovetonInputError(field, 'must be a string without CR, LF, NUL or characters above U+00FF');
   }
 }
