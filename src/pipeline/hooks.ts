@@ -14,12 +14,20 @@ export type HookList = readonly Hooks[];
 /** Headers that carry credentials whoever set them: a hook never sees their values. */
 const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|proxy-authorization)$/;
 
-/** Checks `hooks` (each one given must be a function) and adds it to `list`. */
+/**
+ * Checks `hooks` (each one given must be a function) and adds it to `list`. What could never
+ * fire is refused too (hostile review #9): an array (of hook objects), and a key that reads as
+ * a hook but is none (`onrequest`, `onError`). Other keys stay allowed: state the hooks keep
+ * for themselves (`this.spans`).
+ */
 export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, where: string): HookList | undefined {
   if (hooks === undefined) return list;
   const bad = (h: unknown) => h !== undefined && typeof h !== 'function';
-  if (typeof hooks !== 'object' || !hooks || bad(hooks.onRequest) || bad(hooks.onResponse) || bad(hooks.onRetry)) {
+  if (typeof hooks !== 'object' || !hooks || Array.isArray(hooks) || bad(hooks.onRequest) || bad(hooks.onResponse) || bad(hooks.onRetry)) {
     throw new CovetonInputError(where, 'must be an object whose onRequest, onResponse and onRetry are functions');
+  }
+  for (const key in hooks) {
+    if (/^on/i.test(key) && !/^on(Request|Response|Retry)$/.test(key)) throw new CovetonInputError(`${where}.${key}`, 'is not a hook: onRequest, onResponse or onRetry');
   }
   return list ? [...list, hooks] : [hooks];
 }

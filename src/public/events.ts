@@ -67,7 +67,8 @@ export interface RetryEvent extends AttemptInfo {
  * (the presign, and the storage PUT or GET) and the token refresh. A hook that throws (or
  * returns a promise that rejects) is logged at `warn` and the call goes on as if it had not
  * been there: hooks observe, they never change a call's outcome. Given on `createCoveton` and
- * on a call, both run, the client's first.
+ * on a call, both run, the client's first. One object each: an array, or a key that reads as a
+ * hook but is none (`onrequest`, `onError`), is a `CovetonInputError` naming it.
  */
 export interface Hooks {
   /**

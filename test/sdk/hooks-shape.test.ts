@@ -1,0 +1,54 @@
+// Hooks that could never fire are refused before anything is sent. Found by a hostile review
+// (#9): an array of hook objects, or a misspelt key (`onrequest`), was taken without a word and
+// no hook ever ran. A key that is no hook name and does not read as one (state the hooks keep
+// for themselves) is still allowed.
+import { describe, expect, it } from 'vitest';
+import { CovetonInputError, type Hooks } from '../../src/index.js';
+import { json, serverFixture } from '../support/fault-server.js';
+import { apiKeyRecord, testClient } from '../support/client.js';
+
+const { serve } = serverFixture();
+const onRequest = () => {};
+
+describe('hooks that could never fire', () => {
+  it('an array of hook objects is refused, on the client and per call', async () => {
+    const server = await serve((req, res) => json(res, 200, apiKeyRecord));
+    expect(() => testClient(server.url, { hooks: [{ onRequest }, { onRequest }] as never })).toThrow(
+      new CovetonInputError('hooks', 'must be an object whose onRequest, onResponse and onRetry are functions'),
+    );
+    const coveton = testClient(server.url);
+    await expect(coveton.apiKeys.get('key_1', { hooks: [{ onRequest }] as never })).rejects.toThrow(
+      new CovetonInputError('options.hooks', 'must be an object whose onRequest, onResponse and onRetry are functions'),
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a key that reads as a hook but is none is refused, naming it', async () => {
+    const server = await serve((req, res) => json(res, 200, apiKeyRecord));
+    for (const key of ['onrequest', 'onResponce', 'onError', 'ONRETRY']) {
+      const error = (() => {
+        try {
+          testClient(server.url, { hooks: { [key]: onRequest } as Hooks });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(CovetonInputError);
+      expect(error).toMatchObject({ field: `hooks.${key}`, message: `hooks.${key}: is not a hook: onRequest, onResponse or onRetry` });
+      await expect(testClient(server.url).apiKeys.get('key_1', { hooks: { onRequest, [key]: onRequest } as Hooks })).rejects.toMatchObject({ field: `options.hooks.${key}` });
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('other keys, the hooks\' own state, are allowed and the hooks run with it', async () => {
+    const server = await serve((req, res) => json(res, 200, apiKeyRecord));
+    const hooks = {
+      seen: [] as string[],
+      onRequest(this: { seen: string[] }, e: { endpoint: string }) {
+        this.seen.push(e.endpoint);
+      },
+    };
+    await testClient(server.url, { hooks: hooks as Hooks }).apiKeys.get('key_1');
+    expect(hooks.seen).toEqual(['GET /api-keys/{id}']);
+  });
+});
