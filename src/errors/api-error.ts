@@ -39,6 +39,7 @@ export class APIError extends CovetonError {
   /** The API's error code: the envelope's when the SDK knows it, else the one the status stands for; undefined on a plain APIError (a status the API does not name). */
   declare readonly code: ErrorCode | undefined;
   declare readonly requestId: string | undefined;
+  /** The response's headers as sent, but with every known secret (the key, the tokens, what an authenticator declares) shown as `[REDACTED]`. */
   declare readonly headers: Headers;
   /** Rate-limit figures of the failed response, when it carried them. */
   declare readonly rateLimit: RateLimitInfo | undefined;

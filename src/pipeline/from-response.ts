@@ -1,7 +1,8 @@
 // The one place a response becomes a typed API error. The pipeline calls it (src/pipeline/
-// outcome.ts) and nothing else does; everything the server wrote goes through redaction here.
+// outcome.ts) and nothing else does; everything the server wrote goes through redaction here:
+// the body's text fully, the headers for known secrets.
 import type { HeaderReader } from '../transport/outgoing.js';
-import { redact } from '../util/redact.js';
+import { hideSecrets, redact } from '../util/redact.js';
 import { readFacts } from './rate-limit/headers.js';
 import { classOf, codeForStatus, knownCode, type APIError, type ErrorEnvelope } from '../errors/api-error.js';
 
@@ -27,6 +28,19 @@ function describeForeignBody(body: unknown, headers: HeaderReader): string {
     return `the response was ${kind}${type ? ` (${type})` : ''}, ${body.length} characters, not the API's error envelope`;
   }
   return "the response JSON was not the API's error envelope";
+}
+
+/**
+ * The response's headers with every known secret (the key, the tokens, what an authenticator
+ * declares) hidden, values otherwise as sent. A server or proxy that echoes the credential in
+ * a header would hand it to an `onRetry` hook, whose `cause` is this error, and to whoever
+ * logs `error.headers` (hostile review #11). Only known secrets: the pattern pass would
+ * rewrite every URL with a query (a `Link`, a `Location`).
+ */
+function hidden(headers: Headers, secrets: readonly (string | undefined)[]): Headers {
+  const out = new Headers();
+  headers.forEach((value, name) => out.append(name, hideSecrets(value, secrets)));
+  return out;
 }
 
 /**
@@ -58,7 +72,7 @@ export function errorFromResponse(
     status,
     code,
     message,
-    headers: reply.toHeaders(),
+    headers: hidden(reply.toHeaders(), context.secrets),
     requestId,
     reason,
     details,
