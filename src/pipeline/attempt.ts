@@ -47,6 +47,7 @@ export interface Answer {
   /**
    * With `stream`: lets the attempt's timer and signal go, once the body has ended, broken or
    * been cancelled, and gives the error it broke with as the SDK's (./body-stream.ts calls it).
+   * With hooks, the attempt's `onResponse` is told then.
    */
   settle?: (error?: unknown) => CovetonError;
   /** A 4xx/5xx body, parsed once: the envelope, raw text, or undefined. */
@@ -135,13 +136,25 @@ async function withHooks(parts: AttemptParts, plan: AttemptPlan, hooks: Omit<Att
   const told = (error: CovetonError | undefined) => {
     const request = seen.event;
     if (!request) return;
+    seen.event = undefined;
     const elapsed = Date.now() - plan.started;
     const requestId = seen.id ? redact(seen.id, parts.secrets()) : undefined;
     emit(plan.settings.hooks!, 'onResponse', { ...hooks, elapsed, request, status: seen.status, error, duration: elapsed - request.elapsed, requestId }, parts.logger);
   };
   try {
     const result = await once(parts, plan, seen);
-    told(result.error);
+    const { answer } = result;
+    const settle = answer?.settle;
+    // A streamed body (a download `as: 'stream'`): the attempt ends with its body, ended,
+    // cancelled or broken (then with the error the reader gets), not when its headers came
+    // (hostile review #7; ./body-stream.ts settles it).
+    if (settle) {
+      answer.settle = (cause) => {
+        const error = settle(cause);
+        told(cause === undefined ? undefined : error);
+        return error;
+      };
+    } else told(result.error);
     return result;
   } catch (error) {
     told(error instanceof CovetonError ? error : undefined);

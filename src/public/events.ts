@@ -38,13 +38,18 @@ export interface RequestEvent extends AttemptInfo {
   setHeader(name: string, value: string): void;
 }
 
-/** Told to `onResponse` once per attempt, when it ends: with the status, or with the error when no response came. */
+/**
+ * Told to `onResponse` once per attempt, when it ends: with the status, or with the error when no
+ * response came. A download as a stream (`files.download(id, { as: 'stream' })`) ends with its
+ * body: when it has been read to its end, cancelled, or broke (then with the error the reader
+ * got); a stream that is neither read to its end nor cancelled is never reported.
+ */
 export interface ResponseEvent extends AttemptInfo {
   /** The very object `onRequest` was given for this attempt (a key for a WeakMap of spans). */
   readonly request: RequestEvent;
   /** The HTTP status, or undefined when the attempt got no response (connection error, timeout, abort). */
   readonly status: number | undefined;
-  /** Why the attempt got no response (or ended before it was sent), when it did not. */
+  /** Why the attempt got no response (or ended before it was sent, or its streamed body broke), when it did not. */
   readonly error: CovetonError | undefined;
   /** Milliseconds the attempt took, from `onRequest` to its end (the body read included). */
   readonly duration: number;
