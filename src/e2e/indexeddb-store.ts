@@ -2,7 +2,8 @@
 // made non-extractable stays one, and its private bytes never reach JavaScript, not even here.
 // Other tabs of the app share the database (https://w3c.github.io/IndexedDB/), so the connection
 // is one this store may lose at any time; every failure is `fail`'s key_store_failed (but for
-// unsupported_runtime where there is no IndexedDB).
+// unsupported_runtime where there is no IndexedDB). `update` holds a Web Lock, so a rotation in
+// one tab reads another's new pre-key before it takes a keyId (store.ts update).
 import { E2EError } from './errors.js';
 import type { KeyStore } from './store.js';
 
@@ -86,9 +87,22 @@ export function indexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}): KeySt
     });
   }
 
+  const get = (key: string) => run('readonly', 'read', (t) => t.get(key));
+  const set = async (key: string, value: unknown) => void (await run('readwrite', 'write', (t) => t.put(value, key)));
+  // An IndexedDB transaction cannot wait for `change` (it commits once no request is pending), so
+  // the read, the change and the write hold a Web Lock named for the database and the record
+  // instead (https://w3c.github.io/web-locks/): every tab and worker of the origin takes turns on
+  // it. Where there is no Web Locks API, it is the read and the write alone (store.ts orders them
+  // within this page).
+  const locks = () => (globalThis as { navigator?: { locks?: { request<T>(name: string, work: () => Promise<T>): Promise<T> } } }).navigator?.locks;
   return {
-    get: (key) => run('readonly', 'read', (t) => t.get(key)),
-    set: async (key, value) => void (await run('readwrite', 'write', (t) => t.put(value, key))),
+    get,
+    set,
     delete: async (key) => void (await run('readwrite', 'delete', (t) => t.delete(key))),
+    update: async (key, change) => {
+      const step = async () => set(key, await change(await get(key)));
+      const held = locks();
+      await (held ? held.request(`coveton-e2e ${name} ${key}`, step) : step());
+    },
   };
 }

@@ -18,7 +18,7 @@ export interface KeyStore {
    * Optional: sets `name` to what `change` makes of its value now (undefined: none), as one step
    * that no other process or tab sharing the store runs into between the read and the write. The
    * device record's rotation steps go through it, so two rotations that overlap take two keyIds
-   * and keep each other's keys (`fileKeyStore` has it). Without it, those steps are one at a time
+   * and keep each other's keys (`fileKeyStore` and `indexedDbKeyStore` have it). Without it, those steps are one at a time
    * per store object in this process only. `change` may be called again (a store redoing a step).
    */
   update?(name: string, change: (value: unknown) => Promise<unknown>): Promise<void>;

@@ -167,4 +167,15 @@ describe('indexedDbKeyStore with several tabs, in Chromium', () => {
     expect(await call(`store.set('k', 'v')`)).toEqual({ value: undefined });
     expect(await call(`store.get('k')`)).toEqual({ value: 'v' });
   });
+  it('update: a read, change and write of one record is one step across tabs (a Web Lock), so 2 x 20 increments at once lose none', async () => {
+    await tabB.evaluate(`import('/app.js').then((m) => { window.m = m; })`);
+    // Each change waits a little between its read and its write, where another tab's write would land.
+    const increments = `(async () => {
+      const store = m.indexedDbKeyStore({ database: 'update' });
+      await Promise.all(Array.from({ length: 20 }, () => store.update('n', async (n) => (await new Promise((r) => setTimeout(r, 2)), (n ?? 0) + 1))));
+    })()`;
+    // Before: the store had no update, so a rotation in each tab read and wrote the record unordered.
+    await Promise.all([tabA.evaluate(increments), tabB.evaluate(increments)]);
+    expect(await call(`m.indexedDbKeyStore({ database: 'update' }).get('n')`)).toEqual({ value: 40 });
+  });
 });
