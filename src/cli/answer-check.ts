@@ -87,6 +87,14 @@ const fits = (value: unknown, types: string[]) => types.length === 0 || types.in
 
 const typeWords = (field: Field) => (field.types.includes('array') && field.items.length > 0 ? `array of ${field.items.join(' or ')}` : field.types.join(' or '));
 
+/** What is wrong with one field of a record: absent (while required), of another type, or empty. */
+function fieldProblem(record: Record<string, unknown>, field: Field): 'missing' | 'wrong' | 'empty' | undefined {
+  if (!Object.hasOwn(record, field.name)) return field.required ? 'missing' : undefined;
+  const got = record[field.name];
+  if (!fits(got, field.types) || (Array.isArray(got) && !got.every((item) => fits(item, field.items)))) return 'wrong';
+  return got === '' && field.nonEmpty ? 'empty' : undefined;
+}
+
 /** What is wrong with `value` as a `model`, in words that follow its noun; undefined when nothing is. */
 function problems(value: unknown, model: Model): string | undefined {
   if (jsonType(value) !== 'object') return `that is ${jsonType(value)}, not an object`;
@@ -95,13 +103,10 @@ function problems(value: unknown, model: Model): string | undefined {
   const wrong: string[] = [];
   const empty: string[] = [];
   for (const field of fieldsOf(model)) {
-    if (!Object.hasOwn(record, field.name)) {
-      if (field.required) missing.push(field.name);
-      continue;
-    }
-    const got = record[field.name];
-    if (!fits(got, field.types) || (Array.isArray(got) && !got.every((item) => fits(item, field.items)))) wrong.push(`${field.name} (${typeWords(field)})`);
-    else if (got === '' && field.nonEmpty) empty.push(field.name);
+    const problem = fieldProblem(record, field);
+    if (problem === 'missing') missing.push(field.name);
+    else if (problem === 'wrong') wrong.push(`${field.name} (${typeWords(field)})`);
+    else if (problem === 'empty') empty.push(field.name);
   }
   const said = [
     missing.length > 0 && `missing the required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
@@ -109,6 +114,19 @@ function problems(value: unknown, model: Model): string | undefined {
     empty.length > 0 && `with ${empty.join(', ')} empty`,
   ].filter((part): part is string => part !== false);
   return said.length === 0 ? undefined : said.join('; ');
+}
+
+/**
+ * One string field of `value` when that field passes the check on its own (present, a string,
+ * not empty where the spec rules it out), whatever the rest of `value` lacks: e.g. a new key's
+ * `secret`, which must reach the user even when the answer around it breaks the contract.
+ */
+export function sound(value: unknown, model: Model, name: string): string | undefined {
+  if (jsonType(value) !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  const field = fieldsOf(model).find((known) => known.name === name);
+  const got = record[name];
+  return field && Object.hasOwn(record, name) && typeof got === 'string' && fieldProblem(record, field) === undefined ? got : undefined;
 }
 
 export interface AnswerOf {
@@ -121,13 +139,29 @@ export interface AnswerOf {
   hint?: string;
 }
 
-/** `value`, once it holds what the spec requires of a `model`; else the contract error naming what it lacks. */
-export function checked<T>(value: T, model: Model, answer: AnswerOf): T {
+/**
+ * Reads what the spec requires of `model` now, so that a missing or broken bundled spec stops a
+ * command before it sends anything. Read after a create's POST, it lost the new key's one-time
+ * secret after the server had made the key (a review's repro).
+ */
+export function prepareCheck(model: Model): void {
+  fieldsOf(model);
+}
+
+/** The contract error naming what `value` lacks as a `model`; undefined when it holds what the spec requires. */
+export function contractError(value: unknown, model: Model, answer: AnswerOf): UnexpectedResponseError | undefined {
   const wrong = problems(value, model);
-  if (wrong === undefined) return value;
+  if (wrong === undefined) return undefined;
   const where = answer.item === undefined ? '' : ` (item ${answer.item} of its page)`;
   const hint = answer.hint === undefined ? '' : ` (${answer.hint})`;
-  throw new UnexpectedResponseError(answer.operation, answer.status, `${NOUNS[model]}${where} ${wrong}${hint}`);
+  return new UnexpectedResponseError(answer.operation, answer.status, `${NOUNS[model]}${where} ${wrong}${hint}`);
+}
+
+/** `value`, once it holds what the spec requires of a `model`; else the contract error naming what it lacks. */
+export function checked<T>(value: T, model: Model, answer: AnswerOf): T {
+  const broken = contractError(value, model, answer);
+  if (broken) throw broken;
+  return value;
 }
 
 /** Every item of a list page checked (checked), before any of it is printed. */

@@ -17,9 +17,6 @@ const withoutId = () => {
 const CREATED_HINT = ' (the key may have been created: `coveton api-keys list` shows it)';
 
 const CASES = [
-  ['create without id', ['api-keys', 'create', '--name', 'ci', '--type', 'service', '--environment', 'sandbox'], 201,
-    { ...withoutId(), secret: 'ak_test_abcdefghijklmnopqrstuvwxyz' },
-    `apiKeys.create (POST /api-keys) answered 201 with a new key missing the required field id${CREATED_HINT}`],
   ['create without secret', ['api-keys', 'create', '--name', 'ci', '--type', 'service', '--environment', 'sandbox'], 201,
     apiKey('key_a'),
     `apiKeys.create (POST /api-keys) answered 201 with a new key missing the required field secret${CREATED_HINT}`],
@@ -28,7 +25,7 @@ const CASES = [
     `apiKeys.create (POST /api-keys) answered 201 with a new key missing the required fields id, secret${CREATED_HINT}`],
   ['update without id', ['api-keys', 'update', 'key_a', '--status', 'suspended'], 200,
     withoutId(),
-    'apiKeys.update (PATCH /api-keys/{id}) answered 200 with a key missing the required field id'],
+    'apiKeys.update (PATCH /api-keys/{id}) answered 200 with a key missing the required field id (the change may have been applied)'],
   ['get without id', ['api-keys', 'get', 'key_a'], 200,
     withoutId(),
     'apiKeys.get (GET /api-keys/{id}) answered 200 with a key missing the required field id'],

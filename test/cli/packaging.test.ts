@@ -6,18 +6,22 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedBuild, closedPort, cliEnv, eventually, listening, ROOT, type Run } from './helpers.js';
+import { json, serverFixture } from '../support/fault-server.js';
+import { apiKey, sharedBuild, closedPort, cliEnv, eventually, listening, ROOT, TEST_KEY, type Run } from './helpers.js';
 
 let dir: string;
 let withPrism: string;
 let withoutPrism: string;
+let withoutJsonSpec: string;
+const { serve } = serverFixture();
 
-/** A package directory: dist/cli/, generated/, and node_modules linked to the repo's, maybe without Prism. */
-function packageDir(name: string, withPrism: boolean): string {
+/** A package directory: dist/cli/, generated/, and node_modules linked to the repo's, maybe without Prism or a spec file. */
+function packageDir(name: string, withPrism: boolean, specFiles = ['openapi.yaml', 'openapi.json']): string {
   const pkg = join(dir, name);
   mkdirSync(join(pkg, 'node_modules'), { recursive: true });
+  mkdirSync(join(pkg, 'generated'), { recursive: true });
   cpSync(join(dir, 'dist'), join(pkg, 'dist'), { recursive: true });
-  for (const file of ['openapi.yaml', 'openapi.json']) cpSync(join(ROOT, 'generated', file), join(pkg, 'generated', file));
+  for (const file of specFiles) cpSync(join(ROOT, 'generated', file), join(pkg, 'generated', file));
   for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
     if (entry === '.bin' || (entry === '@stoplight' && !withPrism)) continue;
     symlinkSync(join(ROOT, 'node_modules', entry), join(pkg, 'node_modules', entry));
@@ -40,6 +44,7 @@ beforeAll(async () => {
   cpSync(join(dirname(await sharedBuild()), '..'), join(dir, 'dist'), { recursive: true });
   withPrism = packageDir('with-prism', true);
   withoutPrism = packageDir('without-prism', false);
+  withoutJsonSpec = packageDir('without-json-spec', false, ['openapi.yaml']);
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,5 +84,16 @@ describe('the built bin (dist/cli/bin.js)', () => {
     const scopes = await runBuilt(pkg, ['api-keys', 'create', '--name', 'x', '--type', 'user', '--environment', 'sandbox', '--permissions', 'nope']);
     expect(scopes.code).toBe(2);
     expect(scopes.stderr).toContain('not a scope: nope');
+  });
+
+  it('without generated/openapi.json, api-keys create fails before it sends: no key is made whose secret would be lost', async () => {
+    // The check of a new key reads the spec; read after the POST (as it was), the key existed
+    // and its one-time secret was never shown (a review's repro).
+    const server = await serve((_req, res) => json(res, 201, { ...apiKey('key_a'), secret: 'ak_test_abcdefghijklmnopqrstuvwxyz' }));
+    const run = await runBuilt(withoutJsonSpec, ['api-keys', 'create', '--name', 'ci', '--type', 'service', '--environment', 'sandbox', '--base-url', server.url, '--api-key', TEST_KEY]);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toMatch(/^error: the bundled spec generated\/openapi\.json is missing from this installation .*reinstall @coveton\/sdk\n$/);
+    expect(run.stdout).toBe('');
+    expect(server.requests).toHaveLength(0);
   });
 });

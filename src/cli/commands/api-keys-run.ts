@@ -1,7 +1,7 @@
 // What the api-keys commands do, on the SDK's `apiKeys` resource: rows for people (a table on a
 // terminal, tab-separated lines in a pipe), JSON for scripts. Loaded only when one of them runs.
-import { PaginationError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
-import { checked, checkedPage } from '../answer-check.js';
+import { PaginationError, UnexpectedResponseError, type ApiKey, type ApiKeyEnvironment, type ApiKeyStatus, type ApiKeyType } from '../../index.js';
+import { checked, checkedPage, contractError, prepareCheck, sound } from '../answer-check.js';
 import type { Context } from '../context.js';
 import { describeError } from '../describe.js';
 import { CommandFailure, UsageError } from '../../tools/failures.js';
@@ -105,7 +105,9 @@ export interface CreateOptions {
 }
 
 export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
-  // --name and --expires-at were checked as they were read (api-keys-values.ts).
+  // --name and --expires-at were checked as they were read (api-keys-values.ts). The spec is read
+  // before the key exists: once the server has made it, nothing may stand between its secret and stdout.
+  prepareCheck('ApiKeyWithSecret');
   const spinner = ctx.out.spinner('Creating API key');
   const answer = await ctx
     .client()
@@ -119,13 +121,28 @@ export async function create(ctx: Context, opts: CreateOptions): Promise<void> {
       ...(opts.expiresAt !== undefined && { expiresAt: opts.expiresAt }),
     })
     .finally(() => spinner.stop());
-  // The key exists on the server even when its answer is broken: the hint says where to find it.
-  const key = checked(answer, 'ApiKeyWithSecret', { operation: CREATE, status: 201, hint: 'the key may have been created: `coveton api-keys list` shows it' });
-  if (ctx.json) ctx.out.data(key);
+  // The key exists on the server even when its answer breaks the contract, and its secret is
+  // shown this once: a secret of the spec's form is printed (stdout, --json too) before the
+  // contract error is reported (exit 1 still says the answer was broken). Reporting first lost
+  // the secret for good when a server left out a null field (a review's repro).
+  const secret = sound(answer, 'ApiKeyWithSecret', 'secret');
+  const broken = contractError(answer, 'ApiKeyWithSecret', {
+    operation: CREATE,
+    status: 201,
+    hint:
+      secret === undefined
+        ? 'the key may have been created: `coveton api-keys list` shows it'
+        : 'the key was created and its secret printed on stdout, the only time it is shown: store it now',
+  });
+  // No secret to show (absent, not a string, empty): the check names the field.
+  if (secret === undefined) throw broken ?? new UnexpectedResponseError(CREATE, 201, 'a new key without its secret');
+  if (ctx.json) ctx.out.data(answer);
   else {
-    ctx.out.info(`Created API key ${key.id} (${key.name}, ${key.type}, ${key.environment}). Its secret:`);
-    ctx.out.secret(key.secret, `the new key ${key.id}`);
+    ctx.out.info(broken ? 'Created an API key, though the answer breaks the API contract (below). Its secret:' : `Created API key ${answer.id} (${answer.name}, ${answer.type}, ${answer.environment}). Its secret:`);
+    ctx.out.secret(secret, broken ? 'the new key' : `the new key ${answer.id}`);
   }
+  // Under --json stderr holds one JSON document when the command fails: the error's hint says it there.
+  if (broken) throw broken;
   ctx.out.warn('this is the only time the secret is shown and it will not be shown again: store it securely now.');
 }
 
@@ -135,7 +152,8 @@ export async function update(ctx: Context, id: string, opts: { status: Status; r
     .client()
     .apiKeys.update(id, { status: opts.status, ...(opts.reason !== undefined && { reason: opts.reason }) })
     .finally(() => spinner.stop());
-  const key = checked(answer, 'ApiKey', { operation: UPDATE, status: 200 });
+  // The server answered 200: the change was most likely made, whatever its answer lacks.
+  const key = checked(answer, 'ApiKey', { operation: UPDATE, status: 200, hint: 'the change may have been applied' });
   if (ctx.json) return ctx.out.data(key);
   const reason = key.statusReason ? ` (reason: ${key.statusReason})` : '';
   ctx.out.line(`API key ${key.id} is now `, [statusColor(key.status), key.status], `${reason}.`);
