@@ -41,7 +41,12 @@ export function checkPathParam(where: string, value: unknown): string {
   return value;
 }
 
-function checkArgs(where: string, op: OperationSpec, call: Call, args: unknown[]): Invocation {
+/**
+ * A resource method's arguments, checked in their order: path parameters, the body (required or
+ * not), the query (an object, required or not), the options. The raw client checks its values
+ * here too, in the same order (./raw-client.ts), so that both keep one rule.
+ */
+export function checkArgs(where: string, op: OperationSpec, call: Call, args: unknown[]): Invocation {
   const path: Record<string, string> = {};
   const params = op.pathParams;
   let next = 0;

@@ -10,7 +10,7 @@ import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from '../transport/o
 import { decodeOperation } from './operations.js';
 import type { Pipeline } from '../pipeline/index.js';
 import { decodeJson } from '../pipeline/decode.js';
-import { checkPathParam, operationCall } from './bind.js';
+import { checkArgs, checkPathParam, operationCall } from './bind.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
 import { toJson } from '../util/validate.js';
@@ -86,6 +86,13 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     // segment, so `DELETE /api-keys/{id}` without an id was sent as `DELETE /api-keys/`.
     const path: Record<string, string> = {};
     for (const name of op.pathParams) path[name] = checkPathParam(`path parameter ${name}`, params?.path?.[name]);
+    // The resource methods' argument rules (./bind.ts checkArgs), on the same values in their
+    // order: a required body (or query) is there, a query is an object. A body for an operation
+    // that takes none has no place among a resource method's arguments, so it is refused here: fetch
+    // threw on a GET with a body (taken for a network failure and retried), undici sent it.
+    if (op.body === 'none' && data !== undefined) throw new CovetonInputError('body', `is not taken by ${verb} ${template}`);
+    const call = operationCall(op, options);
+    checkArgs(`${verb} ${template}`, op, call, [...op.pathParams.map((name) => path[name]), ...(op.body === 'none' ? [] : [data]), ...(op.query === 'none' ? [] : [params?.query])]);
     // openapi-fetch's headers are the request's own: the caller's wins over the JSON content type.
     const headers = lowerCaseHeaders(given);
     for (const [name, value] of Object.entries(params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
@@ -96,7 +103,7 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     }
     const answer = await pipeline(
       { url: buildUrl(baseUrl, template, path, params?.query), method: verb, headers, body },
-      { ...operationCall(op, options), returnErrors: true },
+      { ...call, returnErrors: true },
     );
     const { reply, text } = answer;
     const response = toResponse(reply, text);
