@@ -52,6 +52,8 @@ export interface Answer {
   settle?: (error?: unknown) => CovetonError;
   /** A 4xx/5xx body, parsed once: the envelope, raw text, or undefined. */
   errorBody?: unknown;
+  /** With `Call.returnErrors`, a 4xx/5xx's typed error (./outcome.ts), its `body` redacted there. */
+  error?: CovetonError;
 }
 
 /** How an attempt ended: an answer (any status), or the error of an attempt that got none. */

@@ -40,7 +40,7 @@ export interface Call {
   anonymous?: boolean;
   /** Presign again and resend once after this status (an expired storage URL answers 403). */
   renewTarget?: { status: number; run(): Promise<Outgoing> } | undefined;
-  /** Give a 4xx/5xx back instead of throwing it (the raw openapi-fetch client). */
+  /** Give a 4xx/5xx back, with its typed error as `Answer.error`, instead of throwing it (the raw openapi-fetch client). */
   returnErrors?: boolean;
   /**
    * More secrets to redact from this call's error and its retries' causes (the refresh token of
@@ -187,7 +187,8 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         if (next.do === 'renew') continue;
       }
       if (next.do === 'stop') {
-        if (answer && call.returnErrors) return answer;
+        // The raw client gets the answer and the one typed error, redacted as every other.
+        if (answer && call.returnErrors) return { ...answer, error: await failure(failed, call.endpoint, secretsOf(parts, call)) };
         throw await failure(failed, call.endpoint, secretsOf(parts, call));
       }
       if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, secretsOf(parts, call));

@@ -2,10 +2,12 @@
 // types are openapi-fetch's, the runtime is this file, on the same pipeline as the resource
 // methods. Each request is matched to its row of the operation table so that the same rules
 // apply (path-parameter guard, idempotency key, public operations without a session token,
-// one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown.
+// one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown:
+// the envelope of the typed error the pipeline built, redacted there (never the body as sent).
 import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../../generated/resources.js';
 import { CovetonInputError } from '../errors/base.js';
+import type { APIError, ErrorEnvelope } from '../errors/api-error.js';
 import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from '../transport/outgoing.js';
 import { decodeOperation } from './operations.js';
 import type { Pipeline } from '../pipeline/index.js';
@@ -53,6 +55,18 @@ function bodyOf(data: unknown): string | Uint8Array {
     throw new CovetonInputError('body', 'must be JSON data (a plain object or array), a string, or bytes');
   }
   return toJson('body', data);
+}
+
+/**
+ * A 4xx/5xx as openapi-fetch's `error`, in the spec's shape (`{ error: { code, message, ... } }`):
+ * the envelope the SDK's typed error holds, redacted where that error is built
+ * (../pipeline/from-response.ts), never the server's body as sent (an echoed key or token came
+ * back whole). A body that was not the envelope (an HTML page, text, other JSON) gets the one
+ * the SDK's error describes it with. `code` is the error's: a code the SDK does not know is never kept.
+ */
+function envelopeOf(error: APIError): { error: ErrorEnvelope } {
+  const { code, body, requestId } = error;
+  return { error: { ...(code && { code }), ...(body ?? { message: error.message, ...(requestId !== undefined && { requestId }) }) } as ErrorEnvelope };
 }
 
 function toResponse(reply: Reply, text: string | undefined): Response {
@@ -109,8 +123,7 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     const response = toResponse(reply, text);
     const ok = reply.status >= 200 && reply.status < 300;
     if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
-    // The pipeline parsed an error body once: JSON, or the text as is (as openapi-fetch does).
-    if (!ok) return { error: answer.errorBody, response };
+    if (!ok) return { error: envelopeOf(answer.error as APIError), response };
     if (parseAs === 'text') return { data: text, response };
     return { data: decodeJson(text, reply.status, `${verb} ${template}`, 'value'), response };
   };

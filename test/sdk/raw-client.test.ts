@@ -1,9 +1,11 @@
 // The raw client (`coveton.GET(...)`) keeps the resource methods' rules: the operation's body
-// rule, refused before anything is sent. Runs on both transports (fetch and undici).
+// rule, refused before anything is sent, and the redacted error envelope the SDK's typed error
+// holds. Runs on both transports (fetch and undici).
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CovetonInputError } from '../../src/index.js';
-import { json, serverFixture } from '../support/fault-server.js';
-import { apiKeyBody, testClient } from '../support/client.js';
+import { APIError, CovetonInputError } from '../../src/index.js';
+import { apiError, json, serverFixture } from '../support/fault-server.js';
+import { apiKeyBody, TEST_KEY, testClient } from '../support/client.js';
 
 const { serve } = serverFixture();
 
@@ -37,5 +39,41 @@ describe('the operation\'s body rule, as the resource methods keep it', () => {
     expect(await outcome(raw.GET('/api-keys', { body: undefined }))).toBe('status 200');
     expect(await outcome(raw.POST('/api-keys', { body: apiKeyBody }))).toBe('status 200');
     expect(server.requests.map((r) => `${r.method} ${r.path} ${r.body}`)).toEqual(['GET /api-keys ', `POST /api-keys ${JSON.stringify(apiKeyBody)}`]);
+  });
+});
+
+const SIGNING_SECRET = 'sig-secret-0123456789abcdef';
+
+describe('an HTTP error as `{ error }`', () => {
+  it('is the envelope the resource method\'s error holds, redacted there: an echoed key or declared secret never comes back', async () => {
+    const server = await serve((req, res) => {
+      const echoed = String(req.headers.authorization ?? req.headers['x-client-secret']);
+      if (req.path === '/api-keys/html') return res.writeHead(502, { 'Content-Type': 'text/html' }).end(`<html>proxy saw ${echoed}</html>`);
+      if (req.path === '/api-keys/odd') return json(res, 400, { error: { code: `ODD ${echoed}`, message: 'odd' } });
+      apiError(res, req.headers.authorization ? 401 : 400, req.headers.authorization ? 'UNAUTHORIZED' : 'BAD_REQUEST', `bad credential ${echoed}`, { details: [{ path: echoed, message: 'x' }] });
+    });
+    const byKey = testClient(server.url, { maxRetries: 0 });
+    const custom = testClient(server.url, { maxRetries: 0, apiKey: undefined, auth: { authenticate: (r) => void (r.headers['x-client-secret'] = SIGNING_SECRET), secrets: () => [SIGNING_SECRET] } });
+    for (const [coveton, id] of [[byKey, 'k'], [custom, 'k'], [byKey, 'html'], [byKey, 'odd']] as const) {
+      const { data, error, response } = await coveton.GET('/api-keys/{id}', { params: { path: { id } } });
+      const thrown = (await coveton.apiKeys.get(id).catch((e: unknown) => e)) as APIError;
+      expect(thrown).toBeInstanceOf(APIError);
+      expect(data).toBeUndefined();
+      const seen = JSON.stringify(error) + inspect(error, { depth: 9 });
+      expect(seen).not.toContain(TEST_KEY);
+      expect(seen).not.toContain(SIGNING_SECRET);
+      // The same envelope, whatever the body was; the Response keeps the server's text as sent.
+      expect(error).toEqual({ error: { ...(thrown.body ?? { message: thrown.message }), code: thrown.code } });
+      expect(await response.text()).toMatch(id === 'k' ? /bad credential (Bearer ak_test_|sig-secret)/ : /ak_test_/);
+    }
+    const keyed = await byKey.GET('/api-keys/{id}', { params: { path: { id: 'k' } } });
+    expect(keyed.error).toEqual({ error: { code: 'UNAUTHORIZED', message: 'bad credential Bearer [REDACTED]', requestId: 'req_401', details: [{ path: 'Bearer [REDACTED]', message: 'x' }] } });
+    const signed = await custom.GET('/api-keys/{id}', { params: { path: { id: 'k' } } });
+    expect(signed.error).toEqual({ error: { code: 'BAD_REQUEST', message: 'bad credential [REDACTED]', requestId: 'req_400', details: [{ path: '[REDACTED]', message: 'x' }] } });
+    const html = await byKey.GET('/api-keys/{id}', { params: { path: { id: 'html' } } });
+    expect(html.error).toEqual({ error: { code: 'INTERNAL', message: '502 INTERNAL on GET /api-keys/{id}: HTTP 502 Bad Gateway; the response was an HTML page (text/html), 66 characters, not the API\'s error envelope' } });
+    // A code the SDK does not know is never kept (the server may put anything there): the status's.
+    const odd = await byKey.GET('/api-keys/{id}', { params: { path: { id: 'odd' } } });
+    expect(odd.error).toEqual({ error: { code: 'BAD_REQUEST', message: 'odd' } });
   });
 });
