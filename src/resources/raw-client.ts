@@ -61,7 +61,7 @@ function bodyOf(data: unknown): string | Uint8Array {
  * A 4xx/5xx as openapi-fetch's `error`, in the spec's shape (`{ error: { code, message, ... } }`):
  * the envelope the SDK's typed error holds, redacted where that error is built
  * (../pipeline/from-response.ts), never the server's body as sent (an echoed key or token came
- * back whole). A body that was not the envelope (an HTML page, text, other JSON) gets the one
+ * back whole). A body that was not the envelope (none, `null`, an HTML page, other JSON) gets the one
  * the SDK's error describes it with. `code` is the error's: a code the SDK does not know is never kept.
  */
 function envelopeOf(error: APIError): { error: ErrorEnvelope } {
@@ -122,8 +122,10 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     const { reply, text } = answer;
     const response = toResponse(reply, text);
     const ok = reply.status >= 200 && reply.status < 300;
-    if (!text) return ok ? { data: undefined, response } : { error: undefined, response };
+    // Every 4xx/5xx has an error, an empty or `null` body too (openapi-fetch gives `undefined`
+    // or `null` there, and `if (error)` took a 404 or a 500 for success).
     if (!ok) return { error: envelopeOf(answer.error as APIError), response };
+    if (!text) return { data: undefined, response };
     if (parseAs === 'text') return { data: text, response };
     return { data: decodeJson(text, reply.status, `${verb} ${template}`, 'value'), response };
   };

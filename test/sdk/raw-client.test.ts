@@ -77,3 +77,27 @@ describe('an HTTP error as `{ error }`', () => {
     expect(odd.error).toEqual({ error: { code: 'BAD_REQUEST', message: 'odd' } });
   });
 });
+
+describe('an HTTP error without a body', () => {
+  it('an empty or `null` body still gives a truthy, typed `error`, so `if (error)` never takes a 404 or a 500 for success', async () => {
+    const server = await serve((req, res) => {
+      if (req.path.endsWith('/null')) return json(res, 404, null);
+      res.writeHead(req.path.endsWith('/gone') ? 404 : 500).end();
+    });
+    const coveton = testClient(server.url, { maxRetries: 1 });
+    const answers: unknown[] = [];
+    for (const id of ['gone', 'null', 'busy']) {
+      const { data, error, response } = await coveton.GET('/api-keys/{id}', { params: { path: { id } } });
+      expect(data).toBeUndefined();
+      expect(error).toBeTruthy();
+      answers.push({ status: response.status, error });
+    }
+    expect(answers).toEqual([
+      { status: 404, error: { error: { code: 'NOT_FOUND', message: '404 NOT_FOUND on GET /api-keys/{id}: HTTP 404 Not Found; the response had an empty body' } } },
+      { status: 404, error: { error: { code: 'NOT_FOUND', message: '404 NOT_FOUND on GET /api-keys/{id}: HTTP 404 Not Found; the response had an empty body' } } },
+      { status: 500, error: { error: { code: 'INTERNAL', message: '500 INTERNAL on GET /api-keys/{id}: HTTP 500 Internal Server Error; the response had an empty body' } } },
+    ]);
+    // The 500 was retried as a resource method's would be; its error is the last answer's.
+    expect(server.requests.map((r) => r.path)).toEqual(['/api-keys/gone', '/api-keys/null', '/api-keys/busy', '/api-keys/busy']);
+  });
+});
