@@ -20,8 +20,12 @@ export type Coveton = RawClient &
 
 /**
  * openapi-fetch's typed methods. `use`/`eject` are not offered: middleware would run for this
- * client alone. Of the per-call options, `parseAs` takes `'json'` or `'text'`; `baseUrl`,
- * `fetch`, `querySerializer`, `bodySerializer`, `pathSerializer` and `middleware` are refused
- * with a CovetonInputError, as are query values other than strings, numbers and booleans.
+ * client alone. The init takes `params`, `headers`, `body`, `parseAs` (`'json'` or `'text'`) and
+ * the per-call options (`signal`, `timeout`, `deadline`, `maxRetries`, `idempotencyKey`, `hooks`);
+ * any other key the types accept (`baseUrl`, `fetch`, the serializers, `middleware`, fetch's
+ * `credentials`, `keepalive`, `redirect`, `cache`, `mode`, `priority`...) is refused with a
+ * CovetonInputError naming it, as are query values other than strings, numbers and booleans, a
+ * body the operation does not take and a missing one it requires. An HTTP error is `{ error }`,
+ * the redacted envelope of the SDK's typed error, set for every 4xx/5xx.
  */
 export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;

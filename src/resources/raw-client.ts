@@ -28,11 +28,28 @@ interface RawInit extends Omit<RequestOptions, 'headers'> {
 }
 
 /**
- * openapi-fetch's options that this runtime does not honour: its client-level settings (the
- * client's own `baseUrl` and transport rule), serializers (the SDK's rules are the spec's), and
- * middleware (hooks are the SDK's extension point). Refused, rather than ignored in silence.
+ * What a raw call's init may hold: openapi-fetch's own that this runtime honours, and the
+ * per-call options (a key added to RequestOptions fails to compile here until it is listed).
+ * Anything else is refused rather than ignored in silence, although openapi-fetch's types take
+ * it: its client-level settings (the client's own `baseUrl` and transport rule), serializers
+ * (the SDK's rules are the spec's), middleware (hooks are the SDK's extension point), fetch's
+ * RequestInit options (`credentials`, `keepalive`, `redirect`, `cache`, `mode`, `priority`...:
+ * the transport decides them, and undici has none of them), and a misspelt key.
  */
-const NOT_HONOURED = ['baseUrl', 'fetch', 'querySerializer', 'bodySerializer', 'pathSerializer', 'middleware'];
+const HONOURED: Record<keyof RawInit, true> = { params: true, headers: true, body: true, parseAs: true, signal: true, timeout: true, deadline: true, maxRetries: true, idempotencyKey: true, hooks: true };
+const OPENAPI_FETCH = ['baseUrl', 'fetch', 'querySerializer', 'bodySerializer', 'pathSerializer', 'middleware'];
+
+function checkInit(init: RawInit): void {
+  for (const [name, value] of Object.entries(init)) {
+    if (value === undefined || Object.hasOwn(HONOURED, name)) continue;
+    throw new CovetonInputError(
+      name,
+      OPENAPI_FETCH.includes(name)
+        ? "is openapi-fetch's, and not honoured by this client"
+        : 'is not honoured by this client, which takes params, headers, body, parseAs and the per-call options (signal, timeout, deadline, maxRetries, idempotencyKey, hooks)',
+    );
+  }
+}
 
 /** The API's query parameters are strings, numbers and booleans; anything else went out as `[object Object]`, a locale date or `NaN`. */
 function checkQuery(query: Record<string, unknown> | undefined): void {
@@ -88,12 +105,13 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
   const byRoute = new Map<string, OperationSpec>();
   for (const { op } of allOperations(table)) byRoute.set(`${op.method} ${op.path}`, op);
 
-  const method = (verb: OperationSpec['method']) => async (template: string, { params, headers: given, body: data, parseAs, ...options }: RawInit = {}) => {
+  const method = (verb: OperationSpec['method']) => async (template: string, init: RawInit = {}) => {
     const op = byRoute.get(`${verb} ${template}`);
     // Session-only operations (coveton.session.*) and the payment processors' webhooks are not
     // in the table: an untyped call to them is refused, as the types refuse a typed one.
     if (!op) throw new CovetonInputError(`${verb} ${template}`, 'is not an operation of this client (sign-in and sign-out are coveton.session.*)');
-    for (const name of NOT_HONOURED) if ((options as Record<string, unknown>)[name] !== undefined) throw new CovetonInputError(name, "is openapi-fetch's, and not honoured by this client");
+    checkInit(init);
+    const { params, headers: given, body: data, parseAs, ...options } = init;
     if (parseAs !== undefined && parseAs !== 'json' && parseAs !== 'text') throw new CovetonInputError('parseAs', "must be 'json' or 'text' (files.download reads bytes and streams)");
     checkQuery(params?.query);
     // Every parameter of the template, present or not: a missing one used to become an empty

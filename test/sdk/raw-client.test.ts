@@ -101,3 +101,25 @@ describe('an HTTP error without a body', () => {
     expect(server.requests.map((r) => r.path)).toEqual(['/api-keys/gone', '/api-keys/null', '/api-keys/busy', '/api-keys/busy']);
   });
 });
+
+describe('init options the client does not honour', () => {
+  it('fetch\'s RequestInit options, which openapi-fetch\'s types accept, and unknown keys: refused by name, nothing sent', async () => {
+    const server = await serve((req, res) => json(res, 200, []));
+    const coveton = testClient(server.url);
+    const refusals: string[] = [];
+    // Each of these type-checks (openapi-fetch's init extends RequestInit) and was dropped in silence.
+    const inits = [{ credentials: 'include' }, { keepalive: true }, { redirect: 'follow' }, { cache: 'no-store' }, { mode: 'cors' }, { priority: 'high' }, { integrity: 'sha256-x' }] as const;
+    for (const init of inits) refusals.push(await outcome(coveton.GET('/api-keys', init)));
+    refusals.push(await outcome(coveton.GET('/api-keys', { bogus: 1 } as never)));
+    refusals.push(await outcome(coveton.GET('/api-keys', { baseUrl: 'https://elsewhere.test' })));
+    const takes = 'is not honoured by this client, which takes params, headers, body, parseAs and the per-call options (signal, timeout, deadline, maxRetries, idempotencyKey, hooks)';
+    expect(refusals).toEqual([
+      ...['credentials', 'keepalive', 'redirect', 'cache', 'mode', 'priority', 'integrity', 'bogus'].map((name) => `CovetonInputError ${name}: ${name}: ${takes}`),
+      "CovetonInputError baseUrl: baseUrl: is openapi-fetch's, and not honoured by this client",
+    ]);
+    expect(server.requests).toHaveLength(0);
+    // Left undefined, a key says nothing, and what the client takes still goes.
+    expect(await outcome(coveton.GET('/api-keys', { credentials: undefined, params: { query: { limit: 2 } }, timeout: 5000, parseAs: 'json' }))).toBe('status 200');
+    expect(server.requests.map((r) => r.path)).toEqual(['/api-keys?limit=2']);
+  });
+});
