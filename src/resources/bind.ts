@@ -84,27 +84,35 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
       const op = decodeOperation(row);
       const where = `${resource}.${name}`;
       const call = operationCall(op, undefined);
-      methods[name] = (...args: unknown[]) => {
-        const invocation = checkArgs(where, op, call, args);
-        if (!op.paginated) return invoke(invocation);
-        // Sent on every page, so checked here: a limit of another type ('3' from a query string)
-        // was replaced by the default without a word. Its range is the operation's (100, or 1000
-        // for device lists): the API answers one past it with a 400.
-        const limit = count(`${where}(limit)`, invocation.query?.limit, op.defaultLimit, Number.MAX_SAFE_INTEGER);
-        const start = typeof invocation.query?.before === 'string' ? invocation.query.before : undefined;
-        // One pin for the walk's pages (../pipeline/index.ts): each goes as the first went, never
-        // as a user who signed in meanwhile (A's walk would go on through B's list).
-        const options = { ...invocation.options, [PIN]: {} };
-        // Every page asks for `limit`, the spec's default too: a page shorter than it is the last
-        // (./page-walk.ts) only if the server was asked for that many. A server whose own default
-        // differed ended every walk after its first page.
-        return new PagePromise(
-          (before) => invoke({ ...invocation, options, query: { ...invocation.query, limit, before } }) as Promise<{ id: string }[]>,
-          limit,
-          start,
-          where,
-        );
-      };
+      // A method that returns a promise rejects, it never throws: `apiKeys.get('').catch(h)`
+      // reaches h, and Promise.allSettled settles (hostile review, side note). A list's refusal is
+      // a PagePromise that rejects, so `await`, `for await` and toArray() get the same error.
+      methods[name] = op.paginated
+        ? (...args: unknown[]) => {
+            try {
+              const invocation = checkArgs(where, op, call, args);
+              // Sent on every page, so checked here: a limit of another type ('3' from a query string)
+              // was replaced by the default without a word. Its range is the operation's (100, or 1000
+              // for device lists): the API answers one past it with a 400.
+              const limit = count(`${where}(limit)`, invocation.query?.limit, op.defaultLimit, Number.MAX_SAFE_INTEGER);
+              const start = typeof invocation.query?.before === 'string' ? invocation.query.before : undefined;
+              // One pin for the walk's pages (../pipeline/index.ts): each goes as the first went, never
+              // as a user who signed in meanwhile (A's walk would go on through B's list).
+              const options = { ...invocation.options, [PIN]: {} };
+              // Every page asks for `limit`, the spec's default too: a page shorter than it is the last
+              // (./page-walk.ts) only if the server was asked for that many. A server whose own default
+              // differed ended every walk after its first page.
+              return new PagePromise(
+                (before) => invoke({ ...invocation, options, query: { ...invocation.query, limit, before } }) as Promise<{ id: string }[]>,
+                limit,
+                start,
+                where,
+              );
+            } catch (error) {
+              return new PagePromise(() => Promise.reject(error), 1, undefined, where);
+            }
+          }
+        : async (...args: unknown[]) => invoke(checkArgs(where, op, call, args));
     }
     resources[resource] = methods;
   }

@@ -106,13 +106,31 @@ describe('client options', () => {
     expect(sent).toBe(2);
   });
 
-  it('rejects a bad argument to a resource method before sending anything', async () => {
+  // The method is called bare, not inside `async () =>`: a wrapper would turn a synchronous
+  // throw into a rejection and hide it. A method that returns a promise rejects, never throws.
+  it('refuses a bad argument to a resource method before sending anything, as a rejected promise', async () => {
     let sent = 0;
     const coveton = createCoveton({ baseUrl: 'https://api.test', fetch: async () => (sent++, new Response('{}')) });
-    await expect(async () => coveton.apiKeys.get('' as string)).rejects.toThrow('apiKeys.get(id): must be a non-empty string');
-    await expect(async () => coveton.apiKeys.create(undefined as never)).rejects.toThrow('apiKeys.create(body): is required');
-    await expect(async () => coveton.apiKeys.delete('..')).rejects.toThrow('apiKeys.delete(id): must not be ".."');
-    await expect(async () => coveton.apiKeys.delete('.')).rejects.toThrow('apiKeys.delete(id): must not be "."');
+    const calls: Promise<unknown>[] = [];
+    expect(() => {
+      calls.push(coveton.apiKeys.get('' as string), coveton.apiKeys.create(undefined as never), coveton.apiKeys.delete('..'), coveton.apiKeys.delete('.'));
+      calls.push(coveton.apiKeys.list({ limit: '3' as never }));
+    }).not.toThrow();
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((s) => (s.status === 'rejected' ? `${(s.reason as Error).name}: ${(s.reason as Error).message}` : s.status))).toEqual([
+      'CovetonInputError: apiKeys.get(id): must be a non-empty string, got an empty string',
+      'CovetonInputError: apiKeys.create(body): is required',
+      'CovetonInputError: apiKeys.delete(id): must not be ".."',
+      'CovetonInputError: apiKeys.delete(id): must not be "."',
+      `CovetonInputError: apiKeys.list(limit): must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got 3`,
+    ]);
+    let caught: unknown;
+    await coveton.apiKeys.get('..').catch((e: unknown) => (caught = e));
+    expect(caught).toBeInstanceOf(CovetonInputError);
+    // A list's refusal is still a PagePromise: `for await` and toArray() get the same error.
+    const list = coveton.apiKeys.list({ limit: -1 });
+    await expect(list.toArray()).rejects.toThrow('apiKeys.list(limit): must be a whole number from 0 to');
+    await expect((async () => { for await (const key of list) void key; })()).rejects.toThrow('apiKeys.list(limit)');
     expect(sent).toBe(0);
   });
 
