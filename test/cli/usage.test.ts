@@ -108,6 +108,33 @@ describe('usage errors exit 2 and point to --help', () => {
     }
   });
 
+  // An empty signing secret is the caller's mistake (exit 2), not a CLI bug (it was exit 5), and
+  // `listen` must not start with it: it answered 400 to every delivery, blaming the sender.
+  describe('an empty webhook signing secret', () => {
+    afterEach(() => vi.unstubAllEnvs());
+    const commands = [
+      [['webhooks', 'trigger', 'message.created', '--to', 'http://127.0.0.1:1/hook'], 'coveton webhooks trigger'],
+      [['webhooks', 'trigger', 'checkout.session.completed', '--provider', 'stripe', '--to', 'http://127.0.0.1:1/hook'], 'coveton webhooks trigger'],
+      [['webhooks', 'listen', '--port', '1'], 'coveton webhooks listen'],
+    ] as const;
+    it.each(commands)('coveton %j --secret \'\': a usage error, with and without --json', async (args, path) => {
+      const run = await runProgram([...args, '--secret', '']);
+      expect(run).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining("error: option '--secret <secret>' argument '' is invalid. must not be empty") });
+      expect(run.stderr).toContain(`Run '${path} --help' for usage.`);
+      const json = await runProgram([...args, '--secret', '', '--json']);
+      expect(json.code).toBe(2);
+      expect(json.stdout).toBe('');
+      expect(JSON.parse(json.stderr)).toEqual({ error: { type: 'usage_error', message: expect.stringContaining('must not be empty'), exitCode: 2 } });
+    }, 5_000);
+    it.each(commands)('coveton %j with COVETON_WEBHOOK_SECRET empty: a usage error naming the variable', async (args) => {
+      vi.stubEnv('COVETON_WEBHOOK_SECRET', '');
+      const run = await runProgram([...args]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain("from env 'COVETON_WEBHOOK_SECRET' is invalid. must not be empty");
+    }, 5_000);
+  });
+
   it.each([
     [['api-keys', 'get'], 'missing required argument <api_key_id>'],
     [['api-keys', 'list', '--status', 'bogus'], "option '--status <status>' argument 'bogus' is invalid. Allowed choices are active, revoked, suspended, expired."],

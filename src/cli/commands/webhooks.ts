@@ -5,7 +5,7 @@
 // listen` receives deliveries, verifies each with the SDK's `constructEvent` and prints it (like
 // `stripe listen`), reading bodies up to a bound. Together with `coveton mock --webhook-url` they
 // let a partner test a webhook handler with no account.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createServer, type IncomingMessage } from 'node:http';
 import { newId } from '../../tools/ids.js';
 import { PROVIDERS, processorEvent, RECEIVING_OPERATION, signProcessorEvent, type Provider } from '../../tools/processors.js';
@@ -24,8 +24,22 @@ export const MAX_LISTEN_BODY = 1024 * 1024;
 /** How much of an announced oversized body `listen` reads and drops so that the sender sees the 413. */
 const MAX_DRAINED = 8 * 1024 * 1024;
 
+/**
+ * An empty `--secret` (or `COVETON_WEBHOOK_SECRET=`) is the caller's mistake: refused while the
+ * command line is parsed, a usage error (exit 2). Left to the SDK it became `no_secret`, which
+ * `trigger` reported as a CLI bug (exit 5) and `listen` answered 400 to every delivery, blaming
+ * the sender for the receiver's configuration (src/webhooks/errors.ts).
+ */
+function nonEmptySecret(value: string): string {
+  if (value === '') throw new InvalidArgumentError('must not be empty: give the endpoint signing secret.');
+  return value;
+}
+
 const secretOption = () =>
-  new Option('--secret <secret>', 'the endpoint signing secret (with --provider: the processor secret `coveton mock` prints)').env('COVETON_WEBHOOK_SECRET').makeOptionMandatory();
+  new Option('--secret <secret>', 'the endpoint signing secret (with --provider: the processor secret `coveton mock` prints)')
+    .env('COVETON_WEBHOOK_SECRET')
+    .argParser(nonEmptySecret)
+    .makeOptionMandatory();
 
 interface TriggerOptions {
   to: string;
