@@ -11,7 +11,8 @@ import { CovetonError } from '../errors/base.js';
  * - `body_not_raw`: the payload is not the raw body (a string, Uint8Array or ArrayBuffer),
  *   typically because a JSON body parser already ran.
  * - `no_secret`: no signing secret was given (empty string, empty list, or not a string).
- * - `invalid_payload`: the body verified but is not JSON, or not a Coveton event.
+ * - `invalid_payload`: the body verified but is not JSON, or not a Coveton event (an object with
+ *   non-empty string `id` and `type` and an object `data`).
  */
 export type WebhookSignatureErrorReason =
   | 'missing_header'

@@ -37,10 +37,16 @@ export type CovetonWebhookEventOf<T extends CovetonWebhookEventType> = Extract<C
 
 const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
+/** A JSON object: not null, not an array. */
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * Parses a verified body into an event. Checks the envelope every event shares (an object with
- * string `id` and `type`, and an object `data`), not the full schema: an event type added after
- * this SDK was built must still parse, so the caller can acknowledge it.
+ * non-empty string `id` and `type`, and an object `data`), not the full schema: an event type
+ * added after this SDK was built must still parse, so the caller can acknowledge it. An empty
+ * `id` could not tell a retried delivery from a new event (the spec: "use the event `id` to
+ * ignore duplicates"), an empty `type` names no event, and every event's `data` in the spec
+ * (spec/components/schemas/*Event.yaml) is an object, never an array.
  */
 export function parseEvent(body: string | Uint8Array): CovetonWebhookEvent {
   let text: string;
@@ -58,17 +64,12 @@ export function parseEvent(body: string | Uint8Array): CovetonWebhookEvent {
     // The parser's own message quotes the body; it is not repeated here, so logs stay clean.
     throw invalid('the verified body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalid('the verified body is JSON but not an object');
+  if (!isObject(parsed)) throw invalid('the verified body is JSON but not an object');
+  if (typeof parsed.id !== 'string' || typeof parsed.type !== 'string' || !parsed.id || !parsed.type) {
+    throw invalid('the verified body has no non-empty string "id" and "type", so it is not a Coveton event');
   }
-  const event = parsed as Record<string, unknown>;
-  if (typeof event.id !== 'string' || typeof event.type !== 'string') {
-    throw invalid('the verified body has no string "id" and "type", so it is not a Coveton event');
-  }
-  if (typeof event.data !== 'object' || event.data === null) {
-    throw invalid('the verified body has no "data" object, so it is not a Coveton event');
-  }
-  return event as unknown as CovetonWebhookEvent;
+  if (!isObject(parsed.data)) throw invalid('the verified body has no "data" object, so it is not a Coveton event');
+  return parsed as unknown as CovetonWebhookEvent;
 }
 
 function invalid(why: string): WebhookSignatureError {

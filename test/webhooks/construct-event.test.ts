@@ -82,6 +82,11 @@ describe('constructEvent', () => {
     ['an object without id', '{"type":"message.created","data":{}}'],
     ['an object without data', '{"id":"evt_1","type":"message.created"}'],
     ['a non-string type', '{"id":"evt_1","type":7,"data":{}}'],
+    // The spec's envelope: a non-empty id (retries are deduplicated by it), a type, an object data.
+    ['an object with an empty id', '{"id":"","type":"message.created","data":{}}'],
+    ['an object with an empty type', '{"id":"evt_1","type":"","data":{}}'],
+    ['an object whose data is an array', '{"id":"evt_1","type":"message.created","data":[]}'],
+    ['an object whose data is null', '{"id":"evt_1","type":"message.created","data":null}'],
   ])('a verified body that is %s is invalid_payload', async (_name, body) => {
     const err = await expectReason(constructEvent(body, nodeHeader(SECRET, T, body), SECRET, { now }), 'invalid_payload');
     expect(err.message).not.toContain(body); // the body is described, never echoed
