@@ -2,7 +2,8 @@ import { CovetonError } from '../errors/base.js';
 
 /**
  * Why a webhook delivery was rejected. Answer 400 to the sender for every reason except
- * `no_secret` and `body_not_raw`, which are bugs in the receiving code, not in the delivery.
+ * `no_secret` and `body_not_raw`, which are bugs in the receiving code, not in the delivery:
+ * answer those 500 (Coveton retries, and the retry verifies once the code is fixed).
  *
  * - `missing_header`: no `X-Coveton-Signature` header was given (null or undefined).
  * - `malformed_header`: the header is not `t=<unix seconds>,v1=<hex>[,v1=<hex>...]`.
@@ -35,8 +36,10 @@ export type WebhookSignatureErrorReason =
  * try {
  *   const event = await constructEvent(rawBody, req.headers['x-coveton-signature'], secret);
  * } catch (err) {
- *   if (err instanceof WebhookSignatureError) return res.status(400).send(err.reason);
- *   throw err;
+ *   if (err instanceof WebhookSignatureError && err.reason !== 'no_secret' && err.reason !== 'body_not_raw') {
+ *     return res.status(400).send(err.reason);
+ *   }
+ *   throw err; // no_secret, body_not_raw: this handler's bug, a 500
  * }
  * ```
  */

@@ -43,7 +43,8 @@ export interface VerifyOptions {
 /**
  * Checks that a webhook delivery was signed by Coveton with one of `secrets` and is recent.
  * Resolves to the signed timestamp (unix seconds); rejects with a {@link WebhookSignatureError}
- * whose `reason` says why. Answer 400 to a delivery that does not verify.
+ * whose `reason` says why. Answer 400 to a delivery that does not verify (500 for the reasons
+ * `no_secret` and `body_not_raw`: bugs in the receiver, see `WebhookSignatureErrorReason`).
  *
  * @param payload - The raw request body, as received: not a parsed object.
  * @param header - The `X-Coveton-Signature` header value.
