@@ -8,8 +8,9 @@ import { WebhookSignatureError } from './errors.js';
  * Every event Coveton sends to a webhook endpoint, discriminated by `type`. Narrow on `type` to
  * reach the event's `data`.
  *
- * Coveton may add event types in later API versions: keep a `default` branch that acknowledges
- * (2xx) events your code does not know, or they will be retried.
+ * Coveton may add event types later; `constructEvent` returns them too, and they reach `default`
+ * as an {@link UnknownWebhookEvent}. Acknowledge them (2xx), or they are retried: check
+ * exhaustiveness with `satisfies never`, never with a function that throws.
  *
  * @example
  * ```ts
@@ -17,17 +18,36 @@ import { WebhookSignatureError } from './errors.js';
  *   case 'message.created':
  *     store(event.data.id, event.data.ciphertext); // event.data is a Message
  *     break;
- *   case 'api_key.revoked':
- *     audit(event.data.id);
- *     break;
- *   default:
- *     break; // acknowledge unknown events
+ *   // ... a case for every other type
+ *   default: {
+ *     const unknown: UnknownWebhookEvent = event satisfies never;
+ *     console.info('unhandled', unknown.type);
+ *   }
  * }
  * ```
  */
 export type CovetonWebhookEvent = {
   [K in keyof webhooks]: webhooks[K] extends { post: { requestBody: { content: { 'application/json': infer Body } } } } ? Body : never;
 }[keyof webhooks];
+
+// Deliberately not a member of CovetonWebhookEvent: a member whose `type` is any string matches
+// every `case`, so `case 'message.created'` would no longer narrow `event.data` to a Message (it
+// would be `unknown`; `string & {}` does the same, a branded string turns narrowing off). Stripe's
+// SDK keeps its unknown events apart from its typed union the same way (UnknownEventNotification).
+// Its doc comments are short: they ship in the declarations, within the tarball budget.
+/** An event of a type this SDK version does not know (added later): the envelope every event has. */
+export interface UnknownWebhookEvent {
+  /** The same on every retry of a delivery: deduplicate on it. */
+  id: string;
+  /** A type not in {@link CovetonWebhookEventType}. */
+  type: string;
+  /** When it happened (RFC 3339). */
+  createdAt: string;
+  /** Its organization, or `null`. */
+  organizationId: string | null;
+  /** Its object, in a shape this SDK does not know. */
+  data: Record<string, unknown>;
+}
 
 /** The `type` of every event Coveton sends, e.g. `'message.created'`. */
 export type CovetonWebhookEventType = CovetonWebhookEvent['type'];

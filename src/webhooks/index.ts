@@ -3,7 +3,7 @@
 // function that never calls the API.
 export { CovetonError } from '../errors/base.js';
 export { WebhookSignatureError, type WebhookSignatureErrorReason } from './errors.js';
-export type { CovetonWebhookEvent, CovetonWebhookEventType, CovetonWebhookEventOf } from './events.js';
+export type { CovetonWebhookEvent, CovetonWebhookEventType, CovetonWebhookEventOf, UnknownWebhookEvent } from './events.js';
 export type { WebhookPayload, WebhookSecrets } from './payload.js';
 export {
   verifySignature,

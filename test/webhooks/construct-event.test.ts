@@ -7,6 +7,7 @@ import {
   type CovetonWebhookEvent,
   type CovetonWebhookEventOf,
   type CovetonWebhookEventType,
+  type UnknownWebhookEvent,
 } from '../../src/webhooks/index.js';
 import { spec } from '../support/spec.js';
 import { at, expectReason, nodeHeader } from './helpers.js';
@@ -70,6 +71,40 @@ describe('constructEvent', () => {
     const body = '{"id":"evt_9","type":"chat.archived","createdAt":"2026-06-20T17:00:00Z","organizationId":null,"data":{}}';
     const event = await constructEvent(body, nodeHeader(SECRET, T, body), SECRET, { now });
     expect(event.type as string).toBe('chat.archived');
+  });
+
+  // The documented receiver (events.ts, docs/guides/webhooks.md): a case for every known type,
+  // `satisfies never` in `default` for a compile-time check, and an event type Coveton adds later
+  // acknowledged there at run time, seen as an UnknownWebhookEvent, not thrown.
+  function route(event: CovetonWebhookEvent): string {
+    switch (event.type) {
+      case 'message.created':
+        expectTypeOf(event).toEqualTypeOf<CovetonWebhookEventOf<'message.created'>>(); // narrowing is intact
+        return `message ${event.data.chatId}`;
+      case 'message.updated': case 'message.deleted': case 'member.joined': case 'member.updated': case 'member.removed':
+      case 'device.registered': case 'device.removed': case 'session.revoked': case 'subscription.updated': case 'invoice.paid':
+      case 'api_key.created': case 'api_key.revoked':
+        return `known ${event.type}`;
+      default: {
+        const unknown: UnknownWebhookEvent = event satisfies never;
+        return `unknown ${unknown.type} ${unknown.id} ${Object.keys(unknown.data).join()}`;
+      }
+    }
+  }
+
+  it('an event type added later reaches the default branch of an exhaustive switch as an UnknownWebhookEvent', async () => {
+    const body = '{"id":"evt_9","type":"chat.archived","createdAt":"2026-06-20T17:00:00Z","organizationId":null,"data":{"chatId":"chat_1"}}';
+    expect(route(await constructEvent(body, nodeHeader(SECRET, T, body), SECRET, { now }))).toBe('unknown chat.archived evt_9 chatId');
+    const known = JSON.stringify(examples.find((e) => e.type === 'message.created')!.value);
+    expect(route(await constructEvent(known, nodeHeader(SECRET, T, known), SECRET, { now }))).toMatch(/^message chat_/);
+    expectTypeOf<UnknownWebhookEvent>().toEqualTypeOf<{ id: string; type: string; createdAt: string; organizationId: string | null; data: Record<string, unknown> }>();
+    // A switch that misses a known type fails to compile at `satisfies never`, before it ships.
+    const partial = (event: CovetonWebhookEvent) => {
+      if (event.type === 'message.created') return;
+      // @ts-expect-error: the other known types are not handled
+      return event satisfies never;
+    };
+    void partial;
   });
 
   it.each([
