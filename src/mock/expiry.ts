@@ -2,8 +2,7 @@
 // ApiKey.status `expired`): before each request, records whose time has passed on the mock's
 // clock take their `expired` status, so lists, reads and the invariants that read the status see
 // it. Messages past `expiresAt` are not swept: they are gone (x-access `expires`). A status
-// changed here is a write like any other: the record is measured again for the byte cap
-// (state.ts), so no read needs to measure it (pipeline.ts measures only what a write targets).
+// changed here is a write like any other: the store measures the record again (state.ts).
 import type { MockEnv } from './engine.js';
 
 /** Statuses that expire, per collection; final ones (revoked, accepted) stay. */
@@ -15,7 +14,6 @@ export function sweepExpired(env: MockEnv): void {
     for (const row of env.store.all(collection)) {
       if (!statuses.includes(row.status) || typeof row.expiresAt !== 'string' || !(Date.parse(row.expiresAt) <= now)) continue;
       row.status = 'expired';
-      env.store.resize(collection, row.id);
     }
   }
 }

@@ -17,6 +17,7 @@ import { errorReply, MockHttpError, type Reply } from './reply.js';
 import type { OperationRules } from './rules.js';
 import type { Operation } from '../tools/spec-model.js';
 import type { ViolationLog } from './violation-log.js';
+import { detached } from './watched.js';
 import { processorSignatureProblem, providerOfHeader } from '../tools/processors.js';
 
 export interface IncomingCall {
@@ -96,13 +97,10 @@ async function answer(p: Pipeline, op: Operation, params: Record<string, string>
     try {
       call.ctx = authorize(call, p.env, rules.access);
       checkInvariants(rules.invariants, call, p.env, call.ctx);
-      const before = call.ctx.target ? structuredClone(call.ctx.target) : undefined;
+      // A copy, not a view: the handler may change the target in place (the store measures what
+      // it changes, state.ts), and the audit reads the target as it was.
+      const before = call.ctx.target ? detached(call.ctx.target) : undefined;
       const reply = await p.handlerFor(op)(call, p.env);
-      // Handlers change their target in place (an edited message's new ciphertext): measured
-      // again here, once, for the store's byte cap (state.ts). A GET changes nothing (a safe
-      // method, RFC 9110 section 9.2.1; no GET handler writes to its target), so a read measures
-      // nothing: its record's size was kept when it was written.
-      if (op.method !== 'get' && call.ctx.target && rules.access.target) p.env.store.resize(rules.access.target.collection, call.ctx.target.id);
       if (reply.status >= 200 && reply.status < 300) writeAudit(rules.audit, call, p.env, call.ctx, before, reply.body);
       return reply;
     } catch (error) {

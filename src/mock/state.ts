@@ -5,15 +5,19 @@
 // message alone may carry 1 MiB of ciphertext and 1000 of them made a 1.4 GB process (review of
 // the mock, finding 2). Past the byte total, the oldest record of the collection holding the
 // most bytes is dropped: the collection that fills memory pays for it, not the seeded users.
-// A record's bytes are those of its JSON text, measured when it is put; a handler that changes a
-// record in place has it measured again (`resize`: by the pipeline, once per request that may
-// write its target, never for a GET; and by the expiry sweep). A read measures nothing.
+// A record's bytes are those of its JSON text, measured when it is put and again after any change
+// made in place, by whoever makes it: the store hands out views that report writes (watched.ts),
+// and measures each written record once, before the store is next used. No handler has to
+// remember to measure what it wrote (hostile review of 8a774a7, finding M2: device registration
+// grew every chat of its user, and an API key's `lastUsedAt` changed on GETs, all unmeasured).
+// A read measures nothing.
 // Each record's place in the insertion order outlives it, with the fields that decide who could
 // see it (gone.ts, bounded), so that a list's `before` cursor naming a record since deleted or
 // dropped still means "older than it" for a caller who could see it (cursor.ts).
 import { audienceTrace } from './audiences.js';
 import { shedFullest } from './byte-cap.js';
 import { createGoneRecords } from './gone.js';
+import { unwatched, watch } from './watched.js';
 
 export type Row = Record<string, any>;
 
@@ -27,9 +31,8 @@ export const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stri
 export interface Store {
   all(collection: string): Row[];
   get(collection: string, id: string): Row | undefined;
+  /** Holds `row` and answers the view of it the store hands out from now on: a change made through the view is measured again. */
   put(collection: string, row: Row): Row;
-  /** Measures a record again after it was changed in place (and drops others if it grew past the cap). */
-  resize(collection: string, id: string): void;
   remove(collection: string, id: string): boolean;
   find(collection: string, test: (row: Row) => boolean): Row | undefined;
   clear(): void;
@@ -48,6 +51,7 @@ export interface Store {
 }
 
 interface Collection {
+  /** The views of the records held (watched.ts): what the store hands out. */
   rows: Map<string, Row>;
   sizes: Map<string, number>;
   bytes: number;
@@ -60,6 +64,8 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
   const gone = createGoneRecords(cap);
   let total = 0;
   let next = 0;
+  /** The views written through since the store last measured, and their collection. */
+  const written = new Map<Row, string>();
   const of = (name: string) => {
     let c = collections.get(name);
     if (!c) collections.set(name, (c = { rows: new Map(), sizes: new Map(), bytes: 0, places: new Map() }));
@@ -80,56 +86,72 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
     return c.rows.delete(id);
   };
   const measure = (c: Collection, id: string, row: Row) => {
-    const size = jsonBytes(row);
+    const size = jsonBytes(unwatched(row));
     const delta = size - (c.sizes.get(id) ?? 0);
     c.sizes.set(id, size);
     c.bytes += delta;
     total += delta;
   };
-  /** Past the byte cap: the oldest record of the fullest collection, never `keep` (the one just written). */
-  const fit = (keep: Row) =>
+  /** Past the byte cap: the oldest record of the fullest collection, never one of `keep` (those just written). */
+  const fit = (keep: Set<Row>) =>
     shedFullest(
       collections,
       () => total > byteCap,
       (name, c) => {
-        for (const [id, row] of c.rows) if (row !== keep) return drop(name, c, id);
+        for (const [id, row] of c.rows) if (!keep.has(row)) return drop(name, c, id);
         return false;
       },
     );
+  /** Measures each record written through since the last call (once, however many writes), then keeps the cap. */
+  const settle = () => {
+    if (written.size === 0) return;
+    const rows = new Set(written.keys());
+    for (const [row, name] of written) {
+      const c = collections.get(name);
+      const id = unwatched(row).id as string;
+      if (c?.rows.get(id) === row) measure(c, id, row);
+    }
+    written.clear();
+    fit(rows);
+  };
+  /** Every use of the store first measures what was written since: its figures are never stale. */
+  const settled =
+    <A extends unknown[], R>(use: (...args: A) => R) =>
+    (...args: A): R => {
+      settle();
+      return use(...args);
+    };
   return {
     // Newest first: a Map keeps insertion order, so reverse it.
-    all: (name) => [...of(name).rows.values()].reverse(),
-    get: (name, id) => of(name).rows.get(id),
-    put(name, row) {
+    all: settled((name) => [...of(name).rows.values()].reverse()),
+    get: settled((name, id) => of(name).rows.get(id)),
+    put: settled((name: string, row: Row) => {
       const c = of(name);
-      if (!c.rows.has(row.id)) {
+      const data = unwatched(row);
+      const held = c.rows.get(data.id);
+      if (!held) {
         while (c.rows.size >= cap) drop(name, c, c.rows.keys().next().value as string);
-        gone.forget(name, row.id);
-        c.places.set(row.id, next++);
+        gone.forget(name, data.id);
+        c.places.set(data.id, next++);
       }
-      c.rows.set(row.id, row);
-      measure(c, row.id, row);
-      fit(row);
-      return row;
-    },
-    resize(name, id) {
-      const c = of(name);
-      const row = c.rows.get(id);
-      if (!row) return;
-      measure(c, id, row);
-      fit(row);
-    },
-    remove: (name, id) => drop(name, of(name), id),
-    find: (name, test) => [...of(name).rows.values()].find(test),
+      const view = held && unwatched(held) === data ? held : watch(data, () => written.set(view, name));
+      c.rows.set(data.id, view);
+      measure(c, data.id, view);
+      fit(new Set([view]));
+      return view;
+    }),
+    remove: settled((name, id) => drop(name, of(name), id)),
+    find: settled((name, test) => [...of(name).rows.values()].find(test)),
     clear: () => {
       collections.clear();
       gone.clear();
+      written.clear();
       total = 0;
     },
-    counts: () => Object.fromEntries([...collections].map(([k, v]) => [k, v.rows.size])),
-    bytes: () => total,
-    place: (name, id) => collections.get(name)?.places.get(id) ?? gone.get(name, id)?.place,
-    trace: (name, id) => (collections.get(name)?.rows.has(id) ? undefined : gone.get(name, id)?.trace),
-    goneBytes: () => gone.bytes(),
+    counts: settled(() => Object.fromEntries([...collections].map(([k, v]) => [k, v.rows.size]))),
+    bytes: settled(() => total),
+    place: settled((name, id) => collections.get(name)?.places.get(id) ?? gone.get(name, id)?.place),
+    trace: settled((name, id) => (collections.get(name)?.rows.has(id) ? undefined : gone.get(name, id)?.trace)),
+    goneBytes: settled(() => gone.bytes()),
   };
 }

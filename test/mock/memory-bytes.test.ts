@@ -33,10 +33,9 @@ describe('the state: a byte cap across collections', () => {
     expect(store.all('teams').map((r) => r.id)).toEqual(['team_2', 'team_1']);
     expect(store.all('messages').map((r) => r.id)).toEqual(['msg_4', 'msg_3']);
     expect(store.bytes()).toBe(800);
-    // An edit that grows a message in place, measured again: 800 - 300 + 600 > 1000.
+    // An edit that grows a message in place, measured again at the store's next use: 800 - 300 + 600 > 1000.
     const edited = store.get('messages', 'msg_4')!;
     edited.p = 'y'.repeat(600 - jsonBytes({ ...edited, p: '' }));
-    store.resize('messages', 'msg_4');
     expect(store.all('messages').map((r) => r.id)).toEqual(['msg_4']);
     expect(store.bytes()).toBe(800);
     expect(store.remove('messages', 'msg_4')).toBe(true);
