@@ -3,7 +3,8 @@
 import { KEY_CONFLICT, script } from './scripts.js';
 
 // `taken` is a field only a rate-limit budget writes (rate-limit-store.ts): a key given to both
-// stores is refused here (scripts.ts names it), and the budget's STATE refuses a stored pair.
+// stores is refused here and by SET (scripts.ts names it), and the budget's STATE refuses a
+// stored pair.
 export const GET = script(`
 local v = redis.call('HMGET', KEYS[1], 'pair', 'taken')
 if v[2] then return redis.error_reply('${KEY_CONFLICT}') end
@@ -12,8 +13,11 @@ return v[1]`);
 // claim in one step. 1: written; 0: not. With ARGV[5] (the SHA-256 of the refresh token it
 // replaces), only while that pair is stored, and with ARGV[4] (a claimant) only while its claim
 // stands too: the refresher's write, sent again after a failure or late, never replaces what a
-// later holder or a sign-in wrote, nor a pair it already replaced.
+// later holder or a sign-in wrote, nor a pair it already replaced. A hash holding a budget's
+// `taken` is refused before anything: the DEL below would wipe the budget silently, and only the
+// rate-limit store would fail afterwards, blaming its own key (hostile review of e469d55, L1).
 export const SET = script(`
+if redis.call('HEXISTS', KEYS[1], 'taken') == 1 then return redis.error_reply('${KEY_CONFLICT}') end
 if ARGV[5] ~= '' and (redis.call('HGET', KEYS[1], 'refresh') ~= ARGV[5] or (ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'claim') ~= ARGV[4])) then return 0 end
 redis.call('DEL', KEYS[1])
 if ARGV[1] ~= '' then

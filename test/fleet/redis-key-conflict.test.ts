@@ -1,7 +1,8 @@
 // A token store and a rate-limit store given one `key` keep their state in one Redis hash, and
 // each would overwrite the other's (a token store's write deletes the hash first). Whichever
 // store touches the key next finds the other's mark (a stored `pair`, a budget's `taken`) and
-// fails with RedisKeyConflictError naming its `key` option, before it writes anything; a key
+// fails with RedisKeyConflictError naming its `key` option, before it writes anything (a token
+// store's write included: it deleted the budget silently, hostile review of e469d55, L1); a key
 // holding another kind of value (WRONGTYPE) fails the same way. Against a real redis-server.
 import { describe, expect, it, vi } from 'vitest';
 import { TokenStoreError, createCoveton } from '../../src/index.js';
@@ -54,6 +55,27 @@ describe('a token store and a rate-limit store given one key', () => {
     expect((failure as TokenStoreError).cause).toBeInstanceOf(RedisKeyConflictError);
     expect(sent).toBe(0);
     expect(await client.hGetAll('{shared:2}')).toEqual(stored);
+  });
+
+  it("a sign-in's write (set) refuses a key that holds a budget, and leaves the budget as it was; so does a logout's", async () => {
+    const { client } = fixture;
+    const budgets = redisBudget(client, { key: 'shared:5' });
+    expect(await budgets.take({ now: Date.now(), inFlight: 0, budget })).toEqual({ ticket: 1 });
+    const stored = await client.hGetAll('{shared:5}');
+    expect(stored.taken).toBeDefined();
+    const tokens = redisTokenStore(client, { key: 'shared:5' });
+    for (const tokensOrNone of [pair, undefined]) {
+      const write = tokens.set(tokensOrNone);
+      await expect(write).rejects.toThrow(RedisKeyConflictError);
+      await expect(write).rejects.toMatchObject({
+        store: 'redisTokenStore',
+        key: '{shared:5}',
+        message: 'redisTokenStore: its `key` {shared:5} holds a rate-limit budget; give each store a key of its own',
+      });
+    }
+    expect(await client.hGetAll('{shared:5}')).toEqual(stored);
+    // The budget carries on with its own count: the second of five.
+    expect(await budgets.take({ now: Date.now(), inFlight: 0, budget })).toEqual({ ticket: 2 });
   });
 
   it('a key that holds another kind of value (WRONGTYPE) fails the same way, Redis\'s reply as its cause', async () => {
