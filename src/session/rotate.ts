@@ -149,35 +149,29 @@ export function rotation(state: RefreshState): Pick<Refresher, 'refresh' | 'ende
     try {
       next = await send(tokens.refreshToken);
     } catch (error) {
-      if (isFinal(error)) {
-        spend(spent, tokens.refreshToken);
-        return ends(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
-      }
-      if (answeredUnusably(error)) {
-        spend(spent, tokens.refreshToken);
-        return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
-      }
-      if (error instanceof APIError && !nothingSpent(error)) {
-        // Answered after it reached the server (a 5xx, a 409...): the token may have been spent.
-        spend(spent, tokens.refreshToken);
-        return ends(`The token refresh was answered HTTP ${error.status}, and its refresh token may be spent: sign in again.`, error.reason, error);
-      }
-      if (outcomeUnknown(error)) {
-        // The request left and no answer came back: the server may have rotated the token.
-        // Sending it again could revoke the whole family, so this session ends here.
-        spend(spent, tokens.refreshToken);
-        return ends('The token refresh got no answer, and its refresh token may be spent: sign in again.', undefined, error);
-      }
-      // The session lives on. Only a token provably not spent is given back to the fleet: a
-      // claim left standing would have the next holder end the session for everyone.
-      if (nothingSpent(error) && store.claim && store.unclaim) {
-        try {
-          await bounded(store.unclaim(tokens.refreshToken), 'unclaim', storeTimeout);
-        } catch {
-          logger.error('the token store did not take back its claim of an unspent refresh token; the next lock holder will end the session');
+      // Decided here, once: only a failure that proves the token was not spent (the pipeline's
+      // `didNothing`) keeps the session. Any other (an answer, no answer, or an error that says
+      // neither: the API errors' chunk failing to load over a 500, a bug) may have spent it, and
+      // sending it again could revoke the whole family (seed 002): the session ends here.
+      if (nothingSpent(error)) {
+        // Given back to the fleet: a claim left standing would have the next holder end the
+        // session for everyone.
+        if (store.claim && store.unclaim) {
+          try {
+            await bounded(store.unclaim(tokens.refreshToken), 'unclaim', storeTimeout);
+          } catch {
+            logger.error('the token store did not take back its claim of an unspent refresh token; the next lock holder will end the session');
+          }
         }
+        throw error;
       }
-      throw error;
+      spend(spent, tokens.refreshToken);
+      if (isFinal(error)) return ends(`The session has ended (${error.reason ?? `HTTP ${error.status}`}): sign in again.`, error.reason, error);
+      if (answeredUnusably(error)) return ends('The token refresh answered without a usable token pair, and its refresh token is spent: sign in again.', undefined, error);
+      // Answered after it reached the server (a 5xx, a 409...): the token may have been spent.
+      if (error instanceof APIError) return ends(`The token refresh was answered HTTP ${error.status}, and its refresh token may be spent: sign in again.`, error.reason, error);
+      if (outcomeUnknown(error)) return ends('The token refresh got no answer, and its refresh token may be spent: sign in again.', undefined, error);
+      return ends(`The token refresh failed (${errorName(error)}), and its refresh token may be spent: sign in again.`, undefined, error);
     }
     spend(spent, tokens.refreshToken);
     if (!isTokenPair(next)) {
