@@ -4,25 +4,40 @@
 // (about 21 B per chat per device, without bound), and a request made with an API key, a GET
 // included, sets the key's `lastUsedAt`. The store is captured to compare the bytes it counts
 // with the JSON text of every record it holds.
-import { expect, it, vi } from 'vitest';
-import { SEED } from '../../src/mock/index.js';
-import type { Store } from '../../src/mock/state.js';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { SEED, type RunningMock } from '../../src/mock/index.js';
+import { jsonBytes, type Store } from '../../src/mock/state.js';
 import { deviceKeyBundle } from '../../src/tools/device-keys.js';
 import { httpClient } from './http.js';
-import { ADA, useMock } from './support.js';
+import { ADA } from './support.js';
 
+// The mock's files share one module registry (vitest.config.ts), so the capture loads the mock
+// afresh (as test/sdk/abort-source.test.ts loads the SDK): a hoisted vi.mock would miss a state.js
+// another file loaded first.
 const captured: { store?: Store } = {};
-vi.mock('../../src/mock/state.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/mock/state.js')>();
-  return { ...real, createStore: (...args: Parameters<typeof real.createStore>) => (captured.store = real.createStore(...args)) };
+let running: RunningMock | undefined;
+beforeAll(async () => {
+  vi.resetModules();
+  vi.doMock('../../src/mock/state.js', async (importOriginal) => {
+    const real = await importOriginal<typeof import('../../src/mock/state.js')>();
+    return { ...real, createStore: (...args: Parameters<typeof real.createStore>) => (captured.store = real.createStore(...args)) };
+  });
+  const { startMock } = await import('../../src/mock/index.js');
+  running = await startMock({ rateLimit: false });
+  expect(captured.store).toBeDefined();
+}, 30_000);
+afterAll(async () => {
+  vi.doUnmock('../../src/mock/state.js');
+  vi.resetModules();
+  if (!running) return;
+  const broken = [...running.violations];
+  await running.close();
+  expect(broken, 'answers of the mock that broke the contract').toEqual([]);
 });
-
-const mock = useMock({ rateLimit: false });
-const { call, control, signIn } = httpClient(() => mock().url);
+const { call, control, signIn } = httpClient(() => running!.url);
 
 /** What the store counts, and what its records' JSON text holds. */
 const figures = async () => {
-  const { jsonBytes } = await import('../../src/mock/state.js');
   const store = captured.store!;
   let actual = 0;
   for (const name of Object.keys(store.counts())) for (const row of store.all(name)) actual += jsonBytes(row);
