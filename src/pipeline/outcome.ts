@@ -33,12 +33,20 @@ export function refusedRedirect(status: number, location: string, endpoint: stri
  * stored pair that would not open, which another copy of the SDK may have thrown: told as
  * ../session/refresh.ts tells it), anything else an AuthenticatorError whose message is the
  * thrown value's name and message, redacted. The value itself is not kept: its message, stack
- * or fields may hold the secret it failed on (hostile review #5).
+ * or fields may hold the secret it failed on (hostile review #5). A value that throws when read
+ * is named by its type only.
  */
 export function authenticatorError(error: unknown, secrets: readonly (string | undefined)[]): CovetonError {
-  if (error instanceof CovetonError || isDecryptFailure(error)) return error;
-  const message = (error as { message?: unknown })?.message;
-  return new AuthenticatorError(redact(`The authenticator failed: ${errorName(error)}${typeof message === 'string' ? `: ${message}` : ''}`, secrets));
+  const failed = 'The authenticator failed: ';
+  // Reading the value may throw too (a `message` or `name` getter, a Proxy), with the secret in
+  // what it throws: then only its type is told (hostile review M4).
+  try {
+    if (error instanceof CovetonError || isDecryptFailure(error)) return error;
+    const message = (error as { message?: unknown })?.message;
+    return new AuthenticatorError(redact(`${failed}${errorName(error)}${typeof message === 'string' ? `: ${message}` : ''}`, secrets));
+  } catch {
+    return new AuthenticatorError(failed + typeof error);
+  }
 }
 
 /** `host:port` of a URL, never its path, query or userinfo. */

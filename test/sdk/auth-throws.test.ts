@@ -44,6 +44,23 @@ describe('an authenticator that throws', () => {
     expect(error.message).toBe('The authenticator failed: string');
   });
 
+  // Hostile review M4: reading what was thrown threw in turn, and that second error (not a
+  // CovetonError, the secret in its message) replaced the whole result; onResponse said nothing.
+  for (const [how, make] of [
+    ['a message getter that throws', () => Object.defineProperty(new Error('x'), 'message', { get() { throw new Error(`getter ${SECRET}`); } })],
+    ['a name getter that throws', () => Object.defineProperty(new Error('x'), 'name', { get() { throw new Error(`name ${SECRET}`); } })],
+    ['a Proxy whose every trap throws', () => new Proxy({}, { get() { throw new Error(`get ${SECRET}`); }, getPrototypeOf() { throw new Error(`proto ${SECRET}`); } })],
+  ] as const) {
+    it(`${how}: an AuthenticatorError named by the type only, reported to onResponse`, async () => {
+      const { error, events, requests } = await failed({ authenticate: () => { throw make(); }, secrets: () => [SECRET] });
+      expect(error).toBeInstanceOf(AuthenticatorError);
+      expect(error.message).toBe('The authenticator failed: object');
+      expect([error.stack, inspect(error), JSON.stringify(error)].join()).not.toContain(SECRET);
+      expect(events).toEqual(['status=undefined error=AuthenticatorError']);
+      expect(requests).toHaveLength(0);
+    });
+  }
+
   it('a CovetonError it throws goes on as it is', async () => {
     const ended = new SessionExpiredError('gone', 'refresh_token_reused');
     const { error, events } = await failed({ authenticate: () => { throw ended; }, secrets: () => [] });
