@@ -12,7 +12,7 @@ const wait = (headers: Record<string, string>) => waitOf(new Headers(headers), n
 describe('the wait a 429 names', () => {
   it('Retry-After as the SDK reads it: fractions of seconds, retry-after-ms first, HTTP-dates only', () => {
     expect(wait({ 'retry-after': '1.5' })).toBe(1500);
-    expect(wait({ 'retry-after': '7', 'retry-after-ms': '250' })).toBe(250);
+    expect(wait({ 'retry-after': '1', 'retry-after-ms': '250' })).toBe(250);
     // Not an HTTP-date (RFC 9110 section 5.6.7): absent, so X-RateLimit-Reset decides, else nothing.
     expect(wait({ 'retry-after': '2026-06-01T09:30:09Z' })).toBeUndefined();
     expect(wait({ 'retry-after': '2026-06-01T09:30:09Z', 'x-ratelimit-reset': String(now / 1000 + 4) })).toBe(4000);
@@ -27,5 +27,14 @@ describe('the wait a 429 names', () => {
     expect(wait({ 'x-ratelimit-reset': String(now / 1000 - 30) })).toBe(0);
     expect(wait({ 'retry-after': 'soon' })).toBeUndefined();
     expect(wait({})).toBeUndefined();
+  });
+
+  it('a zero retry-after-ms beside Retry-After: 30 is the 30 s, not four tries at once (a review\'s repro)', () => {
+    expect(wait({ 'retry-after-ms': '0', 'retry-after': '30' })).toBe(30_000);
+    expect(wait({ 'retry-after-ms': '0' })).toBe(0);
+  });
+
+  it('an IMF date with a one-digit day is waited for (RFC 9110 5.6.7: recipients robust), not ignored', () => {
+    expect(wait({ 'retry-after': 'Mon, 1 Jun 2026 09:30:30 GMT' })).toBe(30_000);
   });
 });

@@ -3,7 +3,7 @@
 // in errors, connection errors, and a client with no credential.
 import { inspect } from 'node:util';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APIConnectionError, APITimeoutError, BodyTooLargeError, UnauthorizedError, UnexpectedResponseError, ValidationError } from '../../src/index.js';
 import { parseRetryAfter } from '../../src/util/retry-after.js';
 import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
@@ -15,7 +15,7 @@ afterEach(() => server?.close());
 
 describe('Retry-After', () => {
   const now = Date.parse('2026-06-01T09:30:00Z');
-  const parse = (value: string, ms?: string) => parseRetryAfter(new Headers({ 'retry-after': value, ...(ms ? { 'retry-after-ms': ms } : {}) }), now);
+  const parse = (value: string, ms?: string, at = now) => parseRetryAfter(new Headers({ 'retry-after': value, ...(ms ? { 'retry-after-ms': ms } : {}) }), at);
   it('numbers are seconds, fractions too; only HTTP-dates are dates; negatives and garbage are absent', () => {
     expect(parse('7')).toBe(7000);
     expect(parse('1.5')).toBe(1500);
@@ -24,7 +24,47 @@ describe('Retry-After', () => {
     expect(parse('Monday, 01-Jun-26 09:30:03 GMT')).toBe(3000);
     expect(parse('Mon Jun  1 09:30:04 2026')).toBe(4000);
     for (const bad of ['-1', '-0.5', '5 apples', 'soon', '2026-06-01T09:30:09Z', '1e3', '0x10', '']) expect(parse(bad)).toBeUndefined();
-    expect(parse('7', '250')).toBe(250);
+  });
+
+  it('IMF dates with a one-digit day are dates (RFC 9110 5.6.7 asks recipients to be robust; RFC 5322 days are 1*2DIGIT)', () => {
+    expect(parse('Mon, 1 Jun 2026 09:30:09 GMT')).toBe(9000);
+    for (const bad of ['Mon, 123 Jun 2026 09:30:09 GMT', 'Mon, 1 Jun 2026 09:30:09 +0200', 'Mon,  Jun 2026 09:30:09 GMT']) expect(parse(bad)).toBeUndefined();
+  });
+
+  it('asctime is GMT whatever the machine\'s time zone (Date.parse read it as local time)', () => {
+    for (const zone of ['America/New_York', 'Asia/Tokyo']) {
+      vi.stubEnv('TZ', zone);
+      try {
+        expect(parse('Mon Jun  1 09:30:04 2026')).toBe(4000);
+        expect(parse('Mon Jun 11 09:30:04 2026', undefined, Date.parse('2026-06-11T09:30:00Z'))).toBe(4000);
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    }
+  });
+
+  it('retry-after-ms refines Retry-After to the millisecond; when Retry-After asks for a second or more longer, the longer wait', () => {
+    expect(parse('1', '250')).toBe(250);
+    expect(parse('', '250')).toBe(250);
+    expect(parse('garbage', '250')).toBe(250);
+    expect(parse('2', '1001')).toBe(1001);
+    expect(parse('1', '5000')).toBe(5000);
+    // A gateway's zero beside the server's wait: every retry at once would be another 429.
+    expect(parse('30', '0')).toBe(30_000);
+    expect(parse('7', '250')).toBe(7000);
+    expect(parse('Mon, 01 Jun 2026 09:30:09 GMT', '0')).toBe(9000);
+    expect(parse('7', '1e3')).toBe(7000);
+  });
+
+  it('a retry waits Retry-After, not a zero retry-after-ms beside it', async () => {
+    server = await startFaultServer((req, res, i) =>
+      i === 0 ? apiError(res, 503, 'INTERNAL', 'busy', {}, { 'Retry-After': '1', 'Retry-After-Ms': '0' }) : json(res, 200, apiKeyRecord),
+    );
+    const events: RetryEvent[] = [];
+    await testClient(server.url, { hooks: { onRetry: (e) => void events.push(e) } }).apiKeys.get('key_1');
+    expect(events.map((e) => e.delay)).toEqual([1000]);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(990);
   });
 
   it('a fractional Retry-After is waited as such by the retry', async () => {
