@@ -7,7 +7,16 @@
 // transfer chunk imports this, so nothing of it is loaded up front.
 import type { Answer } from './attempt.js';
 
-export function handOver({ stream, settle }: Answer): ReadableStream<Uint8Array> {
+/**
+ * A check of the body as it flows (a download's declared size): given each chunk, then
+ * `undefined` at the end, it returns what of the chunk goes on and the error that makes the
+ * body wrong, if any. That error goes through `settle`, so the reader and `onResponse` get the
+ * same one (hostile review L5: checked in a stream piped after this one, it reached the reader
+ * while `onResponse`, settled first, was told the body had ended well).
+ */
+export type BodyCheck = (chunk: Uint8Array | undefined) => [pass?: Uint8Array, wrong?: unknown];
+
+export function handOver({ stream, settle }: Answer, check?: BodyCheck): ReadableStream<Uint8Array> {
   if (!stream) return new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
   const reader = stream.getReader();
   return new ReadableStream<Uint8Array>(
@@ -15,9 +24,18 @@ export function handOver({ stream, settle }: Answer): ReadableStream<Uint8Array>
       async pull(controller) {
         try {
           const { done, value } = await reader.read();
-          if (!done) return controller.enqueue(value);
-          settle?.();
-          controller.close();
+          const [pass, wrong] = check ? check(value) : [value];
+          // Called only with a read waiting (nothing queued), which takes this part before an error.
+          if (pass) controller.enqueue(pass);
+          if (wrong) {
+            // The rest of the body is not wanted: its connection is let go.
+            void reader.cancel(wrong).catch(() => {});
+            throw wrong;
+          }
+          if (done) {
+            settle?.();
+            controller.close();
+          }
         } catch (error) {
           controller.error(settle ? settle(error) : error);
         }

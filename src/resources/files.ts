@@ -115,11 +115,6 @@ export function fileHelpers(
       // A transport cannot tell a close-delimited body cut off mid-way from a whole one, and a
       // 204 or a 206 is not the object: the declared size and a 200 are what make a download.
       const wrong = (what: string) => new UnexpectedResponseError('files.download', status, `${what} (the API declared ${size} bytes)`);
-      const body = read === 'stream' ? handOver(answer) : undefined;
-      if (status !== 200) {
-        void body?.cancel().catch(() => {});
-        throw wrong('no whole file (only a 200 is one)');
-      }
       // An object stored with a Content-Encoding (gzip, br...) comes as stored and the transport
       // decodes it: the declared size is the encoded object's, not what the reader gets, so it
       // is not compared then. A body the connection cut off still fails on both transports; a
@@ -127,36 +122,37 @@ export function fileHelpers(
       // (fetch's decoder is lenient: documented in the files guide).
       const coding = answer.reply.headers.get('content-encoding')?.trim().toLowerCase();
       const encoded = !!coding && coding !== 'identity';
+      // The most the reader gets. As sent: the declared size. Decoded: a few bytes may inflate to
+      // GBs (a gzip or br bomb) or never end, so the larger of the declared size and
+      // maxResponseBytes: storage gets no more out of an encoding than the size it could send
+      // as is, or than any answer may decode to in memory; an encoded file of client-encrypted
+      // bytes, which do not compress, decodes to about its stored size. Counted as it flows:
+      // the chunk that crosses the bound hands on what fits and errors the stream, which cancels
+      // the body (the connection is let go); a body that ends short errors at its end. Checked inside the handed-over body (../pipeline/body-stream.ts), so onResponse is told
+      // the error the reader gets.
+      const limit = encoded ? Math.max(size, maxResponseBytes) : size;
+      let seen = 0;
+      const body =
+        read === 'stream'
+          ? handOver(answer, (chunk) => {
+              if (!chunk) return [undefined, !encoded && seen < size ? wrong(`${seen} bytes`) : undefined];
+              const room = limit - seen;
+              seen += chunk.byteLength;
+              if (seen <= limit) return [chunk];
+              return [room ? chunk.subarray(0, room) : undefined, wrong(encoded ? `more than ${limit} bytes once decoded` : 'more bytes')];
+            })
+          : undefined;
+      if (status !== 200) {
+        void body?.cancel().catch(() => {});
+        throw wrong('no whole file (only a 200 is one)');
+      }
       if (read === 'bytes') {
         // Read whole under maxResponseBytes already (BodyTooLargeError past it), decoded or not.
         const got = answer.bytes?.byteLength ?? 0;
         if (!encoded && got !== size) throw wrong(`${got} bytes`);
         return answer.bytes;
       }
-      // The most the reader gets. As sent: the declared size. Decoded: a few bytes may inflate to
-      // GBs (a gzip or br bomb) or never end, so the larger of the declared size and
-      // maxResponseBytes: storage gets no more out of an encoding than the size it could send
-      // as is, or than any answer may decode to in memory; an encoded file of client-encrypted
-      // bytes, which do not compress, decodes to about its stored size. Counted as it flows:
-      // the chunk that crosses the bound hands on what fits and errors the stream, whose pipe
-      // cancels the body (the connection is let go); a body that ends short errors at its end.
-      const limit = encoded ? Math.max(size, maxResponseBytes) : size;
-      let seen = 0;
-      return body!.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            const room = limit - seen;
-            seen += chunk.byteLength;
-            if (seen <= limit) return controller.enqueue(chunk);
-            // Called only with a read waiting (the readable side holds nothing), which takes this part before the error.
-            if (room) controller.enqueue(chunk.subarray(0, room));
-            controller.error(wrong(encoded ? `more than ${limit} bytes once decoded` : 'more bytes'));
-          },
-          flush(controller) {
-            if (!encoded && seen < size) controller.error(wrong(`${seen} bytes`));
-          },
-        }),
-      );
+      return body;
     },
   } as FileHelpers;
 }
