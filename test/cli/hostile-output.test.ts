@@ -60,4 +60,28 @@ describe('hostile server text', () => {
       expect(r.stdout + r.stderr).not.toContain('\u2028');
     }
   });
+
+  it('bidi controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C) never reach the terminal raw: `?` for people, \\u escapes in --json', async () => {
+    // "Trojan Source" (CVE-2021-42574): an override in a key's name or reason reorders the rest
+    // of the line. ESC and \r were neutralised; U+202E went through (a review's repro).
+    const BIDI = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c';
+    const bidiKey = apiKey('key_a', { name: `x${BIDI}y`, statusReason: `r${BIDI}s`, status: 'suspended' });
+    const server = await serve((req, res) => {
+      if (req.method === 'POST') return json(res, 201, { ...bidiKey, secret: 'ak_test_abcdefghijklmnopqrstuvwxyz' });
+      return json(res, 200, req.path.startsWith('/api-keys/') ? bidiKey : [bidiKey]);
+    });
+    const run = (args: string[], columns?: number) => runProgram([...args, '--base-url', server.url, '--api-key', TEST_KEY], { env: { NO_COLOR: '1' }, ...(columns === undefined ? {} : { columns }) });
+    const update = await run(['api-keys', 'update', 'key_a', '--status', 'suspended']);
+    expect(update.stdout).toBe(`API key key_a is now suspended (reason: r${'?'.repeat(12)}s).\n`);
+    const create = await run(['api-keys', 'create', '--name', 'ci', '--type', 'service', '--environment', 'sandbox']);
+    expect(create.stderr).toContain(`Created API key key_a (x${'?'.repeat(12)}y, service, sandbox)`);
+    const outs = [update, create, await run(['api-keys', 'get', 'key_a']), await run(['api-keys', 'get', 'key_a'], 120), await run(['api-keys', 'list'], 120)];
+    const asJson = await run(['api-keys', 'get', 'key_a', '--json']);
+    for (const r of [...outs, asJson]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/);
+    }
+    expect(asJson.stdout).toContain('"name": "x\\u202a\\u202b');
+    expect(JSON.parse(asJson.stdout).name).toBe(`x${BIDI}y`);
+  });
 });
