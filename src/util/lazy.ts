@@ -5,14 +5,15 @@
 // for again on the next call.
 import { ChunkLoadError } from '../errors/load.js';
 
-/** `load()` on the first call, shared by every later one; a failed load is forgotten. */
+/** `load()` on the first call, shared by every later one; a failed load is forgotten, each caller rejected with an error of its own. */
 export function loadOnce<T>(part: string, load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
   return () =>
-    (loaded ??= load().catch((error: unknown) => {
+    // Each caller its own error (hostile review L6): one shared object was one caller's to change for all.
+    (loaded ??= load()).catch((error: unknown) => {
       loaded = undefined;
       throw new ChunkLoadError(part, { cause: error });
-    }));
+    });
 }
 
 /** `names` of `load()`'s result, as methods that load it on first use. Each was async already. */

@@ -49,6 +49,9 @@ describe('a chunk that fails to load', () => {
     offline.fail.add('rotate');
     const first = await Promise.all(Array.from({ length: 20 }, () => coveton.users.getCurrent().catch((e: unknown) => e)));
     for (const error of first) expect(error).toMatchObject({ name: 'ChunkLoadError', part: 'token refresh' });
+    // One load, but each caller its own error object (hostile review L6: a field one set, all saw), the same cause.
+    expect(new Set(first).size).toBe(20);
+    expect(new Set(first.map((e) => (e as Error).cause)).size).toBe(1);
     expect(offline.loads.get('rotate')).toBe(1);
     expect(auth.refreshes).toHaveLength(0);
     expect((await coveton.session.tokens())?.refreshToken).toBe(tokens.refreshToken);
