@@ -20,8 +20,9 @@ export function concat(...parts: Uint8Array[]): Bytes {
   return out;
 }
 
-export const u16 = (n: number): Bytes => new Uint8Array([(n >>> 8) & 0xff, n & 0xff]);
-export const u32 = (n: number): Bytes => new Uint8Array([(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+// A Uint8Array keeps each value modulo 256 (ToUint8): the low byte, no `& 0xff` needed.
+export const u16 = (n: number): Bytes => new Uint8Array([n >>> 8, n]);
+export const u32 = (n: number): Bytes => new Uint8Array([n >>> 24, n >>> 16, n >>> 8, n]);
 export const readU16 = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
 export const readU32 = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 

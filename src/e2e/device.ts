@@ -99,7 +99,7 @@ export async function signPreKey(identity: CryptoKey, keyId: number, raw: Uint8A
 }
 
 async function newPreKey(keyId: number, now: number, store: KeyStore): Promise<PreKeyRecord> {
-  const pair = await generatePreKey(store.writesKeyBytes === true);
+  const pair = await generatePreKey(store);
   return { keyId, pair, raw: await rawPublic(pair.publicKey), createdAt: now };
 }
 
@@ -118,7 +118,7 @@ export async function loadOrCreateDevice(options: LoadOptions): Promise<Device> 
   let record = await read(store, RECORD);
   if (record) record = valid(record);
   else {
-    const identity = await generateIdentity(store.writesKeyBytes === true);
+    const identity = await generateIdentity(store);
     record = {
       format: 1,
       name: options.name,

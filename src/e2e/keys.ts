@@ -6,17 +6,17 @@ import { E2EError } from './errors.js';
 import { TAG_ED25519, TAG_X25519 } from './suite.js';
 
 
-async function generate(name: 'Ed25519' | 'X25519', usages: KeyUsage[], extractable: boolean): Promise<CryptoKeyPair> {
+async function generate(name: 'Ed25519' | 'X25519', usages: KeyUsage[], store?: { writesKeyBytes?: boolean }): Promise<CryptoKeyPair> {
   try {
-    return (await subtle().generateKey({ name }, extractable, usages)) as CryptoKeyPair;
+    return (await subtle().generateKey({ name }, store?.writesKeyBytes === true, usages)) as CryptoKeyPair;
   } catch (error) {
     throw new E2EError('unsupported_runtime', name, { cause: error });
   }
 }
 
-/** Extractable only for a store that writes keys out as bytes (KeyStore.writesKeyBytes). */
-export const generateIdentity = (extractable = false) => generate('Ed25519', ['sign', 'verify'], extractable);
-export const generatePreKey = (extractable = false) => generate('X25519', ['deriveBits'], extractable);
+/** Extractable only for a `store` that writes keys out as bytes (KeyStore.writesKeyBytes). */
+export const generateIdentity = (store?: { writesKeyBytes?: boolean }) => generate('Ed25519', ['sign', 'verify'], store);
+export const generatePreKey = (store?: { writesKeyBytes?: boolean }) => generate('X25519', ['deriveBits'], store);
 
 /** The raw 32 bytes of a public key (public halves are always extractable). */
 export const rawPublic = async (key: CryptoKey): Promise<Bytes> => new Uint8Array(await subtle().exportKey('raw', key));

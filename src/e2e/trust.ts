@@ -76,10 +76,10 @@ export async function verifyListing(list: BundleDevice[], self: Self): Promise<V
   if (new Set(list.map((d) => d.id)).size !== list.length) throw new E2EError('bad_bundle', 'a device id listed twice');
   const verified = await Promise.all(list.map(verifyBundle));
   for (const d of verified) {
-    if (d.id === self.deviceId && (d.userId !== self.userId || !equal(d.identityRaw, self.identityRaw))) {
-      throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${d.userId} (this device)`);
+    if (d.id === self.deviceId) {
+      if (d.userId !== self.userId || !equal(d.identityRaw, self.identityRaw)) throw new E2EError('identity_changed', `key_changed: ${self.deviceId} of ${d.userId} (this device)`);
+      rolledBack(d, self.keyId);
     }
-    if (d.id === self.deviceId) rolledBack(d, self.keyId);
   }
   return verified;
 }
