@@ -96,6 +96,7 @@ export function indexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}): KeySt
   // within this page).
   const locks = () => (globalThis as { navigator?: { locks?: { request<T>(name: string, work: () => Promise<T>): Promise<T> } } }).navigator?.locks;
   return {
+    updatesInOneStep: true,
     get,
     set,
     delete: async (key) => void (await run('readwrite', 'delete', (t) => t.delete(key))),

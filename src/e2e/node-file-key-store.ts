@@ -217,6 +217,7 @@ export function fileKeyStore(path: string): KeyStore {
 
   return {
     writesKeyBytes: true,
+    updatesInOneStep: true,
     get: async (name) => {
       const values = await current();
       return Object.hasOwn(values, name) ? fromJson(values[name]) : undefined;

@@ -15,11 +15,19 @@ export interface KeyStore {
   set(name: string, value: unknown): Promise<void>;
   delete(name: string): Promise<void>;
   /**
-   * Optional: sets `name` to what `change` makes of its value now (undefined: none), as one step
-   * that no other process or tab sharing the store runs into between the read and the write. The
-   * device record's rotation steps go through it, so two rotations that overlap take two keyIds
-   * and keep each other's keys (`fileKeyStore` and `indexedDbKeyStore` have it). Without it, those steps are one at a time
-   * per store object in this process only. `change` may be called again (a store redoing a step).
+   * True for a store whose `update` below is this interface's (`fileKeyStore`,
+   * `indexedDbKeyStore`): the SDK calls `update` only then. An `update` without it (a key-value
+   * wrapper's own `update(name, value)`, meaning set) is never called: the SDK reads and sets.
+   */
+  readonly updatesInOneStep?: boolean;
+  /**
+   * Optional, called only when `updatesInOneStep` is true: reads the value of `name` (undefined
+   * for none), awaits `change(value)` and writes exactly what it resolves to, as one step that no
+   * other process or tab sharing the store runs into between the read and the write; resolves once
+   * written. The device record's rotation steps go through it, so two rotations that overlap take
+   * two keyIds and keep each other's keys. Without it, those steps are one at a time per store
+   * object in this process only. `change` may be called again (a store redoing a step); the value
+   * written is what its last call resolved to.
    */
   update?(name: string, change: (value: unknown) => Promise<unknown>): Promise<void>;
 }
@@ -58,11 +66,12 @@ export function inTurn<T>(store: KeyStore, step: () => Promise<T>): Promise<T> {
 
 /**
  * Sets `name` to what `change` makes of it, as one step: in turn with every other step on this
- * store object, and through the store's own `update`, when it has one, against other processes and
- * tabs (read and write of a store without it: one process only).
+ * store object, and through the store's own `update`, when it sets updatesInOneStep, against other
+ * processes and tabs (read and write of a store without it: one process only). An `update` by name
+ * alone is not trusted: an app store's own `update(name, value)` would store `change` itself.
  */
 export const update = (store: KeyStore, name: string, change: (value: unknown) => Promise<unknown>): Promise<void> =>
-  inTurn(store, async () => (store.update ? write(store, name, change, 'update') : write(store, name, await change(await read(store, name)))));
+  inTurn(store, async () => (store.updatesInOneStep ? write(store, name, change, 'update') : write(store, name, await change(await read(store, name)))));
 
 /** A store in this process's memory: for tests and short-lived devices (lost on exit). */
 export function memoryKeyStore(): KeyStore {
