@@ -60,7 +60,9 @@ export async function runProbe(client: Coveton, probe: Probe): Promise<ProbeResu
       (client.GET as unknown as RawGet)(probe.template, { params: { path: probe.pathParams, query: probe.query }, parseAs: 'text' }),
     );
     response = answer.response;
-    body = answer.data ?? answer.error;
+    // What the target (or Prism) sent, as sent: the raw client's `error` is the SDK's redacted
+    // envelope of it, which keeps neither Prism's problem type nor its title.
+    body = answer.data ?? (await response.text());
   } catch (error) {
     if (error instanceof RedirectError) {
       // The relay (tools/relay.ts) hands a target's 3xx back unfollowed: it is the target's

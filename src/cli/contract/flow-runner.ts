@@ -62,7 +62,8 @@ export function runner(client: Coveton, results: ProbeResult[] = [], done: FlowR
       const wanted = s.expect ?? (s.method === 'DELETE' ? 204 : s.method === 'POST' ? 201 : 200);
       const ok = s.expect !== undefined ? result.status === wanted : result.status >= 200 && result.status < 300;
       if (!ok) result.violations.push(flowProblem(`the write flow expected ${wanted} here, got ${result.status}`));
-      const text = (answer.data ?? answer.error) as string | undefined;
+      // The body as sent (the raw client's `error` is the SDK's envelope of it, not the body).
+      const text = (answer.data ?? (await answer.response.text())) as string | undefined;
       if (ok && s.reason !== undefined) {
         const reason = (safeJson(text) as { error?: { reason?: string } } | undefined)?.error?.reason;
         if (reason !== s.reason) result.violations.push(flowProblem(`the write flow expected ${wanted} ${s.reason} here, got reason ${reason ?? '(none)'}`));
