@@ -9,6 +9,7 @@
 // script failed later on `undefined`; a text view printed "undefined" or threw a TypeError.
 import { UnexpectedResponseError } from '../index.js';
 import { loadSpec } from '../tools/spec-files.js';
+import { refResolver, type Schema } from '../tools/spec-model.js';
 
 /** The models the CLI prints, and what they are called in a message. */
 const NOUNS = { ApiKey: 'a key', ApiKeyWithSecret: 'a new key' } as const;
@@ -36,12 +37,10 @@ interface Field {
   nonEmpty: boolean;
 }
 
-function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
-  const schemas = loadSpec().components.schemas as Record<string, SchemaNode> | undefined;
-  let current = node;
-  for (let hops = 0; current?.$ref !== undefined && hops < 20; hops++) current = schemas?.[current.$ref.replace('#/components/schemas/', '')];
-  return current;
-}
+let resolver: ((schema: Schema | undefined) => Schema | undefined) | undefined;
+
+/** The spec's own $ref walk (tools/spec-model.ts), over the bundled spec. */
+const resolve = (node: SchemaNode | undefined): SchemaNode | undefined => (resolver ??= refResolver(loadSpec()))(node) as SchemaNode | undefined;
 
 const typesOf = (node: SchemaNode | undefined): string[] => {
   const type = resolve(node)?.type;

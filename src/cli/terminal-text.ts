@@ -41,6 +41,8 @@ export function jsonText(value: unknown, indent?: number): string {
 }
 
 /** JSON text with the control characters JSON.stringify leaves raw written as \u escapes. */
+const RAW_CONTROLS = new RegExp(`[${OTHERS}]`, 'g');
+
 function escapeRawControls(json: string): string {
-  return json.replace(new RegExp(`[${OTHERS}]`, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -12,8 +12,7 @@ export function sweepExpired(env: MockEnv): void {
   const now = env.now();
   for (const [collection, statuses] of Object.entries(EXPIRING)) {
     for (const row of env.store.all(collection)) {
-      if (!statuses.includes(row.status) || typeof row.expiresAt !== 'string' || !(Date.parse(row.expiresAt) <= now)) continue;
-      row.status = 'expired';
+      if (statuses.includes(row.status) && typeof row.expiresAt === 'string' && Date.parse(row.expiresAt) <= now) row.status = 'expired';
     }
   }
 }

@@ -98,8 +98,9 @@ async function answer(p: Pipeline, op: Operation, params: Record<string, string>
       call.ctx = authorize(call, p.env, rules.access);
       checkInvariants(rules.invariants, call, p.env, call.ctx);
       // A copy, not a view: the handler may change the target in place (the store measures what
-      // it changes, state.ts), and the audit reads the target as it was.
-      const before = call.ctx.target ? detached(call.ctx.target) : undefined;
+      // it changes, state.ts), and the audit reads the target as it was. Only an operation with
+      // audit rules reads it: the others (every GET) copy nothing.
+      const before = rules.audit.length > 0 && call.ctx.target ? detached(call.ctx.target) : undefined;
       const reply = await p.handlerFor(op)(call, p.env);
       if (reply.status >= 200 && reply.status < 300) writeAudit(rules.audit, call, p.env, call.ctx, before, reply.body);
       return reply;

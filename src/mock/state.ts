@@ -93,7 +93,7 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
     total += delta;
   };
   /** Past the byte cap: the oldest record of the fullest collection, never one of `keep` (those just written). */
-  const fit = (keep: Set<Row>) =>
+  const fit = (keep: { has(row: Row): boolean }) =>
     shedFullest(
       collections,
       () => total > byteCap,
@@ -105,14 +105,14 @@ export function createStore(cap = DEFAULT_COLLECTION_CAP, byteCap = DEFAULT_STAT
   /** Measures each record written through since the last call (once, however many writes), then keeps the cap. */
   const settle = () => {
     if (written.size === 0) return;
-    const rows = new Set(written.keys());
     for (const [row, name] of written) {
       const c = collections.get(name);
       const id = unwatched(row).id as string;
       if (c?.rows.get(id) === row) measure(c, id, row);
     }
+    // Nothing writes through a view while the cap is kept (drop reads only): `written` is the set to keep.
+    fit(written);
     written.clear();
-    fit(rows);
   };
   /** Every use of the store first measures what was written since: its figures are never stale. */
   const settled =

@@ -187,9 +187,10 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         if (next.do === 'renew') continue;
       }
       if (next.do === 'stop') {
+        const error = await failure(failed, call.endpoint, secretsOf(parts, call));
         // The raw client gets the answer and the one typed error, redacted as every other.
-        if (answer && call.returnErrors) return { ...answer, error: await failure(failed, call.endpoint, secretsOf(parts, call)) };
-        throw await failure(failed, call.endpoint, secretsOf(parts, call));
+        if (answer && call.returnErrors) return { ...answer, error };
+        throw error;
       }
       if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, secretsOf(parts, call));
       if (next.do === 'follow') {

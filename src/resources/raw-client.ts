@@ -106,10 +106,11 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
   for (const { op } of allOperations(table)) byRoute.set(`${op.method} ${op.path}`, op);
 
   const method = (verb: OperationSpec['method']) => async (template: string, init: RawInit = {}) => {
-    const op = byRoute.get(`${verb} ${template}`);
+    const where = `${verb} ${template}`;
+    const op = byRoute.get(where);
     // Session-only operations (coveton.session.*) and the payment processors' webhooks are not
     // in the table: an untyped call to them is refused, as the types refuse a typed one.
-    if (!op) throw new CovetonInputError(`${verb} ${template}`, 'is not an operation of this client (sign-in and sign-out are coveton.session.*)');
+    if (!op) throw new CovetonInputError(where, 'is not an operation of this client (sign-in and sign-out are coveton.session.*)');
     checkInit(init);
     const { params, headers: given, body: data, parseAs, ...options } = init;
     if (parseAs !== undefined && parseAs !== 'json' && parseAs !== 'text') throw new CovetonInputError('parseAs', "must be 'json' or 'text' (files.download reads bytes and streams)");
@@ -122,9 +123,9 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     // order: a required body (or query) is there, a query is an object. A body for an operation
     // that takes none has no place among a resource method's arguments, so it is refused here: fetch
     // threw on a GET with a body (taken for a network failure and retried), undici sent it.
-    if (op.body === 'none' && data !== undefined) throw new CovetonInputError('body', `is not taken by ${verb} ${template}`);
+    if (op.body === 'none' && data !== undefined) throw new CovetonInputError('body', `is not taken by ${where}`);
     const call = operationCall(op, options);
-    checkArgs(`${verb} ${template}`, op, call, [...op.pathParams.map((name) => path[name]), ...(op.body === 'none' ? [] : [data]), ...(op.query === 'none' ? [] : [params?.query])]);
+    checkArgs(where, op, call, [...op.pathParams.map((name) => path[name]), ...(op.body === 'none' ? [] : [data]), ...(op.query === 'none' ? [] : [params?.query])]);
     // openapi-fetch's headers are the request's own: the caller's wins over the JSON content type.
     const headers = lowerCaseHeaders(given);
     for (const [name, value] of Object.entries(params?.header ?? {})) if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
@@ -145,7 +146,7 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
     if (!ok) return { error: envelopeOf(answer.error as APIError), response };
     if (!text) return { data: undefined, response };
     if (parseAs === 'text') return { data: text, response };
-    return { data: decodeJson(text, reply.status, `${verb} ${template}`, 'value'), response };
+    return { data: decodeJson(text, reply.status, where, 'value'), response };
   };
 
   return { GET: method('GET'), PUT: method('PUT'), POST: method('POST'), DELETE: method('DELETE'), PATCH: method('PATCH') } as unknown as RawClient;

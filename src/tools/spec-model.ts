@@ -40,9 +40,9 @@ export interface SpecModel {
   webhookTypes(): string[];
 }
 
-export function loadSpecModel(path = bundledSpecPath('openapi.json')): SpecModel {
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as Schema;
-  const resolve = (schema: Schema | undefined): Schema | undefined => {
+/** Follows a schema's `$ref` chain through `doc` (JSON pointers, at most 20 hops). */
+export function refResolver(doc: Schema): (schema: Schema | undefined) => Schema | undefined {
+  return (schema) => {
     let s = schema;
     for (let i = 0; s && typeof s.$ref === 'string' && i < 20; i++) {
       const target = (s.$ref as string)
@@ -54,6 +54,11 @@ export function loadSpecModel(path = bundledSpecPath('openapi.json')): SpecModel
     }
     return s;
   };
+}
+
+export function loadSpecModel(path = bundledSpecPath('openapi.json')): SpecModel {
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as Schema;
+  const resolve = refResolver(doc);
   const schemes = (doc.components?.securitySchemes ?? {}) as Record<string, Schema>;
   const signatureHeaders = (security: Schema[]) => {
     const names = security.flatMap((req) => Object.keys(req));
