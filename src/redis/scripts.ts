@@ -94,14 +94,18 @@ export function scriptRunner(client: RedisScripting, timeout: number, store: Red
     if (message.startsWith('WRONGTYPE')) throw new RedisKeyConflictError(store, keys[0]!, 'another kind of value (WRONGTYPE)', { cause: error });
     throw error;
   };
-  const run = async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
+  const run = (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
     const options = { keys, arguments: args.map(String) };
-    try {
-      return await bounded(redis.evalSha(await s.sha(), options));
-    } catch (error) {
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) return named(keys)(error);
-      return bounded(redis.eval(s.source, options)).catch(named(keys));
-    }
+    // One classification of the failure, whichever of the two sends it came from.
+    const sent = async () => {
+      try {
+        return await bounded(redis.evalSha(await s.sha(), options));
+      } catch (error) {
+        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+        return bounded(redis.eval(s.source, options));
+      }
+    };
+    return sent().catch(named(keys));
   };
   /**
    * EVAL with the script's text, handed to the client now: no digest to wait for and no NOSCRIPT
