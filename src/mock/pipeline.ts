@@ -101,7 +101,13 @@ async function answer(p: Pipeline, op: Operation, params: Record<string, string>
       // it changes, state.ts), and the audit reads the target as it was. Only an operation with
       // audit rules reads it: the others (every GET) copy nothing.
       const before = rules.audit.length > 0 && call.ctx.target ? detached(call.ctx.target) : undefined;
-      const reply = await p.handlerFor(op)(call, p.env);
+      const answered = await p.handlerFor(op)(call, p.env);
+      // The answer leaves the store here, as data: a handler's body shares objects with the
+      // records it read (a chat's participants), and a later change to them (a device joining)
+      // must not reach what is replayed under this Idempotency-Key, nor grow it past the bytes
+      // counted when it was stored (idempotency.ts). Checked and sent without going through
+      // the store's views (watched.ts) either.
+      const reply = { ...answered, body: detached(answered.body) };
       if (reply.status >= 200 && reply.status < 300) writeAudit(rules.audit, call, p.env, call.ctx, before, reply.body);
       return reply;
     } catch (error) {
