@@ -53,7 +53,7 @@ try {
     { chatId: 'chat_8f2a', plaintext, contentType: 'text/plain' },
     { idempotencyKey: crypto.randomUUID() }, // a retry with this key never posts twice
   );
-  step('message sent', `${message.id} "${plaintext}" sealed to ${message.envelopes.length} devices`);
+  step('message sent', `${message.id} "${plaintext}" sealed to ${message.envelopes.length} devices, each active one of Ada's and Bob's`);
   step('stored by the API', `${message.ciphertext.slice(0, 24)}… (${message.ciphertext.length} chars of ciphertext)`);
 
   // Bob reads the chat and opens the message with his device's keys.
@@ -62,6 +62,12 @@ try {
     const opened = await e2eClient(bob, bobDevice).messages.decrypt(received);
     step('message decrypted', `on ${bobDevice.name}: "${opened.text}" from ${opened.senderDeviceId}`);
   }
+
+  // A memory store's keys end with this process: remove both devices so that no one seals to them
+  // again. A removed device stays listed with its removedAt, and what it sent before still opens.
+  await coveton.devices.delete(adaDevice.id);
+  await bob.devices.delete(bobDevice.id);
+  step('devices removed', `${adaDevice.id}, ${bobDevice.id}`);
 
   const upload = await coveton.files.presignUpload({ filename: 'report.enc', contentType: 'application/octet-stream', size: 482711 });
   step('file presigned', `${upload.fileId}, PUT within ${upload.expiresIn} s`);

@@ -12,7 +12,7 @@ const PLAINTEXT = 'Hello Bob, the quarterly numbers are in.';
 describe('npm start', () => {
   it('runs the SDK quickstart against the bundled mock and prints every step', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    for (const step of ['signed in', 'current user', 'API key created', 'API keys listed', 'device registered', 'message sent', 'stored by the API', 'message decrypted', 'file presigned', 'checkout started']) {
+    for (const step of ['signed in', 'current user', 'API key created', 'API keys listed', 'device registered', 'message sent', 'stored by the API', 'message decrypted', 'devices removed', 'file presigned', 'checkout started']) {
       expect(out).toMatch(new RegExp(`✓ ${step}`));
     }
     expect(out).not.toContain('✗');
@@ -22,12 +22,15 @@ describe('npm start', () => {
   it('sends a really encrypted message: Bob opens it on his device, the mock holds only ciphertext', async () => {
     const mock = await startMock();
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], {
-        cwd: root,
-        env: { ...process.env, COVETON_BASE_URL: mock.url, COVETON_LOG: 'warn' },
-        timeout: 60_000,
-      });
-      const lines = stdout.split('\n');
+      const run = async () => {
+        const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], {
+          cwd: root,
+          env: { ...process.env, COVETON_BASE_URL: mock.url, COVETON_LOG: 'warn' },
+          timeout: 60_000,
+        });
+        return stdout.split('\n');
+      };
+      const lines = await run();
       const [ada, bob] = lines.filter((l) => l.includes('✓ device registered')).map((l) => /(dev_\w+)/.exec(l)![1]!);
       expect(lines.filter((l) => l.includes('✓ device registered'))).toEqual([
         `  ✓ device registered        ${ada} Ada's laptop`,
@@ -44,7 +47,7 @@ describe('npm start', () => {
       for await (const m of coveton.chats.listMessages('chat_8f2a')) if (m.id === id) stored.push(m);
       expect(stored).toHaveLength(1);
       const message = stored[0]!;
-      expect(sent).toBe(`  ✓ message sent             ${id} "${PLAINTEXT}" sealed to ${message.envelopes.length} devices`);
+      expect(sent).toBe(`  ✓ message sent             ${id} "${PLAINTEXT}" sealed to ${message.envelopes.length} devices, each active one of Ada's and Bob's`);
       expect(message.envelopes.map((e) => e.deviceId)).toEqual(expect.arrayContaining([ada, bob, 'dev_BobPhone1', 'dev_BobLaptop1']));
       expect(message).toMatchObject({ contentType: 'text/plain', senderDeviceId: ada });
       expect(lines).toContain(`  ✓ stored by the API        ${message.ciphertext.slice(0, 24)}… (${message.ciphertext.length} chars of ciphertext)`);
@@ -54,6 +57,15 @@ describe('npm start', () => {
         expect(body.includes(Buffer.from(needle))).toBe(false);
         expect(JSON.stringify(message)).not.toContain(needle);
       }
+
+      // It removes the two devices it made (their keys lived in memory): no later message is sealed
+      // to them, so a second run against the same mock seals to as many devices as the first.
+      expect(lines).toContain(`  ✓ devices removed          ${ada}, ${bob}`);
+      const active = [];
+      for await (const d of coveton.devices.list()) active.push(d.id);
+      expect(active).not.toContain(ada);
+      const again = (await run()).find((l) => l.includes('✓ message sent'))!;
+      expect(/sealed to (\d+) devices/.exec(again)![1]).toBe(String(message.envelopes.length));
       expect(mock.violations).toEqual([]);
     } finally {
       await mock.close();
