@@ -143,6 +143,11 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
   // keyId or saves, and when an envelope names a newer key. A store holds one device: a record
   // gone or damaged is key_store_invalid.
   const reload = async () => (record.preKeys = valid(await read(store, RECORD)).preKeys);
+  // One change of the stored record's pre-keys, as one step (store.ts update) on the record as
+  // stored now, this object's fields (its id) with them. This object holds the keys as read (a
+  // save that fails leaves no unsaved key in memory).
+  const change = (keys: (stored: PreKeyRecord[]) => PreKeyRecord[]) =>
+    update(store, RECORD, async (value) => ({ ...record, preKeys: keys((record.preKeys = valid(value).preKeys)) }));
   const device: Device = {
     get id() {
       return record.deviceId;
@@ -168,8 +173,11 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
         unsaved = true;
       }
       // Registered, but the id not yet in the store (or its save failed on an earlier call): saved
-      // now, or a restart would load a device without its id. Never posted again.
-      if (unsaved) await write(store, RECORD, record), (unsaved = false);
+      // now, or a restart would load a device without its id. Never posted again. Saved into the
+      // record as stored, in one step (store.ts update), not this object's copy written whole:
+      // another process may have rotated a key in since this one read it (once a rotation of this
+      // object's carried the id there), and the copy would drop it, its published private half included.
+      if (unsaved) await change((keys) => keys), (unsaved = false);
       return { id: record.deviceId, userId: record.userId };
     },
     async rotateSignedPreKey(coveton, options = {}) {
@@ -181,9 +189,6 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       // another tab or process may rotate at the same time, and two rotations that each changed
       // their own earlier read took one keyId twice, or the later save dropped the other's key,
       // its published private half included (zero-knowledge.md).
-      // This object holds the keys as read (a save that fails leaves no unsaved key in memory).
-      const change = (keys: (stored: PreKeyRecord[]) => PreKeyRecord[]) =>
-        update(store, RECORD, async (value) => ({ ...record, preKeys: keys((record.preKeys = valid(value).preKeys)) }));
       // Saved as pending before it is published, so no published pre-key lacks its private half
       // (a crash after publishing leaves a pending key that still opens what is sealed to it).
       // Its keyId is above every stored one, in the step that saves it: senders refuse a lower

@@ -313,3 +313,58 @@ describe('device.register when the save after the API call fails', () => {
     expect(restarted.id).toBe(w.devices[0]!.id);
   });
 });
+
+describe('device.register saving its id again, after a rotation in another process', () => {
+  /**
+   * One store's records (as a key file or an IndexedDB database) seen by a process's store object:
+   * copies in and out, and `update` read, changed and written as one step (as fileKeyStore's,
+   * under its lock). `fail.next` makes the next write (set or update) fail once.
+   */
+  function processStore(values: Map<string, unknown>, fail: { next: boolean }): KeyStore {
+    const failing = () => fail.next && !(fail.next = false);
+    return {
+      updatesInOneStep: true,
+      get: async (name) => structuredClone(values.get(name)),
+      set: async (name, value) => {
+        if (failing()) throw new Error('disk full');
+        values.set(name, structuredClone(value));
+      },
+      delete: async (name) => void values.delete(name),
+      update: async (name, change) => {
+        if (failing()) throw new Error('disk full');
+        values.set(name, structuredClone(await change(structuredClone(values.get(name)))));
+      },
+    };
+  }
+
+  it("keeps the key another process rotated in meanwhile: the id is saved into the record as stored, not this object's copy", async () => {
+    const w = fakeWorld();
+    w.chats.set('chat_1', ['usr_ada', 'usr_bob']);
+    const bob = await enrol(w, 'usr_bob');
+    const values = new Map<string, unknown>();
+    const fail = { next: false };
+    const store = processStore(values, fail);
+    const device = await loadOrCreateDevice({ store, name: 'laptop', platform: 'web' });
+    const ada = () => w.devices.filter((d) => d.userId === 'usr_ada');
+    // The save of the id the API gave fails (the disk full just then).
+    const api = w.as('usr_ada');
+    const failingSave = { ...api, devices: { ...api.devices, register: async (body: Parameters<typeof api.devices.register>[0]) => ((fail.next = true), api.devices.register(body)) } };
+    expect(await rejection(() => device.register(failingSave as typeof api))).toMatchObject({ code: 'key_store_failed' });
+    // This process rotates (the rotation's steps carry the id into the stored record), then a
+    // second process on the same file loads the device and rotates to keyId 3, published.
+    expect((await device.rotateSignedPreKey(api)).keyId).toBe(2);
+    const other = await loadOrCreateDevice({ store: processStore(values, fail), name: 'laptop', platform: 'web' });
+    expect(other.id).toBe(device.id);
+    expect((await other.rotateSignedPreKey(api)).keyId).toBe(3);
+    // The first process's register() saves the id it was given, as its failed call left it to.
+    expect(await device.register(api)).toEqual({ id: device.id, userId: 'usr_ada' });
+    expect(ada().map((d) => d.id)).toEqual([device.id]); // posted once
+    // Every published key is still in the store: Bob seals to keyId 3, and a restart opens it.
+    const keyIds = (values.get('coveton-e2e/device') as { preKeys: { keyId: number }[] }).preKeys.map((k) => k.keyId);
+    expect(keyIds).toEqual([1, 2, 3]);
+    const sent = await bob.client.messages.send({ chatId: 'chat_1', plaintext: SECRET, contentType: 'text/plain' });
+    const restarted = await loadOrCreateDevice({ store: processStore(values, fail), name: 'laptop', platform: 'web' });
+    expect(restarted.id).toBe(device.id);
+    expect((await createE2EClient(api, restarted, processStore(values, fail)).messages.decrypt(sent)).text).toBe(SECRET);
+  });
+});
