@@ -1,7 +1,7 @@
 // This device: its keys (created once, then loaded from the store), its registration with the
 // API (public keys only) and the rotation of its signed pre-key. The private keys stay inside a
 // module-private map: nothing on the Device object reaches them.
-import { concat, toBase64, u32, utf8, type Bytes } from './bytes.js';
+import { concat, equal, toBase64, u32, utf8, type Bytes } from './bytes.js';
 import { E2EError } from './errors.js';
 import { encodeIdentity, generateIdentity, generatePreKey, rawPublic, sign, tagged } from './keys.js';
 import { checkStore, read, update, write, type KeyStore } from './store.js';
@@ -195,6 +195,11 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
       // one, and an equal one would replace another tab's published key (the API refuses a keyId
       // not above the one it lists, so of two overlapping rotations the lower publish fails).
       await change((keys) => [...keys, { ...next, keyId: (next.keyId = newest(keys).keyId + 1), pending: true }]);
+      // Nothing is published that is not in the store: the record is read back and must hold the
+      // new key (its public half, fresh random, names it) under the keyId the step took. A store
+      // that says it updates in one step but dropped the write (never ran the change, or wrote
+      // something else) would have this object publish a key with no private half anywhere.
+      if (!(await reload()).some((k) => k.keyId === next.keyId && equal(k.raw, next.raw))) throw new E2EError('key_store_invalid', RECORD);
       const signed = await signPreKey(record.identity.privateKey, next.keyId, next.raw);
       await (coveton as unknown as DeviceApi).devices.rotateSignedPreKey(record.deviceId, signed);
       // Older keys stay for the grace window after they were replaced, then go (coarse forward
