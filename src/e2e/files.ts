@@ -112,11 +112,32 @@ export async function upload(api: E2EApi, source: FileSource, options: UploadOpt
   return { fileId, filename: options.filename, contentType, size, key };
 }
 
+/**
+ * The downloaded body, whose own failure while it is read (a connection cut mid-way, a timeout, a
+ * body longer or shorter than the API declared: the SDK's error) is api_failed too, that error the
+ * cause: decryptStream passes an E2EError on as it is, and took any other for decrypt_failed, as
+ * if the file had been tampered with. A chunk is read only when the decrypting side asks for one.
+ */
+function apiBody(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await as('api_failed', 'downloading a file', () => reader.read());
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      // A failed or cancelled download lets the connection go (decryptStream cancels this).
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** Downloads and decrypts as it reads. */
 export async function download(api: E2EApi, attachment: Attachment): Promise<ReadableStream<Uint8Array>> {
   if (!(attachment.key instanceof Uint8Array) || attachment.key.length !== 32) throw new E2EError('malformed', 'attachment');
-  // As an upload's: the API failing before the first byte is api_failed (a stream that fails
-  // later, while it is read, errors the decrypting stream with what it met).
+  // As an upload's: the API failing is api_failed, before the first byte and while the body is read.
   const stream = await as('api_failed', 'downloading a file', () => api.files.download(attachment.fileId, { as: 'stream' }));
-  return decryptStream(attachment.key, stream);
+  return decryptStream(attachment.key, apiBody(stream));
 }

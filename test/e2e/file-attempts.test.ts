@@ -6,12 +6,16 @@
 // - a download that failed to decrypt, or that the reader cancelled, left the HTTP body open
 //   until the collector came by (the decrypting stream released its reader, then cancelled
 //   through the released one, which only rejects).
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { APIConnectionError, createCoveton as viaFetch } from '../../src/index.js';
+import { createCoveton as viaUndici } from '../../src/index.node.js';
+import { E2EError } from '../../src/e2e/index.js';
 import { download, upload } from '../../src/e2e/files.js';
 import { decryptStream, FILE_HEADER_BYTES } from '../../src/e2e/stream.js';
 import type { E2EApi } from '../../src/e2e/api.js';
 import { json, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { testClient } from '../support/client.js';
+import { TEST_KEY, testClient } from '../support/client.js';
 
 let server: FaultServer | undefined;
 afterEach(() => server?.close());
@@ -49,10 +53,15 @@ describe('encrypted uploads, attempt by attempt', () => {
 describe('encrypted downloads let the connection go', () => {
   const bigFile = new Uint8Array(1_000_000).map((_, i) => i % 251);
 
-  /** Uploads `bigFile` to a server that keeps it, then serves it, corrupted at `flip` if given, slowly. */
-  async function stored(flip?: number) {
+  /**
+   * Uploads `bigFile` to a server that keeps it, then serves it, corrupted at `flip` if given,
+   * slowly; `cut()` closes the connection of the download (its answer sent in part). Through the
+   * client `create` makes, when given (the fetch or the undici entry's createCoveton).
+   */
+  async function stored(flip?: number, create?: typeof viaFetch) {
     let kept: Uint8Array | undefined;
     const closed: Promise<void>[] = [];
+    const answers: ServerResponse[] = [];
     server = await startFaultServer((req, res) => {
       if (req.path === '/files/presign') return json(res, 201, { fileId: 'file_1', uploadUrl: `${server!.url}/storage/put`, method: 'PUT', headers: {}, expiresIn: 900 });
       if (req.path === '/storage/put') return (kept = new Uint8Array(req.raw)), res.writeHead(200).end();
@@ -63,10 +72,11 @@ describe('encrypted downloads let the connection go', () => {
       res.writeHead(200, { 'Content-Length': String(body.length) });
       // One segment now, the rest never: only a cancel ends this answer before the test does.
       res.write(body.subarray(0, 70_000));
+      answers.push(res);
     });
-    const api = testClient(server.url) as unknown as E2EApi;
+    const api = (create ? create({ baseUrl: server.url, apiKey: TEST_KEY, logLevel: 'off' }) : testClient(server.url)) as unknown as E2EApi;
     const attachment = await upload(api, bigFile, { filename: 'big.bin' });
-    return { api, attachment, closed };
+    return { api, attachment, closed, cut: () => answers[0]!.socket!.destroy() };
   }
 
   it('a segment that fails to open: decrypt_failed, and the server sees the connection closed', async () => {
@@ -81,5 +91,23 @@ describe('encrypted downloads let the connection go', () => {
     expect((await reader.read()).value).toEqual(bigFile.subarray(0, 64 * 1024));
     await reader.cancel('enough');
     await expect(Promise.race([closed[0], new Promise((r) => setTimeout(r, 2000, 'still open'))])).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['fetch', viaFetch],
+    ['undici', viaUndici],
+  ])('a body the server cuts off mid-way (%s): api_failed, the SDK error its cause, and no plaintext after it', async (_, create) => {
+    const { api, attachment, cut } = await stored(undefined, create);
+    const reader = (await download(api, attachment)).getReader();
+    expect((await reader.read()).value).toEqual(bigFile.subarray(0, 64 * 1024));
+    // Cut once that segment is out (a cut before the reader took the bytes sent drops them too).
+    cut();
+    // Before: decrypt_failed, as if the file had been tampered with.
+    const error = await reader.read().then((r) => r, (e: unknown) => e);
+    expect(error).toBeInstanceOf(E2EError);
+    expect(error).toMatchObject({ code: 'api_failed', message: 'api_failed: downloading a file' });
+    expect((error as E2EError).cause).toBeInstanceOf(APIConnectionError);
+    // The stream stays errored with it: nothing more is read, no chunk after the error.
+    await expect(reader.read()).rejects.toBe(error);
   });
 });
