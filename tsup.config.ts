@@ -73,8 +73,9 @@ const esmSources = (pkg: string) => join(dirname(createRequire(import.meta.url).
  * shim of `globalThis` (a Proxy merging an empty object of extra globals over it: globalThis
  * itself, 200 B gzipped), class fields written as `Object.defineProperty` (fieldsAssigned,
  * 216 B), and a copy of TypeScript's private-field helpers in each of three modules
- * (privateFieldsShared: one copy, 46 B). The licence travels as a comment in the chunk that
- * holds the code, and in full in THIRD-PARTY-LICENSES.md.
+ * (privateFieldsShared: one copy, 46 B). And hpke-js's fallback to Node's `crypto` module where
+ * `globalThis.crypto` is missing (subtleOnly, 44 B), which the entry never reaches. The licence
+ * travels as a comment in the chunk that holds the code, and in full in THIRD-PARTY-LICENSES.md.
  */
 export const hpkeModules: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'hpke-modules',
@@ -106,7 +107,7 @@ export const hpkeModules: NonNullable<Options['esbuildPlugins']>[number] = {
     const fields = new Set<string>();
     const found = { unsafe: new Set<string>(), bases: new Set<string>() };
     build.onLoad({ filter: /[\\/]@hpke[\\/](core|common)[\\/]esm[\\/].*\.js$/ }, async (args) => {
-      const contents = privateFieldsShared(fieldsAssigned(await readFile(args.path, 'utf8'), fields));
+      const contents = privateFieldsShared(fieldsAssigned(subtleOnly(await readFile(args.path, 'utf8')), fields));
       notAssignable(contents, found);
       return { contents, loader: 'js' };
     });
@@ -186,6 +187,21 @@ export function privateFieldsShared(source: string): string {
   const at = source.indexOf(PRIVATE_FIELD_HELPERS);
   if (at === -1) return source;
   return `${source.slice(0, at)}import { __classPrivateFieldGet, __classPrivateFieldSet } from "hpke-private-fields";${source.slice(at + PRIVATE_FIELD_HELPERS.length)}`;
+}
+
+/**
+ * hpke-js finds WebCrypto with `globalThis.crypto.subtle`, falling back, where `globalThis.crypto`
+ * is missing (Node 18 and earlier), to `await import("crypto")`. The package supports Node 20 and
+ * later, which have it, as do browsers, Deno, Bun and workers; and the e2e entry never reaches
+ * hpke-js without it: every path reads `globalThis.crypto.subtle` itself first (src/e2e/bytes.ts
+ * `subtle`: a new device's keys are made with it, and a listing's bundles are imported and
+ * verified with it before anything is sealed to them or opened from their devices). So
+ * `loadSubtleCrypto` is that read alone, and the bundle carries no `import("crypto")`, which
+ * browser bundlers would try to resolve. A release of hpke-js that writes the function otherwise
+ * is left as it is (test/e2e/hpke-build.test.ts checks the bundle).
+ */
+export function subtleOnly(source: string): string {
+  return source.replace(/async function loadSubtleCrypto\(\) \{\n[\s\S]*?\n\}\n/, 'const loadSubtleCrypto = async () => globalThis.crypto.subtle;\n');
 }
 
 /** The file key store takes E2EError from the e2e entry, so `instanceof E2EError` holds across both. */

@@ -1,13 +1,14 @@
 // What the e2e build changes in hpke-js as it bundles it (tsup.config.ts hpkeModules): the Deno
-// shim of globalThis is globalThis, class fields are assigned instead of defined, and the
-// private-field helpers three modules each define are one module. The known
+// shim of globalThis is globalThis, class fields are assigned instead of defined, the
+// private-field helpers three modules each define are one module, and WebCrypto is
+// globalThis.crypto.subtle with no fallback to Node's crypto module. The known
 // answers through that bundle are hpke-vectors.test.ts's; here, the rewrite itself and the check
 // that stops the build when an assignment would not define the field as defineProperty did.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { fieldsAssigned, hpkeModules } from '../../tsup.config.js';
+import { fieldsAssigned, hpkeModules, subtleOnly } from '../../tsup.config.js';
 
 const define = (name: string, value: string, enumerable = 'true') =>
   `Object.defineProperty(this, "${name}", {\n            enumerable: ${enumerable},\n            configurable: true,\n            writable: true,\n            value: ${value}\n        });`;
@@ -29,6 +30,14 @@ describe('hpke-js as the e2e build bundles it', () => {
   it("keeps no defineProperty field and no Proxy over globalThis in the suite's bundle", async () => {
     const { outputFiles } = await bundle("export { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';");
     expect(outputFiles[0]!.text).not.toMatch(/defineProperty\(this|new Proxy/);
+  });
+
+  it("finds WebCrypto at globalThis.crypto.subtle only: no import of Node's crypto module in the suite's bundle", async () => {
+    const library = ['async function loadSubtleCrypto() {', '    if (dntShim.dntGlobalThis !== undefined && globalThis.crypto !== undefined) {', '        return globalThis.crypto.subtle;', '    }', '    try {', '        const { webcrypto } = await import("crypto"); // node:crypto', '        return webcrypto.subtle;', '    }', '    catch (e) {', '        throw new NotSupportedError(e);', '    }', '}', 'export class NativeAlgorithm {}', ''].join('\n');
+    expect(subtleOnly(library)).toBe('const loadSubtleCrypto = async () => globalThis.crypto.subtle;\nexport class NativeAlgorithm {}\n');
+    const { outputFiles } = await bundle("export { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';");
+    expect(outputFiles[0]!.text).not.toMatch(/import\(["']crypto["']\)|webcrypto/);
+    expect(outputFiles[0]!.text).toContain('loadSubtleCrypto = async () => globalThis.crypto.subtle;');
   });
 
   it("carries one copy of TypeScript's private-field helpers, which three of hpke-js's modules each define", async () => {
