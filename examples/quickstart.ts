@@ -38,13 +38,13 @@ try {
   // End to end: each device makes its own keys and publishes only the public ones. memoryKeyStore
   // forgets them on exit; keep them in a file or IndexedDB store in a real app.
   const adaDevice = await loadOrCreateDevice({ store: memoryKeyStore(), name: "Ada's laptop", platform: 'web' });
-  await adaDevice.register(coveton);
+  const { id: adaDeviceId } = await adaDevice.register(coveton);
   step('device registered', `${adaDevice.id} ${adaDevice.name}`);
 
   const bob = createCoveton({ baseUrl: process.env.COVETON_BASE_URL });
   await bob.session.login({ email: 'bob@example.com', password: 'bob-strong-passphrase' });
   const bobDevice = await loadOrCreateDevice({ store: memoryKeyStore(), name: "Bob's tablet", platform: 'web' });
-  await bobDevice.register(bob);
+  const { id: bobDeviceId } = await bobDevice.register(bob);
   step('device registered', `${bobDevice.id} ${bobDevice.name}`);
 
   // Sealed on Ada's device to every device in the chat: the API stores ciphertext only.
@@ -65,9 +65,9 @@ try {
 
   // A memory store's keys end with this process: remove both devices so that no one seals to them
   // again. A removed device stays listed with its removedAt, and what it sent before still opens.
-  await coveton.devices.delete(adaDevice.id);
-  await bob.devices.delete(bobDevice.id);
-  step('devices removed', `${adaDevice.id}, ${bobDevice.id}`);
+  await coveton.devices.delete(adaDeviceId);
+  await bob.devices.delete(bobDeviceId);
+  step('devices removed', `${adaDeviceId}, ${bobDeviceId}`);
 
   const upload = await coveton.files.presignUpload({ filename: 'report.enc', contentType: 'application/octet-stream', size: 482711 });
   step('file presigned', `${upload.fileId}, PUT within ${upload.expiresIn} s`);
