@@ -4,7 +4,8 @@
 import type { HeaderReader } from '../transport/outgoing.js';
 import { hideSecrets, redact } from '../util/redact.js';
 import { readFacts } from './rate-limit/headers.js';
-import { classOf, codeForStatus, knownCode, type APIError, type ErrorEnvelope } from '../errors/api-error.js';
+import type { APIError, ErrorEnvelope } from '../errors/api-error.js';
+import { classOf, codeForStatus, knownCode } from '../errors/codes.js';
 
 export interface ErrorContext {
   /** `METHOD /path/template`, never with a query string. */
