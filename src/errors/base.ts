@@ -8,12 +8,14 @@ const inspect = Symbol.for('nodejs.util.inspect.custom');
 /** What a thrown value is, by name only (for logs: a message may hold what a server sent). */
 export const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
 
-/** A cause the SDK did not make (a runtime's network error) shows its name and code only. */
+/**
+ * A cause the SDK did not make (a runtime's network error) shows its name and code only. Called
+ * for a cause that is there (`[inspect]` below): undefined never reaches it.
+ */
 function describeCause(cause: unknown): string {
   if (cause instanceof CovetonError) return cause[inspect]();
-  if (cause === undefined) return '';
   const code = (cause as { code?: unknown })?.code ?? (cause as { cause?: { code?: unknown } })?.cause?.code;
-  return `${cause instanceof Error ? cause.name : typeof cause}${typeof code === 'string' ? ` (${code})` : ''}`;
+  return `${errorName(cause)}${typeof code === 'string' ? ` (${code})` : ''}`;
 }
 
 export class CovetonError extends Error {
