@@ -97,11 +97,11 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
     finish();
   };
 
-  /** Takes the head of the queue off it: no turn will come for it. */
-  const refuseHead = (head: Waiter, refused: TurnRefused['refused'], wait: number): true => {
+  /** Takes the head of the queue off it with what it waited for: its turn, or the refusal. */
+  const serveHead = (head: Waiter, outcome: (() => void) | TurnRefused): true => {
     queue.shift();
     head.cleanup();
-    head.resolve({ refused, wait, rateLimit: figures });
+    head.resolve(outcome);
     return true;
   };
 
@@ -116,14 +116,11 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
         release();
         return false;
       }
-      queue.shift();
-      head.cleanup();
-      head.resolve(release);
-      return true;
+      return serveHead(head, release);
     }
     if (!head) return false;
     const verdict = decideTurn(decision, { maxRetryAfter: maxPause, deadlineLeft: head.deadlineAt - now });
-    if (verdict.do === 'stop') return refuseHead(head, verdict.because, decision.wait);
+    if (verdict.do === 'stop') return serveHead(head, { refused: verdict.because, wait: decision.wait, rateLimit: figures });
     // While learning, the answer of the send that is out pumps again.
     if (decision.why !== 'learning') timer = setTimeout(pump, clampTimer(decision.wait));
     return false;
