@@ -17,7 +17,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', '
  */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
-const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+// 0: the redirect a browser hides from scripts (an opaque redirect: fetch's `redirect: 'manual'`).
+const REDIRECT_STATUSES: ReadonlySet<number | undefined> = new Set([0, 301, 302, 303, 307, 308]);
 
 /**
  * A request may be sent again only if repeating it cannot do something twice: an idempotent
@@ -105,7 +106,7 @@ export function didNothing(status: number | undefined, error: unknown): boolean 
  */
 export function decide(policy: CallPolicy, state: AttemptState): Decided {
   const { status } = state;
-  if (status !== undefined && (status === 0 || REDIRECT_STATUSES.has(status)) && policy.redirects !== 'manual') return { do: 'redirect' };
+  if (REDIRECT_STATUSES.has(status) && policy.redirects !== 'manual') return { do: 'redirect' };
   // A renewal is not a retry: the request failed for a reason the renewal mends, once. A
   // session revoked elsewhere ("sign out everywhere") is renewed too: the refresh the session
   // sends confirms the end, which then reaches onSessionExpired and the store (the session's
