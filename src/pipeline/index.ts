@@ -89,6 +89,10 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
     const started = Date.now();
     const settings = settle(client, call.options);
     const { maxRetries, deadline, signal, hooks } = settings;
+    /** What is left of the call's deadline now. */
+    const left = () => deadline - (Date.now() - started);
+    /** Every secret to keep out of this call's errors and events: the client's (read when needed), and the call's own. */
+    const secrets = () => (call.secrets ? [...parts.secrets(), ...call.secrets] : parts.secrets());
     let request = first;
     if (api) {
       const merged = callHeaders(first.headers, call.options, call.idempotent, headers);
@@ -109,7 +113,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         throw turn.refused === 'deadline' ? new APITimeoutError('deadline', deadline) : (await turnRefusal()).refusedTurn(turn, call.endpoint, options.maxRetryAfter);
       }
       const release = turn;
-      plan.left = deadline - (Date.now() - started);
+      plan.left = left();
       if (plan.left <= 0) {
         release?.();
         throw new APITimeoutError('deadline', deadline);
@@ -120,14 +124,14 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
         // A call's own secrets (a presign's credentials) are redacted from its hook events too.
-        result = await attempt(call.secrets ? { ...each, secrets: () => secretsOf(parts, call) } : each, plan);
+        result = await attempt(call.secrets ? { ...each, secrets } : each, plan);
       } finally {
         release?.();
       }
       const { answer, error, credential } = result;
       const status = answer?.reply.status;
       // One debug line per attempt: what was sent, what came back, and what the policy made of it.
-      const line = logger.debugEnabled ? attemptLine(request, attempts, answer, error, started, secretsOf(parts, call)) : undefined;
+      const line = logger.debugEnabled ? attemptLine(request, attempts, answer, error, started, secrets()) : undefined;
       if (answer && ((status! >= 200 && status! < 300) || (call.manualRedirect && isRedirect(status!)))) {
         if (line) logger.debug('attempt', { ...line, decision: 'done' });
         return answer;
@@ -155,7 +159,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         credential,
         location: answer?.reply.headers.get('location'),
         reason: reasonOf(answer?.errorBody),
-        deadlineLeft: deadline - (Date.now() - started),
+        deadlineLeft: left(),
       });
       const decided = decide(policy, state);
       let next = decided.do === 'redirect' ? (await redirectRules()).redirect(policy, state) : decided;
@@ -165,14 +169,14 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
           state.renewedCredential = true;
           // The resend carries the fresh credential as renew set it: asking the authenticator
           // again could refresh twice. The wait counts against the deadline and ends with the caller's signal.
-          const wait = attemptSignal(signal, Infinity, deadline - (Date.now() - started));
+          const wait = attemptSignal(signal, Infinity, left());
           const renewed = { ...request.headers };
           try {
             // False: the authenticator has no fresh credential for this request (the session's
             // pair is another sign-in's): the 401 stands, nothing is sent again.
             if ((await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal, reason: state.reason } as AuthRequest)) === false) next = { do: 'stop' };
           } catch (error) {
-            throw authenticatorError(error, secretsOf(parts, call));
+            throw authenticatorError(error, secrets());
           } finally {
             wait.dispose();
           }
@@ -187,12 +191,12 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         if (next.do === 'renew') continue;
       }
       if (next.do === 'stop') {
-        const error = await failure(failed, call.endpoint, secretsOf(parts, call));
+        const error = await failure(failed, call.endpoint, secrets());
         // The raw client gets the answer and the one typed error, redacted as every other.
         if (answer && call.returnErrors) return { ...answer, error };
         throw error;
       }
-      if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, secretsOf(parts, call));
+      if (next.do === 'refuse') throw refusedRedirect(status!, next.location, call.endpoint, next.why, secrets());
       if (next.do === 'follow') {
         state.redirects++;
         // Only the redirect rules decide a follow, so they are loaded: the new request is built there.
@@ -202,7 +206,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         attempts--; // a redirect is not a retry
         continue;
       }
-      const cause = await failure(failed, call.endpoint, secretsOf(parts, call));
+      const cause = await failure(failed, call.endpoint, secrets());
       const url = safeUrl(request.url);
       const retry = attempts + 1;
       logger.info('retrying', { method: request.method, url, attempt: retry, delay: next.delay, cause: cause.message });
@@ -226,8 +230,6 @@ function attemptLine(request: Outgoing, attempt: number, answer: Answer | undefi
   };
 }
 
-/** Every secret to keep out of this call's error: the client's, and the call's own. */
-const secretsOf = (parts: PipelineParts, call: Call) => (call.secrets ? [...parts.secrets(), ...call.secrets] : parts.secrets());
 
 /** The `reason` of an error envelope. */
 function reasonOf(body: unknown): string | undefined {
