@@ -13,6 +13,14 @@ export type HookList = readonly Hooks[];
 
 /** Headers that carry credentials whoever set them: a hook never sees their values. */
 const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|proxy-authorization)$/;
+/**
+ * The connection's own headers, which only the transport writes (hostile review M5): `host`
+ * (RFC 9110 section 7.2), the hop-by-hop ones (section 7.6.1) and what frames the message or asks
+ * for an interim answer (Content-Length, Trailer, Expect: sections 8.6, 6.6.2, 10.1.1). undici
+ * refuses most of them, so the call failed as a connection error, retried though it could not
+ * mend; `host` sent the credentialed request to the server as another host.
+ */
+const CONNECTION_HEADERS = /^(host|connection|keep-alive|transfer-encoding|upgrade|te|trailer|expect|content-length)$/;
 
 /**
  * Checks `hooks` (each one given must be a function) and adds it to `list`. What could never
@@ -37,11 +45,12 @@ export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, 
  * so the call goes on without it and the failure is logged as any hook's (hostile review #4). A
  * value or name that could not be sent (CR, LF, NUL, above U+00FF; not a token) failed the
  * whole call at the later header check; a credential header decided who the call ran as (the
- * SDK's authenticators leave a credential they find on the request alone).
+ * SDK's authenticators leave a credential they find on the request alone); a connection header
+ * (above) failed the call or sent it to another host.
  */
 export const headerSetter = (headers: Record<string, string>) => (name: string, value: string) => {
   const key = String(name).toLowerCase();
-  if (CREDENTIAL_HEADERS.test(key)) throw new CovetonInputError(`setHeader ${key}`, 'a hook may not set a credential header');
+  if (CREDENTIAL_HEADERS.test(key) || CONNECTION_HEADERS.test(key)) throw new CovetonInputError(`setHeader ${key}`, 'is not a header a hook may set');
   assertHeader(key, value);
   headers[key] = value;
 };

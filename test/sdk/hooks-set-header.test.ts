@@ -3,7 +3,8 @@
 // failed the whole call with a CovetonInputError (at the header check, unsent, with no hook
 // failure logged), and setHeader('Authorization' | 'X-API-Key', ...) replaced or suppressed the
 // SDK's own credential. setHeader now refuses both itself: the throw is inside the hook, so it
-// is logged as a hook failure and the call goes on, with the SDK's credential.
+// is logged as a hook failure and the call goes on, with the SDK's credential. The same for the
+// connection's own headers (Host, the framing and hop-by-hop ones), below.
 import { describe, expect, it } from 'vitest';
 import { json, serverFixture } from '../support/fault-server.js';
 import { apiKeyRecord, TEST_KEY, testClient } from '../support/client.js';
@@ -51,6 +52,33 @@ describe('setHeader refuses, inside the hook, what would change the outcome', ()
           apiKeyHeader ? { authorization: undefined, xApiKey: TEST_KEY, cookie: undefined, proxy: undefined } : { authorization: `Bearer ${TEST_KEY}`, xApiKey: undefined, cookie: undefined, proxy: undefined },
         );
       }
+    });
+  }
+
+  // Found by a hostile review (M5): the connection's own headers went through. undici refuses
+  // most of them (transfer-encoding, connection, keep-alive, upgrade, expect, a content-length
+  // that is not the body's), so the whole call failed as a connection error and was retried;
+  // and `host` sent the credentialed request to the server as another host.
+  for (const [name, value] of [
+    ['Host', 'evil.example'],
+    ['Connection', 'close, x-trace'],
+    ['Keep-Alive', 'timeout=5'],
+    ['Transfer-Encoding', 'chunked'],
+    ['Upgrade', 'websocket'],
+    ['TE', 'trailers'],
+    ['Trailer', 'x-signature'],
+    ['Expect', '100-continue'],
+    ['Content-Length', '5'],
+  ] as const) {
+    it(`${name}: refused, logged as a hook failure; the call goes as the transport frames it and succeeds`, async () => {
+      const { key, warnings, requests } = await withHook((e) => e.setHeader(name, value));
+      expect(key.id).toBe(apiKeyRecord.id);
+      expect(warnings).toEqual([hookFailed]);
+      expect(requests).toHaveLength(1);
+      const sent = requests[0]!.headers;
+      expect(sent.host).not.toBe('evil.example');
+      for (const framing of ['transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-length']) expect(sent).not.toHaveProperty(framing);
+      expect(sent.authorization).toBe(`Bearer ${TEST_KEY}`);
     });
   }
 
