@@ -25,8 +25,9 @@ const CONNECTION_HEADERS = /^(host|connection|keep-alive|transfer-encoding|upgra
 /**
  * Checks `hooks` (each one given must be a function) and adds it to `list`. What could never
  * fire is refused too (hostile review #9): an array (of hook objects), and a key that reads as
- * a hook but is none (`onrequest`, `onError`). Other keys stay allowed: state the hooks keep
- * for themselves (`this.spans`).
+ * a hook but is none: a case variant of one (`onrequest`, `ONRETRY`), or `on` and a capital
+ * letter (`onError`, `onResponce`). Other keys stay allowed: state the hooks keep for
+ * themselves (`this.spans`), even when its name merely begins with "on" (`ongoing`, `online()`).
  */
 export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, where: string): HookList | undefined {
   if (hooks === undefined) return list;
@@ -35,7 +36,7 @@ export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, 
     throw new CovetonInputError(where, 'must be an object whose onRequest, onResponse and onRetry are functions');
   }
   for (const key in hooks) {
-    if (/^on/i.test(key) && !/^on(Request|Response|Retry)$/.test(key)) throw new CovetonInputError(`${where}.${key}`, 'is not a hook: onRequest, onResponse or onRetry');
+    if (!/^on(Request|Response|Retry)$/.test(key) && (/^on[A-Z]/.test(key) || /^on(Request|Response|Retry)$/i.test(key))) throw new CovetonInputError(`${where}.${key}`, 'is not a hook: onRequest, onResponse or onRetry');
   }
   return list ? [...list, hooks] : [hooks];
 }

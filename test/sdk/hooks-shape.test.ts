@@ -1,7 +1,7 @@
 // Hooks that could never fire are refused before anything is sent. Found by a hostile review
 // (#9): an array of hook objects, or a misspelt key (`onrequest`), was taken without a word and
 // no hook ever ran. A key that is no hook name and does not read as one (state the hooks keep
-// for themselves) is still allowed.
+// for themselves, even when its name begins with "on") is still allowed.
 import { describe, expect, it } from 'vitest';
 import { CovetonInputError, type Hooks } from '../../src/index.js';
 import { json, serverFixture } from '../support/fault-server.js';
@@ -25,7 +25,7 @@ describe('hooks that could never fire', () => {
 
   it('a key that reads as a hook but is none is refused, naming it', async () => {
     const server = await serve((req, res) => json(res, 200, apiKeyRecord));
-    for (const key of ['onrequest', 'onResponce', 'onError', 'ONRETRY']) {
+    for (const key of ['onrequest', 'onResponce', 'onError', 'ONRETRY', 'OnRequest']) {
       const error = (() => {
         try {
           testClient(server.url, { hooks: { [key]: onRequest } as Hooks });
@@ -50,5 +50,28 @@ describe('hooks that could never fire', () => {
     };
     await testClient(server.url, { hooks: hooks as Hooks }).apiKeys.get('key_1');
     expect(hooks.seen).toEqual(['GET /api-keys/{id}']);
+  });
+
+  // Found by a review of the check above: every key starting with "on" was taken for a hook, so
+  // state or helpers whose names merely begin so (`ongoing`, `online()`) failed the client. A
+  // key reads as a hook only as a case variant of one (`onrequest`, `ONRETRY`) or as `on` and a
+  // capital letter (`onError`).
+  it('state and helpers whose names merely begin with "on" are allowed, on the client and per call', async () => {
+    const server = await serve((req, res) => json(res, 200, apiKeyRecord));
+    const hooks = {
+      ongoing: new Set<string>(),
+      once: true,
+      onboarding: 'done',
+      online(this: { ongoing: Set<string> }, endpoint: string) {
+        this.ongoing.add(endpoint);
+      },
+      onRequest(this: { online(endpoint: string): void }, e: { endpoint: string }) {
+        this.online(e.endpoint);
+      },
+    };
+    await testClient(server.url, { hooks: hooks as Hooks }).apiKeys.get('key_1');
+    await testClient(server.url).apiKeys.delete('key_1', { hooks: hooks as Hooks });
+    expect([...hooks.ongoing]).toEqual(['GET /api-keys/{id}', 'DELETE /api-keys/{id}']);
+    expect(server.requests).toHaveLength(2);
   });
 });
