@@ -1086,51 +1086,51 @@ export const operations = {
   users: {
     getCurrent: 'GET /users/me >o',
     updateCurrent: 'PATCH /users/me B >o',
-    search: 'GET /users/search Q P50 >a',
+    search: 'GET /users/search Q P50:1-100 >a',
   },
   devices: {
-    listForUser: 'GET /users/{id}/devices q P1000 >a',
-    list: 'GET /devices q P50 >a',
+    listForUser: 'GET /users/{id}/devices q P1000:1-1000 >a',
+    list: 'GET /devices q P50:1-100 >a',
     register: 'POST /devices B I >o',
     delete: 'DELETE /devices/{id}',
     rotateSignedPreKey: 'PUT /devices/{id}/signed-pre-key B >o',
-    listForChat: 'GET /chats/{id}/devices q P1000 >a',
+    listForChat: 'GET /chats/{id}/devices q P1000:1-1000 >a',
   },
   apiKeys: {
-    list: 'GET /api-keys q P50 >a',
+    list: 'GET /api-keys q P50:1-100 >a',
     create: 'POST /api-keys B I >o',
     get: 'GET /api-keys/{id} >o',
     update: 'PATCH /api-keys/{id} B >o',
     delete: 'DELETE /api-keys/{id}',
   },
   permissions: {
-    list: 'GET /permissions q P50 >a',
+    list: 'GET /permissions q P50:1-100 >a',
   },
   organizations: {
-    list: 'GET /organizations q P50 >a',
+    list: 'GET /organizations q P50:1-100 >a',
     create: 'POST /organizations B I >o',
     get: 'GET /organizations/{id} >o',
     update: 'PATCH /organizations/{id} B >o',
-    listMembers: 'GET /organizations/{id}/members q P50 >a',
+    listMembers: 'GET /organizations/{id}/members q P50:1-100 >a',
     updateMember: 'PATCH /organizations/{id}/members/{userId} B >o',
     suspend: 'POST /organizations/{id}/suspend B >o',
   },
   teams: {
-    list: 'GET /teams Q P50 >a',
+    list: 'GET /teams Q P50:1-100 >a',
     create: 'POST /teams B I >o',
     get: 'GET /teams/{id} >o',
     update: 'PATCH /teams/{id} B >o',
     delete: 'DELETE /teams/{id}',
   },
   departments: {
-    list: 'GET /departments Q P50 >a',
+    list: 'GET /departments Q P50:1-100 >a',
     create: 'POST /departments B I >o',
     get: 'GET /departments/{id} >o',
     update: 'PATCH /departments/{id} B >o',
     delete: 'DELETE /departments/{id}',
   },
   roles: {
-    list: 'GET /roles Q P50 >a',
+    list: 'GET /roles Q P50:1-100 >a',
     create: 'POST /roles B I >o',
     get: 'GET /roles/{id} >o',
     update: 'PATCH /roles/{id} B >o',
@@ -1141,14 +1141,14 @@ export const operations = {
     accept: 'POST /invites/accept B >o',
   },
   sessions: {
-    list: 'GET /sessions q P50 >a',
+    list: 'GET /sessions q P50:1-100 >a',
     revoke: 'DELETE /sessions/{id}',
   },
   chats: {
-    list: 'GET /chats q P50 >a',
+    list: 'GET /chats q P50:1-100 >a',
     create: 'POST /chats B I >o',
     get: 'GET /chats/{id} >o',
-    listMessages: 'GET /chats/{id}/messages q P50 >a',
+    listMessages: 'GET /chats/{id}/messages q P50:1-100 >a',
   },
   messages: {
     send: 'POST /messages B I >o',
@@ -1163,14 +1163,14 @@ export const operations = {
   billing: {
     getSubscription: 'GET /subscriptions/{organizationId} >o',
     createCheckoutSession: 'POST /subscriptions/{organizationId}/checkout B I >o',
-    listInvoices: 'GET /billing/{organizationId}/invoices q P50 >a',
+    listInvoices: 'GET /billing/{organizationId}/invoices q P50:1-100 >a',
   },
   notifications: {
-    list: 'GET /notifications q P50 >a',
+    list: 'GET /notifications q P50:1-100 >a',
     markRead: 'POST /notifications/read B >o',
   },
   auditLogs: {
-    list: 'GET /audit-logs Q P50 >a',
+    list: 'GET /audit-logs Q P50:1-100 >a',
   },
 } as const satisfies OperationTable;
 

@@ -75,8 +75,8 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
   // wait above the longest was cut to it without a word (min() in pipeline/backoff.ts), so maxDelay
   // bounds initialDelay (the message names both values). Left out, initialDelay is 500, or a
   // smaller maxDelay: the waits the default always gave under it.
-  const maxDelay = count('backoff.maxDelay', options.backoff?.maxDelay, 8000, MAX_TIMER);
-  const initialDelay = count('backoff.initialDelay', options.backoff?.initialDelay, Math.min(500, maxDelay), maxDelay);
+  const maxDelay = count('backoff.maxDelay', options.backoff?.maxDelay, 8000, 0, MAX_TIMER);
+  const initialDelay = count('backoff.initialDelay', options.backoff?.initialDelay, Math.min(500, maxDelay), 0, maxDelay);
 
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
@@ -84,7 +84,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     apiKeyHeader,
     fetch: fetchImpl,
     customFetch: options.fetch !== undefined,
-    maxRetries: count('maxRetries', options.maxRetries, 2, MAX_RETRIES_CAP),
+    maxRetries: count('maxRetries', options.maxRetries, 2, 0, MAX_RETRIES_CAP),
     timeout: millis('timeout', options.timeout, 60_000),
     deadline: millis('deadline', options.deadline, Infinity),
     maxRetryAfter: millis('maxRetryAfter', options.maxRetryAfter, 60_000),
@@ -95,7 +95,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     logLevel,
     headers: { ...options.headers },
     userAgent: options.userAgent,
-    maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, 8 * 1024 * 1024, Number.MAX_SAFE_INTEGER),
+    maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, 8 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     // Checked by the Node transport, the only one that uses it (./transport/node-undici.ts).
     proxy: options.proxy,
   };

@@ -95,6 +95,17 @@ function docComment(lines, indent) {
   return `${indent}/**\n${body}\n${indent} */`;
 }
 
+/**
+ * A page list's page size as its `limit` declares it: the default, and the range the SDK holds
+ * a caller's `limit` to before sending (src/resources/bind.ts). A list whose `limit` states no
+ * whole minimum and maximum fails the generation: the SDK has no range of its own to fall back on.
+ */
+function pageSize(spec, operationId, limit) {
+  const { default: defaultLimit = 50, minimum, maximum } = resolve(spec, limit.schema) ?? {};
+  if (!Number.isInteger(minimum) || !Number.isInteger(maximum)) throw new Error(`${operationId}: its limit parameter states no whole minimum and maximum`);
+  return { defaultLimit, minLimit: minimum, maxLimit: maximum };
+}
+
 /** Every operation of the spec's `paths`, with what the SDK needs to call it. */
 export function collectOperations(spec) {
   const out = [];
@@ -113,6 +124,7 @@ export function collectOperations(spec) {
       const rawSchema = response?.content?.['application/json']?.schema;
       const schema = resolve(spec, rawSchema);
       const limit = query.find((p) => p.name === 'limit');
+      const paginated = !!limit && query.some((p) => p.name === 'before') && schema?.type === 'array';
       const tag = op.tags[0];
       out.push({
         operationId: op.operationId,
@@ -134,8 +146,8 @@ export function collectOperations(spec) {
         query: query.length === 0 ? 'none' : query.some((p) => p.required) ? 'required' : 'optional',
         body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',
         idempotent: params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'),
-        paginated: !!limit && query.some((p) => p.name === 'before') && schema?.type === 'array',
-        defaultLimit: resolve(spec, limit?.schema)?.default ?? 50,
+        paginated,
+        ...(paginated ? pageSize(spec, op.operationId, limit) : {}),
         redirect: /^3/.test(success),
         public: Array.isArray(op.security) && op.security.length === 0,
         // `x-retry: if-not-sent`: a one-time credential rides on it (an OAuth code, a refresh
@@ -178,7 +190,7 @@ export function encodeRow(op) {
   if (op.body !== 'none') flags.push(op.body === 'required' ? 'B' : 'b');
   if (op.query !== 'none') flags.push(op.query === 'required' ? 'Q' : 'q');
   if (op.idempotent) flags.push('I');
-  if (op.paginated) flags.push(`P${op.defaultLimit}`);
+  if (op.paginated) flags.push(`P${op.defaultLimit}:${op.minLimit}-${op.maxLimit}`);
   if (op.redirect) flags.push('R');
   if (op.public) flags.push('U');
   if (op.repeat === 'if-not-sent') flags.push('O');

@@ -87,14 +87,16 @@ export function bindResources(table: OperationTable, invoke: Invoke): Record<str
       // A method that returns a promise rejects, it never throws: `apiKeys.get('').catch(h)`
       // reaches h, and Promise.allSettled settles (hostile review, side note). A list's refusal is
       // a PagePromise that rejects, so `await`, `for await` and toArray() get the same error.
-      methods[name] = op.paginated
+      const page = op.pageSize;
+      methods[name] = page
         ? (...args: unknown[]) => {
             try {
               const invocation = checkArgs(where, op, call, args);
               // Sent on every page, so checked here: a limit of another type ('3' from a query string)
-              // was replaced by the default without a word. Its range is the operation's (100, or 1000
-              // for device lists): the API answers one past it with a 400.
-              const limit = count(`${where}(limit)`, invocation.query?.limit, op.defaultLimit, Number.MAX_SAFE_INTEGER);
+              // was replaced by the default without a word. Its default and range are the spec's for
+              // the operation (1 to 100, or to 1000 for device lists), as the table's row carries them
+              // (`page`: default, min, max): one outside the range went out, for the API to answer 400.
+              const limit = count(`${where}(limit)`, invocation.query?.limit, ...page);
               const start = typeof invocation.query?.before === 'string' ? invocation.query.before : undefined;
               // One pin for the walk's pages (../pipeline/index.ts): each goes as the first went, never
               // as a user who signed in meanwhile (A's walk would go on through B's list).

@@ -2,7 +2,8 @@
 // `METHOD /path flags... >returns`, so that the browser bundle carries a few bytes
 // per operation instead of an object. Every derived fact is read from the row, here:
 //   B / b   a request body, required / optional       Q / q   query parameters, required / optional
-//   I       takes an Idempotency-Key                  P<n>    a page list, default limit n
+//   I       takes an Idempotency-Key                  P<n>:<min>-<max>  a page list, default limit n,
+//                                                     the spec's range of limit min to max
 //   R       the answer is a redirect (OAuth starts)   U       public: no session token
 //   O       a one-time credential rides on it: repeat only if it never reached the server
 //   >a >o >v  the success body: an array, an object, another JSON value (none: no body)
@@ -22,8 +23,7 @@ export function decodeOperation(row: string): OperationSpec {
     body: has('B') ? 'required' : has('b') ? 'optional' : 'none',
     query: has('Q') ? 'required' : has('q') ? 'optional' : 'none',
     idempotent: has('I'),
-    paginated: page !== undefined,
-    defaultLimit: page ? Number(page.slice(1)) : 50,
+    pageSize: page?.split(/\D+/).slice(1).map(Number) as OperationSpec['pageSize'],
     redirect: has('R'),
     public: has('U'),
     ...(has('O') ? { repeat: 'if-not-sent' as const } : {}),

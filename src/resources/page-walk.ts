@@ -54,7 +54,7 @@ export async function* walk<T extends { id: string }>(
 
 /** Every item of `list`, or a PaginationError once there are more than `maxItems`. */
 export async function collect<T>(list: AsyncIterable<T>, operation: string, maxItems: unknown): Promise<T[]> {
-  const max = maxItems === Infinity ? Infinity : count('toArray(maxItems)', maxItems, 10_000, Number.MAX_SAFE_INTEGER);
+  const max = maxItems === Infinity ? Infinity : count('toArray(maxItems)', maxItems, 10_000, 0, Number.MAX_SAFE_INTEGER);
   const all: T[] = [];
   for await (const item of list) {
     if (all.length === max) throw new PaginationError(operation, `more than ${max} items: raise toArray's maxItems, or walk the list with for await`);

@@ -13,9 +13,11 @@ export interface OperationSpec {
   readonly query: 'none' | 'optional' | 'required';
   /** Takes an `Idempotency-Key` header. */
   readonly idempotent: boolean;
-  /** A list with `limit` and `before`: the method returns a PagePromise. */
-  readonly paginated: boolean;
-  readonly defaultLimit: number;
+  /**
+   * A list with `limit` and `before` (the method returns a PagePromise): the spec's default
+   * `limit`, and the smallest and largest it allows. Undefined for any other operation.
+   */
+  readonly pageSize?: readonly [defaultLimit: number, min: number, max: number];
   /** The success answer is a redirect: the method returns its `Location`. */
   readonly redirect: boolean;
   /** `security: []` in the spec: no session token is sent. */

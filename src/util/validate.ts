@@ -5,10 +5,14 @@ import { CovetonInputError } from '../errors/base.js';
 
 export const MAX_RETRIES_CAP = 10;
 
-export function count(field: string, value: unknown, fallback: number, max: number): number {
+/**
+ * A whole number from `min` to `max`, or `fallback` when none is given. The message shows a
+ * string quoted, so that a limit of '3' does not read as the number 3.
+ */
+export function count(field: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new CovetonInputError(field, `must be a whole number from 0 to ${max}, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new CovetonInputError(field, `must be a whole number from ${min} to ${max}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
   }
   return value;
 }
@@ -36,7 +40,7 @@ export interface Limits {
 /** The limits of one call: the overrides it gives, checked like client options, else the client's. */
 export function callLimits(where: string, call: Partial<Record<keyof Limits, unknown>>, client: Limits): Limits {
   return {
-    maxRetries: count(`${where}maxRetries`, call.maxRetries, client.maxRetries, MAX_RETRIES_CAP),
+    maxRetries: count(`${where}maxRetries`, call.maxRetries, client.maxRetries, 0, MAX_RETRIES_CAP),
     timeout: millis(`${where}timeout`, call.timeout, client.timeout),
     deadline: millis(`${where}deadline`, call.deadline, client.deadline),
   };

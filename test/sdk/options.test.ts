@@ -122,14 +122,14 @@ describe('client options', () => {
       'CovetonInputError: apiKeys.create(body): is required',
       'CovetonInputError: apiKeys.delete(id): must not be ".."',
       'CovetonInputError: apiKeys.delete(id): must not be "."',
-      `CovetonInputError: apiKeys.list(limit): must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got 3`,
+      'CovetonInputError: apiKeys.list(limit): must be a whole number from 1 to 100, got "3"',
     ]);
     let caught: unknown;
     await coveton.apiKeys.get('..').catch((e: unknown) => (caught = e));
     expect(caught).toBeInstanceOf(CovetonInputError);
     // A list's refusal is still a PagePromise: `for await` and toArray() get the same error.
     const list = coveton.apiKeys.list({ limit: -1 });
-    await expect(list.toArray()).rejects.toThrow('apiKeys.list(limit): must be a whole number from 0 to');
+    await expect(list.toArray()).rejects.toThrow('apiKeys.list(limit): must be a whole number from 1 to 100, got -1');
     await expect((async () => { for await (const key of list) void key; })()).rejects.toThrow('apiKeys.list(limit)');
     expect(sent).toBe(0);
   });

@@ -54,6 +54,32 @@ describe('a list walk sends the page size its end depends on', () => {
     });
   }
 
+  // Found by a third review: the message read 'must be a whole number from 0 to
+  // 9007199254740991, got 3' for the string '3', and 0 or 101 went out, for the API to answer
+  // 400. The range is the spec's for the list (its `limit` parameter's minimum and maximum,
+  // carried by the generated operation table), and a string shows as one.
+  for (const [limit, got] of [['3', '"3"'], [0, '0'], [101, '101'], [3.5, '3.5'], [-1, '-1'], [null, 'null']] as const) {
+    it(`limit ${JSON.stringify(limit)}: the message names the spec's range, 1 to 100, and what it got`, async () => {
+      const paths = await keys();
+      const error = await testClient(server.url).apiKeys.list({ limit } as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CovetonInputError);
+      expect((error as Error).message).toBe(`apiKeys.list(limit): must be a whole number from 1 to 100, got ${got}`);
+      expect(paths()).toEqual([]);
+    });
+  }
+
+  it('the ends of the range are sent; a device list has its own range, 1 to 1000', async () => {
+    const paths = await keys();
+    const coveton = testClient(server.url);
+    await coveton.apiKeys.list({ limit: 1 });
+    await coveton.apiKeys.list({ limit: 100 });
+    expect(paths()).toEqual(['/api-keys?limit=1', '/api-keys?limit=100']);
+    const error = await coveton.devices.listForUser('usr_1', { limit: 1001 }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('devices.listForUser(limit): must be a whole number from 1 to 1000, got 1001');
+    await coveton.devices.listForUser('usr_1', { limit: 1000 }).catch(() => undefined);
+    expect(paths()).toEqual(['/api-keys?limit=1', '/api-keys?limit=100', '/users/usr_1/devices?limit=1000']);
+  });
+
   it('limit 3: every page asks for 3', async () => {
     const paths = await keys();
     expect(await testClient(server.url).apiKeys.list({ limit: 3 }).pages().next()).toMatchObject({ value: [{ id: 'key_100' }, { id: 'key_099' }, { id: 'key_098' }] });
