@@ -71,7 +71,7 @@ export type {
   NotificationsReadResult, Organization, OrganizationBranding, OrganizationCreate,
   OrganizationSettings, OrganizationSuspend, OrganizationUpdate, PaystackEvent, Permission,
   PermissionScope, PreKey, Reaction, ReactionCreate, RefreshRequest, RegisterRequest,
-  ResetPasswordRequest, Role, RoleCreate, RoleUpdate, Session, SessionRevokedEvent, SignedPreKey,
+  ResetPasswordRequest, Role, RoleCreate, RoleUpdate, Schema, Session, SessionRevokedEvent, SignedPreKey,
   StripeEvent, Subscription, SubscriptionUpdatedEvent, Team, TeamCreate, TeamUpdate, User,
   UserSummary, UserUpdate, WebhookReceipt
 } from '../generated/models.js';

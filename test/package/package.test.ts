@@ -6,6 +6,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binOf, manifest, must, packAndInstall, root, run, type Packed } from './support/packed.js';
+import { shownTypes } from './support/hovers.js';
 import { statSync } from 'node:fs';
 import { startMock } from '../../src/mock/index.js';
 // @ts-expect-error: a plain .mjs module without types
@@ -348,6 +349,36 @@ console.log(JSON.stringify({ text: opened.text, file: [bytes.length, bytes.every
     expect(node16.code).toBe(0);
     expect(bundled.stdout + bundled.stderr).toBe('');
     expect(bundled.code).toBe(0);
+  }, 60_000);
+
+  it('names the models in hovers and declaration output: Promise<ApiKey>, as getting-started.md promises', () => {
+    // A get, a create, a list with its item, and a list of another resource, as a consumer writes them.
+    writeFileSync(
+      join(packed.consumer, 'hovers.mts'),
+      `import { createCoveton } from '@coveton/sdk';
+const coveton = createCoveton({ apiKey: 'ak_test_123' });
+export const fetched = coveton.apiKeys.get('key_1');
+export const created = coveton.apiKeys.create({ name: 'CI', type: 'service', environment: 'sandbox' });
+export const keys = coveton.apiKeys.list();
+export const messages = coveton.chats.listMessages('chat_1');
+export async function walk(): Promise<void> {
+  for await (const key of coveton.apiKeys.list()) void key;
+}
+`,
+    );
+    const shown = shownTypes(packed.consumer, 'hovers.mts');
+    expect(shown.errors).toEqual([]);
+    expect(shown.hovers).toEqual({
+      coveton: 'Coveton',
+      fetched: 'Promise<ApiKey>',
+      created: 'Promise<ApiKeyWithSecret>',
+      keys: 'PagePromise<ApiKey>',
+      messages: 'PagePromise<Message>',
+      key: 'ApiKey',
+    });
+    // The emitted declarations refer to the model by name, not a copy of its members.
+    expect(shown.declaration).toContain('export declare const fetched: Promise<import("@coveton/sdk").ApiKey>;');
+    expect(shown.declaration).toContain('export declare const created: Promise<import("@coveton/sdk").ApiKeyWithSecret>;');
   }, 60_000);
 
   it('stays within its size budget in a browser bundle', async () => {

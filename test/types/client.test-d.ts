@@ -1,7 +1,7 @@
 // Type-level tests: right calls compile with the right types, wrong paths, parameters and
 // bodies do not (each @ts-expect-error fails the run if the line compiles).
 import { describe, expectTypeOf, it } from 'vitest';
-import { createCoveton, PagePromise, type ApiKey, type ApiKeyCreate, type Message } from '../../src/index.js';
+import { createCoveton, PagePromise, type ApiKey, type ApiKeyCreate, type ApiKeyWithSecret, type AuthSession, type Message } from '../../src/index.js';
 import type { components, paths } from '@coveton/sdk/schema';
 
 type Schemas = components['schemas'];
@@ -38,7 +38,10 @@ describe('the raw openapi-fetch client', () => {
 
 describe('resource methods', () => {
   it('return the success body', () => {
-    expectTypeOf(coveton.apiKeys.create).returns.resolves.toEqualTypeOf<Schemas['ApiKeyWithSecret']>();
+    // The model is an interface over the schema's type (hovers name it): for an allOf, the
+    // expect-type equality tells an interface from the intersection it extends, so the body is the
+    // model here, and the model is the schema's type both ways below.
+    expectTypeOf(coveton.apiKeys.create).returns.resolves.toEqualTypeOf<ApiKeyWithSecret>();
     expectTypeOf(coveton.apiKeys.get).returns.resolves.toEqualTypeOf<Schemas['ApiKey']>();
     expectTypeOf(coveton.apiKeys.delete).returns.resolves.toBeVoid();
     expectTypeOf(coveton.messages.send).returns.resolves.toEqualTypeOf<Schemas['Message']>();
@@ -60,6 +63,12 @@ describe('resource methods', () => {
     expectTypeOf(coveton.apiKeys.create).parameter(0).toEqualTypeOf<ApiKeyCreate>();
     expectTypeOf(coveton.messages.send).returns.resolves.toEqualTypeOf<Message>();
     expectTypeOf<ApiKey>().toEqualTypeOf<Schemas['ApiKey']>();
+    // A composition: the model extends the models its allOf names, and is the schema's type.
+    expectTypeOf<ApiKeyWithSecret>().toExtend<ApiKey>();
+    expectTypeOf<ApiKeyWithSecret>().toExtend<Schemas['ApiKeyWithSecret']>();
+    expectTypeOf<Schemas['ApiKeyWithSecret']>().toExtend<ApiKeyWithSecret>();
+    expectTypeOf<AuthSession>().toExtend<Schemas['AuthSession']>();
+    expectTypeOf<Schemas['AuthSession']>().toExtend<AuthSession>();
   });
 
   it('keep session-only and payment-processor operations off the client', () => {
