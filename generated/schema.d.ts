@@ -617,7 +617,7 @@ export interface paths {
         /**
          * List your devices
          * @description Lists the caller's active devices with their public key bundles, newest first; walk back
-         *     with `before`. Removed devices are left out here (`listUserDevices` shows them with
+         *     with `before`. Removed devices are left out here (`GET /users/{id}/devices` shows them with
          *     `removedAt`). Only public keys are stored: private keys never leave the devices.
          *     Called with an API key, this needs the `devices:read` scope (else 403 `insufficient_scope`).
          */
@@ -767,7 +767,7 @@ export interface paths {
          *        header to storage. The URL's own signature authorizes it.
          *     3. The URL expires after `expiresIn` seconds; storage answers an expired URL with 403.
          *        Presign again for a new URL and file id.
-         *     4. Then reference the `fileId` from a message's `fileIds` (see `sendMessage`), with the
+         *     4. Then reference the `fileId` from a message's `fileIds` (see `POST /messages`), with the
          *        file's key sealed inside that message's ciphertext.
          *
          *     Called with an API key, this needs the `files:write` scope (else 403 `insufficient_scope`).
@@ -866,12 +866,12 @@ export interface paths {
          *     envelopes verbatim and never sees plaintext: it cannot open an envelope or read the body,
          *     and what you POST is exactly what the other devices GET. Produce both with the SDK rather
          *     than rolling your own crypto; seal an envelope for every device listed in the chat's
-         *     participants (see `getChat`). A device without an envelope cannot read the message. Each
+         *     participants (see `GET /chats/{id}`). A device without an envelope cannot read the message. Each
          *     envelope is for an active device of a participant of the chat (else 422
          *     `envelope_device_not_in_chat`: an unknown device, another user's, or a removed one), and each
          *     device gets at most one envelope (else 422 `envelope_device_repeated`).
          *
-         *     Attach uploaded files by their `fileIds` (see `presignFileUpload`). With `expiresAt` the
+         *     Attach uploaded files by their `fileIds` (see `POST /files/presign`). With `expiresAt` the
          *     message self-destructs: it is deleted for everyone at that time, so it must lie in the
          *     future (else 422 `expires_at_past`).
          *
@@ -924,11 +924,11 @@ export interface paths {
          * Edit a message
          * @description Edits a message by replacing its `ciphertext` and `envelopes` whole: re-encrypt the new
          *     content with the Coveton client SDK and send both together, with one envelope per
-         *     recipient device. The API stores them verbatim, as for `sendMessage`, and sets `editedAt`.
+         *     recipient device. The API stores them verbatim, as for `POST /messages`, and sets `editedAt`.
          *     `contentType` may change with them; `chatId`, `fileIds` and `expiresAt` cannot.
          *
          *     Only the sender may edit a message (403 `not_sender`). A message past its `expiresAt` cannot
-         *     be edited (409 `message_expired`). The new envelopes follow the rules of `sendMessage`: each
+         *     be edited (409 `message_expired`). The new envelopes follow the rules of `POST /messages`: each
          *     for an active device of a participant of the message's chat (else 422
          *     `envelope_device_not_in_chat`), each device at most once (else 422 `envelope_device_repeated`). A message that does not exist or was deleted, or is in a
          *     chat the caller is not in, is a 404. Called with an API key, this needs the `messages:write`
@@ -1079,7 +1079,7 @@ export interface paths {
          * Update an organization
          * @description Changes the name, slug, billing email, settings or branding; only the fields sent change,
          *     and `settings` and `branding` are merged field by field. Status, owner and plan are not
-         *     writable here (see `suspendOrganization` and billing).
+         *     writable here (see `POST /organizations/{id}/suspend` and billing).
          *
          *     Only an owner or admin may update (403 `not_admin` for other members); an API key needs the
          *     `organizations:write` scope (403 `insufficient_scope`). An organization the caller does not
@@ -1177,7 +1177,7 @@ export interface paths {
          * Suspend an organization
          * @description Suspends the organization: its status becomes `suspended`, and its members and API keys can
          *     no longer change anything in it. The reason is recorded in the audit log. The status cannot
-         *     be changed back through `updateOrganization`.
+         *     be changed back through `PATCH /organizations/{id}`.
          *
          *     Owner only: any other member is refused with 403 `not_owner`; an API key needs the
          *     `organizations:write` scope (403 `insufficient_scope`). An organization the caller does not
@@ -3298,7 +3298,7 @@ export interface components {
             /**
              * @description One envelope per recipient device, each device at most once (else 422
              *     `envelope_device_repeated`). Each is for an active device of a participant of the chat, as
-             *     `listChatDevices` lists them without `removedAt` (else 422 `envelope_device_not_in_chat`).
+             *     `GET /chats/{id}/devices` lists them without `removedAt` (else 422 `envelope_device_not_in_chat`).
              */
             envelopes: components["schemas"]["Envelope"][];
             /**
@@ -3308,7 +3308,7 @@ export interface components {
              */
             expiresAt?: string;
             /**
-             * @description Uploaded files to attach (see `presignFileUpload`); each must exist (else 404).
+             * @description Uploaded files to attach (see `POST /files/presign`); each must exist (else 404).
              * @example [
              *       "file_92abH4tW"
              *     ]
@@ -3550,7 +3550,7 @@ export interface components {
              */
             slug: string;
             /**
-             * @description `active`, or `suspended` by its owner (see `suspendOrganization`). Not writable through an
+             * @description `active`, or `suspended` by its owner (see `POST /organizations/{id}/suspend`). Not writable through an
              *     update.
              * @example active
              * @enum {string}
@@ -3798,7 +3798,7 @@ export interface components {
             name: string;
             /** @example org_7Qk2mP4x */
             organizationId: string;
-            /** @description The scopes the role grants (see `listPermissions`). */
+            /** @description The scopes the role grants (see `GET /permissions`). */
             permissions: components["schemas"]["PermissionScope"][];
             /** Format: date-time */
             updatedAt: string;
