@@ -63,6 +63,10 @@ import { createCoveton, VERSION } from '@coveton/sdk';
 import { constructEvent, signPayload } from '@coveton/sdk/webhooks';
 import { redisTokenStore } from '@coveton/sdk/redis';
 import spec from '@coveton/sdk/openapi.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+// openapi.yaml is a file, not a module: resolved and read as docs/guides/package.md shows.
+const yaml = readFileSync(fileURLToPath(import.meta.resolve('@coveton/sdk/openapi.yaml')), 'utf8');
 const seen = [];
 // The Redis entry loads without the redis package (an optional peer): it takes the user's client.
 const stored = await redisTokenStore({ evalSha: async () => null, eval: async () => null }, { key: 'k' }).get();
@@ -70,7 +74,7 @@ const coveton = createCoveton({ apiKey: 'ak_test_123', baseUrl: 'https://api.exa
 const key = await coveton.apiKeys.get('key_1');
 const body = ${JSON.stringify(EVENT)};
 const event = await constructEvent(body, await signPayload(body, 'whsec_test'), 'whsec_test');
-console.log(JSON.stringify({ VERSION, key, seen, event: event.type, openapi: spec.openapi, paths: Object.keys(spec.paths).length, redis: stored === undefined }));
+console.log(JSON.stringify({ VERSION, key, seen, event: event.type, openapi: spec.openapi, paths: Object.keys(spec.paths).length, redis: stored === undefined, yaml: yaml.startsWith('openapi: ') }));
 `;
 
 const CJS_CHECK = `
@@ -242,6 +246,7 @@ describe('the packed package', () => {
       openapi: expect.stringMatching(/^3\.1\./),
       paths: expect.any(Number),
       redis: true,
+      yaml: true,
     });
     expect(out.paths).toBeGreaterThan(40);
   });

@@ -53,9 +53,10 @@ function originOption(value: string, previous: string[] = []): string[] {
 
 const HELP = `
 The mock serves the API at the root (http://127.0.0.1:PORT/api-keys, no /v1) and starts with
-a user (ada@example.com, password a-strong-passphrase), an organization (org_7Qk2mP4x), a chat
-(chat_8f2a) and two devices. Sign in, or send any well-formed ak_test_ key (24 or more letters
-and digits after the prefix). It enforces who may do what from the spec (roles, visibility,
+Ada (ada@example.com, password a-strong-passphrase), owner of the organization org_7Qk2mP4x,
+with her devices dev_a1 and dev_b2, and Bob (bob@example.com, password bob-strong-passphrase)
+with his devices dev_BobPhone1 and dev_BobLaptop1, both in the chat chat_8f2a. Sign in, or send
+any well-formed ak_test_ key (24 or more letters and digits after the prefix). It enforces who may do what from the spec (roles, visibility,
 invariants) and keeps the audit log. A request that breaks the spec gets the API's error
 envelope naming the violation.
 
