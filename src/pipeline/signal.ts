@@ -105,7 +105,7 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
     },
     why: () => why,
     dispose() {
-      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(timer);
       unfollow?.();
       if (lent && !why) {
         if (lent[1] < LENDS && idle.length < IDLE) idle.push(lent);

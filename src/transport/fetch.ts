@@ -5,30 +5,21 @@ import { isSource, type Outgoing, type Reply, type Send } from './outgoing.js';
 import { chunksOf, decode, readCapped } from './read.js';
 
 function fromResponse(response: Response): Reply {
-  const plain = () => {
-    // Known length, not compressed: the runtime's own reader is the fastest and cannot overrun.
+  // Known length, not compressed: the runtime's own reader is the fastest and cannot overrun.
+  const fits = (limit: number) => {
     const length = response.headers.get('content-length');
-    return length !== null && !response.headers.has('content-encoding') ? Number(length) : undefined;
+    return length !== null && !response.headers.has('content-encoding') && Number(length) <= limit;
   };
-  const capped = async (limit: number) => {
-    if (!response.body) return new Uint8Array(0);
-    return readCapped(chunksOf(response.body), limit, () => void response.body?.cancel().catch(() => {}));
-  };
+  const discard = () => void response.body?.cancel().catch(() => {});
+  const capped = async (limit: number) => (response.body ? readCapped(chunksOf(response.body), limit, discard) : new Uint8Array(0));
   return {
     status: response.status, // 0 for a redirect a browser hides from scripts (type 'opaqueredirect')
     statusText: response.statusText,
     headers: response.headers,
-    text(limit) {
-      const length = plain();
-      return length !== undefined && length <= limit ? response.text() : capped(limit).then(decode);
-    },
-    async bytes(limit) {
-      const length = plain();
-      if (length !== undefined && length <= limit) return new Uint8Array(await response.arrayBuffer());
-      return capped(limit);
-    },
+    text: (limit) => (fits(limit) ? response.text() : capped(limit).then(decode)),
+    bytes: async (limit) => (fits(limit) ? new Uint8Array(await response.arrayBuffer()) : capped(limit)),
     stream: () => response.body,
-    discard: () => void response.body?.cancel().catch(() => {}),
+    discard,
     toHeaders: () => response.headers,
   };
 }
@@ -36,10 +27,10 @@ function fromResponse(response: Response): Reply {
 /** A Send over `fetch`. A custom fetch gets a `Request`, as the option's type promises. */
 export function fetchSend(fetchImpl: (request: Request) => Promise<Response>, custom: boolean): Send {
   const init = (request: Outgoing, signal: AbortSignal | undefined): RequestInit => {
-    const { body } = request;
+    const { body, method, headers } = request;
     // Only the members there are: fetch converts each one given, on every call.
     if (!isSource(body)) {
-      const bare: RequestInit = { method: request.method, headers: request.headers, redirect: 'manual' };
+      const bare: RequestInit = { method, headers, redirect: 'manual' };
       if (body !== null) bare.body = body as BodyInit;
       if (signal) bare.signal = signal;
       return bare;
@@ -47,9 +38,8 @@ export function fetchSend(fetchImpl: (request: Request) => Promise<Response>, cu
     // A Blob goes as it is: the runtime knows its length and reads it from where it lives. Any
     // other source is streamed, half duplex, with its declared length (browsers drop that header
     // and need HTTP/2 for a streamed body; Node and Deno send it).
-    if (typeof Blob !== 'undefined' && body instanceof Blob) return { method: request.method, headers: request.headers, body, redirect: 'manual', signal };
-    const headers = { ...request.headers, 'content-length': String(body.size) };
-    return { method: request.method, headers, body: body.stream(), duplex: 'half', redirect: 'manual', signal } as RequestInit;
+    if (typeof Blob !== 'undefined' && body instanceof Blob) return { method, headers, body, redirect: 'manual', signal };
+    return { method, headers: { ...headers, 'content-length': String(body.size) }, body: body.stream(), duplex: 'half', redirect: 'manual', signal } as RequestInit;
   };
   if (custom) return async (request, abort) => fromResponse(await fetchImpl(new Request(request.url, init(request, abort?.signal))));
   // The runtime's own fetch keeps no signal past the answer; a custom one might (it is the

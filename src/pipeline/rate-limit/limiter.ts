@@ -72,7 +72,7 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       again = true;
       return;
     }
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
     timer = undefined;
     pumping = true;
     again = false;
