@@ -78,6 +78,7 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
   const maxDelay = count('backoff.maxDelay', options.backoff?.maxDelay, 8000, 0, MAX_TIMER);
   const initialDelay = count('backoff.initialDelay', options.backoff?.initialDelay, Math.min(500, maxDelay), 0, maxDelay);
 
+  // `proxy` is checked by the Node transport, the only one that uses it (./transport/node-undici.ts).
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey,
@@ -96,7 +97,6 @@ export function resolveOptions(options: CovetonOptions): ResolvedOptions {
     headers: { ...options.headers },
     userAgent: options.userAgent,
     maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, 8 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
-    // Checked by the Node transport, the only one that uses it (./transport/node-undici.ts).
     proxy: options.proxy,
   };
 }

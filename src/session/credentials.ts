@@ -82,16 +82,16 @@ export function watchedStore(store: TokenStore, ended: () => void): TokenStore &
     if (known?.refreshToken && !tokens) ended();
     return (known = tokens);
   };
+  // set: only a sign-in or logout writes without `replaces` (a refresh names the pair it
+  // replaces). A refresh whose pair this client replaced meanwhile (a sign-in or logout through
+  // it) is superseded here, whatever the store does with `replaces` (one that ignores it would
+  // take the old session's pair over the sign-in, or its end over the new user's pair).
   return {
     get: () => {
       const at = writes;
       const stored = store.get();
       return stored instanceof Promise ? stored.then((tokens) => seen(tokens, at)) : seen(stored, at);
     },
-    // Only a sign-in or logout writes without `replaces` (a refresh names the pair it replaces).
-    // A refresh whose pair this client replaced meanwhile (a sign-in or logout through it) is
-    // superseded here, whatever the store does with `replaces` (one that ignores it would take
-    // the old session's pair over the sign-in, or its end over the new user's pair).
     set: async (tokens, replaces) =>
       replaces !== undefined && known && known.refreshToken !== replaces ? false : ((known = tokens), writes++, replaces ?? signIns++, store.set(tokens, replaces)),
     ...(store.lock ? { lock: store.lock.bind(store) } : {}),
@@ -170,8 +170,8 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
     }
     return undefined;
   };
+  // `note` is called when a call starts to wait for its rate-limit turn (../pipeline/attempt.ts `Noting`).
   return {
-    // Noted when a call starts to wait for its rate-limit turn (../pipeline/attempt.ts `Noting`).
     note: (): Noted => [signIns(), known()],
     authenticate(request) {
       if (carriesCredential(request.headers)) return undefined;

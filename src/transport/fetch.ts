@@ -12,8 +12,9 @@ function fromResponse(response: Response): Reply {
   };
   const discard = () => void response.body?.cancel().catch(() => {});
   const capped = async (limit: number) => (response.body ? readCapped(chunksOf(response.body), limit, discard) : new Uint8Array(0));
+  // `status` is 0 for a redirect a browser hides from scripts (type 'opaqueredirect').
   return {
-    status: response.status, // 0 for a redirect a browser hides from scripts (type 'opaqueredirect')
+    status: response.status,
     statusText: response.statusText,
     headers: response.headers,
     text: (limit) => (fits(limit) ? response.text() : capped(limit).then(decode)),

@@ -38,6 +38,15 @@ const PLAUSIBLE_RESET = 24 * 3600_000;
 export interface RateLimiter extends AttemptGate {
   /** The last figures the server reported. */
   readonly figures: RateLimitInfo | undefined;
+  /** A turn now, without queueing, when nobody waits and nothing holds us back; else undefined. */
+  tryAcquire: AttemptGate['tryAcquire'];
+  /** Waits for a turn; resolves to the function that gives the turn back. */
+  acquire: AttemptGate['acquire'];
+  /**
+   * Reads the figures of a response; a 429 pauses everyone for its Retry-After. `release` (the
+   * turn this limiter handed out for the send) says which send it answers.
+   */
+  observe: AttemptGate['observe'];
 }
 
 export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
@@ -147,14 +156,12 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       return figures;
     },
 
-    /** A turn now, without queueing, when nobody waits and nothing holds us back; else undefined. */
     tryAcquire() {
       if (!local || queue.length > 0 || timer !== undefined || pumping || active.length >= cap) return undefined;
       const decision = local.take({ now: Date.now(), inFlight: active.length, budget });
       return 'ticket' in decision ? turn(decision.ticket) : undefined;
     },
 
-    /** Waits for a turn; resolves to the function that gives the turn back. */
     acquire(signal, deadlineAt) {
       if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
       return new Promise((resolve, reject) => {
@@ -172,10 +179,6 @@ export function createRateLimiter(options: LimiterSettings = {}): RateLimiter {
       });
     },
 
-    /**
-     * Reads the figures of a response; a 429 pauses everyone for its Retry-After. `release` (the
-     * turn this limiter handed out for the send) says which send it answers.
-     */
     observe(status, headers, release) {
       const now = Date.now();
       // Parsed once per response: the pipeline has read the same facts already.
