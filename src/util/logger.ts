@@ -10,10 +10,11 @@ const noop = () => {};
 
 /**
  * A logger that drops lines under `level`. Callers pass only redacted data: method, path
- * without query string, status, attempt, timing.
+ * without query string, status, attempt, timing. A line without data reaches the logger without
+ * a second argument: `console` printed an `undefined` one (new-user review, finding 6).
  */
 export function leveled(logger: Logger, level: LogLevel): Logger & { debugEnabled: boolean } {
   const at = (l: Exclude<LogLevel, 'off'>) =>
-    RANK[l] >= RANK[level] ? (message: string, data?: Record<string, unknown>) => logger[l](`[coveton] ${message}`, data) : noop;
+    RANK[l] >= RANK[level] ? (message: string, ...data: [Record<string, unknown>?]) => logger[l](`[coveton] ${message}`, ...data) : noop;
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), debugEnabled: RANK.debug >= RANK[level] };
 }
