@@ -40,10 +40,14 @@ export interface ResolvedOptions {
 const env = readEnv; // never throws (Deno without --allow-env), see env.ts
 
 export function resolveOptions(options: CovetonOptions): ResolvedOptions {
-  if (options.environment !== undefined && !(options.environment in ENVIRONMENTS)) {
-    throw new CovetonInputError('environment', `must be 'production' or 'sandbox', got ${JSON.stringify(options.environment)}`);
+  const { environment } = options;
+  // Own keys: 'toString' is no host. Both options: ambiguous, as in Stainless clients.
+  if (environment !== undefined) {
+    if (!Object.hasOwn(ENVIRONMENTS, environment)) throw new CovetonInputError('environment', `must be 'production' or 'sandbox', got ${JSON.stringify(environment)}`);
+    if (options.baseUrl !== undefined) throw new CovetonInputError('baseUrl', 'replaces environment: pass one of them');
   }
-  const baseUrl = options.baseUrl ?? env('COVETON_BASE_URL') ?? ENVIRONMENTS[options.environment ?? 'production'];
+  // The code beats the process environment (new-user review, findings 1 and 14).
+  const baseUrl = options.baseUrl ?? (environment ? ENVIRONMENTS[environment] : env('COVETON_BASE_URL')) ?? ENVIRONMENTS.production;
   checkBaseUrl(baseUrl);
   const apiKeyHeader = options.apiKeyHeader ?? 'bearer';
   if (apiKeyHeader !== 'bearer' && apiKeyHeader !== 'x-api-key') {

@@ -17,14 +17,14 @@ export type Environment = keyof typeof ENVIRONMENTS;
 /** Options of {@link createCoveton}. Every one is optional. */
 export interface CovetonOptions extends SessionOptions {
   /**
-   * Where requests go. Wins over `environment`.
-   * @default process.env.COVETON_BASE_URL, else the URL of `environment`
+   * Where requests go. Not with `environment` (a `CovetonInputError` naming both).
+   * @default the URL of `environment` if given, else process.env.COVETON_BASE_URL, else production's
    * @example createCoveton({ baseUrl: 'http://127.0.0.1:4010' }) // a local mock
    */
   baseUrl?: string;
   /**
-   * Which Coveton host to call when `baseUrl` is not set.
-   * @default 'production'
+   * Which Coveton host to call. Wins over `COVETON_BASE_URL`: code beats the environment.
+   * @default 'production', or COVETON_BASE_URL when set
    * @example createCoveton({ environment: 'sandbox' })
    */
   environment?: Environment;
