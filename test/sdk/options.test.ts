@@ -56,6 +56,9 @@ describe('client options', () => {
       [{ apiKeyHeader: 'cookie' }, 'apiKeyHeader'],
       [{ apiKey: ` ${TEST_KEY} ` }, 'apiKey'],
       [{ logLevel: 'loud' }, 'logLevel'],
+      // Names of Object.prototype passed an `in` check and silenced every line.
+      [{ logLevel: 'toString' }, 'logLevel'],
+      [{ logLevel: '__proto__' }, 'logLevel'],
       // A NaN, negative or out-of-range backoff turned the wait between retries off.
       [{ backoff: { initialDelay: Number.NaN } }, 'backoff.initialDelay'],
       [{ backoff: { initialDelay: -1000 } }, 'backoff.initialDelay'],
