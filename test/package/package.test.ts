@@ -1,6 +1,6 @@
 // The package as users get it: `npm pack`, checked by publint and @arethetypeswrong/cli, its file
-// list, then the tarball installed into a fresh project and used from `import`, `require` and two
-// TypeScript consumers (`node16` and `bundler` resolution), and its browser-bundle size held to
+// list, then the tarball installed into a fresh project and used from `import`, `require` and
+// TypeScript consumers (`node16`, `bundler` and `node10` resolution), and its browser-bundle size held to
 // the budget in size-budget.json. One pack and one install serve every test.
 import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,7 +114,19 @@ export async function demo(body: string, header: string): Promise<string[]> {
 export const isCovetonError = (error: unknown): boolean => error instanceof CovetonError;
 `;
 
-function tsconfig(module: string, moduleResolution: string, files: string[]) {
+// Every other subpath, for the consumer whose TypeScript resolves without `exports` (node10:
+// `"module": "commonjs"` with no moduleResolution, as a NestJS project has), where only
+// `typesVersions` leads to the declarations.
+const SUBPATHS = `
+import type { redisTokenStore } from '@coveton/sdk/redis';
+import type { paths } from '@coveton/sdk/schema';
+import type { E2EError } from '@coveton/sdk/e2e';
+import type { fileKeyStore } from '@coveton/sdk/e2e/node';
+import type { startMock } from '@coveton/sdk/mock';
+export type Reached = [typeof redisTokenStore, paths, E2EError, typeof fileKeyStore, typeof startMock];
+`;
+
+function tsconfig(module: string, moduleResolution: string | undefined, files: string[]) {
   const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
   return `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`;
 }
@@ -215,25 +227,27 @@ describe('the packed package', () => {
     expect(result.messages.map((m) => `${m.type}: ${formatMessage(m, result.pkg, { color: false })}`)).toEqual([]);
   });
 
-  it('has types right for node16 (ESM and CJS) and bundlers (@arethetypeswrong/cli)', async () => {
+  it('has types right for node16 (ESM and CJS), bundlers and node10 (@arethetypeswrong/cli)', async () => {
     // openapi.yaml is a data file for readers of the contract (require.resolve, fs), not a module:
     // no TypeScript resolution applies to it.
     const result = await run(process.execPath, [binOf('@arethetypeswrong/cli'), packed.tarball, '--profile', 'node16', '--exclude-entrypoints', './openapi.yaml', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'json'], { cwd: root });
     const report = JSON.parse(result.stdout);
-    // The JSON report lists problems of every resolution; the node16 profile leaves out node10
-    // (TypeScript's pre-`exports` resolution, which cannot see subpaths such as ./webhooks).
+    // The JSON report lists problems of every resolution, node10 included (TypeScript's
+    // pre-`exports` resolution, where typesVersions leads to the subpaths' declarations); the
+    // node16 profile leaves node10 out of the exit code only.
     type Problem = { kind: string; entrypoint?: string; resolutionKind?: string };
     // `@coveton/sdk/mock` is ESM only on purpose (docs/guides/package.md): from CommonJS it is
     // reached with `await import()`, which is exactly what attw's CJSResolvesToESM reports. The
     // rule is ignored for the exit code only: the JSON still lists it, and any other entry fails here.
     const esmOnly = (p: Problem) => p.kind === 'CJSResolvesToESM' && p.entrypoint === './mock';
-    const problems = (Object.values(report.problems ?? {}) as Problem[][]).flat().filter((p) => p.resolutionKind !== 'node10' && !esmOnly(p));
+    const problems = (Object.values(report.problems ?? {}) as Problem[][]).flat().filter((p) => !esmOnly(p));
     expect(problems, result.stdout.slice(0, 4000)).toEqual([]);
     expect(result.code, result.stderr).toBe(0);
     const kinds = Object.fromEntries(Object.entries(report.analysis.entrypoints['.'].resolutions).map(([k, v]) => [k, (v as { resolution?: { fileName: string } }).resolution?.fileName]));
     expect(kinds['node16-cjs']).toMatch(/index\.node\.d\.cts$/);
     expect(kinds['node16-esm']).toMatch(/index\.node\.d\.ts$/);
     expect(kinds.bundler).toMatch(/index\.d\.ts$/);
+    expect(kinds.node10).toMatch(/index\.d\.ts$/);
   });
 
   it('works from import', async () => {
@@ -335,25 +349,31 @@ console.log(JSON.stringify({ text: opened.text, file: [bytes.length, bytes.every
     expect(out).toMatch(/coveton/i);
   });
 
-  it('type-checks a strict TypeScript consumer under node16 (ESM and CJS) and bundler resolution', async () => {
+  it('type-checks a strict TypeScript consumer under node16 (ESM and CJS), bundler and node10 resolution', async () => {
     const src = join(packed.consumer, 'src');
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, 'esm.ts'), CONSUMER);
     writeFileSync(join(src, 'cjs.cts'), CONSUMER);
     writeFileSync(join(src, 'bundler.ts'), `${CONSUMER}\nimport spec from '@coveton/sdk/openapi.json' with { type: 'json' };\nexport const title: string = spec.info.title;\n`);
+    writeFileSync(join(src, 'node10.ts'), `${CONSUMER}${SUBPATHS}`);
+    // No moduleResolution: what TypeScript picks for CommonJS output is node10.
+    writeFileSync(join(packed.consumer, 'tsconfig.node10.json'), tsconfig('commonjs', undefined, ['src/node10.ts']));
     writeFileSync(join(packed.consumer, 'tsconfig.node16.json'), tsconfig('node16', 'node16', ['src/esm.ts', 'src/cjs.cts']));
     const bundler = JSON.parse(tsconfig('esnext', 'bundler', ['src/bundler.ts']));
     bundler.compilerOptions.resolveJsonModule = true;
     writeFileSync(join(packed.consumer, 'tsconfig.bundler.json'), JSON.stringify(bundler, null, 2));
     const tsc = binOf('typescript', 'tsc');
-    const [node16, bundled] = await Promise.all([
+    const [node16, bundled, node10] = await Promise.all([
       run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], { cwd: packed.consumer }),
       run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], { cwd: packed.consumer }),
+      run(process.execPath, [tsc, '-p', 'tsconfig.node10.json'], { cwd: packed.consumer }),
     ]);
     expect(node16.stdout + node16.stderr).toBe('');
     expect(node16.code).toBe(0);
     expect(bundled.stdout + bundled.stderr).toBe('');
     expect(bundled.code).toBe(0);
+    expect(node10.stdout + node10.stderr).toBe('');
+    expect(node10.code).toBe(0);
   }, 60_000);
 
   it('names the models in hovers and declaration output: Promise<ApiKey>, as getting-started.md promises', () => {
