@@ -24,7 +24,7 @@ export interface E2EClientOptions {
    * @default the device's own key store
    * @example e2eClient(coveton, device, { store: indexedDbKeyStore({ database: 'coveton-pins' }) })
    */
-  store?: KeyStore;
+  store?: KeyStore | undefined;
   /**
    * What to do when a pinned user's identity key changes or a device is added: go on and tell
    * `onWarning` ('warn'), or refuse to send or open until `acceptIdentity` ('block'). A function
@@ -33,21 +33,21 @@ export interface E2EClientOptions {
    * @default 'warn'
    * @example e2eClient(coveton, device, { onIdentityChange: 'block' })
    */
-  onIdentityChange?: IdentityPolicy;
+  onIdentityChange?: IdentityPolicy | undefined;
   /**
    * Told of each change the policy let through ('warn').
    * @default a one-line `console.warn` naming the user, the device and the kind of change
    * @example e2eClient(coveton, device, { onWarning: (change) => audit.log('identity change', change) })
    */
-  onWarning?: (change: IdentityChange) => void;
+  onWarning?: ((change: IdentityChange) => void) | undefined;
 }
 
 export interface SendInput {
   chatId: string;
   plaintext: string | Uint8Array;
   contentType: string;
-  files?: Attachment[];
-  expiresAt?: string;
+  files?: Attachment[] | undefined;
+  expiresAt?: string | undefined;
 }
 
 export interface Decrypted {
@@ -77,7 +77,7 @@ export interface E2EClient {
      * Every failure is an E2EError; the API failing (listing devices, or the post) is `api_failed`,
      * the SDK's error (status, request id) its `cause`.
      */
-    send(input: SendInput, options?: { idempotencyKey?: string }): Promise<StoredMessage>;
+    send(input: SendInput, options?: { idempotencyKey?: string | undefined }): Promise<StoredMessage>;
     /**
      * Opens a stored message with this device's keys; every failure is an E2EError. The device
      * listing failing (a 5xx, a 404, an answer that is not a listing) is `api_failed`, the SDK's
@@ -171,7 +171,7 @@ export function createE2EClient(api: E2EApi, device: Device, store: KeyStore, op
 
   return {
     messages: {
-      async send(input: SendInput, callOptions: { idempotencyKey?: string } = {}): Promise<StoredMessage> {
+      async send(input: SendInput, callOptions: { idempotencyKey?: string | undefined } = {}): Promise<StoredMessage> {
         const self = me();
         const devices = (await admit(await collect(() => api.devices.listForChat(input.chatId)))).filter((d) => d.removedAt === null);
         const body = typeof input.plaintext === 'string' ? utf8(input.plaintext) : (input.plaintext as Bytes);

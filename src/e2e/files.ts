@@ -31,14 +31,14 @@ export interface UploadOptions {
    * @default 'application/octet-stream'
    * @example { filename: 'report.pdf', contentType: 'application/pdf' }
    */
-  contentType?: string;
+  contentType?: string | undefined;
   /**
    * The source's exact number of bytes: required for a `ReadableStream`, read from a Blob or a
    * Uint8Array otherwise.
    * @default the size of the Blob or Uint8Array
    * @example secure.files.upload(stream, { filename: 'backup.tar', size: 73_400_320 })
    */
-  size?: number;
+  size?: number | undefined;
 }
 
 function opener(source: FileSource, size: number | undefined): { size: number; open: () => ReadableStream<Uint8Array> } {

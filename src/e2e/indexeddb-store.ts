@@ -11,7 +11,7 @@ const TABLE = 'keys';
 
 export interface IndexedDbKeyStoreOptions {
   /** The IndexedDB database to use (one per device on this origin). @default 'coveton-e2e' */
-  database?: string;
+  database?: string | undefined;
 }
 
 /**

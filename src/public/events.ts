@@ -83,15 +83,15 @@ export interface Hooks {
    * An attempt starts.
    * @example createCoveton({ hooks: { onRequest: (e) => e.setHeader('x-trace-id', traceId()) } })
    */
-  onRequest?: (event: RequestEvent) => void;
+  onRequest?: ((event: RequestEvent) => void) | undefined;
   /**
    * An attempt ended, with a response or without one (then `status` is undefined and `error` says why).
    * @example createCoveton({ hooks: { onResponse: (e) => metrics.timing(e.endpoint, e.duration, { status: e.status }) } })
    */
-  onResponse?: (event: ResponseEvent) => void;
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
   /**
    * The SDK is about to wait `delay` ms and send the request again.
    * @example createCoveton({ hooks: { onRetry: ({ attempt, delay, cause }) => metrics.count('retry', { attempt }) } })
    */
-  onRetry?: (event: RetryEvent) => void;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
 }

@@ -11,20 +11,20 @@ export interface UploadOptions extends RequestOptions {
   /** The MIME type of the plaintext's container, e.g. `application/octet-stream`. */
   contentType: string;
   /** Required for a stream: the exact number of bytes it yields. */
-  size?: number;
+  size?: number | undefined;
 }
 
 /** `files.download`: how to return the bytes, and the call's options, which cover the link request and the storage GET. */
 export interface DownloadOptions extends RequestOptions {
   /** `'bytes'` (default) resolves to a Uint8Array; `'stream'` to the response's ReadableStream. */
-  as?: 'bytes' | 'stream';
+  as?: 'bytes' | 'stream' | undefined;
 }
 
 export interface FileHelpers {
   /** Presigns, PUTs the (already encrypted) bytes to storage, and resolves to the file id. */
   upload(body: UploadBody, options: UploadOptions): Promise<{ fileId: string; size: number }>;
   /** Gets a short-lived URL for the file and downloads its bytes. */
-  download(fileId: string, options?: DownloadOptions & { as?: 'bytes' }): Promise<Uint8Array>;
+  download(fileId: string, options?: DownloadOptions & { as?: 'bytes' | undefined }): Promise<Uint8Array>;
   download(fileId: string, options: DownloadOptions & { as: 'stream' }): Promise<ReadableStream<Uint8Array>>;
 }
 

@@ -21,25 +21,25 @@ export interface CovetonOptions extends SessionOptions {
    * @default the URL of `environment` if given, else process.env.COVETON_BASE_URL, else production's
    * @example createCoveton({ baseUrl: 'http://127.0.0.1:4010' }) // a local mock
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /**
    * Which Coveton host to call. Wins over `COVETON_BASE_URL`: code beats the environment.
    * @default 'production', or COVETON_BASE_URL when set
    * @example createCoveton({ environment: 'sandbox' })
    */
-  environment?: Environment;
+  environment?: Environment | undefined;
   /**
    * An API key secret (`ak_live_...` or `ak_test_...`). Never logged, never in an error message.
    * @default process.env.COVETON_API_KEY
    * @example createCoveton({ apiKey: process.env.MY_COVETON_KEY })
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * How the key is sent: `Authorization: Bearer <key>`, or the `X-API-Key` header.
    * @default 'bearer'
    * @example createCoveton({ apiKey, apiKeyHeader: 'x-api-key' })
    */
-  apiKeyHeader?: 'bearer' | 'x-api-key';
+  apiKeyHeader?: 'bearer' | 'x-api-key' | undefined;
   /**
    * Your own authentication scheme (request signing, OAuth client credentials, a static bearer
    * token), in place of `apiKey`: it sees each API request whole and sets its headers. A
@@ -47,7 +47,7 @@ export interface CovetonOptions extends SessionOptions {
    * @default the API key (`apiKey`), if any
    * @example createCoveton({ auth: bearerAuth(process.env.COVETON_TOKEN!) })
    */
-  auth?: Authenticator;
+  auth?: Authenticator | undefined;
   /**
    * The fetch to send requests with (a proxy agent, a test double, an instrumented fetch). It is
    * called with one `Request` of the runtime's own class. A fetch that knows only its own
@@ -57,7 +57,7 @@ export interface CovetonOptions extends SessionOptions {
    * @default globalThis.fetch
    * @example createCoveton({ fetch: (request) => myFetch(request) })
    */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
   /**
    * Retries after a transient failure (connection error, attempt timeout, 408, 429, 500,
    * 502, 503, 504), for requests that are safe to repeat: idempotent methods, or any request
@@ -65,35 +65,35 @@ export interface CovetonOptions extends SessionOptions {
    * @default 2
    * @example createCoveton({ maxRetries: 5 })
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * Milliseconds one attempt may take, response body included. A timed-out attempt is retried
    * when safe.
    * @default 60000
    * @example createCoveton({ timeout: 10_000 })
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * Milliseconds the whole call may take, every attempt and every wait included. Without it,
    * `timeout` and the retries bound the call.
    * @default undefined (no overall deadline)
    * @example createCoveton({ timeout: 5_000, deadline: 12_000 })
    */
-  deadline?: number;
+  deadline?: number | undefined;
   /**
    * The longest `Retry-After` the SDK will wait for; a longer one fails the call at once with
    * the `RateLimitedError` (or the server's error) instead of hanging.
    * @default 60000
    * @example createCoveton({ maxRetryAfter: 5_000 })
    */
-  maxRetryAfter?: number;
+  maxRetryAfter?: number | undefined;
   /**
    * The backoff schedule: base = min(initialDelay * 2^(retry - 1), maxDelay), less up to
    * `jitter` of it at random.
    * @default { initialDelay: 500, maxDelay: 8000, jitter: 0.25 }
    * @example createCoveton({ backoff: { initialDelay: 100, maxDelay: 2000 } })
    */
-  backoff?: BackoffOptions;
+  backoff?: BackoffOptions | undefined;
   /**
    * Callbacks for every request the client sends (API calls, file transfers, the token
    * refresh): `onRequest` and `onResponse` once per attempt, `onRetry` before each retry. A
@@ -101,38 +101,38 @@ export interface CovetonOptions extends SessionOptions {
    * @default undefined
    * @example createCoveton({ hooks: { onRetry: ({ attempt, delay, cause }) => metrics.count('retry', { attempt }) } })
    */
-  hooks?: Hooks;
+  hooks?: Hooks | undefined;
   /**
    * Where log lines go. Lines never contain credentials, bodies or query strings.
    * @default console
    * @example createCoveton({ logger: pino(), logLevel: 'debug' })
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /**
    * The least severe level written.
    * @default process.env.COVETON_LOG, else 'warn'
    * @example createCoveton({ logLevel: 'debug' })
    */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /**
    * Headers added to every request.
    * @default {}
    * @example createCoveton({ headers: { 'X-Trace-Id': traceId } })
    */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * Prepended to the SDK's own `User-Agent` (not sent from browsers, which forbid it).
    * @default undefined
    * @example createCoveton({ userAgent: 'acme-sync/2.1' })
    */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /**
    * Client-side rate limiting: requests wait in an ordered queue while the server's budget is
    * spent, and a 429 pauses the whole queue for its Retry-After. `false` turns it off.
    * @default {} (on, following the server's X-RateLimit-* figures)
    * @example createCoveton({ rateLimit: { maxConcurrent: 4, budget: { requests: 100, interval: 60_000 } } })
    */
-  rateLimit?: RateLimitOptions | false;
+  rateLimit?: RateLimitOptions | false | undefined;
   /**
    * The largest response body, in bytes after decompression, that the SDK reads into memory (a
    * JSON answer, an error page, a file downloaded as bytes); a larger one fails the call with
@@ -142,7 +142,7 @@ export interface CovetonOptions extends SessionOptions {
    * @default 8388608 (8 MiB)
    * @example createCoveton({ maxResponseBytes: 64 * 1024 * 1024 })
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /**
    * Node only: the HTTP(S) proxy every request goes through, or `false` for none. By default
    * the SDK follows `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (read as curl reads it: host
@@ -151,7 +151,7 @@ export interface CovetonOptions extends SessionOptions {
    * @default from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
    * @example createCoveton({ proxy: 'http://proxy.internal:3128' })
    */
-  proxy?: string | false;
+  proxy?: string | false | undefined;
   /**
    * Lets an API key secret be used in a browser page. Off, `createCoveton` refuses an `apiKey` in
    * a browser, because every visitor of the page can read it; browser apps sign their users in
@@ -160,7 +160,7 @@ export interface CovetonOptions extends SessionOptions {
    * @default false
    * @example createCoveton({ apiKey: ownKey, dangerouslyAllowBrowser: true }) // a personal admin page
    */
-  dangerouslyAllowBrowser?: boolean;
+  dangerouslyAllowBrowser?: boolean | undefined;
 }
 
 export interface BackoffOptions {
@@ -169,9 +169,9 @@ export interface BackoffOptions {
    * `CovetonInputError` (field `backoff.initialDelay`) naming both values.
    * @default 500, or `maxDelay` if that is smaller
    */
-  initialDelay?: number;
+  initialDelay?: number | undefined;
   /** The longest wait, in whole milliseconds (0 to 2^31-1). @default 8000 */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /** Fraction of the delay removed at random, 0 to 1. @default 0.25 */
-  jitter?: number;
+  jitter?: number | undefined;
 }

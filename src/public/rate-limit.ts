@@ -10,20 +10,20 @@ export interface RateLimitOptions {
    * @default Infinity
    * @example createCoveton({ rateLimit: { maxConcurrent: 8 } })
    */
-  maxConcurrent?: number;
+  maxConcurrent?: number | undefined;
   /**
    * A budget of your own, below the server's: at most `requests` sent per `interval` ms.
    * @default undefined (only the server's figures count)
    * @example createCoveton({ rateLimit: { budget: { requests: 100, interval: 60_000 } } })
    */
-  budget?: { requests: number; interval: number };
+  budget?: { requests: number; interval: number } | undefined;
   /**
    * Where the budget lives. Share one store between the processes that share a token or an
    * IP, so that they spend one budget instead of each believing it has the whole of it.
    * @default this client's memory
    * @example createCoveton({ rateLimit: { store: redisRateLimitStore(redis, { key: 'coveton:rate:ak_live_1234' }) } })
    */
-  store?: RateLimitStore;
+  store?: RateLimitStore | undefined;
 }
 
 /** The last rate-limit figures the server reported. */

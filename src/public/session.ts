@@ -14,13 +14,13 @@ export interface SessionOptions {
    * @default undefined
    * @example createCoveton({ accessToken: saved.accessToken, refreshToken: saved.refreshToken })
    */
-  accessToken?: string;
+  accessToken?: string | undefined;
   /**
    * The refresh token that goes with `accessToken`. It rotates on every refresh.
    * @default undefined
    * @example createCoveton({ accessToken, refreshToken })
    */
-  refreshToken?: string;
+  refreshToken?: string | undefined;
   /**
    * Where the pair lives. Share one store (with a `lock`) between clients, processes or tabs
    * that share a session, so that only one of them refreshes. For a fleet of processes, use
@@ -28,7 +28,7 @@ export interface SessionOptions {
    * @default an in-memory store of this client only
    * @example createCoveton({ tokenStore: { get: () => load(), set: (t) => save(t), lock: (fn) => navigator.locks.request('coveton', fn) } })
    */
-  tokenStore?: TokenStore;
+  tokenStore?: TokenStore | undefined;
   /**
    * Receives every new pair before any request uses it: persist it here. A refreshed pair comes
    * after the token store's write; after a `false` from `set`, only if the store still holds a
@@ -37,7 +37,7 @@ export interface SessionOptions {
    * @default undefined
    * @example createCoveton({ onTokens: (t) => keychain.save('coveton', t) })
    */
-  onTokens?: (tokens: SessionTokens) => void | Promise<void>;
+  onTokens?: ((tokens: SessionTokens) => void | Promise<void>) | undefined;
   /**
    * Called once when the session ends for good: its refresh is refused (the refresh token spent,
    * revoked or expired), including after a call answered 401 `session_revoked` (the session was
@@ -45,14 +45,14 @@ export interface SessionOptions {
    * @default undefined
    * @example createCoveton({ onSessionExpired: () => router.push('/login') })
    */
-  onSessionExpired?: (error: SessionExpiredError) => void;
+  onSessionExpired?: ((error: SessionExpiredError) => void) | undefined;
   /**
    * Refresh this many ms before the access token's `exp`, so requests never carry a token
    * about to expire.
    * @default 60000
    * @example createCoveton({ refreshMargin: 120_000 })
    */
-  refreshMargin?: number;
+  refreshMargin?: number | undefined;
   /**
    * The longest the client waits for one token-store operation (get, set, claim) or for
    * `onTokens`, in ms. Past it a store operation fails with `TokenStoreError` (a refresh that
@@ -60,7 +60,7 @@ export interface SessionOptions {
    * @default 10000
    * @example createCoveton({ tokenStore: redisTokenStore(redis, { key }), storeTimeout: 2_000 })
    */
-  storeTimeout?: number;
+  storeTimeout?: number | undefined;
 }
 
 /** The pair a session holds. */

@@ -24,7 +24,7 @@ export interface RedisRateLimitStoreOptions {
    * @default 250
    * @example redisRateLimitStore(redis, { key, commandTimeout: 100 })
    */
-  commandTimeout?: number;
+  commandTimeout?: number | undefined;
 }
 
 // The state hash holds: left (absent: no limit known), taken (sends since the window began),

@@ -33,27 +33,27 @@ export interface RedisTokenStoreOptions {
    * @default undefined (the pair is stored and written as JSON in clear)
    * @example redisTokenStore(redis, { key, cipher: aesGcmTokenCipher({ keys: { k1: sessionKey }, current: 'k1' }) })
    */
-  cipher?: TokenCipher;
+  cipher?: TokenCipher | undefined;
   /**
    * How long the lock lives unless its holder renews it (ms). A holder that dies stops
    * renewing: the others go on after at most this long.
    * @default 10000
    * @example redisTokenStore(redis, { key, lockTtl: 5_000 })
    */
-  lockTtl?: number;
+  lockTtl?: number | undefined;
   /**
    * The longest a process waits for the lock (ms) before the call fails with `TokenStoreError`.
    * @default 30000
    * @example redisTokenStore(redis, { key, lockWait: 15_000 })
    */
-  lockWait?: number;
+  lockWait?: number | undefined;
   /**
    * The longest one Redis command may take (ms); past it the operation fails with
    * `TokenStoreError` and no refresh is sent.
    * @default 1000
    * @example redisTokenStore(redis, { key, commandTimeout: 500 })
    */
-  commandTimeout?: number;
+  commandTimeout?: number | undefined;
   /**
    * Reuse a pair read from Redis for this long (ms) outside the lock, so that a busy process
    * does not read Redis on every call. Under the lock (a refresh) the store is always read.
@@ -61,13 +61,13 @@ export interface RedisTokenStoreOptions {
    * @default 1000
    * @example redisTokenStore(redis, { key, cacheFor: 0 }) // read Redis on every call
    */
-  cacheFor?: number;
+  cacheFor?: number | undefined;
   /**
    * Expire the stored pair after this long without a write (ms), e.g. the refresh token's lifetime.
    * @default undefined (kept until logout or the end of the session)
    * @example redisTokenStore(redis, { key, ttl: 30 * 24 * 3600_000 })
    */
-  ttl?: number;
+  ttl?: number | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

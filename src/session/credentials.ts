@@ -18,7 +18,7 @@ const carriesCredential = (headers: Record<string, string>) => 'authorization' i
  * An API key secret, as `Authorization: Bearer <key>` or as `X-API-Key`.
  * @example createCoveton({ auth: apiKeyAuth(process.env.MY_KEY!, { header: 'x-api-key' }) })
  */
-export function apiKeyAuth(key: string, options: { header?: 'bearer' | 'x-api-key' } = {}): Authenticator {
+export function apiKeyAuth(key: string, options: { header?: 'bearer' | 'x-api-key' | undefined } = {}): Authenticator {
   const name = options.header === 'x-api-key' ? 'x-api-key' : 'authorization';
   const value = name === 'authorization' ? `Bearer ${key}` : key;
   return {

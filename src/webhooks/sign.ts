@@ -15,7 +15,7 @@ export interface SignOptions {
    * const stale = await signPayload(body, secret, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
    * ```
    */
-  timestamp?: number;
+  timestamp?: number | undefined;
 }
 
 /**

@@ -27,7 +27,7 @@ export interface VerifyOptions {
    * await verifySignature(body, header, secret, { tolerance: 600 }); // ten minutes
    * ```
    */
-  tolerance?: number;
+  tolerance?: number | undefined;
   /**
    * The current time in milliseconds since the epoch. Set it in tests to verify a fixed
    * timestamp; leave it alone in production.
@@ -37,7 +37,7 @@ export interface VerifyOptions {
    * await verifySignature(body, header, secret, { now: () => 1_780_306_200_000 });
    * ```
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -93,7 +93,8 @@ const seen = [];
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
-// The TypeScript consumer: typed resource methods, a typed event, and one line the types must refuse.
+// The TypeScript consumer (strict, exactOptionalPropertyTypes): typed resource methods, a typed
+// event, one line the types must refuse, and options left undefined.
 const CONSUMER = `
 import { createCoveton, CovetonError, type Coveton } from '@coveton/sdk';
 import { constructEvent, type CovetonWebhookEvent } from '@coveton/sdk/webhooks';
@@ -112,6 +113,25 @@ export async function demo(body: string, header: string): Promise<string[]> {
 }
 
 export const isCovetonError = (error: unknown): boolean => error instanceof CovetonError;
+
+// Under exactOptionalPropertyTypes, an optional left undefined means "the default", as the
+// README's \`baseUrl: process.env.COVETON_BASE_URL\` does.
+declare const text: string | undefined;
+declare const count: number | undefined;
+declare const signal: AbortSignal | undefined;
+export const fromEnv: Coveton = createCoveton({
+  baseUrl: text, apiKey: text, environment: undefined, timeout: count, maxRetries: count, deadline: count,
+  backoff: { initialDelay: count, maxDelay: count, jitter: count }, hooks: { onRetry: undefined }, headers: undefined,
+  rateLimit: { maxConcurrent: count, budget: undefined, store: undefined }, logger: undefined, logLevel: undefined,
+  accessToken: text, refreshToken: text, tokenStore: undefined, onTokens: undefined, refreshMargin: count, storeTimeout: count,
+});
+export const perCall = async (file: Blob) => [
+  await fromEnv.apiKeys.get('key_1', { signal, timeout: count, deadline: count, maxRetries: count, idempotencyKey: text, headers: undefined, hooks: undefined }),
+  await fromEnv.files.upload(file, { filename: 'a.bin', contentType: 'application/octet-stream', size: count, signal }),
+  await fromEnv.files.download('file_1', { as: undefined, signal }),
+  await fromEnv.session.logout({ signal }),
+  await constructEvent('{}', 't=1,v1=00', 'whsec_test', { tolerance: count, now: undefined }),
+];
 `;
 
 // Every other subpath, for the consumer whose TypeScript resolves without `exports` (node10:
@@ -127,7 +147,7 @@ export type Reached = [typeof redisTokenStore, paths, E2EError, typeof fileKeySt
 `;
 
 function tsconfig(module: string, moduleResolution: string | undefined, files: string[]) {
-  const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
+  const compilerOptions = { strict: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
   return `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`;
 }
 
