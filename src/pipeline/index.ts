@@ -16,7 +16,7 @@ import { authenticatorError, failure, refusedRedirect, type Failed } from './out
 import { decide, type AttemptState, type CallPolicy } from './policy.js';
 import { callHeaders, settle, type CallSettings } from './settings.js';
 import { readFacts } from './rate-limit/headers.js';
-import { attemptSignal, sleep } from './signal.js';
+import { attemptSignal, race, sleep } from './signal.js';
 import type { Logger } from '../public/logger.js';
 import type { RequestOptions } from '../public/request-options.js';
 import type { AuthRequest } from '../public/auth.js';
@@ -103,6 +103,10 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
     let policy: CallPolicy | undefined;
     let attempts = 0;
     let state: AttemptState | undefined;
+    // A chunk loaded on first use (the API errors, the redirect rules, the queue's refusal),
+    // raced against the caller's signal and the deadline: a load that stalls, or never settles,
+    // ends the call with the error an attempt would have given then.
+    const within = <T>(load: Promise<T>) => race(load, signal, left(), () => new APITimeoutError('deadline', deadline));
 
     for (;;) {
       attempts++;
@@ -110,7 +114,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       // A call that waits for its turn has the session it was made in noted first (`Noting`).
       const turn = gate ? (gate.tryAcquire() ?? ((plan.since = each.auth?.note?.()), await gate.acquire(signal, started + deadline))) : undefined;
       if (turn && typeof turn !== 'function') {
-        throw turn.refused === 'deadline' ? new APITimeoutError('deadline', deadline) : (await turnRefusal()).refusedTurn(turn, call.endpoint, options.maxRetryAfter);
+        throw turn.refused === 'deadline' ? new APITimeoutError('deadline', deadline) : (await within(turnRefusal())).refusedTurn(turn, call.endpoint, options.maxRetryAfter);
       }
       const release = turn;
       plan.left = left();
@@ -162,7 +166,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         deadlineLeft: left(),
       });
       const decided = decide(policy, state);
-      let next = decided.do === 'redirect' ? (await redirectRules()).redirect(policy, state) : decided;
+      let next = decided.do === 'redirect' ? (await within(redirectRules())).redirect(policy, state) : decided;
       if (line) logger.debug('attempt', { ...line, decision: next.do, delay: (next as { delay?: number }).delay, why: (next as { why?: string }).why });
       if (next.do === 'renew') {
         if (next.what === 'credential') {
@@ -191,7 +195,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
         if (next.do === 'renew') continue;
       }
       if (next.do === 'stop') {
-        const error = await failure(failed, call.endpoint, secrets());
+        const error = await within(failure(failed, call.endpoint, secrets()));
         // The raw client gets the answer and the one typed error, redacted as every other.
         if (answer && call.returnErrors) return { ...answer, error };
         throw error;
@@ -200,13 +204,13 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
       if (next.do === 'follow') {
         state.redirects++;
         // Only the redirect rules decide a follow, so they are loaded: the new request is built there.
-        request = (await redirectRules()).followed(request, next);
+        request = (await within(redirectRules())).followed(request, next);
         policy.url = next.url;
         policy.method = next.method;
         attempts--; // a redirect is not a retry
         continue;
       }
-      const cause = await failure(failed, call.endpoint, secrets());
+      const cause = await within(failure(failed, call.endpoint, secrets()));
       const url = safeUrl(request.url);
       const retry = attempts + 1;
       logger.info('retrying', { method: request.method, url, attempt: retry, delay: next.delay, cause: cause.message });

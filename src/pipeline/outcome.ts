@@ -67,9 +67,7 @@ export function connectionError(
   limits: { timeout: number; deadline: number },
   secrets: readonly (string | undefined)[],
 ): CovetonError {
-  if (why === 'caller') return new APIUserAbortError({ cause: error });
-  if (why === 'deadline') return new APITimeoutError('deadline', limits.deadline);
-  if (why === 'attempt') return new APITimeoutError('attempt', limits.timeout);
+  if (why) return why === 'caller' ? new APIUserAbortError({ cause: error }) : new APITimeoutError(why, limits[why === 'attempt' ? 'timeout' : why]);
   if (error instanceof CovetonError) return error;
   const e = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
   const code = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' ? e.code : undefined;

@@ -116,15 +116,25 @@ export function attemptSignal(caller: AbortSignal | undefined, timeout: number, 
 }
 
 /**
- * Waits `ms` (an attempt signal whose timer is the wait), or rejects with the abort error as soon
- * as the caller's signal fires. An endless wait is clamped as every timer is: a pending timer
+ * Waits `ms`, or rejects with the abort error as soon as the caller's signal fires: a race with
+ * no work, which time ends quietly. An endless wait is clamped as every timer is: a pending timer
  * keeps Node running, where none would let the process exit with the call never settled.
  */
-export function sleep(ms: number, caller?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const wait = attemptSignal(caller, clampTimer(ms || 0), Infinity);
-    const done = () => (wait.dispose(), wait.why() === 'caller' ? reject(wait.reason) : resolve());
-    if (wait.aborted) done();
-    else wait.addEventListener('abort', done);
+export const sleep = (ms: number, caller?: AbortSignal): Promise<void> => race(new Promise<void>(() => {}), caller, clampTimer(ms || 0));
+
+/**
+ * `work`, unless the caller's signal fires first (its `APIUserAbortError`) or `ms` passes first
+ * (the error `late` makes; without `late`, undefined): whichever comes first settles, once. For
+ * waits on what the SDK does not control: a chunk loading (./index.ts), the token store
+ * (../session/bounded.ts); and the backoff's (`sleep`).
+ */
+export function race<T>(work: Promise<T>, caller: AbortSignal | undefined, ms: number, late?: () => unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const wait = attemptSignal(caller, Infinity, ms);
+    const end = () => (wait.dispose(), wait.why() === 'caller' ? reject(wait.reason) : late ? reject(late()) : resolve(undefined as T));
+    // A caller's signal that fired already fires this one at once, before any listener.
+    if (wait.aborted) end();
+    wait.addEventListener('abort', end);
+    work.then(resolve, reject).finally(wait.dispose);
   });
 }

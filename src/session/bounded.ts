@@ -2,7 +2,7 @@
 // `storeTimeout`, or when the caller's signal fires. A hung store must not hang every call.
 import { isDecryptFailure, TokenStoreError } from '../errors/store.js';
 import { APIUserAbortError } from '../errors/transport.js';
-import { attemptSignal } from '../pipeline/signal.js';
+import { race } from '../pipeline/signal.js';
 
 export function bounded<T>(
   work: T | Promise<T>,
@@ -13,25 +13,11 @@ export function bounded<T>(
   wrap = true,
 ): T | Promise<T> {
   if (!(work instanceof Promise)) return work;
-  if (signal?.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
-  return new Promise<T>((resolve, reject) => {
-    // The caller's signal (followed through its one relay, however many waits share it) and the
-    // time limit: one attempt signal. Whatever comes first settles the promise; a later settle is a no-op.
-    const wait = attemptSignal(signal, Infinity, timeout);
-    const finish = (settle: () => void) => (wait.dispose(), settle());
-    wait.addEventListener('abort', () =>
-      finish(() => reject(wait.why() === 'caller' ? wait.reason : new TokenStoreError(operation, `The token store did not answer ${operation} within ${timeout} ms.`))),
-    );
-    work.then(
-      (value) => finish(() => resolve(value)),
-      (error: unknown) =>
-        finish(() =>
-          reject(
-            !wrap || error instanceof TokenStoreError || isDecryptFailure(error) || error instanceof APIUserAbortError
-              ? error
-              : new TokenStoreError(operation, `The token store failed on ${operation}.`, { cause: error }),
-          ),
-        ),
-    );
+  // The caller's signal (followed through its one relay, however many waits share it) and the
+  // time limit: whatever comes first settles the promise.
+  return race(work, signal, timeout, () => new TokenStoreError(operation, `The token store did not answer ${operation} within ${timeout} ms.`)).catch((error: unknown) => {
+    throw !wrap || error instanceof TokenStoreError || isDecryptFailure(error) || error instanceof APIUserAbortError
+      ? error
+      : new TokenStoreError(operation, `The token store failed on ${operation}.`, { cause: error });
   });
 }

@@ -5,7 +5,7 @@
 // after the mocks (test/support/offline-chunks.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAuthServer, type AuthServer } from '../support/auth-server.js';
-import { apiError, json, startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { apiError, json, redirectsToKey, startFaultServer, type FaultServer } from '../support/fault-server.js';
 import { offlineChunks } from '../support/offline-chunks.js';
 
 let sdk: typeof import('../../src/index.js');
@@ -107,13 +107,7 @@ describe('a chunk that fails to load', () => {
   });
 
   it('redirect rules: the redirected call fails typed, nothing follows; the next redirect is judged and followed', async () => {
-    const api = await startFaultServer((req, res) => {
-      if (req.path === '/api-keys/old') {
-        res.writeHead(302, { Location: '/api-keys/key_01HZX3K8W2Q9' });
-        return res.end();
-      }
-      return json(res, 200, support.apiKeyRecord);
-    });
+    const api = await startFaultServer(redirectsToKey(support.apiKeyRecord));
     server = api;
     const coveton = support.testClient(api.url);
     offline.fail.add('redirect');

@@ -105,3 +105,12 @@ export function serverFixture(when: 'each' | 'all' = 'each') {
   const track = <S extends { close(): Promise<void> }>(server: S): S => (open.add(server), server);
   return { serve: async (handler: Handler) => track(await startFaultServer(handler)), track };
 }
+
+/** `/api-keys/old` answers 302 to the path of `record` (an API key); every other path answers `record`. */
+export function redirectsToKey(record: { id: string }): Handler {
+  return (req, res) => {
+    if (req.path !== '/api-keys/old') return json(res, 200, record);
+    res.writeHead(302, { Location: `/api-keys/${record.id}` });
+    res.end();
+  };
+}
