@@ -13,8 +13,8 @@ import type { Answer } from './attempt.js';
 
 export type Failed = { answer: Answer; error?: undefined } | { answer?: undefined; error: CovetonError };
 
-/** The API error builder (./from-response.ts and the error classes), loaded on the first error response. */
-const builder = loadOnce('API errors', () => import('./from-response.js'));
+/** The API error builder (./from-response.ts), loaded on the first error response, or by the raw client before it sends. */
+export const builder = loadOnce('API errors', () => import('./from-response.js'));
 
 export async function failure(failed: Failed, endpoint: string, secrets: readonly (string | undefined)[]): Promise<CovetonError> {
   if (failed.error) return failed.error;

@@ -4,10 +4,12 @@
 // apply (path-parameter guard, idempotency key, public operations without a session token,
 // one-time credentials). Like openapi-fetch, an HTTP error comes back as `{ error }`, not thrown:
 // the envelope of the typed error the pipeline built, redacted there (never the body as sent).
+// The builder of that error is loaded before the first send, so the error can always be built.
 import type { Client } from 'openapi-fetch';
 import type { ClientPaths } from '../../generated/resources.js';
 import { CovetonInputError } from '../errors/base.js';
 import type { APIError, ErrorEnvelope } from '../errors/api-error.js';
+import { builder } from '../pipeline/outcome.js';
 import { lowerCaseHeaders, NULL_BODY_STATUSES, type Reply } from '../transport/outgoing.js';
 import { decodeOperation } from './operations.js';
 import type { Pipeline } from '../pipeline/index.js';
@@ -134,6 +136,9 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
       body = bodyOf(data);
       headers['content-type'] ??= 'application/json';
     }
+    // The API errors' builder first, so that an error answer is always `{ error }`: a builder that
+    // did not load is this call's ChunkLoadError before anything is sent, not after the answer.
+    await builder();
     const answer = await pipeline(
       { url: buildUrl(baseUrl, template, path, params?.query), method: verb, headers, body },
       { ...call, returnErrors: true },

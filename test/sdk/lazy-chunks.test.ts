@@ -41,6 +41,22 @@ async function chunkError(call: Promise<unknown>, part: string): Promise<void> {
 }
 
 describe('a chunk that fails to load', () => {
+  // First: the raw client's case below loads the API errors' builder before it sends.
+  it('API errors: a call answered 503, or 404, fails typed and is not sent again; the next error response is its typed error', async () => {
+    const api = await startFaultServer((req, res) => (req.path.endsWith('/gone') ? apiError(res, 404, 'NOT_FOUND', 'no such key') : apiError(res, 503, 'INTERNAL', 'busy')));
+    server = api;
+    const coveton = support.testClient(api.url, { maxRetries: 1, backoff: { initialDelay: 1, maxDelay: 1, jitter: 0 } });
+    // A retry is told its cause (onRetry, the log line): without the error, no retry.
+    offline.fail.add('from-response');
+    await chunkError(coveton.apiKeys.get('busy'), 'API errors');
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/busy']);
+    offline.fail.add('from-response');
+    await chunkError(coveton.apiKeys.get('gone'), 'API errors');
+    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/busy', '/api-keys/gone']);
+    await expect(coveton.apiKeys.get('gone')).rejects.toMatchObject({ name: 'NotFoundError', status: 404, endpoint: 'GET /api-keys/{id}' });
+    expect(offline.loads.get('from-response')).toBe(3);
+  });
+
   it('token refresh: 20 calls that find the token expired share one failed load and send no refresh; the next call refreshes once', async () => {
     const auth = await startAuthServer();
     server = auth;
@@ -137,21 +153,6 @@ describe('a chunk that fails to load', () => {
     const [a, b] = await Promise.all([get(), get()]);
     expect([a.data?.id, b.data?.id]).toEqual([support.apiKeyRecord.id, support.apiKeyRecord.id]);
     expect(offline.loads.get('raw-client')).toBe(2);
-  });
-
-  it('API errors: a call answered 503, or 404, fails typed and is not sent again; the next error response is its typed error', async () => {
-    const api = await startFaultServer((req, res) => (req.path.endsWith('/gone') ? apiError(res, 404, 'NOT_FOUND', 'no such key') : apiError(res, 503, 'INTERNAL', 'busy')));
-    server = api;
-    const coveton = support.testClient(api.url, { maxRetries: 1, backoff: { initialDelay: 1, maxDelay: 1, jitter: 0 } });
-    // A retry is told its cause (onRetry, the log line): without the error, no retry.
-    offline.fail.add('from-response');
-    await chunkError(coveton.apiKeys.get('busy'), 'API errors');
-    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/busy']);
-    offline.fail.add('from-response');
-    await chunkError(coveton.apiKeys.get('gone'), 'API errors');
-    expect(api.requests.map((r) => r.path)).toEqual(['/api-keys/busy', '/api-keys/gone']);
-    await expect(coveton.apiKeys.get('gone')).rejects.toMatchObject({ name: 'NotFoundError', status: 404, endpoint: 'GET /api-keys/{id}' });
-    expect(offline.loads.get('from-response')).toBe(3);
   });
 
   it("rate-limit refusal: the refused call fails typed, nothing sent; the next refusal is the RateLimitedError", async () => {
