@@ -86,7 +86,7 @@ export function buildClient(options: CovetonOptions, platform: TransportFactory 
   Object.assign(resources.files, lazyFileHelpers(resources.files, storage, config));
   const signIn = bindResources(sessionOperations, invoke).auth as unknown as SessionOperations;
   // The raw client loads on its first call: most applications use the resource methods only.
-  const raw = lazyMethods('raw client', () => import('./resources/raw-client.js').then((m) => m.rawClient(pipeline, config.baseUrl, operations)), RAW_METHODS);
+  const raw = lazyMethods('raw client', () => import('./resources/raw-client.js').then((m) => m.rawClient(pipeline, config.baseUrl, operations, secrets)), RAW_METHODS);
   const session = sessionHelpers(signIn, { settled: refresher.settled, set: tracked.set, arrived: refresher.arrived }, sessionOptions);
   return Object.defineProperties(Object.assign(Object.create(null) as object, raw, resources), {
     rateLimit: { get: () => limiter?.figures, enumerable: true },

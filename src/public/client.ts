@@ -26,7 +26,7 @@ export type Coveton = RawClient &
  * `credentials`, `keepalive`, `redirect`, `cache`, `mode`, `priority`...) is refused with a
  * CovetonInputError naming it, as are query values other than strings, numbers and booleans, a
  * body the operation does not take and a missing one it requires. An HTTP error is `{ error }`,
- * the redacted envelope of the SDK's typed error, set for every 4xx/5xx, never a rejection. It
- * rejects only without an answer: bad input, transport errors, a ChunkLoadError before sending.
+ * the redacted envelope of the SDK's typed error, set for every 4xx/5xx, never a rejection
+ * (`response` hides only known secrets: log `error`).
  */
 export type RawClient = Pick<Client<ClientPaths>, 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'>;

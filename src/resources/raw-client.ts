@@ -18,6 +18,7 @@ import { checkArgs, checkPathParam, operationCall } from './bind.js';
 import type { OperationSpec, OperationTable } from './types.js';
 import { buildUrl } from '../transport/url.js';
 import { toJson } from '../util/validate.js';
+import { hideSecrets } from '../util/redact.js';
 import type { RawClient } from '../public/client.js';
 import type { RequestOptions } from '../public/request-options.js';
 
@@ -88,11 +89,11 @@ function envelopeOf(error: APIError): { error: ErrorEnvelope } {
   return { error: { ...(code && { code }), ...(body ?? { message: error.message, ...(requestId !== undefined && { requestId }) }) } as ErrorEnvelope };
 }
 
-function toResponse(reply: Reply, text: string | undefined): Response {
+function toResponse(reply: Reply, text: string | undefined, headers = reply.toHeaders()): Response {
   // A Response carries 200 to 599 only: status 0 (a hidden browser redirect), 1xx, or a server's
   // 600+ (undici and fetch both pass any three digits on) is a bad gateway answer.
   const status = reply.status < 200 || reply.status > 599 ? 502 : reply.status;
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers: reply.toHeaders() });
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : (text ?? ''), { status, statusText: reply.statusText, headers });
 }
 
 /**
@@ -103,7 +104,8 @@ export function allOperations(table: OperationTable): { resource: string; name: 
   return Object.entries(table).flatMap(([resource, ops]) => Object.entries(ops).map(([name, row]) => ({ resource, name, op: decodeOperation(row) })));
 }
 
-export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable): RawClient {
+/** `secrets`: every secret the client's authenticators hold now (../client.ts), hidden from an error answer's `response`. */
+export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationTable, secrets: () => readonly (string | undefined)[]): RawClient {
   const byRoute = new Map<string, OperationSpec>();
   for (const { op } of allOperations(table)) byRoute.set(`${op.method} ${op.path}`, op);
 
@@ -144,11 +146,17 @@ export function rawClient(pipeline: Pipeline, baseUrl: string, table: OperationT
       { ...call, returnErrors: true },
     );
     const { reply, text } = answer;
-    const response = toResponse(reply, text);
-    const ok = reply.status >= 200 && reply.status < 300;
     // Every 4xx/5xx has an error, an empty or `null` body too (openapi-fetch gives `undefined`
-    // or `null` there, and `if (error)` took a 404 or a 500 for success).
-    if (!ok) return { error: envelopeOf(answer.error as APIError), response };
+    // or `null` there, and `if (error)` took a 404 or a 500 for success). Its `response` keeps
+    // the server's text and headers, but with every known secret (the key, the tokens, what an
+    // authenticator declares) hidden, as the typed error's headers are: a server that echoes the
+    // credential in an error handed it to whoever logs the response. Known secrets only, never
+    // the pattern pass: the text stays as sent otherwise (`coveton contract` grades Prism's).
+    if (reply.status < 200 || reply.status >= 300) {
+      const error = answer.error as APIError;
+      return { error: envelopeOf(error), response: toResponse(reply, hideSecrets(text ?? '', secrets()), error.headers) };
+    }
+    const response = toResponse(reply, text);
     if (!text) return { data: undefined, response };
     if (parseAs === 'text') return { data: text, response };
     return { data: decodeJson(text, reply.status, where, 'value'), response };

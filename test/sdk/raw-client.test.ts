@@ -50,7 +50,7 @@ describe('an HTTP error as `{ error }`', () => {
       const echoed = String(req.headers.authorization ?? req.headers['x-client-secret']);
       if (req.path === '/api-keys/html') return res.writeHead(502, { 'Content-Type': 'text/html' }).end(`<html>proxy saw ${echoed}</html>`);
       if (req.path === '/api-keys/odd') return json(res, 400, { error: { code: `ODD ${echoed}`, message: 'odd' } });
-      apiError(res, req.headers.authorization ? 401 : 400, req.headers.authorization ? 'UNAUTHORIZED' : 'BAD_REQUEST', `bad credential ${echoed}`, { details: [{ path: echoed, message: 'x' }] });
+      apiError(res, req.headers.authorization ? 401 : 400, req.headers.authorization ? 'UNAUTHORIZED' : 'BAD_REQUEST', `bad credential ${echoed}`, { details: [{ path: echoed, message: 'x' }] }, { 'x-echo': echoed });
     });
     const byKey = testClient(server.url, { maxRetries: 0 });
     const custom = testClient(server.url, { maxRetries: 0, apiKey: undefined, auth: { authenticate: (r) => void (r.headers['x-client-secret'] = SIGNING_SECRET), secrets: () => [SIGNING_SECRET] } });
@@ -62,9 +62,13 @@ describe('an HTTP error as `{ error }`', () => {
       const seen = JSON.stringify(error) + inspect(error, { depth: 9 });
       expect(seen).not.toContain(TEST_KEY);
       expect(seen).not.toContain(SIGNING_SECRET);
-      // The same envelope, whatever the body was; the Response keeps the server's text as sent.
+      // The same envelope, whatever the body was; the Response keeps the server's text and
+      // headers, with the known secrets hidden (the key, the declared secret), as the error's headers.
       expect(error).toEqual({ error: { ...(thrown.body ?? { message: thrown.message }), code: thrown.code } });
-      expect(await response.text()).toMatch(id === 'k' ? /bad credential (Bearer ak_test_|sig-secret)/ : /ak_test_/);
+      const text = await response.text();
+      expect(text).toMatch(id === 'k' ? /bad credential (Bearer )?\[REDACTED\]/ : /\[REDACTED\]/);
+      expect(text + JSON.stringify([...response.headers])).not.toMatch(/ak_test_|sig-secret/);
+      if (id === 'k') expect(response.headers.get('x-echo')).toMatch(/^(Bearer )?\[REDACTED\]$/);
     }
     const keyed = await byKey.GET('/api-keys/{id}', { params: { path: { id: 'k' } } });
     expect(keyed.error).toEqual({ error: { code: 'UNAUTHORIZED', message: 'bad credential Bearer [REDACTED]', requestId: 'req_401', details: [{ path: 'Bearer [REDACTED]', message: 'x' }] } });
