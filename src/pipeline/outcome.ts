@@ -41,12 +41,31 @@ export function authenticatorError(error: unknown, secrets: readonly (string | u
   // Reading the value may throw too (a `message` or `name` getter, a Proxy), with the secret in
   // what it throws: then only its type is told (hostile review M4).
   try {
-    if (error instanceof CovetonError || isDecryptFailure(error)) return error;
+    // A caller's CovetonError subclass went out as thrown, the key in its message (review of b36f42d).
+    if (error instanceof CovetonError || isDecryptFailure(error)) return scrub(error, secrets) as CovetonError;
     const message = (error as { message?: unknown })?.message;
     return new AuthenticatorError(redact(`${failed}${errorName(error)}${typeof message === 'string' ? `: ${message}` : ''}`, secrets));
   } catch {
     return new AuthenticatorError(failed + typeof error);
   }
+}
+
+/**
+ * `value` with every string it holds redacted, in place: an error's message, stack, fields and
+ * cause, and theirs (an API error's body and its details). Its class stays; what holds no secret
+ * is not written, so a getter-only field (a DOMException's message) without one is fine. One
+ * with a secret, or a cycle, throws: authenticatorError then tells the type only.
+ */
+function scrub(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (typeof value == 'string') return redact(value, secrets);
+  if (value instanceof Object) {
+    const fields = value as Record<string, unknown>;
+    for (const name of [...Object.keys(value), 'message', 'stack', 'cause']) {
+      const clean = scrub(fields[name], secrets);
+      if (clean !== fields[name]) fields[name] = clean;
+    }
+  }
+  return value;
 }
 
 /** `host:port` of a URL, never its path, query or userinfo. */

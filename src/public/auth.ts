@@ -38,7 +38,8 @@ export interface Authenticator {
   /**
    * Sets the credential of one attempt on `request.headers`; may be async. Resolves to a string
    * only for a credential that `renew` can replace (a session's access token). What it throws
-   * (or `renew` throws) fails the call, unsent, as an `AuthenticatorError` with a redacted message.
+   * (or `renew` throws) fails the call, unsent, as an `AuthenticatorError` with a redacted message
+   * (a `CovetonError`: as itself, redacted).
    */
   authenticate(request: AuthRequest): void | string | Promise<void | string>;
   /**

@@ -68,6 +68,28 @@ describe('an authenticator that throws', () => {
     expect(events).toEqual(['status=undefined error=SessionExpiredError']);
   });
 
+  // Review of b36f42d: a CovetonError subclass went out as thrown, the declared secret in its message.
+  it('a CovetonError subclass it throws keeps its class, with the secret redacted from its message, stack, fields and cause', async () => {
+    class VaultError extends CovetonError {
+      override name = 'VaultError';
+      constructor(
+        readonly token: string,
+        readonly detail: { note: string; tried: string[] },
+        options?: { cause?: unknown },
+      ) {
+        super(`vault refused ${token}`, options);
+      }
+    }
+    const thrown = new VaultError(SECRET, { note: `seen ${SECRET}`, tried: [SECRET] }, { cause: new Error(`inner ${SECRET}`) });
+    const { error, events, requests } = await failed({ authenticate: () => { throw thrown; }, secrets: () => [SECRET] });
+    expect(error).toBeInstanceOf(VaultError);
+    expect(error).toMatchObject({ name: 'VaultError', message: 'vault refused [REDACTED]', token: '[REDACTED]', detail: { note: 'seen [REDACTED]', tried: ['[REDACTED]'] } });
+    expect((error.cause as Error).message).toBe('inner [REDACTED]');
+    expect([error.stack, (error.cause as Error).stack, inspect(error, { depth: 9 }), JSON.stringify(error)].join()).not.toContain(SECRET);
+    expect(events).toEqual(['status=undefined error=VaultError']);
+    expect(requests).toHaveLength(0);
+  });
+
   it('renew that throws after a 401 token_expired: an AuthenticatorError, redacted; the request is not sent again', async () => {
     const auth: Authenticator = {
       authenticate: (request) => ((request.headers.authorization = 'Bearer app_token_1'), 'app_token_1'),
