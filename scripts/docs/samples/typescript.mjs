@@ -2,6 +2,7 @@
 // table the SDK binds, see ../contract.mjs), filled in from the spec's examples; for an event,
 // verifying a delivery with `@coveton/sdk/webhooks`.
 import { literal, lowerFirst, singular } from '../literal.mjs';
+import { SANDBOX } from './request.mjs';
 
 function resultName(entry) {
   const ref = entry.responses[entry.success]?.content?.['application/json']?.schema?.$ref;
@@ -47,7 +48,8 @@ export function typescriptOperationSample(entry) {
     `// Needs: Node.js 20 or later and \`npm install @coveton/sdk\`. Reads COVETON_BASE_URL (default: the sandbox)${bearer && !helper ? ' and COVETON_API_KEY' : ''}. Run \`npx tsx sample.ts\`; an error status throws, so the process exits non-zero.`,
     "import { createCoveton } from '@coveton/sdk';",
     '',
-    "const coveton = createCoveton({ environment: 'sandbox' });",
+    // COVETON_BASE_URL (a mock, say) is the code's choice here: an explicit environment would win over it.
+    `const coveton = createCoveton({ baseUrl: process.env.COVETON_BASE_URL ?? '${SANDBOX}' });`,
     '',
   ];
   if (entry.idempotent) lines.push('// Sent with an Idempotency-Key, reused on retries.');
