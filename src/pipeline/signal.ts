@@ -134,7 +134,7 @@ export function race<T>(work: Promise<T>, caller: AbortSignal | undefined, ms: n
     const end = () => (wait.dispose(), wait.why() === 'caller' ? reject(wait.reason) : late ? reject(late()) : resolve(undefined as T));
     // A caller's signal that fired already fires this one at once, before any listener.
     if (wait.aborted) end();
-    wait.addEventListener('abort', end);
+    else wait.addEventListener('abort', end);
     work.then(resolve, reject).finally(wait.dispose);
   });
 }

@@ -46,8 +46,9 @@ export interface Authenticator {
    * Every secret this authenticator holds right now (keys, tokens, signing secrets). Each is
    * replaced by `[REDACTED]` wherever it would appear in an error message, a log line or a hook
    * event. Called each time something is redacted, so a rotating token is always covered.
-   * One string on its own is taken as one secret; any other shape that is no array of strings
-   * fails the call that read it with a `CovetonInputError` (`auth`).
+   * One string on its own is taken as one secret; any other shape that is no array of strings,
+   * or a secret under 4 characters (too short to redact), fails the call that read it with a
+   * `CovetonInputError` (`auth`).
    */
   secrets(): readonly (string | undefined)[];
   /**

@@ -113,13 +113,13 @@ export function sessionAuth(refresher: Refresher, { known, signIns }: Watched, f
    * The fallback's secrets, as a list: every secret the redaction knows of a caller's own
    * authenticator is read here. One string is one secret: spread, it was its characters, each
    * too short to hide, and the secret itself went out whole in errors, log lines and hook
-   * events (hostile review #2). Anything else that is no array of strings is refused, by shape only.
+   * events (hostile review #2). Anything else that is no array of strings is refused, by shape only,
+   * as is a secret too short to redact (under 4 characters: ../util/redact.ts).
    */
   const declared = (): readonly (string | undefined)[] => {
-    const given: unknown = fallback?.secrets() ?? [];
-    if (typeof given == 'string') return [given];
-    if (!Array.isArray(given) || given.some((s) => s != null && typeof s != 'string')) throw new CovetonInputError('auth', 'secrets() must return an array of strings');
-    return given;
+    const list: unknown[] = [fallback?.secrets() ?? []].flat();
+    if (list.some((s) => s != null && (typeof s != 'string' || (s && s.length < 4)))) throw new CovetonInputError('auth', 'secrets() must return an array of strings, none of 1-3 characters');
+    return list as string[];
   };
   /**
    * The lineage of each access token the session sent (the sign-in its pair descends from),

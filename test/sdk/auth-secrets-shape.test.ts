@@ -43,8 +43,30 @@ describe('secrets() of a caller\'s authenticator', () => {
       const coveton = createCoveton({ baseUrl: server.url, logLevel: 'off', auth: signing(shape) });
       const error = (await coveton.apiKeys.get('k').catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(CovetonInputError);
-      expect(error.message).toBe('auth: secrets() must return an array of strings');
+      expect(error.message).toBe('auth: secrets() must return an array of strings, none of 1-3 characters');
       expect(inspect(error)).not.toContain(SECRET);
     }
+  });
+
+  // Review of b36f42d: a secret under 4 characters is not redacted (it would turn common letters
+  // of every message into [REDACTED]), so it went out whole where the server echoed it.
+  it('a secret of 1 to 3 characters fails the call that would show it, as a CovetonInputError that never holds it; an empty one is none', async () => {
+    const server = await serve((req, res) => apiError(res, 400, 'BAD_REQUEST', `got ${req.headers['x-client-secret'] ?? req.headers.authorization}`, {}, { 'X-Request-Id': 'req-Zq9' }));
+    const made: [string, Parameters<typeof createCoveton>[0]][] = [
+      ['one string', { auth: { authenticate: (r) => void (r.headers['x-client-secret'] = 'Zq9'), secrets: (() => 'Zq9') as unknown as Authenticator['secrets'] } }],
+      ['in the array', { auth: { authenticate: (r) => void (r.headers['x-client-secret'] = 'Zq9'), secrets: () => ['', 'Zq9'] } }],
+      ['an API key', { apiKey: 'Zq9' }],
+    ];
+    for (const [how, options] of made) {
+      const events: unknown[] = [];
+      const coveton = createCoveton({ baseUrl: server.url, logLevel: 'off', ...options, hooks: { onResponse: (e) => void events.push(e) } });
+      const error = (await coveton.apiKeys.get('k').catch((e: unknown) => e)) as Error;
+      expect(error, how).toBeInstanceOf(CovetonInputError);
+      expect(error.message, how).toBe('auth: secrets() must return an array of strings, none of 1-3 characters');
+      expect([inspect(error), JSON.stringify(error), inspect(events, { depth: 9 })].join(), how).not.toContain('Zq9');
+    }
+    // An empty string is no secret (a token not there yet): the call goes on, its error redacted as ever.
+    const empty = createCoveton({ baseUrl: server.url, logLevel: 'off', auth: signing(() => ['', SECRET]) });
+    await expect(empty.apiKeys.get('k')).rejects.toMatchObject({ name: 'BadRequestError', message: expect.stringContaining('got [REDACTED]') });
   });
 });
