@@ -47,26 +47,29 @@ try {
   const { id: bobDeviceId } = await bobDevice.register(bob);
   step('device registered', `${bobDevice.id} ${bobDevice.name}`);
 
-  // Sealed on Ada's device to every device in the chat: the API stores ciphertext only.
-  const plaintext = 'Hello Bob, the quarterly numbers are in.';
-  const message = await e2eClient(coveton, adaDevice).messages.send(
-    { chatId: 'chat_8f2a', plaintext, contentType: 'text/plain' },
-    { idempotencyKey: crypto.randomUUID() }, // a retry with this key never posts twice
-  );
-  step('message sent', `${message.id} "${plaintext}" sealed to ${message.envelopes.length} devices, each active one of Ada's and Bob's`);
-  step('stored by the API', `${message.ciphertext.slice(0, 24)}… (${message.ciphertext.length} chars of ciphertext)`);
+  // A memory store's keys end with this process: whatever happens next, both devices are removed
+  // so that no one seals to them again. A removed device stays listed with its removedAt, and what
+  // it sent before still opens.
+  try {
+    // Sealed on Ada's device to every device in the chat: the API stores ciphertext only.
+    const plaintext = 'Hello Bob, the quarterly numbers are in.';
+    const message = await e2eClient(coveton, adaDevice).messages.send(
+      { chatId: 'chat_8f2a', plaintext, contentType: 'text/plain' },
+      { idempotencyKey: crypto.randomUUID() }, // a retry with this key never posts twice
+    );
+    step('message sent', `${message.id} "${plaintext}" sealed to ${message.envelopes.length} devices, each active one of Ada's and Bob's`);
+    step('stored by the API', `${message.ciphertext.slice(0, 24)}… (${message.ciphertext.length} chars of ciphertext)`);
 
-  // Bob reads the chat and opens the message with his device's keys.
-  for await (const received of bob.chats.listMessages('chat_8f2a')) {
-    if (received.id !== message.id) continue;
-    const opened = await e2eClient(bob, bobDevice).messages.decrypt(received);
-    step('message decrypted', `on ${bobDevice.name}: "${opened.text}" from ${opened.senderDeviceId}`);
+    // Bob reads the chat and opens the message with his device's keys.
+    for await (const received of bob.chats.listMessages('chat_8f2a')) {
+      if (received.id !== message.id) continue;
+      const opened = await e2eClient(bob, bobDevice).messages.decrypt(received);
+      step('message decrypted', `on ${bobDevice.name}: "${opened.text}" from ${opened.senderDeviceId}`);
+    }
+  } finally {
+    await coveton.devices.delete(adaDeviceId);
+    await bob.devices.delete(bobDeviceId);
   }
-
-  // A memory store's keys end with this process: remove both devices so that no one seals to them
-  // again. A removed device stays listed with its removedAt, and what it sent before still opens.
-  await coveton.devices.delete(adaDeviceId);
-  await bob.devices.delete(bobDeviceId);
   step('devices removed', `${adaDeviceId}, ${bobDeviceId}`);
 
   const upload = await coveton.files.presignUpload({ filename: 'report.enc', contentType: 'application/octet-stream', size: 482711 });

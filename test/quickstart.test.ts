@@ -1,5 +1,7 @@
 // `npm start` is the main job: the quickstart against the bundled mock, end to end.
 import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +70,58 @@ describe('npm start', () => {
       expect(/sealed to (\d+) devices/.exec(again)![1]).toBe(String(message.envelopes.length));
       expect(mock.violations).toEqual([]);
     } finally {
+      await mock.close();
+    }
+  }, 90_000);
+
+  it('removes its devices when the message fails: a proxy answers 500 to every send, the quickstart exits 1 and leaves no device active', async () => {
+    const mock = await startMock();
+    // A scripted server in front of the mock: every message send is a 500, the rest goes through.
+    let sends = 0;
+    const proxy = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      if (req.method === 'POST' && req.url === '/messages') {
+        sends++;
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'INTERNAL', message: 'scripted failure' } }));
+        return;
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+      const answer = await fetch(mock.url + req.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+      const skip = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection']);
+      res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([name]) => !skip.has(name))));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], {
+        cwd: root,
+        env: { ...process.env, COVETON_BASE_URL: url, COVETON_LOG: 'off' },
+        timeout: 60_000,
+      }).then(
+        () => undefined,
+        (error: { code?: number; stdout: string; stderr: string }) => error,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toContain('scripted failure');
+      expect(sends).toBe(3); // the first attempt and two retries under one Idempotency-Key
+      const registered = failed!.stdout.split('\n').filter((l) => l.includes('✓ device registered')).map((l) => /(dev_\w+)/.exec(l)![1]!);
+      expect(registered).toHaveLength(2);
+      // Both devices are removed all the same: listed with removedAt, active no more.
+      const coveton = createCoveton({ baseUrl: mock.url });
+      await coveton.session.login({ email: 'ada@example.com', password: 'a-strong-passphrase' });
+      const active = [];
+      for await (const d of coveton.devices.list()) active.push(d.id);
+      expect(active).not.toContain(registered[0]);
+      const bob = createCoveton({ baseUrl: mock.url });
+      await bob.session.login({ email: 'bob@example.com', password: 'bob-strong-passphrase' });
+      const bobs = [];
+      for await (const d of bob.devices.list()) bobs.push(d.id);
+      expect(bobs).not.toContain(registered[1]);
+      expect(bobs.length).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
       await mock.close();
     }
   }, 90_000);
