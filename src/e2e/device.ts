@@ -141,13 +141,20 @@ export function deviceFromRecord(record: DeviceRecord, store: KeyStore): Device 
   // Another tab or process on this store may have rotated since this object read the record
   // (zero-knowledge.md): the pre-keys are read again from the store before a rotation allocates a
   // keyId or saves, and when an envelope names a newer key. A store holds one device: a record
-  // gone or damaged is key_store_invalid.
-  const reload = async () => (record.preKeys = valid(await read(store, RECORD)).preKeys);
+  // gone or damaged is key_store_invalid, and so is one of another identity (the store reset and a
+  // new device made there by another tab or process): its pre-keys are never taken with this
+  // device's identity and id, which would lose the private half of the key this one published.
+  const mine = (value: unknown) => {
+    const stored = valid(value);
+    if (!equal(stored.identityRaw, record.identityRaw)) throw new E2EError('key_store_invalid', RECORD + '.identityRaw');
+    return stored.preKeys;
+  };
+  const reload = async () => (record.preKeys = mine(await read(store, RECORD)));
   // One change of the stored record's pre-keys, as one step (store.ts update) on the record as
   // stored now, this object's fields (its id) with them. This object holds the keys as read (a
   // save that fails leaves no unsaved key in memory).
   const change = (keys: (stored: PreKeyRecord[]) => PreKeyRecord[]) =>
-    update(store, RECORD, async (value) => ({ ...record, preKeys: keys((record.preKeys = valid(value).preKeys)) }));
+    update(store, RECORD, async (value) => ({ ...record, preKeys: keys((record.preKeys = mine(value))) }));
   const device: Device = {
     get id() {
       return record.deviceId;

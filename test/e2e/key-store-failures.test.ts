@@ -367,4 +367,25 @@ describe('device.register saving its id again, after a rotation in another proce
     expect(restarted.id).toBe(device.id);
     expect((await createE2EClient(api, restarted, processStore(values, fail)).messages.decrypt(sent)).text).toBe(SECRET);
   });
+
+  it("refuses a store that now holds another device (reset, a new one made by another tab): key_store_invalid, that device's record left as it was", async () => {
+    const w = fakeWorld();
+    const values = new Map<string, unknown>();
+    const fail = { next: false };
+    const device = await loadOrCreateDevice({ store: processStore(values, fail), name: 'laptop', platform: 'web' });
+    const api = w.as('usr_ada');
+    const failingSave = { ...api, devices: { ...api.devices, register: async (body: Parameters<typeof api.devices.register>[0]) => ((fail.next = true), api.devices.register(body)) } };
+    expect(await rejection(() => device.register(failingSave as typeof api))).toMatchObject({ code: 'key_store_failed' });
+    // Another tab resets the store and makes a new device there (its own identity and pre-key).
+    values.clear();
+    await loadOrCreateDevice({ store: processStore(values, fail), name: 'tablet', platform: 'web' });
+    const others = structuredClone(values.get('coveton-e2e/device'));
+    // Saving this device's id (or rotating its key) into that record would pair this identity with
+    // the other's pre-keys: the private half of keyId 1 this device published would be nowhere.
+    const refused = { code: 'key_store_invalid', message: 'key_store_invalid: coveton-e2e/device.identityRaw' };
+    expect(await rejection(() => device.register(api))).toMatchObject(refused);
+    expect(await rejection(() => device.rotateSignedPreKey(api))).toMatchObject(refused);
+    expect(values.get('coveton-e2e/device')).toEqual(others);
+    expect(w.devices.map((d) => d.signedPreKey.keyId)).toEqual([1]); // posted once, nothing rotated
+  });
 });
