@@ -21,7 +21,7 @@ export interface User extends Schema<'User'> {}
 /**
  * A token pair together with the signed-in user, returned by register, login and the OAuth callback.
  */
-export interface AuthSession extends AuthTokens, Schema<'AuthSession'> {}
+export interface AuthSession extends Schema<'AuthSession'> {}
 /**
  * Email and password credentials.
  */
@@ -117,7 +117,7 @@ export interface ApiKeyCreate extends Schema<'ApiKeyCreate'> {}
 /**
  * The create response, the only time the secret is shown. Store it securely; it cannot be retrieved later.
  */
-export interface ApiKeyWithSecret extends ApiKey, Schema<'ApiKeyWithSecret'> {}
+export interface ApiKeyWithSecret extends Schema<'ApiKeyWithSecret'> {}
 /**
  * Fields to change. A status change may carry a `reason`; a revoked key cannot change status again (409).
  */

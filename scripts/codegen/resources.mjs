@@ -30,30 +30,17 @@ function modelName(schema) {
  * An object model's declaration: an interface, because TypeScript prints an interface by its name
  * in hovers, errors and declaration output, where it expands a type alias of an object type
  * (`Promise<{ allowedIps: string[]; ... 5 more ...}>` instead of `Promise<ApiKey>`, new-user
- * review finding 5). The interface extends the openapi-typescript type, so the members and their
- * TSDoc stay where the spec put them. An `allOf` also extends the models it names, where no inline
- * member redeclares one of their properties (a redeclared property may narrow the type, and an
- * interface cannot extend two bases that disagree). Anything an interface cannot be (a union, an
- * enum, a string, an array, a nullable object) stays a type alias. Undefined (not an interface).
+ * review finding 5). The interface extends the openapi-typescript type alone, so the members and
+ * their TSDoc stay where the spec put them. An `allOf` does not extend the models it names too
+ * (`ApiKeyWithSecret extends ApiKey`): an interface inheriting from an interface has no implicit
+ * index signature, so the model stopped fitting `Record<string, unknown>` and the Logger's data
+ * (review s34 finding 4), while an empty interface over one type alias keeps it. Anything an
+ * interface cannot be (a union, an enum, a string, an array, a nullable object) stays a type
+ * alias. Undefined (not an interface).
  */
 function interfaceOf(spec, name) {
-  const schema = spec.components.schemas[name];
-  if (!isObject(spec, schema)) return undefined;
-  const bases = [];
-  if (schema.allOf) {
-    const inline = schema.allOf.filter((member) => !member.$ref).flatMap((member) => Object.keys(member.properties ?? {}));
-    for (const member of schema.allOf) {
-      const base = modelName(member);
-      if (base && interfaceOf(spec, base) && !propertiesOf(spec, member).some((key) => inline.includes(key))) bases.push(base);
-    }
-  }
-  return `export interface ${name} extends ${[...bases, `Schema<'${name}'>`].join(', ')} {}`;
-}
-
-/** The property names of an object schema, its `allOf` members' included. */
-function propertiesOf(spec, node) {
-  const schema = resolve(spec, node);
-  return [...Object.keys(schema?.properties ?? {}), ...(schema?.allOf ?? []).flatMap((member) => propertiesOf(spec, member))];
+  if (!isObject(spec, spec.components.schemas[name])) return undefined;
+  return `export interface ${name} extends Schema<'${name}'> {}`;
 }
 
 /** An object type with statically known members: what an interface may extend. */

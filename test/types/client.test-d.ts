@@ -1,7 +1,7 @@
 // Type-level tests: right calls compile with the right types, wrong paths, parameters and
 // bodies do not (each @ts-expect-error fails the run if the line compiles).
 import { describe, expectTypeOf, it } from 'vitest';
-import { createCoveton, PagePromise, type ApiKey, type ApiKeyCreate, type ApiKeyWithSecret, type AuthSession, type Message } from '../../src/index.js';
+import { createCoveton, PagePromise, type ApiKey, type ApiKeyCreate, type ApiKeyWithSecret, type AuthSession, type Logger, type Message, type NotificationsRead } from '../../src/index.js';
 import type { components, paths } from '@coveton/sdk/schema';
 
 type Schemas = components['schemas'];
@@ -63,12 +63,31 @@ describe('resource methods', () => {
     expectTypeOf(coveton.apiKeys.create).parameter(0).toEqualTypeOf<ApiKeyCreate>();
     expectTypeOf(coveton.messages.send).returns.resolves.toEqualTypeOf<Message>();
     expectTypeOf<ApiKey>().toEqualTypeOf<Schemas['ApiKey']>();
-    // A composition: the model extends the models its allOf names, and is the schema's type.
+    // A composition: an interface over the schema's type (not over ApiKey: see the next test), still an ApiKey.
     expectTypeOf<ApiKeyWithSecret>().toExtend<ApiKey>();
     expectTypeOf<ApiKeyWithSecret>().toExtend<Schemas['ApiKeyWithSecret']>();
     expectTypeOf<Schemas['ApiKeyWithSecret']>().toExtend<ApiKeyWithSecret>();
     expectTypeOf<AuthSession>().toExtend<Schemas['AuthSession']>();
     expectTypeOf<Schemas['AuthSession']>().toExtend<AuthSession>();
+  });
+
+  it('fit Record<string, unknown> and the Logger, as they did as type aliases (review s34 finding 4)', () => {
+    // Mutual toExtend cannot see this: an interface that inherits from another interface loses the
+    // implicit index signature, and `logger.info('created', made)` stopped compiling.
+    const logger = {} as Logger;
+    const each = (key: ApiKey, made: ApiKeyWithSecret, session: AuthSession, read: NotificationsRead) => {
+      logger.info('fetched', key);
+      logger.info('api key created', made);
+      logger.info('signed in', session);
+      logger.info('read', read);
+      const rows: Record<string, unknown>[] = [key, made, session, read];
+      return rows;
+    };
+    expectTypeOf<ApiKey>().toExtend<Record<string, unknown>>();
+    expectTypeOf<ApiKeyWithSecret>().toExtend<Record<string, unknown>>();
+    expectTypeOf<AuthSession>().toExtend<Record<string, unknown>>();
+    expectTypeOf<NotificationsRead>().toExtend<Record<string, unknown>>();
+    expectTypeOf(each).returns.toEqualTypeOf<Record<string, unknown>[]>();
   });
 
   it('keep session-only and payment-processor operations off the client', () => {
