@@ -39,8 +39,22 @@ function modelName(schema) {
  * alias. Undefined (not an interface).
  */
 function interfaceOf(spec, name) {
-  if (!isObject(spec, spec.components.schemas[name])) return undefined;
+  const schema = spec.components.schemas[name];
+  if (!isObject(spec, schema) || (schema.allOf && !schema.allOf.every((member) => !indexed(spec, member)))) return undefined;
   return `export interface ${name} extends Schema<'${name}'> {}`;
+}
+
+/**
+ * Whether openapi-typescript gives an allOf member an index signature: an object of no properties
+ * (`Record<string, never>`, an inline member that only adds `required`) or one with
+ * `additionalProperties`. Intersected with the other members' properties, no interface can
+ * extend it (TS2411, review s34 finding 8); the type alias compiles.
+ */
+function indexed(spec, node) {
+  const schema = resolve(spec, node);
+  if (schema?.allOf) return schema.allOf.some((member) => indexed(spec, member));
+  const ownProperties = Object.keys(schema?.properties ?? {}).length > 0;
+  return !ownProperties || (schema.additionalProperties !== undefined && schema.additionalProperties !== false);
 }
 
 /** An object type with statically known members: what an interface may extend. */

@@ -3,6 +3,9 @@
 // is printed expanded) over the schema's type alone, and a type alias for what an interface cannot
 // be. The packed package test
 // (test/package) checks what an editor then shows.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without types
 import { renderModels } from '../../scripts/codegen/resources.mjs';
@@ -46,3 +49,47 @@ describe('renderModels', () => {
   });
 });
 
+// Review s34 finding 8: what the generated models compile to, with openapi-typescript's types
+// under them. An inline allOf member that only adds `required` comes out of openapi-typescript
+// as `& Record<string, never>`, whose index signature no interface with properties can extend
+// (TS2411); two `$ref` members that disagree on a property could not be two bases (TS2320).
+describe('renderModels output compiles', () => {
+  it('falls back to a type alias where the schema type has an index signature', async () => {
+    const members = {
+      openapi: '3.1.0',
+      info: { title: 't', version: '1' },
+      paths: {},
+      components: {
+        schemas: {
+          Key: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, description: { type: 'string' } } },
+          KeyRequiredDesc: { allOf: [ref('Key'), { type: 'object', required: ['description'] }] },
+          Extra: { allOf: [ref('Key'), { type: 'object', properties: { n: { type: 'number' } }, additionalProperties: { type: 'number' } }] },
+          Draft: { type: 'object', properties: { id: { type: 'number' } } },
+          Both: { allOf: [ref('Key'), ref('Draft')] },
+          KeyWithSecret: { allOf: [ref('Key'), { type: 'object', properties: { secret: { type: 'string' } } }] },
+        },
+      },
+    };
+    const models = renderModels(members) as string;
+    expect(models.split('\n').filter((line) => line.startsWith('export ') && !line.includes('Schema<K'))).toEqual([
+      "export interface Key extends Schema<'Key'> {}",
+      "export type KeyRequiredDesc = Schema<'KeyRequiredDesc'>;",
+      "export type Extra = Schema<'Extra'>;",
+      "export interface Draft extends Schema<'Draft'> {}",
+      "export interface Both extends Schema<'Both'> {}",
+      "export interface KeyWithSecret extends Schema<'KeyWithSecret'> {}",
+    ]);
+    expect(await compileErrors(members, models)).toEqual([]);
+  }, 60_000);
+});
+
+/** tsc --strict over openapi-typescript's types of `spec` and the models rendered from it. */
+async function compileErrors(spec: object, models: string): Promise<string[]> {
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  const ts = await import('typescript');
+  const dir = mkdtempSync(join(tmpdir(), 'models-'));
+  writeFileSync(join(dir, 'schema.d.ts'), astToString(await openapiTS(spec as Parameters<typeof openapiTS>[0])));
+  writeFileSync(join(dir, 'models.ts'), models.replace("'@coveton/sdk/schema'", "'./schema.js'"));
+  const program = ts.createProgram([join(dir, 'models.ts')], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: false });
+  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? basename(d.file.fileName) : ''}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+}
