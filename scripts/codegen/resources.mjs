@@ -141,12 +141,31 @@ function docComment(lines, indent) {
 
 /**
  * A page list's page size as its `limit` declares it: the default, and the range the SDK holds
- * a caller's `limit` to before sending (src/resources/bind.ts). A list whose `limit` states no
- * whole minimum and maximum fails the generation: the SDK has no range of its own to fall back on.
+ * a caller's `limit` to before sending (src/resources/bind.ts). Exclusive bounds (3.1 numbers,
+ * 3.0 booleans) become the whole numbers inside them. Generation fails for a range the row
+ * `P<default>:<min>-<max>` cannot carry (src/resources/operations.ts splits on non-digits: whole
+ * numbers from 1 up only) and for a default outside the range: bind.ts sends the default on every
+ * page without a `limit`, so each such call would be a 400 (review s34 finding 6). A list whose
+ * `limit` states no whole minimum and maximum fails too: the SDK has no range of its own.
  */
 function pageSize(spec, operationId, limit) {
-  const { default: defaultLimit = 50, minimum, maximum } = resolve(spec, limit.schema) ?? {};
-  if (!Number.isInteger(minimum) || !Number.isInteger(maximum)) throw new Error(`${operationId}: its limit parameter states no whole minimum and maximum`);
+  const schema = resolve(spec, limit.schema) ?? {};
+  const lower = typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : schema.minimum + (schema.exclusiveMinimum === true ? 1 : 0);
+  const upper = typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - 1 : schema.maximum - (schema.exclusiveMaximum === true ? 1 : 0);
+  // Both forms given (3.1): the tighter bound holds.
+  const minimum = typeof schema.exclusiveMinimum === 'number' && schema.minimum !== undefined ? Math.max(lower, schema.minimum) : lower;
+  const maximum = typeof schema.exclusiveMaximum === 'number' && schema.maximum !== undefined ? Math.min(upper, schema.maximum) : upper;
+  const fail = (why) => {
+    throw new Error(`${operationId}: its limit ${why}`);
+  };
+  if (!Number.isFinite(minimum) || !Number.isFinite(maximum)) fail('parameter states no whole minimum and maximum');
+  if (![minimum, maximum].every((n) => Number.isInteger(n) && n >= 1)) fail(`bounds must be whole numbers from 1 up, got ${minimum}-${maximum}`);
+  if (minimum > maximum) fail(`range ${minimum}-${maximum} is empty`);
+  const defaultLimit = schema.default ?? 50;
+  if (!Number.isInteger(defaultLimit)) fail(`default ${defaultLimit} is not a whole number`);
+  if (defaultLimit < minimum || defaultLimit > maximum) {
+    fail(`default ${defaultLimit}${schema.default === undefined ? ' (the spec states none)' : ''} is outside ${minimum}-${maximum}`);
+  }
   return { defaultLimit, minLimit: minimum, maxLimit: maximum };
 }
 
