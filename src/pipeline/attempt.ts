@@ -205,7 +205,7 @@ async function once(parts: AttemptParts, plan: AttemptPlan, seen: Seen | undefin
         given = auth.authenticate(out);
         if (given instanceof Promise) given = await given;
       } catch (error) {
-        throw authenticatorError(error, parts.secrets());
+        throw await authenticatorError(error, parts.secrets());
       }
       // Given to the later attempts (a retry, a followed redirect, the operation's next call), which go as this one did.
       const value = (plan.pin.credential = given ?? '');

@@ -1,6 +1,7 @@
 // The one place a response becomes a typed API error. The pipeline calls it (src/pipeline/
 // outcome.ts) and nothing else does; everything the server wrote goes through redaction here:
-// the body's text fully, the headers for known secrets.
+// the body's text fully, the headers for known secrets; and so does what an authenticator threw,
+// a CovetonError (scrub), loaded for it on first use.
 import type { HeaderReader } from '../transport/outgoing.js';
 import { hideSecrets, redact } from '../util/redact.js';
 import { readFacts } from './rate-limit/headers.js';
@@ -42,6 +43,33 @@ function hidden(headers: Headers, secrets: readonly (string | undefined)[]): Hea
   const out = new Headers();
   headers.forEach((value, name) => out.append(name, hideSecrets(value, secrets)));
   return out;
+}
+
+/**
+ * What an authenticator threw, a CovetonError (outcome.ts authenticatorError), with every string
+ * it holds redacted, in place: its message, stack, fields and cause, and theirs (an API error's
+ * body and its details; its headers replaced by a copy, hidden as `hidden` above). Its class
+ * stays; what holds no secret is not written (a Headers field always is, by its copy), so a
+ * getter-only field (a DOMException's message) without one is fine. One with a secret, or a
+ * cycle, throws: authenticatorError then tells the type only.
+ * In place, not a copy, on purpose: the thrown error was handed to the SDK, and the caller's
+ * catch gets that same object back (`e === thrown`), its private fields (#x), internal slots and
+ * methods working, which no copy of an unknown class can promise. The cost: an object the error
+ * shares with the caller's code (a config in one of its fields) has its secret written over too.
+ */
+export function scrub(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (typeof value == 'string') return redact(value, secrets);
+  // A Headers has no own keys to walk: hidden as this module hides an API error's own, in a copy
+  // that replaces the field (a Headers may be a Response's, immutable, or still read by the caller).
+  if (value instanceof Headers) return hidden(value, secrets);
+  if (value instanceof Object) {
+    const fields = value as Record<string, unknown>;
+    for (const name of [...Object.keys(value), 'message', 'stack', 'cause']) {
+      const clean = scrub(fields[name], secrets);
+      if (clean !== fields[name]) fields[name] = clean;
+    }
+  }
+  return value;
 }
 
 /**

@@ -180,7 +180,7 @@ export function createPipeline(options: ResolvedOptions, parts: PipelineParts): 
             // pair is another sign-in's): the 401 stands, nothing is sent again.
             if ((await each.auth!.renew!(credential!, { ...(request as Outgoing & { body: string | Uint8Array | null }), headers: renewed, public: plan.anonymous, signal: wait.signal, reason: state.reason } as AuthRequest)) === false) next = { do: 'stop' };
           } catch (error) {
-            throw authenticatorError(error, secrets());
+            throw await authenticatorError(error, secrets());
           } finally {
             wait.dispose();
           }

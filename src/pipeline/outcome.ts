@@ -5,6 +5,7 @@
 // error classes load on the first error response: a call that never fails needs none of them.
 import { AuthenticatorError } from '../errors/auth.js';
 import { CovetonError, errorName } from '../errors/base.js';
+import { ChunkLoadError } from '../errors/load.js';
 import { isDecryptFailure } from '../errors/store.js';
 import { loadOnce } from '../util/lazy.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError, RedirectError } from '../errors/transport.js';
@@ -34,38 +35,24 @@ export function refusedRedirect(status: number, location: string, endpoint: stri
  * ../session/refresh.ts tells it), anything else an AuthenticatorError whose message is the
  * thrown value's name and message, redacted. The value itself is not kept: its message, stack
  * or fields may hold the secret it failed on (hostile review #5). A value that throws when read
- * is named by its type only.
+ * is named by its type only. A CovetonError is redacted by the API errors' builder, loaded
+ * for it: one that does not load is the call's ChunkLoadError, as for an error response.
  */
-export function authenticatorError(error: unknown, secrets: readonly (string | undefined)[]): CovetonError {
+export async function authenticatorError(error: unknown, secrets: readonly (string | undefined)[]): Promise<CovetonError> {
   const failed = 'The authenticator failed: ';
   // Reading the value may throw too (a `message` or `name` getter, a Proxy), with the secret in
   // what it throws: then only its type is told (hostile review M4).
   try {
     // A caller's CovetonError subclass went out as thrown, the key in its message (review of b36f42d).
-    if (error instanceof CovetonError || isDecryptFailure(error)) return scrub(error, secrets) as CovetonError;
+    // The redaction (from-response.ts scrub) is the API errors' builder's, loaded here on first use:
+    // its headers rule is that module's, and the bytes are not in every bundle up front.
+    if (error instanceof CovetonError || isDecryptFailure(error)) return (await builder()).scrub(error, secrets) as CovetonError;
     const message = (error as { message?: unknown })?.message;
     return new AuthenticatorError(redact(`${failed}${errorName(error)}${typeof message === 'string' ? `: ${message}` : ''}`, secrets));
-  } catch {
-    return new AuthenticatorError(failed + typeof error);
+  } catch (thrown) {
+    // The builder not loaded: the call fails as any call whose part did not load (nothing sent).
+    return thrown instanceof ChunkLoadError ? thrown : new AuthenticatorError(failed + typeof error);
   }
-}
-
-/**
- * `value` with every string it holds redacted, in place: an error's message, stack, fields and
- * cause, and theirs (an API error's body and its details). Its class stays; what holds no secret
- * is not written, so a getter-only field (a DOMException's message) without one is fine. One
- * with a secret, or a cycle, throws: authenticatorError then tells the type only.
- */
-function scrub(value: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (typeof value == 'string') return redact(value, secrets);
-  if (value instanceof Object) {
-    const fields = value as Record<string, unknown>;
-    for (const name of [...Object.keys(value), 'message', 'stack', 'cause']) {
-      const clean = scrub(fields[name], secrets);
-      if (clean !== fields[name]) fields[name] = clean;
-    }
-  }
-  return value;
 }
 
 /** `host:port` of a URL, never its path, query or userinfo. */

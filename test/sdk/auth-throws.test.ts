@@ -5,7 +5,7 @@
 // AuthenticatorError, its message redacted, the thrown value not kept; onResponse reports it.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AuthenticatorError, CovetonError, SessionExpiredError, type Authenticator } from '../../src/index.js';
+import { AuthenticatorError, CovetonError, ForbiddenError, SessionExpiredError, type Authenticator } from '../../src/index.js';
 import { apiError, json, serverFixture } from '../support/fault-server.js';
 import { apiKeyRecord, createCoveton } from '../support/client.js';
 
@@ -88,6 +88,21 @@ describe('an authenticator that throws', () => {
     expect([error.stack, (error.cause as Error).stack, inspect(error, { depth: 9 }), JSON.stringify(error)].join()).not.toContain(SECRET);
     expect(events).toEqual(['status=undefined error=VaultError']);
     expect(requests).toHaveLength(0);
+  });
+
+  it("an APIError it rethrows (another API echoed the key in its message and a header): the same class, the secret gone from message, headers, toJSON and inspect", async () => {
+    const vault = await serve((_req, res) => apiError(res, 403, 'FORBIDDEN', `refused ${SECRET}`, {}, { 'X-Echo': `key=${SECRET}` }));
+    const other = createCoveton({ baseUrl: vault.url, ...quick, apiKey: 'ak_test_vaultVAULTvault0123456789' });
+    let thrown: unknown;
+    const { error } = await failed({ authenticate: async () => void (await other.apiKeys.get('k').catch((e: unknown) => Promise.reject((thrown = e)))), secrets: () => [SECRET] });
+    expect(thrown).toBeInstanceOf(ForbiddenError);
+    expect(error).toBe(thrown); // the same object, rewritten in place (from-response.ts scrub says why)
+    const denied = error as ForbiddenError;
+    expect(denied.message).toBe('403 FORBIDDEN on GET /api-keys/{id}: refused [REDACTED]');
+    expect(denied.headers.get('x-echo')).toBe('key=[REDACTED]');
+    expect(denied.headers.get('x-ratelimit-limit')).toBe('120'); // the other headers as sent
+    expect([...denied.headers].join()).not.toContain(SECRET);
+    expect([denied.stack, inspect(denied, { depth: 9 }), JSON.stringify(denied)].join()).not.toContain(SECRET);
   });
 
   it('renew that throws after a 401 token_expired: an AuthenticatorError, redacted; the request is not sent again', async () => {
