@@ -24,10 +24,11 @@ const CONNECTION_HEADERS = /^(host|connection|keep-alive|transfer-encoding|upgra
 
 /**
  * Checks `hooks` (each one given must be a function) and adds it to `list`. What could never
- * fire is refused too (hostile review #9): an array (of hook objects), and a key that reads as
- * a hook but is none: a case variant of one (`onrequest`, `ONRETRY`), or `on` and a capital
- * letter (`onError`, `onResponce`). Other keys stay allowed: state the hooks keep for
- * themselves (`this.spans`), even when its name merely begins with "on" (`ongoing`, `online()`).
+ * fire is refused too (hostile reviews #9 and s34 #5): an array (of hook objects), and a function
+ * under a key that begins with "on" in any case but is no hook: a case variant (`onrequest`,
+ * `OnError`), a misspelling (`onResponce`) or a DOM habit (`onerror`, `onsuccess`). Whatever
+ * else the object holds is left alone: state the hooks keep for themselves (`this.spans`), also
+ * under an "on" name (`onHold: []`, `ongoing: new Set()`), and helpers not named "on...".
  */
 export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, where: string): HookList | undefined {
   if (hooks === undefined) return list;
@@ -36,7 +37,7 @@ export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, 
     throw new CovetonInputError(where, 'must be an object whose onRequest, onResponse and onRetry are functions');
   }
   for (const key in hooks) {
-    if (!/^on(Request|Response|Retry)$/.test(key) && (/^on[A-Z]/.test(key) || /^on(Request|Response|Retry)$/i.test(key))) throw new CovetonInputError(`${where}.${key}`, 'is not a hook: onRequest, onResponse or onRetry');
+    if (/^on/i.test(key) && typeof hooks[key as keyof Hooks] == 'function' && !/^on(Request|Response|Retry)$/.test(key)) throw new CovetonInputError(`${where}.${key}`, 'is not a hook: onRequest, onResponse or onRetry');
   }
   return list ? [...list, hooks] : [hooks];
 }

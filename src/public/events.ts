@@ -75,8 +75,9 @@ export interface RetryEvent extends AttemptInfo {
  * returns a promise that rejects) is logged at `warn` and the call goes on as if it had not
  * been there: hooks observe, they never change a call's outcome. Given on `createCoveton` and
  * on a call, both run, the client's first. One object each: an array, or a key that reads as a
- * hook but is none (`onrequest`, `ONRETRY`, `onError`: a hook's name in another case, or `on` and
- * a capital letter), is a `CovetonInputError` naming it. Other keys (`ongoing`) are left alone.
+ * hook but is none (a function under a key that begins with "on" in any case: `onrequest`,
+ * `onerror`, `OnError`, `onResponce`), is a `CovetonInputError` naming it. Other keys are left
+ * alone: state (`onHold: []`, `ongoing`) and helpers not named "on...".
  */
 export interface Hooks {
   /**

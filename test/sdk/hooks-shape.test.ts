@@ -25,7 +25,9 @@ describe('hooks that could never fire', () => {
 
   it('a key that reads as a hook but is none is refused, naming it', async () => {
     const server = await serve((req, res) => json(res, 200, apiKeyRecord));
-    for (const key of ['onrequest', 'onResponce', 'onError', 'ONRETRY', 'OnRequest']) {
+    // Found by a hostile review (s34 #5): the DOM habit `onerror`, `onsuccess`, misspellings in
+    // lower case and `OnError` passed silently and never fired.
+    for (const key of ['onrequest', 'onResponce', 'onError', 'ONRETRY', 'OnRequest', 'onerror', 'onsuccess', 'onresponce', 'onretries', 'OnError', 'ONERROR', 'onReqest']) {
       const error = (() => {
         try {
           testClient(server.url, { hooks: { [key]: onRequest } as Hooks });
@@ -53,20 +55,23 @@ describe('hooks that could never fire', () => {
   });
 
   // Found by a review of the check above: every key starting with "on" was taken for a hook, so
-  // state or helpers whose names merely begin so (`ongoing`, `online()`) failed the client. A
-  // key reads as a hook only as a case variant of one (`onrequest`, `ONRETRY`) or as `on` and a
-  // capital letter (`onError`).
-  it('state and helpers whose names merely begin with "on" are allowed, on the client and per call', async () => {
+  // state whose name merely begins so (`ongoing`) failed the client; and (hostile review s34
+  // #5) `onHold: []` was refused as `on` and a capital letter. A key reads as a hook only when
+  // it holds a function and begins with "on" in any case.
+  it('state under an "on" name, and helpers not named "on...", are allowed, on the client and per call', async () => {
     const server = await serve((req, res) => json(res, 200, apiKeyRecord));
     const hooks = {
       ongoing: new Set<string>(),
       once: true,
       onboarding: 'done',
-      online(this: { ongoing: Set<string> }, endpoint: string) {
+      onHold: [] as string[],
+      onPremise: false,
+      OnCall: undefined,
+      track(this: { ongoing: Set<string> }, endpoint: string) {
         this.ongoing.add(endpoint);
       },
-      onRequest(this: { online(endpoint: string): void }, e: { endpoint: string }) {
-        this.online(e.endpoint);
+      onRequest(this: { track(endpoint: string): void }, e: { endpoint: string }) {
+        this.track(e.endpoint);
       },
     };
     await testClient(server.url, { hooks: hooks as Hooks }).apiKeys.get('key_1');
