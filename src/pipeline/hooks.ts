@@ -4,23 +4,12 @@
 // are built only when a hook is set: a client without hooks pays one `undefined` check per attempt.
 import { CovetonInputError, errorName } from '../errors/base.js';
 import { redact, REDACTED } from '../util/redact.js';
-import { assertHeader } from './identity.js';
+import { assertHeader, CREDENTIAL_HEADERS } from './identity.js';
 import type { Hooks } from '../public/events.js';
 import type { Logger } from '../public/logger.js';
 
 /** The hooks of one call: the client's, then the call's own. */
 export type HookList = readonly Hooks[];
-
-/** Headers that carry credentials whoever set them: a hook never sees their values. */
-const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|proxy-authorization)$/;
-/**
- * The connection's own headers, which only the transport writes (hostile review M5): `host`
- * (RFC 9110 section 7.2), the hop-by-hop ones (section 7.6.1) and what frames the message or asks
- * for an interim answer (Content-Length, Trailer, Expect: sections 8.6, 6.6.2, 10.1.1). undici
- * refuses most of them, so the call failed as a connection error, retried though it could not
- * mend; `host` sent the credentialed request to the server as another host.
- */
-const CONNECTION_HEADERS = /^(host|connection|keep-alive|transfer-encoding|upgrade|te|trailer|expect|content-length)$/;
 
 /**
  * Checks `hooks` (each one given must be a function) and adds it to `list`. What could never
@@ -48,12 +37,12 @@ export function joinHooks(list: HookList | undefined, hooks: Hooks | undefined, 
  * value or name that could not be sent (CR, LF, NUL, above U+00FF; not a token) failed the
  * whole call at the later header check; a credential header decided who the call ran as (the
  * SDK's authenticators leave a credential they find on the request alone); a connection header
- * (above) failed the call or sent it to another host.
+ * failed the call or sent it to another host; the others change what the request means or how
+ * it is retried (the list: ./identity.ts).
  */
 export const headerSetter = (headers: Record<string, string>) => (name: string, value: string) => {
   const key = String(name).toLowerCase();
-  if (CREDENTIAL_HEADERS.test(key) || CONNECTION_HEADERS.test(key)) throw new CovetonInputError(`setHeader ${key}`, 'is not a header a hook may set');
-  assertHeader(key, value);
+  assertHeader(key, value, true);
   headers[key] = value;
 };
 

@@ -1,6 +1,6 @@
 // What every API request says about itself (the SDK's User-Agent; the configured headers are
 // merged with the call's in ./settings.ts), and the check that no header value could split the request (CR, LF or NUL, which fetch would
-// refuse late and a raw socket would send).
+// refuse late and a raw socket would send), and the one list of the headers a hook may not set.
 import { CovetonInputError } from '../errors/base.js';
 import type { ResolvedOptions } from '../options.js';
 import { isBrowserPage } from '../util/runtime.js';
@@ -27,9 +27,26 @@ export function assertHeaderValues(headers: Record<string, string>): void {
   for (const name in headers) assertHeader(name, headers[name]);
 }
 
-/** The same check for one header (a hook's `setHeader`, ./hooks.ts). */
-export function assertHeader(name: string, value: unknown): void {
-  if (!TOKEN.test(name)) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name');
+/** Headers that carry credentials whoever set them: a hook never sees their values. */
+export const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|proxy-authorization)$/;
+/**
+ * What a hook's `setHeader` may not set, besides the credential headers (above, and any
+ * `proxy-*`), which decide who the call runs as. The connection's own headers, which only the transport writes
+ * (hostile review M5): `host` (RFC 9110 section 7.2), the hop-by-hop ones (section 7.6.1, any
+ * `proxy-*` such as `proxy-connection`, HTTP/2's `http2-settings`: RFC 9113 section 8.2.2) and
+ * what frames the message or asks for an interim answer (Content-Length, Trailer, Expect:
+ * sections 8.6, 6.6.2, 10.1.1). undici refuses most of them, so the call failed as a connection
+ * error, retried though it could not mend; `host` sent the credentialed request to the server as
+ * another host. And what the request means or how it is retried (hostile review s34 #1): the
+ * call's one `idempotency-key` (a hook's own per attempt made every retry of a POST a new
+ * request, run twice), the body's `content-*`, a method override (`x-http-method-override`,
+ * `x-http-method`, `x-method-override`).
+ */
+const HOOK_REFUSED = /^((host|connection|keep-alive|transfer-encoding|upgrade|te|trailer|expect|http2-settings|authorization|x-api-key|cookie|idempotency-key)$|content-|proxy-|x-(http-)?method)/;
+
+/** The same check for one header; a hook's (`hook`: its `setHeader`, ./hooks.ts) also against the list above. */
+export function assertHeader(name: string, value: unknown, hook?: boolean): void {
+  if (!TOKEN.test(name) || (hook && HOOK_REFUSED.test(name))) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name here');
   if (typeof value !== 'string' || FORBIDDEN.test(value)) {
     const field = name === 'authorization' || name === 'x-api-key' ? 'credential (apiKey or access token)' : `header ${name}`;
     throw new CovetonInputError(field, 'must be a string without CR, LF, NUL or characters above U+00FF');

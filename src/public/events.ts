@@ -30,12 +30,10 @@ export interface RequestEvent extends AttemptInfo {
   /**
    * Adds a header to this attempt (a trace context such as `traceparent`). The authenticator
    * sees it, so a request signature covers it. A hook cannot change the outcome through it: a
-   * credential header (`authorization`, `x-api-key`, `cookie`, `proxy-authorization`), a header
-   * of the connection's own (`host`, `connection`, `keep-alive`, `transfer-encoding`, `upgrade`,
-   * `te`, `trailer`, `expect`, `content-length`), a name that is not a token, or a value that is
-   * not a string or holds CR, LF, NUL or a character above U+00FF is refused with a
-   * `CovetonInputError` thrown inside the hook, so it is logged as a failed hook and the call
-   * goes on without that header.
+   * credential, `proxy-*` or `content-*` header, the connection's own (`host`, `connection`,
+   * `transfer-encoding`...), `idempotency-key`, a method override (`x-http-method-override`...),
+   * a name that is not a token, or a bad value is refused with a `CovetonInputError` thrown
+   * inside the hook: it is logged as a failed hook and the call goes on without that header.
    */
   setHeader(name: string, value: string): void;
 }

@@ -6,8 +6,8 @@
 // is logged as a hook failure and the call goes on, with the SDK's credential. The same for the
 // connection's own headers (Host, the framing and hop-by-hop ones), below.
 import { describe, expect, it } from 'vitest';
-import { json, serverFixture } from '../support/fault-server.js';
-import { apiKeyRecord, TEST_KEY, testClient } from '../support/client.js';
+import { apiError, json, serverFixture } from '../support/fault-server.js';
+import { apiKeyBody, apiKeyRecord, TEST_KEY, testClient } from '../support/client.js';
 import type { Logger } from '../../src/public/logger.js';
 import type { RequestEvent } from '../../src/public/events.js';
 
@@ -79,6 +79,40 @@ describe('setHeader refuses, inside the hook, what would change the outcome', ()
       expect(sent.host).not.toBe('evil.example');
       for (const framing of ['transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'content-length']) expect(sent).not.toHaveProperty(framing);
       expect(sent.authorization).toBe(`Bearer ${TEST_KEY}`);
+    });
+  }
+
+  // Found by a hostile review (s34 #1): what the request means or how it is retried went
+  // through. A hook setting its own Idempotency-Key per attempt made each retry of a POST a new
+  // request (the server ran it twice); a method override or a content type changed what the
+  // server did; `proxy-connection` and `http2-settings` are the connection's own.
+  it('Idempotency-Key per attempt: refused; both attempts of a retried POST carry the call\'s one key', async () => {
+    const server = await serve((req, res, i) => (i === 0 ? apiError(res, 503, 'INTERNAL', 'busy') : json(res, 201, apiKeyRecord)));
+    const warnings: unknown[] = [];
+    const logger: Logger = { debug: () => {}, info: () => {}, warn: (message, data) => void warnings.push([message, data]), error: () => {} };
+    let n = 0;
+    const coveton = testClient(server.url, { logger, logLevel: 'warn', backoff: { initialDelay: 0, maxDelay: 0 }, hooks: { onRequest: (e) => e.setHeader('Idempotency-Key', `hook-${n++}`) } });
+    await coveton.apiKeys.create(apiKeyBody, { idempotencyKey: 'order-42' });
+    expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['order-42', 'order-42']);
+    expect(warnings).toEqual([hookFailed, hookFailed]);
+  });
+
+  for (const [name, value] of [
+    ['Content-Type', 'text/plain'],
+    ['Content-Encoding', 'gzip'],
+    ['X-HTTP-Method-Override', 'DELETE'],
+    ['X-HTTP-Method', 'DELETE'],
+    ['X-Method-Override', 'DELETE'],
+    ['Proxy-Connection', 'close'],
+    ['HTTP2-Settings', 'AAMAAABkAAQAoAAAAAIAAAAA'],
+  ] as const) {
+    it(`${name}: refused, logged as a hook failure; the call goes as the SDK made it`, async () => {
+      const { key, warnings, requests } = await withHook((e) => e.setHeader(name, value));
+      expect(key.id).toBe(apiKeyRecord.id);
+      expect(warnings).toEqual([hookFailed]);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.method).toBe('GET');
+      expect(requests[0]!.headers[name.toLowerCase()]).not.toBe(value);
     });
   }
 
