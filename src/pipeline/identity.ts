@@ -42,11 +42,17 @@ export const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|proxy-author
  * request, run twice), the body's `content-*`, a method override (`x-http-method-override`,
  * `x-http-method`, `x-method-override`).
  */
-const HOOK_REFUSED = /^((host|connection|keep-alive|transfer-encoding|upgrade|te|trailer|expect|http2-settings|authorization|x-api-key|cookie|idempotency-key)$|content-|proxy-|x-(http-)?method)/;
+const HOOK_REFUSED = /^((host|connection|keep-alive|transfer-encoding|upgrade|te|trailer|expect|http2-settings|content-length|proxy-connection)$|(authorization|x-api-key|cookie|idempotency-key)$|content-|proxy-|x-(http-)?method)/;
 
-/** The same check for one header; a hook's (`hook`: its `setHeader`, ./hooks.ts) also against the list above. */
+/**
+ * The same check for one header, and the list above: a hook's (`hook`: its `setHeader`,
+ * ./hooks.ts) may be none of it (the whole match); any other, the client's, a call's or the raw
+ * client's headers, none of the connection's own (the second group; hostile review s34 #2:
+ * `Host` reached the server with the credential, Transfer-Encoding failed the call as a
+ * connection error that was retried). Refused before anything is sent, never retried.
+ */
 export function assertHeader(name: string, value: unknown, hook?: boolean): void {
-  if (!TOKEN.test(name) || (hook && HOOK_REFUSED.test(name))) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name here');
+  if (!TOKEN.test(name) || HOOK_REFUSED.exec(name)?.[hook ? 0 : 2]) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name here');
   if (typeof value !== 'string' || FORBIDDEN.test(value)) {
     const field = name === 'authorization' || name === 'x-api-key' ? 'credential (apiKey or access token)' : `header ${name}`;
     throw new CovetonInputError(field, 'must be a string without CR, LF, NUL or characters above U+00FF');

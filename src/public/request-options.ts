@@ -42,7 +42,8 @@ export interface RequestOptions {
   idempotencyKey?: string | undefined;
   /**
    * Extra headers for this call's API requests, over the client's `headers`. Presigned storage
-   * URLs never get them: they carry only what the presign answer lists.
+   * URLs never get them: they carry only what the presign answer lists. A header of the
+   * connection's own (`host`, `transfer-encoding`...) is a `CovetonInputError`, here and in the client's.
    * @default {}
    * @example await coveton.apiKeys.list({}, { headers: { 'X-Trace-Id': traceId } })
    */
