@@ -30,8 +30,8 @@ export function assertHeaderValues(headers: Record<string, string>): void {
 /** Headers that carry credentials whoever set them: a hook never sees their values. */
 export const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|proxy-authorization)$/;
 /**
- * What a hook's `setHeader` may not set, besides the credential headers (above, and any
- * `proxy-*`), which decide who the call runs as. The connection's own headers, which only the transport writes
+ * What a hook's `setHeader` may not set, besides the credential headers (above, which decide who
+ * the call runs as; named there once). The connection's own headers, which only the transport writes
  * (hostile review M5): `host` (RFC 9110 section 7.2), the hop-by-hop ones (section 7.6.1, any
  * `proxy-*` such as `proxy-connection`, HTTP/2's `http2-settings`: RFC 9113 section 8.2.2) and
  * what frames the message or asks for an interim answer (Content-Length, Trailer, Expect:
@@ -42,7 +42,7 @@ export const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|proxy-author
  * request, run twice), the body's `content-*`, a method override (`x-http-method-override`,
  * `x-http-method`, `x-method-override`).
  */
-const HOOK_REFUSED = /^((host|connection|keep-alive|transfer-encoding|upgrade|te|trailer|expect|http2-settings|content-length|proxy-connection)$|(authorization|x-api-key|cookie|idempotency-key)$|content-|proxy-|x-(http-)?method)/;
+const HOOK_REFUSED = /^((host|connection|keep-alive|transfer-encoding|upgrade|te|trailer|expect|http2-settings|content-length|proxy-connection)$|idempotency-key$|content-|proxy-|x-(http-)?method)/;
 
 /**
  * The same check for one header, and the list above: a hook's (`hook`: its `setHeader`,
@@ -52,7 +52,7 @@ const HOOK_REFUSED = /^((host|connection|keep-alive|transfer-encoding|upgrade|te
  * connection error that was retried). Refused before anything is sent, never retried.
  */
 export function assertHeader(name: string, value: unknown, hook?: boolean): void {
-  if (!TOKEN.test(name) || HOOK_REFUSED.exec(name)?.[hook ? 0 : 2]) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name here');
+  if (!TOKEN.test(name) || HOOK_REFUSED.exec(name)?.[hook ? 0 : 2] || (hook && CREDENTIAL_HEADERS.test(name))) throw new CovetonInputError(`header ${JSON.stringify(name)}`, 'is not a valid header name here');
   if (typeof value !== 'string' || FORBIDDEN.test(value)) {
     const field = name === 'authorization' || name === 'x-api-key' ? 'credential (apiKey or access token)' : `header ${name}`;
     throw new CovetonInputError(field, 'must be a string without CR, LF, NUL or characters above U+00FF');
